@@ -1,0 +1,101 @@
+"""Accounts: create users, grant and revoke roles, login throttling."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.accounts.models import LoginFailure, RoleAssignment
+from chibo.accounts.roles import Cap, Role
+from chibo.core import audit
+from chibo.core.scoping import forget_scopes, require_cap_on
+from chibo.orgs.models import Org
+
+
+def user_create(*, actor: Any, username: str, password: str, full_name: str = "", email: str = "") -> User:
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": [_("Enter a username.")]})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": [_("The username %(name)s is taken.") % {"name": username}]})
+    first, _sep, last = full_name.strip().rpartition(" ")
+    user = User(username=username, email=email.strip(), first_name=first, last_name=last)
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        audit.record(actor=actor, action="accounts.user_create", object_type="user", object_id=username)
+    return user
+
+
+def role_grant(*, actor: Any, user: User, role: str, org: Org) -> RoleAssignment:
+    if role not in Role.values:
+        raise ValidationError({"role": [_("Unknown role %(role)s; use one of: %(roles)s")
+                                        % {"role": role, "roles": ", ".join(Role.values)}]})
+    require_cap_on(actor, org, Cap.ACCOUNTS_MANAGE)
+    if not org.is_open:
+        raise ValidationError({"org": [_("%(org)s is closed.") % {"org": org.name}]})
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, role=role, org=org, defaults={"granted_by": actor if getattr(actor, "pk", None) else None}
+        )
+        if not created:
+            raise ValidationError(_("%(user)s already holds this role on %(org)s.") % {"user": user.username, "org": org.code})
+        audit.record(actor=actor, action="accounts.role_grant", object_type="user", object_id=user.username,
+                     data={"role": role, "org": org.code})
+    forget_scopes(user)
+    return assignment
+
+
+def role_revoke(*, actor: Any, user: User, role: str, org: Org) -> None:
+    require_cap_on(actor, org, Cap.ACCOUNTS_MANAGE)
+    with transaction.atomic():
+        deleted, _count = RoleAssignment.objects.filter(user=user, role=role, org=org).delete()
+        if not deleted:
+            raise ValidationError(_("%(user)s does not hold this role on %(org)s.") % {"user": user.username, "org": org.code})
+        audit.record(actor=actor, action="accounts.role_revoke", object_type="user", object_id=user.username,
+                     data={"role": role, "org": org.code})
+    forget_scopes(user)
+
+
+# --- login throttling -------------------------------------------------------
+
+
+def _window_start() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
+
+
+def login_locked(*, username: str, ip_address: str) -> bool:
+    """Too many recent failures for this username, or from this address (x4)."""
+    since = _window_start()
+    recent = LoginFailure.objects.filter(at__gte=since)
+    limit = settings.LOGIN_FAILURE_LIMIT
+    return (
+        recent.filter(username=username.strip().lower()).count() >= limit
+        or recent.filter(ip_address=ip_address).count() >= limit * 4
+    )
+
+
+def login_failed(*, username: str, ip_address: str) -> None:
+    with transaction.atomic():
+        LoginFailure.objects.filter(at__lt=timezone.now() - dt.timedelta(days=1)).delete()
+        LoginFailure.objects.create(username=username.strip().lower()[:150], ip_address=ip_address,
+                                    at=timezone.now())
+        audit.record(actor=None, action="accounts.login_failed", object_type="user",
+                     object_id=username.strip()[:64], data={"ip": ip_address})
+
+
+def login_succeeded(*, user: User, ip_address: str) -> None:
+    with transaction.atomic():
+        LoginFailure.objects.filter(username=user.username.lower()).delete()
+        audit.record(actor=user, action="accounts.login", object_type="user", object_id=user.username,
+                     data={"ip": ip_address})

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from chibo.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+]

@@ -1,0 +1,93 @@
+"""Rules registry and the audit log: what every app stands on."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RuleVersion(models.Model):
+    """One value of a rule, as set by one regulation, for a span of dates.
+
+    Services ask ``rules.rule_in_force(key, on=date)``: the version whose
+    [valid_from, valid_to) contains the event's date. A refusal quotes
+    ``source`` and ``clause``.
+    """
+
+    class Confidence(models.TextChoices):
+        HIGH = "H", _("High: primary text or several sources agree")
+        MEDIUM = "M", _("Medium: one secondary source")
+        LOW = "L", _("Low: thin; configuration")
+
+    key = models.CharField(_("rule"), max_length=80, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    value = models.JSONField(_("value"))
+    source = models.CharField(_("regulation"), max_length=120)
+    clause = models.CharField(_("clause"), max_length=120, blank=True)
+    valid_from = models.DateField(_("in force from"))
+    valid_to = models.DateField(_("in force until (exclusive)"), null=True, blank=True)
+    confidence = models.CharField(_("confidence"), max_length=1, choices=Confidence.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["key", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "valid_from"], name="rule_version_unique_start"),
+        ]
+        verbose_name = _("rule version")
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.valid_from}: {self.value}"
+
+
+class AuditEntry(models.Model):
+    """An append-only, hash-chained record of a read or change.
+
+    ``entry_hash`` = sha256 over the previous entry's hash and this entry's
+    canonical content (see ``core.audit``); ``chibo audit-verify`` recomputes
+    the chain and finds an edited, inserted or deleted entry.
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict)
+    request_id = models.CharField(max_length=64, blank=True)
+    group_id = models.UUIDField(default=uuid.uuid4)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        verbose_name = _("audit entry")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuntimeError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("audit entries are append-only")
+
+
+class AuditHead(models.Model):
+    """The chain's head (one row): last seq and hash.
+
+    Appending locks this row, so concurrent writers extend the chain one at a
+    time; it also lets verification notice that the newest entries were cut.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)

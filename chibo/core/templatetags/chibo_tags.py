@@ -1,0 +1,46 @@
+"""Template filters for numbers in the user's language: ``1.065`` and ``5,16%`` in Vietnamese."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+def _number(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@register.filter
+def num(value: Any, decimal_pos: int | None = None) -> str:
+    """``1065`` → ``1.065`` (vi) / ``1,065`` (en); ``{{ x|num:2 }}`` for two decimals."""
+    number = _number(value)
+    if number is None:
+        return "" if value is None else str(value)
+    return number_format(number, decimal_pos, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def pct(value: Any, decimal_pos: int = 2) -> str:
+    """A percentage value (``5.16``) → ``5,16%`` (vi) / ``5.16%`` (en)."""
+    number = _number(value)
+    if number is None:
+        return ""
+    return number_format(number, decimal_pos, use_l10n=True, force_grouping=True) + "%"
+
+
+@register.filter
+def mask(value: Any) -> str:
+    """Hide most of a sensitive value (``0912345689`` → ``0*******89``)."""
+    from chibo.members.models import mask as mask_value
+
+    return mask_value(str(value or ""))

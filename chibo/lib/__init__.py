@@ -1,0 +1,1 @@
+"""Pure helpers that need no Django (tested in tests/lib)."""

@@ -1,0 +1,188 @@
+"""Party members and their lifecycle as an append-only event log.
+
+``Member`` holds identity plus the *current* state (org, status, standing),
+which is derived from ``MemberEvent`` rows and kept consistent by
+``members.services`` (``replay`` recomputes it from the events). Every event
+records the state after it, so the state on any past date is the last event
+on or before that date.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.fields import ByteOrderCharField
+
+
+class Category(models.TextChoices):
+    """Đối tượng đảng viên."""
+
+    LECTURER = "lecturer", _("Lecturer")
+    TEACHER = "teacher", _("Teacher")
+    CADRE = "cadre", _("Cadre")
+    PUBLIC_EMPLOYEE = "public_employee", _("Public employee")
+    STUDENT = "student", _("University/college student")
+    PUPIL = "pupil", _("Pupil")
+    OTHER = "other", _("Other")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXEMPTED = "exempted", _("Exempted from activity")
+    TEMP_AWAY = "temp_away", _("Temporarily transferred out")
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out")
+    REMOVED = "removed", _("Removed from the rolls")
+    EXPELLED = "expelled", _("Expelled")
+    DECEASED = "deceased", _("Deceased")
+
+
+# Members still on an org's rolls (counted in its membership).
+ON_ROLLS = (Status.ACTIVE, Status.EXEMPTED, Status.TEMP_AWAY)
+TERMINAL = (Status.REMOVED, Status.EXPELLED, Status.DECEASED)
+
+
+class RemovalReason(models.TextChoices):
+    ABANDONED_ACTIVITY = "abandoned_activity", _("Abandoned party activity")
+    UNPAID_DUES = "unpaid_dues", _("Did not pay party dues")
+    NOT_RECOGNIZED = "not_recognized", _("Not recognized as a full member after probation")
+    OTHER = "other", _("Other reason")
+
+
+class EventKind(models.TextChoices):
+    ADMITTED = "admitted", _("Admitted (probationary)")
+    RECOGNIZED = "recognized", _("Recognized as full member")
+    TRANSFER_OUT = "transfer_out", _("Official transfer out")
+    TRANSFER_IN = "transfer_in", _("Official transfer in")
+    TEMP_OUT = "temp_out", _("Temporary transfer out")
+    TEMP_BACK = "temp_back", _("Back from temporary transfer")
+    EXEMPTED = "exempted", _("Exempted from work and activity")
+    EXEMPTION_ENDED = "exemption_ended", _("Exemption ended")
+    REMOVED = "removed", _("Removed from the rolls")
+    EXPELLED = "expelled", _("Expelled")
+    DECEASED = "deceased", _("Deceased")
+    CARD_ISSUED = "card_issued", _("Party card issued")
+    CATEGORY_CHANGED = "category_changed", _("Category changed")
+    REASSIGNED = "reassigned", _("Moved by restructuring")
+
+
+class Member(models.Model):
+    member_code = models.CharField(_("member code"), max_length=32, unique=True)
+    full_name = models.CharField(_("full name"), max_length=120)
+    # Folded (lowercase, no diacritics, đ→d) for search; see lib.text.fold.
+    name_folded = ByteOrderCharField(max_length=120, db_index=True, editable=False)
+    given_folded = ByteOrderCharField(max_length=40, db_index=True, editable=False)
+    date_of_birth = models.DateField(_("date of birth"))
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=40, default="Kinh")
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    expected_graduation = models.DateField(_("expected graduation"), null=True, blank=True)
+    # Sensitive: shown only to roles with member.view_sensitive.
+    party_card_number = models.CharField(_("party card number"), max_length=32, blank=True)
+    citizen_id = models.CharField(_("citizen ID"), max_length=16, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    # Derived from the events (services keep these consistent).
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="members")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, db_index=True)
+    is_full = models.BooleanField(_("full member"), default=False)
+    admitted_on = models.DateField(_("admission decision date"))
+    admitting_org = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category_at_admission = models.CharField(max_length=16, choices=Category.choices, blank=True)
+    ceremony_on = models.DateField(_("admission ceremony date"))
+    probation_ends_on = models.DateField(_("probation ends"))
+    recognized_on = models.DateField(_("recognized on"), null=True, blank=True)
+    temp_host_org = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="attached_members"
+    )
+    # Set while an official transfer to an org inside chibo is in transit.
+    pending_org = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="incoming_members"
+    )
+    status_changed_on = models.DateField(null=True, blank=True)
+    last_event_on = models.DateField()
+
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name_folded", "member_code"]
+        indexes = [
+            models.Index(fields=["org", "status"], name="member_org_status_idx"),
+        ]
+        verbose_name = _("party member")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.member_code})"
+
+    @property
+    def standing_label(self) -> Any:
+        return _("Full member") if self.is_full else _("Probationary member")
+
+    @property
+    def masked_citizen_id(self) -> str:
+        return mask(self.citizen_id)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask(self.phone)
+
+
+def mask(value: str) -> str:
+    """``0912345689`` → ``0*******89``: enough to recognise, not to use."""
+    if not value:
+        return ""
+    if len(value) <= 3:
+        return "*" * len(value)
+    return value[0] + "*" * (len(value) - 3) + value[-2:]
+
+
+class MemberEvent(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    effective_date = models.DateField(_("effective date"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    issuing_org = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issuing_body = models.CharField(_("issuing body"), max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    reason = models.CharField(_("reason"), max_length=24, choices=RemovalReason.choices, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    # State after the event: what "as of a date" queries read. Standing (full
+    # or probationary) on a date is not here: it is ``recognized_on <= date``.
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="member_events")
+    status_after = models.CharField(max_length=16, choices=Status.choices)
+    category_after = models.CharField(max_length=16, choices=Category.choices)
+
+    class Meta:
+        ordering = ["effective_date", "id"]
+        indexes = [
+            models.Index(fields=["member", "effective_date"], name="mevent_member_date_idx"),
+            models.Index(fields=["kind", "effective_date"], name="mevent_kind_date_idx"),
+        ]
+        verbose_name = _("member event")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.kind} {self.effective_date}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuntimeError("member events are append-only")
+        super().save(*args, **kwargs)

@@ -1,0 +1,251 @@
+"""Writes to the org tree: create, move a subtree, merge, rename, close.
+
+Each service checks the actor's right, validates before writing, writes the
+change with its dated OrgEvent and OrgPeriod history, and records the audit
+entry, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.accounts.roles import Cap
+from chibo.core import audit
+from chibo.core.scoping import require_cap_on
+from chibo.lib.text import fold
+from chibo.orgs.models import ALLOWED_PARENTS, CELL_KINDS, Org, OrgEvent, OrgKind, OrgPeriod, encode_step
+
+
+def _check_date(day: dt.date, field: str = "effective_date") -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: [_("The date cannot be in the future.")]})
+
+
+def _check_parent(kind: str, parent: Org | None) -> None:
+    allowed = ALLOWED_PARENTS[kind]
+    parent_kind = parent.kind if parent else None
+    if parent_kind not in allowed:
+        raise ValidationError(
+            {
+                "parent": [
+                    _("A %(kind)s cannot be placed under %(parent)s.")
+                    % {
+                        "kind": OrgKind(kind).label,
+                        "parent": OrgKind(parent_kind).label if parent_kind else _("nothing (the root)"),
+                    }
+                ]
+            }
+        )
+    if parent is not None and not parent.is_open:
+        raise ValidationError({"parent": [_("The superior organization is closed.")]})
+
+
+def _close_period(org: Org, on: dt.date) -> None:
+    OrgPeriod.objects.filter(org=org, valid_to__isnull=True).update(valid_to=on)
+
+
+def _open_period(org: Org, on: dt.date) -> None:
+    OrgPeriod.objects.create(org=org, parent=org.parent, name=org.name, valid_from=on)
+
+
+def org_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Org | None,
+    opened_on: dt.date,
+    school_level: str = "",
+    ownership: str = "",
+    decision_number: str = "",
+) -> Org:
+    code = code.strip()
+    name = " ".join(name.split())
+    if parent is not None:
+        require_cap_on(actor, parent, Cap.ORG_RESTRUCTURE)
+    elif actor is not None:
+        # Only set-up (no actor: commands, imports under a system account) creates a root.
+        raise ValidationError({"parent": [_("Only the system set-up can create the root organization.")]})
+    _check_parent(kind, parent)
+    _check_date(opened_on, "opened_on")
+    if Org.objects.filter(code=code).exists():
+        raise ValidationError({"code": [_("The code %(code)s is already used.") % {"code": code}]})
+    org = Org(
+        code=code,
+        name=name,
+        name_folded=fold(name),
+        kind=kind,
+        parent=parent,
+        path=uuid.uuid4().hex,  # placeholder until the id is known
+        depth=(parent.depth + 1) if parent else 0,
+        school_level=school_level,
+        ownership=ownership,
+        opened_on=opened_on,
+    )
+    org.full_clean(exclude=["path", "name_folded", "depth"])
+    with transaction.atomic():
+        org.save()
+        org.path = (parent.path if parent else "") + encode_step(org.pk)
+        Org.objects.filter(pk=org.pk).update(path=org.path)
+        _open_period(org, opened_on)
+        OrgEvent.objects.create(
+            org=org, kind=OrgEvent.Kind.CREATED, effective_date=opened_on,
+            decision_number=decision_number, actor=_user(actor), data={"parent": parent.code if parent else None},
+        )
+        audit.record(actor=actor, action="orgs.create", object_type="org", object_id=org.code,
+                     data={"name": name, "kind": kind, "parent": parent.code if parent else None})
+    return org
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _check_open(org: Org) -> None:
+    if not org.is_open:
+        raise ValidationError(_("%(org)s is closed.") % {"org": org.name})
+
+
+def org_move(
+    *, actor: Any, org: Org, new_parent: Org, effective_date: dt.date, decision_number: str = "", note: str = ""
+) -> Org:
+    """Move ``org`` and its whole subtree under ``new_parent`` (e.g. district → ward, 1/7/2025)."""
+    require_cap_on(actor, org, Cap.ORG_RESTRUCTURE)
+    require_cap_on(actor, new_parent, Cap.ORG_RESTRUCTURE)
+    if org.parent_id is None:
+        raise ValidationError(_("The root organization cannot be moved."))
+    require_cap_on(actor, org.parent, Cap.ORG_RESTRUCTURE)
+    _check_open(org)
+    _check_date(effective_date)
+    if new_parent.path.startswith(org.path):
+        raise ValidationError({"new_parent": [_("An organization cannot be moved under itself or its own subtree.")]})
+    if new_parent.pk == org.parent_id:
+        raise ValidationError({"new_parent": [_("The organization is already under %(org)s.") % {"org": new_parent.name}]})
+    _check_parent(org.kind, new_parent)
+    _check_not_before_history(org, effective_date)
+    old_parent = org.parent
+    old_path = org.path
+    new_path = new_parent.path + encode_step(org.pk)
+    depth_shift = new_parent.depth + 1 - org.depth
+    with transaction.atomic():
+        # Rewrite the prefix of every path in the subtree in one statement.
+        Org.objects.filter(path__gte=old_path, path__lt=org.path_bound).update(
+            path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1, Length(F("path")))),
+            depth=F("depth") + depth_shift,
+        )
+        Org.objects.filter(pk=org.pk).update(parent=new_parent)
+        org.refresh_from_db()
+        _close_period(org, effective_date)
+        _open_period(org, effective_date)
+        OrgEvent.objects.create(
+            org=org, kind=OrgEvent.Kind.MOVED, effective_date=effective_date, decision_number=decision_number,
+            actor=_user(actor), note=note, data={"from": old_parent.code, "to": new_parent.code},
+        )
+        audit.record(actor=actor, action="orgs.move", object_type="org", object_id=org.code,
+                     data={"from": old_parent.code, "to": new_parent.code, "effective_date": effective_date,
+                           "decision_number": decision_number})
+    return org
+
+
+def _check_not_before_history(org: Org, effective_date: dt.date) -> None:
+    current = OrgPeriod.objects.filter(org=org, valid_to__isnull=True).first()
+    if current and effective_date <= current.valid_from:
+        raise ValidationError(
+            {"effective_date": [_("The date must be after the organization's last change (%(date)s).")
+                                % {"date": current.valid_from.strftime("%d/%m/%Y")}]}
+        )
+
+
+def org_rename(*, actor: Any, org: Org, name: str, effective_date: dt.date, decision_number: str = "") -> Org:
+    require_cap_on(actor, org, Cap.ORG_RESTRUCTURE)
+    _check_open(org)
+    _check_date(effective_date)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": [_("The name cannot be empty.")]})
+    if name == org.name:
+        raise ValidationError({"name": [_("The new name is the same as the current one.")]})
+    _check_not_before_history(org, effective_date)
+    old = org.name
+    with transaction.atomic():
+        Org.objects.filter(pk=org.pk).update(name=name, name_folded=fold(name))
+        org.refresh_from_db()
+        _close_period(org, effective_date)
+        _open_period(org, effective_date)
+        OrgEvent.objects.create(org=org, kind=OrgEvent.Kind.RENAMED, effective_date=effective_date,
+                                decision_number=decision_number, actor=_user(actor), data={"from": old, "to": name})
+        audit.record(actor=actor, action="orgs.rename", object_type="org", object_id=org.code,
+                     data={"from": old, "to": name, "effective_date": effective_date})
+    return org
+
+
+def org_merge(
+    *, actor: Any, source: Org, target: Org, effective_date: dt.date, decision_number: str = "", note: str = ""
+) -> Org:
+    """Merge ``source`` into ``target``: its members and child orgs move to ``target``, ``source`` closes."""
+    from chibo.members.services import members_reassign  # members depend on orgs, not the reverse
+
+    require_cap_on(actor, source, Cap.ORG_RESTRUCTURE)
+    require_cap_on(actor, target, Cap.ORG_RESTRUCTURE)
+    _check_open(source)
+    _check_open(target)
+    _check_date(effective_date)
+    if source.pk == target.pk or target.path.startswith(source.path):
+        raise ValidationError({"target": [_("An organization cannot be merged into itself or its own subtree.")]})
+    if source.kind != target.kind and not (source.kind in CELL_KINDS and target.kind in CELL_KINDS):
+        raise ValidationError(
+            {"target": [_("Only organizations of the same level can be merged (%(a)s → %(b)s).")
+                        % {"a": OrgKind(source.kind).label, "b": OrgKind(target.kind).label}]}
+        )
+    _check_not_before_history(source, effective_date)
+    children = list(source.children.filter(closed_on__isnull=True))
+    with transaction.atomic():
+        moved_members = members_reassign(
+            actor=actor, source=source, target=target, effective_date=effective_date,
+            decision_number=decision_number,
+        )
+        for child in children:
+            org_move(actor=actor, org=child, new_parent=target, effective_date=effective_date,
+                     decision_number=decision_number, note=_("Merged with its superior"))
+        Org.objects.filter(pk=source.pk).update(closed_on=effective_date, merged_into=target)
+        source.refresh_from_db()
+        _close_period(source, effective_date)
+        OrgEvent.objects.create(org=source, kind=OrgEvent.Kind.MERGED, effective_date=effective_date,
+                                decision_number=decision_number, actor=_user(actor), note=note,
+                                data={"into": target.code, "members": moved_members,
+                                      "children": [c.code for c in children]})
+        audit.record(actor=actor, action="orgs.merge", object_type="org", object_id=source.code,
+                     data={"into": target.code, "members": moved_members, "effective_date": effective_date,
+                           "decision_number": decision_number})
+    return target
+
+
+def org_close(*, actor: Any, org: Org, effective_date: dt.date, decision_number: str = "", note: str = "") -> Org:
+    from chibo.members.models import ON_ROLLS, Member
+
+    require_cap_on(actor, org, Cap.ORG_RESTRUCTURE)
+    _check_open(org)
+    _check_date(effective_date)
+    if org.children.filter(closed_on__isnull=True).exists():
+        raise ValidationError(_("Move or merge its subordinate organizations first."))
+    if Member.objects.filter(org=org, status__in=ON_ROLLS).exists():
+        raise ValidationError(_("The organization still has members: transfer them or merge it instead."))
+    with transaction.atomic():
+        Org.objects.filter(pk=org.pk).update(closed_on=effective_date)
+        org.refresh_from_db()
+        _close_period(org, effective_date)
+        OrgEvent.objects.create(org=org, kind=OrgEvent.Kind.CLOSED, effective_date=effective_date,
+                                decision_number=decision_number, actor=_user(actor), note=note)
+        audit.record(actor=actor, action="orgs.close", object_type="org", object_id=org.code,
+                     data={"effective_date": effective_date, "decision_number": decision_number})
+    return org

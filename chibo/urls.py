@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (language is chosen by cookie, not URL)
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("chibo.accounts.urls")),
+    path("orgs/", include("chibo.orgs.urls")),
+    path("members/", include("chibo.members.urls")),
+    path("", include("chibo.core.urls")),
+]
+
+handler403 = "chibo.core.views.permission_denied"
+handler404 = "chibo.core.views.page_not_found"

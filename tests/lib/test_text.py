@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+from chibo.lib.text import fold, prefix_upper_bound
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("Nguyễn Văn A", "nguyen van a"),
+        ("Đặng Thị Hoa", "dang thi hoa"),
+        ("ĐẶNG", "dang"),
+        ("  Trần   Thị  Ánh ", "tran thi anh"),
+        ("Huỳnh Ngọc Đức", "huynh ngoc duc"),
+        ("", ""),
+    ],
+)
+def test_fold_strips_diacritics_and_d_stroke(raw: str, folded: str) -> None:
+    assert fold(raw) == folded
+
+
+def test_fold_is_the_same_for_composed_and_decomposed_input() -> None:
+    import unicodedata
+
+    name = "Nguyễn Thị Ngọc Ánh"
+    assert fold(unicodedata.normalize("NFD", name)) == fold(unicodedata.normalize("NFC", name))
+
+
+def test_prefix_bound_covers_exactly_the_prefix() -> None:
+    bound = prefix_upper_bound("dang")
+    assert "dang" < bound and "dang thi" < bound and "dangz" < bound
+    assert "danh" >= bound
