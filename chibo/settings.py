@@ -191,6 +191,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+try:  # WhiteNoise warns on a missing STATIC_ROOT; collectstatic fills it in production.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
 
 # Sessions: server-side, expire after inactivity (SessionIdleTimeoutMiddleware)
 # and at browser close.

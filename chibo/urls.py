@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (language is chosen by cookie, not URL)
 from django.urls import include, path
 
+from chibo.api import api
+
 urlpatterns = [
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("chibo.accounts.urls")),
     path("orgs/", include("chibo.orgs.urls")),
