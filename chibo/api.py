@@ -114,5 +114,12 @@ ROUTERS: list[tuple[str, str]] = [
     ("accounts", "/"),
     ("orgs", "/orgs"),
     ("members", "/members"),
+    ("admissions", "/candidates"),
+    ("activity", "/activity"),
+    ("directives", "/directives"),
+    ("reports", "/reports"),
+    ("interchange", "/interchange"),
+    ("oversight", "/oversight"),
+    ("training", "/training"),
 ]
 _register()

@@ -95,7 +95,33 @@ INSTALLED_APPS = [
     "chibo.accounts",
     "chibo.orgs",
     "chibo.members",
+    "chibo.admissions",
+    "chibo.activity",
+    "chibo.directives",
+    "chibo.reports",
+    "chibo.interchange",
+    "chibo.oversight",
+    "chibo.training",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
 ]
+
+# Background work: the django-tasks backport of Django 6's django.tasks, with the
+# database worker (`chibo db_worker`). TASKS_BACKEND=immediate runs tasks inline
+# (tests, a single-process demo).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("TASKS_BACKEND", "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND={_task_backend!r}: use database or immediate")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chibo@localhost")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -217,6 +243,10 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading commits the domain and all its subdomains to HTTPS in every
+        # browser for months: an operator's decision, not a default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Content Security Policy (django-csp 4): only our own origin; no inline script.
 CONTENT_SECURITY_POLICY = {

@@ -10,6 +10,13 @@ urlpatterns = [
     path("accounts/", include("chibo.accounts.urls")),
     path("orgs/", include("chibo.orgs.urls")),
     path("members/", include("chibo.members.urls")),
+    path("admissions/", include("chibo.admissions.urls")),
+    path("activity/", include("chibo.activity.urls")),
+    path("directives/", include("chibo.directives.urls")),
+    path("reports/", include("chibo.reports.urls")),
+    path("interchange/", include("chibo.interchange.urls")),
+    path("oversight/", include("chibo.oversight.urls")),
+    path("training/", include("chibo.training.urls")),
     path("", include("chibo.core.urls")),
 ]
 

@@ -1,0 +1,108 @@
+# chibo: the single entry point for development and CI (.ci/run calls `make test`).
+# Needs only Python 3.11+ (as `python3`, or PYTHON=/path/to/python3.x make ...).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHIBO := $(BIN)/chibo
+PYTEST := $(BIN)/pytest
+RUFF := $(BIN)/ruff
+STAMP := $(VENV)/.installed
+
+# Parsed once when make starts: `make test` reports the time since then.
+START_TIME := $(shell date +%s)
+
+.PHONY: help install run lint format check-migrations test bench clean
+
+help: ## list the targets
+	@echo "chibo make targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-17s %s\n", $$1, $$2}'
+
+# --- virtualenv --------------------------------------------------------------
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+		{ echo "chibo needs Python >= 3.11 ($(PYTHON) is $$($(PYTHON) -V 2>&1)); use PYTHON=python3.11 make ..." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Re-installed only when pyproject.toml changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+install: $(STAMP) ## create .venv and install chibo with its dev tools
+
+# --- running -------------------------------------------------------------------
+
+run: install ## migrate, load demo data the first time, serve on http://127.0.0.1:8000
+	@mkdir -p var
+	$(CHIBO) migrate --noinput
+	@if $(CHIBO) demo-status; then \
+		echo "==> demo data already loaded"; \
+	else \
+		echo "==> loading demo data (chibo seed-demo)"; \
+		$(CHIBO) seed-demo; \
+	fi
+	$(CHIBO) demo-logins
+	$(CHIBO) runserver 127.0.0.1:8000
+
+# --- quality -------------------------------------------------------------------
+
+lint: install ## ruff check + ruff format --check
+	@rc=0; \
+	echo "==> ruff check ."; $(RUFF) check . || rc=1; \
+	echo "==> ruff format --check ."; $(RUFF) format --check . || rc=1; \
+	exit $$rc
+
+format: install ## ruff format + ruff check --fix
+	$(RUFF) format .
+	$(RUFF) check --fix .
+
+check-migrations: install ## fail if models changed without a migration
+	@echo "==> chibo makemigrations --check --dry-run"
+	@DATABASE_URL='sqlite://:memory:' $(CHIBO) makemigrations --check --dry-run
+
+# --- tests ---------------------------------------------------------------------
+
+# Browser tests need /usr/bin/chromium: scripts/ensure-chromium installs it as
+# root, fails in CI (CI=true) when it cannot, and otherwise we skip them
+# (CHIBO_SKIP_BROWSER=1). pytest's "no tests collected" (exit 5) is a failure.
+test: install ## lint, migrations check, pytest on SQLite then on PostgreSQL
+	@trap 'rc=$$?; el=$$(( $$(date +%s) - $(START_TIME) )); \
+		if [ $$rc -eq 0 ]; then st=OK; else st="FAILED (exit $$rc)"; fi; \
+		printf "\n==> make test: %s in %dm%02ds\n" "$$st" $$((el / 60)) $$((el % 60))' EXIT; \
+	set -e; \
+	$(MAKE) --no-print-directory lint; \
+	$(MAKE) --no-print-directory check-migrations; \
+	if [ "$${CHIBO_SKIP_BROWSER:-}" != 1 ]; then \
+		crc=0; scripts/ensure-chromium || crc=$$?; \
+		if [ $$crc -eq 3 ]; then export CHIBO_SKIP_BROWSER=1; \
+		elif [ $$crc -ne 0 ]; then exit $$crc; fi; \
+	fi; \
+	echo "==> pytest -m 'not bench' on SQLite"; \
+	env -u DATABASE_URL $(PYTEST) -m "not bench"; \
+	echo "==> pytest -m 'not bench' on PostgreSQL"; \
+	scripts/with-postgres $(PYTEST) -m "not bench"
+
+# Bench tests print their figures (-s). No bench tests yet (exit 5) is fine.
+bench: install ## scale benchmarks (pytest -m bench -s) on SQLite then PostgreSQL
+	@run_bench() { \
+		rc=0; "$$@" || rc=$$?; \
+		if [ $$rc -eq 5 ]; then echo "NOTE: no bench tests collected (ok)"; return 0; fi; \
+		return $$rc; \
+	}; \
+	set -e; \
+	echo "==> pytest -m bench -s on SQLite"; \
+	run_bench env -u DATABASE_URL $(PYTEST) -m bench -s; \
+	echo "==> pytest -m bench -s on PostgreSQL"; \
+	run_bench scripts/with-postgres $(PYTEST) -m bench -s; \
+	el=$$(( $$(date +%s) - $(START_TIME) )); \
+	printf "\n==> make bench: OK in %dm%02ds\n" $$((el / 60)) $$((el % 60))
+
+clean: ## remove var/ (local database included), artifacts/ and caches (keeps .venv)
+	rm -rf var artifacts .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

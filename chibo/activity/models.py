@@ -1,0 +1,3 @@
+"""Models of the activity app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the admissions app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the directives app."""
+
+from __future__ import annotations

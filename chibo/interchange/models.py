@@ -1,0 +1,3 @@
+"""Models of the interchange app."""
+
+from __future__ import annotations

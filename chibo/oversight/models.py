@@ -1,0 +1,3 @@
+"""Models of the oversight app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the training app."""
+
+from __future__ import annotations
