@@ -1,0 +1,230 @@
+"""Member list, record, lifecycle events, admission and incoming transfers.
+
+Reads go through members.selectors (scoped, audited); writes through the
+forms' calls to members.services. After a successful POST: redirect (PRG).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chibo.accounts.roles import Cap
+from chibo.core.scoping import get_member_for, has_cap
+from chibo.members import selectors, services
+from chibo.members.forms import (
+    EVENT_FORMS,
+    AdmitForm,
+    ArrivalForm,
+    EditForm,
+    MemberFilterForm,
+    ReceiveForm,
+    allowed_events,
+)
+from chibo.members.models import EventKind, Status
+from chibo.orgs.forms import add_service_errors
+
+PAGE_SIZE = 50
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _require(request: HttpRequest, cap: str) -> None:
+    if not has_cap(request.user, cap):
+        raise PermissionDenied(_("Your role does not give access to this page."))
+
+
+@login_required
+@require_GET
+def member_list(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.MEMBER_VIEW)
+    form = MemberFilterForm(request.GET or None, user=request.user)
+    flt = selectors.MemberFilter(status="on_rolls")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        flt = selectors.MemberFilter(
+            q=data["q"].strip(),
+            org=data["org"],
+            category=data["category"],
+            status=data["status"],
+            standing=data["standing"],
+        )
+    page = None
+    if not form.is_bound or form.is_valid():
+        page = Paginator(selectors.member_list(request.user, flt), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        selectors.audit_list_read(
+            request.user,
+            list(page.object_list),
+            {
+                "q": flt.q,
+                "org": flt.org.code if flt.org else "",
+                "status": flt.status,
+                "page": page.number,
+            },
+        )
+    context = {"form": form, "page": page}
+    if _is_htmx(request) and request.headers.get("HX-Target") == "results":
+        return render(request, "members/_results.html", context)
+    return render(request, "members/list.html", context)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    member = selectors.member_detail(request.user, code)
+    may_change = selectors.can_change(request.user, member)
+    context = {
+        "member": member,
+        "sensitive": selectors.can_view_sensitive(request.user, member),
+        "may_change": may_change,
+        "events": selectors.member_timeline(member),
+        "allowed": [(k, EventKind(k).label) for k in allowed_events(member)] if may_change else [],
+        "on_rolls": member.status in (Status.ACTIVE, Status.EXEMPTED, Status.TEMP_AWAY),
+    }
+    return render(request, "members/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    form_class = EVENT_FORMS.get(kind)
+    if form_class is None:
+        raise Http404(_("Unknown event."))
+    member = get_member_for(request.user, code, write=True)
+    form = form_class(request.POST or None, user=request.user, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.submit()
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("“%(event)s” was recorded for %(name)s.")
+                % {"event": EventKind(kind).label, "name": member.full_name},
+            )
+            return redirect("members:detail", code=member.member_code)
+    context = {
+        "member": member,
+        "form": form,
+        "kind": kind,
+        "title": EventKind(kind).label,
+        "allowed": kind in allowed_events(member),
+    }
+    return render(request, "members/event.html", context)
+
+
+def _new_member(request: HttpRequest, form_class: type, title: str, done: str) -> HttpResponse:
+    _require(request, Cap.MEMBER_CHANGE)
+    initial = {}
+    if request.method == "GET" and request.GET.get("org"):
+        initial["org"] = request.GET["org"]
+    form = form_class(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = form.save()
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done % {"name": member.full_name})
+            return redirect("members:detail", code=member.member_code)
+    return render(request, "members/form.html", {"form": form, "title": title, "member": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def admit(request: HttpRequest) -> HttpResponse:
+    return _new_member(
+        request,
+        AdmitForm,
+        _("Admit a new member"),
+        _("%(name)s was admitted as a probationary member."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def receive(request: HttpRequest) -> HttpResponse:
+    return _new_member(
+        request,
+        ReceiveForm,
+        _("Receive a member from outside chibo"),
+        _("%(name)s was added to the cell."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, code: str) -> HttpResponse:
+    member = get_member_for(request.user, code, write=True)
+    sensitive = selectors.can_view_sensitive(request.user, member)
+    form = EditForm(request.POST or None, member=member, sensitive=sensitive)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update_identity(
+                actor=request.user,
+                member=member,
+                changes=form.changes(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The record of %(name)s was saved.") % {"name": member.full_name}
+            )
+            return redirect("members:detail", code=member.member_code)
+    context = {"form": form, "title": _("Correct identity"), "member": member}
+    return render(request, "members/form.html", context)
+
+
+def _arrivals(request: HttpRequest, bound: Any = None) -> list[tuple[Any, ArrivalForm]]:
+    rows = []
+    for member in selectors.incoming_transfers(request.user).order_by("name_folded"):
+        if bound is not None and bound.member.pk == member.pk:
+            rows.append((member, bound))
+        else:
+            rows.append((member, ArrivalForm(user=request.user, member=member)))
+    return rows
+
+
+@login_required
+@require_GET
+def incoming(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.MEMBER_CHANGE)
+    rows = _arrivals(request)
+    selectors.audit_list_read(request.user, [m for m, _f in rows], {"list": "incoming"})
+    return render(request, "members/incoming.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def arrive(request: HttpRequest, code: str) -> HttpResponse:
+    """Record the arrival of one incoming member (member_transfer_in)."""
+    _require(request, Cap.MEMBER_CHANGE)
+    member = selectors.incoming_member_for(request.user, code)
+    form = ArrivalForm(request.POST, user=request.user, member=member)
+    if form.is_valid():
+        try:
+            form.save()
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The arrival of %(name)s was recorded.") % {"name": member.full_name}
+            )
+            return redirect("members:detail", code=member.member_code)
+    rows = _arrivals(request, bound=form)
+    return render(request, "members/incoming.html", {"rows": rows}, status=200)

@@ -1,0 +1,291 @@
+"""The org tree browser, an org's page, and the restructuring forms.
+
+Thin views: access through ``get_org_for``, writes through ``orgs.services``.
+Member counts are aggregates (no personal data): one grouped query over the
+visible subtree, rolled up the materialized path in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chibo.accounts.roles import Cap
+from chibo.core.scoping import get_org_for, scope_for
+from chibo.members.models import ON_ROLLS, Member
+from chibo.orgs import services
+from chibo.orgs.forms import (
+    CloseForm,
+    MergeForm,
+    MoveForm,
+    NewChildForm,
+    RenameForm,
+    add_service_errors,
+)
+from chibo.orgs.models import STEP, Org
+
+
+@dataclass
+class Node:
+    org: Org
+    count: int = 0
+    has_children: bool = False
+    children: list[Node] = field(default_factory=list)
+
+
+def rolled_up_counts(where: Q) -> dict[str, int]:
+    """On-rolls members per org path, each org counting its whole subtree.
+
+    One grouped query (members per org), then every count is added to each
+    ancestor step of the org's path.
+    """
+    rows = (
+        Member.objects.filter(where, status__in=ON_ROLLS)
+        .values("org__path")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    totals: dict[str, int] = defaultdict(int)
+    for row in rows:
+        path = row["org__path"]
+        for end in range(STEP, len(path) + 1, STEP):
+            totals[path[:end]] += row["n"]
+    return totals
+
+
+def _nodes(orgs: Iterable[Org], counts: dict[str, int]) -> list[Node]:
+    orgs = list(orgs)
+    with_children = set(
+        Org.objects.filter(parent__in=orgs, closed_on__isnull=True)
+        .values_list("parent_id", flat=True)
+        .order_by()
+        .distinct()
+    )
+    return [Node(o, counts.get(o.path, 0), o.pk in with_children) for o in orgs]
+
+
+@login_required
+@require_GET
+def tree(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user, Cap.ORG_VIEW)
+    roots: list[Node] = []
+    if not scope.is_empty:
+        counts = rolled_up_counts(scope.q("org__"))
+        root_orgs = list(Org.objects.filter(path__in=[start for start, _end in scope.ranges]))
+        roots = _nodes(root_orgs, counts)
+        children = Org.objects.filter(parent__in=root_orgs, closed_on__isnull=True).order_by(
+            "name_folded"
+        )
+        by_parent: dict[int, list[Node]] = defaultdict(list)
+        for node in _nodes(children, counts):
+            by_parent[node.org.parent_id].append(node)
+        for root in roots:
+            root.children = by_parent.get(root.org.pk, [])
+    return render(request, "orgs/tree.html", {"roots": roots})
+
+
+@login_required
+@require_GET
+def children(request: HttpRequest, code: str) -> HttpResponse:
+    """The open children of an org, with counts (the tree's htmx expand)."""
+    org = get_org_for(request.user, code)
+    counts = rolled_up_counts(org.subtree_filter("org__"))
+    kids = org.children.filter(closed_on__isnull=True).order_by("name_folded")
+    return render(request, "orgs/_nodes.html", {"nodes": _nodes(kids, counts)})
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = request.user
+    org = get_org_for(user, code)
+    view_scope = scope_for(user, Cap.ORG_VIEW)
+    ancestors = [(a, view_scope.covers(a)) for a in org.ancestors()]
+    counts = rolled_up_counts(org.subtree_filter("org__"))
+    kids = list(org.children.order_by("closed_on", "name_folded"))
+    context = {
+        "org": org,
+        "ancestors": ancestors,
+        "children": _nodes(kids, counts),
+        "member_count": counts.get(org.path, 0),
+        "events": org.events.select_related("actor").order_by("-effective_date", "-id"),
+        "may_restructure": org.is_open and scope_for(user, Cap.ORG_RESTRUCTURE).covers(org),
+        "may_admit": org.is_open and org.is_cell and scope_for(user, Cap.MEMBER_CHANGE).covers(org),
+        "may_view_members": scope_for(user, Cap.MEMBER_VIEW).covers(org),
+        "merged_into_visible": org.merged_into is not None and view_scope.covers(org.merged_into),
+    }
+    return render(request, "orgs/detail.html", context)
+
+
+Action = Callable[[Any, Org, dict[str, Any]], Org]
+
+
+def _restructure(
+    request: HttpRequest,
+    code: str,
+    form_class: type,
+    action: Action,
+    *,
+    title: str,
+    submit: str,
+    done: str,
+    confirm: str = "",
+    field_map: dict[str, str] | None = None,
+) -> HttpResponse:
+    """GET shows the form; POST calls the service, then redirects (PRG) with a message."""
+    org = get_org_for(request.user, code, write_cap=Cap.ORG_RESTRUCTURE)
+    form = form_class(request.POST or None, user=request.user, org=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = action(request.user, org, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc, field_map)
+        else:
+            messages.success(request, done % {"org": result.name})
+            return redirect("orgs:detail", code=result.code)
+    context = {
+        "org": org,
+        "form": form,
+        "title": title,
+        "submit": submit,
+        "confirm": confirm,
+        "choices": form.choices(),
+    }
+    return render(request, "orgs/restructure.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def move(request: HttpRequest, code: str) -> HttpResponse:
+    def action(user: Any, org: Org, data: dict[str, Any]) -> Org:
+        return services.org_move(
+            actor=user,
+            org=org,
+            new_parent=data["new_parent"],
+            effective_date=data["effective_date"],
+            decision_number=data["decision_number"],
+            note=data["note"],
+        )
+
+    return _restructure(
+        request,
+        code,
+        MoveForm,
+        action,
+        title=_("Move under another superior"),
+        submit=_("Move"),
+        done=_("%(org)s was moved with its whole subtree."),
+        field_map={"parent": "new_parent"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def merge(request: HttpRequest, code: str) -> HttpResponse:
+    def action(user: Any, org: Org, data: dict[str, Any]) -> Org:
+        return services.org_merge(
+            actor=user,
+            source=org,
+            target=data["target"],
+            effective_date=data["effective_date"],
+            decision_number=data["decision_number"],
+            note=data["note"],
+        )
+
+    return _restructure(
+        request,
+        code,
+        MergeForm,
+        action,
+        title=_("Merge into another organization"),
+        submit=_("Merge"),
+        done=_("The merge was recorded; members and subordinate organizations are now in %(org)s."),
+        confirm=_("Merge this organization? It will be closed and cannot be reopened."),
+        field_map={"parent": "target"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rename(request: HttpRequest, code: str) -> HttpResponse:
+    def action(user: Any, org: Org, data: dict[str, Any]) -> Org:
+        return services.org_rename(
+            actor=user,
+            org=org,
+            name=data["name"],
+            effective_date=data["effective_date"],
+            decision_number=data["decision_number"],
+        )
+
+    return _restructure(
+        request,
+        code,
+        RenameForm,
+        action,
+        title=_("Rename"),
+        submit=_("Rename"),
+        done=_("The new name %(org)s was recorded."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, code: str) -> HttpResponse:
+    def action(user: Any, org: Org, data: dict[str, Any]) -> Org:
+        return services.org_close(
+            actor=user,
+            org=org,
+            effective_date=data["effective_date"],
+            decision_number=data["decision_number"],
+            note=data["note"],
+        )
+
+    return _restructure(
+        request,
+        code,
+        CloseForm,
+        action,
+        title=_("Dissolve"),
+        submit=_("Dissolve"),
+        done=_("%(org)s was dissolved."),
+        confirm=_("Dissolve this organization? This cannot be undone."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_child(request: HttpRequest, code: str) -> HttpResponse:
+    def action(user: Any, org: Org, data: dict[str, Any]) -> Org:
+        return services.org_create(
+            actor=user,
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            parent=org,
+            opened_on=data["opened_on"],
+            school_level=data["school_level"],
+            ownership=data["ownership"],
+            decision_number=data["decision_number"],
+        )
+
+    return _restructure(
+        request,
+        code,
+        NewChildForm,
+        action,
+        title=_("New subordinate organization"),
+        submit=_("Create"),
+        done=_("%(org)s was created."),
+        field_map={"parent": "kind"},
+    )

@@ -1,0 +1,308 @@
+"""Org tree browser, org page and restructuring through the web UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from chibo.accounts.roles import Role
+from chibo.core.models import AuditEntry
+from chibo.members.models import Member
+from chibo.orgs.models import Org, OrgEvent
+from tests import factories as f
+
+WRITE_VIEWS = ["orgs:move", "orgs:merge", "orgs:rename", "orgs:close", "orgs:new_child"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # Factories set real passwords; the default hasher costs ~0.3 s per user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def t(db: None) -> dict[str, Org]:
+    return f.tree()
+
+
+def login(user: object) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def inside(t: dict[str, Org]) -> Client:
+    """Grassroots committee staff of the university: restructures its subtree."""
+    return login(f.user("bk-staff", Role.GRASSROOTS_STAFF, t["uni"]))
+
+
+@pytest.fixture
+def outside(t: dict[str, Org]) -> Client:
+    return login(f.user("q1-staff", Role.SUPERIOR_STAFF, t["district"]))
+
+
+@pytest.fixture
+def readonly(t: dict[str, Org]) -> Client:
+    return login(f.user("bk-viewer", Role.VIEWER, t["uni"]))
+
+
+# --- tree ------------------------------------------------------------------------
+
+
+def test_tree_starts_at_scope_roots_with_rolled_up_counts(t: dict[str, Org]) -> None:
+    f.member(t["cell_a"])
+    f.member(t["cell_a"], full_name="Trần Thị Bình")
+    f.member(t["cell_b"], full_name="Lê Văn Cường")
+    client = login(f.user("khoi", Role.SUPERIOR_STAFF, t["khoi"]))
+    response = client.get(reverse("orgs:tree"))
+    assert response.status_code == 200
+    [root] = response.context["roots"]
+    assert root.org == t["khoi"]
+    assert root.count == 3
+    [uni] = root.children
+    assert (uni.org, uni.count, uni.has_children) == (t["uni"], 3, True)
+    assert "Thành ủy" not in response.content.decode()  # above the scope: not shown
+
+
+def test_tree_counts_take_a_constant_number_of_queries(t: dict[str, Org]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(f.user("city", Role.CITY_OFFICE, t["city"]))
+    client.get(reverse("orgs:tree"))  # warm the session
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("orgs:tree")).status_code == 200
+        return len(ctx)
+
+    before = queries()
+    for i in range(5):
+        cell = f.org(f"BK-X{i}", f"Chi bộ X{i}", "subordinate_cell", t["uni"])
+        f.member(cell)
+    assert queries() == before
+
+
+def test_tree_counts_only_members_on_the_rolls(t: dict[str, Org]) -> None:
+    from chibo.members import services
+
+    m = f.member(t["cell_a"])
+    f.member(t["cell_a"], full_name="Trần Thị Bình")
+    services.member_record_death(
+        actor=None, member=m, effective_date=m.admitted_on, decision=services.Decision()
+    )
+    client = login(f.user("bk", Role.GRASSROOTS_STAFF, t["uni"]))
+    [root] = client.get(reverse("orgs:tree")).context["roots"]
+    assert root.count == 1
+
+
+def test_tree_children_partial_for_htmx_expand(t: dict[str, Org], inside: Client) -> None:
+    f.member(t["cell_b"])
+    response = inside.get(reverse("orgs:children", args=["BK"]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "Chi bộ Sinh viên 1" in body and "Chi bộ Giảng viên 1" in body
+    counts = {n.org.code: n.count for n in response.context["nodes"]}
+    assert counts == {"BK-SV1": 0, "BK-GV1": 1}
+
+
+def test_tree_children_outside_scope_is_404(outside: Client) -> None:
+    assert outside.get(reverse("orgs:children", args=["BK"])).status_code == 404
+
+
+def test_tree_for_user_without_role_explains(db: None) -> None:
+    client = login(f.user("nobody"))
+    response = client.get(reverse("orgs:tree"))
+    assert response.status_code == 200
+    assert response.context["roots"] == []
+
+
+# --- detail ----------------------------------------------------------------------
+
+
+def test_detail_shows_breadcrumb_children_counts_and_history(
+    t: dict[str, Org], inside: Client
+) -> None:
+    f.member(t["cell_a"])
+    response = inside.get(reverse("orgs:detail", args=["BK"]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert response.context["member_count"] == 1
+    # ancestors above the scope are named but not linked
+    assert [(a.code, visible) for a, visible in response.context["ancestors"]] == [
+        ("TU", False),
+        ("KDHCD", False),
+    ]
+    assert reverse("orgs:detail", args=["KDHCD"]) not in body
+    assert reverse("orgs:detail", args=["BK-SV1"]) in body
+    assert "Established" in body or "Thành lập" in body  # the created event
+    assert reverse("members:list") + "?org=BK" in body
+    assert reverse("orgs:move", args=["BK"]) in body  # restructure actions offered
+
+
+def test_detail_outside_scope_is_404(outside: Client) -> None:
+    assert outside.get(reverse("orgs:detail", args=["BK"])).status_code == 404
+
+
+def test_detail_read_only_has_no_restructure_actions(readonly: Client) -> None:
+    response = readonly.get(reverse("orgs:detail", args=["BK-SV1"]))
+    assert response.status_code == 200
+    assert response.context["may_restructure"] is False
+    assert reverse("orgs:rename", args=["BK-SV1"]) not in response.content.decode()
+
+
+# --- restructuring: access --------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", WRITE_VIEWS)
+def test_write_form_inside_200(name: str, inside: Client) -> None:
+    assert inside.get(reverse(name, args=["BK-SV1"])).status_code == 200
+
+
+@pytest.mark.parametrize("name", WRITE_VIEWS)
+def test_write_views_outside_404(name: str, outside: Client) -> None:
+    url = reverse(name, args=["BK-SV1"])
+    assert outside.get(url).status_code == 404
+    assert outside.post(url, {"effective_date": "01/07/2025"}).status_code == 404
+
+
+@pytest.mark.parametrize("name", WRITE_VIEWS)
+def test_write_views_read_only_403(name: str, readonly: Client, t: dict[str, Org]) -> None:
+    url = reverse(name, args=["BK-SV1"])
+    assert readonly.get(url).status_code == 403
+    assert readonly.post(url, {"name": "X", "effective_date": "01/07/2025"}).status_code == 403
+    assert Org.objects.get(code="BK-SV1").name == "Chi bộ Sinh viên 1"
+
+
+def test_cell_secretary_cannot_restructure_own_cell(t: dict[str, Org]) -> None:
+    client = login(f.user("sec", Role.CELL_SECRETARY, t["cell_a"]))
+    assert client.get(reverse("orgs:rename", args=["BK-SV1"])).status_code == 403
+
+
+# --- restructuring: through the views ---------------------------------------------
+
+
+def test_move_subtree_through_the_view(t: dict[str, Org]) -> None:
+    client = login(f.user("city-staff", Role.SUPERIOR_STAFF, t["city"]))
+    response = client.post(
+        reverse("orgs:move", args=["Q1-THPT"]),
+        {"new_parent": "KDHCD", "effective_date": "01/07/2025", "decision_number": "5-QĐ/TU"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("orgs:detail", args=["Q1-THPT"])
+    school = Org.objects.get(code="Q1-THPT")
+    assert school.parent == t["khoi"]
+    assert school.path.startswith(t["khoi"].path)
+    assert OrgEvent.objects.filter(org=school, kind=OrgEvent.Kind.MOVED).exists()
+    assert AuditEntry.objects.filter(action="orgs.move", object_id="Q1-THPT").exists()
+    follow = client.get(response["Location"])
+    assert "5-QĐ/TU" in follow.content.decode()
+
+
+def test_move_to_parent_outside_restructure_scope_is_a_form_error(
+    t: dict[str, Org], outside: Client
+) -> None:
+    response = outside.post(
+        reverse("orgs:move", args=["Q1-THPT"]),
+        {"new_parent": "KDHCD", "effective_date": "01/07/2025"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_parent"]
+    assert Org.objects.get(code="Q1-THPT").parent == t["district"]
+
+
+def test_move_service_refusal_is_shown_and_input_kept(t: dict[str, Org]) -> None:
+    client = login(f.user("city-staff", Role.SUPERIOR_STAFF, t["city"]))
+    response = client.post(
+        reverse("orgs:move", args=["Q1-THPT"]),
+        {"new_parent": "Q1", "effective_date": "01/07/2025", "decision_number": "7-QĐ"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["new_parent"]  # already under Q1
+    assert 'value="7-QĐ"' in response.content.decode()
+
+
+def test_move_rejects_a_badly_written_date(t: dict[str, Org]) -> None:
+    client = login(f.user("city-staff", Role.SUPERIOR_STAFF, t["city"]))
+    response = client.post(
+        reverse("orgs:move", args=["Q1-THPT"]),
+        {"new_parent": "KDHCD", "effective_date": "31/02/2025"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["effective_date"]
+
+
+def test_merge_cells_through_the_view(t: dict[str, Org], inside: Client) -> None:
+    m = f.member(t["cell_a"])
+    response = inside.post(
+        reverse("orgs:merge", args=["BK-SV1"]),
+        {"target": "BK-GV1", "effective_date": "01/07/2025", "decision_number": "9-QĐ/ĐU"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("orgs:detail", args=["BK-GV1"])
+    source = Org.objects.get(code="BK-SV1")
+    assert source.closed_on is not None and source.merged_into == t["cell_b"]
+    assert Member.objects.get(pk=m.pk).org == t["cell_b"]
+    assert AuditEntry.objects.filter(action="orgs.merge", object_id="BK-SV1").exists()
+
+
+def test_rename_through_the_view(inside: Client) -> None:
+    response = inside.post(
+        reverse("orgs:rename", args=["BK-SV1"]),
+        {"name": "Chi bộ Sinh viên Khoa Điện", "effective_date": "01/09/2025"},
+    )
+    assert response.status_code == 302
+    assert Org.objects.get(code="BK-SV1").name == "Chi bộ Sinh viên Khoa Điện"
+
+
+def test_close_refused_while_members_remain(t: dict[str, Org], inside: Client) -> None:
+    f.member(t["cell_a"])
+    response = inside.post(reverse("orgs:close", args=["BK-SV1"]), {"effective_date": "01/09/2025"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert Org.objects.get(code="BK-SV1").closed_on is None
+
+
+def test_close_empty_cell(inside: Client) -> None:
+    response = inside.post(reverse("orgs:close", args=["BK-SV1"]), {"effective_date": "01/09/2025"})
+    assert response.status_code == 302
+    assert Org.objects.get(code="BK-SV1").closed_on is not None
+
+
+def test_new_child_through_the_view(t: dict[str, Org], inside: Client) -> None:
+    response = inside.post(
+        reverse("orgs:new_child", args=["BK"]),
+        {
+            "code": "BK-SV2",
+            "name": "Chi bộ Sinh viên 2",
+            "kind": "subordinate_cell",
+            "school_level": "dai_hoc",
+            "opened_on": "02/09/2025",
+        },
+    )
+    assert response.status_code == 302
+    assert Org.objects.get(code="BK-SV2").parent == t["uni"]
+
+
+def test_new_child_offers_only_kinds_allowed_under_the_parent(inside: Client) -> None:
+    response = inside.get(reverse("orgs:new_child", args=["BK"]))
+    assert [k for k, _label in response.context["form"].fields["kind"].choices] == [
+        "subordinate_cell"
+    ]
+
+
+def test_number_filters_follow_the_language() -> None:
+    from django.utils import translation
+
+    from chibo.core.templatetags.chibo_tags import num, pct
+
+    with translation.override("vi"):
+        assert (num(1065), pct(5.16), num(None)) == ("1.065", "5,16%", "")
+    with translation.override("en"):
+        assert (num(1065), pct(5.16)) == ("1,065", "5.16%")
