@@ -1,0 +1,52 @@
+"""The demo log-ins: one account per role, all with the same public password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PASSWORD = "chibo-demo-2026"  # noqa: S105 — published in the README: demo data only
+
+# (username, role, last name, first name); the org of each comes from the tree.
+ACCOUNTS: list[tuple[str, str, str, str]] = [
+    ("bithu", "cell_secretary", "Trần Thị", "Mai"),
+    ("cosoviec", "grassroots_staff", "Lê Văn", "Hùng"),
+    ("captren", "superior_staff", "Phạm Minh", "Tuấn"),
+    ("vanphong", "city_office", "Võ Thị Ngọc", "Hân"),
+    ("xem", "viewer", "Huỳnh Quốc", "Bảo"),
+    ("quantri", "sysadmin", "Đỗ Đức", "Long"),
+]
+USERNAMES = [account[0] for account in ACCOUNTS]
+ROLE_LABELS = {
+    "cell_secretary": "Bí thư chi bộ",
+    "grassroots_staff": "Cán bộ đảng ủy cơ sở",
+    "superior_staff": "Cán bộ cấp ủy cấp trên",
+    "city_office": "Văn phòng Thành ủy",
+    "viewer": "Chỉ xem",
+    "sysadmin": "Quản trị hệ thống",
+}
+
+
+def create_accounts(org_ids: dict[str, int]) -> list[Any]:
+    """Create the users and their role assignments (inside the caller's transaction)."""
+    from django.contrib.auth.models import User
+
+    from chibo.accounts.models import RoleAssignment
+
+    users = []
+    hashed = ""
+    for username, role, last_name, first_name in ACCOUNTS:
+        user = User(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=f"{username}@demo.chibo.invalid",
+        )
+        if not hashed:
+            # PBKDF2 costs ~0.5 s a call: hash the shared password once and reuse it.
+            user.set_password(PASSWORD)
+            hashed = user.password
+        user.password = hashed
+        user.save()
+        RoleAssignment.objects.create(user=user, role=role, org_id=org_ids[username])
+        users.append(user)
+    return users

@@ -1,0 +1,39 @@
+"""``chibo demo-logins``: the demo accounts, their roles and orgs (printed by ``make run``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from chibo.accounts.models import RoleAssignment
+from chibo.members.demo.accounts import PASSWORD, ROLE_LABELS, USERNAMES
+
+
+class Command(BaseCommand):
+    help = "Print the demo log-ins (username, role, organization) and their shared password."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        assignments = {
+            ra.user.username: ra
+            for ra in RoleAssignment.objects.filter(user__username__in=USERNAMES).select_related(
+                "user", "org"
+            )
+        }
+        if not assignments:
+            raise CommandError(
+                "Chưa có tài khoản demo: chạy `chibo seed-demo` trên cơ sở dữ liệu trống."
+            )
+        rows = [("Tài khoản", "Vai trò", "Mã", "Tổ chức")]
+        for username in USERNAMES:
+            ra = assignments.get(username)
+            if ra is not None:
+                rows.append((username, ROLE_LABELS.get(ra.role, ra.role), ra.org.code, ra.org.name))
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        self.stdout.write(f"Tài khoản demo (mật khẩu: {PASSWORD}):")
+        for n, row in enumerate(rows):
+            line = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3]))
+            self.stdout.write(f"  {line}  {row[3]}")
+            if n == 0:
+                self.stdout.write("  " + "  ".join("-" * w for w in widths))
+        self.stdout.write("Mở http://127.0.0.1:8000")

@@ -1,0 +1,95 @@
+"""``chibo seed-demo [--members N] [--seed S]``: load a synthetic HCMC into an empty database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from importlib import import_module
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from chibo.members.demo.accounts import PASSWORD
+from chibo.members.demo.generate import build_plan
+from chibo.members.demo.writer import DemoRefused, write_plan
+
+# Apps that add their own demo data on top of the members, in this order
+# (each has ``demo.seed_demo(*, rng, today, scale) -> dict[str, int]``).
+EXTRA_APPS = ["admissions", "activity", "directives", "oversight", "training"]
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _n(number: int) -> str:
+    """1.065 — Vietnamese thousands separator."""
+    return f"{number:,}".replace(",", ".")
+
+
+class Command(BaseCommand):
+    help = (
+        "Load deterministic demo data (org tree, members with five years of events, one account "
+        "per role) into an empty database. Same --members/--seed/--as-of give the same data."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--members", type=int, default=3000, help="number of members (default 3000)"
+        )
+        parser.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
+        parser.add_argument(
+            "--as-of",
+            type=_date,
+            default=None,
+            help="the day the data ends (YYYY-MM-DD, default today); events end the day before",
+        )
+        parser.add_argument(
+            "--members-only",
+            action="store_true",
+            help="only the org tree, members and accounts (no meetings, candidates, directives…)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        members, seed = options["members"], options["seed"]
+        as_of = options["as_of"] or timezone.localdate()
+        if members < 100:
+            raise CommandError("--members phải từ 100 trở lên.")
+        if as_of > timezone.localdate():
+            raise CommandError("--as-of không được là ngày trong tương lai.")
+        plan = build_plan(members=members, seed=seed, as_of=as_of)
+        self.stdout.write(f"Đang nạp dữ liệu demo: {_n(members)} đảng viên (seed {seed})…")
+        try:
+            counts = write_plan(plan, progress=self.stdout.write)
+        except DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã nạp {_n(counts['orgs'])} tổ chức, {_n(counts['members'])} đảng viên, "
+                f"{_n(counts['events'])} sự kiện trong {str(counts['seconds']).replace('.', ',')} giây."
+            )
+        )
+        if not options["members_only"]:
+            self._seed_extras(seed=seed, as_of=as_of, scale=members / 3000)
+        self.stdout.write(
+            f"Đăng nhập bằng các tài khoản demo (mật khẩu: {PASSWORD}): chibo demo-logins"
+        )
+
+    def _seed_extras(self, *, seed: int, as_of: dt.date, scale: float) -> None:
+        for index, app in enumerate(EXTRA_APPS):
+            try:
+                module = import_module(f"chibo.{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"chibo.{app}.demo":
+                    raise
+                continue
+            started = time.perf_counter()
+            with transaction.atomic():
+                counts = module.seed_demo(
+                    rng=random.Random(seed * 100 + index), today=as_of, scale=scale
+                )
+            summary = ", ".join(f"{_n(v)} {k}" for k, v in counts.items())
+            self.stdout.write(f"  {app}: {summary} ({time.perf_counter() - started:.1f} s)")

@@ -1,0 +1,174 @@
+"""The demo data: deterministic, consistent with the event semantics, fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.utils import timezone
+
+from chibo.accounts.models import RoleAssignment
+from chibo.core.models import AuditEntry
+from chibo.members import services
+from chibo.members.demo.generate import MEMBER_FIELDS, build_plan
+from chibo.members.models import Category, Member, MemberEvent
+from chibo.orgs.models import CELL_KINDS, Org, OrgEvent, OrgPeriod, encode_step
+
+AS_OF = dt.date(2026, 11, 20)
+COL = {name: i for i, name in enumerate(MEMBER_FIELDS)}
+
+
+def _rows(members: int, seed: int) -> tuple[list[tuple], list[tuple]]:
+    plan = build_plan(members=members, seed=seed, as_of=AS_OF)
+    members_out: list[tuple] = []
+    events_out: list[tuple] = []
+    for chunk_members, chunk_events in plan.people():
+        members_out += chunk_members
+        events_out += chunk_events
+    return members_out, events_out
+
+
+def _seed(members: int = 300) -> str:
+    out = StringIO()
+    call_command("seed-demo", members=members, seed=7, members_only=True, stdout=out)
+    return out.getvalue()
+
+
+def test_same_seed_gives_identical_data_and_another_seed_does_not() -> None:
+    first = _rows(300, 11)
+    assert first == _rows(300, 11)
+    other = _rows(300, 12)
+    assert [m[COL["member_code"]] for m in first[0]] == [m[COL["member_code"]] for m in other[0]]
+    assert [m[COL["full_name"]] for m in first[0]] != [m[COL["full_name"]] for m in other[0]]
+
+
+def test_admission_shares_follow_the_directive_footnote() -> None:
+    members, events = _rows(3000, 2023)
+    since = (AS_OF - dt.timedelta(days=5 * 365)).isoformat()
+    recent = Counter(
+        m[COL["category_at_admission"]] for m in members if m[COL["admitted_on"]] >= since
+    )
+    total = sum(recent.values())
+    assert 0.035 < recent["student"] / total < 0.065  # 4.85% in 1000-CV/TU
+    assert recent["pupil"] >= 1
+    assert len({m[COL["member_code"]] for m in members}) == len(members)
+    names = [m[COL["full_name"]] for m in members]
+    assert any(name.startswith("Đặng ") for name in names)
+    assert "Nguyễn Văn An" in names
+    surnames = Counter(name.split()[0] for name in names)
+    assert 0.32 < surnames["Nguyễn"] / len(names) < 0.44
+    abandoned = [
+        e
+        for e in events
+        if e[2] == "removed" and e[10] == "abandoned_activity" and e[15] == "student"
+    ]
+    assert abandoned
+
+
+@pytest.mark.django_db
+def test_member_state_is_the_state_after_its_last_event() -> None:
+    _seed()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT COUNT(*) FROM members_member m JOIN members_memberevent e ON e.id = (
+                    SELECT e2.id FROM members_memberevent e2 WHERE e2.member_id = m.id
+                    ORDER BY e2.effective_date DESC, e2.id DESC LIMIT 1)
+                WHERE e.org_id <> m.org_id OR e.status_after <> m.status OR e.category_after <> m.category"""
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute(
+            """SELECT COUNT(*) FROM members_member m JOIN members_memberevent e ON e.member_id = m.id AND e.kind = 'admitted'
+                WHERE e.effective_date <> m.admitted_on OR e.org_id <> m.admitting_org_id"""
+        )
+        assert cursor.fetchone()[0] == 0
+    assert Member.objects.count() == 300
+    for member in Member.objects.all():
+        state = services.replay(member)
+        assert {name: getattr(member, name) for name in state} == state, member.member_code
+        first = member.events.order_by("effective_date", "id").first()
+        assert first.kind == "admitted"
+        assert (
+            member.probation_ends_on
+            > member.ceremony_on
+            >= member.admitted_on
+            > member.date_of_birth
+        )
+    today = timezone.localdate()
+    assert not MemberEvent.objects.filter(effective_date__gte=today).exists()
+    assert not MemberEvent.objects.filter(recorded_at__gt=timezone.now()).exists()
+
+
+@pytest.mark.django_db
+def test_members_sit_in_cells_and_the_tree_is_consistent() -> None:
+    _seed()
+    assert not Member.objects.exclude(org__kind__in=CELL_KINDS).exists()
+    orgs = {org.id: org for org in Org.objects.all()}
+    for org in orgs.values():
+        parent = orgs.get(org.parent_id)
+        assert org.path == (parent.path if parent else "") + encode_step(org.id)
+        assert org.depth == len(org.path) // 6 - 1
+        if parent is not None and parent.school_level:
+            assert org.school_level == parent.school_level
+    assert Org.objects.get(code="TU").depth == 0
+    for code in ("DHQG", "KDHCD", "SGDDT", "KDCD", "TD", "Q1", "Q3", "Q5", "BT", "GV", "CC"):
+        assert orgs[Org.objects.get(code=code).id].kind == "direct_committee"
+    levels = set(Org.objects.exclude(school_level="").values_list("school_level", flat=True))
+    assert levels == {"mam_non", "tieu_hoc", "thcs", "thpt", "trung_cap", "cao_dang", "dai_hoc"}
+    assert OrgPeriod.objects.count() == len(orgs) == OrgEvent.objects.filter(kind="created").count()
+    seen = set(Member.objects.values_list("category", flat=True))
+    seen |= set(Member.objects.values_list("category_at_admission", flat=True))
+    assert seen == set(Category.values)
+
+
+@pytest.mark.django_db
+def test_demo_accounts_have_one_role_each() -> None:
+    _seed()
+    roles = {ra.user.username: ra for ra in RoleAssignment.objects.select_related("user", "org")}
+    assert {name: ra.role for name, ra in roles.items()} == {
+        "bithu": "cell_secretary",
+        "cosoviec": "grassroots_staff",
+        "captren": "superior_staff",
+        "vanphong": "city_office",
+        "xem": "viewer",
+        "quantri": "sysadmin",
+    }
+    cell = roles["bithu"].org
+    assert cell.is_cell and cell.school_level == "dai_hoc"
+    assert cell.members.filter(category="student").exists()
+    assert roles["cosoviec"].org == cell.parent
+    assert cell.path.startswith(roles["captren"].org.path)
+    assert roles["vanphong"].org.code == roles["quantri"].org.code == "TU"
+    assert roles["xem"].org.code == "SGDDT"
+    user = User.objects.get(username="bithu")
+    assert user.check_password("chibo-demo-2026") and user.first_name
+    entry = AuditEntry.objects.get()
+    assert entry.action == "demo.seed" and entry.data["members"] == 300 and entry.data["seed"] == 7
+
+
+@pytest.mark.django_db
+def test_a_second_run_is_refused() -> None:
+    _seed()
+    with pytest.raises(CommandError, match="đã có tổ chức đảng"):
+        _seed()
+    assert Member.objects.count() == 300
+
+
+@pytest.mark.django_db
+def test_status_and_logins_commands() -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("demo-status", stdout=StringIO())
+    assert exit_info.value.code == 1
+    _seed()
+    call_command("demo-status", stdout=StringIO())
+    out = StringIO()
+    call_command("demo-logins", stdout=out)
+    text = out.getvalue()
+    assert text.startswith("Tài khoản demo (mật khẩu: chibo-demo-2026):")
+    assert "Bí thư chi bộ" in text and "KDHCD" in text
+    assert text.rstrip().endswith("Mở http://127.0.0.1:8000")
