@@ -206,6 +206,11 @@ USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["chibo.formats"]
 
+# Uploaded files (attachments): served only through views that check scope,
+# never as public static files.
+MEDIA_ROOT = Path(os.environ.get("CHIBO_MEDIA_ROOT", VAR_DIR / "media"))
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024)
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
