@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 # Parsed once when make starts: `make test` reports the time since then.
 START_TIME := $(shell date +%s)
 
-.PHONY: help install run lint format check-migrations test bench clean
+.PHONY: help install run lint format check-migrations test bench clean prod-local bench-scale load-test
 
 help: ## list the targets
 	@echo "chibo make targets:"
@@ -50,12 +50,35 @@ run: install ## migrate, load demo data the first time, serve on http://127.0.0.
 	$(CHIBO) demo-logins
 	$(CHIBO) runserver 127.0.0.1:8000
 
+# Production stack on 127.0.0.1 (docs/deploy.md): PostgreSQL in var/prod-local,
+# gunicorn (2 workers) on :8001, 1 task worker. PROD_MEMBERS=400000 for city scale.
+prod-local: install ## production stack on 127.0.0.1:8001 (PostgreSQL, gunicorn ×2, worker)
+	@$(BIN)/python -c 'import gunicorn' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[dev,prod]'
+	scripts/prod-local
+
+# 5.5M members on a kept PostgreSQL in var/bench-pg (docs/performance.md).
+bench-scale: install ## national-scale benchmark (PostgreSQL, BENCH_MEMBERS=5500000)
+	bench/run-scale
+
+# Locust against a prod-local it starts itself (127.0.0.1 only, bounded time).
+load-test: install ## load test: 50 and 200 users against prod-local (docs/performance.md)
+	@$(BIN)/python -c 'import locust, gunicorn' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[dev,prod,bench]'
+	bench/load-test
+
 # --- quality -------------------------------------------------------------------
 
-lint: install ## ruff check + ruff format --check
+# pip-audit needs PyPI's JSON API (its vulnerability data): when that cannot be
+# reached (no network, or a mirror without it) the audit is skipped with the reason.
+lint: install ## ruff check (security rules "S" included) + ruff format --check + pip-audit
 	@rc=0; \
 	echo "==> ruff check ."; $(RUFF) check . || rc=1; \
 	echo "==> ruff format --check ."; $(RUFF) format --check . || rc=1; \
+	echo "==> pip-audit"; \
+	if $(BIN)/python -c 'import urllib.request as u; u.urlopen("https://pypi.org/pypi/django/json", timeout=15)' >/dev/null 2>&1; then \
+		$(BIN)/pip-audit --skip-editable --progress-spinner off || rc=1; \
+	else \
+		echo "SKIPPED pip-audit: PyPI's JSON API (vulnerability data) is not reachable from here"; \
+	fi; \
 	exit $$rc
 
 format: install ## ruff format + ruff check --fix
@@ -96,8 +119,11 @@ bench: install ## scale benchmarks (pytest -m bench -s) on SQLite then PostgreSQ
 		return $$rc; \
 	}; \
 	set -e; \
+	export CHIBO_FUZZ_EXAMPLES=$${CHIBO_FUZZ_EXAMPLES:-5000}; \
 	echo "==> pytest -m bench -s on SQLite"; \
 	run_bench env -u DATABASE_URL $(PYTEST) -m bench -s; \
+	echo "==> fuzz (CHIBO_FUZZ_EXAMPLES=$$CHIBO_FUZZ_EXAMPLES)"; \
+	env -u DATABASE_URL $(PYTEST) tests/security/test_fuzz.py -m "not bench" -q; \
 	echo "==> pytest -m bench -s on PostgreSQL"; \
 	run_bench scripts/with-postgres $(PYTEST) -m bench -s; \
 	el=$$(( $$(date +%s) - $(START_TIME) )); \

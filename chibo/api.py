@@ -3,33 +3,90 @@
 Auth: ``Authorization: Bearer <token>`` (personal tokens, accounts.tokens)
 or the browser session (with CSRF) for the UI's own calls. Every error is
 ``{"error": {"code": ..., "message": ..., "fields": {...}}}`` with the
-right status, in the request's language. Each app adds its endpoints in
-its own ``api.py`` as ``router`` and is listed in ROUTERS below.
+right status, in the request's language (Accept-Language; Vietnamese by
+default). Each app adds its endpoints in its own ``api.py`` as ``router``
+and is listed in ROUTERS below. Shared helpers for routers: chibo.apitools.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Callable
 from typing import Any
 
+from csp.decorators import csp_update
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+from ninja.throttling import AnonRateThrottle, UserRateThrottle
 
 from chibo.accounts.tokens import token_user
+from chibo.apitools import validation_message
+from chibo.core.rules import RuleViolation
+
+log = logging.getLogger(__name__)
+
+# Failed bearer tokens per client address per minute before a 429: guessing
+# tokens is throttled even though a failed request never gets authenticated.
+BAD_TOKEN_LIMIT = getattr(settings, "CHIBO_API_BAD_TOKEN_LIMIT", 20)
+ANON_RATE = getattr(settings, "CHIBO_API_ANON_RATE", "30/m")
+USER_RATE = getattr(settings, "CHIBO_API_USER_RATE", "600/m")
+
+
+_SESSION_KEY = re.compile(r"[a-z0-9]{8,64}")
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _refuse_unstorable_text(request: HttpRequest) -> None:
+    """422 for a NUL byte or lone surrogate anywhere in the path, query or JSON body.
+
+    No database column can hold them (PostgreSQL refuses NUL outright), so
+    every endpoint would otherwise fail with a 500 on such input. Runs in the
+    authentication step, before any handler.
+    """
+    fields = [
+        name
+        for name, values in request.GET.lists()
+        for v in [name, *values]
+        if _UNSTORABLE.search(v)
+    ]
+    # Only JSON bodies are looked at (reading a large upload here would load it into memory).
+    body = request.body if request.content_type == "application/json" else b""
+    if _UNSTORABLE.search(request.path) or b"\\u0000" in body or b"\x00" in body:
+        fields.append("request")
+    if fields:
+        raise DjangoValidationError(
+            {name: [_("The text contains characters that are not allowed.")] for name in fields}
+        )
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")[:45]
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        _refuse_unstorable_text(request)
+        key = f"chibo:api-bad-token:{_client_ip(request)}"
+        if cache.get(key, 0) >= BAD_TOKEN_LIMIT:
+            raise Throttled(wait=60)
         user = token_user(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            if not cache.add(key, 1, timeout=60):
+                try:
+                    cache.incr(key)
+                except ValueError:  # expired between add and incr
+                    cache.add(key, 1, timeout=60)
+            return None
+        request.user = user
         return user
 
 
@@ -39,24 +96,45 @@ class SessionAuth(APIKeyCookie):
     param_name = settings.SESSION_COOKIE_NAME
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        # Only a well-formed session key reaches the session store (a NUL byte
+        # in a forged cookie would be a database error on PostgreSQL).
+        if not key or not _SESSION_KEY.fullmatch(key):
+            return None
+        _refuse_unstorable_text(request)
         user = getattr(request, "user", None)
         return user if user is not None and user.is_authenticated else None
+
+
+def _docs_csp(view: Callable) -> Callable:
+    # Swagger UI sets inline style attributes; relax style-src for the docs page only.
+    return csp_update({"style-src": ["'unsafe-inline'"]})(view)
 
 
 api = NinjaAPI(
     title="chibo API",
     version="1",
-    description="Party-building records for school party organizations (directive 1000-CV/TU).",
+    description=(
+        "Party-building records for school party organizations (directive 1000-CV/TU). "
+        "Authenticate with `Authorization: Bearer <token>` (create a token under "
+        "Account → API tokens, or `chibo create-token USERNAME`). Errors are "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
     urls_namespace="api",
     auth=[BearerToken(), SessionAuth(csrf=True)],
-    throttle=[AnonRateThrottle("30/m"), AuthRateThrottle("600/m")],
+    throttle=[AnonRateThrottle(ANON_RATE), UserRateThrottle(USER_RATE)],
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=_docs_csp,
 )
 
 
-def error_response(request: HttpRequest, status: int, code: str, message: str,
-                   fields: dict[str, list[str]] | None = None) -> HttpResponse:
+def error_response(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
     body: dict[str, Any] = {"code": code, "message": message}
     if fields:
         body["fields"] = fields
@@ -82,23 +160,49 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 def _invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     fields = dict(exc.message_dict) if hasattr(exc, "error_dict") else None
     message = "; ".join(exc.messages)
-    return error_response(request, 422, "invalid", message, fields)
+    code = "rule_violation" if isinstance(exc, RuleViolation) else "invalid"
+    return error_response(request, 422, code, message, fields)
 
 
 @api.exception_handler(NinjaValidationError)
 def _schema_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(part) for part in err.get("loc", []) if part not in ("body", "query", "path", "payload")]
-        fields.setdefault(".".join(loc) or "request", []).append(err.get("msg", ""))
+        loc = [
+            str(part)
+            for part in err.get("loc", [])
+            if part not in ("body", "query", "path", "payload")
+        ]
+        fields.setdefault(".".join(loc) or "request", []).append(validation_message(err))
     message = _("Invalid input: %(fields)s") % {"fields": ", ".join(fields)}
     return error_response(request, 422, "invalid", message, fields)
 
 
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = error_response(
+        request, 429, "throttled", _("Too many requests. Wait a minute, then try again.")
+    )
+    if exc.wait:
+        response["Retry-After"] = str(int(exc.wait))
+    return response
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 429: "throttled"}.get(exc.status_code, "error")
+    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+        exc.status_code, "error"
+    )
     return error_response(request, exc.status_code, code, str(exc))
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Still a 500 (and logged with its traceback), but in the API's shape.
+    log.exception("API error on %s %s", request.method, request.path)
+    return error_response(
+        request, 500, "server_error", _("Something went wrong on the server. Try again later.")
+    )
 
 
 def _register() -> None:

@@ -7,12 +7,21 @@ silently replaced by a default. Variables:
     DEBUG           true/false (default: true in development, false in production)
     SECRET_KEY      required in production
     DATABASE_URL    default sqlite:///<project>/var/chibo.sqlite3
+    DATABASE_REPLICA_URL  optional PostgreSQL read replica for reports (core/dbrouter.py)
+    CACHE_BACKEND   locmem (development default) | database (production default)
+    API_USER_RATE   API requests per signed-in user (default 600/m)
     ALLOWED_HOSTS   comma-separated (default: 127.0.0.1,localhost in development)
     CSRF_TRUSTED_ORIGINS  comma-separated origins (https://chibo.example.vn)
     SESSION_IDLE_SECONDS  inactivity timeout of a session (default 1800)
     SECURE_SSL_REDIRECT   true/false (production default true)
     LOGIN_FAILURE_LIMIT   failed logins before a lock (default 5)
     LOGIN_LOCK_SECONDS    how long the lock lasts (default 900)
+    CHIBO_FIELD_KEY       Fernet key(s) for citizen ID/phone at rest (url-safe base64 of
+                          32 bytes; comma-separated to rotate: the first encrypts);
+                          required in production, derived from SECRET_KEY in development
+    CHIBO_2FA_REQUIRED    true/false: committee roles and sysadmins must use 2FA (default true)
+    CHIBO_CANDIDATE_RETENTION_YEARS  years before candidates never admitted are purged (default 5)
+    CHIBO_BACKUP_DIR      where `chibo backup` writes (default var/backups)
 """
 
 from __future__ import annotations
@@ -133,6 +142,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "chibo.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "chibo.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -182,6 +192,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
 
+# Optional PostgreSQL read replica for report reads (chibo/core/dbrouter.py:
+# only code inside `with reporting():` reads from it; everything else stays on
+# the primary).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    try:
+        DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"])
+    except Exception as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a valid database URL: {exc}") from exc
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point to PostgreSQL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["chibo.core.dbrouter.ReplicaRouter"]
+
+# Cache (API throttles, failed-token counters): shared by all web processes in
+# production (the database; `chibo createcachetable` on deploy), so the web
+# processes hold no state and more machines are only more processes.
+_CACHE_BACKENDS = {
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "chibo_cache",
+    },
+}
+_cache_backend = os.environ.get("CACHE_BACKEND", "database" if PRODUCTION else "locmem")
+if _cache_backend not in _CACHE_BACKENDS:
+    raise ImproperlyConfigured(f"CACHE_BACKEND={_cache_backend!r}: use locmem or database")
+CACHES = {"default": _CACHE_BACKENDS[_cache_backend]}
+# API rate per signed-in user (chibo/api.py); a load test may raise it.
+CHIBO_API_USER_RATE = os.environ.get("API_USER_RATE", "600/m")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -196,6 +237,15 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 900, minimum=1)
+
+# Security (issue 10; docs/security.md). Sensitive fields are encrypted at rest
+# with CHIBO_FIELD_KEY (chibo.core.crypto); production refuses to start without it.
+CHIBO_FIELD_KEY = os.environ.get("CHIBO_FIELD_KEY", "").strip()
+if PRODUCTION and not CHIBO_FIELD_KEY:
+    raise ImproperlyConfigured("CHIBO_FIELD_KEY must be set when CHIBO_ENV=production")
+CHIBO_2FA_REQUIRED = env_bool("CHIBO_2FA_REQUIRED", True)
+CHIBO_CANDIDATE_RETENTION_YEARS = env_int("CHIBO_CANDIDATE_RETENTION_YEARS", 5, minimum=1)
+CHIBO_BACKUP_DIR = Path(os.environ.get("CHIBO_BACKUP_DIR", VAR_DIR / "backups"))
 
 # Internationalization: Vietnamese first, English as the switch.
 LANGUAGE_CODE = "vi"

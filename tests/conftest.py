@@ -11,6 +11,13 @@ def _fresh_rules_cache() -> None:
     rules.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_off(settings) -> None:  # noqa: ANN001
+    # Most tests log committee users in with force_login; the 2FA flow has its
+    # own tests (tests/security), which turn CHIBO_2FA_REQUIRED back on.
+    settings.CHIBO_2FA_REQUIRED = False
+
+
 @pytest.fixture
 def tree(db):  # noqa: ANN001, ANN201
     from tests import factories

@@ -67,3 +67,15 @@ def user(username: str, role: str | None = None, org: Org | None = None, passwor
     if role is not None and org is not None:
         RoleAssignment.objects.create(user=u, role=role, org=org)
     return u
+
+
+def candidate(org: Org, mentor: Member, **extra: Any) -> Any:
+    """An outstanding candidate registered by ``org`` (admissions), mentored by ``mentor``."""
+    from chibo.admissions import services as admission_services
+
+    return admission_services.candidate_register(
+        actor=None, org=org, mentor=mentor, full_name=extra.pop("full_name", "Trần Thị Cúc"),
+        date_of_birth=extra.pop("date_of_birth", dt.date(2004, 2, 10)), gender=extra.pop("gender", Gender.FEMALE),
+        category=extra.pop("category", Category.STUDENT), registered_on=extra.pop("registered_on", dt.date(2024, 9, 2)),
+        **extra,
+    )

@@ -28,7 +28,14 @@ class MeOut(Schema):
 def me(request: HttpRequest) -> dict:
     user = request.user
     roles = [
-        {"role": a.role, "role_label": str(Role(a.role).label), "org_code": a.org.code, "org_name": a.org.name}
-        for a in RoleAssignment.objects.filter(user=user).select_related("org").order_by("org__path", "role")
+        {
+            "role": a.role,
+            "role_label": str(Role(a.role).label),
+            "org_code": a.org.code,
+            "org_name": a.org.name,
+        }
+        for a in RoleAssignment.objects.filter(user=user)
+        .select_related("org")
+        .order_by("org__path", "role")
     ]
     return {"username": user.username, "full_name": user.get_full_name(), "roles": roles}

@@ -1,7 +1,8 @@
-"""Sessions expire after SESSION_IDLE_SECONDS without a request."""
+"""Sessions expire after SESSION_IDLE_SECONDS without a request and are bound to the user agent."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 
@@ -10,6 +11,11 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 _KEY = "chibo_last_seen"
+_AGENT_KEY = "chibo_agent"
+
+
+def _agent_hash(request: HttpRequest) -> str:
+    return hashlib.sha256(request.META.get("HTTP_USER_AGENT", "").encode()).hexdigest()[:32]
 
 
 class SessionIdleTimeoutMiddleware:
@@ -20,9 +26,15 @@ class SessionIdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last = request.session.get(_KEY)
-            if last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
+            agent = request.session.get(_AGENT_KEY)
+            if agent is not None and agent != _agent_hash(request):
+                # A session cookie replayed from another browser: end the session.
+                logout(request)
+            elif last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
                 logout(request)
                 request.session["chibo_idle_logout"] = True
             else:
                 request.session[_KEY] = now
+                if agent is None:
+                    request.session[_AGENT_KEY] = _agent_hash(request)
         return self.get_response(request)

@@ -24,6 +24,18 @@ class Cap(models.TextChoices):
     MEMBER_VIEW_SENSITIVE = "member.view_sensitive"
     MEMBER_CHANGE = "member.change"
     ACCOUNTS_MANAGE = "accounts.manage"
+    # Committee steps of admission: grassroots resolution, decision, recognition, overrides.
+    ADMISSION_DECIDE = "admission.decide"
+    # Directives (issue 6): read the register, manage documents and tasks, report on tasks.
+    DIRECTIVE_VIEW = "directive.view"
+    DIRECTIVE_MANAGE = "directive.manage"
+    DIRECTIVE_REPORT = "directive.report"
+    # Oversight and training (issue 9): plan inspections, decide discipline and
+    # confirm evaluations (committees); propose evaluations and decide a cell's
+    # own reprimand/warning (cells too); record courses and certificates.
+    OVERSIGHT_MANAGE = "oversight.manage"
+    OVERSIGHT_PROPOSE = "oversight.propose"
+    TRAINING_MANAGE = "training.manage"
 
 
 # The system administrator configures; by default never browses personal
@@ -34,12 +46,36 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
         {Cap.ORG_VIEW, Cap.MEMBER_VIEW, Cap.MEMBER_VIEW_SENSITIVE, Cap.MEMBER_CHANGE}
     ),
     Role.GRASSROOTS_STAFF: frozenset(
-        {Cap.ORG_VIEW, Cap.MEMBER_VIEW, Cap.MEMBER_VIEW_SENSITIVE, Cap.MEMBER_CHANGE, Cap.ORG_RESTRUCTURE}
+        {Cap.ORG_VIEW, Cap.MEMBER_VIEW, Cap.MEMBER_VIEW_SENSITIVE, Cap.MEMBER_CHANGE, Cap.ORG_RESTRUCTURE,
+         Cap.ADMISSION_DECIDE}
     ),
     Role.SUPERIOR_STAFF: frozenset(
-        {Cap.ORG_VIEW, Cap.MEMBER_VIEW, Cap.MEMBER_VIEW_SENSITIVE, Cap.MEMBER_CHANGE, Cap.ORG_RESTRUCTURE}
+        {Cap.ORG_VIEW, Cap.MEMBER_VIEW, Cap.MEMBER_VIEW_SENSITIVE, Cap.MEMBER_CHANGE, Cap.ORG_RESTRUCTURE,
+         Cap.ADMISSION_DECIDE}
     ),
     Role.CITY_OFFICE: frozenset({Cap.ORG_VIEW, Cap.MEMBER_VIEW}),
     Role.VIEWER: frozenset({Cap.ORG_VIEW, Cap.MEMBER_VIEW}),
     Role.SYSADMIN: frozenset({Cap.ORG_VIEW, Cap.ACCOUNTS_MANAGE}),
 }
+
+# Directives: the city office and superior committees register documents and
+# assign tasks; committee staff report on their tasks; everyone but the
+# system administrator reads the register of their subtree.
+_DIRECTIVE_CAPS: dict[str, set[str]] = {
+    Role.CELL_SECRETARY: {Cap.DIRECTIVE_VIEW},
+    Role.GRASSROOTS_STAFF: {Cap.DIRECTIVE_VIEW, Cap.DIRECTIVE_REPORT},
+    Role.SUPERIOR_STAFF: {Cap.DIRECTIVE_VIEW, Cap.DIRECTIVE_MANAGE, Cap.DIRECTIVE_REPORT},
+    Role.CITY_OFFICE: {Cap.DIRECTIVE_VIEW, Cap.DIRECTIVE_MANAGE},
+    Role.VIEWER: {Cap.DIRECTIVE_VIEW},
+}
+for _role, _caps in _DIRECTIVE_CAPS.items():
+    ROLE_CAPS[_role] = ROLE_CAPS[_role] | _caps
+
+# Oversight and training (issue 9): reads use member.view; these are the writes.
+_OVERSIGHT_CAPS: dict[str, set[str]] = {
+    Role.CELL_SECRETARY: {Cap.OVERSIGHT_PROPOSE},
+    Role.GRASSROOTS_STAFF: {Cap.OVERSIGHT_PROPOSE, Cap.OVERSIGHT_MANAGE, Cap.TRAINING_MANAGE},
+    Role.SUPERIOR_STAFF: {Cap.OVERSIGHT_PROPOSE, Cap.OVERSIGHT_MANAGE, Cap.TRAINING_MANAGE},
+}
+for _role, _caps in _OVERSIGHT_CAPS.items():
+    ROLE_CAPS[_role] = ROLE_CAPS[_role] | _caps

@@ -37,21 +37,33 @@ def user_create(*, actor: Any, username: str, password: str, full_name: str = ""
     return user
 
 
-def role_grant(*, actor: Any, user: User, role: str, org: Org) -> RoleAssignment:
+def role_grant(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    org: Org,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+) -> RoleAssignment:
     if role not in Role.values:
         raise ValidationError({"role": [_("Unknown role %(role)s; use one of: %(roles)s")
                                         % {"role": role, "roles": ", ".join(Role.values)}]})
     require_cap_on(actor, org, Cap.ACCOUNTS_MANAGE)
     if not org.is_open:
         raise ValidationError({"org": [_("%(org)s is closed.") % {"org": org.name}]})
+    if valid_from and valid_until and valid_until < valid_from:
+        raise ValidationError({"valid_until": [_("The end date is before the start date.")]})
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(
-            user=user, role=role, org=org, defaults={"granted_by": actor if getattr(actor, "pk", None) else None}
+            user=user, role=role, org=org,
+            defaults={"granted_by": actor if getattr(actor, "pk", None) else None,
+                      "valid_from": valid_from, "valid_until": valid_until},
         )
         if not created:
             raise ValidationError(_("%(user)s already holds this role on %(org)s.") % {"user": user.username, "org": org.code})
         audit.record(actor=actor, action="accounts.role_grant", object_type="user", object_id=user.username,
-                     data={"role": role, "org": org.code})
+                     data={"role": role, "org": org.code, "valid_from": valid_from, "valid_until": valid_until})
     forget_scopes(user)
     return assignment
 
@@ -65,6 +77,26 @@ def role_revoke(*, actor: Any, user: User, role: str, org: Org) -> None:
         audit.record(actor=actor, action="accounts.role_revoke", object_type="user", object_id=user.username,
                      data={"role": role, "org": org.code})
     forget_scopes(user)
+
+
+def role_set_dates(
+    *, actor: Any, assignment: RoleAssignment, valid_from: dt.date | None, valid_until: dt.date | None
+) -> RoleAssignment:
+    """Change when an assignment is in force (e.g. end it on a date); audited."""
+    require_cap_on(actor, assignment.org, Cap.ACCOUNTS_MANAGE)
+    if valid_from and valid_until and valid_until < valid_from:
+        raise ValidationError({"valid_until": [_("The end date is before the start date.")]})
+    with transaction.atomic():
+        before = {"valid_from": assignment.valid_from, "valid_until": assignment.valid_until}
+        assignment.valid_from = valid_from
+        assignment.valid_until = valid_until
+        assignment.save(update_fields=["valid_from", "valid_until"])
+        audit.record(actor=actor, action="accounts.role_dates", object_type="user",
+                     object_id=assignment.user.username,
+                     data={"role": assignment.role, "org": assignment.org.code, "before": before,
+                           "valid_from": valid_from, "valid_until": valid_until})
+    forget_scopes(assignment.user)
+    return assignment
 
 
 # --- login throttling -------------------------------------------------------

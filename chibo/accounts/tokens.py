@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from chibo.accounts.models import ApiToken
 from chibo.core import audit
 
-TOKEN_PREFIX = "chb_"
+TOKEN_PREFIX = "chb_"  # noqa: S105 — a public marker, not a secret
 MAX_DAYS = 365
 
 
@@ -24,20 +24,32 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def token_create(*, actor: Any, user: User, name: str = "", expires_days: int = 90) -> tuple[ApiToken, str]:
+def token_create(
+    *, actor: Any, user: User, name: str = "", expires_days: int = 90
+) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns the row and the raw token (never stored)."""
     if actor is not None and getattr(actor, "pk", None) != user.pk:
         raise PermissionDenied(_("You can only create tokens for yourself."))
     if not 1 <= expires_days <= MAX_DAYS:
-        raise ValidationError({"expires_days": [_("A token lasts between 1 and %(max)s days.") % {"max": MAX_DAYS}]})
+        raise ValidationError(
+            {"expires_days": [_("A token lasts between 1 and %(max)s days.") % {"max": MAX_DAYS}]}
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name.strip()[:80] or _("API token"), prefix=raw[:12], key_hash=_hash(raw),
+            user=user,
+            name=name.strip()[:80] or _("API token"),
+            prefix=raw[:12],
+            key_hash=_hash(raw),
             expires_at=timezone.now() + dt.timedelta(days=expires_days),
         )
-        audit.record(actor=actor or user, action="accounts.token_create", object_type="user",
-                     object_id=user.username, data={"token_id": token.pk, "expires_days": expires_days})
+        audit.record(
+            actor=actor or user,
+            action="accounts.token_create",
+            object_type="user",
+            object_id=user.username,
+            data={"token_id": token.pk, "expires_days": expires_days},
+        )
     return token, raw
 
 
@@ -45,9 +57,16 @@ def token_revoke(*, actor: Any, token: ApiToken) -> None:
     if token.user_id != getattr(actor, "pk", None):
         raise PermissionDenied(_("You can only revoke your own tokens."))
     with transaction.atomic():
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit.record(actor=actor, action="accounts.token_revoke", object_type="user",
-                     object_id=token.user.username, data={"token_id": token.pk})
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        audit.record(
+            actor=actor,
+            action="accounts.token_revoke",
+            object_type="user",
+            object_id=token.user.username,
+            data={"token_id": token.pk},
+        )
 
 
 def token_user(raw: str) -> User | None:
@@ -56,7 +75,12 @@ def token_user(raw: str) -> User | None:
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw)).first()
     now = timezone.now()
-    if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.is_active:
+    if (
+        token is None
+        or token.revoked_at is not None
+        or token.expires_at <= now
+        or not token.user.is_active
+    ):
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

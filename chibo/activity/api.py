@@ -1,5 +1,423 @@
+"""/api/v1/activity: meetings and attendance, dues, transfers in transit, early warnings.
+
+Same scoping and services as the UI: an org outside the actor's scope is
+404, a write by a read-only role 403, a refused change 422. Lists naming
+members are audited (``activity.list``).
+"""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Path, Query, Router, Schema
+from ninja import Status as Reply
+
+from chibo.activity import dues, periods, selectors, services, transfers
+from chibo.activity import warnings as risk
+from chibo.activity.models import Meeting, MeetingKind, PaymentMethod, Presence
+from chibo.apitools import check_text
+from chibo.core.scoping import get_member_for
 
 router = Router(tags=["activity"])
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def _org(request: HttpRequest, code: str, *, write: bool = False) -> Any:
+    return selectors.org_for(request.user, check_text(code, "org"), write=write)
+
+
+def _texts(values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        if isinstance(value, str):
+            check_text(value, name)
+
+
+def _day(value: dt.date | None, name: str = "as_of") -> dt.date:
+    from django.core.exceptions import ValidationError
+
+    day = value or timezone.localdate()
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError({name: ["2000-01-01 … 2100-12-31"]})
+    return day
+
+
+KindLiteral = Literal["regular", "thematic"]
+PresenceLiteral = Literal["present", "excused", "unexcused"]
+
+
+class WarningOut(Schema):
+    member_code: str
+    full_name: str
+    org_code: str
+    level: Literal["warning", "removal_review"]
+    inactive_months: list[str] = Field(description="YYYY-MM months without party activity")
+    unpaid_months: list[str] = Field(description="YYYY-MM months of unpaid dues")
+
+
+@router.get(
+    "/warnings",
+    response=list[WarningOut],
+    summary="Early warnings of an org subtree, computed as of a date",
+)
+def warnings_list(
+    request: HttpRequest, org: str = "", as_of: dt.date | None = None
+) -> list[dict[str, object]]:
+    root = _org(request, org) if org else selectors.home_org(request.user)
+    if root is None:
+        return []
+    found = risk.compute(root, _day(as_of))
+    selectors.audit_list_read(
+        request.user, [r.member_code for r in found], {"api": "warnings", "org": root.code}
+    )
+    return [r.as_json() for r in found]
+
+
+class MissingOut(Schema):
+    org_code: str
+    org_name: str
+    months: list[str]
+    quarters: list[str]
+
+
+@router.get(
+    "/cells-missing-meetings", response=list[MissingOut], summary="Cells that skipped meetings"
+)
+def missing_meetings(
+    request: HttpRequest,
+    org: str = "",
+    months: int = Query(3, ge=1, le=12),
+    as_of: dt.date | None = None,
+) -> list[dict[str, object]]:
+    under = _org(request, org) if org else None
+    rows = selectors.cells_missing_meetings(request.user, _day(as_of), months=months, under=under)
+    return [
+        {"org_code": m.org.code, "org_name": m.org.name, "months": m.months, "quarters": m.quarters}
+        for m in rows
+    ]
+
+
+class MeetingIn(Schema):
+    org: str
+    kind: KindLiteral = "regular"
+    held_on: dt.date
+    online: bool = False
+    place: str = Field("", max_length=255)
+    topic: str = Field("", max_length=255)
+    agenda: str = ""
+    documents: str = ""
+    minutes: str = ""
+    resolution: str = ""
+
+
+class MeetingOut(Schema):
+    id: int
+    org_code: str
+    kind: str
+    held_on: dt.date
+    online: bool
+    place: str
+    topic: str
+    agenda: str
+    documents: str
+    minutes: str
+    resolution: str
+
+
+def _meeting(m: Meeting) -> dict[str, object]:
+    return {
+        "id": m.pk,
+        "org_code": m.org.code,
+        "kind": m.kind,
+        "held_on": m.held_on,
+        "online": m.online,
+        "place": m.place,
+        "topic": m.topic,
+        "agenda": m.agenda,
+        "documents": m.documents,
+        "minutes": m.minutes,
+        "resolution": m.resolution,
+    }
+
+
+@router.get("/meetings", response=list[MeetingOut], summary="Meetings of a cell")
+def meetings_list(request: HttpRequest, org: str) -> list[dict[str, object]]:
+    cell = _org(request, org)
+    return [_meeting(m) for m in selectors.meetings_of(request.user, cell)]
+
+
+@router.post("/meetings", response={201: MeetingOut}, summary="Plan or record a meeting")
+def meetings_create(request: HttpRequest, payload: MeetingIn) -> Reply:
+    _texts(payload.dict())
+    cell = _org(request, payload.org, write=True)
+    _day(payload.held_on, "held_on")
+    data = payload.dict(exclude={"org", "kind", "held_on", "online"})
+    m = services.meeting_create(
+        actor=request.user,
+        org=cell,
+        kind=payload.kind,
+        held_on=payload.held_on,
+        online=payload.online,
+        **data,
+    )
+    return Reply(201, _meeting(m))
+
+
+class AttendanceRow(Schema):
+    member_code: str
+    full_name: str
+    standing: Literal["full", "probationary", "attached"]
+    status: PresenceLiteral
+    reason: str
+    note: str
+
+
+class SummaryOut(Schema):
+    full_total: int
+    probationary_total: int
+    attached_total: int
+    exempted_total: int
+    temp_away_total: int
+    expected_total: int
+    present_total: int
+    full_present: int
+    probationary_present: int
+    attached_present: int
+    excused: list[dict[str, str]]
+    unexcused: list[str]
+
+
+class SheetOut(Schema):
+    meeting: MeetingOut
+    attendance: list[AttendanceRow]
+    summary: SummaryOut
+
+
+def _sheet(request: HttpRequest, m: Meeting) -> dict[str, object]:
+    sheet = selectors.attendance_sheet(m)
+    selectors.audit_list_read(request.user, sheet.codes, {"api": "meeting", "meeting": m.pk})
+    reasons = {r.pk: r.code for r in sheet.reasons}
+    rows = [
+        {
+            "member_code": r.member.member_code,
+            "full_name": r.member.full_name,
+            "standing": "attached"
+            if r.entry.attached
+            else "full"
+            if r.entry.full
+            else "probationary",
+            "status": r.status,
+            "reason": reasons.get(r.reason_id or 0, ""),
+            "note": r.note,
+        }
+        for r in (*sheet.expected, *sheet.attached)
+    ]
+    s = sheet.summary
+    summary = {
+        **{k: v for k, v in s.items() if k not in ("excused", "unexcused")},
+        "excused": [
+            {"member_code": mem.member_code, "reason": reason, "note": note}
+            for mem, reason, note in s["excused"]
+        ],
+        "unexcused": [mem.member_code for mem in s["unexcused"]],
+    }
+    return {"meeting": _meeting(m), "attendance": rows, "summary": summary}
+
+
+@router.get(
+    "/meetings/{meeting_id}",
+    response=SheetOut,
+    summary="A meeting with its attendance sheet and summary",
+)
+def meeting_detail(
+    request: HttpRequest, meeting_id: int = Path(..., ge=1, le=2**62)
+) -> dict[str, object]:
+    return _sheet(request, selectors.meeting_for(request.user, meeting_id))
+
+
+class AttendanceIn(Schema):
+    member_code: str
+    status: PresenceLiteral
+    reason: str = ""
+    note: str = Field("", max_length=255)
+
+
+@router.put(
+    "/meetings/{meeting_id}/attendance",
+    response=SheetOut,
+    summary="Record attendance (only the listed members change; the rest stay present by default)",
+)
+def attendance_put(
+    request: HttpRequest, meeting_id: int, payload: list[AttendanceIn]
+) -> dict[str, object]:
+    m = selectors.meeting_for(request.user, meeting_id, write=True)
+    for row in payload:
+        _texts(row.dict())
+    services.attendance_record(
+        actor=request.user,
+        meeting=m,
+        entries=[
+            services.AttendanceEntry(a.member_code, a.status, a.reason, a.note) for a in payload
+        ],
+    )
+    return _sheet(request, m)
+
+
+class PaymentIn(Schema):
+    member_code: str
+    months: list[str] = Field(description="YYYY-MM months paid for", min_length=1, max_length=24)
+    amount_vnd: int = Field(gt=0, le=100_000_000, description="Amount per month")
+    paid_on: dt.date
+    method: Literal["cash", "online"] = "cash"
+    reference: str = Field("", max_length=64)
+
+
+class PaymentOut(Schema):
+    member_code: str
+    months: list[str]
+    amount_vnd: int
+    paid_on: dt.date
+
+
+@router.post(
+    "/dues/payments", response={201: PaymentOut}, summary="Record dues for one or more months"
+)
+def dues_pay(request: HttpRequest, payload: PaymentIn) -> Reply:
+    from django.core.exceptions import ValidationError
+
+    _texts(payload.dict(exclude={"months"}))
+    member = get_member_for(request.user, payload.member_code, write=True)
+    try:
+        months = [periods.parse_label(m) for m in payload.months]
+        _day(payload.paid_on, "paid_on")
+        for month in months:
+            _day(month, "months")
+    except ValueError as exc:
+        raise ValidationError({"months": ["YYYY-MM"]}) from exc
+    dues.dues_pay(
+        actor=request.user,
+        member=member,
+        months=months,
+        amount_vnd=payload.amount_vnd,
+        paid_on=payload.paid_on,
+        method=payload.method or PaymentMethod.CASH,
+        reference=payload.reference,
+    )
+    return Reply(
+        201,
+        {
+            "member_code": member.member_code,
+            "months": sorted(payload.months),
+            "amount_vnd": payload.amount_vnd,
+            "paid_on": payload.paid_on,
+        },
+    )
+
+
+class DuesRowOut(Schema):
+    member_code: str
+    full_name: str
+    org_code: str
+    paid_through: str | None
+    paid_months: list[str]
+    arrears: list[str]
+
+
+class DuesOut(Schema):
+    year: int
+    amount_vnd: int
+    payments: int
+    members: list[DuesRowOut]
+
+
+@router.get(
+    "/dues", response=DuesOut, summary="Who paid which month of a year; arrears; totals collected"
+)
+def dues_list(
+    request: HttpRequest, org: str, year: int = Query(..., ge=2000, le=2100)
+) -> dict[str, object]:
+    root = _org(request, org)
+    _months, rows, totals = selectors.dues_grid(root, year, timezone.localdate())
+    selectors.audit_list_read(
+        request.user, [r.member.member_code for r in rows], {"api": "dues", "year": year}
+    )
+    return {
+        "year": year,
+        "amount_vnd": totals["amount"],
+        "payments": totals["payments"],
+        "members": [
+            {
+                "member_code": r.member.member_code,
+                "full_name": r.member.full_name,
+                "org_code": r.member.org.code,
+                "paid_through": periods.label(r.paid_through) if r.paid_through else None,
+                "paid_months": [periods.label(m) for m in sorted(r.paid)],
+                "arrears": [periods.label(m) for m in r.arrears],
+            }
+            for r in rows
+        ],
+    }
+
+
+class TransferOut(Schema):
+    event_id: int
+    member_code: str
+    full_name: str
+    kind: Literal["official", "temporary"]
+    from_org: str
+    destination: str
+    letter_number: str | None
+    issued_on: dt.date
+    dues_paid_through: str | None
+    deadline: dt.date | None
+    confirmed_on: dt.date | None
+    state: Literal["in_transit", "overdue", "confirmed"]
+
+
+class TransfersOut(Schema):
+    outgoing: list[TransferOut]
+    incoming: list[TransferOut]
+
+
+def _paper(p: transfers.Paper, today: dt.date) -> dict[str, object]:
+    through = p.letter.dues_paid_through if p.letter else None
+    return {
+        "event_id": p.event.pk,
+        "member_code": p.member.member_code,
+        "full_name": p.member.full_name,
+        "kind": "official" if p.official else "temporary",
+        "from_org": p.event.org.code,
+        "destination": p.destination,
+        "letter_number": p.letter.number if p.letter else None,
+        "issued_on": p.issued_on,
+        "dues_paid_through": periods.label(through) if through else None,
+        "deadline": p.deadline,
+        "confirmed_on": p.confirmed_on,
+        "state": p.state(today),
+    }
+
+
+@router.get(
+    "/transfers",
+    response=TransfersOut,
+    summary="Transfers sent from and addressed to an org subtree",
+)
+def transfers_list(request: HttpRequest, org: str, open_only: bool = False) -> dict[str, object]:
+    root = _org(request, org)
+    today = timezone.localdate()
+    out = transfers.outgoing(
+        request.user, root, since=periods.shift(periods.month_of(today), -12), open_only=open_only
+    )
+    inc = transfers.incoming(request.user, root)
+    selectors.audit_list_read(
+        request.user, [p.member.member_code for p in (*out, *inc)], {"api": "transfers"}
+    )
+    return {
+        "outgoing": [_paper(p, today) for p in out],
+        "incoming": [_paper(p, today) for p in inc],
+    }
+
+
+__all__ = ["MeetingKind", "Presence", "router"]

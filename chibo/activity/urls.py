@@ -1,4 +1,21 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from chibo.activity import views
+
 app_name = "activity"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("meetings/<int:pk>/attendance/", views.sheet_save, name="sheet_save"),
+    path("meetings/<int:pk>/attendance/<str:code>/", views.row_save, name="row_save"),
+    path("warnings/", views.warnings, name="warnings"),
+    path("warnings/refresh/", views.warnings_refresh, name="warnings_refresh"),
+    path("dues/", views.dues_page, name="dues"),
+    path("transfers/", views.transfers_page, name="transfers"),
+    path("transfers/<int:event_id>/letter/", views.letter, name="letter"),
+    path("reasons/", views.reasons, name="reasons"),
+]

@@ -1,5 +1,237 @@
+"""/api/v1/candidates: the admission path, scoped, with the same services as the UI.
+
+GET  /candidates                       list (filters: org, category, stage, overdue; offset paging)
+POST /candidates                       register a candidate
+GET  /candidates/probation-watch       probationary members due/overdue for recognition
+GET  /candidates/{id}                  detail with the whole path (read audited)
+POST /candidates/{id}/steps/{stage}    record one step (checked against the rules in force)
+POST /candidates/{id}/override         a committee override of one failed check (reason required)
+"""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from chibo.accounts.roles import Cap
+from chibo.admissions import selectors, services
+from chibo.admissions.models import Stage
+from chibo.apitools import DEFAULT_LIMIT, MAX_LIMIT, org_ref
+from chibo.core.scoping import get_member_for, scope_for
+from chibo.members.selectors import audit_list_read as audit_members_read
 
 router = Router(tags=["admissions"])
+
+
+class ListFilters(Schema):
+    org: str = Field("", description="Org code: its whole subtree")
+    category: str = ""
+    stage: str = ""
+    overdue: bool = False
+    include_closed: bool = False
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class RegisterIn(Schema):
+    org: str
+    full_name: str = Field(..., max_length=120)
+    date_of_birth: dt.date
+    gender: str
+    category: str
+    registered_on: dt.date
+    mentor: str = Field(..., description="Member code of the mentor (a full member of the cell)")
+    youth_union_exists: bool = True
+    ethnicity: str = "Kinh"
+    citizen_id: str = ""
+    phone: str = ""
+    note: str = ""
+
+
+class IntroducerIn(Schema):
+    member: str
+    months_together: int = Field(..., ge=0)
+
+
+class StepIn(Schema):
+    done_on: dt.date
+    document_number: str = Field("", max_length=64)
+    note: str = ""
+    data: dict[str, Any] = Field(
+        default_factory=dict, description="Figures the step needs (see docs/admissions.md)"
+    )
+    introducers: list[IntroducerIn] = Field(default_factory=list)
+    expected_version: int | None = Field(
+        None, description="The candidate's `version` you read; a stale one is refused (422)"
+    )
+
+
+class OverrideIn(Schema):
+    stage: str
+    rule_key: str
+    reason: str
+
+
+def _dict(request: HttpRequest, candidate: Any, *, full: bool = False) -> dict[str, Any]:
+    return selectors.to_dict(
+        candidate,
+        today=timezone.localdate(),
+        full=full,
+        sensitive=scope_for(request.user, Cap.MEMBER_VIEW_SENSITIVE).covers(candidate.org),
+    )
+
+
+@router.get("", summary="List candidates in scope")
+def candidate_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+    org = org_ref(request.user, filters.org, "org") if filters.org else None
+    flt = selectors.BoardFilter(
+        org=org,
+        category=filters.category,
+        stage=filters.stage,
+        overdue=filters.overdue,
+        include_closed=filters.include_closed,
+    )
+    qs, counts, overdue = selectors.board(request.user, flt, timezone.localdate())
+    total = qs.count()
+    rows = list(qs.select_related("member")[filters.offset : filters.offset + filters.limit])
+    selectors.audit_list_read(
+        request.user, rows, {"api": True, "org": filters.org, "stage": filters.stage}
+    )
+    return {
+        "items": [_dict(request, c) for c in rows],
+        "total": total,
+        "counts": counts,
+        "overdue": overdue,
+    }
+
+
+@router.post("", summary="Register an outstanding candidate")
+def candidate_register(request: HttpRequest, payload: RegisterIn) -> HttpResponse:
+    from chibo.api import api
+
+    org = org_ref(request.user, payload.org, "org")
+    try:
+        mentor = get_member_for(request.user, payload.mentor.strip())
+    except Http404 as exc:  # a member outside scope: report it on the field
+        raise ValidationError(
+            {
+                "mentor": [
+                    _("No member with code %(code)s in your scope.") % {"code": payload.mentor}
+                ]
+            }
+        ) from exc
+    candidate = services.candidate_register(
+        actor=request.user,
+        org=org,
+        full_name=payload.full_name,
+        date_of_birth=payload.date_of_birth,
+        gender=payload.gender,
+        category=payload.category,
+        registered_on=payload.registered_on,
+        mentor=mentor,
+        youth_union_exists=payload.youth_union_exists,
+        ethnicity=payload.ethnicity,
+        citizen_id=payload.citizen_id,
+        phone=payload.phone,
+        note=payload.note,
+    )
+    return api.create_response(request, _dict(request, candidate, full=True), status=201)
+
+
+@router.get("/probation-watch", summary="Probationary members due or overdue for recognition")
+def probation_watch(request: HttpRequest, org: str = "") -> dict[str, Any]:
+    root = org_ref(request.user, org, "org") if org else None
+    rows = selectors.probation_watch(request.user, timezone.localdate(), org=root)
+    audit_members_read(
+        request.user, [r.member for r in rows], {"view": "admissions.probation_watch", "api": True}
+    )
+    return {
+        "items": [
+            {
+                "member_code": r.member.member_code,
+                "full_name": r.member.full_name,
+                "org": r.member.org.code,
+                "ceremony_on": r.member.ceremony_on.isoformat(),
+                "probation_ends_on": r.member.probation_ends_on.isoformat(),
+                "vote_due": r.vote_due.isoformat(),
+                "state": r.state,
+            }
+            for r in rows
+        ]
+    }
+
+
+@router.get("/{int:candidate_id}", summary="A candidate with the whole path")
+def candidate_detail(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
+    return _dict(request, selectors.candidate_detail(request.user, candidate_id), full=True)
+
+
+@router.post("/{int:candidate_id}/steps/{stage}", summary="Record one step of the path")
+def candidate_step(
+    request: HttpRequest, candidate_id: int, stage: str, payload: StepIn
+) -> dict[str, Any]:
+    if stage not in Stage.values:
+        raise ValidationError({"stage": [_("Unknown step.")]})
+    candidate = selectors.get_candidate_for(request.user, candidate_id, write=True, stage=stage)
+    introducers = []
+    for item in payload.introducers:
+        try:
+            introducers.append(
+                (get_member_for(request.user, item.member.strip()), item.months_together)
+            )
+        except Http404 as exc:
+            raise ValidationError(
+                {
+                    "introducers": [
+                        _("No member with code %(code)s in your scope.") % {"code": item.member}
+                    ]
+                }
+            ) from exc
+    services.candidate_record_step(
+        actor=request.user,
+        candidate=candidate,
+        stage=stage,
+        done_on=payload.done_on,
+        document_number=payload.document_number,
+        note=payload.note,
+        data=payload.data,
+        introducers=introducers,
+        expected_version=payload.expected_version,
+    )
+    return _dict(request, selectors.get_candidate_for(request.user, candidate_id), full=True)
+
+
+@router.post(
+    "/{int:candidate_id}/override", summary="Record a committee override of a failed check"
+)
+def candidate_override(
+    request: HttpRequest, candidate_id: int, payload: OverrideIn
+) -> HttpResponse:
+    from chibo.api import api
+
+    candidate = selectors.get_candidate_for(
+        request.user, candidate_id, write=True, stage="override"
+    )
+    override = services.candidate_override(
+        actor=request.user,
+        candidate=candidate,
+        stage=payload.stage,
+        rule_key=payload.rule_key,
+        reason=payload.reason,
+    )
+    return api.create_response(
+        request,
+        {
+            "id": override.pk,
+            "stage": override.stage,
+            "rule_key": override.rule_key,
+            "reason": override.reason,
+        },
+        status=201,
+    )

@@ -1,3 +1,173 @@
-"""Models of the admissions app."""
+"""Admissions: an outstanding candidate (quần chúng ưu tú) on the way to full member.
+
+A ``Candidate`` is registered by a cell, with a mentor member. Each step of
+the path (course, application, … decision, ceremony, recognition) is a
+``CandidateStep`` row with its date, document number and who recorded it;
+the candidate's ``stage`` is the last step done, kept by
+``admissions.services``. The ceremony creates the party member through
+``members.services.member_admit``; recognition goes through
+``member_recognize``. An ``Override`` lets a committee user let one failed
+rule check pass, with a reason, audited.
+"""
 
 from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.crypto import EncryptedCharField
+from chibo.core.fields import ByteOrderCharField
+from chibo.members.models import Category, Gender
+
+
+class Stage(models.TextChoices):
+    """Steps in order (HD 12-HD/BTCTW forms 1-KNĐ … 9-KNĐ), then the end states."""
+
+    REGISTERED = "registered", _("Registered as outstanding candidate")
+    COURSE = "course", _("Awareness course completed")
+    APPLICATION = "application", _("Application letter submitted")
+    HISTORY = "history", _("Personal history declared")
+    BACKGROUND_CHECK = "background_check", _("Background check done")
+    INTRODUCERS = "introducers", _("Introduced by members")
+    YOUTH_UNION = "youth_union", _("Introduced by the Youth Union")
+    OPINIONS = "opinions", _("Opinions collected")
+    CELL_RESOLUTION = "cell_resolution", _("Cell resolution")
+    GRASSROOTS_RESOLUTION = "grassroots_resolution", _("Grassroots committee resolution")
+    DECISION = "decision", _("Admission decision")
+    CEREMONY = "ceremony", _("Admission ceremony (probation)")
+    RECOGNITION_VOTE = "recognition_vote", _("Recognition vote")
+    RECOGNITION_DECISION = "recognition_decision", _("Recognized as full member")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Not admitted")
+    NOT_RECOGNIZED = "not_recognized", _("Not recognized (removal proposed)")
+
+
+PATH: tuple[str, ...] = (
+    Stage.REGISTERED,
+    Stage.COURSE,
+    Stage.APPLICATION,
+    Stage.HISTORY,
+    Stage.BACKGROUND_CHECK,
+    Stage.INTRODUCERS,
+    Stage.YOUTH_UNION,
+    Stage.OPINIONS,
+    Stage.CELL_RESOLUTION,
+    Stage.GRASSROOTS_RESOLUTION,
+    Stage.DECISION,
+    Stage.CEREMONY,
+    Stage.RECOGNITION_VOTE,
+    Stage.RECOGNITION_DECISION,
+)
+END_STATES: tuple[str, ...] = (Stage.WITHDRAWN, Stage.REJECTED, Stage.NOT_RECOGNIZED)
+# Steps the grassroots/superior committee records; the cell records the rest.
+COMMITTEE_STEPS: frozenset[str] = frozenset(
+    {Stage.GRASSROOTS_RESOLUTION, Stage.DECISION, Stage.RECOGNITION_DECISION, Stage.REJECTED}
+)
+# Finished or closed: nothing more to do.
+CLOSED: tuple[str, ...] = (Stage.RECOGNITION_DECISION, *END_STATES)
+
+
+class Candidate(models.Model):
+    full_name = models.CharField(_("full name"), max_length=120)
+    name_folded = ByteOrderCharField(max_length=120, db_index=True, editable=False)
+    date_of_birth = models.DateField(_("date of birth"))
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=40, default="Kinh")
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    # Sensitive (Decree 13/2023): shown only with member.view_sensitive.
+    # Encrypted at rest (core.crypto); the plain value is at most 16 characters.
+    citizen_id = EncryptedCharField(_("citizen ID"), max_length=255, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=255, blank=True)
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="candidates")
+    mentor = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="mentees"
+    )
+    youth_union_exists = models.BooleanField(
+        _("a Youth Union organization exists where the candidate studies or works"), default=True
+    )
+    registered_on = models.DateField(_("registered on"))
+    stage = models.CharField(_("stage"), max_length=24, choices=Stage.choices, db_index=True)
+    stage_on = models.DateField(_("stage reached on"))
+    # The next deadline and what it is for (kept by the services; the board filters on it).
+    next_due = models.DateField(_("next deadline"), null=True, blank=True, db_index=True)
+    next_due_for = models.CharField(max_length=24, blank=True)
+    member = models.OneToOneField(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="candidacy"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name_folded", "id"]
+        indexes = [models.Index(fields=["org", "stage"], name="candidate_org_stage_idx")]
+        verbose_name = _("candidate")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage in CLOSED
+
+
+class CandidateStep(models.Model):
+    """One step done, append-only: date, document, who recorded it, and its figures."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="steps")
+    stage = models.CharField(_("step"), max_length=24, choices=Stage.choices)
+    done_on = models.DateField(_("date"))
+    document_number = models.CharField(_("document number"), max_length=64, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["done_on", "id"]
+        indexes = [models.Index(fields=["candidate", "stage"], name="cstep_candidate_stage_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} {self.stage} {self.done_on}"
+
+
+class Introducer(models.Model):
+    """A full member (or the Youth Union committee) introducing the candidate (3-KNĐ / 4-KNĐ)."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="introducers")
+    member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="introduced"
+    )
+    youth_union_body = models.CharField(_("Youth Union committee"), max_length=255, blank=True)
+    months_together = models.PositiveSmallIntegerField(
+        _("months worked or studied together"), default=0
+    )
+    introduced_on = models.DateField(_("introduced on"))
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.youth_union_body or str(self.member_id)
+
+
+class Override(models.Model):
+    """A committee user lets one failed rule check pass for one step, with a reason (audited)."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="overrides")
+    stage = models.CharField(_("step"), max_length=24, choices=Stage.choices)
+    rule_key = models.CharField(_("rule"), max_length=80)
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} {self.stage} {self.rule_key}"

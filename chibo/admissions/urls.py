@@ -1,4 +1,15 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from chibo.admissions import views
+
 app_name = "admissions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("new/", views.register, name="register"),
+    path("probation/", views.probation, name="probation"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/step/<str:stage>/", views.step, name="step"),
+    path("<int:pk>/override/", views.override, name="override"),
+]

@@ -115,12 +115,12 @@ class ChainProblem:
     problem: str
 
 
-def verify(batch_size: int = 5000) -> Iterator[ChainProblem]:
-    """Yield every break in the chain (none means the log is intact)."""
+def verify(batch_size: int = 5000, using: str = "default") -> Iterator[ChainProblem]:
+    """Yield every break in the chain (none means the log is intact); ``using``: database alias."""
     prev = GENESIS
     expected_seq = 1
     last_seq = 0
-    qs = AuditEntry.objects.order_by("seq")
+    qs = AuditEntry.objects.using(using).order_by("seq")
     for entry in qs.iterator(chunk_size=batch_size):
         if entry.seq != expected_seq:
             yield ChainProblem(expected_seq, f"entries {expected_seq}..{entry.seq - 1} are missing")
@@ -131,6 +131,6 @@ def verify(batch_size: int = 5000) -> Iterator[ChainProblem]:
         prev = entry.entry_hash
         expected_seq = entry.seq + 1
         last_seq = entry.seq
-    head = AuditHead.objects.filter(id=1).first()
+    head = AuditHead.objects.using(using).filter(id=1).first()
     if head is not None and (head.last_seq != last_seq or head.last_hash != prev):
         yield ChainProblem(head.last_seq, "the newest entries were removed (chain head does not match)")

@@ -38,8 +38,23 @@ class Rule:
         return f"{self.source} {self.clause}".strip()
 
 
-class RuleMissing(LookupError):
-    """No version of a rule is in force on a date: a configuration error."""
+class RuleMissing(ValidationError, LookupError):
+    """No version of a rule is in force on a date.
+
+    Usually a date outside every regulation chibo knows (a typo like year
+    0071, or a date before the earliest version): the user gets a clear
+    refusal (a ValidationError, so forms show it and the API answers 422)
+    instead of a server error.
+    """
+
+    def __init__(self, key: str, on: dt.date) -> None:
+        self.key = key
+        self.on = on
+        super().__init__(
+            _("No regulation known to chibo covers the date %(date)s (rule %(key)s).")
+            % {"date": f"{on.day:02d}/{on.month:02d}/{on.year:04d}", "key": key},
+            code="no_rule",
+        )
 
 
 class RuleViolation(ValidationError):
@@ -98,7 +113,7 @@ def rule_in_force(key: str, *, on: dt.date) -> Rule:
     for rule in reversed(_load().get(key, [])):
         if rule.valid_from <= on and (rule.valid_to is None or on < rule.valid_to):
             return rule
-    raise RuleMissing(f"no version of rule {key!r} is in force on {on.isoformat()}")
+    raise RuleMissing(key, on)
 
 
 def all_rules() -> list[Rule]:

@@ -51,6 +51,16 @@ class Scope:
 EMPTY = Scope(())
 
 
+def _in_force_today() -> Q:
+    """Role assignments in force today (valid_from/valid_until inclusive, empty = open)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+
+
 def _compute(user: Any, cap: str) -> Scope:
     from chibo.accounts.models import RoleAssignment
 
@@ -59,7 +69,9 @@ def _compute(user: Any, cap: str) -> Scope:
     paths = sorted(
         {
             path
-            for role, path in RoleAssignment.objects.filter(user=user).values_list("role", "org__path")
+            for role, path in RoleAssignment.objects.filter(_in_force_today()).filter(user=user).values_list(
+                "role", "org__path"
+            )
             if cap in ROLE_CAPS.get(role, frozenset())
         }
     )

@@ -1,5 +1,517 @@
+"""/api/v1/directives: documents, tasks, reports and compiled reports (same scoping and services as the UI)."""
+
 from __future__ import annotations
 
-from ninja import Router
+import base64
+import binascii
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
+
+from chibo.accounts.roles import Cap
+from chibo.core.scoping import get_org_for, has_cap, orgs_for
+from chibo.directives import compile as compiling
+from chibo.directives import selectors, services
+from chibo.directives.models import Assignment, Document, ProgressReport, Task
 
 router = Router(tags=["directives"])
+
+
+# --- schemas ---------------------------------------------------------------------
+
+
+class RecipientOut(Schema):
+    name: str
+    org: str | None
+    copies: int
+
+
+class LinkOut(Schema):
+    kind: str
+    symbol: str
+    id: int | None
+
+
+class DocumentOut(Schema):
+    id: int
+    direction: str
+    org: str
+    symbol: str
+    number: int
+    doc_type: str
+    issuer: str
+    title: str
+    issuing_body: str
+    issued_on: dt.date
+    urgency: str
+    confidentiality: str
+    incoming_number: str
+    received_at: dt.datetime | None
+    signer: str
+    has_attachment: bool
+
+
+class DocumentDetailOut(DocumentOut):
+    recipients: list[RecipientOut]
+    links_out: list[LinkOut]
+    links_in: list[LinkOut]
+    tasks: list[int]
+
+
+class FileBody(Schema):
+    name: str
+    content_type: str = "application/octet-stream"
+    data_base64: str
+
+
+class RecipientIn(Schema):
+    name: str = ""
+    org: str | None = None
+    copies: int = 1
+
+
+class DocumentIn(Schema):
+    org: str
+    title: str
+    issued_on: dt.date
+    urgency: str = "normal"
+    confidentiality: str = "normal"
+    signer: str = ""
+    signer_title: str = ""
+    recipients: list[RecipientIn] = []
+    body: str = ""
+    forwards: list[str] = []
+    cites: list[str] = []
+    attachment: FileBody | None = None
+
+
+class IncomingIn(DocumentIn):
+    symbol: str
+    issuing_body: str
+    incoming_number: str = ""
+    received_at: dt.datetime | None = None
+
+
+class OutgoingIn(DocumentIn):
+    doc_type: str
+    issuing_body: str = ""
+
+
+class AssignmentOut(Schema):
+    id: int
+    org: str | None
+    unit: str
+
+
+class TaskOut(Schema):
+    id: int
+    document: int
+    section: str
+    title: str
+    lead_person: str
+    deadline: dt.date | None
+    recurrence: str
+    starts_on: dt.date
+    assignments: list[AssignmentOut]
+
+
+class TaskIn(Schema):
+    section: str
+    title: str
+    text: str = ""
+    lead_person: str = ""
+    deadline: dt.date | None = None
+    recurrence: str = "once"
+    starts_on: dt.date | None = None
+    report_due_days: int = 5
+    orgs: list[str] = []
+    named_units: list[str] = []
+
+
+class ReportOut(Schema):
+    id: int
+    assignment: int
+    unit: str
+    period: str
+    due_on: dt.date
+    status: str
+    text: str
+    figures: dict[str, Any]
+    submitted_at: dt.datetime | None
+    late: bool
+    review_comment: str
+    version: int
+
+
+class ReportIn(Schema):
+    period: str
+    text: str = ""
+    figures: dict[str, float] = {}
+    submit: bool = False
+    # Optimistic locking: the `version` you read (0: you expect no report yet).
+    expected_version: int | None = None
+
+
+class ReviewIn(Schema):
+    accept: bool
+    comment: str = ""
+
+
+class StatusRowOut(Schema):
+    assignment: int
+    unit: str
+    org: str | None
+    due_on: dt.date
+    state: str
+    overdue: bool
+    late: bool
+
+
+class StatusOut(Schema):
+    task: int
+    section: str
+    period: str
+    reported: int
+    total: int
+    rows: list[StatusRowOut]
+
+
+class CompileIn(Schema):
+    period: str
+    issued_on: dt.date | None = None
+    signer: str = ""
+    signer_title: str = ""
+
+
+class CompiledOut(Schema):
+    id: int
+    directive: int
+    period: str
+    output: DocumentOut
+    figures: dict[str, Any]
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def _doc_out(d: Document) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "direction": d.direction,
+        "org": d.org.code,
+        "symbol": d.symbol,
+        "number": d.number,
+        "doc_type": d.doc_type,
+        "issuer": d.issuer_code,
+        "title": d.title,
+        "issuing_body": d.issuing_body,
+        "issued_on": d.issued_on,
+        "urgency": d.urgency,
+        "confidentiality": d.confidentiality,
+        "incoming_number": d.incoming_number,
+        "received_at": d.received_at,
+        "signer": d.signer,
+        "has_attachment": d.attachment_id is not None,
+    }
+
+
+def _detail_out(d: Document) -> dict[str, Any]:
+    links = selectors.links_of(d)
+    return {
+        **_doc_out(d),
+        "recipients": [
+            {"name": r.name, "org": r.org.code if r.org else None, "copies": r.copies}
+            for r in d.recipients.select_related("org")
+        ],
+        "links_out": [
+            {"kind": link.kind, "symbol": link.target_symbol, "id": link.target_id}
+            for link in links["out"]
+        ],
+        "links_in": [
+            {"kind": link.kind, "symbol": link.source.symbol, "id": link.source_id}
+            for link in links["in"]
+        ],
+        "tasks": list(d.tasks.values_list("id", flat=True)),
+    }
+
+
+def _task_out(t: Task) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "document": t.document_id,
+        "section": t.section,
+        "title": t.title,
+        "lead_person": t.lead_person,
+        "deadline": t.deadline,
+        "recurrence": t.recurrence,
+        "starts_on": t.starts_on,
+        "assignments": [
+            {"id": a.pk, "org": a.org.code if a.org else None, "unit": a.unit_name}
+            for a in t.assignments.select_related("org")
+        ],
+    }
+
+
+def _report_out(r: ProgressReport) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "assignment": r.assignment_id,
+        "unit": r.assignment.unit_name,
+        "period": r.period,
+        "due_on": r.due_on,
+        "status": r.status,
+        "text": r.text,
+        "figures": r.figures,
+        "submitted_at": r.submitted_at,
+        "late": r.is_late,
+        "review_comment": r.review_comment,
+        "version": r.version,
+    }
+
+
+def _file(body: FileBody | None) -> services.FileIn | None:
+    if body is None:
+        return None
+    try:
+        data = base64.b64decode(body.data_base64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError({"attachment": ["data_base64 is not valid base64."]}) from exc
+    return services.FileIn(body.name, body.content_type, data)
+
+
+def _org(request: HttpRequest, code: str, field: str = "org") -> Any:
+    org = orgs_for(request.user, Cap.ORG_VIEW).filter(code=code).first()
+    if org is None:
+        raise ValidationError({field: [f"No organization with code {code} in your scope."]})
+    return org
+
+
+def _common(request: HttpRequest, body: DocumentIn) -> dict[str, Any]:
+    org = get_org_for(request.user, body.org, write_cap=Cap.DIRECTIVE_MANAGE)
+    recipients = [
+        services.RecipientIn(
+            name=r.name, copies=r.copies, org=_org(request, r.org, "recipients") if r.org else None
+        )
+        for r in body.recipients
+    ]
+    return {
+        "actor": request.user,
+        "org": org,
+        "title": body.title,
+        "issued_on": body.issued_on,
+        "urgency": body.urgency,
+        "confidentiality": body.confidentiality,
+        "signer": body.signer,
+        "signer_title": body.signer_title,
+        "recipients": recipients,
+        "body": body.body,
+        "forwards": body.forwards,
+        "cites": body.cites,
+        "attachment": _file(body.attachment),
+    }
+
+
+def _require(request: HttpRequest, cap: str) -> None:
+    if not has_cap(request.user, cap):
+        raise PermissionDenied("Your role does not give access to this.")
+
+
+# --- documents -----------------------------------------------------------------------
+
+
+@router.get("/documents", response=list[DocumentOut])
+def list_documents(
+    request: HttpRequest,
+    q: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    direction: str = "",
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+) -> list[dict[str, Any]]:
+    _require(request, Cap.DIRECTIVE_VIEW)
+    flt = selectors.DocumentFilter(q=q, date_from=date_from, date_to=date_to, direction=direction)
+    return [
+        _doc_out(d) for d in selectors.document_search(request.user, flt)[offset : offset + limit]
+    ]
+
+
+@router.post("/documents/incoming", response={201: DocumentDetailOut})
+def register_incoming(request: HttpRequest, body: IncomingIn) -> Status:
+    doc = services.document_register_incoming(
+        **_common(request, body),
+        symbol=body.symbol,
+        issuing_body=body.issuing_body,
+        incoming_number=body.incoming_number,
+        received_at=body.received_at,
+    )
+    return Status(201, _detail_out(doc))
+
+
+@router.post("/documents/outgoing", response={201: DocumentDetailOut})
+def issue_outgoing(request: HttpRequest, body: OutgoingIn) -> Status:
+    doc = services.document_issue(
+        **_common(request, body), doc_type=body.doc_type, issuing_body=body.issuing_body
+    )
+    return Status(201, _detail_out(doc))
+
+
+@router.get("/documents/{doc_id}", response=DocumentDetailOut)
+def get_document(request: HttpRequest, doc_id: int) -> dict[str, Any]:
+    return _detail_out(selectors.get_document_for(request.user, doc_id))
+
+
+@router.get("/documents/{doc_id}/tasks", response=list[TaskOut])
+def list_tasks(request: HttpRequest, doc_id: int) -> list[dict[str, Any]]:
+    doc = selectors.get_document_for(request.user, doc_id)
+    return [_task_out(t) for t in doc.tasks.all()]
+
+
+@router.post("/documents/{doc_id}/tasks", response={201: TaskOut})
+def create_task(request: HttpRequest, doc_id: int, body: TaskIn) -> Status:
+    doc = selectors.get_document_for(request.user, doc_id, manage=True)
+    orgs = [_org(request, code, "orgs") for code in body.orgs]
+    task = services.task_create(
+        actor=request.user,
+        document=doc,
+        section=body.section,
+        title=body.title,
+        text=body.text,
+        lead_person=body.lead_person,
+        deadline=body.deadline,
+        recurrence=body.recurrence,
+        starts_on=body.starts_on,
+        report_due_days=body.report_due_days,
+        orgs=orgs,
+        named_units=body.named_units,
+    )
+    return Status(201, _task_out(task))
+
+
+@router.get("/documents/{doc_id}/status/{period}", response=list[StatusOut])
+def status(request: HttpRequest, doc_id: int, period: str) -> list[dict[str, Any]]:
+    doc = selectors.get_document_for(request.user, doc_id)
+    out = []
+    for task in doc.tasks.all():
+        found = selectors.find_period(task, period)
+        if found is None:
+            continue
+        board = selectors.status_board(task, found)
+        out.append(
+            {
+                "task": task.pk,
+                "section": task.section,
+                "period": found.key,
+                "reported": board.reported,
+                "total": len(board.rows),
+                "rows": [
+                    {
+                        "assignment": r.assignment.pk,
+                        "unit": r.assignment.unit_name,
+                        "org": r.assignment.org.code if r.assignment.org else None,
+                        "due_on": r.due_on,
+                        "state": r.state,
+                        "overdue": r.overdue,
+                        "late": r.late,
+                    }
+                    for r in board.rows
+                ],
+            }
+        )
+    return out
+
+
+@router.post("/documents/{doc_id}/compile", response={201: CompiledOut})
+def compile_report(request: HttpRequest, doc_id: int, body: CompileIn) -> Status:
+    doc = selectors.get_document_for(request.user, doc_id, manage=True)
+    compiled = compiling.report_compile(
+        actor=request.user,
+        directive=doc,
+        period=body.period,
+        issued_on=body.issued_on,
+        signer=body.signer,
+        signer_title=body.signer_title,
+    )
+    return Status(
+        201,
+        {
+            "id": compiled.pk,
+            "directive": doc.pk,
+            "period": compiled.period,
+            "output": _doc_out(compiled.output),
+            "figures": compiled.figures,
+        },
+    )
+
+
+@router.get("/compiled/{compiled_id}/{fmt}")
+def compiled_file(request: HttpRequest, compiled_id: int, fmt: str) -> HttpResponse:
+    """``fmt`` is ``docx`` (the Party-format report) or ``xlsx`` (its figures)."""
+    from chibo.directives.views import compiled_download
+
+    return compiled_download(request, compiled_id, fmt)
+
+
+# --- tasks and reports ------------------------------------------------------------------
+
+
+@router.get("/tasks/{task_id}", response=TaskOut)
+def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None:
+        from django.http import Http404
+
+        raise Http404("No such task in your scope.")
+    selectors.get_document_for(request.user, task.document_id)
+    return _task_out(task)
+
+
+@router.get("/assignments", response=list[AssignmentOut])
+def my_assignments(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"id": a.pk, "org": a.org.code if a.org else None, "unit": a.unit_name}
+        for a in selectors.my_assignments(request.user)[:500]
+    ]
+
+
+@router.get("/assignments/{assignment_id}/reports", response=list[ReportOut])
+def list_reports(request: HttpRequest, assignment_id: int) -> list[dict[str, Any]]:
+    a: Assignment = selectors.get_assignment_for(request.user, assignment_id)
+    return [_report_out(r) for r in a.reports.select_related("assignment")]
+
+
+@router.post("/assignments/{assignment_id}/reports", response={200: ReportOut})
+def save_report(request: HttpRequest, assignment_id: int, body: ReportIn) -> dict[str, Any]:
+    a = selectors.get_assignment_for(request.user, assignment_id, report=True)
+    report = services.report_save(
+        actor=request.user,
+        assignment=a,
+        period=body.period,
+        text=body.text,
+        figures=body.figures,
+        expected_version=body.expected_version,
+    )
+    if body.submit:
+        report = services.report_submit(actor=request.user, report=report)
+    return _report_out(report)
+
+
+@router.post("/reports/{report_id}/submit", response=ReportOut)
+def submit_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    report = selectors.get_report_for(request.user, report_id)
+    selectors.get_assignment_for(request.user, report.assignment_id, report=True)
+    return _report_out(services.report_submit(actor=request.user, report=report))
+
+
+@router.post("/reports/{report_id}/review", response=ReportOut)
+def review_report(request: HttpRequest, report_id: int, body: ReviewIn) -> dict[str, Any]:
+    report = selectors.get_report_for(request.user, report_id)
+    selectors.get_document_for(request.user, report.assignment.task.document_id, manage=True)
+    return _report_out(
+        services.report_review(
+            actor=request.user, report=report, accept=body.accept, comment=body.comment
+        )
+    )

@@ -1,3 +1,65 @@
-"""Models of the interchange app."""
+"""An import started from the web UI: the uploaded file, its progress and its report."""
 
 from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportJob(models.Model):
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("In progress")
+        CHECKED = "checked", _("Checked: ready to import")
+        INVALID = "invalid", _("Has errors: nothing was written")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12)
+    filename = models.CharField(_("file"), max_length=255)
+    stored_as = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.UPLOADED
+    )
+    dry_run = models.BooleanField(default=True)
+    phase = models.CharField(max_length=16, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.state})"
+
+    @property
+    def percent(self) -> int:
+        if self.state in (self.State.CHECKED, self.State.DONE, self.State.INVALID):
+            return 100
+        if not self.total:
+            return 0
+        return min(99, int(self.done * 100 / self.total))
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def errors(self) -> list[dict]:
+        return [p for p in self.problems if p.get("fatal", True)]
+
+    @property
+    def warnings(self) -> list[dict]:
+        return [p for p in self.problems if not p.get("fatal", True)]

@@ -1,5 +1,632 @@
+"""/api/v1/members: scoped search with keyset pagination, records, timelines,
+admission, every lifecycle event as a POST, identity corrections, incoming
+transfers.
+
+Reads go through members.selectors from the actor's scope (out of scope →
+404) and are audited (``members.list``, ``members.view``); writes through
+members.services (a read-only role → 403). Citizen ID, phone and party card
+number are masked for roles without ``member.view_sensitive``.
+"""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, Literal
+
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja import Status as Reply
+
+from chibo.accounts.roles import Cap
+from chibo.apitools import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    check_text,
+    decode_cursor,
+    encode_cursor,
+    not_empty,
+    org_by_exact_code,
+    org_ref,
+    path_code,
+    require_cap,
+    sensitive_forbidden,
+)
+from chibo.core import audit
+from chibo.core.scoping import get_member_for
+from chibo.members import selectors, services
+from chibo.members.models import (
+    Category,
+    EventKind,
+    Gender,
+    Member,
+    MemberEvent,
+    RemovalReason,
+    Status,
+    mask,
+)
 
 router = Router(tags=["members"])
+
+CategoryLiteral = Literal[tuple(Category.values)]  # type: ignore[valid-type]
+StatusFilter = Literal[tuple(["on_rolls", "all", *Status.values])]  # type: ignore[valid-type]
+GenderLiteral = Literal[tuple(Gender.values)]  # type: ignore[valid-type]
+ReasonLiteral = Literal[tuple(RemovalReason.values)]  # type: ignore[valid-type]
+
+
+# --- shapes ------------------------------------------------------------------
+
+
+class MemberItem(Schema):
+    member_code: str
+    full_name: str
+    org_code: str
+    org_name: str
+    category: str
+    category_label: str
+    status: str
+    status_label: str
+    standing: Literal["full", "probationary"]
+    gender: str
+    date_of_birth: dt.date
+    admitted_on: dt.date
+
+
+class MemberPage(Schema):
+    items: list[MemberItem]
+    next: str | None = Field(
+        description="Cursor of the next page (pass as ?cursor=), null on the last"
+    )
+
+
+class MemberDetail(MemberItem):
+    version: int = Field(
+        description="Send back as `version` when changing the record (optimistic locking)"
+    )
+    ethnicity: str
+    expected_graduation: dt.date | None
+    sensitive: bool = Field(description="False: citizen_id, phone, party_card_number are masked")
+    citizen_id: str
+    phone: str
+    party_card_number: str
+    is_full: bool
+    admitting_org_code: str | None
+    category_at_admission: str
+    ceremony_on: dt.date
+    probation_ends_on: dt.date
+    recognized_on: dt.date | None
+    temp_host_org_code: str | None
+    pending_org_code: str | None
+    status_changed_on: dt.date | None
+    last_event_on: dt.date
+    allowed_events: list[str] = Field(description="Events the caller may record now")
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    effective_date: dt.date
+    recorded_at: dt.datetime
+    decision_number: str
+    issuing_body: str
+    issuing_org_code: str | None
+    note: str
+    reason: str
+    data: dict[str, Any]
+    org_code: str
+    status_after: str
+    category_after: str
+    actor: str | None
+
+
+class EventsOut(Schema):
+    member_code: str
+    items: list[EventOut]
+
+
+class EventResult(Schema):
+    event: EventOut
+    member: MemberDetail
+
+
+class IncomingItem(Schema):
+    member_code: str
+    full_name: str
+    from_org_code: str
+    from_org_name: str
+    to_org_code: str
+    transferred_on: dt.date
+    version: int
+
+
+class IncomingOut(Schema):
+    items: list[IncomingItem]
+
+
+def _item(m: Member) -> dict[str, Any]:
+    return {
+        "member_code": m.member_code,
+        "full_name": m.full_name,
+        "org_code": m.org.code,
+        "org_name": m.org.name,
+        "category": m.category,
+        "category_label": str(Category(m.category).label),
+        "status": m.status,
+        "status_label": str(Status(m.status).label),
+        "standing": "full" if m.is_full else "probationary",
+        "gender": m.gender,
+        "date_of_birth": m.date_of_birth,
+        "admitted_on": m.admitted_on,
+    }
+
+
+def _code(org: Any) -> str | None:
+    return org.code if org is not None else None
+
+
+def _allowed_events(m: Member) -> list[str]:
+    kinds = []
+    for kind in EVENT_SPECS:
+        allowed = services.ALLOWED_FROM.get(kind)
+        if (allowed is not None and m.status not in allowed) or (
+            kind == EventKind.RECOGNIZED and m.is_full
+        ):
+            continue
+        kinds.append(kind)
+    return kinds
+
+
+def _detail(actor: Any, m: Member) -> dict[str, Any]:
+    sensitive = selectors.can_view_sensitive(actor, m)
+    shown: Callable[[str], str] = (lambda v: v) if sensitive else mask
+    return {
+        **_item(m),
+        "version": m.version,
+        "ethnicity": m.ethnicity,
+        "expected_graduation": m.expected_graduation,
+        "sensitive": sensitive,
+        "citizen_id": shown(m.citizen_id),
+        "phone": shown(m.phone),
+        "party_card_number": shown(m.party_card_number),
+        "is_full": m.is_full,
+        "admitting_org_code": _code(m.admitting_org),
+        "category_at_admission": m.category_at_admission,
+        "ceremony_on": m.ceremony_on,
+        "probation_ends_on": m.probation_ends_on,
+        "recognized_on": m.recognized_on,
+        "temp_host_org_code": _code(m.temp_host_org),
+        "pending_org_code": _code(m.pending_org),
+        "status_changed_on": m.status_changed_on,
+        "last_event_on": m.last_event_on,
+        "allowed_events": _allowed_events(m) if selectors.can_change(actor, m) else [],
+    }
+
+
+def _event(e: MemberEvent, sensitive: bool) -> dict[str, Any]:
+    data = dict(e.data or {})
+    if not sensitive and data.get("card_number"):
+        data["card_number"] = mask(str(data["card_number"]))
+    return {
+        "id": e.pk,
+        "kind": e.kind,
+        "kind_label": str(EventKind(e.kind).label),
+        "effective_date": e.effective_date,
+        "recorded_at": e.recorded_at,
+        "decision_number": e.decision_number,
+        "issuing_body": e.issuing_body,
+        "issuing_org_code": _code(e.issuing_org),
+        "note": e.note,
+        "reason": e.reason,
+        "data": data,
+        "org_code": e.org.code,
+        "status_after": e.status_after,
+        "category_after": e.category_after,
+        "actor": e.actor.username if e.actor_id else None,
+    }
+
+
+def _clean(payload: Schema) -> None:
+    for name, value in payload:
+        if isinstance(value, str):
+            check_text(value, name)
+
+
+def _require(request: HttpRequest, cap: str) -> None:
+    require_cap(request.user, cap)
+
+
+# --- reads -------------------------------------------------------------------
+
+
+class MemberFilters(Schema):
+    q: str = Field(
+        "", max_length=100, description="Name without or with diacritics, or exact member code"
+    )
+    org: str = Field("", max_length=32, description="Only this org's subtree (code)")
+    category: CategoryLiteral | None = None  # type: ignore[valid-type]
+    status: StatusFilter = "on_rolls"  # type: ignore[valid-type]
+    standing: Literal["", "full", "probationary"] = ""
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    cursor: str = Field("", max_length=500)
+
+
+@router.get("", response=MemberPage, summary="Members in scope: search, filters, keyset pagination")
+def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> dict:
+    user = request.user
+    org = org_ref(user, filters.org, "org", Cap.MEMBER_VIEW) if filters.org.strip() else None
+    flt = selectors.MemberFilter(
+        q=check_text(filters.q.strip(), "q"),
+        org=org,
+        category=filters.category or "",
+        status="" if filters.status == "all" else filters.status,
+        standing=filters.standing,
+    )
+    qs = selectors.member_list(user, flt)
+    if filters.cursor:
+        name, code = decode_cursor(filters.cursor, 2)
+        qs = qs.filter(Q(name_folded__gt=name) | Q(name_folded=name, member_code__gt=code))
+    rows = list(qs[: filters.limit + 1])
+    more = len(rows) > filters.limit
+    rows = rows[: filters.limit]
+    selectors.audit_list_read(
+        user,
+        rows,
+        {"q": flt.q, "org": org.code if org else "", "status": filters.status, "via": "api"},
+    )
+    return {
+        "items": [_item(m) for m in rows],
+        "next": encode_cursor([rows[-1].name_folded, rows[-1].member_code]) if more else None,
+    }
+
+
+@router.get(
+    "/incoming",
+    response=IncomingOut,
+    summary="Members transferred to a cell you manage, not yet received",
+)
+def incoming(request: HttpRequest) -> dict:
+    _require(request, Cap.MEMBER_CHANGE)
+    rows = list(
+        selectors.incoming_transfers(request.user).order_by("name_folded", "member_code")[:1000]
+    )
+    selectors.audit_list_read(request.user, rows, {"list": "incoming", "via": "api"})
+    return {
+        "items": [
+            {
+                "member_code": m.member_code,
+                "full_name": m.full_name,
+                "from_org_code": m.org.code,
+                "from_org_name": m.org.name,
+                "to_org_code": m.pending_org.code,
+                "transferred_on": m.last_event_on,
+                "version": m.version,
+            }
+            for m in rows
+        ]
+    }
+
+
+@router.get(
+    "/{member_code}",
+    response=MemberDetail,
+    summary="One member's record (404 outside scope; audited)",
+)
+def member_detail(request: HttpRequest, member_code: str) -> dict:
+    member = selectors.member_detail(request.user, path_code(member_code))
+    return _detail(request.user, member)
+
+
+@router.get(
+    "/{member_code}/events",
+    response=EventsOut,
+    summary="The member's timeline, newest first (audited)",
+)
+def member_events(request: HttpRequest, member_code: str) -> dict:
+    member = get_member_for(request.user, path_code(member_code))
+    audit.record(
+        actor=request.user,
+        action="members.view",
+        object_type="member",
+        object_id=member.member_code,
+        data={"part": "events", "via": "api"},
+    )
+    sensitive = selectors.can_view_sensitive(request.user, member)
+    return {
+        "member_code": member.member_code,
+        "items": [_event(e, sensitive) for e in selectors.member_timeline(member)],
+    }
+
+
+# --- admission and identity --------------------------------------------------
+
+
+class IdentityIn(Schema):
+    full_name: str = Field(..., min_length=1, max_length=120)
+    date_of_birth: dt.date
+    gender: GenderLiteral  # type: ignore[valid-type]
+    category: CategoryLiteral  # type: ignore[valid-type]
+    ethnicity: str = Field("Kinh", max_length=40)
+    expected_graduation: dt.date | None = None
+    party_card_number: str = Field("", max_length=32)
+    citizen_id: str = Field("", max_length=16)
+    phone: str = Field("", max_length=20)
+
+
+class AdmitIn(IdentityIn):
+    org: str = Field(..., max_length=32, description="The admitting cell (code)")
+    member_code: str = Field(..., min_length=1, max_length=32)
+    admitted_on: dt.date = Field(description="Date of the admission decision")
+    ceremony_on: dt.date | None = None
+    decision_number: str = Field("", max_length=64)
+    issuing_body: str = Field("", max_length=255)
+    note: str = Field("", max_length=2000)
+
+
+@router.post("", response={201: MemberDetail}, summary="Admit a new probationary member (kết nạp)")
+def member_admit(request: HttpRequest, payload: AdmitIn) -> Reply:
+    _clean(payload)
+    _require(request, Cap.MEMBER_CHANGE)
+    org = org_ref(request.user, payload.org, "org", Cap.ORG_VIEW)
+    identity = services.Identity(
+        member_code=payload.member_code,
+        full_name=payload.full_name,
+        date_of_birth=payload.date_of_birth,
+        gender=payload.gender,
+        category=payload.category,
+        ethnicity=payload.ethnicity,
+        expected_graduation=payload.expected_graduation,
+        party_card_number=payload.party_card_number,
+        citizen_id=payload.citizen_id,
+        phone=payload.phone,
+    )
+    member = services.member_admit(
+        actor=request.user,
+        org=org,
+        identity=identity,
+        admitted_on=payload.admitted_on,
+        decision=services.Decision(
+            number=payload.decision_number, issuing_body=payload.issuing_body
+        ),
+        ceremony_on=payload.ceremony_on,
+        note=payload.note,
+    )
+    return Reply(201, _detail(request.user, member))
+
+
+class IdentityPatch(Schema):
+    version: int = Field(..., ge=1, description="The record's version as you read it")
+    full_name: str | None = Field(None, min_length=1, max_length=120)
+    date_of_birth: dt.date | None = None
+    gender: GenderLiteral | None = None  # type: ignore[valid-type]
+    ethnicity: str | None = Field(None, min_length=1, max_length=40)
+    expected_graduation: dt.date | None = None
+    citizen_id: str | None = Field(None, max_length=16)
+    phone: str | None = Field(None, max_length=20)
+
+
+@router.patch(
+    "/{member_code}", response=MemberDetail, summary="Correct identity fields (optimistic locking)"
+)
+def member_patch(request: HttpRequest, member_code: str, payload: IdentityPatch) -> dict:
+    _clean(payload)
+    member = get_member_for(request.user, path_code(member_code), write=True)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    nullable = {"expected_graduation"}
+    for name, value in changes.items():
+        if value is None and name not in nullable:
+            raise not_empty(name)
+    if set(changes) & set(services.SENSITIVE_FIELDS) and not selectors.can_view_sensitive(
+        request.user, member
+    ):
+        raise sensitive_forbidden()
+    updated = services.member_update_identity(
+        actor=request.user, member=member, changes=changes, expected_version=version
+    )
+    return _detail(request.user, updated)
+
+
+# --- lifecycle events --------------------------------------------------------
+
+
+class EventIn(Schema):
+    effective_date: dt.date
+    decision_number: str = Field("", max_length=64)
+    issuing_body: str = Field("", max_length=255)
+    note: str = Field("", max_length=2000)
+    version: int | None = Field(None, ge=1, description="Optimistic locking: the version you read")
+
+
+class RecognizeIn(Schema):
+    decided_on: dt.date = Field(
+        description="Date of the decision; the recognition takes effect when probation ended"
+    )
+    decision_number: str = Field("", max_length=64)
+    issuing_body: str = Field("", max_length=255)
+    note: str = Field("", max_length=2000)
+    version: int | None = Field(None, ge=1)
+
+
+class TransferOutIn(EventIn):
+    destination_org: str = Field("", max_length=32, description="Destination cell in chibo (code)")
+    destination: str = Field("", max_length=255, description="Destination outside chibo")
+
+
+class TransferInIn(EventIn):
+    org: str = Field(..., max_length=32, description="Receiving cell (code)")
+
+
+class TempOutIn(EventIn):
+    host_org: str = Field("", max_length=32)
+    host: str = Field("", max_length=255)
+    until: dt.date | None = None
+
+
+class RemoveIn(EventIn):
+    reason: ReasonLiteral  # type: ignore[valid-type]
+
+
+class CardIn(EventIn):
+    card_number: str = Field(..., min_length=1, max_length=32)
+
+
+class CategoryIn(EventIn):
+    category: CategoryLiteral  # type: ignore[valid-type]
+
+
+def _common(request: HttpRequest, member: Member, p: Any) -> dict[str, Any]:
+    return {
+        "actor": request.user,
+        "member": member,
+        "note": p.note,
+        "expected_version": p.version,
+        "decision": services.Decision(number=p.decision_number, issuing_body=p.issuing_body),
+    }
+
+
+def _opt_org(code: str, field: str) -> Any:
+    return org_by_exact_code(code, field) if code.strip() else None
+
+
+# kind → (input schema, call of the service)
+EVENT_SPECS: dict[str, tuple[type[Schema], Callable[[HttpRequest, Member, Any], Any]]] = {
+    EventKind.RECOGNIZED: (
+        RecognizeIn,
+        lambda r, m, p: services.member_recognize(**_common(r, m, p), decided_on=p.decided_on),
+    ),
+    EventKind.CARD_ISSUED: (
+        CardIn,
+        lambda r, m, p: services.member_issue_card(
+            **_common(r, m, p), effective_date=p.effective_date, card_number=p.card_number
+        ),
+    ),
+    EventKind.CATEGORY_CHANGED: (
+        CategoryIn,
+        lambda r, m, p: services.member_change_category(
+            **_common(r, m, p), effective_date=p.effective_date, category=p.category
+        ),
+    ),
+    EventKind.TEMP_OUT: (
+        TempOutIn,
+        lambda r, m, p: services.member_temp_transfer_out(
+            **_common(r, m, p),
+            effective_date=p.effective_date,
+            host_org=_opt_org(p.host_org, "host_org"),
+            host=p.host,
+            until=p.until,
+        ),
+    ),
+    EventKind.TEMP_BACK: (
+        EventIn,
+        lambda r, m, p: services.member_temp_transfer_back(
+            **_common(r, m, p), effective_date=p.effective_date
+        ),
+    ),
+    EventKind.EXEMPTED: (
+        EventIn,
+        lambda r, m, p: services.member_exempt(**_common(r, m, p), effective_date=p.effective_date),
+    ),
+    EventKind.EXEMPTION_ENDED: (
+        EventIn,
+        lambda r, m, p: services.member_end_exemption(
+            **_common(r, m, p), effective_date=p.effective_date
+        ),
+    ),
+    EventKind.TRANSFER_OUT: (
+        TransferOutIn,
+        lambda r, m, p: services.member_transfer_out(
+            **_common(r, m, p),
+            effective_date=p.effective_date,
+            destination_org=_opt_org(p.destination_org, "destination_org"),
+            destination=p.destination,
+        ),
+    ),
+    EventKind.TRANSFER_IN: (
+        TransferInIn,
+        lambda r, m, p: services.member_transfer_in(
+            **_common(r, m, p),
+            effective_date=p.effective_date,
+            org=org_ref(r.user, p.org, "org", Cap.MEMBER_CHANGE),
+        ),
+    ),
+    EventKind.REMOVED: (
+        RemoveIn,
+        lambda r, m, p: services.member_remove(
+            **_common(r, m, p), effective_date=p.effective_date, reason=p.reason
+        ),
+    ),
+    EventKind.EXPELLED: (
+        EventIn,
+        lambda r, m, p: services.member_expel(**_common(r, m, p), effective_date=p.effective_date),
+    ),
+    EventKind.DECEASED: (
+        EventIn,
+        lambda r, m, p: services.member_record_death(
+            **_common(r, m, p), effective_date=p.effective_date
+        ),
+    ),
+}
+
+
+def _event_endpoint(
+    kind: str, schema: type[Schema], call: Callable[[HttpRequest, Member, Any], Any]
+) -> None:
+    def record_event(request: HttpRequest, member_code: str, payload: Schema) -> Reply:
+        _clean(payload)
+        member = get_member_for(request.user, path_code(member_code), write=True)
+        event = call(request, member, payload)
+        member.refresh_from_db()
+        return Reply(201, {"event": _event(event, True), "member": _detail(request.user, member)})
+
+    # The body's schema differs per kind: annotate the real class (not a string).
+    record_event.__annotations__ = {
+        "request": HttpRequest,
+        "member_code": str,
+        "payload": schema,
+        "return": Reply,
+    }
+    record_event.__name__ = f"member_event_{kind}"
+    router.post(
+        f"/{{member_code}}/events/{kind}",
+        response={201: EventResult},
+        operation_id=f"member_event_{kind}",
+        summary=f"Record the event {kind!r}",
+    )(record_event)
+
+
+for _kind, (_schema, _call) in EVENT_SPECS.items():
+    _event_endpoint(_kind, _schema, _call)
+
+
+# --- receiving a transfer ----------------------------------------------------
+
+
+class ReceiveIn(Schema):
+    org: str = Field(..., max_length=32, description="Your receiving cell (code)")
+    effective_date: dt.date = Field(description="Date the member arrived")
+    decision_number: str = Field("", max_length=64)
+    version: int | None = Field(None, ge=1)
+
+
+@router.post(
+    "/{member_code}/receive",
+    response={201: EventResult},
+    summary="Record the arrival of an incoming member",
+)
+def member_receive(request: HttpRequest, member_code: str, payload: ReceiveIn) -> Reply:
+    _clean(payload)
+    _require(request, Cap.MEMBER_CHANGE)
+    member = selectors.incoming_member_for(request.user, path_code(member_code))
+    org = org_ref(request.user, payload.org, "org", Cap.MEMBER_CHANGE)
+    event = services.member_transfer_in(
+        actor=request.user,
+        member=member,
+        org=org,
+        effective_date=payload.effective_date,
+        decision=services.Decision(number=payload.decision_number),
+        expected_version=payload.version,
+    )
+    member.refresh_from_db()
+    return Reply(201, {"event": _event(event, True), "member": _detail(request.user, member)})

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.crypto import EncryptedCharField
 from chibo.core.fields import ByteOrderCharField
 
 
@@ -87,8 +88,9 @@ class Member(models.Model):
     expected_graduation = models.DateField(_("expected graduation"), null=True, blank=True)
     # Sensitive: shown only to roles with member.view_sensitive.
     party_card_number = models.CharField(_("party card number"), max_length=32, blank=True)
-    citizen_id = models.CharField(_("citizen ID"), max_length=16, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Encrypted at rest (core.crypto); the plain value is at most 16 characters.
+    citizen_id = EncryptedCharField(_("citizen ID"), max_length=255, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=255, blank=True)
 
     # Derived from the events (services keep these consistent).
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="members")

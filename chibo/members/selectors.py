@@ -72,6 +72,10 @@ def member_detail(actor: Any, code: str) -> Member:
     """The member ``code`` for ``actor`` (404 outside scope); the read is audited."""
     member = get_member_for(actor, code)
     audit.record(actor=actor, action="members.view", object_type="member", object_id=member.member_code)
+    if can_view_sensitive(actor, member) and (member.citizen_id or member.phone):
+        # The unmasked citizen ID and phone are shown: a read of its own (Decree 13/2023).
+        audit.record(actor=actor, action="members.view_sensitive", object_type="member",
+                     object_id=member.member_code, data={"fields": ["citizen_id", "phone"]})
     return member
 
 

@@ -1,3 +1,43 @@
-"""Models of the reports app."""
+"""Models of the reports app: targets set by a superior for an org and a year."""
 
 from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Indicator(models.TextChoices):
+    """What a target counts (the directive's indicators)."""
+
+    SCHOOL_STUDENT_PUPIL_ADMISSIONS = (
+        "school_students_and_pupils",
+        _("Admissions of students and pupils by school party organizations"),
+    )
+    TOTAL_ADMISSIONS = "total_admissions", _("All admissions")
+
+
+class Target(models.Model):
+    """A yearly target for an org's subtree, set by its superior (Cap.ORG_RESTRUCTURE over the parent)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="report_targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    indicator = models.CharField(_("indicator"), max_length=32, choices=Indicator.choices)
+    value = models.PositiveIntegerField(_("target"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["org__path", "-year", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "year", "indicator"], name="report_target_unique"
+            ),
+        ]
+        verbose_name = _("target")
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.year} {self.indicator}={self.value}"

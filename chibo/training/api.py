@@ -1,5 +1,306 @@
+"""/api/v1/training: courses, participants, certificates, posts and the gap lists.
+
+GET  /training/courses?kind=                 courses organized in scope
+POST /training/courses                       create a course (session)
+GET  /training/courses/{id}                  a course with its participants
+POST /training/courses/{id}/enrolments       add a member (member) or a candidate (candidate id)
+POST /training/enrolments/{id}/complete      completion, certificate number and date
+POST /training/certificates                  record an existing certificate of a member
+GET  /training/members/{code}/certificates   a member's certificates with validity
+POST /training/posts                         record a leadership post
+GET  /training/gaps/leaders                  leaders below their post's required level
+GET  /training/gaps/new-members              new members without the new-member course
+GET  /training/requirements                  required level per post
+PUT  /training/requirements/{post}           change it
+"""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from chibo.accounts.roles import Cap
+from chibo.apitools import check_text, org_ref, path_code, require_cap
+from chibo.core.scoping import get_member_for
+from chibo.members.selectors import audit_list_read, member_detail
+from chibo.training import selectors, services
+from chibo.training.models import Course, Enrolment, PostRequirement
 
 router = Router(tags=["training"])
+
+
+def _date(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _course(c: Course) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "kind": c.kind,
+        "title": c.title,
+        "organizer": c.organizer.code,
+        "starts_on": _date(c.starts_on),
+        "ends_on": _date(c.ends_on),
+        "place": c.place,
+    }
+
+
+def _enrolment(e: Enrolment) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "course": e.course_id,
+        "kind": e.kind,
+        "member": e.member.member_code if e.member_id else None,
+        "candidate": e.candidate_id,
+        "full_name": e.full_name,
+        "org": e.org.code,
+        "completed": e.completed,
+        "completed_on": _date(e.completed_on),
+        "certificate_number": e.certificate_number,
+        "certificate_date": _date(e.certificate_date),
+        "valid_until": _date(selectors.valid_until(e.kind, e.certificate_date)),
+    }
+
+
+def _member_ref(user: Any, code: str, field: str = "member") -> Any:
+    check_text(code, field)
+    try:
+        return get_member_for(user, code.strip())
+    except Http404 as exc:
+        raise ValidationError(
+            {field: [_("No member with code %(code)s in your scope.") % {"code": code}]}
+        ) from exc
+
+
+class CourseIn(Schema):
+    kind: str
+    title: str = Field(..., max_length=255)
+    organizer: str
+    starts_on: dt.date
+    ends_on: dt.date
+    place: str = Field("", max_length=255)
+
+
+@router.get("/courses", summary="Courses organized in scope")
+def course_list(request: HttpRequest, kind: str = "") -> list[dict[str, Any]]:
+    require_cap(request.user, Cap.MEMBER_VIEW)
+    qs = selectors.courses_for(request.user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return [_course(c) for c in qs[:500]]
+
+
+@router.post(
+    "/courses", response={201: dict}, summary="Create a course (a session with dates and organizer)"
+)
+def course_create(request: HttpRequest, payload: CourseIn) -> Status:
+    require_cap(request.user, Cap.TRAINING_MANAGE)
+    organizer = org_ref(request.user, payload.organizer, "organizer", Cap.TRAINING_MANAGE)
+    course = services.course_create(
+        actor=request.user,
+        organizer=organizer,
+        kind=payload.kind,
+        title=check_text(payload.title, "title"),
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        place=check_text(payload.place, "place"),
+    )
+    return Status(201, _course(course))
+
+
+@router.get("/courses/{int:course_id}", summary="A course with its participants")
+def course_detail(request: HttpRequest, course_id: int) -> dict[str, Any]:
+    course = selectors.get_course_for(request.user, course_id)
+    rows = list(course.enrolments.select_related("member", "org"))
+    audit_list_read(
+        request.user,
+        [r.member for r in rows if r.member_id],
+        {"training": "course", "course": course_id},
+    )
+    return {**_course(course), "participants": [_enrolment(r) for r in rows]}
+
+
+class EnrolIn(Schema):
+    member: str = ""
+    candidate: int | None = None
+
+
+@router.post(
+    "/courses/{int:course_id}/enrolments", response={201: dict}, summary="Add a participant"
+)
+def enrolment_create(request: HttpRequest, course_id: int, payload: EnrolIn) -> Status:
+    course = selectors.get_course_for(request.user, course_id, write=True)
+    member = _member_ref(request.user, payload.member) if payload.member else None
+    candidate = None
+    if payload.candidate is not None:
+        from chibo.admissions.selectors import candidates_for
+
+        candidate = candidates_for(request.user).filter(pk=payload.candidate).first()
+        if candidate is None:
+            raise ValidationError(
+                {"candidate": [_("No candidate with this number in your scope.")]}
+            )
+    row = services.enrol(actor=request.user, course=course, member=member, candidate=candidate)
+    return Status(201, _enrolment(row))
+
+
+class CompleteIn(Schema):
+    completed_on: dt.date
+    certificate_number: str = Field("", max_length=64)
+    certificate_date: dt.date | None = None
+    issuer: str = Field("", max_length=255)
+
+
+@router.post(
+    "/enrolments/{int:enrolment_id}/complete", summary="Record completion and the certificate"
+)
+def enrolment_complete(
+    request: HttpRequest, enrolment_id: int, payload: CompleteIn
+) -> dict[str, Any]:
+    enrolment = selectors.get_enrolment_for(request.user, enrolment_id, write=True)
+    services.enrolment_complete(
+        actor=request.user,
+        enrolment=enrolment,
+        completed_on=payload.completed_on,
+        certificate_number=check_text(payload.certificate_number, "certificate_number"),
+        certificate_date=payload.certificate_date,
+        issuer=check_text(payload.issuer, "issuer"),
+    )
+    return _enrolment(enrolment)
+
+
+class CertificateIn(Schema):
+    member: str
+    kind: str
+    certificate_number: str = Field(..., max_length=64)
+    certificate_date: dt.date
+    issuer: str = Field("", max_length=255)
+
+
+@router.post(
+    "/certificates", response={201: dict}, summary="Record an existing certificate of a member"
+)
+def certificate_create(request: HttpRequest, payload: CertificateIn) -> Status:
+    require_cap(request.user, Cap.TRAINING_MANAGE)
+    member = _member_ref(request.user, payload.member)
+    row = services.certificate_record(
+        actor=request.user,
+        member=member,
+        kind=payload.kind,
+        certificate_number=check_text(payload.certificate_number, "certificate_number"),
+        certificate_date=payload.certificate_date,
+        issuer=check_text(payload.issuer, "issuer"),
+    )
+    return Status(201, _enrolment(row))
+
+
+@router.get("/members/{code}/certificates", summary="A member's certificates with their validity")
+def member_certificates(request: HttpRequest, code: str) -> dict[str, Any]:
+    member = member_detail(request.user, path_code(code))
+    return {
+        "member": member.member_code,
+        "certificates": [_enrolment(row) for row, _until in selectors.certificates_of(member)],
+    }
+
+
+class PostIn(Schema):
+    member: str
+    post: str
+    org: str
+    from_on: dt.date
+    to_on: dt.date | None = None
+
+
+@router.post("/posts", response={201: dict}, summary="Record a leadership post")
+def post_create(request: HttpRequest, payload: PostIn) -> Status:
+    require_cap(request.user, Cap.TRAINING_MANAGE)
+    member = _member_ref(request.user, payload.member)
+    org = org_ref(request.user, payload.org, "org", Cap.TRAINING_MANAGE)
+    row = services.post_assign(
+        actor=request.user,
+        member=member,
+        post=payload.post,
+        org=org,
+        from_on=payload.from_on,
+        to_on=payload.to_on,
+    )
+    body = {
+        "id": row.pk,
+        "member": member.member_code,
+        "post": row.post,
+        "org": org.code,
+        "from_on": _date(row.from_on),
+        "to_on": _date(row.to_on),
+    }
+    return Status(201, body)
+
+
+@router.get(
+    "/gaps/leaders", summary="School leaders below the political-theory level their post requires"
+)
+def gaps_leaders(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, Any]]:
+    require_cap(request.user, Cap.MEMBER_VIEW)
+    gaps = selectors.leaders_lacking_level(request.user, on or timezone.localdate())
+    audit_list_read(request.user, [g.post.member for g in gaps], {"training": "gaps_leaders"})
+    return [
+        {
+            "member": g.post.member.member_code,
+            "full_name": g.post.member.full_name,
+            "post": g.post.post,
+            "org": g.post.org.code,
+            "has": g.has or None,
+            "required": g.required,
+        }
+        for g in gaps
+    ]
+
+
+@router.get("/gaps/new-members", summary="New members without the new-member course")
+def gaps_new_members(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, Any]]:
+    require_cap(request.user, Cap.MEMBER_VIEW)
+    rows = list(
+        selectors.new_members_without_course(request.user, on or timezone.localdate())[:2000]
+    )
+    audit_list_read(request.user, rows, {"training": "gaps_new_members"})
+    return [
+        {
+            "member": m.member_code,
+            "full_name": m.full_name,
+            "org": m.org.code,
+            "admitted_on": _date(m.admitted_on),
+        }
+        for m in rows
+    ]
+
+
+@router.get("/requirements", summary="The political-theory level each post requires")
+def requirement_list(request: HttpRequest) -> list[dict[str, Any]]:
+    require_cap(request.user, Cap.ORG_VIEW)
+    return [
+        {"post": r.post, "level": r.level, "note": r.note} for r in PostRequirement.objects.all()
+    ]
+
+
+class RequirementIn(Schema):
+    level: str
+    note: str = Field("", max_length=255)
+
+
+@router.put(
+    "/requirements/{post}", summary="Change the level a post requires (city organizing staff)"
+)
+def requirement_put(request: HttpRequest, post: str, payload: RequirementIn) -> dict[str, Any]:
+    require_cap(request.user, Cap.TRAINING_MANAGE)
+    row = services.requirement_set(
+        actor=request.user,
+        post=path_code(post),
+        level=payload.level,
+        note=check_text(payload.note, "note"),
+    )
+    return {"post": row.post, "level": row.level, "note": row.note}

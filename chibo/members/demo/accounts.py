@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 PASSWORD = "chibo-demo-2026"  # noqa: S105 — published in the README: demo data only
+# The demo committee and admin accounts use two-step login like real ones, with
+# this published TOTP secret (add it to an authenticator app, or read the current
+# code from `chibo demo-logins`). Demo data only.
+TOTP_SECRET = "CHIBODEMOCHIBODEMOCHIBODEMOSECRT"  # noqa: S105
 
 # (username, role, last name, first name); the org of each comes from the tree.
 ACCOUNTS: list[tuple[str, str, str, str]] = [
@@ -30,6 +34,7 @@ def create_accounts(org_ids: dict[str, int]) -> list[Any]:
     """Create the users and their role assignments (inside the caller's transaction)."""
     from django.contrib.auth.models import User
 
+    from chibo.accounts import twofactor
     from chibo.accounts.models import RoleAssignment
 
     users = []
@@ -48,5 +53,7 @@ def create_accounts(org_ids: dict[str, int]) -> list[Any]:
         user.password = hashed
         user.save()
         RoleAssignment.objects.create(user=user, role=role, org_id=org_ids[username])
+        if role in twofactor.ROLES_REQUIRING_2FA:
+            twofactor.enrol_with_secret(user=user, secret=TOTP_SECRET)
         users.append(user)
     return users

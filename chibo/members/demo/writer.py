@@ -15,6 +15,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 from chibo.core import audit
+from chibo.core.crypto import encrypt_value
 from chibo.members.demo import accounts
 from chibo.members.demo.generate import (
     EVENT_FIELDS,
@@ -60,6 +61,20 @@ def _insert(model: type[models.Model], fields: Sequence[str], rows: list[tuple])
             cursor.executemany(sql, rows)
 
 
+_SENSITIVE = [MEMBER_FIELDS.index("citizen_id"), MEMBER_FIELDS.index("phone")]
+
+
+def _encrypted(rows: list[tuple]) -> list[tuple]:
+    """Citizen ID and phone are stored encrypted (core.crypto), as the ORM would write them."""
+    out = []
+    for row in rows:
+        values = list(row)
+        for i in _SENSITIVE:
+            values[i] = encrypt_value(values[i])
+        out.append(tuple(values))
+    return out
+
+
 def check_empty() -> None:
     from django.contrib.auth.models import User
 
@@ -92,7 +107,7 @@ def write_plan(plan: Plan, *, progress: Callable[[str], None] | None = None) -> 
         counts["orgs"] = len(orgs)
         say(f"  {len(orgs):,} tổ chức đảng".replace(",", "."))
         for members, events in plan.people():
-            _insert(Member, MEMBER_FIELDS, members)
+            _insert(Member, MEMBER_FIELDS, _encrypted(members))
             _insert(MemberEvent, EVENT_FIELDS, events)
             counts["members"] += len(members)
             counts["events"] += len(events)

@@ -7,7 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from chibo.accounts.models import RoleAssignment
-from chibo.members.demo.accounts import PASSWORD, ROLE_LABELS, USERNAMES
+from chibo.accounts import twofactor
+from chibo.accounts.models import TwoFactorDevice
+from chibo.members.demo.accounts import PASSWORD, ROLE_LABELS, TOTP_SECRET, USERNAMES
 
 
 class Command(BaseCommand):
@@ -36,4 +38,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}  {row[3]}")
             if n == 0:
                 self.stdout.write("  " + "  ".join("-" * w for w in widths))
+        if TwoFactorDevice.objects.filter(user__username__in=USERNAMES).exists():
+            self.stdout.write(
+                "Đăng nhập hai bước (cán bộ cấp ủy, Văn phòng, quản trị): khóa TOTP demo "
+                f"{TOTP_SECRET} — thêm vào ứng dụng xác thực, hoặc dùng mã hiện tại "
+                f"{twofactor.totp(TOTP_SECRET)} (đổi sau 30 giây; chạy lại `chibo demo-logins`)."
+            )
         self.stdout.write("Mở http://127.0.0.1:8000")

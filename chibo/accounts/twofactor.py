@@ -1,0 +1,288 @@
+"""Two-factor login: TOTP (RFC 6238) with single-use recovery codes.
+
+Required for every role above cell secretary (grassroots, superior, city
+office) and for system administrators when ``CHIBO_2FA_REQUIRED`` is on;
+optional for the others, but once a user has enrolled, every login asks
+for a code. After the password, ``TwoFactorMiddleware`` sends a session that
+is not yet verified to the enrolment or verification page and refuses it
+the session-authenticated API. Bearer-token API calls are not affected;
+creating a token needs a verified session (``views_tokens``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import struct
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from chibo.accounts.models import RecoveryCode, RoleAssignment, TwoFactorDevice
+from chibo.accounts.roles import Role
+from chibo.core import audit
+
+STEP = 30  # seconds per code (RFC 6238 default)
+DIGITS = 6
+WINDOW = 1  # accept the previous and the next step too (clock drift)
+RECOVERY_CODES = 10
+ISSUER = "chibo"
+SESSION_KEY = "chibo_2fa_user"
+ROLES_REQUIRING_2FA = frozenset(
+    {Role.GRASSROOTS_STAFF, Role.SUPERIOR_STAFF, Role.CITY_OFFICE, Role.SYSADMIN}
+)
+
+# --- TOTP (RFC 6238 over RFC 4226 HOTP, HMAC-SHA1, 6 digits, 30 s) -------------
+
+
+def new_secret() -> str:
+    """160 random bits, base32 without padding (what authenticator apps expect)."""
+    return base64.b32encode(secrets.token_bytes(20)).decode().rstrip("=")
+
+
+def _hotp(secret: str, counter: int) -> str:
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 10**DIGITS:0{DIGITS}d}"
+
+
+def totp(secret: str, at: float | None = None) -> str:
+    """The code for ``secret`` at time ``at`` (now by default)."""
+    return _hotp(secret, int((time.time() if at is None else at) // STEP))
+
+
+def match_step(secret: str, code: str, at: float | None = None) -> int | None:
+    """The time step ``code`` is valid for (±WINDOW), or None."""
+    code = "".join(ch for ch in code if ch.isdigit())
+    if len(code) != DIGITS:
+        return None
+    now_step = int((time.time() if at is None else at) // STEP)
+    for step in range(now_step - WINDOW, now_step + WINDOW + 1):
+        if hmac.compare_digest(_hotp(secret, step), code):
+            return step
+    return None
+
+
+def provisioning_uri(secret: str, username: str) -> str:
+    label = quote(f"{ISSUER}:{username}")
+    return f"otpauth://totp/{label}?" + urlencode(
+        {"secret": secret, "issuer": ISSUER, "digits": DIGITS, "period": STEP}
+    )
+
+
+# --- who needs it ----------------------------------------------------------------
+
+
+def required_for(user: Any) -> bool:
+    """Must this user pass a second factor? (setting on, and a committee or admin role in force)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return bool(settings.CHIBO_2FA_REQUIRED)
+    if not settings.CHIBO_2FA_REQUIRED:
+        return False
+    from chibo.core.scoping import _in_force_today
+
+    return (
+        RoleAssignment.objects.filter(_in_force_today())
+        .filter(user=user, role__in=ROLES_REQUIRING_2FA)
+        .exists()
+    )
+
+
+def device_for(user: Any) -> TwoFactorDevice | None:
+    return TwoFactorDevice.objects.filter(user=user).first()
+
+
+def is_enrolled(user: Any) -> bool:
+    return TwoFactorDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Required by role, or chosen by the user (enrolled)."""
+    return required_for(user) or is_enrolled(user)
+
+
+def is_verified(request: HttpRequest) -> bool:
+    return request.session.get(SESSION_KEY) == request.user.pk
+
+
+def mark_verified(request: HttpRequest) -> None:
+    # A new session key after the second factor too (fixation).
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = request.user.pk
+
+
+# --- services ----------------------------------------------------------------------
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(code.replace("-", "").strip().lower().encode()).hexdigest()
+
+
+def enrol_start(*, user: User) -> TwoFactorDevice:
+    """An unconfirmed device with a fresh secret (replaces an unconfirmed one)."""
+    with transaction.atomic():
+        device = TwoFactorDevice.objects.select_for_update().filter(user=user).first()
+        if device is not None and device.confirmed_at is not None:
+            return device
+        if device is None:
+            device = TwoFactorDevice(user=user)
+        device.secret = new_secret()
+        device.save()
+    return device
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]
+    RecoveryCode.objects.filter(user=user).delete()
+    RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=_hash_code(c)) for c in codes)
+    return codes
+
+
+def enrol_confirm(*, user: User, code: str, at: float | None = None) -> list[str] | None:
+    """Confirm enrolment with a first code; returns the recovery codes (shown once) or None."""
+    with transaction.atomic():
+        device = TwoFactorDevice.objects.select_for_update().filter(user=user).first()
+        if device is None or device.confirmed_at is not None:
+            return None
+        step = match_step(device.secret, code, at)
+        if step is None:
+            return None
+        device.confirmed_at = timezone.now()
+        device.last_step = step
+        device.save(update_fields=["confirmed_at", "last_step"])
+        codes = _new_recovery_codes(user)
+        audit.record(actor=user, action="accounts.2fa_enrol", object_type="user", object_id=user.username)
+    return codes
+
+
+def verify_code(*, user: User, code: str, at: float | None = None) -> bool:
+    """A TOTP code (not reused) or an unused recovery code; audited either way."""
+    code = code.strip()
+    with transaction.atomic():
+        device = (
+            TwoFactorDevice.objects.select_for_update()
+            .filter(user=user, confirmed_at__isnull=False)
+            .first()
+        )
+        if device is None:
+            return False
+        step = match_step(device.secret, code, at)
+        if step is not None and step > device.last_step:
+            device.last_step = step
+            device.save(update_fields=["last_step"])
+            audit.record(actor=user, action="accounts.2fa_verify", object_type="user", object_id=user.username)
+            return True
+        used = RecoveryCode.objects.filter(
+            user=user, code_hash=_hash_code(code), used_at__isnull=True
+        ).update(used_at=timezone.now())
+        if used:
+            left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+            audit.record(
+                actor=user,
+                action="accounts.2fa_recovery_used",
+                object_type="user",
+                object_id=user.username,
+                data={"left": left},
+            )
+            return True
+    audit.record(actor=user, action="accounts.2fa_failed", object_type="user", object_id=user.username)
+    return False
+
+
+def recovery_codes_left(user: User) -> int:
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+def regenerate_recovery_codes(*, user: User) -> list[str]:
+    with transaction.atomic():
+        codes = _new_recovery_codes(user)
+        audit.record(
+            actor=user, action="accounts.2fa_recovery_regenerated", object_type="user", object_id=user.username
+        )
+    return codes
+
+
+def twofactor_reset(*, actor: Any, user: User) -> None:
+    """An administrator removes a user's device (lost phone); the user enrols again."""
+    from chibo.accounts.roles import Cap
+    from chibo.core.scoping import has_cap
+
+    if actor is not None and not has_cap(actor, Cap.ACCOUNTS_MANAGE):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    with transaction.atomic():
+        TwoFactorDevice.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        audit.record(actor=actor, action="accounts.2fa_reset", object_type="user", object_id=user.username)
+
+
+def enrol_with_secret(*, user: User, secret: str) -> None:
+    """Set a confirmed device with a known secret (demo accounts only; the secret is published)."""
+    TwoFactorDevice.objects.update_or_create(
+        user=user, defaults={"secret": secret, "confirmed_at": timezone.now(), "last_step": 0}
+    )
+
+
+# --- middleware ----------------------------------------------------------------------
+
+_EXEMPT_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/i18n/", "/static/")
+
+
+_NOT_NEEDED_KEY = "chibo_2fa_not_needed"
+_RECHECK_SECONDS = 300
+
+
+def _needs(request: HttpRequest) -> bool:
+    # A user who needs no second factor is re-checked every few minutes, not on
+    # every request (a role granted meanwhile takes effect within that time).
+    cached = request.session.get(_NOT_NEEDED_KEY)
+    now = int(time.time())
+    if cached and cached[0] == request.user.pk and now - cached[1] < _RECHECK_SECONDS:
+        return False
+    if needs_second_factor(request.user):
+        request.session.pop(_NOT_NEEDED_KEY, None)
+        return True
+    request.session[_NOT_NEEDED_KEY] = [request.user.pk, now]
+    return False
+
+
+class TwoFactorMiddleware:
+    """Until the second factor is passed, a session reaches only the login and 2FA pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not is_verified(request)
+            and not request.path.startswith(_EXEMPT_PREFIXES)
+            and _needs(request)
+        ):
+            if request.path.startswith("/api/"):
+                # The session does not authenticate the API yet; a bearer token still does.
+                request.user = AnonymousUser()
+                return self.get_response(request)
+            target = reverse("accounts:2fa_verify" if is_enrolled(user) else "accounts:2fa_enrol")
+            if request.method == "GET" and not request.headers.get("HX-Request"):
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+        return self.get_response(request)

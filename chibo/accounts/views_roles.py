@@ -1,0 +1,151 @@
+"""Who holds which role where (accounts.manage): list, grant, end on a date, revoke."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from chibo.accounts import services
+from chibo.accounts.models import RoleAssignment
+from chibo.accounts.roles import Cap, Role
+from chibo.core.scoping import get_org_for, has_cap, scope_for
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class GrantForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    org_code = forms.CharField(label=gettext_lazy("Organization code"), max_length=32)
+    valid_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=_DATE)
+    valid_until = forms.DateField(label=gettext_lazy("Until"), required=False, widget=_DATE)
+
+
+class EndForm(forms.Form):
+    valid_until = forms.DateField(label=gettext_lazy("Until"), required=False, widget=_DATE)
+
+
+def _require_manage(request: HttpRequest) -> None:
+    if not has_cap(request.user, Cap.ACCOUNTS_MANAGE):
+        raise PermissionDenied(_("Only account administrators may manage roles."))
+
+
+def _assignment_for(request: HttpRequest, pk: int) -> RoleAssignment:
+    scope = scope_for(request.user, Cap.ACCOUNTS_MANAGE)
+    ra = (
+        RoleAssignment.objects.filter(scope.q("org__"), pk=pk)
+        .select_related("user", "org")
+        .first()
+    )
+    if ra is None:
+        raise Http404(_("No such role assignment in your scope."))
+    return ra
+
+
+def _list(request: HttpRequest, form: GrantForm) -> HttpResponse:
+    scope = scope_for(request.user, Cap.ACCOUNTS_MANAGE)
+    qs = (
+        RoleAssignment.objects.filter(scope.q("org__"))
+        .select_related("user", "org")
+        .order_by("user__username", "role", "org__path")
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(user__username__icontains=q)
+    today = timezone.localdate()
+    rows = [(ra, ra.in_force(today)) for ra in qs[:500]]
+    return render(request, "accounts/roles.html", {"rows": rows, "form": form, "q": q})
+
+
+@login_required
+@require_GET
+def role_list(request: HttpRequest) -> HttpResponse:
+    _require_manage(request)
+    return _list(request, GrantForm())
+
+
+@login_required
+@require_POST
+def role_grant_view(request: HttpRequest) -> HttpResponse:
+    _require_manage(request)
+    form = GrantForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        user = User.objects.filter(username=data["username"].strip()).first()
+        if user is None:
+            form.add_error("username", _("No user with this username."))
+        else:
+            try:
+                org = get_org_for(request.user, data["org_code"].strip(), cap=Cap.ACCOUNTS_MANAGE)
+                services.role_grant(
+                    actor=request.user,
+                    user=user,
+                    role=data["role"],
+                    org=org,
+                    valid_from=data["valid_from"],
+                    valid_until=data["valid_until"],
+                )
+            except Http404:
+                form.add_error("org_code", _("No such organization in your scope."))
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The role was granted."))
+                return redirect("accounts:roles")
+    return _list(request, form)
+
+
+@login_required
+@require_POST
+def role_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    ra = _assignment_for(request, pk)
+    form = EndForm(request.POST)
+    if form.is_valid():
+        until = form.cleaned_data["valid_until"] or timezone.localdate()
+        try:
+            services.role_set_dates(
+                actor=request.user, assignment=ra, valid_from=ra.valid_from, valid_until=until
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The role now ends on %(date)s.") % {"date": until.strftime("%d/%m/%Y")})
+    return redirect("accounts:roles")
+
+
+@login_required
+@require_POST
+def role_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    ra = _assignment_for(request, pk)
+    services.role_revoke(actor=request.user, user=ra.user, role=ra.role, org=ra.org)
+    messages.success(request, _("The role was revoked."))
+    return redirect("accounts:roles")
+
+
+@login_required
+@require_POST
+def twofactor_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reset the two-step login of the user of assignment ``pk`` (lost phone)."""
+    from chibo.accounts import twofactor
+
+    _require_manage(request)
+    ra = _assignment_for(request, pk)
+    twofactor.twofactor_reset(actor=request.user, user=ra.user)
+    messages.success(
+        request,
+        _("Two-step login of %(user)s was reset: they set it up again at their next login.")
+        % {"user": ra.user.username},
+    )
+    return redirect("accounts:roles")

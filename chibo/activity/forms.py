@@ -1,0 +1,113 @@
+"""Forms of the activity pages; each hands its cleaned data to a service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from chibo.activity.models import MeetingKind, PaymentMethod
+from chibo.orgs.forms import date_field
+
+MONTH_FORMATS = ("%m/%Y", "%Y-%m")
+
+
+class MonthField(forms.CharField):
+    """A month typed as mm/yyyy (or yyyy-mm); cleaned to its first day."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 7)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "placeholder": "mm/yyyy",
+                    "inputmode": "numeric",
+                    "autocomplete": "off",
+                    "size": 8,
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        for fmt in MONTH_FORMATS:
+            try:
+                return dt.datetime.strptime(text, fmt).date().replace(day=1)
+            except ValueError:
+                continue
+        raise ValidationError(_("Enter the month as mm/yyyy, e.g. 09/2026."))
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=MeetingKind.choices, initial=MeetingKind.REGULAR
+    )
+    held_on = date_field(_("Date"))
+    online = forms.BooleanField(label=_("Held online"), required=False)
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    topic = forms.CharField(label=_("Topic (thematic meetings)"), max_length=255, required=False)
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    documents = forms.CharField(
+        label=_("Documents discussed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    resolution = forms.CharField(
+        label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    TEXT = ("place", "topic", "agenda", "documents", "minutes", "resolution")
+
+    def text(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in self.TEXT}
+
+
+class PaymentForm(forms.Form):
+    member = forms.CharField(label=_("Member code"), max_length=32)
+    first = MonthField(label=_("From month"))
+    last = MonthField(
+        label=_("To month"), required=False, help_text=_("Leave empty for a single month.")
+    )
+    amount_vnd = forms.IntegerField(label=_("Amount per month (đ)"), min_value=1, initial=5000)
+    paid_on = date_field(_("Paid on"))
+    method = forms.ChoiceField(
+        label=_("Method"), choices=PaymentMethod.choices, initial=PaymentMethod.CASH
+    )
+    reference = forms.CharField(label=_("Payment reference"), max_length=64, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, last = data.get("first"), data.get("last") or data.get("first")
+        if first and last and last < first:
+            self.add_error("last", _("The last month must not be before the first."))
+        data["last"] = last
+        return data
+
+
+class LetterForm(forms.Form):
+    number = forms.CharField(
+        label=_("Letter number"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 25-GGT/ĐU")}),
+    )
+    issued_on = date_field(_("Issued on"))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=32)
+    name = forms.CharField(label=_("Reason"), max_length=120)
+    position = forms.IntegerField(label=_("Order"), min_value=0, initial=10)
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True)

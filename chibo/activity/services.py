@@ -1,0 +1,613 @@
+"""Writes of the activity app: meetings, attendance, absence reasons, transfer letters, warnings.
+
+Each function checks the actor's right (``require_cap_on``), validates,
+writes in one transaction and records its audit entry there. Dues are in
+``activity.dues``. The ``*_bulk_record`` functions are for importers: they
+validate every row first, write nothing if one row is wrong, and are
+idempotent (a row that is already there is skipped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from chibo.accounts.roles import Cap, Role
+from chibo.activity import periods
+from chibo.activity import warnings as risk
+from chibo.activity.models import (
+    AbsenceReason,
+    Attendance,
+    Meeting,
+    MeetingKind,
+    MemberWarning,
+    Presence,
+    TransferLetter,
+)
+from chibo.core import audit
+from chibo.core.notify import notify
+from chibo.core.scoping import has_cap, require_cap_on
+from chibo.members.models import EventKind, Member, MemberEvent, Status
+from chibo.orgs.models import Org
+
+MEETING_TEXT_FIELDS = ("place", "topic", "agenda", "documents", "minutes", "resolution")
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- who belongs to a meeting ----------------------------------------------
+
+
+@dataclass
+class RosterEntry:
+    member: Member
+    status: str  # the member's status on the day
+    expected: bool
+    attached: bool
+    full: bool
+
+
+def roster(org: Org, day: dt.date) -> list[RosterEntry]:
+    """Who the sheet lists for ``org`` on ``day``, from the members' states on that day.
+
+    Expected: members of ``org`` with status active. Shown, not expected:
+    exempted and temporarily-transferred-out members of ``org``. Attached
+    (attend, not expected here): members temporarily transferred to ``org``.
+    """
+    ids = set(Member.objects.filter(Q(org=org) | Q(temp_host_org=org)).values_list("id", flat=True))
+    ids |= set(
+        MemberEvent.objects.filter(org=org, effective_date__lte=day).values_list(
+            "member_id", flat=True
+        )
+    )
+    state: dict[int, tuple[int, str]] = {}
+    host: dict[int, str | None] = {}
+    id_list = sorted(ids)
+    for i in range(0, len(id_list), 500):
+        rows = (
+            MemberEvent.objects.filter(member_id__in=id_list[i : i + 500], effective_date__lte=day)
+            .order_by("member_id", "effective_date", "id")
+            .values_list("member_id", "org_id", "status_after", "kind", "data")
+        )
+        for member_id, org_id, status, kind, data in rows:
+            state[member_id] = (org_id, status)
+            if kind == EventKind.TEMP_OUT:
+                host[member_id] = (data or {}).get("host_org")
+            elif kind == EventKind.TEMP_BACK:
+                host[member_id] = None
+    chosen: dict[int, tuple[str, bool, bool]] = {}
+    for member_id, (org_id, status) in state.items():
+        if org_id == org.pk and status in (Status.ACTIVE, Status.EXEMPTED, Status.TEMP_AWAY):
+            chosen[member_id] = (status, status == Status.ACTIVE, False)
+        elif status == Status.TEMP_AWAY and host.get(member_id) == org.code:
+            chosen[member_id] = (status, False, True)
+    members = Member.objects.filter(pk__in=list(chosen)).only(
+        "id",
+        "member_code",
+        "full_name",
+        "name_folded",
+        "category",
+        "recognized_on",
+        "org_id",
+        "status",
+    )
+    out = [
+        RosterEntry(m, *chosen[m.pk], full=m.recognized_on is not None and m.recognized_on <= day)
+        for m in members
+    ]
+    out.sort(key=lambda e: (e.attached, e.member.name_folded, e.member.member_code))
+    return out
+
+
+# --- meetings ----------------------------------------------------------------
+
+
+def _check_meeting(org: Org, kind: str, held_on: dt.date, exclude_pk: int | None = None) -> None:
+    if not org.is_cell:
+        raise ValidationError(
+            {
+                "org": [
+                    _("Meetings are held by a party cell; %(org)s is not a cell.")
+                    % {"org": org.name}
+                ]
+            }
+        )
+    if kind not in MeetingKind.values:
+        raise ValidationError({"kind": [_("Choose regular or thematic.")]})
+    if held_on < org.opened_on or (org.closed_on is not None and held_on >= org.closed_on):
+        raise ValidationError({"held_on": [_("The cell did not exist on that date.")]})
+    clash = Meeting.objects.filter(org=org, held_on=held_on, kind=kind)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError(
+            {"held_on": [_("This cell already has a meeting of this type on that day.")]}
+        )
+
+
+def meeting_create(
+    *, actor: Any, org: Org, kind: str, held_on: dt.date, online: bool = False, **text: str
+) -> Meeting:
+    """Plan or record a meeting. Once its day has come, the roster is marked present by default."""
+    require_cap_on(actor, org, Cap.MEMBER_CHANGE)
+    _check_meeting(org, kind, held_on)
+    unknown = set(text) - set(MEETING_TEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
+    meeting = Meeting(
+        org=org,
+        kind=kind,
+        held_on=held_on,
+        month=periods.month_of(held_on),
+        online=online,
+        recorded_by=_user(actor),
+        **{k: (v or "").strip() for k, v in text.items()},
+    )
+    meeting.full_clean(exclude=["org", "recorded_by"])
+    with transaction.atomic():
+        meeting.save()
+        created = _ensure_rows(meeting) if held_on <= timezone.localdate() else 0
+        audit.record(
+            actor=actor,
+            action="activity.meeting_created",
+            object_type="meeting",
+            object_id=meeting.pk,
+            data={"org": org.code, "kind": kind, "held_on": held_on, "attendance_rows": created},
+        )
+    return meeting
+
+
+def meeting_update(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    held_on: dt.date | None = None,
+    kind: str | None = None,
+    online: bool | None = None,
+    **text: str,
+) -> Meeting:
+    require_cap_on(actor, meeting.org, Cap.MEMBER_CHANGE)
+    new_day = held_on or meeting.held_on
+    new_kind = kind or meeting.kind
+    if periods.month_of(new_day) != meeting.month and meeting.attendance.exists():
+        raise ValidationError(
+            {"held_on": [_("Attendance is recorded: the meeting cannot move to another month.")]}
+        )
+    _check_meeting(meeting.org, new_kind, new_day, exclude_pk=meeting.pk)
+    changed: dict[str, Any] = {}
+    for name, value in (
+        ("held_on", new_day),
+        ("kind", new_kind),
+        ("online", meeting.online if online is None else online),
+    ):
+        if getattr(meeting, name) != value:
+            changed[name] = value
+    for name, value in text.items():
+        if name not in MEETING_TEXT_FIELDS:
+            raise TypeError(f"unknown meeting field {name!r}")
+        if getattr(meeting, name) != (value or "").strip():
+            changed[name] = (value or "").strip()
+    if not changed:
+        return meeting
+    with transaction.atomic():
+        for name, value in changed.items():
+            setattr(meeting, name, value)
+        meeting.month = periods.month_of(meeting.held_on)
+        meeting.save()
+        audit.record(
+            actor=actor,
+            action="activity.meeting_updated",
+            object_type="meeting",
+            object_id=meeting.pk,
+            data={"fields": sorted(changed)},
+        )
+    return meeting
+
+
+def _ensure_rows(meeting: Meeting, entries: list[RosterEntry] | None = None) -> int:
+    """Create the missing rows of the sheet, present by default (the issue: "present by default")."""
+    entries = entries if entries is not None else roster(meeting.org, meeting.held_on)
+    have = set(meeting.attendance.values_list("member_id", flat=True))
+    rows = [
+        Attendance(
+            meeting=meeting,
+            member_id=e.member.pk,
+            status=Presence.PRESENT,
+            expected=e.expected,
+            attached=e.attached,
+            org_id=meeting.org_id,
+            month=meeting.month,
+        )
+        for e in entries
+        if (e.expected or e.attached) and e.member.pk not in have
+    ]
+    Attendance.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+@dataclass
+class AttendanceEntry:
+    member_code: str
+    status: str
+    reason_code: str = ""
+    note: str = ""
+
+
+def attendance_record(*, actor: Any, meeting: Meeting, entries: list[AttendanceEntry]) -> int:
+    """Record attendance at ``meeting`` (one row or the whole sheet). Returns rows changed."""
+    require_cap_on(actor, meeting.org, Cap.MEMBER_CHANGE)
+    if meeting.held_on > timezone.localdate():
+        raise ValidationError(
+            _("The meeting has not taken place yet: record attendance on or after %(date)s.")
+            % {"date": meeting.held_on.strftime("%d/%m/%Y")}
+        )
+    people = roster(meeting.org, meeting.held_on)
+    by_code = {e.member.member_code: e for e in people if e.expected or e.attached}
+    reasons = {r.code: r for r in AbsenceReason.objects.filter(active=True)}
+    errors: dict[str, list[str]] = {}
+    clean: list[tuple[RosterEntry, AttendanceEntry, AbsenceReason | None]] = []
+    for entry in entries:
+        who = by_code.get(entry.member_code)
+        if who is None:
+            errors.setdefault(entry.member_code, []).append(
+                _("This member is not on the meeting's roster.")
+            )
+            continue
+        if entry.status not in Presence.values:
+            errors.setdefault(entry.member_code, []).append(
+                _("Choose present, excused or unexcused.")
+            )
+            continue
+        reason = None
+        if entry.status == Presence.EXCUSED:
+            reason = reasons.get(entry.reason_code)
+            if reason is None:
+                errors.setdefault(entry.member_code, []).append(
+                    _("An excused absence needs a reason from the list.")
+                )
+                continue
+        clean.append((who, entry, reason))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _ensure_rows(meeting, people)
+        rows = {a.member_id: a for a in meeting.attendance.all()}
+        changed: list[Attendance] = []
+        log: list[tuple[str, str, Any, dict[str, Any]]] = []
+        for who, entry, reason in clean:
+            row = rows[who.member.pk]
+            note = entry.note.strip()[:255]
+            if (row.status, row.reason_id, row.note) == (
+                entry.status,
+                reason.pk if reason else None,
+                note,
+            ):
+                continue
+            row.status, row.reason, row.note = entry.status, reason, note
+            changed.append(row)
+            log.append(
+                (
+                    "activity.attendance",
+                    "member",
+                    who.member.member_code,
+                    {
+                        "meeting": meeting.pk,
+                        "held_on": meeting.held_on,
+                        "status": entry.status,
+                        "reason": reason.code if reason else "",
+                    },
+                )
+            )
+        Attendance.objects.bulk_update(changed, ["status", "reason", "note"], batch_size=500)
+        if log:
+            audit.record_many(actor=actor, entries=log)
+    return len(changed)
+
+
+@dataclass
+class MeetingRecord:
+    """One meeting for ``meetings_bulk_record``; ``attendance`` lists who was absent or present."""
+
+    org_code: str
+    held_on: dt.date
+    kind: str = MeetingKind.REGULAR
+    online: bool = False
+    topic: str = ""
+    agenda: str = ""
+    minutes: str = ""
+    resolution: str = ""
+    attendance: list[AttendanceEntry] = field(default_factory=list)
+
+
+def meetings_bulk_record(
+    *, actor: Any, records: list[MeetingRecord], dry_run: bool = False
+) -> dict[str, int]:
+    """Importers: create meetings (skipping existing ones by org + date + type) with their sheets.
+
+    Raises ValidationError ``{"row N": [...]}`` for the first-found problems and writes nothing.
+    Members on the roster who are not listed are recorded present (the sheet's default).
+    """
+    orgs = {o.code: o for o in Org.objects.filter(code__in={r.org_code for r in records})}
+    reasons = {r.code: r for r in AbsenceReason.objects.all()}
+    errors: dict[str, list[str]] = {}
+    for n, rec in enumerate(records, start=1):
+        org = orgs.get(rec.org_code)
+        problems: list[str] = []
+        if org is None:
+            problems.append(_("Unknown organization %(code)s.") % {"code": rec.org_code})
+        else:
+            try:
+                require_cap_on(actor, org, Cap.MEMBER_CHANGE)
+                if not org.is_cell:
+                    problems.append(_("%(org)s is not a cell.") % {"org": org.name})
+            except PermissionDenied as exc:
+                problems.append(str(exc))
+        if rec.kind not in MeetingKind.values:
+            problems.append(_("Choose regular or thematic."))
+        if rec.held_on > timezone.localdate():
+            problems.append(_("The date cannot be in the future."))
+        for entry in rec.attendance:
+            if entry.status not in Presence.values:
+                problems.append(
+                    _("%(code)s: choose present, excused or unexcused.")
+                    % {"code": entry.member_code}
+                )
+            elif entry.status == Presence.EXCUSED and entry.reason_code not in reasons:
+                problems.append(
+                    _("%(code)s: an excused absence needs a reason from the list.")
+                    % {"code": entry.member_code}
+                )
+        if problems:
+            errors[f"row {n}"] = problems
+    if errors:
+        raise ValidationError(errors)
+    created = skipped = rows = 0
+    with transaction.atomic():
+        log: list[tuple[str, str, Any, dict[str, Any]]] = []
+        for n, rec in enumerate(records, start=1):
+            org = orgs[rec.org_code]
+            if Meeting.objects.filter(org=org, held_on=rec.held_on, kind=rec.kind).exists():
+                skipped += 1
+                continue
+            people = roster(org, rec.held_on)
+            by_code = {e.member.member_code: e for e in people if e.expected or e.attached}
+            unknown = [e.member_code for e in rec.attendance if e.member_code not in by_code]
+            if unknown:
+                raise ValidationError(
+                    {
+                        f"row {n}": [
+                            _("Not on the roster that day: %(codes)s.")
+                            % {"codes": ", ".join(unknown)}
+                        ]
+                    }
+                )
+            meeting = Meeting.objects.create(
+                org=org,
+                kind=rec.kind,
+                held_on=rec.held_on,
+                month=periods.month_of(rec.held_on),
+                online=rec.online,
+                topic=rec.topic.strip(),
+                agenda=rec.agenda.strip(),
+                minutes=rec.minutes.strip(),
+                resolution=rec.resolution.strip(),
+                recorded_by=_user(actor),
+            )
+            given = {e.member_code: e for e in rec.attendance}
+            batch = []
+            for person in by_code.values():
+                entry = given.get(person.member.member_code)
+                status = entry.status if entry else Presence.PRESENT
+                reason = (
+                    reasons.get(entry.reason_code) if entry and status == Presence.EXCUSED else None
+                )
+                batch.append(
+                    Attendance(
+                        meeting=meeting,
+                        member_id=person.member.pk,
+                        status=status,
+                        reason=reason,
+                        note=(entry.note.strip()[:255] if entry else ""),
+                        expected=person.expected,
+                        attached=person.attached,
+                        org_id=org.pk,
+                        month=meeting.month,
+                    )
+                )
+            Attendance.objects.bulk_create(batch, batch_size=500)
+            created += 1
+            rows += len(batch)
+            log.append(
+                (
+                    "activity.meeting_imported",
+                    "meeting",
+                    meeting.pk,
+                    {
+                        "org": org.code,
+                        "held_on": rec.held_on,
+                        "kind": rec.kind,
+                        "absent": {
+                            c: e.status for c, e in given.items() if e.status != Presence.PRESENT
+                        },
+                    },
+                )
+            )
+        if log:
+            audit.record_many(actor=actor, entries=log)
+        if dry_run:
+            transaction.set_rollback(True)
+    return {"created": created, "skipped": skipped, "attendance_rows": rows}
+
+
+# --- absence reasons (configuration by committee staff) -----------------------
+
+
+def absence_reason_save(
+    *, actor: Any, code: str, name: str, active: bool = True, position: int = 0
+) -> AbsenceReason:
+    """Committee staff (who may restructure a subtree) keep the list; RULES.md has no national list."""
+    if actor is not None and not has_cap(actor, Cap.ORG_RESTRUCTURE):
+        raise PermissionDenied(_("Only committee staff may change the list of absence reasons."))
+    code = code.strip().lower()
+    if not code or not name.strip():
+        raise ValidationError({"name": [_("Give the reason a code and a name.")]})
+    with transaction.atomic():
+        reason, created = AbsenceReason.objects.update_or_create(
+            code=code, defaults={"name": name.strip(), "active": active, "position": position}
+        )
+        audit.record(
+            actor=actor,
+            action="activity.absence_reason_saved",
+            object_type="absence_reason",
+            object_id=code,
+            data={"name": reason.name, "active": active, "created": created},
+        )
+    return reason
+
+
+# --- transfer letters ----------------------------------------------------------
+
+
+def transfer_letter_issue(
+    *, actor: Any, event: MemberEvent, number: str, issued_on: dt.date, note: str = ""
+) -> TransferLetter:
+    """Record the transfer letter of an official or temporary transfer, with "dues paid through"."""
+    from chibo.activity.dues import paid_through
+
+    if event.kind not in (EventKind.TRANSFER_OUT, EventKind.TEMP_OUT):
+        raise ValidationError(_("A transfer letter belongs to a transfer."))
+    require_cap_on(actor, event.org, Cap.MEMBER_CHANGE)
+    if not number.strip():
+        raise ValidationError({"number": [_("Enter the letter's number.")]})
+    if issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": [_("The date cannot be in the future.")]})
+    if issued_on < event.effective_date:
+        raise ValidationError(
+            {"issued_on": [_("The letter cannot be issued before the transfer decision.")]}
+        )
+    through = paid_through(event.member, on=issued_on)
+    with transaction.atomic():
+        letter, _created = TransferLetter.objects.update_or_create(
+            event=event,
+            defaults={
+                "number": number.strip(),
+                "issued_on": issued_on,
+                "dues_paid_through": through,
+                "note": note.strip(),
+            },
+        )
+        audit.record(
+            actor=actor,
+            action="activity.transfer_letter",
+            object_type="member",
+            object_id=event.member.member_code,
+            data={
+                "event": event.pk,
+                "number": letter.number,
+                "issued_on": issued_on,
+                "dues_paid_through": periods.label(through) if through else None,
+            },
+        )
+    return letter
+
+
+# --- warnings --------------------------------------------------------------------
+
+
+def warnings_refresh(
+    *, actor: Any = None, org: Org | None = None, as_of: dt.date | None = None, send: bool = True
+) -> dict[str, int]:
+    """Recompute and store the warnings of ``org``'s subtree (default: the city) and tell cell secretaries."""
+    if org is None:
+        org = Org.objects.filter(parent__isnull=True).order_by("path").first()
+        if org is None:
+            return {"warning": 0, "removal_review": 0, "notified": 0}
+    require_cap_on(actor, org, Cap.MEMBER_CHANGE)
+    day = as_of or timezone.localdate()
+    risks = risk.compute(org, day)
+    with transaction.atomic():
+        previous = dict(
+            MemberWarning.objects.filter(org.subtree_filter("org__")).values_list(
+                "member_id", "level"
+            )
+        )
+        MemberWarning.objects.filter(org.subtree_filter("org__")).delete()
+        ids = [r.member_id for r in risks]
+        for i in range(0, len(ids), 500):  # rows left elsewhere by members who moved in
+            MemberWarning.objects.filter(member_id__in=ids[i : i + 500]).delete()
+        MemberWarning.objects.bulk_create(
+            [
+                MemberWarning(
+                    member_id=r.member_id,
+                    org_id=r.org_id,
+                    level=r.level,
+                    inactive_months=r.inactive_months,
+                    unpaid_months=r.unpaid_months,
+                    as_of=day,
+                )
+                for r in risks
+            ],
+            batch_size=1000,
+        )
+        counts = {
+            "warning": sum(r.level == "warning" for r in risks),
+            "removal_review": sum(r.level == "removal_review" for r in risks),
+        }
+        notified = (
+            _notify_secretaries([r for r in risks if previous.get(r.member_id) != r.level], day)
+            if send
+            else 0
+        )
+        audit.record(
+            actor=actor,
+            action="activity.warnings_refreshed",
+            object_type="org",
+            object_id=org.code,
+            data={"as_of": day, **counts, "notified": notified},
+        )
+    return {**counts, "notified": notified}
+
+
+def _notify_secretaries(risks: list[risk.MemberRisk], day: dt.date) -> int:
+    from chibo.accounts.models import RoleAssignment
+
+    if not risks:
+        return 0
+    secretaries: dict[int, list[Any]] = {}
+    for ra in RoleAssignment.objects.filter(
+        role=Role.CELL_SECRETARY, org_id__in={r.org_id for r in risks}
+    ).select_related("user"):
+        if ra.user.is_active:
+            secretaries.setdefault(ra.org_id, []).append(ra.user)
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for r in risks:
+            for user in secretaries.get(r.org_id, []):
+                if r.level == "removal_review":
+                    text = _(
+                        "%(name)s (%(code)s) has reached the removal threshold: review the case with the cell."
+                    )
+                else:
+                    text = _(
+                        "%(name)s (%(code)s) missed party activity or dues: talk with the member early."
+                    )
+                message = text % {"name": r.full_name, "code": r.member_code}
+                if notify(
+                    user=user,
+                    kind="activity.warning",
+                    message=message,
+                    url="/activity/warnings/",
+                    dedupe_key=f"activity.warning:{r.member_code}:{r.level}:{day:%Y-%m}",
+                ):
+                    sent += 1
+    return sent

@@ -1,0 +1,186 @@
+"""Transfers in transit: the paperwork on top of the members' transfer events, and graduating students.
+
+An official transfer (``transfer_out`` event) is in transit until the
+receiving cell records the member's arrival (the ``transfer_in`` event: its
+confirmation). The member presents the letter within 30 working days of its
+issue (QĐ 294-QĐ/TW §6.3.1; rule ``transfer.official_present_working_days``).
+Graduating students may be kept by the school's committee for up to 12
+months (HD 01-HD/TW 2012, confidence M; rule ``transfer.student_keep_months``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from chibo.accounts.roles import Cap
+from chibo.activity.models import TransferLetter
+from chibo.core.rules import Rule, rule_in_force
+from chibo.core.scoping import scope_for
+from chibo.lib.dates import add_months
+from chibo.lib.workdays import add_working_days
+from chibo.members.models import Category, EventKind, Member, MemberEvent, Status
+from chibo.orgs.models import Org
+
+
+@dataclass
+class Paper:
+    event: MemberEvent
+    letter: TransferLetter | None
+    issued_on: dt.date
+    deadline: dt.date | None
+    confirmed_on: dt.date | None
+    rule: Rule | None
+
+    @property
+    def member(self) -> Member:
+        return self.event.member
+
+    @property
+    def official(self) -> bool:
+        return self.event.kind == EventKind.TRANSFER_OUT
+
+    @property
+    def destination(self) -> str:
+        data = self.event.data or {}
+        return data.get("destination") or data.get("host") or ""
+
+    def state(self, today: dt.date) -> str:
+        if self.confirmed_on is not None:
+            return "confirmed"
+        if self.deadline is not None and today > self.deadline:
+            return "overdue"
+        return "in_transit"
+
+
+def _papers(events: list[MemberEvent]) -> list[Paper]:
+    letters = {lt.event_id: lt for lt in TransferLetter.objects.filter(event__in=events)}
+    member_ids = [e.member_id for e in events]
+    arrivals: dict[int, list[tuple[dt.date, str]]] = {}
+    for member_id, day, kind in MemberEvent.objects.filter(
+        member_id__in=member_ids, kind__in=(EventKind.TRANSFER_IN, EventKind.TEMP_BACK)
+    ).values_list("member_id", "effective_date", "kind"):
+        arrivals.setdefault(member_id, []).append((day, kind))
+    out = []
+    for event in events:
+        letter = letters.get(event.pk)
+        issued = letter.issued_on if letter else event.effective_date
+        rule = deadline = None
+        confirm_kind = (
+            EventKind.TRANSFER_IN if event.kind == EventKind.TRANSFER_OUT else EventKind.TEMP_BACK
+        )
+        if event.kind == EventKind.TRANSFER_OUT:
+            rule = rule_in_force("transfer.official_present_working_days", on=issued)
+            deadline = add_working_days(issued, int(rule.value))
+        else:
+            until = (event.data or {}).get("until")
+            deadline = dt.date.fromisoformat(until) if until else None
+        confirmed = min(
+            (
+                d
+                for d, k in arrivals.get(event.member_id, [])
+                if k == confirm_kind and d >= event.effective_date
+            ),
+            default=None,
+        )
+        out.append(Paper(event, letter, issued, deadline, confirmed, rule))
+    return out
+
+
+def outgoing(actor: Any, org: Org, *, since: dt.date, open_only: bool = False) -> list[Paper]:
+    """Transfers sent from ``org``'s subtree since ``since`` (the sending side)."""
+    if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
+        raise Http404(_("No such party organization in your scope."))
+    events = list(
+        MemberEvent.objects.filter(
+            org.subtree_filter("org__"),
+            kind__in=(EventKind.TRANSFER_OUT, EventKind.TEMP_OUT),
+            effective_date__gte=since,
+        )
+        .select_related("member", "org", "member__pending_org")
+        .order_by("-effective_date")[:1000]
+    )
+    papers = _papers(events)
+    return [p for p in papers if p.confirmed_on is None] if open_only else papers
+
+
+def incoming(actor: Any, org: Org) -> list[Paper]:
+    """Official transfers addressed to ``org``'s subtree and not yet confirmed (the receiving side)."""
+    if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
+        raise Http404(_("No such party organization in your scope."))
+    members = Member.objects.filter(
+        org.subtree_filter("pending_org__"), status=Status.TRANSFERRED_OUT
+    )
+    events = []
+    for member in members.select_related("org", "pending_org"):
+        event = (
+            member.events.filter(kind=EventKind.TRANSFER_OUT)
+            .order_by("-effective_date", "-id")
+            .first()
+        )
+        if event is not None:
+            event.member = member
+            events.append(event)
+    return _papers(events)
+
+
+def paper_for(actor: Any, event_id: int, *, write: bool = False) -> Paper:
+    """One transfer's paperwork: the sender (write) or either side (read)."""
+    from django.core.exceptions import PermissionDenied
+
+    event = (
+        MemberEvent.objects.filter(
+            pk=event_id, kind__in=(EventKind.TRANSFER_OUT, EventKind.TEMP_OUT)
+        )
+        .select_related("member", "org", "member__pending_org")
+        .first()
+    )
+    view = scope_for(actor, Cap.MEMBER_VIEW)
+    if event is None or not (view.covers(event.org) or view.covers(event.member.pending_org)):
+        raise Http404(_("No such transfer in your scope."))
+    if write and not scope_for(actor, Cap.MEMBER_CHANGE).covers(event.org):
+        raise PermissionDenied(_("Only the sending organization issues the transfer letter."))
+    return _papers([event])[0]
+
+
+@dataclass
+class Graduate:
+    member: Member
+    graduates_on: dt.date
+    keep_until: dt.date
+    rule: Rule
+
+    def state(self, today: dt.date) -> str:
+        if today < self.graduates_on:
+            return "upcoming"
+        return "overdue" if today > self.keep_until else "may_stay"
+
+
+def graduating(actor: Any, org: Org, *, as_of: dt.date, ahead_months: int = 6) -> list[Graduate]:
+    """Student members still on the school's rolls who graduate within ``ahead_months`` or already have."""
+    if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
+        raise Http404(_("No such party organization in your scope."))
+    members = (
+        Member.objects.filter(
+            org.subtree_filter("org__"),
+            category=Category.STUDENT,
+            status__in=(Status.ACTIVE, Status.TEMP_AWAY),
+            expected_graduation__isnull=False,
+            expected_graduation__lte=add_months(as_of, ahead_months),
+        )
+        .select_related("org")
+        .order_by("expected_graduation", "name_folded")[:2000]
+    )
+    out = []
+    for m in members:
+        rule = rule_in_force("transfer.student_keep_months", on=m.expected_graduation)
+        out.append(
+            Graduate(
+                m, m.expected_graduation, add_months(m.expected_graduation, int(rule.value)), rule
+            )
+        )
+    return out

@@ -1,0 +1,406 @@
+"""Pages: overview, meetings and the attendance sheet, warnings, dues, transfers, absence reasons.
+
+Thin views: scoping and reads through ``activity.selectors``/``transfers``,
+writes through ``activity.services``/``dues``. An htmx request gets the
+partial the full page includes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chibo.accounts.roles import Cap
+from chibo.activity import dues, selectors, services, transfers
+from chibo.activity.forms import LetterForm, MeetingForm, PaymentForm, ReasonForm
+from chibo.activity.models import AbsenceReason, Presence, WarningLevel
+from chibo.core.scoping import get_member_for, has_cap
+from chibo.lib.dates import add_months
+from chibo.orgs.forms import add_service_errors
+from chibo.orgs.models import CELL_KINDS, Org
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _org(request: HttpRequest, *, write: bool = False) -> Org:
+    """The org of ``?org=CODE`` (404 outside scope), else the top of the actor's scope."""
+    code = request.GET.get("org") or request.POST.get("org") or ""
+    if code:
+        return selectors.org_for(request.user, code, write=write)
+    if not has_cap(request.user, Cap.MEMBER_VIEW):
+        raise PermissionDenied(_("Your role does not give access to this page."))
+    org = selectors.home_org(request.user)
+    if org is None:
+        raise PermissionDenied(_("Your role does not give access to this page."))
+    if write:
+        return selectors.org_for(request.user, org.code, write=True)
+    return org
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    today = timezone.localdate()
+    missing = selectors.cells_missing_meetings(request.user, today, under=org)
+    warnings = selectors.warnings_for(request.user, org)
+    context = {
+        "org": org,
+        "missing": missing[:200],
+        "missing_count": len(missing),
+        "warning_count": sum(w.level == WarningLevel.WARNING for w in warnings),
+        "review_count": sum(w.level == WarningLevel.REMOVAL_REVIEW for w in warnings),
+        "cells": list(
+            Org.objects.filter(
+                org.subtree_filter(), kind__in=CELL_KINDS, closed_on__isnull=True
+            ).order_by("path")[:300]
+        ),
+    }
+    return render(request, "activity/overview.html", context)
+
+
+# --- meetings ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meetings(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    context = {
+        "org": org,
+        "meetings": selectors.meetings_of(request.user, org),
+        "may_change": selectors.can_write(request.user, org) and org.is_cell,
+    }
+    return render(request, "activity/meetings.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    org = _org(request, write=True)
+    form = MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                actor=request.user,
+                org=org,
+                kind=data["kind"],
+                held_on=data["held_on"],
+                online=data["online"],
+                **form.text(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting was recorded. Mark who was absent below."))
+            return redirect("activity:meeting", pk=meeting.pk)
+    return render(
+        request, "activity/meeting_form.html", {"org": org, "form": form, "meeting": None}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_for(request.user, pk, write=request.method == "POST")
+    may_change = selectors.can_write(request.user, meeting.org)
+    form = None
+    if request.method == "POST":
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.meeting_update(
+                    actor=request.user,
+                    meeting=meeting,
+                    held_on=data["held_on"],
+                    kind=data["kind"],
+                    online=data["online"],
+                    **form.text(),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The meeting was saved."))
+                return redirect("activity:meeting", pk=meeting.pk)
+    elif may_change:
+        form = MeetingForm(
+            initial={
+                name: getattr(meeting, name)
+                for name in ("kind", "held_on", "online", *MeetingForm.TEXT)
+            }
+        )
+    sheet = selectors.attendance_sheet(meeting)
+    selectors.audit_list_read(request.user, sheet.codes, {"meeting": meeting.pk})
+    context = {
+        "meeting": meeting,
+        "sheet": sheet,
+        "form": form,
+        "may_change": may_change,
+        "open": meeting.held_on <= timezone.localdate(),
+        "statuses": Presence.choices,
+    }
+    return render(request, "activity/meeting.html", context)
+
+
+def _entries(request: HttpRequest, codes: list[str]) -> list[services.AttendanceEntry]:
+    return [
+        services.AttendanceEntry(
+            code,
+            request.POST.get(f"status-{code}", Presence.PRESENT),
+            request.POST.get(f"reason-{code}", ""),
+            request.POST.get(f"note-{code}", ""),
+        )
+        for code in codes
+    ]
+
+
+@login_required
+@require_POST
+def sheet_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the whole sheet (the form's submit button; works without JavaScript)."""
+    meeting = selectors.meeting_for(request.user, pk, write=True)
+    codes = [key.removeprefix("status-") for key in request.POST if key.startswith("status-")]
+    try:
+        changed = services.attendance_record(
+            actor=request.user, meeting=meeting, entries=_entries(request, codes)
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Attendance saved (%(n)s changes).") % {"n": changed})
+    return redirect(reverse("activity:meeting", kwargs={"pk": meeting.pk}) + "#sheet")
+
+
+@login_required
+@require_POST
+def row_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """htmx: one row changed; answer the row and the minutes summary (out of band)."""
+    meeting = selectors.meeting_for(request.user, pk, write=True)
+    error = ""
+    try:
+        services.attendance_record(
+            actor=request.user, meeting=meeting, entries=_entries(request, [code])
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    sheet = selectors.attendance_sheet(meeting)
+    row = next(
+        (r for r in (*sheet.expected, *sheet.attached) if r.member.member_code == code), None
+    )
+    if row is None:
+        raise Http404(_("This member is not on the meeting's roster."))
+    if error:  # show what was chosen, unsaved, with the reason to fix it
+        reason = next(
+            (r for r in sheet.reasons if r.code == request.POST.get(f"reason-{code}")), None
+        )
+        row = selectors.SheetRow(
+            row.entry,
+            request.POST.get(f"status-{code}", row.status),
+            reason.pk if reason else None,
+            request.POST.get(f"note-{code}", ""),
+            False,
+        )
+    context = {
+        "meeting": meeting,
+        "sheet": sheet,
+        "row": row,
+        "error": error,
+        "saved": not error,
+        "may_change": True,
+        "open": True,
+        "statuses": Presence.choices,
+    }
+    return render(request, "activity/_row_response.html", context)
+
+
+# --- warnings -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def warnings(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    sort = request.GET.get("sort", "level")
+    level = request.GET.get("level", "")
+    rows = selectors.warnings_for(
+        request.user, org, sort=sort, level=level if level in WarningLevel.values else ""
+    )
+    selectors.audit_list_read(
+        request.user, [w.member.member_code for w in rows[:500]], {"page": "warnings"}
+    )
+    context = {
+        "org": org,
+        "rows": rows[:500],
+        "total": len(rows),
+        "sort": sort,
+        "level": level,
+        "levels": WarningLevel.choices,
+        "may_change": selectors.can_write(request.user, org),
+        "as_of": rows[0].as_of if rows else None,
+    }
+    if _is_htmx(request):
+        return render(request, "activity/_warnings_table.html", context)
+    return render(request, "activity/warnings.html", context)
+
+
+@login_required
+@require_POST
+def warnings_refresh(request: HttpRequest) -> HttpResponse:
+    org = _org(request, write=True)
+    counts = services.warnings_refresh(actor=request.user, org=org)
+    messages.success(
+        request,
+        _("Warnings recomputed: %(w)s warnings, %(r)s removal reviews.")
+        % {"w": counts["warning"], "r": counts["removal_review"]},
+    )
+    return redirect(reverse("activity:warnings") + f"?org={org.code}")
+
+
+# --- dues ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dues_page(request: HttpRequest) -> HttpResponse:
+    org = _org(request, write=request.method == "POST")
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    form = PaymentForm(
+        request.POST or None, initial={"paid_on": today, "first": today.strftime("%m/%Y")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = get_member_for(request.user, data["member"].strip(), write=True)
+            from chibo.activity import periods
+
+            dues.dues_pay(
+                actor=request.user,
+                member=member,
+                months=periods.span(data["first"], data["last"]),
+                amount_vnd=data["amount_vnd"],
+                paid_on=data["paid_on"],
+                method=data["method"],
+                reference=data["reference"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"periods": "first"})
+        else:
+            messages.success(
+                request, _("Payment recorded for %(name)s.") % {"name": member.full_name}
+            )
+            return redirect(reverse("activity:dues") + f"?org={org.code}&year={year}")
+    months, rows, totals = selectors.dues_grid(org, year, today)
+    selectors.audit_list_read(
+        request.user, [r.member.member_code for r in rows], {"page": "dues", "year": year}
+    )
+    context = {
+        "org": org,
+        "year": year,
+        "months": months,
+        "rows": rows,
+        "totals": totals,
+        "form": form,
+        "may_change": selectors.can_write(request.user, org),
+        "years": range(today.year - 4, today.year + 1),
+    }
+    return render(request, "activity/dues.html", context)
+
+
+# --- transfers -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def transfers_page(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    today = timezone.localdate()
+    out = transfers.outgoing(request.user, org, since=add_months(today, -12))
+    inc = transfers.incoming(request.user, org)
+    grads = transfers.graduating(request.user, org, as_of=today)
+    codes = [p.member.member_code for p in (*out, *inc)] + [g.member.member_code for g in grads]
+    selectors.audit_list_read(request.user, codes, {"page": "transfers"})
+    context = {
+        "org": org,
+        "today": today,
+        "outgoing": [(p, p.state(today)) for p in out],
+        "incoming": [(p, p.state(today)) for p in inc],
+        "graduates": [(g, g.state(today)) for g in grads],
+        "may_change": selectors.can_write(request.user, org),
+    }
+    return render(request, "activity/transfers.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter(request: HttpRequest, event_id: int) -> HttpResponse:
+    paper = transfers.paper_for(request.user, event_id, write=request.method == "POST")
+    may_change = has_cap(request.user, Cap.MEMBER_CHANGE) and selectors.can_write(
+        request.user, paper.event.org
+    )
+    initial: dict[str, Any] = {"issued_on": paper.issued_on}
+    if paper.letter:
+        initial.update(number=paper.letter.number, note=paper.letter.note)
+    form = LetterForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transfer_letter_issue(
+                actor=request.user, event=paper.event, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The transfer letter was recorded."))
+            return redirect("activity:letter", event_id=event_id)
+    selectors.audit_list_read(request.user, [paper.member.member_code], {"page": "transfer_letter"})
+    context = {
+        "paper": paper,
+        "form": form,
+        "may_change": may_change,
+        "state": paper.state(timezone.localdate()),
+    }
+    return render(request, "activity/letter.html", context)
+
+
+# --- absence reasons -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reasons(request: HttpRequest) -> HttpResponse:
+    if not has_cap(request.user, Cap.MEMBER_VIEW):
+        raise PermissionDenied(_("Your role does not give access to this page."))
+    may_change = has_cap(request.user, Cap.ORG_RESTRUCTURE)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied(
+                _("Only committee staff may change the list of absence reasons.")
+            )
+        if form.is_valid():
+            try:
+                services.absence_reason_save(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The list of absence reasons was saved."))
+                return redirect("activity:reasons")
+    context = {"reasons": AbsenceReason.objects.all(), "form": form, "may_change": may_change}
+    return render(request, "activity/reasons.html", context)

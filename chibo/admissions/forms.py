@@ -1,0 +1,327 @@
+"""Forms of the admission path; each hands its data to one admissions.services function."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chibo.accounts.roles import Cap
+from chibo.admissions import selectors, services
+from chibo.admissions.models import PATH, Candidate, CandidateStep, Stage
+from chibo.core.rules import all_rules
+from chibo.core.scoping import members_for, orgs_for
+from chibo.members.models import ON_ROLLS, Category, Gender, Member
+from chibo.orgs.forms import date_field
+from chibo.orgs.models import CELL_KINDS, Org
+
+
+def _member_by_code(user: Any, code: str, field: str) -> Member:
+    member = members_for(user).filter(member_code=code.strip()).first()
+    if member is None:
+        raise ValidationError(
+            {field: [_("No member with code %(code)s in your scope.") % {"code": code}]}
+        )
+    return member
+
+
+class BoardFilterForm(forms.Form):
+    org = forms.ModelChoiceField(
+        label=gettext_lazy("Organization"),
+        queryset=Org.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=gettext_lazy("All in my scope"),
+    )
+    category = forms.ChoiceField(
+        label=gettext_lazy("Category"),
+        required=False,
+        choices=[("", gettext_lazy("All categories")), *Category.choices],
+    )
+    stage = forms.ChoiceField(
+        label=gettext_lazy("Stage"),
+        required=False,
+        choices=[("", gettext_lazy("Open cases")), *Stage.choices],
+    )
+    overdue = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = (
+            orgs_for(user, Cap.MEMBER_VIEW).filter(closed_on__isnull=True).order_by("path")
+        )
+
+
+class RegisterForm(forms.Form):
+    org = forms.ModelChoiceField(
+        label=gettext_lazy("Party cell"), queryset=Org.objects.none(), to_field_name="code"
+    )
+    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=120)
+    date_of_birth = date_field(gettext_lazy("Date of birth"))
+    gender = forms.ChoiceField(label=gettext_lazy("Gender"), choices=Gender.choices)
+    category = forms.ChoiceField(
+        label=gettext_lazy("Category"), choices=Category.choices, initial=Category.STUDENT
+    )
+    mentor = forms.CharField(
+        label=gettext_lazy("Mentor (member code)"),
+        max_length=32,
+        help_text=gettext_lazy("A full member of the cell assigned to help the candidate."),
+        widget=forms.TextInput(attrs={"list": "mentors", "autocomplete": "off"}),
+    )
+    registered_on = date_field(gettext_lazy("Registered on"))
+    youth_union_exists = forms.BooleanField(
+        label=gettext_lazy(
+            "A Youth Union organization exists where the candidate studies or works"
+        ),
+        required=False,
+        initial=True,
+    )
+    citizen_id = forms.CharField(label=gettext_lazy("Citizen ID"), max_length=16, required=False)
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["org"].queryset = (
+            orgs_for(user, Cap.MEMBER_CHANGE)
+            .filter(kind__in=CELL_KINDS, closed_on__isnull=True)
+            .order_by("name")
+        )
+
+    def mentor_options(self) -> list[Member]:
+        cells = self.fields["org"].queryset
+        return list(
+            members_for(self.user)
+            .filter(org__in=cells, is_full=True, status__in=ON_ROLLS)
+            .select_related("org")[:300]
+        )
+
+    def save(self) -> Candidate:
+        data = self.cleaned_data
+        return services.candidate_register(
+            actor=self.user,
+            org=data["org"],
+            full_name=data["full_name"],
+            date_of_birth=data["date_of_birth"],
+            gender=data["gender"],
+            category=data["category"],
+            registered_on=data["registered_on"],
+            mentor=_member_by_code(self.user, data["mentor"], "mentor"),
+            youth_union_exists=data["youth_union_exists"],
+            citizen_id=data["citizen_id"],
+            phone=data["phone"],
+        )
+
+
+VOTE_STAGES = (Stage.CELL_RESOLUTION, Stage.RECOGNITION_VOTE)
+DOC_LABELS = {
+    Stage.COURSE: gettext_lazy("Certificate number"),
+    Stage.APPLICATION: gettext_lazy("Application letter (form 1-KNĐ) reference"),
+    Stage.HISTORY: gettext_lazy("Personal history (form 2-KNĐ) reference"),
+    Stage.BACKGROUND_CHECK: gettext_lazy("Background check report number"),
+    Stage.YOUTH_UNION: gettext_lazy("Youth Union resolution number (4-KNĐ)"),
+    Stage.CELL_RESOLUTION: gettext_lazy("Cell resolution number (6-KNĐ)"),
+    Stage.GRASSROOTS_RESOLUTION: gettext_lazy("Committee resolution number (8-KNĐ)"),
+    Stage.DECISION: gettext_lazy("Admission decision number (9-KNĐ)"),
+    Stage.RECOGNITION_VOTE: gettext_lazy("Cell resolution number"),
+    Stage.RECOGNITION_DECISION: gettext_lazy("Recognition decision number"),
+}
+
+
+class StepForm(forms.Form):
+    """Date, document and note for every step, plus the fields the step needs."""
+
+    done_on = date_field(gettext_lazy("Date"))
+    document_number = forms.CharField(
+        label=gettext_lazy("Document number"), max_length=64, required=False
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    # Optimistic locking: the candidate's version when the form was shown.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, user: Any, candidate: Candidate, stage: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.user, self.candidate, self.stage = user, candidate, stage
+        self.fields["version"].initial = candidate.version
+        self.fields["document_number"].label = DOC_LABELS.get(
+            stage, gettext_lazy("Document number")
+        )
+        if stage in (Stage.DECISION, Stage.RECOGNITION_DECISION):
+            self.fields["document_number"].required = True
+        if stage in (Stage.WITHDRAWN, Stage.REJECTED, Stage.NOT_RECOGNIZED):
+            self.fields["note"].required = True
+            self.fields["note"].label = gettext_lazy("Reason")
+        add = self.fields.__setitem__
+        if stage == Stage.COURSE:
+            self.fields["done_on"].label = gettext_lazy("Certificate date")
+            self.fields["document_number"].required = True
+            add(
+                "cert_issuer",
+                forms.CharField(
+                    label=gettext_lazy("Issued by"),
+                    max_length=255,
+                    widget=forms.TextInput(
+                        attrs={"placeholder": gettext_lazy("e.g. Trung tâm Chính trị quận 1")}
+                    ),
+                ),
+            )
+        elif stage == Stage.INTRODUCERS:
+            add(
+                "introducer_1",
+                forms.CharField(
+                    label=gettext_lazy("First introducer (member code)"),
+                    max_length=32,
+                    widget=forms.TextInput(attrs={"list": "members"}),
+                ),
+            )
+            add(
+                "months_1",
+                forms.IntegerField(
+                    label=gettext_lazy("Months worked or studied together"), min_value=0
+                ),
+            )
+            add(
+                "introducer_2",
+                forms.CharField(
+                    label=gettext_lazy("Second introducer (member code)"),
+                    max_length=32,
+                    required=False,
+                    widget=forms.TextInput(attrs={"list": "members"}),
+                    help_text=gettext_lazy("Not needed when the Youth Union committee introduces."),
+                ),
+            )
+            add(
+                "months_2",
+                forms.IntegerField(
+                    label=gettext_lazy("Months worked or studied together"),
+                    min_value=0,
+                    required=False,
+                ),
+            )
+        elif stage == Stage.YOUTH_UNION:
+            add(
+                "youth_union_body",
+                forms.CharField(label=gettext_lazy("Youth Union committee"), max_length=255),
+            )
+        elif stage in VOTE_STAGES:
+            counts = selectors.cell_full_member_counts(candidate.org)
+            add(
+                "full_members",
+                forms.IntegerField(
+                    label=gettext_lazy("Full members of the cell"),
+                    min_value=0,
+                    initial=counts["full_members"],
+                ),
+            )
+            add(
+                "absent_excluded",
+                forms.IntegerField(
+                    label=gettext_lazy(
+                        "Of whom exempted or temporarily transferred out, and absent"
+                    ),
+                    min_value=0,
+                    initial=0,
+                    help_text=_("They do not count in the 2/3 (now exempted or away: %(n)s).")
+                    % {"n": counts["excludable"]},
+                ),
+            )
+            add("votes_for", forms.IntegerField(label=gettext_lazy("Votes in favour"), min_value=0))
+        elif stage in (Stage.DECISION, Stage.RECOGNITION_DECISION):
+            add(
+                "deciding_body",
+                forms.CharField(
+                    label=gettext_lazy("Deciding committee"), max_length=255, required=False
+                ),
+            )
+            add(
+                "extension",
+                forms.BooleanField(label=gettext_lazy("The deadline was extended"), required=False),
+            )
+        elif stage == Stage.CEREMONY:
+            add(
+                "member_code",
+                forms.CharField(
+                    label=gettext_lazy("Member code (blank: assigned automatically)"),
+                    max_length=32,
+                    required=False,
+                ),
+            )
+
+    def member_options(self) -> list[Member]:
+        if self.stage != Stage.INTRODUCERS:
+            return []
+        return list(
+            members_for(self.user).filter(org=self.candidate.org, is_full=True, status__in=ON_ROLLS)
+        )
+
+    def save(self) -> CandidateStep:
+        data = dict(self.cleaned_data)
+        introducers = []
+        if self.stage == Stage.INTRODUCERS:
+            for i in (1, 2):
+                code = (data.get(f"introducer_{i}") or "").strip()
+                if code:
+                    months = data.get(f"months_{i}")
+                    if months is None:
+                        raise ValidationError(
+                            {f"months_{i}": [_("Enter the months worked or studied together.")]}
+                        )
+                    introducers.append(
+                        (_member_by_code(self.user, code, f"introducer_{i}"), months)
+                    )
+        expected_version = data.pop("version", None)
+        extra = {k: v for k, v in data.items() if k not in ("done_on", "document_number", "note")}
+        if self.stage == Stage.COURSE:
+            extra["cert_number"] = data["document_number"]
+        return services.candidate_record_step(
+            actor=self.user,
+            candidate=self.candidate,
+            stage=self.stage,
+            done_on=data["done_on"],
+            document_number=data["document_number"],
+            note=data["note"],
+            data=extra,
+            introducers=introducers,
+            expected_version=expected_version,
+        )
+
+
+def override_rule_choices() -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for rule in all_rules():
+        if rule.key.startswith(("admission.", "recognition.")) or rule.key == "probation.months":
+            seen.setdefault(rule.key, rule.title)
+    return sorted(seen.items())
+
+
+class OverrideForm(forms.Form):
+    stage = forms.ChoiceField(
+        label=gettext_lazy("Step"), choices=[(s, Stage(s).label) for s in PATH]
+    )
+    rule_key = forms.ChoiceField(label=gettext_lazy("Rule"), choices=())
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (e.g. the approving document)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, user: Any, candidate: Candidate, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user, self.candidate = user, candidate
+        self.fields["rule_key"].choices = override_rule_choices()
+
+    def save(self) -> Any:
+        data = self.cleaned_data
+        return services.candidate_override(
+            actor=self.user,
+            candidate=self.candidate,
+            stage=data["stage"],
+            rule_key=data["rule_key"],
+            reason=data["reason"],
+        )

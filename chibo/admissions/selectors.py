@@ -1,0 +1,267 @@
+"""Reads of candidates and probationary members, from the actor's scope, reads audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from chibo.accounts.roles import Cap
+from chibo.admissions import checks
+from chibo.admissions.models import CLOSED, COMMITTEE_STEPS, PATH, Candidate, CandidateStep, Stage
+from chibo.admissions.path import allowed_stages, next_stage, youth_union_needed
+from chibo.core import audit
+from chibo.core.scoping import members_for, scope_for
+from chibo.members.models import ON_ROLLS, Member
+from chibo.orgs.models import Org
+
+
+@dataclass(frozen=True)
+class Certificate:
+    number: str
+    issuer: str
+    issued_on: dt.date
+
+
+def awareness_certificate_for(candidate: Candidate) -> Certificate | None:
+    """The candidate's awareness-course certificate (bồi dưỡng nhận thức về Đảng).
+
+    For now it is the one recorded on the course step; the training app will
+    supply it from its own records later (keep this signature).
+    """
+    step = candidate.steps.filter(stage=Stage.COURSE).order_by("-done_on", "-id").first()
+    if step is None:
+        return None
+    return Certificate(
+        step.data.get("cert_number", ""), step.data.get("cert_issuer", ""), step.done_on
+    )
+
+
+def candidates_for(actor: Any, cap: str = Cap.MEMBER_VIEW) -> QuerySet[Candidate]:
+    scope = scope_for(actor, cap)
+    if scope.is_empty:
+        return Candidate.objects.none()
+    return Candidate.objects.filter(scope.q("org__"))
+
+
+def get_candidate_for(actor: Any, pk: int, *, write: bool = False, stage: str = "") -> Candidate:
+    """404 outside the actor's scope; 403 when the actor may see but not record this step."""
+    candidate = (
+        candidates_for(actor).select_related("org", "mentor", "member").filter(pk=pk).first()
+    )
+    if candidate is None:
+        raise Http404(_("No such candidate in your scope."))
+    if write:
+        cap = (
+            Cap.ADMISSION_DECIDE
+            if stage in COMMITTEE_STEPS or stage == "override"
+            else Cap.MEMBER_CHANGE
+        )
+        if not scope_for(actor, cap).covers(candidate.org):
+            raise PermissionDenied(_("Your role may view this candidate but not record this step."))
+    return candidate
+
+
+def candidate_detail(actor: Any, pk: int) -> Candidate:
+    candidate = get_candidate_for(actor, pk)
+    audit.record(
+        actor=actor, action="admissions.view", object_type="candidate", object_id=candidate.pk
+    )
+    return candidate
+
+
+@dataclass
+class BoardFilter:
+    org: Org | None = None
+    category: str = ""
+    stage: str = ""
+    overdue: bool = False
+    include_closed: bool = False
+
+
+def board(
+    actor: Any, flt: BoardFilter, today: dt.date
+) -> tuple[QuerySet[Candidate], dict[str, int], int]:
+    """Candidates of the filter, counts per stage (of the org and category), overdue count."""
+    qs = candidates_for(actor).select_related("org")
+    if flt.org is not None:
+        qs = qs.filter(flt.org.subtree_filter("org__"))
+    if flt.category:
+        qs = qs.filter(category=flt.category)
+    counts = dict(qs.values_list("stage").annotate(n=Count("id")).order_by())
+    overdue = qs.exclude(stage__in=CLOSED).filter(next_due__lt=today).count()
+    if flt.stage:
+        qs = qs.filter(stage=flt.stage)
+    elif not flt.include_closed:
+        qs = qs.exclude(stage__in=CLOSED)
+    if flt.overdue:
+        qs = qs.exclude(stage__in=CLOSED).filter(next_due__lt=today)
+    return qs.order_by("next_due", "name_folded", "id"), counts, overdue
+
+
+def audit_list_read(actor: Any, candidates: list[Candidate], context: dict[str, Any]) -> None:
+    if candidates:
+        audit.record(
+            actor=actor,
+            action="admissions.list",
+            object_type="candidate",
+            object_id="",
+            data={"candidates": [c.pk for c in candidates], **context},
+        )
+
+
+@dataclass
+class PathRow:
+    stage: str
+    label: str
+    step: CandidateStep | None
+    state: str  # done | next | todo | skipped
+    committee: bool
+
+
+def path_rows(candidate: Candidate) -> list[PathRow]:
+    """The whole path: what is done (date, document, who), what is next, what is missing."""
+    steps = {s.stage: s for s in candidate.steps.select_related("actor").order_by("done_on", "id")}
+    nxt = next_stage(candidate)
+    skip_youth = not youth_union_needed(candidate)
+    rows = []
+    for stage in PATH:
+        step = steps.get(stage)
+        if step is not None:
+            state = "done"
+        elif stage == Stage.YOUTH_UNION and skip_youth:
+            state = "skipped"
+        elif stage == nxt:
+            state = "next"
+        else:
+            state = "todo"
+        rows.append(PathRow(stage, Stage(stage).label, step, state, stage in COMMITTEE_STEPS))
+    for stage in (Stage.WITHDRAWN, Stage.REJECTED, Stage.NOT_RECOGNIZED):
+        if stage in steps:
+            rows.append(
+                PathRow(stage, Stage(stage).label, steps[stage], "done", stage in COMMITTEE_STEPS)
+            )
+    return rows
+
+
+def to_dict(
+    candidate: Candidate, *, today: dt.date, sensitive: bool = False, full: bool = False
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": candidate.pk,
+        "full_name": candidate.full_name,
+        "date_of_birth": candidate.date_of_birth.isoformat(),
+        "gender": candidate.gender,
+        "category": candidate.category,
+        "org": candidate.org.code,
+        "stage": candidate.stage,
+        "stage_on": candidate.stage_on.isoformat(),
+        "next_step": next_stage(candidate),
+        "next_due": candidate.next_due.isoformat() if candidate.next_due else None,
+        "overdue": bool(
+            candidate.next_due and candidate.next_due < today and candidate.stage not in CLOSED
+        ),
+        "member_code": candidate.member.member_code if candidate.member_id else None,
+        "version": candidate.version,
+    }
+    if sensitive:
+        out.update(citizen_id=candidate.citizen_id, phone=candidate.phone)
+    if full:
+        out["mentor"] = candidate.mentor.member_code if candidate.mentor_id else None
+        out["youth_union_exists"] = candidate.youth_union_exists
+        out["allowed_steps"] = allowed_stages(candidate)
+        cert = awareness_certificate_for(candidate)
+        out["certificate"] = (
+            {
+                "number": cert.number,
+                "issuer": cert.issuer,
+                "issued_on": cert.issued_on.isoformat(),
+                "expires_on": checks.certificate_expires(cert.issued_on, today).isoformat(),
+            }
+            if cert
+            else None
+        )
+        out["path"] = [
+            {
+                "stage": row.stage,
+                "state": row.state,
+                "done_on": row.step.done_on.isoformat() if row.step else None,
+                "document_number": row.step.document_number if row.step else "",
+                "recorded_by": (row.step.actor.username if row.step and row.step.actor else None),
+                "data": row.step.data if row.step else {},
+            }
+            for row in path_rows(candidate)
+        ]
+        out["overrides"] = [
+            {
+                "stage": o.stage,
+                "rule": o.rule_key,
+                "reason": o.reason,
+                "by": o.actor.username if o.actor else None,
+            }
+            for o in candidate.overrides.select_related("actor")
+        ]
+    return out
+
+
+@dataclass
+class WatchRow:
+    member: Member
+    vote_due: dt.date
+    state: str  # upcoming | due | overdue
+
+
+def probation_watch(
+    actor: Any, today: dt.date, *, org: Org | None = None, horizon_days: int = 45
+) -> list[WatchRow]:
+    """Probationary members whose recognition is coming, due or overdue.
+
+    Due: probation has ended and the cell's vote is within its 30 working
+    days (recognition.vote_working_days); overdue: past them; upcoming:
+    probation ends within ``horizon_days``.
+    """
+    qs = members_for(actor).filter(
+        is_full=False,
+        status__in=ON_ROLLS,
+        probation_ends_on__lte=today + dt.timedelta(days=horizon_days),
+    )
+    if org is not None:
+        qs = qs.filter(org.subtree_filter("org__"))
+    rows = []
+    for member in qs.select_related("org").order_by("probation_ends_on", "name_folded"):
+        due = checks.deadline("recognition.vote_working_days", member.probation_ends_on)
+        if member.probation_ends_on > today:
+            state = "upcoming"
+        elif today <= due:
+            state = "due"
+        else:
+            state = "overdue"
+        rows.append(WatchRow(member, due, state))
+    return rows
+
+
+def can_record(actor: Any, candidate: Candidate, stage: str) -> bool:
+    cap = Cap.ADMISSION_DECIDE if stage in COMMITTEE_STEPS else Cap.MEMBER_CHANGE
+    return scope_for(actor, cap).covers(candidate.org)
+
+
+def mentor_choices(org: Org) -> QuerySet[Member]:
+    return Member.objects.filter(org=org, status__in=ON_ROLLS, is_full=True).order_by("name_folded")
+
+
+def cell_full_member_counts(org: Org) -> dict[str, int]:
+    """Suggested vote figures: full members on the rolls, of whom exempted or temporarily away."""
+    rows = dict(
+        Member.objects.filter(org=org, is_full=True, status__in=ON_ROLLS)
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return {
+        "full_members": sum(rows.values()),
+        "excludable": sum(n for status, n in rows.items() if status != "active"),
+    }

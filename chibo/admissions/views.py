@@ -1,0 +1,190 @@
+"""Pipeline board, candidate page, step forms, overrides and the probation watch.
+
+Reads go through admissions.selectors (scoped, audited); writes through the
+forms' calls to admissions.services. After a successful POST: redirect (PRG).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chibo.accounts.roles import Cap
+from chibo.admissions import selectors
+from chibo.admissions.forms import BoardFilterForm, OverrideForm, RegisterForm, StepForm
+from chibo.admissions.models import CLOSED, PATH, Stage
+from chibo.admissions.path import allowed_stages, next_stage
+from chibo.core.scoping import has_cap, scope_for
+from chibo.members.selectors import audit_list_read as audit_members_read
+from chibo.orgs.forms import add_service_errors
+
+PAGE_SIZE = 50
+BOARD_STAGES = (*PATH, Stage.WITHDRAWN, Stage.REJECTED, Stage.NOT_RECOGNIZED)
+
+
+def _require(request: HttpRequest, cap: str) -> None:
+    if not has_cap(request.user, cap):
+        raise PermissionDenied(_("Your role does not give access to this page."))
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.MEMBER_VIEW)
+    form = BoardFilterForm(request.GET or None, user=request.user)
+    flt = selectors.BoardFilter()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        flt = selectors.BoardFilter(
+            org=data["org"], category=data["category"], stage=data["stage"], overdue=data["overdue"]
+        )
+    today = timezone.localdate()
+    qs, counts, overdue = selectors.board(request.user, flt, today)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    selectors.audit_list_read(
+        request.user,
+        rows,
+        {"org": flt.org.code if flt.org else "", "category": flt.category, "stage": flt.stage},
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "today": today,
+        "overdue": overdue,
+        "rows": [
+            (c, next_stage(c), bool(c.next_due and c.next_due < today and c.stage not in CLOSED))
+            for c in rows
+        ],
+        "counts": [(s, Stage(s).label, counts.get(s, 0)) for s in BOARD_STAGES],
+        "total_open": sum(n for s, n in counts.items() if s not in CLOSED),
+        "may_register": has_cap(request.user, Cap.MEMBER_CHANGE),
+    }
+    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "board":
+        return render(request, "admissions/_board.html", context)
+    return render(request, "admissions/board.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.MEMBER_CHANGE)
+    initial = {"org": request.GET.get("org", ""), "registered_on": timezone.localdate()}
+    form = RegisterForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate = form.save()
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was registered as an outstanding candidate.")
+                % {"name": candidate.full_name},
+            )
+            return redirect("admissions:detail", pk=candidate.pk)
+    return render(request, "admissions/register.html", {"form": form})
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = selectors.candidate_detail(request.user, pk)
+    today = timezone.localdate()
+    allowed = allowed_stages(candidate)
+    context = {
+        "c": candidate,
+        "rows": selectors.path_rows(candidate),
+        "next": next_stage(candidate),
+        "actions": [
+            (s, Stage(s).label) for s in allowed if selectors.can_record(request.user, candidate, s)
+        ],
+        "certificate": selectors.awareness_certificate_for(candidate),
+        "sensitive": scope_for(request.user, Cap.MEMBER_VIEW_SENSITIVE).covers(candidate.org),
+        "may_override": scope_for(request.user, Cap.ADMISSION_DECIDE).covers(candidate.org)
+        and allowed,
+        "overdue": bool(
+            candidate.next_due and candidate.next_due < today and not candidate.is_closed
+        ),
+        "overrides": candidate.overrides.select_related("actor"),
+        "introducers": candidate.introducers.select_related("member"),
+        "today": today,
+    }
+    return render(request, "admissions/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    if stage not in Stage.values:
+        raise Http404(_("Unknown step."))
+    candidate = selectors.get_candidate_for(request.user, pk, write=True, stage=stage)
+    form = StepForm(
+        request.POST or None,
+        user=request.user,
+        candidate=candidate,
+        stage=stage,
+        initial={"done_on": timezone.localdate()},
+    )
+    allowed = stage in allowed_stages(candidate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("“%(step)s” was recorded for %(name)s.")
+                % {"step": Stage(stage).label, "name": candidate.full_name},
+            )
+            return redirect("admissions:detail", pk=candidate.pk)
+    context = {
+        "c": candidate,
+        "form": form,
+        "stage": stage,
+        "title": Stage(stage).label,
+        "allowed": allowed,
+        "may_override": scope_for(request.user, Cap.ADMISSION_DECIDE).covers(candidate.org),
+    }
+    return render(request, "admissions/step.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def override(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = selectors.get_candidate_for(request.user, pk, write=True, stage="override")
+    form = OverrideForm(
+        request.POST or None,
+        user=request.user,
+        candidate=candidate,
+        initial={"stage": request.GET.get("stage") or next_stage(candidate)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The override was recorded; record the step again."))
+            return redirect("admissions:detail", pk=candidate.pk)
+    return render(request, "admissions/override.html", {"c": candidate, "form": form})
+
+
+@login_required
+@require_GET
+def probation(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.MEMBER_VIEW)
+    today = timezone.localdate()
+    rows = selectors.probation_watch(request.user, today)
+    audit_members_read(
+        request.user, [r.member for r in rows], {"view": "admissions.probation_watch"}
+    )
+    return render(request, "admissions/probation.html", {"rows": rows, "today": today})

@@ -1,0 +1,135 @@
+"""Helpers shared by the apps' API routers: opaque keyset cursors, body
+references to orgs, clean text input and translated validation messages.
+
+Kept apart from ``chibo.api`` (which imports every router) so a router can
+import these without an import cycle.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from chibo.accounts.roles import Cap
+from chibo.core.scoping import has_cap, orgs_for
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+
+
+def encode_cursor(values: list[str]) -> str:
+    """An opaque cursor for keyset pagination (the sort key of the last row)."""
+    raw = json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, size: int, field: str = "cursor") -> list[str]:
+    """The sort key inside ``cursor``; a 422 naming ``field`` if it was not one of ours."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    except (ValueError, UnicodeError, binascii.Error):
+        values = None
+    if (
+        not isinstance(values, list)
+        or len(values) != size
+        or not all(isinstance(v, str) for v in values)
+    ):
+        raise ValidationError({field: [_("This cursor is not valid; start again without it.")]})
+    for value in values:
+        check_text(value, field)
+    return values
+
+
+def check_text(value: str, field: str) -> str:
+    """Refuse text no database stores (NUL, lone surrogates) with a 422 naming ``field``."""
+    if "\x00" in value or any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        raise ValidationError({field: [_("The text contains characters that are not allowed.")]})
+    return value
+
+
+def require_cap(user: Any, cap: str) -> None:
+    """403 unless the user's roles grant ``cap`` somewhere (read-only roles get this on writes)."""
+    if not has_cap(user, cap):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def not_empty(field: str) -> ValidationError:
+    return ValidationError({field: [_("This field cannot be empty.")]})
+
+
+def sensitive_forbidden() -> PermissionDenied:
+    return PermissionDenied(_("Your role may not change the citizen ID or phone."))
+
+
+def path_code(code: str) -> str:
+    """A code from the URL path: text no row can hold is simply not found (404)."""
+    from django.http import Http404
+
+    if "\x00" in code or any(0xD800 <= ord(ch) <= 0xDFFF for ch in code) or len(code) > 64:
+        raise Http404(_("Not found."))
+    return code
+
+
+def org_ref(actor: Any, code: str, field: str, cap: str = Cap.ORG_VIEW) -> Any:
+    """An org named by code in a request body or query, within the actor's scope.
+
+    Unknown or out of scope → a 422 naming ``field`` (the path's object is
+    what answers 404); the service then checks the right to change it.
+    """
+    check_text(code, field)
+    org = orgs_for(actor, cap).filter(code=code.strip()).first()
+    if org is None:
+        raise ValidationError(
+            {field: [_("No organization with code %(code)s in your scope.") % {"code": code}]}
+        )
+    return org
+
+
+def org_by_exact_code(code: str, field: str) -> Any:
+    """A destination or host cell that may lie outside the actor's scope (looked up by exact code)."""
+    from chibo.orgs.models import Org
+
+    check_text(code, field)
+    org = Org.objects.filter(code=code.strip()).first()
+    if org is None:
+        raise ValidationError(
+            {field: [_("No organization has the code %(code)s.") % {"code": code}]}
+        )
+    return org
+
+
+def validation_message(err: dict[str, Any]) -> str:
+    """A pydantic error as a sentence in the request's language."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in {"string_too_long", "too_long"}:
+        return _("Too long: at most %(n)s characters.") % {"n": ctx.get("max_length", "?")}
+    if kind in {"string_too_short", "too_short"}:
+        return _("Too short: at least %(n)s characters.") % {"n": ctx.get("min_length", "?")}
+    if kind.startswith("int_") or kind == "int_type":
+        return _("Enter a whole number.")
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return _("Enter a date as YYYY-MM-DD.")
+    if kind in {"literal_error", "enum"}:
+        return _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    if kind in {"greater_than_equal", "greater_than"}:
+        return _("Must be at least %(n)s.") % {"n": ctx.get("ge", ctx.get("gt", "?"))}
+    if kind in {"less_than_equal", "less_than"}:
+        return _("Must be at most %(n)s.") % {"n": ctx.get("le", ctx.get("lt", "?"))}
+    if kind in {"bool_type", "bool_parsing"}:
+        return _("Enter true or false.")
+    if kind in {"json_invalid", "model_attributes_type", "dict_type", "model_type"}:
+        return _("The request body must be a JSON object.")
+    if kind == "extra_forbidden":
+        return _("This field is not accepted here.")
+    if kind in {"string_type", "string_unicode"}:
+        return _("Enter text.")
+    return _("This value is not valid.")

@@ -1,0 +1,36 @@
+"""``chibo purge-candidates [--dry-run] [--years N]``: retention of candidates never admitted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from chibo.core.retention import candidates_purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete candidates who never became members (withdrawn, not admitted, or inactive) "
+        "whose last step is older than CHIBO_CANDIDATE_RETENTION_YEARS; audited."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="only report what would go")
+        parser.add_argument("--years", type=int, default=None, help="override the setting")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        years = options["years"]
+        if years is not None and years < 1:
+            raise CommandError("--years phải từ 1 trở lên")
+        report = candidates_purge(actor=None, years=years, dry_run=options["dry_run"])
+        verb = "Sẽ xóa" if report.dry_run else "Đã xóa"
+        self.stdout.write(
+            f"{verb} {report.candidates} quần chúng không được kết nạp (bước cuối trước "
+            f"{report.cutoff:%d/%m/%Y}, lưu {report.years} năm); {report.steps} bước hồ sơ; "
+            f"{report.enrolments_anonymized} lượt học được ẩn danh."
+        )
+        for stage, n in sorted(report.by_stage.items()):
+            self.stdout.write(f"  giai đoạn {stage}: {n}")
+        for org, n in sorted(report.by_org.items()):
+            self.stdout.write(f"  {org}: {n}")

@@ -1,0 +1,121 @@
+"""The system's own figures for a compiled report, from the members' event log.
+
+What directive 1000-CV/TU asks the city to watch (its footnote and its
+opening): admissions of students and pupils by school party organizations,
+as counts and as shares of all admissions in the period, and student
+members removed for abandoning party activity.
+
+Aggregates only (no personal data leaves this module). The counts come
+from ``chibo.reports.figures`` (which places each event in the org tree as
+it stood on its date) when that module is installed; ``own_figures`` is the
+directives app's small fallback over the current tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from chibo.members.models import Category, EventKind, MemberEvent, RemovalReason
+from chibo.orgs.models import Org
+
+
+@dataclass(frozen=True)
+class SystemFigures:
+    period_start: dt.date
+    period_end: dt.date
+    org_code: str
+    admissions_total: int
+    admissions_students: int
+    admissions_pupils: int
+    removals_students_abandoned: int
+
+    @property
+    def admissions_school(self) -> int:
+        return self.admissions_students + self.admissions_pupils
+
+    def share(self, count: int) -> float:
+        return count / self.admissions_total if self.admissions_total else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["period_start"] = self.period_start.isoformat()
+        data["period_end"] = self.period_end.isoformat()
+        data["admissions_school"] = self.admissions_school
+        data["share_students"] = round(self.share(self.admissions_students), 6)
+        data["share_pupils"] = round(self.share(self.admissions_pupils), 6)
+        data["share_school"] = round(self.share(self.admissions_school), 6)
+        return data
+
+
+# (key in as_dict, label, is a share)
+FIGURE_ROWS: list[tuple[str, Any, bool]] = [
+    ("admissions_total", _("Members admitted in the period (whole organization)"), False),
+    (
+        "admissions_school",
+        _("of whom students and pupils admitted by school party organizations"),
+        False,
+    ),
+    ("share_school", _("share of all admissions"), True),
+    ("admissions_students", _("students (university, college, vocational)"), False),
+    ("share_students", _("students: share of all admissions"), True),
+    ("admissions_pupils", _("pupils (upper secondary)"), False),
+    ("share_pupils", _("pupils: share of all admissions"), True),
+    (
+        "removals_students_abandoned",
+        _("Student members removed for abandoning party activity"),
+        False,
+    ),
+]
+
+
+def system_figures(*, root: Org, start: dt.date, end: dt.date) -> SystemFigures:
+    """Counts for events dated in [start, end] in ``root``'s subtree."""
+    try:
+        from chibo.reports import figures as report_figures
+    except ImportError:
+        return own_figures(root=root, start=start, end=end)
+    admitted = report_figures.admissions(root, start, end).counts
+    removed = report_figures.removals(root, start, end)
+    return SystemFigures(
+        period_start=start,
+        period_end=end,
+        org_code=root.code,
+        admissions_total=admitted.total,
+        admissions_students=admitted.school_students,
+        admissions_pupils=admitted.school_pupils,
+        removals_students_abandoned=removed.students_abandoned,
+    )
+
+
+def own_figures(*, root: Org, start: dt.date, end: dt.date) -> SystemFigures:
+    """The same counts over the current tree (one grouped query each)."""
+    in_tree = root.subtree_filter("org__")
+    in_period = Q(effective_date__gte=start, effective_date__lte=end)
+    admitted = MemberEvent.objects.filter(in_tree, in_period, kind=EventKind.ADMITTED)
+    by_category = dict(
+        admitted.exclude(org__school_level="")
+        .filter(data__category_at_admission__in=[Category.STUDENT, Category.PUPIL])
+        .values_list("data__category_at_admission")
+        .annotate(n=Count("id"))
+    )
+    removed = MemberEvent.objects.filter(
+        in_tree,
+        in_period,
+        kind=EventKind.REMOVED,
+        reason=RemovalReason.ABANDONED_ACTIVITY,
+        category_after=Category.STUDENT,
+    ).count()
+    return SystemFigures(
+        period_start=start,
+        period_end=end,
+        org_code=root.code,
+        admissions_total=admitted.count(),
+        admissions_students=by_category.get(Category.STUDENT, 0),
+        admissions_pupils=by_category.get(Category.PUPIL, 0),
+        removals_students_abandoned=removed,
+    )

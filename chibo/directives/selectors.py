@@ -1,0 +1,263 @@
+"""Reads of the register, tasks and reports, always from the actor's scope.
+
+A document is visible to an actor whose directive scope covers the org
+whose register holds it, or an org named as its recipient, or an org given
+one of its tasks (a unit sees the directive that assigns it work).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.accounts.roles import Cap
+from chibo.core.scoping import orgs_for, scope_for
+from chibo.directives import periods as P
+from chibo.directives.models import (
+    Assignment,
+    CompiledReport,
+    Document,
+    ProgressReport,
+    Recipient,
+    Recurrence,
+    ReportStatus,
+    Task,
+)
+from chibo.lib.text import fold
+from chibo.orgs.models import Org, OrgKind
+
+
+def documents_for(actor: Any) -> QuerySet[Document]:
+    scope = scope_for(actor, Cap.DIRECTIVE_VIEW)
+    if scope.is_empty:
+        return Document.objects.none()
+    return Document.objects.filter(
+        scope.q("org__")
+        | Q(pk__in=Recipient.objects.filter(scope.q("org__")).values("document_id"))
+        | Q(pk__in=Assignment.objects.filter(scope.q("org__")).values("task__document_id"))
+    )
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    q: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    direction: str = ""
+
+
+def document_search(actor: Any, flt: DocumentFilter) -> QuerySet[Document]:
+    """By number, symbol or title words (diacritics ignored, every word must match) and dates."""
+    qs = documents_for(actor)
+    words = fold(flt.q).split()
+    if len(words) == 1 and words[0].isdigit():
+        qs = qs.filter(Q(number=int(words[0])) | Q(search_folded__contains=words[0]))
+    else:
+        for word in words:
+            qs = qs.filter(search_folded__contains=word)
+    if flt.date_from:
+        qs = qs.filter(issued_on__gte=flt.date_from)
+    if flt.date_to:
+        qs = qs.filter(issued_on__lte=flt.date_to)
+    if flt.direction:
+        qs = qs.filter(direction=flt.direction)
+    return qs.select_related("org").order_by("-issued_on", "-id")
+
+
+def get_document_for(actor: Any, pk: int, *, manage: bool = False) -> Document:
+    """The document if ``actor`` may see it (404); with ``manage``, 403 unless it may manage it."""
+    document = (
+        documents_for(actor).select_related("org", "term", "attachment").filter(pk=pk).first()
+    )
+    if document is None:
+        raise Http404(_("No such document in your scope."))
+    if manage and not can_manage(actor, document):
+        raise PermissionDenied(_("Your role may read this document but not change it."))
+    return document
+
+
+def can_manage(actor: Any, document: Document) -> bool:
+    return scope_for(actor, Cap.DIRECTIVE_MANAGE).covers(document.org)
+
+
+def can_report(actor: Any, assignment: Assignment) -> bool:
+    return scope_for(actor, Cap.DIRECTIVE_REPORT).covers(assignment.org)
+
+
+def get_assignment_for(actor: Any, pk: int, *, report: bool = False) -> Assignment:
+    assignment = (
+        Assignment.objects.select_related("task__document__org", "org").filter(pk=pk).first()
+    )
+    if assignment is None:
+        raise Http404(_("No such assignment in your scope."))
+    view = scope_for(actor, Cap.DIRECTIVE_VIEW)
+    if not (view.covers(assignment.org) or view.covers(assignment.task.document.org)):
+        raise Http404(_("No such assignment in your scope."))
+    if report and not can_report(actor, assignment):
+        raise PermissionDenied(_("Your role may read this task but not report on it."))
+    return assignment
+
+
+def get_report_for(actor: Any, pk: int) -> ProgressReport:
+    report = ProgressReport.objects.select_related("assignment").filter(pk=pk).first()
+    if report is None:
+        raise Http404(_("No such report in your scope."))
+    get_assignment_for(actor, report.assignment_id)
+    return report
+
+
+def get_compiled_for(actor: Any, pk: int) -> CompiledReport:
+    compiled = (
+        CompiledReport.objects.select_related("output__attachment", "directive")
+        .filter(pk=pk)
+        .first()
+    )
+    if compiled is None:
+        raise Http404(_("No such report in your scope."))
+    get_document_for(actor, compiled.directive_id)
+    return compiled
+
+
+def links_of(document: Document) -> dict[str, list[Any]]:
+    return {
+        "out": list(document.links_out.select_related("target").all()),
+        "in": list(document.links_in.select_related("source").all()),
+    }
+
+
+def my_assignments(actor: Any) -> QuerySet[Assignment]:
+    """Assignments the actor's units must report on."""
+    scope = scope_for(actor, Cap.DIRECTIVE_REPORT)
+    if scope.is_empty:
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(scope.q("org__"))
+        .select_related("task__document", "org")
+        .order_by("-task__document__issued_on", "task_id", "id")
+    )
+
+
+# --- periods and the status board --------------------------------------------------
+
+
+def task_periods(task: Task, today: dt.date | None = None) -> list[P.Period]:
+    """The reporting periods of a task that have started by ``today``."""
+    today = today or timezone.localdate()
+    if task.recurrence == Recurrence.ONCE:
+        end = task.deadline or task.starts_on
+        return [P.Period(P.ONCE_KEY, task.starts_on, end)]
+    until = min(today, task.ends_on) if task.ends_on else today
+    return P.periods_between(task.recurrence, task.starts_on, until)
+
+
+def due_on(task: Task, period: P.Period) -> dt.date:
+    if task.recurrence == Recurrence.ONCE:
+        return task.deadline or period.end
+    return period.end + dt.timedelta(days=task.report_due_days)
+
+
+def find_period(task: Task, key: str) -> P.Period | None:
+    if task.recurrence == Recurrence.ONCE:
+        return task_periods(task)[0] if key == P.ONCE_KEY else None
+    try:
+        period = P.parse_period(key)
+    except ValueError:
+        return None
+    if P.period_containing(task.recurrence, period.start) != period:
+        return None
+    if period.end < task.starts_on or (task.ends_on and period.start > task.ends_on):
+        return None
+    return period
+
+
+@dataclass
+class BoardRow:
+    assignment: Assignment
+    report: ProgressReport | None
+    due_on: dt.date
+    state: str  # missing | draft | submitted | accepted | returned
+    overdue: bool
+    late: bool
+
+
+@dataclass
+class Board:
+    task: Task
+    period: P.Period
+    rows: list[BoardRow] = field(default_factory=list)
+
+    @property
+    def reported(self) -> int:
+        return sum(
+            1 for r in self.rows if r.state in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+        )
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for r in self.rows if r.overdue)
+
+
+def status_board(task: Task, period: P.Period, today: dt.date | None = None) -> Board:
+    """Who has and has not reported on ``task`` for ``period``; overdue = not in and past due."""
+    today = today or timezone.localdate()
+    due = due_on(task, period)
+    assignments = list(task.assignments.select_related("org").all())
+    reports = {
+        r.assignment_id: r
+        for r in ProgressReport.objects.filter(assignment__task=task, period=period.key)
+    }
+    board = Board(task=task, period=period)
+    for assignment in assignments:
+        report = reports.get(assignment.pk)
+        state = report.status if report else ("missing" if assignment.org_id else "outside")
+        is_in = state in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, "outside")
+        board.rows.append(
+            BoardRow(
+                assignment=assignment,
+                report=report,
+                due_on=report.due_on if report else due,
+                state=state,
+                overdue=not is_in and today > due,
+                late=bool(report and report.is_late),
+            )
+        )
+    return board
+
+
+def directive_periods(document: Document, today: dt.date | None = None) -> list[P.Period]:
+    """Every period any recurring task of the directive has reached, newest first."""
+    keyed: dict[str, P.Period] = {}
+    for task in document.tasks.all():
+        for period in task_periods(task, today):
+            keyed[period.key] = period
+    return sorted(keyed.values(), key=lambda p: (p.start, p.key), reverse=True)
+
+
+def group_orgs(actor: Any, group: str) -> list[Org]:
+    """A named group of units (one assignment each: fan-out); ``actor=None`` is the whole tree."""
+    scoped = Org.objects.all() if actor is None else orgs_for(actor, Cap.DIRECTIVE_MANAGE)
+    scoped = scoped.filter(closed_on__isnull=True)
+    if group == "direct_all":
+        return list(scoped.filter(kind=OrgKind.DIRECT_COMMITTEE))
+    if group == "direct_schools":
+        direct = list(scoped.filter(kind=OrgKind.DIRECT_COMMITTEE))
+        school_paths = list(
+            Org.objects.exclude(school_level="")
+            .filter(closed_on__isnull=True)
+            .values_list("path", flat=True)
+        )
+        return [o for o in direct if any(p.startswith(o.path) for p in school_paths)]
+    if group == "schools":
+        return list(
+            scoped.exclude(school_level="").filter(
+                kind__in=[OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL]
+            )
+        )
+    return []

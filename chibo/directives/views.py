@@ -1,0 +1,341 @@
+"""The register, a document's page, tasks, unit reporting, the status board and compilation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chibo.accounts.roles import Cap
+from chibo.core import audit
+from chibo.core.scoping import has_cap
+from chibo.directives import compile as compiling
+from chibo.directives import export, forms, selectors, services
+from chibo.directives.models import Attachment, ReportStatus
+from chibo.orgs.forms import add_service_errors
+
+PAGE_SIZE = 50
+
+
+def _require(request: HttpRequest, cap: str) -> None:
+    if not has_cap(request.user, cap):
+        raise PermissionDenied(_("Your role does not give access to this page."))
+
+
+def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(bytes(data), content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+@login_required
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.DIRECTIVE_VIEW)
+    form = forms.SearchForm(request.GET or None)
+    flt = selectors.DocumentFilter()
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        flt = selectors.DocumentFilter(d["q"], d["date_from"], d["date_to"], d["direction"])
+    page = None
+    if not form.is_bound or form.is_valid():
+        page = Paginator(selectors.document_search(request.user, flt), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    context = {
+        "form": form,
+        "page": page,
+        "may_manage": has_cap(request.user, Cap.DIRECTIVE_MANAGE),
+        "may_report": has_cap(request.user, Cap.DIRECTIVE_REPORT),
+    }
+    if (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Target") == "results"
+    ):
+        return render(request, "directives/_documents.html", context)
+    return render(request, "directives/register.html", context)
+
+
+def _new_document(request: HttpRequest, form_class: type, title: str) -> HttpResponse:
+    _require(request, Cap.DIRECTIVE_MANAGE)
+    form = form_class(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = form.save()
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(symbol)s was entered in the register.") % {"symbol": document.symbol}
+            )
+            return redirect("directives:document", pk=document.pk)
+    return render(
+        request, "directives/form.html", {"form": form, "title": title, "multipart": True}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incoming(request: HttpRequest) -> HttpResponse:
+    return _new_document(request, forms.IncomingForm, _("Register an incoming document"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outgoing(request: HttpRequest) -> HttpResponse:
+    return _new_document(request, forms.OutgoingForm, _("Issue an outgoing document"))
+
+
+@login_required
+@require_GET
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.get_document_for(request.user, pk)
+    may_manage = selectors.can_manage(request.user, doc)
+    tasks = list(doc.tasks.prefetch_related("assignments__org"))
+    context = {
+        "doc": doc,
+        "may_manage": may_manage,
+        "recipients": doc.recipients.all(),
+        "links": selectors.links_of(doc),
+        "tasks": tasks,
+        "periods": selectors.directive_periods(doc),
+        "compilations": doc.compilations.select_related("output").all(),
+        "compile_form": forms.CompileForm(),
+    }
+    return render(request, "directives/document.html", context)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.get_document_for(request.user, pk)
+    if doc.attachment_id is None:
+        raise Http404(_("This document has no attached file."))
+    file = Attachment.objects.get(pk=doc.attachment_id)
+    audit.record(
+        actor=request.user,
+        action="directives.download",
+        object_type="document",
+        object_id=doc.pk,
+        data={"file": file.name},
+    )
+    return _download(file.data, file.name, file.content_type)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_new(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.get_document_for(request.user, pk, manage=True)
+    form = forms.TaskForm(request.POST or None, user=request.user, document=doc)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = form.save()
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Section %(section)s was assigned to %(n)s units.")
+                % {"section": task.section, "n": task.assignments.count()},
+            )
+            return redirect("directives:document", pk=doc.pk)
+    return render(
+        request, "directives/form.html", {"form": form, "title": _("Assign a section"), "doc": doc}
+    )
+
+
+@login_required
+@require_GET
+def status(request: HttpRequest, pk: int, period: str) -> HttpResponse:
+    doc = selectors.get_document_for(request.user, pk)
+    boards = []
+    for task in doc.tasks.all():
+        found = selectors.find_period(task, period)
+        if found is not None:
+            boards.append(selectors.status_board(task, found))
+    if not boards:
+        raise Http404(_("No task of this document reports for this period."))
+    context = {
+        "doc": doc,
+        "boards": boards,
+        "period": boards[0].period,
+        "may_manage": selectors.can_manage(request.user, doc),
+        "compile_form": forms.CompileForm(initial={"period": period}),
+        "review_form": forms.ReviewForm(),
+    }
+    return render(request, "directives/status.html", context)
+
+
+@login_required
+@require_POST
+def compile_report(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.get_document_for(request.user, pk, manage=True)
+    form = forms.CompileForm(request.POST)
+    if form.is_valid():
+        try:
+            compiled = compiling.report_compile(
+                actor=request.user,
+                directive=doc,
+                period=form.cleaned_data["period"],
+                issued_on=form.cleaned_data["issued_on"],
+                signer=form.cleaned_data["signer"],
+                signer_title=form.cleaned_data["signer_title"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The compiled report %(symbol)s was issued.")
+                % {"symbol": compiled.output.symbol},
+            )
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("directives:document", pk=doc.pk)
+
+
+@login_required
+@require_GET
+def compiled_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    return compiled_download(request, pk, fmt)
+
+
+def compiled_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The compiled report as DOCX or its figures as XLSX (the UI and the API)."""
+    compiled = selectors.get_compiled_for(request.user, pk)
+    output = compiled.output
+    audit.record(
+        actor=request.user,
+        action="directives.export",
+        object_type="compiled_report",
+        object_id=compiled.pk,
+        data={"format": fmt, "symbol": output.symbol},
+    )
+    base = output.symbol.replace("/", "-")
+    if fmt == "docx":
+        return _download(output.attachment.data, f"{base}.docx", export.DOCX_TYPE)
+    if fmt == "xlsx":
+        return _download(compiling.compiled_xlsx(compiled), f"{base}.xlsx", export.XLSX_TYPE)
+    raise Http404(_("Unknown format."))
+
+
+@login_required
+@require_GET
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.DIRECTIVE_REPORT)
+    rows = []
+    for assignment in selectors.my_assignments(request.user)[:500]:
+        periods = selectors.task_periods(assignment.task)
+        reports = {r.period: r for r in assignment.reports.all()}
+        latest = periods[-1] if periods else None
+        report = reports.get(latest.key) if latest else None
+        rows.append(
+            {
+                "a": assignment,
+                "period": latest,
+                "report": report,
+                "due": selectors.due_on(assignment.task, latest) if latest else None,
+            }
+        )
+    return render(request, "directives/my_tasks.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.get_assignment_for(request.user, pk)
+    reports = {r.period: r for r in a.reports.all()}
+    periods = [
+        {"p": p, "report": reports.get(p.key), "due": selectors.due_on(a.task, p)}
+        for p in reversed(selectors.task_periods(a.task))
+    ]
+    context = {
+        "a": a,
+        "periods": periods,
+        "may_report": selectors.can_report(request.user, a) and a.org_id,
+    }
+    return render(request, "directives/assignment.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, pk: int, period: str) -> HttpResponse:
+    a = selectors.get_assignment_for(request.user, pk, report=True)
+    p = selectors.find_period(a.task, period)
+    if p is None:
+        raise Http404(_("This task has no such reporting period."))
+    existing = a.reports.filter(period=p.key).first()
+    initial = (
+        {
+            "text": existing.text,
+            "figures": forms.figures_text(existing.figures),
+            "version": existing.version,
+        }
+        if existing
+        else {"version": 0}
+    )
+    form = forms.ReportForm(request.POST or None, request.FILES or None, initial=initial)
+    editable = existing is None or existing.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            saved = services.report_save(
+                actor=request.user,
+                assignment=a,
+                period=p.key,
+                text=form.cleaned_data["text"],
+                figures=form.cleaned_data["figures"],
+                attachment=form.attachment_in(),
+                expected_version=form.cleaned_data.get("version"),
+            )
+            if "submit" in request.POST:
+                services.report_submit(actor=request.user, report=saved)
+                messages.success(request, _("The report was submitted."))
+            else:
+                messages.success(request, _("The draft was saved."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("directives:assignment", pk=a.pk)
+    context = {
+        "a": a,
+        "p": p,
+        "form": form,
+        "report": existing,
+        "editable": editable,
+        "due": selectors.due_on(a.task, p),
+    }
+    return render(request, "directives/report.html", context)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    rep = selectors.get_report_for(request.user, pk)
+    doc = selectors.get_document_for(request.user, rep.assignment.task.document_id, manage=True)
+    form = forms.ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        services.report_review(
+            actor=request.user,
+            report=rep,
+            accept=request.POST.get("decision") == "accept",
+            comment=form.cleaned_data.get("comment", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The report of %(unit)s was reviewed.") % {"unit": rep.assignment.unit_name}
+        )
+    return redirect("directives:status", pk=doc.pk, period=rep.period)

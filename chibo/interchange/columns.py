@@ -1,0 +1,288 @@
+"""The file contract: sheets, columns, vocabularies and how typed values are read.
+
+Headers and vocabulary labels are matched after ``lib.text.fold`` (case and
+diacritics ignored, đ included), so ``Mã đảng viên``, ``MA_DANG_VIEN`` and
+``ma dang vien`` are the same column. Values accept what people type:
+dates ``dd/mm/yyyy``, ``d/m/yyyy``, ISO and real spreadsheet dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from chibo.lib.text import fold
+from chibo.members.models import Category, Gender, RemovalReason, Status
+from chibo.orgs.models import OrgKind, Ownership, SchoolLevel
+
+ORGS = "orgs"
+MEMBERS = "members"
+ATTENDANCE = "attendance"
+DUES = "dues"
+KINDS = (ORGS, MEMBERS, ATTENDANCE, DUES)
+
+# Sheet names written on export and preferred on import (else the first sheet).
+SHEET_NAMES = {ORGS: "to_chuc", MEMBERS: "dang_vien", ATTENDANCE: "diem_danh", DUES: "dang_phi"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = False
+    # Sample value for the downloadable template.
+    sample: str = ""
+    # Vocabulary name for data validation lists in the template.
+    vocab: str = ""
+
+
+ORG_COLUMNS = (
+    Column("ma_to_chuc", True, "BK-SV1"),
+    Column("ten_to_chuc", True, "Chi bộ Sinh viên 1"),
+    Column("ma_to_chuc_cap_tren", False, "BK"),
+    Column("loai_to_chuc", True, "Chi bộ trực thuộc", "loai_to_chuc"),
+    Column("cap_hoc", False, "Đại học", "cap_hoc"),
+    Column("loai_hinh", False, "Công lập", "loai_hinh"),
+    # Extension: when the org was established (unknown → 03/02/1930, so that
+    # history reports over imported members see it); see docs/import.md.
+    Column("ngay_thanh_lap", False, "01/09/2015"),
+)
+
+MEMBER_COLUMNS = (
+    Column("ma_dang_vien", True, "DV00000001"),
+    Column("ho_ten", True, "Nguyễn Văn An"),
+    Column("ngay_sinh", True, "17/05/2003"),
+    Column("gioi_tinh", True, "Nam", "gioi_tinh"),
+    Column("dan_toc", False, "Kinh"),
+    Column("ma_to_chuc", True, "BK-SV1"),
+    Column("doi_tuong", True, "Sinh viên", "doi_tuong"),
+    Column("ngay_vao_dang", True, "01/03/2024"),
+    Column("ma_to_chuc_ket_nap", False, "BK-SV1"),
+    Column("doi_tuong_khi_ket_nap", False, "Sinh viên", "doi_tuong"),
+    Column("ngay_chinh_thuc", False, ""),
+    Column("so_the_dang", False, ""),
+    Column("so_cccd", False, "079203001234"),
+    Column("so_dien_thoai", False, "0912345689"),
+    Column("trang_thai", False, "Đang sinh hoạt", "trang_thai"),
+    Column("ngay_thay_doi_trang_thai", False, ""),
+    Column("ly_do", False, ""),
+    Column("ngay_tot_nghiep_du_kien", False, "30/06/2027"),
+    # Extension: number of the decision behind the status (removal, expulsion).
+    Column("so_quyet_dinh", False, ""),
+)
+
+ATTENDANCE_COLUMNS = (
+    Column("ma_to_chuc", True, "BK-SV1"),
+    Column("ngay_hop", True, "05/03/2025"),
+    Column("loai_hop", True, "Thường kỳ", "loai_hop"),
+    Column("ma_dang_vien", True, "DV00000001"),
+    Column("tinh_trang", True, "Có mặt", "tinh_trang"),
+    Column("ly_do", False, ""),
+)
+
+DUES_COLUMNS = (
+    Column("ma_dang_vien", True, "DV00000001"),
+    Column("thang", True, "03/2025"),
+    Column("so_tien", True, "5000"),
+    Column("ngay_nop", True, "05/03/2025"),
+)
+
+COLUMNS = {
+    ORGS: ORG_COLUMNS,
+    MEMBERS: MEMBER_COLUMNS,
+    ATTENDANCE: ATTENDANCE_COLUMNS,
+    DUES: DUES_COLUMNS,
+}
+
+# --- vocabularies: Vietnamese label (as exported) → stored value -------------
+
+VOCABS: dict[str, dict[str, str]] = {
+    "loai_to_chuc": {
+        "Thành ủy": OrgKind.CITY_COMMITTEE,
+        "Đảng ủy trực thuộc": OrgKind.DIRECT_COMMITTEE,
+        "Đảng bộ cơ sở": OrgKind.GRASSROOTS_COMMITTEE,
+        "Chi bộ cơ sở": OrgKind.GRASSROOTS_CELL,
+        "Chi bộ trực thuộc": OrgKind.SUBORDINATE_CELL,
+    },
+    "cap_hoc": {
+        "Mầm non": SchoolLevel.PRESCHOOL,
+        "Tiểu học": SchoolLevel.PRIMARY,
+        "THCS": SchoolLevel.LOWER_SECONDARY,
+        "THPT": SchoolLevel.UPPER_SECONDARY,
+        "Trung cấp": SchoolLevel.VOCATIONAL,
+        "Cao đẳng": SchoolLevel.COLLEGE,
+        "Đại học": SchoolLevel.UNIVERSITY,
+    },
+    "loai_hinh": {"Công lập": Ownership.PUBLIC, "Ngoài công lập": Ownership.PRIVATE},
+    "doi_tuong": {
+        "Giảng viên": Category.LECTURER,
+        "Giáo viên": Category.TEACHER,
+        "Cán bộ": Category.CADRE,
+        "Viên chức": Category.PUBLIC_EMPLOYEE,
+        "Sinh viên": Category.STUDENT,
+        "Học sinh": Category.PUPIL,
+        "Khác": Category.OTHER,
+    },
+    "gioi_tinh": {"Nam": Gender.MALE, "Nữ": Gender.FEMALE},
+    "trang_thai": {
+        "Đang sinh hoạt": Status.ACTIVE,
+        "Miễn sinh hoạt": Status.EXEMPTED,
+        # Extension: the issue's list cannot say "temporarily transferred out".
+        "Tạm chuyển đi": Status.TEMP_AWAY,
+        "Đã chuyển đi": Status.TRANSFERRED_OUT,
+        "Đã xóa tên": Status.REMOVED,
+        "Đã khai trừ": Status.EXPELLED,
+        "Từ trần": Status.DECEASED,
+    },
+    "ly_do": {
+        "Bỏ sinh hoạt đảng": RemovalReason.ABANDONED_ACTIVITY,
+        "Không đóng đảng phí": RemovalReason.UNPAID_DUES,
+        "Không được công nhận chính thức": RemovalReason.NOT_RECOGNIZED,
+    },
+    "loai_hop": {"Thường kỳ": "regular", "Chuyên đề": "thematic"},
+    "tinh_trang": {
+        "Có mặt": "present",
+        "Vắng có lý do": "excused",
+        "Vắng không lý do": "unexcused",
+    },
+}
+
+# Other spellings people type (folded) → the canonical label.
+ALIASES: dict[str, dict[str, str]] = {
+    "trang_thai": {
+        "dang sinh hoat": "Đang sinh hoạt",
+        "sinh hoat": "Đang sinh hoạt",
+        "chuyen di": "Đã chuyển đi",
+        "xoa ten": "Đã xóa tên",
+        "khai tru": "Đã khai trừ",
+        "da tu tran": "Từ trần",
+        "tam chuyen": "Tạm chuyển đi",
+    },
+    "gioi_tinh": {"nu": "Nữ", "nam": "Nam", "male": "Nam", "female": "Nữ"},
+    "ly_do": {
+        "bo sinh hoat": "Bỏ sinh hoạt đảng",
+        "khong dong dang phi": "Không đóng đảng phí",
+        "khong duoc cong nhan dang vien chinh thuc": "Không được công nhận chính thức",
+    },
+}
+
+_FOLDED: dict[str, dict[str, str]] = {
+    name: {fold(label): value for label, value in vocab.items()} for name, vocab in VOCABS.items()
+}
+for _name, _aliases in ALIASES.items():
+    for _alias, _label in _aliases.items():
+        _FOLDED[_name].setdefault(_alias, VOCABS[_name][_label])
+LABELS: dict[str, dict[str, str]] = {
+    name: {value: label for label, value in vocab.items()} for name, vocab in VOCABS.items()
+}
+
+
+@lru_cache(maxsize=4096)
+def vocab_value(vocab: str, text: str) -> str | None:
+    """The stored value for a label typed with or without diacritics; None if unknown."""
+    return _FOLDED[vocab].get(fold(text))
+
+
+def vocab_label(vocab: str, value: str) -> str:
+    return LABELS[vocab].get(value, "")
+
+
+def header_key(text: Any) -> str:
+    """``Mã đảng viên`` / ``MA_DANG_VIEN`` / ``ma dang vien`` → ``ma_dang_vien``."""
+    return fold(str(text or "")).replace(" ", "_").replace("-", "_")
+
+
+# --- typed values -----------------------------------------------------------
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text(value: Any) -> str:
+    """A cell as trimmed text; integral floats lose their ``.0``; export's ``'`` guard is removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        value = int(value) if value.is_integer() else value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    out = str(value).strip()
+    if len(out) > 1 and out[0] == "'" and out[1] in DANGEROUS_PREFIXES:
+        out = out[1:]
+    return out
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_MY = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class BadValue(ValueError):
+    """A cell that cannot be read as its column's type."""
+
+
+def date(value: Any) -> dt.date | None:
+    """A date from ``dd/mm/yyyy``, ``d/m/yyyy``, ISO, a spreadsheet date or its serial number."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # Excel serial days (1900 … 9999)
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise BadValue(value)
+    raw = str(value).strip()
+    if not raw:
+        return None
+    try:
+        if m := _DMY.match(raw):
+            return dt.date(int(m[3]), int(m[2]), int(m[1]))
+        if m := _ISO.match(raw):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError as exc:
+        raise BadValue(raw) from exc
+    raise BadValue(raw)
+
+
+def month(value: Any) -> dt.date | None:
+    """``mm/yyyy`` (or a date) → the first day of that month."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return (value.date() if isinstance(value, dt.datetime) else value).replace(day=1)
+    raw = str(value).strip()
+    if m := _MY.match(raw):
+        if 1 <= int(m[1]) <= 12:
+            return dt.date(int(m[2]), int(m[1]), 1)
+        raise BadValue(raw)
+    parsed = date(raw)
+    return parsed.replace(day=1) if parsed else None
+
+
+MAX_AMOUNT = Decimal(10) ** 15  # đồng: far above any dues, far below Decimal's precision
+
+
+def amount(value: Any) -> Decimal | None:
+    """``5000``, ``5.000``, ``5,000`` or ``5.000 đ`` → Decimal (whole đồng)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raw = str(value)
+    else:
+        raw = re.sub(r"[\sđdĐD₫]", "", str(value)).replace(".", "").replace(",", "")
+    try:
+        out = Decimal(raw)
+    except InvalidOperation as exc:
+        raise BadValue(value) from exc
+    # Found by fuzzing (tests/security/test_fuzz.py): NaN/∞ and huge numbers crashed,
+    # negative numeric cells passed.
+    if not out.is_finite() or out < 0 or out >= MAX_AMOUNT:
+        raise BadValue(value)
+    return out.quantize(Decimal(1))

@@ -1,0 +1,132 @@
+"""What every importer shares: matching headers to columns, reading cells, reporting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.interchange import columns as C
+from chibo.interchange.reader import Table
+from chibo.interchange.report import ImportResult, Problem
+
+
+class Rollback(Exception):
+    """Raised inside the import transaction to undo it (dry run, or a service refused a row)."""
+
+
+class Columns:
+    """Positions of the known columns in a table; reports unknown, duplicate and missing ones."""
+
+    def __init__(self, table: Table, kind: str, result: ImportResult) -> None:
+        self.table = table
+        self.result = result
+        known = {col.name: col for col in C.COLUMNS[kind]}
+        self.index: dict[str, int] = {}
+        for pos, (key, raw) in enumerate(zip(table.keys, table.headers, strict=True)):
+            if not key:
+                continue
+            if key not in known:
+                result.add(
+                    Problem(
+                        table.sheet, 1, raw, "", _("Unknown column: it is ignored."), fatal=False
+                    )
+                )
+            elif key in self.index:
+                result.add(Problem(table.sheet, 1, raw, "", _("This column appears twice.")))
+            else:
+                self.index[key] = pos
+        for col in C.COLUMNS[kind]:
+            if col.required and col.name not in self.index:
+                result.add(
+                    Problem(
+                        table.sheet,
+                        1,
+                        col.name,
+                        "",
+                        _("The required column %(column)s is missing.") % {"column": col.name},
+                    )
+                )
+
+    def has(self, name: str) -> bool:
+        return name in self.index
+
+    def getter(self, row: list[Any]) -> Callable[[str], Any]:
+        size = len(row)
+
+        def get(name: str) -> Any:
+            pos = self.index.get(name)
+            if pos is None or pos >= size:
+                return ""
+            return row[pos]
+
+        return get
+
+
+class RowReader:
+    """Reads typed cells of one row, recording a Vietnamese message for each bad one."""
+
+    def __init__(
+        self,
+        result: ImportResult,
+        sheet: str,
+        number: int,
+        get: Callable[[str], Any],
+        today: dt.date | None = None,
+    ) -> None:
+        self.today = today or timezone.localdate()
+        self.result = result
+        self.sheet = sheet
+        self.number = number
+        self.get = get
+        self.bad = False
+
+    def error(self, column: str, message: str, value: Any = "") -> None:
+        self.bad = True
+        self.result.add(Problem(self.sheet, self.number, column, C.text(value)[:200], message))
+
+    def text(self, column: str, *, required: bool = False, max_length: int = 255) -> str:
+        value = C.text(self.get(column))
+        if required and not value:
+            self.error(column, _("This value is required."))
+        elif len(value) > max_length:
+            self.error(column, _("Too long (at most %(n)s characters).") % {"n": max_length}, value)
+            return value[:max_length]
+        return value
+
+    def date(self, column: str, *, required: bool = False, past: bool = True) -> dt.date | None:
+        raw = self.get(column)
+        try:
+            value = C.date(raw)
+        except C.BadValue:
+            self.error(column, _("Not a valid date: write it as dd/mm/yyyy."), raw)
+            return None
+        if value is None:
+            if required:
+                self.error(column, _("This value is required."))
+            return None
+        if value.year < 1900:
+            self.error(column, _("The date is too far in the past."), raw)
+            return None
+        if past and value > self.today:
+            self.error(column, _("The date cannot be in the future."), raw)
+            return None
+        return value
+
+    def vocab(self, column: str, vocab: str, *, required: bool = False) -> str:
+        raw = C.text(self.get(column))
+        if not raw:
+            if required:
+                self.error(column, _("This value is required."))
+            return ""
+        value = C.vocab_value(vocab, raw)
+        if value is None:
+            choices = ", ".join(C.VOCABS[vocab])
+            self.error(
+                column, _("Unknown value; choose one of: %(choices)s.") % {"choices": choices}, raw
+            )
+            return ""
+        return value

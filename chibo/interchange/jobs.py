@@ -1,0 +1,134 @@
+"""Web imports as jobs: upload, check (dry run) and import in the background, with progress.
+
+A job belongs to the user who uploaded it (nobody else sees it). The task
+wraps ``services.import_file``; progress goes to the job row while the file
+is read and checked, which is most of the time (the final write is one
+transaction, shown as "writing").
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chibo.accounts.roles import Cap
+from chibo.core import audit
+from chibo.core.scoping import has_cap
+from chibo.interchange import columns as C
+from chibo.interchange.models import ImportJob
+from chibo.interchange.reader import FileRefused, max_bytes
+from chibo.interchange.report import MAX_PROBLEMS
+
+WRITE_CAP = {
+    C.ORGS: Cap.ORG_RESTRUCTURE,
+    C.MEMBERS: Cap.MEMBER_CHANGE,
+    C.ATTENDANCE: Cap.MEMBER_CHANGE,
+    C.DUES: Cap.MEMBER_CHANGE,
+}
+
+
+def upload_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def may_import(user: Any, kind: str) -> bool:
+    return kind in WRITE_CAP and has_cap(user, WRITE_CAP[kind])
+
+
+def job_create(*, actor: Any, kind: str, upload: Any) -> ImportJob:
+    """Store an uploaded file (streamed to disk, size-capped) as a new job."""
+    if not may_import(actor, kind):
+        raise PermissionDenied(_("Your role does not allow this import."))
+    if upload.size > max_bytes():
+        raise FileRefused(
+            _(
+                "The file is too large (%(size)s MB; the limit is %(limit)s MB). Split it into several files."
+            )
+            % {"size": round(upload.size / 1048576, 1), "limit": max_bytes() // 1048576}
+        )
+    suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+    target = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
+    with target.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            user=actor,
+            kind=kind,
+            filename=Path(upload.name).name[:255],
+            stored_as=str(target),
+            size=upload.size,
+        )
+        audit.record(
+            actor=actor,
+            action="interchange.upload",
+            object_type="import_job",
+            object_id=job.pk,
+            data={"kind": kind, "file": job.filename, "size": upload.size},
+        )
+    return job
+
+
+def job_start(*, actor: Any, job: ImportJob, dry_run: bool) -> ImportJob:
+    """Queue a check (dry run) or the import itself; the import needs a clean check first."""
+    from chibo.interchange.tasks import run_import_job
+
+    if job.user_id != actor.pk or not may_import(actor, job.kind):
+        raise PermissionDenied(_("Your role does not allow this import."))
+    if job.is_running:
+        return job
+    if not dry_run and job.state != ImportJob.State.CHECKED:
+        raise PermissionDenied(_("Check the file first; import it once the check finds no errors."))
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.QUEUED, dry_run=dry_run, done=0, phase=""
+        )
+        transaction.on_commit(lambda: run_import_job.enqueue(str(job.pk), dry_run))
+    job.refresh_from_db()
+    return job
+
+
+def job_run(*, job_id: str, dry_run: bool) -> None:
+    """The task's body: run the import service for the job's user, storing progress and the report."""
+    from chibo.interchange.services import import_file
+
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(phase=phase, done=done, total=total)
+
+    try:
+        result = import_file(
+            actor=job.user,
+            kind=job.kind,
+            path=job.stored_as,
+            dry_run=dry_run,
+            filename=job.filename,
+            progress=progress,
+        )
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED)
+        raise
+    if not result.ok:
+        state = ImportJob.State.INVALID
+    elif dry_run:
+        state = ImportJob.State.CHECKED
+    else:
+        state = ImportJob.State.DONE
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=state,
+        counts=result.counts(),
+        problems=[p.as_dict() for p in result.problems[:MAX_PROBLEMS]],
+        phase="done",
+    )
+    if state == ImportJob.State.DONE:
+        Path(job.stored_as).unlink(missing_ok=True)

@@ -1,0 +1,502 @@
+"""Importing members: validate the whole sheet, then insert new members in bulk
+and update changed ones through the members services, in one transaction.
+
+A new member gets the events its columns imply, exactly as the members
+services would have recorded them (``members.services.replay`` gives back the
+stored state): ``admitted`` in the admitting org with the category at
+admission; when the current org or category differs from the admission's, a
+``reassigned`` and/or ``category_changed`` event on the admission date (the
+file does not say when they happened); ``recognized`` on ``ngay_chinh_thuc``;
+and the status event (exempted, temp_out, transfer_out, removed, expelled,
+deceased) on ``ngay_thay_doi_trang_thai``. Every imported event carries
+``"import": true`` in its data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.accounts.roles import Cap
+from chibo.core.rules import rule_in_force
+from chibo.core.scoping import scope_for
+from chibo.interchange import columns as C
+from chibo.interchange.common import Columns, RowReader
+from chibo.interchange.reader import Table
+from chibo.interchange.report import ImportResult, Problem
+from chibo.lib.dates import add_months
+from chibo.members import services as ms
+from chibo.members.models import ON_ROLLS, EventKind, Member, RemovalReason, Status
+from chibo.orgs.models import CELL_KINDS, Org
+
+STATUS_EVENT = {
+    Status.EXEMPTED: EventKind.EXEMPTED,
+    Status.TEMP_AWAY: EventKind.TEMP_OUT,
+    Status.TRANSFERRED_OUT: EventKind.TRANSFER_OUT,
+    Status.REMOVED: EventKind.REMOVED,
+    Status.EXPELLED: EventKind.EXPELLED,
+    Status.DECEASED: EventKind.DECEASED,
+}
+
+
+@dataclass(slots=True)
+class OrgInfo:
+    id: int
+    code: str
+    kind: str
+    path: str
+    is_open: bool
+    name: str
+
+
+@dataclass(slots=True)
+class MemberRow:
+    number: int
+    code: str
+    full_name: str
+    dob: dt.date
+    gender: str
+    ethnicity: str
+    org: OrgInfo
+    category: str
+    admitted_on: dt.date
+    adm_org: OrgInfo
+    adm_org_given: bool
+    cat_adm: str
+    cat_adm_given: bool
+    recognized_on: dt.date | None
+    card: str
+    citizen_id: str
+    phone: str
+    status: str
+    status_on: dt.date | None
+    reason: str
+    note: str
+    graduation: dt.date | None
+    decision: str
+
+
+class Context:
+    def __init__(self, actor: Any) -> None:
+        self.actor = actor
+        self.orgs = {
+            o.code: OrgInfo(o.id, o.code, o.kind, o.path, o.closed_on is None, o.name)
+            for o in Org.objects.only("id", "code", "kind", "path", "closed_on", "name")
+        }
+        self.by_id = {o.id: o for o in self.orgs.values()}
+        self.scope = scope_for(actor, Cap.MEMBER_CHANGE) if actor is not None else None
+        self._probation: dict[dt.date, dt.date] = {}
+        self.today = timezone.localdate()
+
+    def may_change(self, org: OrgInfo) -> bool:
+        return self.scope is None or self.scope.covers_path(org.path)
+
+    def probation_end(self, ceremony: dt.date) -> dt.date:
+        end = self._probation.get(ceremony)
+        if end is None:
+            end = add_months(ceremony, int(rule_in_force("probation.months", on=ceremony).value))
+            self._probation[ceremony] = end
+        return end
+
+
+def _org(rr: RowReader, ctx: Context, column: str, code: str) -> OrgInfo | None:
+    info = ctx.orgs.get(code)
+    if info is None:
+        rr.error(column, _("No party organization has this code."), code)
+    return info
+
+
+def parse_row(rr: RowReader, ctx: Context, cols: Columns) -> MemberRow | None:
+    code = rr.text("ma_dang_vien", required=True, max_length=32)
+    full_name = " ".join(rr.text("ho_ten", required=True, max_length=120).split())
+    dob = rr.date("ngay_sinh", required=True)
+    gender = rr.vocab("gioi_tinh", "gioi_tinh", required=True)
+    ethnicity = rr.text("dan_toc", max_length=40) or "Kinh"
+    org_code = rr.text("ma_to_chuc", required=True, max_length=32)
+    category = rr.vocab("doi_tuong", "doi_tuong", required=True)
+    admitted_on = rr.date("ngay_vao_dang", required=True)
+    adm_code = rr.text("ma_to_chuc_ket_nap", max_length=32)
+    cat_adm = rr.vocab("doi_tuong_khi_ket_nap", "doi_tuong")
+    recognized_on = rr.date("ngay_chinh_thuc")
+    card = rr.text("so_the_dang", max_length=32)
+    citizen_id = rr.text("so_cccd", max_length=16)
+    phone = rr.text("so_dien_thoai", max_length=20)
+    status = rr.vocab("trang_thai", "trang_thai") or Status.ACTIVE
+    status_on = rr.date("ngay_thay_doi_trang_thai")
+    why = rr.text("ly_do", max_length=500)
+    graduation = rr.date("ngay_tot_nghiep_du_kien", past=False)
+    decision = rr.text("so_quyet_dinh", max_length=64)
+
+    org = _org(rr, ctx, "ma_to_chuc", org_code) if org_code else None
+    adm_org = _org(rr, ctx, "ma_to_chuc_ket_nap", adm_code) if adm_code else org
+    if org is not None:
+        if not ctx.may_change(org):
+            rr.error(
+                "ma_to_chuc", _("You may not import members into this organization."), org_code
+            )
+        elif org.kind not in CELL_KINDS:
+            rr.error(
+                "ma_to_chuc",
+                _("Members belong to a party cell; this organization is not a cell."),
+                org_code,
+            )
+        elif status in ON_ROLLS and not org.is_open:
+            rr.error("ma_to_chuc", _("This organization is closed."), org_code)
+    if dob and admitted_on and dob >= admitted_on:
+        rr.error(
+            "ngay_sinh", _("The date of birth must be before the admission."), rr.get("ngay_sinh")
+        )
+    reason = ""
+    if admitted_on and recognized_on:
+        end = ctx.probation_end(admitted_on)
+        if recognized_on < end:
+            rule = rule_in_force("probation.months", on=admitted_on)
+            rr.error(
+                "ngay_chinh_thuc",
+                _(
+                    "Recognition cannot take effect before probation ends (%(date)s; rule: %(title)s — %(citation)s)."
+                )
+                % {
+                    "date": end.strftime("%d/%m/%Y"),
+                    "title": rule.title,
+                    "citation": rule.citation,
+                },
+                rr.get("ngay_chinh_thuc"),
+            )
+    if status != Status.ACTIVE:
+        if status_on is None and not rr.bad:
+            rr.error("ngay_thay_doi_trang_thai", _("Give the date of the status change."))
+        elif status_on and admitted_on and status_on < admitted_on:
+            rr.error(
+                "ngay_thay_doi_trang_thai",
+                _("The status change cannot be before the admission."),
+                rr.get("ngay_thay_doi_trang_thai"),
+            )
+        elif status_on and recognized_on and status_on < recognized_on:
+            rr.error(
+                "ngay_chinh_thuc",
+                _("The recognition cannot be after the status change."),
+                rr.get("ngay_chinh_thuc"),
+            )
+        if status == Status.REMOVED:
+            if not why:
+                rr.error("ly_do", _("Give the reason for the removal."))
+            reason = C.vocab_value("ly_do", why) or RemovalReason.OTHER
+        elif status == Status.EXEMPTED and not why:
+            rr.error("ly_do", _("Give the reason for the exemption."))
+    if rr.bad or org is None or adm_org is None:
+        return None
+    return MemberRow(
+        number=rr.number,
+        code=code,
+        full_name=full_name,
+        dob=dob,
+        gender=gender,
+        ethnicity=ethnicity,
+        org=org,
+        category=category,
+        admitted_on=admitted_on,
+        adm_org=adm_org,
+        adm_org_given=bool(adm_code),
+        cat_adm=cat_adm or category,
+        cat_adm_given=bool(cat_adm),
+        recognized_on=recognized_on,
+        card=card,
+        citizen_id=citizen_id,
+        phone=phone,
+        status=status,
+        status_on=status_on if status != Status.ACTIVE else None,
+        reason=reason,
+        note=(why if status != Status.REMOVED or reason == RemovalReason.OTHER else ""),
+        graduation=graduation,
+        decision=decision,
+    )
+
+
+# --- existing members: what changed ------------------------------------------
+
+EXISTING_FIELDS = (
+    "id",
+    "member_code",
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "expected_graduation",
+    "citizen_id",
+    "phone",
+    "party_card_number",
+    "category",
+    "org_id",
+    "status",
+    "admitted_on",
+    "admitting_org_id",
+    "category_at_admission",
+    "recognized_on",
+    "probation_ends_on",
+)
+
+
+def load_existing(codes: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(codes), 900):
+        for values in Member.objects.filter(member_code__in=codes[start : start + 900]).values(
+            *EXISTING_FIELDS
+        ):
+            out[values["member_code"]] = values
+    return out
+
+
+@dataclass
+class Change:
+    row: MemberRow
+    member_id: int
+    identity: dict[str, Any]
+    card: str | None
+    category: str | None
+    org: OrgInfo | None
+    recognize: bool
+    status: str | None
+
+
+def diff(
+    rr: RowReader, ctx: Context, cols: Columns, row: MemberRow, ex: dict[str, Any]
+) -> Change | None:
+    """What the row changes on the existing member ``ex``; errors for what import may not change."""
+    current_org = ctx.by_id.get(ex["org_id"])
+    if current_org is None or not ctx.may_change(current_org):
+        rr.error(
+            "ma_dang_vien",
+            _("This member code belongs to a member outside your organizations."),
+            row.code,
+        )
+        return None
+    if (
+        row.admitted_on != ex["admitted_on"]
+        or (
+            row.adm_org_given
+            and ex["admitting_org_id"]
+            and row.adm_org.id != ex["admitting_org_id"]
+        )
+        or (
+            row.cat_adm_given
+            and ex["category_at_admission"]
+            and row.cat_adm != ex["category_at_admission"]
+        )
+    ):
+        rr.error(
+            "ngay_vao_dang",
+            _(
+                "The admission data differ from the member's record; correct them in the record, "
+                "not by import."
+            ),
+            row.admitted_on.strftime("%d/%m/%Y"),
+        )
+        return None
+    identity: dict[str, Any] = {}
+    pairs = (
+        ("ho_ten", "full_name", row.full_name),
+        ("ngay_sinh", "date_of_birth", row.dob),
+        ("gioi_tinh", "gender", row.gender),
+        ("dan_toc", "ethnicity", row.ethnicity),
+        ("ngay_tot_nghiep_du_kien", "expected_graduation", row.graduation),
+        ("so_cccd", "citizen_id", row.citizen_id),
+        ("so_dien_thoai", "phone", row.phone),
+    )
+    for column, name, value in pairs:
+        if cols.has(column) and ex[name] != value:
+            identity[name] = value
+    card = (
+        row.card
+        if cols.has("so_the_dang") and row.card and row.card != ex["party_card_number"]
+        else None
+    )
+    category = row.category if row.category != ex["category"] else None
+    org = row.org if row.org.id != ex["org_id"] else None
+    if org is not None and (row.status not in ON_ROLLS or row.status != ex["status"]):
+        rr.error(
+            "ma_to_chuc",
+            _("Change the organization and the status in two separate imports."),
+            row.org.code,
+        )
+        return None
+    recognize = False
+    if row.recognized_on != ex["recognized_on"]:
+        if ex["recognized_on"] is not None or row.recognized_on != ex["probation_ends_on"]:
+            rr.error(
+                "ngay_chinh_thuc",
+                _(
+                    "Recognition takes effect on the day probation ended (%(date)s) and cannot be changed "
+                    "by import."
+                )
+                % {"date": ex["probation_ends_on"].strftime("%d/%m/%Y")},
+                row.recognized_on.strftime("%d/%m/%Y") if row.recognized_on else "",
+            )
+            return None
+        recognize = True
+    status = row.status if cols.has("trang_thai") and row.status != ex["status"] else None
+    if status is not None and not _transition_ok(ex["status"], status):
+        rr.error(
+            "trang_thai",
+            _("The status cannot change from “%(old)s” to “%(new)s” by import.")
+            % {
+                "old": C.vocab_label("trang_thai", ex["status"]),
+                "new": C.vocab_label("trang_thai", status),
+            },
+            C.vocab_label("trang_thai", status),
+        )
+        return None
+    if not (identity or card or category or org or recognize or status):
+        return None
+    return Change(row, ex["id"], identity, card, category, org, recognize, status)
+
+
+def _transition_ok(old: str, new: str) -> bool:
+    if new == Status.ACTIVE:
+        return old in (Status.EXEMPTED, Status.TEMP_AWAY)
+    allowed = ms.ALLOWED_FROM.get(STATUS_EVENT[new], ())
+    return old in allowed
+
+
+def apply_change(actor: Any, change: Change, ctx: Context) -> None:
+    """One changed member, through the members services (events + audit); raises ValidationError."""
+    row = change.row
+    member = Member.objects.select_related("org").get(pk=change.member_id)
+    today = ctx.today
+    note = _("Imported from a file")
+    if change.identity:
+        ms.member_update_identity(actor=actor, member=member, changes=change.identity)
+    if change.card:
+        ms.member_issue_card(
+            actor=actor,
+            member=member,
+            effective_date=today,
+            decision=ms.Decision(),
+            card_number=change.card,
+            note=note,
+        )
+    if change.category:
+        ms.member_change_category(
+            actor=actor, member=member, effective_date=today, category=change.category, note=note
+        )
+    if change.org is not None:
+        target = Org.objects.get(pk=change.org.id)
+        ms.member_transfer_out(
+            actor=actor,
+            member=member,
+            effective_date=today,
+            decision=ms.Decision(),
+            destination_org=target,
+            note=note,
+        )
+        ms.member_transfer_in(
+            actor=actor,
+            member=member,
+            org=target,
+            effective_date=today,
+            decision=ms.Decision(),
+            note=note,
+        )
+    if change.recognize:
+        ms.member_recognize(
+            actor=actor,
+            member=member,
+            decided_on=max(today, member.probation_ends_on),
+            decision=ms.Decision(number=row.decision),
+        )
+    if change.status:
+        _apply_status(actor, member, row, change.status)
+
+
+def _apply_status(actor: Any, member: Member, row: MemberRow, status: str) -> None:
+    day = row.status_on or timezone.localdate()
+    decision = ms.Decision(number=row.decision)
+    why = row.note
+    if status == Status.ACTIVE:
+        if member.status == Status.EXEMPTED:
+            ms.member_end_exemption(
+                actor=actor, member=member, effective_date=day, decision=decision
+            )
+        else:
+            ms.member_temp_transfer_back(
+                actor=actor, member=member, effective_date=day, decision=decision
+            )
+    elif status == Status.EXEMPTED:
+        ms.member_exempt(
+            actor=actor, member=member, effective_date=day, decision=decision, note=why
+        )
+    elif status == Status.TEMP_AWAY:
+        ms.member_temp_transfer_out(
+            actor=actor,
+            member=member,
+            effective_date=day,
+            decision=decision,
+            host=why or _("(not given)"),
+        )
+    elif status == Status.TRANSFERRED_OUT:
+        ms.member_transfer_out(
+            actor=actor,
+            member=member,
+            effective_date=day,
+            decision=decision,
+            destination=why or _("(not given)"),
+        )
+    elif status == Status.REMOVED:
+        ms.member_remove(
+            actor=actor,
+            member=member,
+            effective_date=day,
+            decision=decision,
+            reason=row.reason,
+            note=why,
+        )
+    elif status == Status.EXPELLED:
+        ms.member_expel(actor=actor, member=member, effective_date=day, decision=decision, note=why)
+    elif status == Status.DECEASED:
+        ms.member_record_death(
+            actor=actor, member=member, effective_date=day, decision=decision, note=why
+        )
+
+
+def validation_messages(exc: ValidationError) -> str:
+    return "; ".join(str(m) for m in exc.messages)
+
+
+def read_rows(
+    table: Table,
+    ctx: Context,
+    cols: Columns,
+    result: ImportResult,
+    tick: Callable[[int], None] | None = None,
+) -> list[MemberRow]:
+    parsed: list[MemberRow] = []
+    seen: dict[str, int] = {}
+    for number, cells in table.rows:
+        result.rows += 1
+        if tick is not None and result.rows % 5000 == 0:
+            tick(result.rows)
+        rr = RowReader(result, table.sheet, number, cols.getter(cells), ctx.today)
+        row = parse_row(rr, ctx, cols)
+        if row is None:
+            continue
+        first = seen.get(row.code)
+        if first is not None:
+            result.add(
+                Problem(
+                    table.sheet,
+                    number,
+                    "ma_dang_vien",
+                    row.code,
+                    _("This member code already appears in row %(row)s.") % {"row": first},
+                )
+            )
+            continue
+        seen[row.code] = number
+        parsed.append(row)
+    return parsed

@@ -1,0 +1,279 @@
+"""Reading an uploaded spreadsheet safely: XLSX (calamine) or CSV (UTF-8 or CP1258).
+
+Hostile input is refused before it is parsed, with a message a teacher
+understands: files over the size cap, ZIP bombs (an XLSX is a ZIP: we check
+the members' declared sizes, count and compression ratio first), damaged or
+truncated files and anything that is not a spreadsheet. Formula cells are
+never evaluated: calamine gives the value the file stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from chibo.interchange.columns import SHEET_NAMES, header_key
+
+MB = 1024 * 1024
+_CSV_DELIMITERS = (",", ";", "\t")
+
+
+def max_bytes() -> int:
+    """The upload cap: setting CHIBO_IMPORT_MAX_BYTES, env CHIBO_IMPORT_MAX_MB, default 50 MB."""
+    configured = getattr(settings, "CHIBO_IMPORT_MAX_BYTES", None)
+    if configured:
+        return int(configured)
+    return int(os.environ.get("CHIBO_IMPORT_MAX_MB", "50")) * MB
+
+
+# An XLSX this large once unzipped would not fit the memory budget (400,000
+# members unzip to about 350 MB); real sheets compress 5–15×, bombs 1000×.
+MAX_UNZIPPED = 1536 * MB
+MAX_RATIO = 200
+MAX_ZIP_ENTRIES = 5000
+
+
+class FileRefused(Exception):
+    """The file is not read at all; the message says why."""
+
+
+@dataclass
+class Table:
+    sheet: str
+    headers: list[str]  # as written in the file
+    keys: list[str]  # folded: ma_dang_vien …
+    rows: Iterator[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
+    total: int = 0  # data rows (for progress), empty ones included
+
+
+def _nfc(value: Any) -> Any:
+    # CP1258 and some Mac exports spell Vietnamese with combining marks.
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def open_table(path: str | Path, kind: str) -> Table:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FileRefused(_("The file cannot be opened.")) from exc
+    if size == 0:
+        raise FileRefused(_("The file is empty."))
+    if size > max_bytes():
+        raise FileRefused(
+            _(
+                "The file is too large (%(size)s MB; the limit is %(limit)s MB). Split it into several files."
+            )
+            % {"size": round(size / MB, 1), "limit": max_bytes() // MB}
+        )
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"PK"):
+        return _open_xlsx(path, kind)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileRefused(
+            _(
+                "This is an old Excel file (.xls). Open it in Excel and save it as .xlsx, then try again."
+            )
+        )
+    return _open_csv(path)
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise FileRefused(
+            _("The file is damaged or incomplete: it cannot be read as an Excel file.")
+        ) from exc
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        raise FileRefused(_("This file is not an Excel spreadsheet (.xlsx)."))
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise FileRefused(_("The file has an unusual structure and was refused for safety."))
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 10 * MB and ratio > MAX_RATIO:
+            raise FileRefused(
+                _("The file is refused for safety: its content expands abnormally when unzipped.")
+            )
+    if total > MAX_UNZIPPED:
+        raise FileRefused(
+            _("The file is refused for safety: its content expands abnormally when unzipped.")
+        )
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet holds a formula (streamed: bounded memory)."""
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if not info.filename.startswith("xl/worksheets/"):
+                continue
+            with zf.open(info) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    if _FORMULA.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
+
+
+def _open_xlsx_formulas(path: Path, kind: str) -> Table:
+    """The slow path for the rare workbook with formulas: openpyxl gives their text, never a result."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+        names = [ws.title for ws in wb.worksheets]
+        sheet_name = _pick_sheet(names, kind)
+        rows = wb[sheet_name].iter_rows(values_only=True)
+        header = next(rows, None)
+    except Exception as exc:
+        raise FileRefused(
+            _("The file is damaged or incomplete: it cannot be read as an Excel file.")
+        ) from exc
+    if not header or not any(str(cell or "").strip() for cell in header):
+        raise FileRefused(_("The first row must hold the column names; it is empty."))
+    headers = [str(_nfc(cell) or "").strip() for cell in header]
+
+    def body() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            for number, row in enumerate(rows, start=2):
+                cells = ["" if cell is None else _nfc(cell) for cell in row]
+                if any(cell != "" for cell in cells):
+                    yield number, cells
+        except Exception as exc:
+            raise FileRefused(
+                _("The file is damaged or incomplete: it cannot be read as an Excel file.")
+            ) from exc
+
+    return Table(
+        sheet=sheet_name,
+        headers=headers,
+        keys=[header_key(h) for h in headers],
+        rows=body(),
+        total=max((wb[sheet_name].max_row or 1) - 1, 0),
+    )
+
+
+def _pick_sheet(names: list[str], kind: str) -> str:
+    wanted = SHEET_NAMES[kind]
+    for name in names:
+        if header_key(name) == wanted:
+            return name
+    return names[0]
+
+
+def _open_xlsx(path: Path, kind: str) -> Table:
+    from python_calamine import CalamineWorkbook
+
+    _check_zip(path)
+    try:
+        if _has_formulas(path):
+            return _open_xlsx_formulas(path, kind)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise FileRefused(
+            _("The file is damaged or incomplete: it cannot be read as an Excel file.")
+        ) from exc
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = [
+            meta.name for meta in workbook.sheets_metadata if str(meta.typ).endswith("WorkSheet")
+        ] or list(workbook.sheet_names)
+        if not names:
+            raise FileRefused(_("The workbook has no sheet."))
+        sheet_name = _pick_sheet(names, kind)
+        sheet = workbook.get_sheet_by_name(sheet_name)
+        rows = sheet.iter_rows()
+        header = next(rows, None)
+    except FileRefused:
+        raise
+    except Exception as exc:  # calamine raises several error types for bad files
+        raise FileRefused(
+            _("The file is damaged or incomplete: it cannot be read as an Excel file.")
+        ) from exc
+    if not header or not any(str(cell).strip() for cell in header):
+        raise FileRefused(_("The first row must hold the column names; it is empty."))
+    headers = [str(_nfc(cell)).strip() for cell in header]
+
+    def body() -> Iterator[tuple[int, list[Any]]]:
+        for number, row in enumerate(rows, start=2):
+            if any(cell != "" and cell is not None for cell in row):
+                yield number, [_nfc(cell) for cell in row]
+
+    return Table(
+        sheet=sheet_name,
+        headers=headers,
+        keys=[header_key(h) for h in headers],
+        rows=body(),
+        total=max(int(sheet.height) - 1, 0),
+    )
+
+
+def _decode(raw: bytes) -> str:
+    if b"\x00" in raw[:65536]:
+        raise FileRefused(_("This file is not a spreadsheet (.xlsx or .csv)."))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Old Vietnamese Excel saves CSV in Windows-1258.
+        try:
+            return unicodedata.normalize("NFC", raw.decode("cp1258"))
+        except UnicodeDecodeError as exc:
+            raise FileRefused(
+                _("The text encoding of the file is not recognized (use UTF-8).")
+            ) from exc
+
+
+def _open_csv(path: Path) -> Table:
+    text = _decode(path.read_bytes())
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(_CSV_DELIMITERS, key=first_line.count)
+    if first_line.count(delimiter) == 0 and len(first_line) > 200:
+        raise FileRefused(_("This file is not a spreadsheet (.xlsx or .csv)."))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise FileRefused(_("The CSV file is malformed.")) from exc
+    if not header or not any(cell.strip() for cell in header):
+        raise FileRefused(_("The first row must hold the column names; it is empty."))
+    headers = [_nfc(cell).strip() for cell in header]
+
+    def body() -> Iterator[tuple[int, list[Any]]]:
+        number = 1
+        try:
+            for row in reader:
+                number += 1
+                if any(cell.strip() for cell in row):
+                    yield number, row
+        except csv.Error as exc:
+            raise FileRefused(
+                _("The CSV file is malformed near row %(row)s.") % {"row": number}
+            ) from exc
+
+    return Table(
+        sheet="csv",
+        headers=headers,
+        keys=[header_key(h) for h in headers],
+        rows=body(),
+        total=text.count("\n"),
+    )

@@ -1,0 +1,179 @@
+"""The import service: validate the whole file, then write it in one transaction, audited.
+
+``import_file`` is what the command, the web upload (through a background
+task) and the tests call. Nothing is written when any row has an error; a
+dry run goes through the very same writes and rolls them back, so it finds
+what the services would refuse. One audit entry records each import with its
+counts (plus the codes of the members it created, in chunks); each changed
+member gets the per-member entries of the members services it went through.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chibo.core import audit
+from chibo.interchange import columns as C
+from chibo.interchange import history_import as hi
+from chibo.interchange import members_import as mi
+from chibo.interchange import members_write as mw
+from chibo.interchange import orgs_import as oi
+from chibo.interchange.common import Columns, Rollback, RowReader
+from chibo.interchange.reader import FileRefused, open_table
+from chibo.interchange.report import ImportResult, Problem
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+CODES_PER_AUDIT_ENTRY = 5000
+
+
+class Unsupported(Exception):
+    """A kind of import whose target app is not available yet."""
+
+
+def _noop(phase: str, done: int, total: int) -> None:
+    return None
+
+
+def import_file(
+    *,
+    actor: Any,
+    kind: str,
+    path: str | Path,
+    dry_run: bool = False,
+    filename: str = "",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import ``path`` as ``kind`` (orgs, members, attendance, dues) for ``actor`` (None: the system)."""
+    if kind not in C.KINDS:
+        raise ValueError(kind)
+    result = ImportResult(kind=kind, dry_run=dry_run, filename=filename or Path(path).name)
+    say = progress or _noop
+    try:
+        table = open_table(path, kind)
+        cols = Columns(table, kind, result)
+        if not result.ok:
+            return result
+        if kind == C.ORGS:
+            _import_orgs(actor, table, cols, result, dry_run)
+        elif kind == C.ATTENDANCE:
+            hi.import_attendance(actor, table, cols, result, dry_run)
+        elif kind == C.DUES:
+            hi.import_dues(actor, table, cols, result, dry_run)
+        else:
+            _import_members(actor, table, cols, result, dry_run, say)
+    except FileRefused as exc:
+        result.add(Problem("", 0, "", "", str(exc)))
+    return result
+
+
+def _summary(actor: Any, result: ImportResult, created_codes: list[str]) -> None:
+    entries: list[tuple[str, str, Any, dict[str, Any]]] = [
+        ("interchange.import", result.kind, result.filename, result.counts())
+    ]
+    for start in range(0, len(created_codes), CODES_PER_AUDIT_ENTRY):
+        entries.append(
+            (
+                "interchange.import_created",
+                "member",
+                "",
+                {
+                    "file": result.filename,
+                    "members": created_codes[start : start + CODES_PER_AUDIT_ENTRY],
+                },
+            )
+        )
+    audit.record_many(actor=actor, entries=entries)
+
+
+def _row_problem(
+    result: ImportResult, sheet: str, number: int, column: str, exc: Exception
+) -> None:
+    if isinstance(exc, ValidationError):
+        message = mi.validation_messages(exc)
+    else:
+        message = str(exc) or _("You do not have the right to do this.")
+    result.add(Problem(sheet, number, column, "", message))
+
+
+def _import_orgs(
+    actor: Any, table: Any, cols: Columns, result: ImportResult, dry_run: bool
+) -> None:
+    rows = oi.read_rows(table, cols, result)
+    ordered = oi.plan(rows, actor, table.sheet, result)
+    if not result.ok:
+        return
+    try:
+        with transaction.atomic():
+            current: oi.OrgRow | None = None
+            try:
+                for current in ordered:
+                    oi.write([current], actor, result)
+            except (ValidationError, PermissionDenied) as exc:
+                _row_problem(
+                    result, table.sheet, current.number if current else 0, "ma_to_chuc", exc
+                )
+                raise Rollback from exc
+            _summary(actor, result, [])
+            if dry_run:
+                raise Rollback
+    except Rollback:
+        pass
+    result.written = result.ok and not dry_run
+
+
+def _import_members(
+    actor: Any, table: Any, cols: Columns, result: ImportResult, dry_run: bool, say: Progress
+) -> None:
+    started = time.monotonic()
+    ctx = mi.Context(actor)
+    say("reading", 0, table.total)
+    rows = mi.read_rows(table, ctx, cols, result, lambda done: say("reading", done, table.total))
+    say("checking", result.rows, result.rows)
+    existing = mi.load_existing([row.code for row in rows])
+    new_rows: list[mi.MemberRow] = []
+    changes: list[mi.Change] = []
+    for row in rows:
+        ex = existing.get(row.code)
+        if ex is None:
+            new_rows.append(row)
+            continue
+        rr = RowReader(result, table.sheet, row.number, lambda _name: "")
+        change = mi.diff(rr, ctx, cols, row, ex)
+        if change is not None:
+            changes.append(change)
+        elif not rr.bad:
+            result.unchanged += 1
+    del existing
+    if not result.ok:
+        return
+    total = len(new_rows) + len(changes)
+    try:
+        with transaction.atomic():
+            result.events = mw.insert_new(new_rows, ctx, lambda done: say("writing", done, total))
+            result.created = len(new_rows)
+            for done, change in enumerate(changes, start=len(new_rows) + 1):
+                try:
+                    mi.apply_change(actor, change, ctx)
+                except (ValidationError, PermissionDenied) as exc:
+                    _row_problem(result, table.sheet, change.row.number, "", exc)
+                    raise Rollback from exc
+                result.updated += 1
+                if done % 200 == 0:
+                    say("writing", done, total)
+            _summary(actor, result, [row.code for row in new_rows])
+            if dry_run:
+                raise Rollback
+    except Rollback:
+        pass
+    if not result.ok:
+        result.created = result.updated = result.events = 0
+    result.written = result.ok and not dry_run
+    say("done", total, total)
+    result.seconds = round(time.monotonic() - started, 2)

@@ -1,0 +1,171 @@
+"""Import/export pages: upload, preview, check (dry run), confirm, progress, reports, template, export.
+
+Jobs belong to their uploader: another user gets 404. Uploading or running
+an import needs the write right for its kind (403 for a read-only role);
+export reads through the actor's scope.
+"""
+
+from __future__ import annotations
+
+import io
+from itertools import islice
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from chibo.accounts.roles import Cap
+from chibo.core.scoping import get_org_for, has_cap, orgs_for
+from chibo.interchange import columns as C
+from chibo.interchange import export, jobs, sheets
+from chibo.interchange.models import ImportJob
+from chibo.interchange.reader import FileRefused, open_table
+
+PREVIEW_ROWS = 10
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not has_cap(request.user, Cap.ORG_VIEW):
+        raise PermissionDenied(_("Your role does not give access to this page."))
+
+
+def _job(request: HttpRequest, pk: str) -> ImportJob:
+    job = ImportJob.objects.filter(pk=pk, user=request.user).first()
+    if job is None:
+        raise Http404(_("No such import."))
+    return job
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    kinds = [(kind, label) for kind, label in _kind_labels() if jobs.may_import(request.user, kind)]
+    recent = ImportJob.objects.filter(user=request.user)[:10]
+    orgs = orgs_for(request.user).filter(depth__lte=3).order_by("path")[:500]
+    return render(
+        request, "interchange/index.html", {"kinds": kinds, "recent": recent, "orgs": orgs}
+    )
+
+
+def _kind_labels() -> list[tuple[str, str]]:
+    return [
+        (C.ORGS, _("Party organizations")),
+        (C.MEMBERS, _("Party members")),
+        (C.ATTENDANCE, _("Meeting attendance")),
+        (C.DUES, _("Party dues")),
+    ]
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    kind = request.POST.get("kind", "")
+    if kind not in C.KINDS or not jobs.may_import(request.user, kind):
+        raise PermissionDenied(_("Your role does not allow this import."))
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("interchange:index")
+    try:
+        job = jobs.job_create(actor=request.user, kind=kind, upload=file)
+    except FileRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("interchange:index")
+    return redirect("interchange:job", pk=job.pk)
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    job = _job(request, pk)
+    preview_headers: list[str] = []
+    preview: list[list[str]] = []
+    refused = ""
+    if job.state != ImportJob.State.DONE:
+        try:
+            table = open_table(job.stored_as, job.kind)
+            preview_headers = table.headers
+            preview = [[C.text(c) for c in cells] for _n, cells in islice(table.rows, PREVIEW_ROWS)]
+        except FileRefused as exc:
+            refused = str(exc)
+    context = {
+        "job": job,
+        "headers": preview_headers,
+        "preview": preview,
+        "refused": refused,
+        "kind_label": dict(_kind_labels()).get(job.kind, job.kind),
+    }
+    return render(request, "interchange/job.html", context)
+
+
+@login_required
+@require_GET
+def job_progress(request: HttpRequest, pk: str) -> HttpResponse:
+    return render(request, "interchange/_progress.html", {"job": _job(request, pk)})
+
+
+@login_required
+@require_POST
+def job_run(request: HttpRequest, pk: str) -> HttpResponse:
+    job = _job(request, pk)
+    dry_run = request.POST.get("action") != "import"
+    job = jobs.job_start(actor=request.user, job=job, dry_run=dry_run)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "interchange/_progress.html", {"job": job})
+    return redirect("interchange:job", pk=job.pk)
+
+
+@login_required
+@require_GET
+def job_errors(request: HttpRequest, pk: str) -> HttpResponse:
+    job = _job(request, pk)
+    data = sheets.error_report_xlsx(job.stored_as, job.kind, job.problems)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="loi-{job.kind}.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def template(request: HttpRequest, kind: str) -> HttpResponse:
+    _require_view(request)
+    if kind not in C.KINDS:
+        raise Http404(_("No such template."))
+    response = HttpResponse(sheets.template_xlsx(kind), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="mau-{C.SHEET_NAMES[kind]}.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def export_view(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    kind = request.GET.get("kind", C.MEMBERS)
+    fmt = request.GET.get("format", "xlsx")
+    if kind not in (C.ORGS, C.MEMBERS) or fmt not in ("xlsx", "csv"):
+        raise Http404(_("No such export."))
+    if kind == C.MEMBERS and not has_cap(request.user, Cap.MEMBER_VIEW):
+        raise PermissionDenied(_("Your role does not give access to members' records."))
+    code = request.GET.get("org", "").strip()
+    root = get_org_for(request.user, code) if code else None
+    name = f"{C.SHEET_NAMES[kind]}{'-' + code if code else ''}.{fmt}"
+    if fmt == "csv":
+        text = io.StringIO()
+        text.write("\ufeff")  # BOM: Excel then reads the UTF-8 correctly
+        export.export(actor=request.user, kind=kind, root=root, fmt="csv", out=text)
+        response = HttpResponse(
+            text.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        data = io.BytesIO()
+        export.export(actor=request.user, kind=kind, root=root, fmt="xlsx", out=data)
+        response = HttpResponse(data.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

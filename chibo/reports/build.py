@@ -1,0 +1,53 @@
+"""One entry for every report kind: its JSON-ready figures and its tables (UI, API, command)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from chibo.orgs.models import Org
+from chibo.reports import selectors, tables
+
+KINDS = ("admissions", "removals", "composition", "activity")
+PERIOD_KINDS = ("admissions", "removals")  # the others are "as of" a date
+
+
+def jsonable(value: Any) -> Any:
+    """Dates as ``YYYY-MM-DD``, shares as numbers (5.16), recursively."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def build(
+    kind: str,
+    actor: Any,
+    root: Org,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    as_of: dt.date | None = None,
+    breakdown: bool = False,
+) -> tuple[dict[str, Any], tables.ReportDoc]:
+    """(figures, tables) of report ``kind`` for ``root``; ``actor=None`` is the system (whole tree)."""
+    if kind == "admissions":
+        report = selectors.admissions(actor, root, start, end)
+        data = report.breakdown() if breakdown else report.summary()
+        return data, tables.admissions_doc(report)
+    if kind == "removals":
+        report = selectors.removals(actor, root, start, end)
+        return report.as_dict(), tables.removals_doc(report)
+    if kind == "composition":
+        report = selectors.composition(actor, root, as_of)
+        return report.as_dict(), tables.composition_doc(report)
+    if kind == "activity":
+        data = selectors.activity(actor, root, as_of)
+        return data, tables.activity_doc(root.code, root.name, data)
+    raise ValueError(kind)

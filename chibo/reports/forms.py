@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chibo.reports.models import Indicator
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ReportForm(forms.Form):
+    org = forms.CharField(label=_("Organization (code)"), required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["start"] = data.get("start") or dt.date(self.today.year, 1, 1)
+        data["end"] = data.get("end") or self.today
+        data["as_of"] = data.get("as_of") or self.today
+        if data["start"] > data["end"]:
+            self.add_error("end", _("The end of the period must not be before its start."))
+        return data
+
+
+class TargetForm(forms.Form):
+    org = forms.CharField(label=_("Organization (code)"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    indicator = forms.ChoiceField(label=_("Indicator"), choices=Indicator.choices)
+    value = forms.IntegerField(label=_("Target"), min_value=0)
+    note = forms.CharField(label=_("Note"), required=False, max_length=255)

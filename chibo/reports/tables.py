@@ -1,0 +1,264 @@
+"""Each report as titled tables: what the page, the print view, XLSX and DOCX all show.
+
+One description of the rows keeps the figures identical in every format.
+Cells are typed: ``int`` (a count), ``pct`` (a percentage such as 5.16) or
+text; the formats decide how to write them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from chibo.members.models import Category, Gender, RemovalReason, Status
+from chibo.orgs.models import SchoolLevel
+from chibo.reports import figures
+
+INT, PCT, TEXT = "int", "pct", "text"
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[tuple[str, str]]  # (header, kind)
+    rows: list[list[Any]] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # per row, the records behind it ("" if none)
+
+
+@dataclass
+class ReportDoc:
+    kind: str
+    title: str
+    subtitle: str
+    org_code: str
+    org_name: str
+    tables: list[Table]
+
+
+def fmt_date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _members_link(org_code: str, category: str = "") -> str:
+    link = f"/members/?org={org_code}&status="
+    return link + (f"&category={category}" if category else "")
+
+
+def _level_label(level: str) -> str:
+    return str(SchoolLevel(level).label) if level in SchoolLevel.values else _("Not a school")
+
+
+def admissions_doc(report: figures.AdmissionsReport) -> ReportDoc:
+    data = report.breakdown()
+    summary = Table(
+        _("Admissions"),
+        [(_("Indicator"), TEXT), (_("Number"), INT), (_("Share of all admissions"), PCT)],
+    )
+    summary.rows = [
+        [_("Members admitted (all organizations)"), data["total_admissions"], None],
+        [
+            _("Students admitted by school party organizations"),
+            data["school_students"],
+            data["school_students_share_pct"],
+        ],
+        [
+            _("Pupils admitted by school party organizations"),
+            data["school_pupils"],
+            data["school_pupils_share_pct"],
+        ],
+        [
+            _("Students and pupils admitted by school party organizations"),
+            data["school_students_and_pupils"],
+            data["school_students_and_pupils_share_pct"],
+        ],
+    ]
+    code = report.org.code
+    summary.links = [
+        _members_link(code),
+        _members_link(code, Category.STUDENT),
+        _members_link(code, Category.PUPIL),
+        "",
+    ]
+    cols = [
+        (_("Admissions"), INT),
+        (_("Students"), INT),
+        (_("Pupils"), INT),
+        (_("Students and pupils"), INT),
+        (_("Share of all admissions"), PCT),
+    ]
+
+    def counts(row: dict[str, Any]) -> list[Any]:
+        return [
+            row["total_admissions"],
+            row["school_students"],
+            row["school_pupils"],
+            row["school_students_and_pupils"],
+            row["school_students_and_pupils_share_pct"],
+        ]
+
+    by_unit = Table(_("By unit"), [(_("Code"), TEXT), (_("Unit"), TEXT), *cols])
+    for row in data["by_unit"]:
+        by_unit.rows.append([row["org"], row["name"], *counts(row)])
+        by_unit.links.append(_members_link(row["org"]))
+    by_level = Table(_("By school level"), [(_("School level"), TEXT), *cols])
+    by_level.rows = [[_level_label(r["school_level"]), *counts(r)] for r in data["by_school_level"]]
+    by_year = Table(_("By year"), [(_("Year"), TEXT), *cols])
+    by_year.rows = [[str(r["year"]), *counts(r)] for r in data["by_year"]]
+    return ReportDoc(
+        "admissions",
+        _("Admissions of students and pupils"),
+        _("From %(start)s to %(end)s")
+        % {"start": fmt_date(report.start), "end": fmt_date(report.end)},
+        report.org.code,
+        report.org.name,
+        [summary, by_unit, by_level, by_year],
+    )
+
+
+def removals_doc(report: figures.RemovalsReport) -> ReportDoc:
+    data = report.as_dict()
+    summary = Table(_("Removals"), [(_("Indicator"), TEXT), (_("Number"), INT)])
+    summary.rows = [
+        [_("Removed from the rolls or expelled"), data["total_removals"]],
+        [_("Removed from the rolls"), data["removed"]],
+        [_("Expelled"), data["expelled"]],
+        [
+            _("Students removed for abandoning party activity"),
+            data["students_removed_abandoned_activity"],
+        ],
+    ]
+    reasons = Table(_("Removals by reason"), [(_("Reason"), TEXT), (_("Number"), INT)])
+    reasons.rows = [[str(RemovalReason(r).label), n] for r, n in data["by_reason"].items()]
+    cols = [
+        (_("Removed"), INT),
+        (_("Expelled"), INT),
+        (_("Students removed for abandoning activity"), INT),
+    ]
+
+    def counts(v: dict[str, int]) -> list[int]:
+        return [v["removed"], v["expelled"], v["students_removed_abandoned_activity"]]
+
+    by_cat = Table(_("By category"), [(_("Category"), TEXT), *cols])
+    by_cat.rows = [[str(Category(c).label), *counts(v)] for c, v in data["by_category"].items()]
+    by_year = Table(_("By year"), [(_("Year"), TEXT), *cols])
+    by_year.rows = [[str(r["year"]), *counts(r)] for r in data["by_year"]]
+    by_unit = Table(_("By unit"), [(_("Code"), TEXT), (_("Unit"), TEXT), *cols])
+    by_unit.rows = [[r["org"], r["name"], *counts(r)] for r in data["by_unit"]]
+    return ReportDoc(
+        "removals",
+        _("Removals from the rolls and expulsions"),
+        _("From %(start)s to %(end)s")
+        % {"start": fmt_date(report.start), "end": fmt_date(report.end)},
+        report.org.code,
+        report.org.name,
+        [summary, reasons, by_cat, by_year, by_unit],
+    )
+
+
+AGE_LABELS = {
+    "under_30": "< 30",
+    "30_39": "30–39",
+    "40_49": "40–49",
+    "50_59": "50–59",
+    "60_plus": "≥ 60",
+}
+
+
+def composition_doc(report: figures.CompositionReport) -> ReportDoc:
+    data = report.as_dict()
+    total = data["total_members"]
+
+    def share_table(title: str, head: str, items: list[tuple[str, int]]) -> Table:
+        table = Table(title, [(head, TEXT), (_("Members"), INT), (_("Share"), PCT)])
+        table.rows = [[label, n, figures.share_pct(n, total)] for label, n in items]
+        return table
+
+    summary = share_table(
+        _("Membership"),
+        _("Indicator"),
+        [
+            (_("Members on the rolls"), total),
+            (_("Full members"), data["full"]),
+            (_("Probationary members"), data["probationary"]),
+        ],
+    )
+    tables = [
+        summary,
+        share_table(
+            _("By status"),
+            _("Status"),
+            [(str(Status(s).label), n) for s, n in data["by_status"].items()],
+        ),
+        share_table(
+            _("By category"),
+            _("Category"),
+            [(str(Category(c).label), n) for c, n in data["by_category"].items()],
+        ),
+        share_table(
+            _("By gender"),
+            _("Gender"),
+            [(str(Gender(g).label), n) for g, n in data["by_gender"].items()],
+        ),
+        share_table(
+            _("By age"), _("Age"), [(AGE_LABELS[b], n) for b, n in data["by_age_band"].items()]
+        ),
+        share_table(
+            _("By school level"),
+            _("School level"),
+            [(_level_label(lv), n) for lv, n in data["by_school_level"].items()],
+        ),
+    ]
+    by_unit = Table(
+        _("By unit"),
+        [
+            (_("Code"), TEXT),
+            (_("Unit"), TEXT),
+            (_("Members"), INT),
+            (_("Full members"), INT),
+            (_("Probationary members"), INT),
+        ],
+    )
+    for r in data["by_unit"]:
+        by_unit.rows.append([r["org"], r["name"], r["total"], r["full"], r["probationary"]])
+        by_unit.links.append(_members_link(r["org"]))
+    tables.append(by_unit)
+    return ReportDoc(
+        "composition",
+        _("Membership composition"),
+        _("As of %(date)s") % {"date": fmt_date(report.as_of)},
+        report.org.code,
+        report.org.name,
+        tables,
+    )
+
+
+def activity_doc(org_code: str, org_name: str, data: dict[str, Any]) -> ReportDoc:
+    table = Table(_("Activity health"), [(_("Indicator"), TEXT), (_("Value"), TEXT)])
+    no_data = _("no data yet")
+
+    def value(key: str, kind: str = INT) -> Any:
+        v = data.get(key)
+        return no_data if v is None else (figures.Decimal(str(v)) if kind == PCT else v)
+
+    table.columns = [(_("Indicator"), TEXT), (_("Value"), TEXT)]
+    table.rows = [
+        [_("Party cells"), data["cells"]],
+        [_("Cells missing their monthly or thematic meeting"), value("cells_missing_meetings")],
+        [_("Monthly meetings held (%)"), value("monthly_meetings_held_pct", PCT)],
+        [_("Thematic meetings held (%)"), value("thematic_meetings_held_pct", PCT)],
+        [_("Attendance rate (%)"), value("attendance_rate_pct", PCT)],
+        [_("Party dues collected (VND)"), value("dues_collected")],
+        [_("Open warnings"), value("open_warnings")],
+        [_("Overdue tasks"), value("overdue_tasks")],
+    ]
+    return ReportDoc(
+        "activity",
+        _("Activity health"),
+        _("As of %(date)s") % {"date": fmt_date(data["as_of"])},
+        org_code,
+        org_name,
+        [table],
+    )

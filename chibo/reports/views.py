@@ -1,0 +1,269 @@
+"""Dashboard, the four reports (page, print view, XLSX, DOCX), the records behind them, targets.
+
+Every figure comes from ``reports.build`` for the actor's scope; pages and
+files show the same tables. Only the list of admitted persons is personal,
+and its export is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chibo.core.scoping import get_org_for, has_cap
+from chibo.reports import build as builder
+from chibo.reports import exports, selectors, services
+from chibo.reports.forms import ReportForm, TargetForm
+from chibo.reports.selectors import REPORT_CAP
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _require(request: HttpRequest) -> None:
+    if not has_cap(request.user, REPORT_CAP):
+        raise PermissionDenied(_("Your role gives no access to statistics."))
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _kind(kind: str) -> str:
+    if kind not in builder.KINDS:
+        raise Http404(_("No such report."))
+    return kind
+
+
+def _params(request: HttpRequest) -> tuple[ReportForm, dict[str, Any]]:
+    query = request.GET.copy()
+    # The URL speaks the contract's names (from, to); the form's fields are start, end.
+    for name, field_name in (("from", "start"), ("to", "end")):
+        if name in query:
+            query[field_name] = query[name]
+    form = ReportForm(query or None, today=_today())
+    if form.is_bound and not form.is_valid():
+        return form, {}
+    if not form.is_bound:
+        form = ReportForm({}, today=_today())
+        form.is_valid()
+    return form, form.cleaned_data
+
+
+def _report(
+    request: HttpRequest, kind: str, params: dict[str, Any], *, vietnamese: bool = False
+) -> tuple:
+    root = selectors.report_root(request.user, params.get("org") or None)
+    args = (
+        {"start": params["start"], "end": params["end"]}
+        if kind in builder.PERIOD_KINDS
+        else {"as_of": params["as_of"]}
+    )
+    if vietnamese:
+        with translation.override("vi"):
+            data, doc = builder.build(kind, request.user, root, **args)
+    else:
+        data, doc = builder.build(kind, request.user, root, **args)
+    return root, data, doc
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    root = selectors.report_root(request.user, request.GET.get("org") or None)
+    context = selectors.dashboard(request.user, root, _today())
+    context["can_set_target"] = selectors.can_set_target(request.user, root)
+    context["children"] = context["admissions_by_unit"]
+    context["chart_data"] = {
+        "trend": {
+            "labels": [str(r["year"]) for r in context["admissions_trend"]],
+            "students": [r["school_students"] for r in context["admissions_trend"]],
+            "pupils": [r["school_pupils"] for r in context["admissions_trend"]],
+            "total": [r["total_admissions"] for r in context["admissions_trend"]],
+            "series": [_("Students (school orgs)"), _("Pupils (school orgs)"), _("All admissions")],
+        },
+        "units": {
+            "labels": [r["org"] for r in context["admissions_by_unit"][:20]],
+            "values": [r["school_students_and_pupils"] for r in context["admissions_by_unit"][:20]],
+            "series": [_("Students and pupils admitted")],
+        },
+        "removals": {
+            "labels": [str(r["year"]) for r in context["removals_trend"]],
+            "values": [r["students_removed_abandoned_activity"] for r in context["removals_trend"]],
+            "series": [_("Students removed for abandoning activity")],
+        },
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest, kind: str) -> HttpResponse:
+    _require(request)
+    kind = _kind(kind)
+    form, params = _params(request)
+    context: dict[str, Any] = {
+        "form": form,
+        "kind": kind,
+        "kinds": builder.KINDS,
+        "period": kind in builder.PERIOD_KINDS,
+    }
+    if params:
+        root, data, doc = _report(request, kind, params)
+        context.update(root=root, data=data, doc=doc, query=request.GET.urlencode())
+    if (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Target") == "report-body"
+    ):
+        return render(request, "reports/_report_body.html", context)
+    return render(request, "reports/report.html", context)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    _require(request)
+    kind = _kind(kind)
+    _form, params = _params(request)
+    if not params:
+        raise Http404(_("Invalid report parameters."))
+    if fmt == "print":
+        root, _data, doc = _report(request, kind, params)
+        return render(request, "reports/print.html", {"doc": doc, "root": root, "today": _today()})
+    if fmt not in CONTENT_TYPES:
+        raise Http404(_("No such format."))
+    root, _data, doc = _report(request, kind, params, vietnamese=True)
+    if fmt == "xlsx":
+        body = exports.to_xlsx(doc)
+    else:
+        body = exports.to_docx(
+            doc, superior_name=root.parent.name if root.parent_id else "", today=_today()
+        )
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{kind}-{root.code}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def admitted_export(request: HttpRequest) -> HttpResponse:
+    """The persons behind the admissions figure, as XLSX (audited)."""
+    _require(request)
+    _form, params = _params(request)
+    if not params:
+        raise Http404(_("Invalid report parameters."))
+    root = selectors.report_root(request.user, params.get("org") or None)
+    members = selectors.admitted_members(request.user, root, params["start"], params["end"])
+    services.export_recorded(
+        actor=request.user,
+        kind="admitted_members",
+        org=root,
+        params={"from": params["start"], "to": params["end"]},
+        member_codes=[m.member_code for m in members],
+    )
+    from chibo.reports.tables import INT, TEXT, ReportDoc, Table, fmt_date
+
+    with translation.override("vi"):
+        table = Table(
+            _("Members admitted"),
+            [
+                (_("Member code"), TEXT),
+                (_("Full name"), TEXT),
+                (_("Category at admission"), TEXT),
+                (_("Admitting organization"), TEXT),
+                (_("Admission decision date"), TEXT),
+                (_("Year"), INT),
+            ],
+        )
+        table.rows = [
+            [
+                m.member_code,
+                m.full_name,
+                m.get_category_at_admission_display(),
+                m.admitting_org.name if m.admitting_org else "",
+                fmt_date(m.admitted_on),
+                m.admitted_on.year,
+            ]
+            for m in members
+        ]
+        doc = ReportDoc(
+            "admitted",
+            _("Members admitted"),
+            _("From %(start)s to %(end)s")
+            % {"start": fmt_date(params["start"]), "end": fmt_date(params["end"])},
+            root.code,
+            root.name,
+            [table],
+        )
+        body = exports.to_xlsx(doc)
+    response = HttpResponse(body, content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="ket-nap-{root.code}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    root = selectors.report_root(request.user, request.GET.get("org") or None)
+    form = TargetForm(request.POST or None, initial={"org": root.code, "year": _today().year})
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(
+                request,
+                "reports/targets.html",
+                {
+                    "form": form,
+                    "root": root,
+                    "targets": selectors.targets_visible(request.user, root),
+                },
+                status=422,
+            )
+        org = get_org_for(request.user, form.cleaned_data["org"].strip(), cap=REPORT_CAP)
+        try:
+            services.target_set(
+                actor=request.user,
+                org=org,
+                year=form.cleaned_data["year"],
+                indicator=form.cleaned_data["indicator"],
+                value=form.cleaned_data["value"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            for name, errs in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errs)
+            return render(
+                request,
+                "reports/targets.html",
+                {
+                    "form": form,
+                    "root": root,
+                    "targets": selectors.targets_visible(request.user, root),
+                },
+                status=422,
+            )
+        messages.success(request, _("Target saved."))
+        return redirect(f"{request.path}?org={root.code}")
+    return render(
+        request,
+        "reports/targets.html",
+        {
+            "form": form,
+            "root": root,
+            "targets": selectors.targets_visible(request.user, root),
+            "can_set": selectors.can_set_target(request.user, root)
+            or any(selectors.can_set_target(request.user, c) for c in root.children.all()[:200]),
+        },
+    )

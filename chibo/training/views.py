@@ -1,0 +1,264 @@
+"""Courses and participants, certificates, leaders' posts, and the two gap lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chibo.accounts.roles import Cap
+from chibo.core.scoping import has_cap, orgs_for, scope_for
+from chibo.members.selectors import audit_list_read, member_detail
+from chibo.orgs.forms import add_service_errors
+from chibo.training import forms as f
+from chibo.training import selectors, services
+from chibo.training.models import CourseKind, PostRequirement
+
+
+def _require(request: HttpRequest, cap: str) -> None:
+    if not has_cap(request.user, cap):
+        raise PermissionDenied(_("Your role does not give access to this page."))
+
+
+def _orgs(user: Any, cap: str) -> list[Any]:
+    return list(
+        orgs_for(user, cap).filter(closed_on__isnull=True).only("code", "name", "path")[:500]
+    )
+
+
+def _form_page(
+    request: HttpRequest, form: Any, title: str, back: str, **extra: Any
+) -> HttpResponse:
+    return render(
+        request, "training/form.html", {"form": form, "title": title, "back": back, **extra}
+    )
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.MEMBER_VIEW)
+    kind = request.GET.get("kind", "")
+    qs = selectors.courses_for(request.user)
+    if kind in CourseKind.values:
+        qs = qs.filter(kind=kind)
+    return render(
+        request,
+        "training/index.html",
+        {
+            "courses": qs[:200],
+            "kind": kind,
+            "kinds": CourseKind.choices,
+            "may_manage": has_cap(request.user, Cap.TRAINING_MANAGE),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_new(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.TRAINING_MANAGE)
+    form = f.CourseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The course was created."))
+            return redirect("training:course", pk=course.pk)
+    return _form_page(
+        request,
+        form,
+        _("New course"),
+        reverse("training:index"),
+        org_choices=_orgs(request.user, Cap.TRAINING_MANAGE),
+    )
+
+
+@login_required
+@require_GET
+def course(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.get_course_for(request.user, pk)
+    rows = list(item.enrolments.select_related("member", "candidate", "org"))
+    audit_list_read(
+        request.user, [r.member for r in rows if r.member_id], {"training": "course", "course": pk}
+    )
+    return render(
+        request,
+        "training/course.html",
+        {
+            "c": item,
+            "rows": [(r, selectors.valid_until(r.kind, r.certificate_date)) for r in rows],
+            "may_manage": scope_for(request.user, Cap.TRAINING_MANAGE).covers(item.organizer),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.get_course_for(request.user, pk, write=True)
+    form = f.EnrolForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrol(actor=request.user, course=item, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The participant was added."))
+            return redirect("training:course", pk=item.pk)
+    return _form_page(
+        request,
+        form,
+        _("Add a participant"),
+        reverse("training:course", args=[item.pk]),
+        subject=item,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = selectors.get_enrolment_for(request.user, pk, write=True)
+    form = f.CompleteForm(
+        request.POST or None,
+        initial={
+            "completed_on": enrolment.course.ends_on
+            if enrolment.course_id
+            else timezone.localdate()
+        },
+    )
+    back = (
+        reverse("training:course", args=[enrolment.course_id])
+        if enrolment.course_id
+        else reverse("training:index")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_complete(
+                actor=request.user, enrolment=enrolment, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Completion was recorded."))
+            return redirect(back)
+    return _form_page(
+        request, form, _("Record completion and certificate"), back, subject=enrolment.full_name
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_new(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.TRAINING_MANAGE)
+    form = f.CertificateForm(
+        request.POST or None, user=request.user, initial={"member": request.GET.get("member", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.certificate_record(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The certificate was recorded."))
+            return redirect("training:member", code=row.member.member_code)
+    return _form_page(request, form, _("Record an existing certificate"), reverse("training:index"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_new(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.TRAINING_MANAGE)
+    form = f.PostForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_assign(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The post was recorded."))
+            return redirect("training:gaps")
+    return _form_page(
+        request,
+        form,
+        _("Record a leadership post"),
+        reverse("training:gaps"),
+        org_choices=_orgs(request.user, Cap.TRAINING_MANAGE),
+    )
+
+
+@login_required
+@require_GET
+def gaps(request: HttpRequest) -> HttpResponse:
+    """Leaders below their post's political-theory level; new members without the new-member course."""
+    _require(request, Cap.MEMBER_VIEW)
+    today = timezone.localdate()
+    leaders = selectors.leaders_lacking_level(request.user, today)
+    newcomers = list(selectors.new_members_without_course(request.user, today)[:500])
+    audit_list_read(
+        request.user, [g.post.member for g in leaders] + newcomers, {"training": "gaps"}
+    )
+    return render(
+        request,
+        "training/gaps.html",
+        {
+            "leaders": leaders,
+            "newcomers": newcomers,
+            "today": today,
+            "requirements": PostRequirement.objects.all(),
+            "may_manage": has_cap(request.user, Cap.TRAINING_MANAGE),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def requirements(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.MEMBER_VIEW)
+    form = f.RequirementForm(request.POST or None)
+    if request.method == "POST":
+        _require(request, Cap.TRAINING_MANAGE)
+        if form.is_valid():
+            try:
+                services.requirement_set(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The required level was saved."))
+                return redirect("training:requirements")
+    return render(
+        request,
+        "training/requirements.html",
+        {
+            "form": form,
+            "rows": PostRequirement.objects.all(),
+            "may_manage": has_cap(request.user, Cap.TRAINING_MANAGE),
+        },
+    )
+
+
+@login_required
+@require_GET
+def member(request: HttpRequest, code: str) -> HttpResponse:
+    person = member_detail(request.user, code)
+    return render(
+        request,
+        "training/member.html",
+        {
+            "member": person,
+            "rows": selectors.certificates_of(person),
+            "posts": person.leadership_posts.select_related("org"),
+        },
+    )

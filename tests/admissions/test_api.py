@@ -1,0 +1,157 @@
+"""/api/v1/candidates end to end: list, register, detail, steps, override, probation watch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from chibo.accounts.tokens import token_create
+from chibo.admissions.models import Candidate, Stage
+from chibo.core.models import AuditEntry
+from tests import factories as f
+from tests.admissions.conftest import walk
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> None:
+    cache.clear()
+
+
+class Api:
+    def __init__(self, user: Any) -> None:
+        _t, raw = token_create(actor=None, user=user)
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {raw}"}
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(f"/api/v1/candidates{path}", params, headers=self.headers)
+
+    def post(self, path: str, body: dict) -> Any:
+        return self.client.post(
+            f"/api/v1/candidates{path}", body, content_type="application/json", headers=self.headers
+        )
+
+
+def test_list_inside_outside(world: dict, cand: Candidate) -> None:
+    body = Api(world["users"]["sec"]).get("", category="student").json()
+    assert [c["id"] for c in body["items"]] == [cand.pk] and body["counts"] == {"registered": 1}
+    assert body["items"][0]["citizen_id"] == "" and "next_step" in body["items"][0]
+    assert Api(world["users"]["sec_b"]).get("").json()["items"] == []
+    assert Api(world["users"]["sec_b"]).get(f"/{cand.pk}").status_code == 404
+
+
+def test_register_and_walk_with_refusal_and_override(world: dict) -> None:
+    sec, uni, viewer = (
+        Api(world["users"]["sec"]),
+        Api(world["users"]["uni"]),
+        Api(world["users"]["viewer"]),
+    )
+    payload = {
+        "org": "BK-SV1",
+        "full_name": "Trịnh Văn Khoa",
+        "date_of_birth": "2007-03-03",
+        "gender": "male",
+        "category": "student",
+        "registered_on": "2024-09-02",
+        "mentor": "DV-F1",
+    }
+    assert viewer.post("", payload).status_code == 403
+    response = sec.post("", payload)
+    assert response.status_code == 201, response.content
+    cid = response.json()["id"]
+    steps = [
+        (
+            "course",
+            {
+                "done_on": "2024-10-15",
+                "document_number": "9/GCN",
+                "data": {"cert_number": "9/GCN", "cert_issuer": "TTCT"},
+            },
+        ),
+        ("application", {"done_on": "2024-11-01"}),
+        ("history", {"done_on": "2024-11-15"}),
+        ("background_check", {"done_on": "2024-12-10"}),
+        (
+            "introducers",
+            {"done_on": "2025-01-06", "introducers": [{"member": "DV-F1", "months_together": 14}]},
+        ),
+        ("youth_union", {"done_on": "2025-01-10", "data": {"youth_union_body": "BCH Đoàn"}}),
+        ("opinions", {"done_on": "2025-01-15"}),
+    ]
+    for stage, body in steps:
+        r = sec.post(f"/{cid}/steps/{stage}", body)
+        assert r.status_code == 200, (stage, r.content)
+    vote = {
+        "done_on": "2025-02-03",
+        "data": {"full_members": 3, "absent_excluded": 0, "votes_for": 3},
+    }
+    refused = sec.post(f"/{cid}/steps/cell_resolution", vote)  # 17 years 11 months on 03/02/2025
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert "date_of_birth" in error["fields"] and "QĐ 24-QĐ/TW" in error["message"]
+    assert (
+        viewer.post(
+            f"/{cid}/override",
+            {"stage": "cell_resolution", "rule_key": "admission.age_min_months", "reason": "x"},
+        ).status_code
+        == 403
+    )
+    assert (
+        sec.post(
+            f"/{cid}/override",
+            {"stage": "cell_resolution", "rule_key": "admission.age_min_months", "reason": "x"},
+        ).status_code
+        == 403
+    )
+    r = uni.post(
+        f"/{cid}/override",
+        {
+            "stage": "cell_resolution",
+            "rule_key": "admission.age_min_months",
+            "reason": "Thử nghiệm",
+        },
+    )
+    assert r.status_code == 201
+    r = sec.post(f"/{cid}/steps/cell_resolution", vote)
+    assert r.status_code == 200 and r.json()["stage"] == "cell_resolution"
+    assert r.json()["next_step"] == "grassroots_resolution" and r.json()["next_due"] == "2025-04-29"
+    assert (
+        sec.post(f"/{cid}/steps/grassroots_resolution", {"done_on": "2025-02-20"}).status_code
+        == 403
+    )
+    assert (
+        uni.post(f"/{cid}/steps/grassroots_resolution", {"done_on": "2025-02-20"}).status_code
+        == 200
+    )
+    detail = sec.get(f"/{cid}").json()
+    assert [p["state"] for p in detail["path"][:3]] == ["done", "done", "done"]
+    assert detail["overrides"][0]["rule"] == "admission.age_min_months"
+    assert AuditEntry.objects.filter(action="admissions.view", object_id=str(cid)).exists()
+
+
+def test_unknown_step_and_wrong_order(world: dict, cand: Candidate) -> None:
+    sec = Api(world["users"]["sec"])
+    assert sec.post(f"/{cand.pk}/steps/nope", {"done_on": "2024-10-01"}).status_code == 422
+    assert sec.post(f"/{cand.pk}/steps/decision", {"done_on": "2024-10-01"}).status_code == 403
+    r = sec.post(f"/{cand.pk}/steps/application", {"done_on": "2024-10-01"})
+    assert r.status_code == 422
+
+
+def test_probation_watch(world: dict) -> None:
+    f.member(world["tree"]["cell_a"], code="DV-W1", admitted_on=dt.date(2025, 6, 2))
+    body = Api(world["users"]["uni"]).get("/probation-watch").json()
+    item = next(i for i in body["items"] if i["member_code"] == "DV-W1")
+    assert item["state"] == "overdue" and item["probation_ends_on"] == "2026-06-02"
+    assert Api(world["users"]["sec_b"]).get("/probation-watch").json()["items"] == []
+
+
+def test_detail_with_ceremony_shows_member(world: dict, cand: Candidate) -> None:
+    walk(world, cand, Stage.CEREMONY)
+    body = Api(world["users"]["sec"]).get(f"/{cand.pk}").json()
+    assert body["member_code"] == f"KN{cand.pk:07d}" and body["next_step"] == "recognition_vote"

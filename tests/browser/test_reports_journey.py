@@ -1,0 +1,41 @@
+"""The dashboard in a real browser: tiles, charts drawn by the vendored Chart.js, a screenshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from chibo.accounts.roles import Role
+from chibo.members.models import Category
+from tests import factories
+from tests.browser.helpers import login
+from tests.reports import data
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+
+@pytest.mark.browser
+def test_dashboard_draws_its_charts_and_links_to_reports(page, live_url) -> None:
+    tree = factories.tree()
+    today = dt.date.today()
+    data.admissions(tree["cell_a"], 12, Category.STUDENT, [dt.date(today.year, 1, 1)])
+    data.admissions(tree["school"], 3, Category.PUPIL, [dt.date(today.year - 1, 3, 1)])
+    data.admissions(tree["ward"], 40, Category.OTHER, [dt.date(today.year - 2, 3, 1)])
+    factories.user("vanphong", Role.CITY_OFFICE, tree["city"])
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    login(page, live_url, "vanphong")
+    page.goto(f"{live_url}/reports/")
+    assert page.locator("h1").inner_text().startswith("Bảng điều hành")
+    page.wait_for_selector("#chart-trend[data-ready='1']")
+    page.wait_for_selector("#chart-units[data-ready='1']")
+    assert page.locator("#tile-admissions .big").inner_text() == "12"
+    assert "chưa có dữ liệu" in page.locator("#tile-warnings").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "reports_dashboard.png"), full_page=True)
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    page.click("text=Báo cáo và xuất tệp")
+    page.wait_for_selector("#report-body table")
+    assert "Kết nạp" in page.locator("#report-body").inner_text()

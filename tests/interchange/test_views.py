@@ -1,0 +1,151 @@
+"""Import/export pages: inside actor 200, outside 404, read-only 403; upload → check → confirm."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from chibo.accounts.roles import Role
+from chibo.interchange.models import ImportJob
+from chibo.members.models import Member
+from tests import factories as f
+from tests.interchange.helpers import MEMBER_HEADER, member_row, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def _run(client: Client, job: ImportJob, action: str, capture) -> object:
+    with capture(execute=True):
+        return client.post(reverse("interchange:run", args=[job.pk]), {"action": action})
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _inline_tasks(settings, tmp_path) -> None:
+    settings.TASKS = IMMEDIATE
+    settings.VAR_DIR = tmp_path
+
+
+@pytest.fixture
+def inside(tree):
+    return f.user("bithu", Role.CELL_SECRETARY, tree["cell_a"])
+
+
+def _upload(client: Client, tmp_path, rows: list, kind: str = "members"):
+    data = write_xlsx(tmp_path / "up.xlsx", MEMBER_HEADER, rows).read_bytes()
+    return client.post(
+        reverse("interchange:upload"),
+        {"kind": kind, "file": SimpleUploadedFile("dang-vien.xlsx", data)},
+    )
+
+
+def test_upload_preview_check_confirm(inside, tmp_path, django_capture_on_commit_callbacks) -> None:
+    client = _client(inside)
+    assert client.get(reverse("interchange:index")).status_code == 200
+    response = _upload(
+        client, tmp_path, [member_row("DV1"), member_row("DV2", ho_ten="Lý Thị Cúc")]
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "interchange:job", args=[job.pk]
+    )
+    page = client.get(reverse("interchange:job", args=[job.pk]))
+    assert page.status_code == 200 and "Lý Thị Cúc" in page.content.decode()
+    _run(client, job, "check", django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.state == "checked" and job.counts["created"] == 2 and Member.objects.count() == 0
+    progress = client.get(reverse("interchange:progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert progress.status_code == 200 and "hx-trigger" not in progress.content.decode()
+    _run(client, job, "import", django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.state == "done" and Member.objects.count() == 2
+
+
+def test_errors_report_download(inside, tmp_path, django_capture_on_commit_callbacks) -> None:
+    from openpyxl import load_workbook
+
+    client = _client(inside)
+    _upload(client, tmp_path, [member_row("DV1"), member_row("DV2", ngay_sinh="xx")])
+    job = ImportJob.objects.get()
+    _run(client, job, "check", django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.state == "invalid"
+    response = client.get(reverse("interchange:errors", args=[job.pk]))
+    assert response.status_code == 200
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(response.content)
+    rows = list(load_workbook(path)["dong_loi"].values)
+    assert (
+        rows[0][:3] == ("loi", "dong", "ma_dang_vien")
+        and rows[1][1] == 3
+        and "ngay_sinh" in rows[1][0]
+    )
+
+
+def test_import_refused_without_clean_check(inside, tmp_path) -> None:
+    client = _client(inside)
+    _upload(client, tmp_path, [member_row("DV1")])
+    job = ImportJob.objects.get()
+    assert (
+        client.post(reverse("interchange:run", args=[job.pk]), {"action": "import"}).status_code
+        == 403
+    )
+    assert Member.objects.count() == 0
+
+
+def test_outside_user_gets_404_on_someone_elses_job(inside, tree, tmp_path) -> None:
+    _upload(_client(inside), tmp_path, [member_row("DV1")])
+    job = ImportJob.objects.get()
+    other = _client(f.user("q1", Role.SUPERIOR_STAFF, tree["district"]))
+    for name in ("interchange:job", "interchange:progress", "interchange:errors"):
+        assert other.get(reverse(name, args=[job.pk])).status_code == 404
+    assert (
+        other.post(reverse("interchange:run", args=[job.pk]), {"action": "check"}).status_code
+        == 404
+    )
+
+
+def test_outside_export_of_an_org_is_404(tree) -> None:
+    other = _client(f.user("q1", Role.SUPERIOR_STAFF, tree["district"]))
+    assert (
+        other.get(reverse("interchange:export"), {"org": "BK", "kind": "members"}).status_code
+        == 404
+    )
+
+
+def test_viewer_reads_but_cannot_import(tree, tmp_path) -> None:
+    f.member(tree["cell_a"], code="A1")
+    viewer = _client(f.user("xem", Role.VIEWER, tree["uni"]))
+    assert viewer.get(reverse("interchange:index")).status_code == 200
+    assert _upload(viewer, tmp_path, [member_row("DV1")]).status_code == 403
+    response = viewer.get(
+        reverse("interchange:export"), {"kind": "members", "org": "BK", "format": "csv"}
+    )
+    assert response.status_code == 200 and b"A1," in response.content
+    assert ImportJob.objects.count() == 0
+
+
+def test_template_has_headers_sample_and_lists(inside, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    response = _client(inside).get(reverse("interchange:template", args=["members"]))
+    assert response.status_code == 200
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(response.content)
+    ws = load_workbook(path)["dang_vien"]
+    assert [c.value for c in ws[1]][:3] == ["ma_dang_vien", "ho_ten", "ngay_sinh"]
+    assert ws["B2"].value == "Nguyễn Văn An"
+    assert any("Sinh viên" in dv.formula1 for dv in ws.data_validations.dataValidation)
+
+
+def test_anonymous_is_sent_to_login() -> None:
+    assert Client().get(reverse("interchange:index")).status_code == 302

@@ -1,0 +1,150 @@
+"""Dashboard, report pages, exports, targets and the API: inside 200, outside 404, read-only 403."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from chibo.accounts.roles import Role
+from chibo.core.models import AuditEntry
+from chibo.members.models import Category
+from chibo.reports.models import Target
+from tests import factories
+from tests.reports import data
+
+pytestmark = pytest.mark.django_db
+THIS_YEAR = timezone.localdate().year
+
+
+@pytest.fixture
+def actors(tree):
+    today = timezone.localdate()
+    data.admissions(tree["cell_a"], 3, Category.STUDENT, [dt.date(today.year, 1, 1)])
+    data.admissions(tree["school"], 2, Category.PUPIL, [dt.date(today.year, 1, 1)])
+    data.admissions(tree["cell_a"], 1, Category.STUDENT, [dt.date(today.year - 1, 1, 1)])
+    return {
+        "inside": factories.user("cosoviec", Role.GRASSROOTS_STAFF, tree["uni"]),
+        "superior": factories.user("captren", Role.SUPERIOR_STAFF, tree["khoi"]),
+        "viewer": factories.user("xem", Role.VIEWER, tree["uni"]),
+        "office": factories.user("vanphong", Role.CITY_OFFICE, tree["city"]),
+        "admin": factories.user("quantri", Role.SYSADMIN, tree["city"]),
+        "tree": tree,
+    }
+
+
+URLS = [
+    "/reports/",
+    "/reports/admissions/",
+    "/reports/removals/",
+    "/reports/composition/",
+    "/reports/activity/",
+    "/reports/admissions/export/print/",
+    "/reports/targets/",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_pages_inside_outside_readonly(client, actors, url: str) -> None:
+    client.force_login(actors["inside"])
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"org": "BK-SV1"}).status_code == 200
+    assert client.get(url, {"org": "Q1"}).status_code == 404  # outside the actor's subtree
+    client.force_login(actors["viewer"])
+    assert client.get(url).status_code == 200
+    client.force_login(actors["admin"])
+    assert client.get(url).status_code == 403  # no personal data, not even aggregates
+
+
+def test_dashboard_shows_the_indicators_in_scope(client, actors) -> None:
+    client.force_login(actors["inside"])
+    html = client.get("/reports/").content.decode()
+    assert 'id="dashboard-data"' in html and "chart.umd.min.js" in html
+    assert "Bảng điều hành" in html and "chưa có dữ liệu" in html
+    assert '<p class="big">3</p>' in html  # the university's 3 students, not Q1's pupils
+    client.force_login(actors["office"])
+    html = client.get("/reports/").content.decode()
+    assert '<p class="big">5</p>' in html
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+@pytest.mark.parametrize("kind", ["admissions", "removals", "composition", "activity"])
+def test_exports(client, actors, kind: str, fmt: str) -> None:
+    client.force_login(actors["viewer"])
+    resp = client.get(f"/reports/{kind}/export/{fmt}/")
+    assert resp.status_code == 200
+    assert resp["Content-Disposition"].endswith(f'.{fmt}"')
+    assert client.get(f"/reports/{kind}/export/{fmt}/", {"org": "Q1"}).status_code == 404
+
+
+def test_personal_list_export_is_audited_and_scoped(client, actors) -> None:
+    client.force_login(actors["inside"])
+    resp = client.get(
+        "/reports/admissions/members.xlsx",
+        {"from": f"{THIS_YEAR}-01-01", "to": f"{THIS_YEAR}-12-31"},
+    )
+    assert resp.status_code == 200
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(resp.content)).worksheets[0]
+    assert ws.cell(row=3, column=1).value == "Mã đảng viên"
+    assert ws.max_row - 3 == 3  # the 3 students of BK, none of Q1's pupils
+    entry = AuditEntry.objects.filter(action="reports.export").latest("seq")
+    assert len(entry.data["members"]) == 3 and entry.actor_username == "cosoviec"
+    assert client.get("/reports/admissions/members.xlsx", {"org": "Q1"}).status_code == 404
+
+
+def test_targets_are_set_by_the_superior_only(client, actors) -> None:
+    post = {
+        "org": "BK",
+        "year": THIS_YEAR,
+        "indicator": "school_students_and_pupils",
+        "value": 10,
+        "note": "",
+    }
+    client.force_login(actors["viewer"])
+    assert client.post("/reports/targets/", post).status_code == 403
+    client.force_login(actors["inside"])  # BK itself may not set its own target
+    assert client.post("/reports/targets/", post).status_code == 403
+    client.force_login(actors["superior"])
+    resp = client.post("/reports/targets/?org=KDHCD", post)
+    assert resp.status_code == 302
+    assert Target.objects.get(org__code="BK", year=THIS_YEAR).value == 10
+    assert AuditEntry.objects.filter(action="reports.target_set", object_id="BK").exists()
+    assert client.post("/reports/targets/", {**post, "org": "Q1"}).status_code == 404
+    client.force_login(actors["inside"])
+    html = client.get("/reports/").content.decode()
+    assert "<strong>10</strong>" in html and "30,00%" in html  # 3 of 10
+
+
+def test_api_scoped_and_readonly(client, actors) -> None:
+    client.force_login(actors["inside"])
+    q = {"from": f"{THIS_YEAR}-01-01", "to": f"{THIS_YEAR}-12-31"}
+    got = client.get("/api/v1/reports/admissions", q).json()
+    assert got["org"] == "BK" and got["school_students"] == 3 and got["school_pupils"] == 0
+    assert client.get("/api/v1/reports/admissions", {**q, "org": "Q1"}).status_code == 404
+    assert (
+        client.get(
+            "/api/v1/reports/admissions", {"from": "2024-02-01", "to": "2024-01-01"}
+        ).status_code
+        == 422
+    )
+    breakdown = client.get("/api/v1/reports/admissions/breakdown", q).json()
+    assert breakdown["by_year"][0]["school_students"] == 3
+    assert client.get("/api/v1/reports/removals", q).json()["total_removals"] == 0
+    assert client.get("/api/v1/reports/composition").json()["total_members"] == 4
+    assert client.get("/api/v1/reports/activity").json()["cells"] == 2
+    client.force_login(actors["viewer"])
+    body = {"org": "BK", "year": THIS_YEAR, "indicator": "total_admissions", "value": 5}
+    assert (
+        client.put("/api/v1/reports/targets", body, content_type="application/json").status_code
+        == 403
+    )
+    client.force_login(actors["superior"])
+    assert (
+        client.put("/api/v1/reports/targets", body, content_type="application/json").status_code
+        == 200
+    )
+    assert client.get("/api/v1/reports/targets").json()[0]["value"] == 5

@@ -1,0 +1,37 @@
+"""`chibo check --deploy` is clean with production settings; the field key is required there."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+PROD = {
+    "CHIBO_ENV": "production",
+    "SECRET_KEY": "s" * 30 + "-production-secret-for-the-check-0123456789",
+    "ALLOWED_HOSTS": "chibo.example.vn",
+    "CHIBO_FIELD_KEY": "Wm2S0jcrOqGMd3xnpyKhPh1u2_X7lWlGrYRlbKTuvCg=",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def _run(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "chibo", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    result = _run(PROD)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_without_field_key_refuses_to_start() -> None:
+    result = _run({**PROD, "CHIBO_FIELD_KEY": ""})
+    assert result.returncode != 0 and "CHIBO_FIELD_KEY" in result.stderr
