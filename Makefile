@@ -67,14 +67,15 @@ load-test: install ## load test: 50 and 200 users against prod-local (docs/perfo
 
 # --- quality -------------------------------------------------------------------
 
-# pip-audit needs PyPI's JSON API (its vulnerability data): when that cannot be
-# reached (no network, or a mirror without it) the audit is skipped with the reason.
+# pip-audit needs PyPI's per-version JSON API (its vulnerability data): when that
+# cannot be reached (no network, or a proxy without it) the audit is skipped with
+# the reason, rather than "passing" with every package unaudited.
 lint: install ## ruff check (security rules "S" included) + ruff format --check + pip-audit
 	@rc=0; \
 	echo "==> ruff check ."; $(RUFF) check . || rc=1; \
 	echo "==> ruff format --check ."; $(RUFF) format --check . || rc=1; \
 	echo "==> pip-audit"; \
-	if $(BIN)/python -c 'import urllib.request as u; u.urlopen("https://pypi.org/pypi/django/json", timeout=15)' >/dev/null 2>&1; then \
+	if $(BIN)/python -c 'import django, urllib.request as u; u.urlopen(f"https://pypi.org/pypi/django/{django.__version__}/json", timeout=15)' >/dev/null 2>&1; then \
 		$(BIN)/pip-audit --skip-editable --progress-spinner off || rc=1; \
 	else \
 		echo "SKIPPED pip-audit: PyPI's JSON API (vulnerability data) is not reachable from here"; \

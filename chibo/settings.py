@@ -26,6 +26,7 @@ silently replaced by a default. Variables:
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -88,7 +89,9 @@ if not SECRET_KEY:
 elif PRODUCTION and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when CHIBO_ENV=production")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -199,7 +202,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     try:
         DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"])
     except Exception as exc:
-        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a valid database URL: {exc}") from exc
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a valid database URL: {exc}"
+        ) from exc
     if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_REPLICA_URL must point to PostgreSQL")
     DATABASES["replica"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
@@ -227,7 +232,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -273,10 +281,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
-try:  # WhiteNoise warns on a missing STATIC_ROOT; collectstatic fills it in production.
+# WhiteNoise warns on a missing STATIC_ROOT; collectstatic fills it in production.
+with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-except OSError:
-    pass
 
 # Sessions: server-side, expire after inactivity (SessionIdleTimeoutMiddleware)
 # and at browser close.

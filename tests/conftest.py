@@ -5,21 +5,59 @@ import pytest
 from chibo.core import rules
 
 
+def _reload_data_migrations() -> None:
+    """Re-run chibo's data migrations (rule versions, absence reasons …).
+
+    A transactional test (threads, the live server) ends with a flush that
+    empties every table, including what data migrations loaded; the tests
+    after it would then find no rule in force. Running the migrations'
+    RunPython steps again on the emptied tables puts the data back.
+    """
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    plan = [key for key in loader.graph.leaf_nodes()]
+    ordered = []
+    for leaf in plan:
+        for node in loader.graph.forwards_plan(leaf):
+            if node not in ordered:
+                ordered.append(node)
+    with connection.schema_editor(atomic=True) as editor:
+        for app_label, name in ordered:
+            if not loader.disk_migrations[(app_label, name)].__module__.startswith("chibo."):
+                continue
+            for operation in loader.disk_migrations[(app_label, name)].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, editor)
+
+
 @pytest.fixture(autouse=True)
-def _fresh_rules_cache() -> None:
+def _fresh_rules_cache(request: pytest.FixtureRequest) -> None:
     # Rule versions are loaded by migrations; each test database starts clean.
     rules.clear_cache()
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from chibo.core.models import RuleVersion
+
+    if not RuleVersion.objects.exists():
+        _reload_data_migrations()
+        rules.clear_cache()
 
 
 @pytest.fixture(autouse=True)
-def _two_factor_off(settings) -> None:  # noqa: ANN001
+def _two_factor_off(settings) -> None:
     # Most tests log committee users in with force_login; the 2FA flow has its
     # own tests (tests/security), which turn CHIBO_2FA_REQUIRED back on.
     settings.CHIBO_2FA_REQUIRED = False
 
 
 @pytest.fixture
-def tree(db):  # noqa: ANN001, ANN201
+def tree(db):
     from tests import factories
 
     return factories.tree()

@@ -13,14 +13,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 # Variables chibo/settings.py reads: cleared so the caller's shell (or the
 # PostgreSQL run's DATABASE_URL) cannot leak into a case.
 SETTINGS_VARS = (
     "CHIBO_ENV",
+    # Set by the browser tests for Playwright's sync API; never in a deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DEBUG",
     "SECRET_KEY",
     "DATABASE_URL",
@@ -34,6 +34,10 @@ SETTINGS_VARS = (
     "LOGIN_LOCK_SECONDS",
     "CONN_MAX_AGE",
     "CHIBO_VAR_DIR",
+    "CHIBO_FIELD_KEY",
+    "CHIBO_2FA_REQUIRED",
+    "CHIBO_CANDIDATE_RETENTION_YEARS",
+    "CHIBO_BACKUP_DIR",
 )
 
 
@@ -63,6 +67,8 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "SECRET_KEY": random_secret_key(),
         "ALLOWED_HOSTS": "chibo.example.vn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        # Encryption key of the sensitive fields (issue 10): required in production.
+        "CHIBO_FIELD_KEY": "Wm2S0jcrOqGMd3xnpyKhPh1u2_X7lWlGrYRlbKTuvCg=",
     }
 
 

@@ -56,7 +56,9 @@ class LoginFailure(models.Model):
 class ApiToken(models.Model):
     """A personal API token: only its SHA-256 is stored; the token is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=80)
     prefix = models.CharField(max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
@@ -76,7 +78,9 @@ class ApiToken(models.Model):
 class TwoFactorDevice(models.Model):
     """A user's TOTP secret (RFC 6238); ``confirmed_at`` is set once a code was verified."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp"
+    )
     secret = EncryptedCharField(max_length=255)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last time step accepted: a code is never accepted twice (replay).
@@ -92,7 +96,9 @@ class TwoFactorDevice(models.Model):
 class RecoveryCode(models.Model):
     """A single-use recovery code; only its SHA-256 is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
     code_hash = models.CharField(max_length=64)
     used_at = models.DateTimeField(null=True, blank=True)
 

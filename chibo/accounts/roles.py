@@ -46,12 +46,24 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
         {Cap.ORG_VIEW, Cap.MEMBER_VIEW, Cap.MEMBER_VIEW_SENSITIVE, Cap.MEMBER_CHANGE}
     ),
     Role.GRASSROOTS_STAFF: frozenset(
-        {Cap.ORG_VIEW, Cap.MEMBER_VIEW, Cap.MEMBER_VIEW_SENSITIVE, Cap.MEMBER_CHANGE, Cap.ORG_RESTRUCTURE,
-         Cap.ADMISSION_DECIDE}
+        {
+            Cap.ORG_VIEW,
+            Cap.MEMBER_VIEW,
+            Cap.MEMBER_VIEW_SENSITIVE,
+            Cap.MEMBER_CHANGE,
+            Cap.ORG_RESTRUCTURE,
+            Cap.ADMISSION_DECIDE,
+        }
     ),
     Role.SUPERIOR_STAFF: frozenset(
-        {Cap.ORG_VIEW, Cap.MEMBER_VIEW, Cap.MEMBER_VIEW_SENSITIVE, Cap.MEMBER_CHANGE, Cap.ORG_RESTRUCTURE,
-         Cap.ADMISSION_DECIDE}
+        {
+            Cap.ORG_VIEW,
+            Cap.MEMBER_VIEW,
+            Cap.MEMBER_VIEW_SENSITIVE,
+            Cap.MEMBER_CHANGE,
+            Cap.ORG_RESTRUCTURE,
+            Cap.ADMISSION_DECIDE,
+        }
     ),
     Role.CITY_OFFICE: frozenset({Cap.ORG_VIEW, Cap.MEMBER_VIEW}),
     Role.VIEWER: frozenset({Cap.ORG_VIEW, Cap.MEMBER_VIEW}),

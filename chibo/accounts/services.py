@@ -20,12 +20,16 @@ from chibo.core.scoping import forget_scopes, require_cap_on
 from chibo.orgs.models import Org
 
 
-def user_create(*, actor: Any, username: str, password: str, full_name: str = "", email: str = "") -> User:
+def user_create(
+    *, actor: Any, username: str, password: str, full_name: str = "", email: str = ""
+) -> User:
     username = username.strip()
     if not username:
         raise ValidationError({"username": [_("Enter a username.")]})
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": [_("The username %(name)s is taken.") % {"name": username}]})
+        raise ValidationError(
+            {"username": [_("The username %(name)s is taken.") % {"name": username}]}
+        )
     first, _sep, last = full_name.strip().rpartition(" ")
     user = User(username=username, email=email.strip(), first_name=first, last_name=last)
     validate_password(password, user)
@@ -33,7 +37,9 @@ def user_create(*, actor: Any, username: str, password: str, full_name: str = ""
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save()
-        audit.record(actor=actor, action="accounts.user_create", object_type="user", object_id=username)
+        audit.record(
+            actor=actor, action="accounts.user_create", object_type="user", object_id=username
+        )
     return user
 
 
@@ -47,8 +53,14 @@ def role_grant(
     valid_until: dt.date | None = None,
 ) -> RoleAssignment:
     if role not in Role.values:
-        raise ValidationError({"role": [_("Unknown role %(role)s; use one of: %(roles)s")
-                                        % {"role": role, "roles": ", ".join(Role.values)}]})
+        raise ValidationError(
+            {
+                "role": [
+                    _("Unknown role %(role)s; use one of: %(roles)s")
+                    % {"role": role, "roles": ", ".join(Role.values)}
+                ]
+            }
+        )
     require_cap_on(actor, org, Cap.ACCOUNTS_MANAGE)
     if not org.is_open:
         raise ValidationError({"org": [_("%(org)s is closed.") % {"org": org.name}]})
@@ -56,14 +68,32 @@ def role_grant(
         raise ValidationError({"valid_until": [_("The end date is before the start date.")]})
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(
-            user=user, role=role, org=org,
-            defaults={"granted_by": actor if getattr(actor, "pk", None) else None,
-                      "valid_from": valid_from, "valid_until": valid_until},
+            user=user,
+            role=role,
+            org=org,
+            defaults={
+                "granted_by": actor if getattr(actor, "pk", None) else None,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+            },
         )
         if not created:
-            raise ValidationError(_("%(user)s already holds this role on %(org)s.") % {"user": user.username, "org": org.code})
-        audit.record(actor=actor, action="accounts.role_grant", object_type="user", object_id=user.username,
-                     data={"role": role, "org": org.code, "valid_from": valid_from, "valid_until": valid_until})
+            raise ValidationError(
+                _("%(user)s already holds this role on %(org)s.")
+                % {"user": user.username, "org": org.code}
+            )
+        audit.record(
+            actor=actor,
+            action="accounts.role_grant",
+            object_type="user",
+            object_id=user.username,
+            data={
+                "role": role,
+                "org": org.code,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+            },
+        )
     forget_scopes(user)
     return assignment
 
@@ -73,14 +103,26 @@ def role_revoke(*, actor: Any, user: User, role: str, org: Org) -> None:
     with transaction.atomic():
         deleted, _count = RoleAssignment.objects.filter(user=user, role=role, org=org).delete()
         if not deleted:
-            raise ValidationError(_("%(user)s does not hold this role on %(org)s.") % {"user": user.username, "org": org.code})
-        audit.record(actor=actor, action="accounts.role_revoke", object_type="user", object_id=user.username,
-                     data={"role": role, "org": org.code})
+            raise ValidationError(
+                _("%(user)s does not hold this role on %(org)s.")
+                % {"user": user.username, "org": org.code}
+            )
+        audit.record(
+            actor=actor,
+            action="accounts.role_revoke",
+            object_type="user",
+            object_id=user.username,
+            data={"role": role, "org": org.code},
+        )
     forget_scopes(user)
 
 
 def role_set_dates(
-    *, actor: Any, assignment: RoleAssignment, valid_from: dt.date | None, valid_until: dt.date | None
+    *,
+    actor: Any,
+    assignment: RoleAssignment,
+    valid_from: dt.date | None,
+    valid_until: dt.date | None,
 ) -> RoleAssignment:
     """Change when an assignment is in force (e.g. end it on a date); audited."""
     require_cap_on(actor, assignment.org, Cap.ACCOUNTS_MANAGE)
@@ -91,10 +133,19 @@ def role_set_dates(
         assignment.valid_from = valid_from
         assignment.valid_until = valid_until
         assignment.save(update_fields=["valid_from", "valid_until"])
-        audit.record(actor=actor, action="accounts.role_dates", object_type="user",
-                     object_id=assignment.user.username,
-                     data={"role": assignment.role, "org": assignment.org.code, "before": before,
-                           "valid_from": valid_from, "valid_until": valid_until})
+        audit.record(
+            actor=actor,
+            action="accounts.role_dates",
+            object_type="user",
+            object_id=assignment.user.username,
+            data={
+                "role": assignment.role,
+                "org": assignment.org.code,
+                "before": before,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+            },
+        )
     forget_scopes(assignment.user)
     return assignment
 
@@ -120,14 +171,25 @@ def login_locked(*, username: str, ip_address: str) -> bool:
 def login_failed(*, username: str, ip_address: str) -> None:
     with transaction.atomic():
         LoginFailure.objects.filter(at__lt=timezone.now() - dt.timedelta(days=1)).delete()
-        LoginFailure.objects.create(username=username.strip().lower()[:150], ip_address=ip_address,
-                                    at=timezone.now())
-        audit.record(actor=None, action="accounts.login_failed", object_type="user",
-                     object_id=username.strip()[:64], data={"ip": ip_address})
+        LoginFailure.objects.create(
+            username=username.strip().lower()[:150], ip_address=ip_address, at=timezone.now()
+        )
+        audit.record(
+            actor=None,
+            action="accounts.login_failed",
+            object_type="user",
+            object_id=username.strip()[:64],
+            data={"ip": ip_address},
+        )
 
 
 def login_succeeded(*, user: User, ip_address: str) -> None:
     with transaction.atomic():
         LoginFailure.objects.filter(username=user.username.lower()).delete()
-        audit.record(actor=user, action="accounts.login", object_type="user", object_id=user.username,
-                     data={"ip": ip_address})
+        audit.record(
+            actor=user,
+            action="accounts.login",
+            object_type="user",
+            object_id=user.username,
+            data={"ip": ip_address},
+        )

@@ -149,7 +149,9 @@ def enrol_start(*, user: User) -> TwoFactorDevice:
 def _new_recovery_codes(user: User) -> list[str]:
     codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]
     RecoveryCode.objects.filter(user=user).delete()
-    RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=_hash_code(c)) for c in codes)
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(user=user, code_hash=_hash_code(c)) for c in codes
+    )
     return codes
 
 
@@ -166,7 +168,9 @@ def enrol_confirm(*, user: User, code: str, at: float | None = None) -> list[str
         device.last_step = step
         device.save(update_fields=["confirmed_at", "last_step"])
         codes = _new_recovery_codes(user)
-        audit.record(actor=user, action="accounts.2fa_enrol", object_type="user", object_id=user.username)
+        audit.record(
+            actor=user, action="accounts.2fa_enrol", object_type="user", object_id=user.username
+        )
     return codes
 
 
@@ -185,7 +189,12 @@ def verify_code(*, user: User, code: str, at: float | None = None) -> bool:
         if step is not None and step > device.last_step:
             device.last_step = step
             device.save(update_fields=["last_step"])
-            audit.record(actor=user, action="accounts.2fa_verify", object_type="user", object_id=user.username)
+            audit.record(
+                actor=user,
+                action="accounts.2fa_verify",
+                object_type="user",
+                object_id=user.username,
+            )
             return True
         used = RecoveryCode.objects.filter(
             user=user, code_hash=_hash_code(code), used_at__isnull=True
@@ -200,7 +209,9 @@ def verify_code(*, user: User, code: str, at: float | None = None) -> bool:
                 data={"left": left},
             )
             return True
-    audit.record(actor=user, action="accounts.2fa_failed", object_type="user", object_id=user.username)
+    audit.record(
+        actor=user, action="accounts.2fa_failed", object_type="user", object_id=user.username
+    )
     return False
 
 
@@ -212,7 +223,10 @@ def regenerate_recovery_codes(*, user: User) -> list[str]:
     with transaction.atomic():
         codes = _new_recovery_codes(user)
         audit.record(
-            actor=user, action="accounts.2fa_recovery_regenerated", object_type="user", object_id=user.username
+            actor=user,
+            action="accounts.2fa_recovery_regenerated",
+            object_type="user",
+            object_id=user.username,
         )
     return codes
 
@@ -229,7 +243,9 @@ def twofactor_reset(*, actor: Any, user: User) -> None:
     with transaction.atomic():
         TwoFactorDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
-        audit.record(actor=actor, action="accounts.2fa_reset", object_type="user", object_id=user.username)
+        audit.record(
+            actor=actor, action="accounts.2fa_reset", object_type="user", object_id=user.username
+        )
 
 
 def enrol_with_secret(*, user: User, secret: str) -> None:

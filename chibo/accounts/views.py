@@ -42,7 +42,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "locked": locked, "idle_logout": idle_logout, "next": request.GET.get("next", "")},
+        {
+            "form": form,
+            "locked": locked,
+            "idle_logout": idle_logout,
+            "next": request.GET.get("next", ""),
+        },
         status=status,
     )
 

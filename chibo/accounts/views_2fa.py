@@ -29,7 +29,9 @@ def _throttle_key(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest) -> HttpResponse:
     if twofactor.is_enrolled(request.user):
-        return redirect("accounts:2fa_verify" if not twofactor.is_verified(request) else "core:home")
+        return redirect(
+            "accounts:2fa_verify" if not twofactor.is_verified(request) else "core:home"
+        )
     device = twofactor.device_for(request.user)
     if device is None:
         device = twofactor.enrol_start(user=request.user)
@@ -45,7 +47,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
             )
             response["Cache-Control"] = "no-store"
             return response
-        error = _("That code is not right. Check the time on your phone and type the 6 digits again.")
+        error = _(
+            "That code is not right. Check the time on your phone and type the 6 digits again."
+        )
     secret = device.secret
     context = {
         "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
@@ -85,7 +89,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next(request) or "core:home")
         else:
             services.login_failed(username=_throttle_key(request), ip_address=ip)
-            error = _("That code is not right. Type the 6 digits from your app, or a recovery code.")
+            error = _(
+                "That code is not right. Type the 6 digits from your app, or a recovery code."
+            )
     return render(
         request, "accounts/2fa_verify.html", {"error": error, "next": _next(request)}, status=status
     )

@@ -42,9 +42,7 @@ def _require_manage(request: HttpRequest) -> None:
 def _assignment_for(request: HttpRequest, pk: int) -> RoleAssignment:
     scope = scope_for(request.user, Cap.ACCOUNTS_MANAGE)
     ra = (
-        RoleAssignment.objects.filter(scope.q("org__"), pk=pk)
-        .select_related("user", "org")
-        .first()
+        RoleAssignment.objects.filter(scope.q("org__"), pk=pk).select_related("user", "org").first()
     )
     if ra is None:
         raise Http404(_("No such role assignment in your scope."))
@@ -120,7 +118,9 @@ def role_end_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("The role now ends on %(date)s.") % {"date": until.strftime("%d/%m/%Y")})
+            messages.success(
+                request, _("The role now ends on %(date)s.") % {"date": until.strftime("%d/%m/%Y")}
+            )
     return redirect("accounts:roles")
 
 

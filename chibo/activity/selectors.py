@@ -330,3 +330,11 @@ def dues_grid(
             "in_arrears": sum(bool(r.arrears) for r in rows),
         },
     )
+
+
+def open_warnings(actor: Any, root: Org) -> Any:
+    """Stored warnings (from the daily refresh) of members under ``root`` that ``actor`` may see."""
+    qs = MemberWarning.objects.filter(root.subtree_filter("org__"))
+    if actor is not None:
+        qs = qs.filter(scope_for(actor, Cap.MEMBER_VIEW).q("org__"))
+    return qs

@@ -39,7 +39,9 @@ def _canonical(entry: AuditEntry) -> bytes:
         "request_id": entry.request_id,
         "group_id": str(entry.group_id),
     }
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    ).encode()
 
 
 def compute_hash(prev_hash: str, entry: AuditEntry) -> str:
@@ -125,7 +127,9 @@ def verify(batch_size: int = 5000, using: str = "default") -> Iterator[ChainProb
         if entry.seq != expected_seq:
             yield ChainProblem(expected_seq, f"entries {expected_seq}..{entry.seq - 1} are missing")
         if entry.prev_hash != prev:
-            yield ChainProblem(entry.seq, "previous-hash link broken (an entry before it was changed or removed)")
+            yield ChainProblem(
+                entry.seq, "previous-hash link broken (an entry before it was changed or removed)"
+            )
         if compute_hash(entry.prev_hash, entry) != entry.entry_hash:
             yield ChainProblem(entry.seq, "content does not match its hash (entry was edited)")
         prev = entry.entry_hash
@@ -133,4 +137,6 @@ def verify(batch_size: int = 5000, using: str = "default") -> Iterator[ChainProb
         last_seq = entry.seq
     head = AuditHead.objects.using(using).filter(id=1).first()
     if head is not None and (head.last_seq != last_seq or head.last_hash != prev):
-        yield ChainProblem(head.last_seq, "the newest entries were removed (chain head does not match)")
+        yield ChainProblem(
+            head.last_seq, "the newest entries were removed (chain head does not match)"
+        )

@@ -100,7 +100,9 @@ def _pg_bin(name: str) -> str:
             return str(candidate)
     found = shutil.which(name)
     if not found:
-        raise BackupError(f"Không tìm thấy {name}: cài postgresql-client cùng phiên bản với máy chủ.")
+        raise BackupError(
+            f"Không tìm thấy {name}: cài postgresql-client cùng phiên bản với máy chủ."
+        )
     return found
 
 
@@ -139,7 +141,9 @@ def _backup_sqlite(conn: Any, out: Path) -> tuple[dict[str, int], dict[str, Any]
             dst.execute("PRAGMA journal_mode=DELETE")
             names = [
                 r[0]
-                for r in dst.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+                for r in dst.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+                )
                 if r[0] not in _SKIP_TABLES
             ]
             counts = {n: dst.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}  # noqa: S608
@@ -178,7 +182,17 @@ def _backup_postgres(conn: Any, out: Path) -> tuple[dict[str, int], dict[str, An
         cur = pg.cursor()
         head = _audit_head(cur)
         result = subprocess.run(  # noqa: S603 — fixed program, arguments from settings
-            [_pg_bin("pg_dump"), *args, "-Fc", "-Z", "6", f"--snapshot={snapshot}", "-f", str(out), sd["NAME"]],
+            [
+                _pg_bin("pg_dump"),
+                *args,
+                "-Fc",
+                "-Z",
+                "6",
+                f"--snapshot={snapshot}",
+                "-f",
+                str(out),
+                sd["NAME"],
+            ],
             env=env,
             capture_output=True,
             text=True,
@@ -240,11 +254,15 @@ def read_manifest(path: Path) -> dict[str, Any]:
     if not path.exists():
         raise BackupError(f"Không có tệp {path}.")
     if not checksum_path.exists() or not manifest_path.exists():
-        raise BackupError(f"Thiếu {checksum_path.name} hoặc {manifest_path.name} bên cạnh bản sao lưu.")
+        raise BackupError(
+            f"Thiếu {checksum_path.name} hoặc {manifest_path.name} bên cạnh bản sao lưu."
+        )
     expected = checksum_path.read_text().split()[0]
     actual = sha256_file(path)
     if actual != expected:
-        raise BackupError(f"Mã kiểm tra SHA-256 không khớp ({actual} ≠ {expected}): tệp đã hỏng hoặc bị sửa.")
+        raise BackupError(
+            f"Mã kiểm tra SHA-256 không khớp ({actual} ≠ {expected}): tệp đã hỏng hoặc bị sửa."
+        )
     manifest = json.loads(manifest_path.read_text())
     if manifest.get("sha256") != expected:
         raise BackupError("Bản kê (manifest) không thuộc về tệp sao lưu này.")
@@ -305,7 +323,9 @@ def verify_restored(manifest: dict[str, Any], alias: str = "default") -> Restore
     problems = list(audit.verify(using=alias))
     if problems:
         first = problems[0]
-        raise BackupError(f"Chuỗi nhật ký kiểm toán bị phá vỡ sau khôi phục: seq {first.seq}: {first.problem}")
+        raise BackupError(
+            f"Chuỗi nhật ký kiểm toán bị phá vỡ sau khôi phục: seq {first.seq}: {first.problem}"
+        )
     with connections[alias].cursor() as cursor:
         head = _audit_head(cursor)
     if head != manifest["audit_head"]:

@@ -114,7 +114,9 @@ class EncryptedCharField(models.CharField):
         return encrypt_value(str(value))
 
 
-def reencrypt_columns(schema_editor: Any, table: str, columns: tuple[str, ...], *, encrypt: bool) -> int:
+def reencrypt_columns(
+    schema_editor: Any, table: str, columns: tuple[str, ...], *, encrypt: bool
+) -> int:
     """Encrypt (or decrypt, to reverse) ``columns`` of every row of ``table`` in raw SQL.
 
     Used by the data migrations that turn plain columns into encrypted ones;

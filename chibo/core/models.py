@@ -72,6 +72,9 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
         verbose_name = _("audit entry")
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise RuntimeError("audit entries are append-only")
@@ -92,11 +95,16 @@ class AuditHead(models.Model):
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"audit head #{self.last_seq}"
+
 
 class Notification(models.Model):
     """An in-app notice for one user (warnings, reminders); e-mail is optional on top."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(max_length=40)
     message = models.CharField(max_length=500)
     url = models.CharField(max_length=300, blank=True)
@@ -109,6 +117,11 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "dedupe_key"], condition=~models.Q(dedupe_key=""), name="notification_dedupe"
+                fields=["user", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_dedupe",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.message[:40]}"

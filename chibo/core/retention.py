@@ -80,9 +80,7 @@ def candidates_purge(
         report.enrolments_anonymized = enrolments.count()
         if dry_run or not ids:
             return report
-        enrolments.update(
-            candidate=None, full_name=ANONYMIZED_NAME, certificate_number="", note=""
-        )
+        enrolments.update(candidate=None, full_name=ANONYMIZED_NAME, certificate_number="", note="")
         from chibo.admissions.models import Candidate
 
         Candidate.objects.filter(pk__in=ids).delete()  # steps, introducers, overrides cascade

@@ -69,9 +69,9 @@ def _compute(user: Any, cap: str) -> Scope:
     paths = sorted(
         {
             path
-            for role, path in RoleAssignment.objects.filter(_in_force_today()).filter(user=user).values_list(
-                "role", "org__path"
-            )
+            for role, path in RoleAssignment.objects.filter(_in_force_today())
+            .filter(user=user)
+            .values_list("role", "org__path")
             if cap in ROLE_CAPS.get(role, frozenset())
         }
     )
@@ -120,9 +120,10 @@ def members_for(user: Any, cap: str = Cap.MEMBER_VIEW) -> QuerySet:
     return Member.objects.filter(scope.q("org__"))
 
 
-def get_org_for(user: Any, code: str, *, cap: str = Cap.ORG_VIEW, write_cap: str | None = None) -> Any:
+def get_org_for(
+    user: Any, code: str, *, cap: str = Cap.ORG_VIEW, write_cap: str | None = None
+) -> Any:
     """The org ``code`` if ``user`` may see it (404 otherwise); 403 without ``write_cap``."""
-    from chibo.orgs.models import Org
 
     org = orgs_for(user, cap).filter(code=code).first()
     if org is None:
@@ -151,4 +152,6 @@ def require_cap_on(user: Any, org: Any, cap: str) -> None:
     if user is None:
         return
     if not scope_for(user, cap).covers(org):
-        raise PermissionDenied(_("You do not have the right to do this for %(org)s.") % {"org": org.name})
+        raise PermissionDenied(
+            _("You do not have the right to do this for %(org)s.") % {"org": org.name}
+        )

@@ -67,7 +67,9 @@ def audit_verify_and_alert(*, today: dt.date | None = None) -> dict[str, Any]:
                 message=message,
                 dedupe_key=f"audit-broken:{day.isoformat()}",
             )
-        audit.record(actor=None, action="core.audit_chain_broken", object_type="audit", data=summary)
+        audit.record(
+            actor=None, action="core.audit_chain_broken", object_type="audit", data=summary
+        )
     summary["alerted"] = admins.distinct().count()
     return summary
 

@@ -261,3 +261,25 @@ def group_orgs(actor: Any, group: str) -> list[Org]:
             )
         )
     return []
+
+
+def overdue_tasks(actor: Any, root: Org, as_of: dt.date) -> int:
+    """Assignments of units under ``root`` whose latest period's report is not in and past due."""
+    assignments = Assignment.objects.filter(root.subtree_filter("org__")).select_related("task")
+    if actor is not None:
+        assignments = assignments.filter(scope_for(actor, Cap.DIRECTIVE_VIEW).q("org__"))
+    overdue = 0
+    for task in {a.task for a in assignments}:
+        periods = task_periods(task, as_of)
+        if not periods:
+            continue
+        latest = max(periods, key=lambda p: p.start)
+        board = status_board(task, latest, as_of)
+        overdue += sum(
+            1
+            for row in board.rows
+            if row.overdue
+            and row.assignment.org_id
+            and root.path <= row.assignment.org.path < root.path_bound
+        )
+    return overdue

@@ -595,11 +595,7 @@ def report_save(
                 "due_on": selectors.due_on(task, p),
             },
         )
-        if (
-            expected_version is not None
-            and not created
-            and report.version != expected_version
-        ):
+        if expected_version is not None and not created and report.version != expected_version:
             raise _stale_report(report)
         if report.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
             raise ValidationError(

@@ -29,14 +29,19 @@ def search_q(text: str) -> Q:
     """Diacritic- and case-insensitive name search, đ included, as index range scans.
 
     ``nguyen van a`` matches names starting so; a single word also matches a
-    given name (``an`` finds ``Nguyễn Văn An``); a member code matches exactly.
+    given name (``an`` finds ``Nguyễn Văn An``). Names have no digits, so a
+    query with a digit is a member code, matched exactly. Keeping the two
+    apart keeps each an index condition: an ``OR member_code = …`` next to a
+    name range made PostgreSQL walk the whole name index (docs/performance.md).
     """
+    code = text.strip()
+    if any(ch.isdigit() for ch in code):
+        return Q(member_code__in={code, code.upper()})
     folded = fold(text)
     if not folded:
         return Q()
     bound = prefix_upper_bound(folded)
-    code = text.strip()
-    query = Q(name_folded__gte=folded, name_folded__lt=bound) | Q(member_code__in={code, code.upper()})
+    query = Q(name_folded__gte=folded, name_folded__lt=bound)
     if " " not in folded:
         query |= Q(given_folded__gte=folded, given_folded__lt=bound)
     return query
@@ -64,23 +69,37 @@ def member_list(actor: Any, flt: MemberFilter) -> QuerySet[Member]:
 def audit_list_read(actor: Any, members: list[Member], context: dict[str, Any]) -> None:
     """A page of a personal list was shown: record which records were seen."""
     if members:
-        audit.record(actor=actor, action="members.list", object_type="member", object_id="",
-                     data={"members": [m.member_code for m in members], **context})
+        audit.record(
+            actor=actor,
+            action="members.list",
+            object_type="member",
+            object_id="",
+            data={"members": [m.member_code for m in members], **context},
+        )
 
 
 def member_detail(actor: Any, code: str) -> Member:
     """The member ``code`` for ``actor`` (404 outside scope); the read is audited."""
     member = get_member_for(actor, code)
-    audit.record(actor=actor, action="members.view", object_type="member", object_id=member.member_code)
+    audit.record(
+        actor=actor, action="members.view", object_type="member", object_id=member.member_code
+    )
     if can_view_sensitive(actor, member) and (member.citizen_id or member.phone):
         # The unmasked citizen ID and phone are shown: a read of its own (Decree 13/2023).
-        audit.record(actor=actor, action="members.view_sensitive", object_type="member",
-                     object_id=member.member_code, data={"fields": ["citizen_id", "phone"]})
+        audit.record(
+            actor=actor,
+            action="members.view_sensitive",
+            object_type="member",
+            object_id=member.member_code,
+            data={"fields": ["citizen_id", "phone"]},
+        )
     return member
 
 
 def member_timeline(member: Member) -> QuerySet[MemberEvent]:
-    return member.events.select_related("org", "issuing_org", "actor").order_by("-effective_date", "-id")
+    return member.events.select_related("org", "issuing_org", "actor").order_by(
+        "-effective_date", "-id"
+    )
 
 
 def can_view_sensitive(actor: Any, member: Member) -> bool:
@@ -96,9 +115,9 @@ def incoming_transfers(actor: Any) -> QuerySet[Member]:
     scope = scope_for(actor, Cap.MEMBER_CHANGE)
     if scope.is_empty:
         return Member.objects.none()
-    return Member.objects.filter(scope.q("pending_org__"), status=Status.TRANSFERRED_OUT).select_related(
-        "org", "pending_org"
-    )
+    return Member.objects.filter(
+        scope.q("pending_org__"), status=Status.TRANSFERRED_OUT
+    ).select_related("org", "pending_org")
 
 
 def incoming_member_for(actor: Any, code: str) -> Member:

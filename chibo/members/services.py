@@ -99,7 +99,13 @@ def _check_not_future(day: dt.date, name: str = "effective_date") -> None:
 
 def _check_cell(org: Org, name: str = "org") -> None:
     if not org.is_cell:
-        raise ValidationError({name: [_("Members belong to a party cell; %(org)s is not a cell.") % {"org": org.name}]})
+        raise ValidationError(
+            {
+                name: [
+                    _("Members belong to a party cell; %(org)s is not a cell.") % {"org": org.name}
+                ]
+            }
+        )
     if not org.is_open:
         raise ValidationError({name: [_("%(org)s is closed.") % {"org": org.name}]})
 
@@ -108,8 +114,10 @@ def _lock(member: Member, expected_version: int | None) -> Member:
     locked = Member.objects.select_for_update().get(pk=member.pk)
     if expected_version is not None and locked.version != expected_version:
         raise ValidationError(
-            _("Someone else changed this member's record while you were editing it. "
-              "Reload the page to see their change, then try again.")
+            _(
+                "Someone else changed this member's record while you were editing it. "
+                "Reload the page to see their change, then try again."
+            )
         )
     return locked
 
@@ -118,14 +126,23 @@ def _state_on(member: Member, day: dt.date) -> MemberEvent:
     """The last event on or before ``day`` (the member's state that day)."""
     event = member.events.filter(effective_date__lte=day).order_by("-effective_date", "-id").first()
     if event is None:
-        raise ValidationError({"effective_date": [_("The member had not been admitted on that date.")]})
+        raise ValidationError(
+            {"effective_date": [_("The member had not been admitted on that date.")]}
+        )
     return event
 
 
 def _append(
-    *, actor: Any, member: Member, req: EventRequest, org: Org | None = None, category: str | None = None,
-    expected_version: int | None = None, member_updates: dict[str, Any] | None = None,
-    backdated: bool = False, permission_org: Org | None = None,
+    *,
+    actor: Any,
+    member: Member,
+    req: EventRequest,
+    org: Org | None = None,
+    category: str | None = None,
+    expected_version: int | None = None,
+    member_updates: dict[str, Any] | None = None,
+    backdated: bool = False,
+    permission_org: Org | None = None,
 ) -> MemberEvent:
     """Validate the transition, append the event, update derived state, audit.
 
@@ -145,21 +162,37 @@ def _append(
             )
         if not backdated and req.effective_date < m.last_event_on:
             raise ValidationError(
-                {"effective_date": [_("The date cannot be before the member's latest event (%(date)s).")
-                                    % {"date": _fmt(m.last_event_on)}]}
+                {
+                    "effective_date": [
+                        _("The date cannot be before the member's latest event (%(date)s).")
+                        % {"date": _fmt(m.last_event_on)}
+                    ]
+                }
             )
         if backdated:
             before = _state_on(m, req.effective_date)
-            new_org_id, new_status, new_category = before.org_id, before.status_after, before.category_after
+            new_org_id, new_status, new_category = (
+                before.org_id,
+                before.status_after,
+                before.category_after,
+            )
         else:
             new_org_id = org.pk if org is not None else m.org_id
             new_status = STATUS_AFTER.get(req.kind, m.status)
             new_category = category or m.category
         event = MemberEvent.objects.create(
-            member=m, kind=req.kind, effective_date=req.effective_date,
-            decision_number=req.decision.number.strip(), issuing_org=req.decision.issuing_org,
-            issuing_body=req.decision.issuing_body.strip(), actor=_user(actor), note=req.note.strip(),
-            reason=req.reason, data=req.data, org_id=new_org_id, status_after=new_status,
+            member=m,
+            kind=req.kind,
+            effective_date=req.effective_date,
+            decision_number=req.decision.number.strip(),
+            issuing_org=req.decision.issuing_org,
+            issuing_body=req.decision.issuing_body.strip(),
+            actor=_user(actor),
+            note=req.note.strip(),
+            reason=req.reason,
+            data=req.data,
+            org_id=new_org_id,
+            status_after=new_status,
             category_after=new_category,
         )
         updates: dict[str, Any] = dict(member_updates or {})
@@ -167,15 +200,25 @@ def _append(
             if new_status != m.status:
                 updates["status"] = new_status
                 updates["status_changed_on"] = req.effective_date
-            updates.update(org_id=new_org_id, category=new_category, last_event_on=req.effective_date)
+            updates.update(
+                org_id=new_org_id, category=new_category, last_event_on=req.effective_date
+            )
         for name, value in updates.items():
             setattr(m, name, value)
         m.version += 1
         m.save(update_fields=[*updates.keys(), "version", "updated_at"])
         audit.record(
-            actor=actor, action=f"members.{req.kind}", object_type="member", object_id=m.member_code,
-            data={"event_id": event.pk, "effective_date": req.effective_date,
-                  "decision_number": req.decision.number, "reason": req.reason, **req.data},
+            actor=actor,
+            action=f"members.{req.kind}",
+            object_type="member",
+            object_id=m.member_code,
+            data={
+                "event_id": event.pk,
+                "effective_date": req.effective_date,
+                "decision_number": req.decision.number,
+                "reason": req.reason,
+                **req.data,
+            },
         )
     member.__dict__.update({k: v for k, v in m.__dict__.items() if not k.startswith("_")})
     return event
@@ -202,19 +245,30 @@ def _identity_member(identity: Identity) -> Member:
     name = " ".join(identity.full_name.split())
     folded = fold(name)
     return Member(
-        member_code=identity.member_code.strip(), full_name=name, name_folded=folded,
-        given_folded=folded.rsplit(" ", 1)[-1] if folded else "", date_of_birth=identity.date_of_birth,
-        gender=identity.gender, ethnicity=identity.ethnicity.strip() or "Kinh", category=identity.category,
+        member_code=identity.member_code.strip(),
+        full_name=name,
+        name_folded=folded,
+        given_folded=folded.rsplit(" ", 1)[-1] if folded else "",
+        date_of_birth=identity.date_of_birth,
+        gender=identity.gender,
+        ethnicity=identity.ethnicity.strip() or "Kinh",
+        category=identity.category,
         expected_graduation=identity.expected_graduation,
-        party_card_number=identity.party_card_number.strip(), citizen_id=identity.citizen_id.strip(),
+        party_card_number=identity.party_card_number.strip(),
+        citizen_id=identity.citizen_id.strip(),
         phone=identity.phone.strip(),
     )
 
 
 def _validate_new(member: Member, exclude: list[str]) -> None:
     if Member.objects.filter(member_code=member.member_code).exists():
-        raise ValidationError({"member_code": [_("The member code %(code)s is already used.")
-                                               % {"code": member.member_code}]})
+        raise ValidationError(
+            {
+                "member_code": [
+                    _("The member code %(code)s is already used.") % {"code": member.member_code}
+                ]
+            }
+        )
     member.full_clean(exclude=exclude)
 
 
@@ -225,8 +279,14 @@ def probation_end(ceremony_on: dt.date) -> dt.date:
 
 
 def member_admit(
-    *, actor: Any, org: Org, identity: Identity, admitted_on: dt.date, decision: Decision,
-    ceremony_on: dt.date | None = None, note: str = "",
+    *,
+    actor: Any,
+    org: Org,
+    identity: Identity,
+    admitted_on: dt.date,
+    decision: Decision,
+    ceremony_on: dt.date | None = None,
+    note: str = "",
 ) -> Member:
     """Create a probationary member from an admission decision (kết nạp)."""
     require_cap_on(actor, org, Cap.MEMBER_CHANGE)
@@ -234,9 +294,13 @@ def member_admit(
     _check_not_future(admitted_on, "admitted_on")
     ceremony = ceremony_on or admitted_on
     if ceremony < admitted_on:
-        raise ValidationError({"ceremony_on": [_("The ceremony cannot be before the admission decision.")]})
+        raise ValidationError(
+            {"ceremony_on": [_("The ceremony cannot be before the admission decision.")]}
+        )
     if identity.date_of_birth >= admitted_on:
-        raise ValidationError({"date_of_birth": [_("The date of birth must be before the admission.")]})
+        raise ValidationError(
+            {"date_of_birth": [_("The date of birth must be before the admission.")]}
+        )
     member = _identity_member(identity)
     member.org = org
     member.status = Status.ACTIVE
@@ -252,30 +316,59 @@ def member_admit(
     with transaction.atomic():
         member.save()
         event = MemberEvent.objects.create(
-            member=member, kind=EventKind.ADMITTED, effective_date=admitted_on,
-            decision_number=decision.number.strip(), issuing_org=decision.issuing_org,
-            issuing_body=decision.issuing_body.strip(), actor=_user(actor), note=note.strip(),
+            member=member,
+            kind=EventKind.ADMITTED,
+            effective_date=admitted_on,
+            decision_number=decision.number.strip(),
+            issuing_org=decision.issuing_org,
+            issuing_body=decision.issuing_body.strip(),
+            actor=_user(actor),
+            note=note.strip(),
             data={"category_at_admission": identity.category, "ceremony_on": ceremony.isoformat()},
-            org=org, status_after=Status.ACTIVE, category_after=identity.category,
+            org=org,
+            status_after=Status.ACTIVE,
+            category_after=identity.category,
         )
-        audit.record(actor=actor, action="members.admitted", object_type="member", object_id=member.member_code,
-                     data={"event_id": event.pk, "org": org.code, "admitted_on": admitted_on,
-                           "decision_number": decision.number, "category": identity.category})
+        audit.record(
+            actor=actor,
+            action="members.admitted",
+            object_type="member",
+            object_id=member.member_code,
+            data={
+                "event_id": event.pk,
+                "org": org.code,
+                "admitted_on": admitted_on,
+                "decision_number": decision.number,
+                "category": identity.category,
+            },
+        )
     return member
 
 
 def member_receive(
-    *, actor: Any, org: Org, identity: Identity, admitted_on: dt.date, recognized_on: dt.date | None,
-    arrived_on: dt.date, decision: Decision, from_body: str, note: str = "",
+    *,
+    actor: Any,
+    org: Org,
+    identity: Identity,
+    admitted_on: dt.date,
+    recognized_on: dt.date | None,
+    arrived_on: dt.date,
+    decision: Decision,
+    from_body: str,
+    note: str = "",
 ) -> Member:
     """Register a member transferred in from outside chibo (another province, an agency)."""
     require_cap_on(actor, org, Cap.MEMBER_CHANGE)
     _check_cell(org)
     _check_not_future(arrived_on, "arrived_on")
     if admitted_on > arrived_on:
-        raise ValidationError({"admitted_on": [_("The admission date cannot be after the arrival.")]})
+        raise ValidationError(
+            {"admitted_on": [_("The admission date cannot be after the arrival.")]}
+        )
     if recognized_on is not None and not (admitted_on < recognized_on <= arrived_on):
-        raise ValidationError({"recognized_on": [_("The recognition date must be between admission and arrival.")]})
+        raise ValidationError(
+            {"recognized_on": [_("The recognition date must be between admission and arrival.")]}
+        )
     if not from_body.strip():
         raise ValidationError({"from_body": [_("Say which organization the member comes from.")]})
     member = _identity_member(identity)
@@ -292,15 +385,30 @@ def member_receive(
     with transaction.atomic():
         member.save()
         event = MemberEvent.objects.create(
-            member=member, kind=EventKind.TRANSFER_IN, effective_date=arrived_on,
-            decision_number=decision.number.strip(), issuing_org=decision.issuing_org,
-            issuing_body=decision.issuing_body.strip(), actor=_user(actor), note=note.strip(),
-            data={"from": from_body.strip(), "first_record": True,
-                  "recognized_on": recognized_on.isoformat() if recognized_on else None}, org=org, status_after=Status.ACTIVE,
+            member=member,
+            kind=EventKind.TRANSFER_IN,
+            effective_date=arrived_on,
+            decision_number=decision.number.strip(),
+            issuing_org=decision.issuing_org,
+            issuing_body=decision.issuing_body.strip(),
+            actor=_user(actor),
+            note=note.strip(),
+            data={
+                "from": from_body.strip(),
+                "first_record": True,
+                "recognized_on": recognized_on.isoformat() if recognized_on else None,
+            },
+            org=org,
+            status_after=Status.ACTIVE,
             category_after=identity.category,
         )
-        audit.record(actor=actor, action="members.received", object_type="member", object_id=member.member_code,
-                     data={"event_id": event.pk, "org": org.code, "from": from_body.strip()})
+        audit.record(
+            actor=actor,
+            action="members.received",
+            object_type="member",
+            object_id=member.member_code,
+            data={"event_id": event.pk, "org": org.code, "from": from_body.strip()},
+        )
     return member
 
 
@@ -308,7 +416,12 @@ def member_receive(
 
 
 def member_recognize(
-    *, actor: Any, member: Member, decided_on: dt.date, decision: Decision, note: str = "",
+    *,
+    actor: Any,
+    member: Member,
+    decided_on: dt.date,
+    decision: Decision,
+    note: str = "",
     expected_version: int | None = None,
 ) -> MemberEvent:
     """Recognize a probationary member as full member.
@@ -324,18 +437,37 @@ def member_recognize(
         rule = rule_in_force("probation.months", on=member.ceremony_on)
         raise RuleViolation(
             rule,
-            _("Probation has not ended: it ends on %(date)s.") % {"date": _fmt(member.probation_ends_on)},
+            _("Probation has not ended: it ends on %(date)s.")
+            % {"date": _fmt(member.probation_ends_on)},
             field="decided_on",
         )
-    req = EventRequest(EventKind.RECOGNIZED, member.probation_ends_on, decision, note,
-                       data={"decided_on": decided_on.isoformat()})
-    return _append(actor=actor, member=member, req=req, expected_version=expected_version, backdated=True,
-                   member_updates={"is_full": True, "recognized_on": member.probation_ends_on})
+    req = EventRequest(
+        EventKind.RECOGNIZED,
+        member.probation_ends_on,
+        decision,
+        note,
+        data={"decided_on": decided_on.isoformat()},
+    )
+    return _append(
+        actor=actor,
+        member=member,
+        req=req,
+        expected_version=expected_version,
+        backdated=True,
+        member_updates={"is_full": True, "recognized_on": member.probation_ends_on},
+    )
 
 
 def member_transfer_out(
-    *, actor: Any, member: Member, effective_date: dt.date, decision: Decision, destination_org: Org | None = None,
-    destination: str = "", note: str = "", expected_version: int | None = None,
+    *,
+    actor: Any,
+    member: Member,
+    effective_date: dt.date,
+    decision: Decision,
+    destination_org: Org | None = None,
+    destination: str = "",
+    note: str = "",
+    expected_version: int | None = None,
 ) -> MemberEvent:
     """Official transfer of party activity to another organization (chuyển sinh hoạt chính thức)."""
     if destination_org is None and not destination.strip():
@@ -344,15 +476,28 @@ def member_transfer_out(
         _check_cell(destination_org, "destination_org")
         if destination_org.pk == member.org_id:
             raise ValidationError({"destination_org": [_("The member is already in this cell.")]})
-    data = {"destination_org": destination_org.code if destination_org else None,
-            "destination": destination.strip() or (destination_org.name if destination_org else "")}
+    data = {
+        "destination_org": destination_org.code if destination_org else None,
+        "destination": destination.strip() or (destination_org.name if destination_org else ""),
+    }
     req = EventRequest(EventKind.TRANSFER_OUT, effective_date, decision, note, data=data)
-    return _append(actor=actor, member=member, req=req, expected_version=expected_version,
-                   member_updates={"pending_org": destination_org, "temp_host_org": None})
+    return _append(
+        actor=actor,
+        member=member,
+        req=req,
+        expected_version=expected_version,
+        member_updates={"pending_org": destination_org, "temp_host_org": None},
+    )
 
 
 def member_transfer_in(
-    *, actor: Any, member: Member, org: Org, effective_date: dt.date, decision: Decision, note: str = "",
+    *,
+    actor: Any,
+    member: Member,
+    org: Org,
+    effective_date: dt.date,
+    decision: Decision,
+    note: str = "",
     expected_version: int | None = None,
 ) -> MemberEvent:
     """The receiving cell records the arrival of a member transferred within chibo."""
@@ -362,17 +507,40 @@ def member_transfer_in(
         # Transferred to a place outside chibo: only the sender can take the member back.
         require_cap_on(actor, member.org, Cap.MEMBER_CHANGE)
     elif not org.path.startswith(member.pending_org.path):
-        raise ValidationError({"org": [_("The member was transferred to %(org)s, not here.")
-                                       % {"org": member.pending_org.name}]})
-    req = EventRequest(EventKind.TRANSFER_IN, effective_date, decision, note, data={"from_org": member.org.code})
+        raise ValidationError(
+            {
+                "org": [
+                    _("The member was transferred to %(org)s, not here.")
+                    % {"org": member.pending_org.name}
+                ]
+            }
+        )
+    req = EventRequest(
+        EventKind.TRANSFER_IN, effective_date, decision, note, data={"from_org": member.org.code}
+    )
     # The receiver needs the right over its own org, not over the sender's.
-    return _append(actor=actor, member=member, req=req, org=org, expected_version=expected_version,
-                   member_updates={"pending_org": None}, permission_org=org)
+    return _append(
+        actor=actor,
+        member=member,
+        req=req,
+        org=org,
+        expected_version=expected_version,
+        member_updates={"pending_org": None},
+        permission_org=org,
+    )
 
 
 def member_temp_transfer_out(
-    *, actor: Any, member: Member, effective_date: dt.date, decision: Decision, host_org: Org | None = None,
-    host: str = "", until: dt.date | None = None, note: str = "", expected_version: int | None = None,
+    *,
+    actor: Any,
+    member: Member,
+    effective_date: dt.date,
+    decision: Decision,
+    host_org: Org | None = None,
+    host: str = "",
+    until: dt.date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> MemberEvent:
     """Temporary transfer (3 months to under 1 year; study up to 2 years): keeps home posts."""
     if host_org is None and not host.strip():
@@ -381,25 +549,47 @@ def member_temp_transfer_out(
         _check_cell(host_org, "host_org")
     if until is not None and until <= effective_date:
         raise ValidationError({"until": [_("The end must be after the start.")]})
-    data = {"host_org": host_org.code if host_org else None,
-            "host": host.strip() or (host_org.name if host_org else ""),
-            "until": until.isoformat() if until else None}
+    data = {
+        "host_org": host_org.code if host_org else None,
+        "host": host.strip() or (host_org.name if host_org else ""),
+        "until": until.isoformat() if until else None,
+    }
     req = EventRequest(EventKind.TEMP_OUT, effective_date, decision, note, data=data)
-    return _append(actor=actor, member=member, req=req, expected_version=expected_version,
-                   member_updates={"temp_host_org": host_org})
+    return _append(
+        actor=actor,
+        member=member,
+        req=req,
+        expected_version=expected_version,
+        member_updates={"temp_host_org": host_org},
+    )
 
 
 def member_temp_transfer_back(
-    *, actor: Any, member: Member, effective_date: dt.date, decision: Decision, note: str = "",
+    *,
+    actor: Any,
+    member: Member,
+    effective_date: dt.date,
+    decision: Decision,
+    note: str = "",
     expected_version: int | None = None,
 ) -> MemberEvent:
     req = EventRequest(EventKind.TEMP_BACK, effective_date, decision, note)
-    return _append(actor=actor, member=member, req=req, expected_version=expected_version,
-                   member_updates={"temp_host_org": None})
+    return _append(
+        actor=actor,
+        member=member,
+        req=req,
+        expected_version=expected_version,
+        member_updates={"temp_host_org": None},
+    )
 
 
 def member_exempt(
-    *, actor: Any, member: Member, effective_date: dt.date, decision: Decision, note: str,
+    *,
+    actor: Any,
+    member: Member,
+    effective_date: dt.date,
+    decision: Decision,
+    note: str,
     expected_version: int | None = None,
 ) -> MemberEvent:
     """Exemption from work and activity (old age, illness, work far away…), on application."""
@@ -410,7 +600,12 @@ def member_exempt(
 
 
 def member_end_exemption(
-    *, actor: Any, member: Member, effective_date: dt.date, decision: Decision, note: str = "",
+    *,
+    actor: Any,
+    member: Member,
+    effective_date: dt.date,
+    decision: Decision,
+    note: str = "",
     expected_version: int | None = None,
 ) -> MemberEvent:
     req = EventRequest(EventKind.EXEMPTION_ENDED, effective_date, decision, note)
@@ -418,7 +613,13 @@ def member_end_exemption(
 
 
 def member_remove(
-    *, actor: Any, member: Member, effective_date: dt.date, decision: Decision, reason: str, note: str = "",
+    *,
+    actor: Any,
+    member: Member,
+    effective_date: dt.date,
+    decision: Decision,
+    reason: str,
+    note: str = "",
     expected_version: int | None = None,
 ) -> MemberEvent:
     """Removal from the rolls (xóa tên) with its reason code."""
@@ -427,34 +628,69 @@ def member_remove(
     if reason == RemovalReason.OTHER and not note.strip():
         raise ValidationError({"note": [_("Describe the reason when it is “other”.")]})
     if not decision.number.strip():
-        raise ValidationError({"decision_number": [_("A removal needs the number of its decision.")]})
+        raise ValidationError(
+            {"decision_number": [_("A removal needs the number of its decision.")]}
+        )
     req = EventRequest(EventKind.REMOVED, effective_date, decision, note, reason=reason)
-    return _append(actor=actor, member=member, req=req, expected_version=expected_version,
-                   member_updates={"pending_org": None, "temp_host_org": None})
+    return _append(
+        actor=actor,
+        member=member,
+        req=req,
+        expected_version=expected_version,
+        member_updates={"pending_org": None, "temp_host_org": None},
+    )
 
 
 def member_expel(
-    *, actor: Any, member: Member, effective_date: dt.date, decision: Decision, note: str = "",
+    *,
+    actor: Any,
+    member: Member,
+    effective_date: dt.date,
+    decision: Decision,
+    note: str = "",
     expected_version: int | None = None,
 ) -> MemberEvent:
     if not decision.number.strip():
-        raise ValidationError({"decision_number": [_("An expulsion needs the number of its decision.")]})
+        raise ValidationError(
+            {"decision_number": [_("An expulsion needs the number of its decision.")]}
+        )
     req = EventRequest(EventKind.EXPELLED, effective_date, decision, note)
-    return _append(actor=actor, member=member, req=req, expected_version=expected_version,
-                   member_updates={"pending_org": None, "temp_host_org": None})
+    return _append(
+        actor=actor,
+        member=member,
+        req=req,
+        expected_version=expected_version,
+        member_updates={"pending_org": None, "temp_host_org": None},
+    )
 
 
 def member_record_death(
-    *, actor: Any, member: Member, effective_date: dt.date, decision: Decision, note: str = "",
+    *,
+    actor: Any,
+    member: Member,
+    effective_date: dt.date,
+    decision: Decision,
+    note: str = "",
     expected_version: int | None = None,
 ) -> MemberEvent:
     req = EventRequest(EventKind.DECEASED, effective_date, decision, note)
-    return _append(actor=actor, member=member, req=req, expected_version=expected_version,
-                   member_updates={"pending_org": None, "temp_host_org": None})
+    return _append(
+        actor=actor,
+        member=member,
+        req=req,
+        expected_version=expected_version,
+        member_updates={"pending_org": None, "temp_host_org": None},
+    )
 
 
 def member_issue_card(
-    *, actor: Any, member: Member, effective_date: dt.date, decision: Decision, card_number: str, note: str = "",
+    *,
+    actor: Any,
+    member: Member,
+    effective_date: dt.date,
+    decision: Decision,
+    card_number: str,
+    note: str = "",
     expected_version: int | None = None,
 ) -> MemberEvent:
     card = card_number.strip()
@@ -463,26 +699,53 @@ def member_issue_card(
     clash = Member.objects.filter(party_card_number=card).exclude(pk=member.pk).first()
     if clash is not None:
         raise ValidationError({"card_number": [_("This card number belongs to another member.")]})
-    req = EventRequest(EventKind.CARD_ISSUED, effective_date, decision, note, data={"card_number": card})
-    return _append(actor=actor, member=member, req=req, expected_version=expected_version,
-                   member_updates={"party_card_number": card})
+    req = EventRequest(
+        EventKind.CARD_ISSUED, effective_date, decision, note, data={"card_number": card}
+    )
+    return _append(
+        actor=actor,
+        member=member,
+        req=req,
+        expected_version=expected_version,
+        member_updates={"party_card_number": card},
+    )
 
 
 def member_change_category(
-    *, actor: Any, member: Member, effective_date: dt.date, category: str, decision: Decision | None = None,
-    note: str = "", expected_version: int | None = None,
+    *,
+    actor: Any,
+    member: Member,
+    effective_date: dt.date,
+    category: str,
+    decision: Decision | None = None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> MemberEvent:
     if category not in Category.values:
         raise ValidationError({"category": [_("Choose a valid category.")]})
     if category == member.category:
         raise ValidationError({"category": [_("The member is already in this category.")]})
-    req = EventRequest(EventKind.CATEGORY_CHANGED, effective_date, decision or Decision(), note,
-                       data={"from": member.category, "to": category})
-    return _append(actor=actor, member=member, req=req, category=category, expected_version=expected_version)
+    req = EventRequest(
+        EventKind.CATEGORY_CHANGED,
+        effective_date,
+        decision or Decision(),
+        note,
+        data={"from": member.category, "to": category},
+    )
+    return _append(
+        actor=actor, member=member, req=req, category=category, expected_version=expected_version
+    )
 
 
-IDENTITY_FIELDS = ("full_name", "date_of_birth", "gender", "ethnicity", "expected_graduation",
-                   "citizen_id", "phone")
+IDENTITY_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "expected_graduation",
+    "citizen_id",
+    "phone",
+)
 SENSITIVE_FIELDS = ("citizen_id", "phone")
 
 
@@ -493,7 +756,10 @@ def member_update_identity(
     require_cap_on(actor, member.org, Cap.MEMBER_CHANGE)
     unknown = set(changes) - set(IDENTITY_FIELDS)
     if unknown:
-        raise ValidationError(_("These fields cannot be edited here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be edited here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         m = _lock(member, expected_version)
         changed = {}
@@ -512,8 +778,14 @@ def member_update_identity(
         m.version += 1
         m.save()
         audit.record(
-            actor=actor, action="members.identity_update", object_type="member", object_id=m.member_code,
-            data={name: ("***" if name in SENSITIVE_FIELDS else value) for name, value in changed.items()},
+            actor=actor,
+            action="members.identity_update",
+            object_type="member",
+            object_id=m.member_code,
+            data={
+                name: ("***" if name in SENSITIVE_FIELDS else value)
+                for name, value in changed.items()
+            },
         )
     member.__dict__.update({k: v for k, v in m.__dict__.items() if not k.startswith("_")})
     return m
@@ -523,23 +795,41 @@ def members_reassign(
     *, actor: Any, source: Org, target: Org, effective_date: dt.date, decision_number: str = ""
 ) -> int:
     """Move every member still attached to ``source`` to ``target`` (org merge). Returns the count."""
-    movable = list(Member.objects.select_for_update().filter(
-        org=source, status__in=(*ON_ROLLS, Status.TRANSFERRED_OUT)))
+    movable = list(
+        Member.objects.select_for_update().filter(
+            org=source, status__in=(*ON_ROLLS, Status.TRANSFERRED_OUT)
+        )
+    )
     if not movable:
         return 0
     late = [m.member_code for m in movable if m.last_event_on > effective_date]
     if late:
         raise ValidationError(
-            {"effective_date": [_("Some members have events after this date (%(codes)s).")
-                                % {"codes": ", ".join(late[:5])}]}
+            {
+                "effective_date": [
+                    _("Some members have events after this date (%(codes)s).")
+                    % {"codes": ", ".join(late[:5])}
+                ]
+            }
         )
     if not target.is_cell:
         raise ValidationError({"target": [_("Members can only be merged into a party cell.")]})
     user = _user(actor)
     MemberEvent.objects.bulk_create(
-        [MemberEvent(member=m, kind=EventKind.REASSIGNED, effective_date=effective_date,
-                     decision_number=decision_number, actor=user, data={"from_org": source.code},
-                     org=target, status_after=m.status, category_after=m.category) for m in movable],
+        [
+            MemberEvent(
+                member=m,
+                kind=EventKind.REASSIGNED,
+                effective_date=effective_date,
+                decision_number=decision_number,
+                actor=user,
+                data={"from_org": source.code},
+                org=target,
+                status_after=m.status,
+                category_after=m.category,
+            )
+            for m in movable
+        ],
         batch_size=500,
     )
     for m in movable:
@@ -549,8 +839,15 @@ def members_reassign(
     Member.objects.bulk_update(movable, ["org", "last_event_on", "version"], batch_size=500)
     audit.record_many(
         actor=actor,
-        entries=[("members.reassigned", "member", m.member_code, {"from": source.code, "to": target.code})
-                 for m in movable],
+        entries=[
+            (
+                "members.reassigned",
+                "member",
+                m.member_code,
+                {"from": source.code, "to": target.code},
+            )
+            for m in movable
+        ],
     )
     return len(movable)
 

@@ -76,7 +76,9 @@ class Org(models.Model):
     school_level = models.CharField(
         _("school level"), max_length=12, choices=SchoolLevel.choices, blank=True
     )
-    ownership = models.CharField(_("ownership"), max_length=16, choices=Ownership.choices, blank=True)
+    ownership = models.CharField(
+        _("ownership"), max_length=16, choices=Ownership.choices, blank=True
+    )
     opened_on = models.DateField(_("established on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     merged_into = models.ForeignKey(
@@ -128,6 +130,9 @@ class OrgPeriod(models.Model):
         ordering = ["org_id", "valid_from"]
         indexes = [models.Index(fields=["valid_from", "valid_to"], name="orgperiod_span_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.org_id} under {self.parent_id} from {self.valid_from}"
+
 
 class OrgEvent(models.Model):
     """A dated restructuring step: created, moved, renamed, merged, closed."""
@@ -150,3 +155,6 @@ class OrgEvent(models.Model):
 
     class Meta:
         ordering = ["effective_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.kind} {self.effective_date}"

@@ -33,7 +33,9 @@ def subtree_member_counts(orgs: list[Org]) -> dict[int, int]:
     for org in orgs:
         query |= org.subtree_filter("org__")
     per_org = dict(
-        Member.objects.filter(query, status__in=ON_ROLLS).values_list("org__path").annotate(n=Count("id"))
+        Member.objects.filter(query, status__in=ON_ROLLS)
+        .values_list("org__path")
+        .annotate(n=Count("id"))
     )
     counts: dict[int, int] = {}
     for org in orgs:

@@ -22,7 +22,15 @@ from chibo.accounts.roles import Cap
 from chibo.core import audit
 from chibo.core.scoping import require_cap_on
 from chibo.lib.text import fold
-from chibo.orgs.models import ALLOWED_PARENTS, CELL_KINDS, Org, OrgEvent, OrgKind, OrgPeriod, encode_step
+from chibo.orgs.models import (
+    ALLOWED_PARENTS,
+    CELL_KINDS,
+    Org,
+    OrgEvent,
+    OrgKind,
+    OrgPeriod,
+    encode_step,
+)
 
 
 def _check_date(day: dt.date, field: str = "effective_date") -> None:
@@ -40,7 +48,9 @@ def _check_parent(kind: str, parent: Org | None) -> None:
                     _("A %(kind)s cannot be placed under %(parent)s.")
                     % {
                         "kind": OrgKind(kind).label,
-                        "parent": OrgKind(parent_kind).label if parent_kind else _("nothing (the root)"),
+                        "parent": OrgKind(parent_kind).label
+                        if parent_kind
+                        else _("nothing (the root)"),
                     }
                 ]
             }
@@ -75,7 +85,9 @@ def org_create(
         require_cap_on(actor, parent, Cap.ORG_RESTRUCTURE)
     elif actor is not None:
         # Only set-up (no actor: commands, imports under a system account) creates a root.
-        raise ValidationError({"parent": [_("Only the system set-up can create the root organization.")]})
+        raise ValidationError(
+            {"parent": [_("Only the system set-up can create the root organization.")]}
+        )
     _check_parent(kind, parent)
     _check_date(opened_on, "opened_on")
     if Org.objects.filter(code=code).exists():
@@ -99,11 +111,20 @@ def org_create(
         Org.objects.filter(pk=org.pk).update(path=org.path)
         _open_period(org, opened_on)
         OrgEvent.objects.create(
-            org=org, kind=OrgEvent.Kind.CREATED, effective_date=opened_on,
-            decision_number=decision_number, actor=_user(actor), data={"parent": parent.code if parent else None},
+            org=org,
+            kind=OrgEvent.Kind.CREATED,
+            effective_date=opened_on,
+            decision_number=decision_number,
+            actor=_user(actor),
+            data={"parent": parent.code if parent else None},
         )
-        audit.record(actor=actor, action="orgs.create", object_type="org", object_id=org.code,
-                     data={"name": name, "kind": kind, "parent": parent.code if parent else None})
+        audit.record(
+            actor=actor,
+            action="orgs.create",
+            object_type="org",
+            object_id=org.code,
+            data={"name": name, "kind": kind, "parent": parent.code if parent else None},
+        )
     return org
 
 
@@ -117,7 +138,13 @@ def _check_open(org: Org) -> None:
 
 
 def org_move(
-    *, actor: Any, org: Org, new_parent: Org, effective_date: dt.date, decision_number: str = "", note: str = ""
+    *,
+    actor: Any,
+    org: Org,
+    new_parent: Org,
+    effective_date: dt.date,
+    decision_number: str = "",
+    note: str = "",
 ) -> Org:
     """Move ``org`` and its whole subtree under ``new_parent`` (e.g. district → ward, 1/7/2025)."""
     require_cap_on(actor, org, Cap.ORG_RESTRUCTURE)
@@ -128,9 +155,17 @@ def org_move(
     _check_open(org)
     _check_date(effective_date)
     if new_parent.path.startswith(org.path):
-        raise ValidationError({"new_parent": [_("An organization cannot be moved under itself or its own subtree.")]})
+        raise ValidationError(
+            {"new_parent": [_("An organization cannot be moved under itself or its own subtree.")]}
+        )
     if new_parent.pk == org.parent_id:
-        raise ValidationError({"new_parent": [_("The organization is already under %(org)s.") % {"org": new_parent.name}]})
+        raise ValidationError(
+            {
+                "new_parent": [
+                    _("The organization is already under %(org)s.") % {"org": new_parent.name}
+                ]
+            }
+        )
     _check_parent(org.kind, new_parent)
     _check_not_before_history(org, effective_date)
     old_parent = org.parent
@@ -148,12 +183,26 @@ def org_move(
         _close_period(org, effective_date)
         _open_period(org, effective_date)
         OrgEvent.objects.create(
-            org=org, kind=OrgEvent.Kind.MOVED, effective_date=effective_date, decision_number=decision_number,
-            actor=_user(actor), note=note, data={"from": old_parent.code, "to": new_parent.code},
+            org=org,
+            kind=OrgEvent.Kind.MOVED,
+            effective_date=effective_date,
+            decision_number=decision_number,
+            actor=_user(actor),
+            note=note,
+            data={"from": old_parent.code, "to": new_parent.code},
         )
-        audit.record(actor=actor, action="orgs.move", object_type="org", object_id=org.code,
-                     data={"from": old_parent.code, "to": new_parent.code, "effective_date": effective_date,
-                           "decision_number": decision_number})
+        audit.record(
+            actor=actor,
+            action="orgs.move",
+            object_type="org",
+            object_id=org.code,
+            data={
+                "from": old_parent.code,
+                "to": new_parent.code,
+                "effective_date": effective_date,
+                "decision_number": decision_number,
+            },
+        )
     return org
 
 
@@ -161,12 +210,18 @@ def _check_not_before_history(org: Org, effective_date: dt.date) -> None:
     current = OrgPeriod.objects.filter(org=org, valid_to__isnull=True).first()
     if current and effective_date <= current.valid_from:
         raise ValidationError(
-            {"effective_date": [_("The date must be after the organization's last change (%(date)s).")
-                                % {"date": current.valid_from.strftime("%d/%m/%Y")}]}
+            {
+                "effective_date": [
+                    _("The date must be after the organization's last change (%(date)s).")
+                    % {"date": current.valid_from.strftime("%d/%m/%Y")}
+                ]
+            }
         )
 
 
-def org_rename(*, actor: Any, org: Org, name: str, effective_date: dt.date, decision_number: str = "") -> Org:
+def org_rename(
+    *, actor: Any, org: Org, name: str, effective_date: dt.date, decision_number: str = ""
+) -> Org:
     require_cap_on(actor, org, Cap.ORG_RESTRUCTURE)
     _check_open(org)
     _check_date(effective_date)
@@ -182,15 +237,32 @@ def org_rename(*, actor: Any, org: Org, name: str, effective_date: dt.date, deci
         org.refresh_from_db()
         _close_period(org, effective_date)
         _open_period(org, effective_date)
-        OrgEvent.objects.create(org=org, kind=OrgEvent.Kind.RENAMED, effective_date=effective_date,
-                                decision_number=decision_number, actor=_user(actor), data={"from": old, "to": name})
-        audit.record(actor=actor, action="orgs.rename", object_type="org", object_id=org.code,
-                     data={"from": old, "to": name, "effective_date": effective_date})
+        OrgEvent.objects.create(
+            org=org,
+            kind=OrgEvent.Kind.RENAMED,
+            effective_date=effective_date,
+            decision_number=decision_number,
+            actor=_user(actor),
+            data={"from": old, "to": name},
+        )
+        audit.record(
+            actor=actor,
+            action="orgs.rename",
+            object_type="org",
+            object_id=org.code,
+            data={"from": old, "to": name, "effective_date": effective_date},
+        )
     return org
 
 
 def org_merge(
-    *, actor: Any, source: Org, target: Org, effective_date: dt.date, decision_number: str = "", note: str = ""
+    *,
+    actor: Any,
+    source: Org,
+    target: Org,
+    effective_date: dt.date,
+    decision_number: str = "",
+    note: str = "",
 ) -> Org:
     """Merge ``source`` into ``target``: its members and child orgs move to ``target``, ``source`` closes."""
     from chibo.members.services import members_reassign  # members depend on orgs, not the reverse
@@ -201,36 +273,71 @@ def org_merge(
     _check_open(target)
     _check_date(effective_date)
     if source.pk == target.pk or target.path.startswith(source.path):
-        raise ValidationError({"target": [_("An organization cannot be merged into itself or its own subtree.")]})
+        raise ValidationError(
+            {"target": [_("An organization cannot be merged into itself or its own subtree.")]}
+        )
     if source.kind != target.kind and not (source.kind in CELL_KINDS and target.kind in CELL_KINDS):
         raise ValidationError(
-            {"target": [_("Only organizations of the same level can be merged (%(a)s → %(b)s).")
-                        % {"a": OrgKind(source.kind).label, "b": OrgKind(target.kind).label}]}
+            {
+                "target": [
+                    _("Only organizations of the same level can be merged (%(a)s → %(b)s).")
+                    % {"a": OrgKind(source.kind).label, "b": OrgKind(target.kind).label}
+                ]
+            }
         )
     _check_not_before_history(source, effective_date)
     children = list(source.children.filter(closed_on__isnull=True))
     with transaction.atomic():
         moved_members = members_reassign(
-            actor=actor, source=source, target=target, effective_date=effective_date,
+            actor=actor,
+            source=source,
+            target=target,
+            effective_date=effective_date,
             decision_number=decision_number,
         )
         for child in children:
-            org_move(actor=actor, org=child, new_parent=target, effective_date=effective_date,
-                     decision_number=decision_number, note=_("Merged with its superior"))
+            org_move(
+                actor=actor,
+                org=child,
+                new_parent=target,
+                effective_date=effective_date,
+                decision_number=decision_number,
+                note=_("Merged with its superior"),
+            )
         Org.objects.filter(pk=source.pk).update(closed_on=effective_date, merged_into=target)
         source.refresh_from_db()
         _close_period(source, effective_date)
-        OrgEvent.objects.create(org=source, kind=OrgEvent.Kind.MERGED, effective_date=effective_date,
-                                decision_number=decision_number, actor=_user(actor), note=note,
-                                data={"into": target.code, "members": moved_members,
-                                      "children": [c.code for c in children]})
-        audit.record(actor=actor, action="orgs.merge", object_type="org", object_id=source.code,
-                     data={"into": target.code, "members": moved_members, "effective_date": effective_date,
-                           "decision_number": decision_number})
+        OrgEvent.objects.create(
+            org=source,
+            kind=OrgEvent.Kind.MERGED,
+            effective_date=effective_date,
+            decision_number=decision_number,
+            actor=_user(actor),
+            note=note,
+            data={
+                "into": target.code,
+                "members": moved_members,
+                "children": [c.code for c in children],
+            },
+        )
+        audit.record(
+            actor=actor,
+            action="orgs.merge",
+            object_type="org",
+            object_id=source.code,
+            data={
+                "into": target.code,
+                "members": moved_members,
+                "effective_date": effective_date,
+                "decision_number": decision_number,
+            },
+        )
     return target
 
 
-def org_close(*, actor: Any, org: Org, effective_date: dt.date, decision_number: str = "", note: str = "") -> Org:
+def org_close(
+    *, actor: Any, org: Org, effective_date: dt.date, decision_number: str = "", note: str = ""
+) -> Org:
     from chibo.members.models import ON_ROLLS, Member
 
     require_cap_on(actor, org, Cap.ORG_RESTRUCTURE)
@@ -239,13 +346,26 @@ def org_close(*, actor: Any, org: Org, effective_date: dt.date, decision_number:
     if org.children.filter(closed_on__isnull=True).exists():
         raise ValidationError(_("Move or merge its subordinate organizations first."))
     if Member.objects.filter(org=org, status__in=ON_ROLLS).exists():
-        raise ValidationError(_("The organization still has members: transfer them or merge it instead."))
+        raise ValidationError(
+            _("The organization still has members: transfer them or merge it instead.")
+        )
     with transaction.atomic():
         Org.objects.filter(pk=org.pk).update(closed_on=effective_date)
         org.refresh_from_db()
         _close_period(org, effective_date)
-        OrgEvent.objects.create(org=org, kind=OrgEvent.Kind.CLOSED, effective_date=effective_date,
-                                decision_number=decision_number, actor=_user(actor), note=note)
-        audit.record(actor=actor, action="orgs.close", object_type="org", object_id=org.code,
-                     data={"effective_date": effective_date, "decision_number": decision_number})
+        OrgEvent.objects.create(
+            org=org,
+            kind=OrgEvent.Kind.CLOSED,
+            effective_date=effective_date,
+            decision_number=decision_number,
+            actor=_user(actor),
+            note=note,
+        )
+        audit.record(
+            actor=actor,
+            action="orgs.close",
+            object_type="org",
+            object_id=org.code,
+            data={"effective_date": effective_date, "decision_number": decision_number},
+        )
     return org

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 def test_create_user_reads_the_password_from_a_file(tmp_path: Path) -> None:
     secret = tmp_path / "pw"
     secret.write_text("mot-mat-khau-rat-dai\n", encoding="utf-8")
-    call_command("create-user", "bithu1", "--password-file", str(secret), "--full-name", "Lê Thị Hồng")
+    call_command(
+        "create-user", "bithu1", "--password-file", str(secret), "--full-name", "Lê Thị Hồng"
+    )
     user = User.objects.get(username="bithu1")
     assert user.check_password("mot-mat-khau-rat-dai") and user.last_name == "Hồng"
 
@@ -34,7 +36,9 @@ def test_create_user_refuses_a_weak_password(tmp_path: Path) -> None:
 def test_grant_and_revoke_role_commands(tree) -> None:
     factories.user("u1")
     call_command("grant-role", "u1", "cell_secretary", "BK-SV1")
-    assert RoleAssignment.objects.filter(user__username="u1", role="cell_secretary", org__code="BK-SV1").exists()
+    assert RoleAssignment.objects.filter(
+        user__username="u1", role="cell_secretary", org__code="BK-SV1"
+    ).exists()
     with pytest.raises(CommandError):
         call_command("grant-role", "u1", "cell_secretary", "BK-SV1")  # already held
     with pytest.raises(CommandError, match="Vai trò"):
@@ -53,7 +57,9 @@ def test_login_locks_after_repeated_failures(tree) -> None:
     for _ in range(3):
         client.post("/accounts/login/", {"username": "bithu", "password": "sai-mat-khau"})
     # Even the right password is refused while locked.
-    response = client.post("/accounts/login/", {"username": "bithu", "password": "mat-khau-dai-123"})
+    response = client.post(
+        "/accounts/login/", {"username": "bithu", "password": "mat-khau-dai-123"}
+    )
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
@@ -61,13 +67,15 @@ def test_login_locks_after_repeated_failures(tree) -> None:
 def test_login_succeeds_and_is_audited(tree) -> None:
     factories.user("bithu", "cell_secretary", tree["cell_a"])
     client = Client()
-    response = client.post("/accounts/login/", {"username": "bithu", "password": "mat-khau-dai-123"})
+    response = client.post(
+        "/accounts/login/", {"username": "bithu", "password": "mat-khau-dai-123"}
+    )
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action="accounts.login", object_id="bithu").exists()
 
 
 @override_settings(SESSION_IDLE_SECONDS=60)
-def test_session_expires_after_inactivity(tree, monkeypatch) -> None:  # noqa: ANN001
+def test_session_expires_after_inactivity(tree, monkeypatch) -> None:
     import time
 
     factories.user("bithu", "cell_secretary", tree["cell_a"])

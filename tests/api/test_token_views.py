@@ -29,7 +29,10 @@ def test_create_shows_the_token_once_and_stores_only_its_hash(tree: dict) -> Non
     factories.user("sec", Role.CELL_SECRETARY, tree["cell_a"])
     client = client_for("sec")
     assert client.get("/accounts/tokens/").status_code == 200
-    r = client.post("/accounts/tokens/", {"name": "báo cáo", "expires_days": "30", "password": "mat-khau-dai-123"})
+    r = client.post(
+        "/accounts/tokens/",
+        {"name": "báo cáo", "expires_days": "30", "password": "mat-khau-dai-123"},
+    )
     assert r.status_code == 200 and r["Cache-Control"] == "no-store"
     raw = r.context["raw"]
     assert raw.startswith("chb_") and raw in r.content.decode()
@@ -41,7 +44,9 @@ def test_create_shows_the_token_once_and_stores_only_its_hash(tree: dict) -> Non
 @pytest.mark.parametrize(("days", "ok"), [("0", False), ("1", True), ("365", True), ("366", False)])
 def test_lifetime_boundaries_in_the_form(tree: dict, days: str, ok: bool) -> None:
     factories.user("sec", Role.CELL_SECRETARY, tree["cell_a"])
-    r = client_for("sec").post("/accounts/tokens/", {"expires_days": days, "password": "mat-khau-dai-123"})
+    r = client_for("sec").post(
+        "/accounts/tokens/", {"expires_days": days, "password": "mat-khau-dai-123"}
+    )
     assert (r.context["raw"] is not None) is ok
     assert ApiToken.objects.count() == (1 if ok else 0)
 
@@ -49,7 +54,9 @@ def test_lifetime_boundaries_in_the_form(tree: dict, days: str, ok: bool) -> Non
 def test_a_read_only_viewer_may_hold_a_token(tree: dict) -> None:
     # Tokens carry the holder's rights: a viewer's token reads, and its writes get 403.
     factories.user("xem", Role.VIEWER, tree["uni"])
-    r = client_for("xem").post("/accounts/tokens/", {"expires_days": "7", "password": "mat-khau-dai-123"})
+    r = client_for("xem").post(
+        "/accounts/tokens/", {"expires_days": "7", "password": "mat-khau-dai-123"}
+    )
     assert r.status_code == 200 and r.context["raw"]
 
 

@@ -32,7 +32,8 @@ def test_dashboard_draws_its_charts_and_links_to_reports(page, live_url) -> None
     page.wait_for_selector("#chart-trend[data-ready='1']")
     page.wait_for_selector("#chart-units[data-ready='1']")
     assert page.locator("#tile-admissions .big").inner_text() == "12"
-    assert "chưa có dữ liệu" in page.locator("#tile-warnings").inner_text()
+    # Open warnings come from the activity app's daily refresh (none stored here).
+    assert page.locator("#tile-warnings").inner_text().strip().endswith("0")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "reports_dashboard.png"), full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -12,8 +12,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _three_entries() -> None:
-    audit.record(actor=None, action="test.one", object_type="member", object_id="DV1", data={"a": 1})
-    audit.record(actor=None, action="test.two", object_type="member", object_id="DV2", data={"ngày": "2024-01-02"})
+    audit.record(
+        actor=None, action="test.one", object_type="member", object_id="DV1", data={"a": 1}
+    )
+    audit.record(
+        actor=None,
+        action="test.two",
+        object_type="member",
+        object_id="DV2",
+        data={"ngày": "2024-01-02"},
+    )
     audit.record(actor=None, action="test.three", object_type="member", object_id="DV3")
 
 
@@ -65,13 +73,18 @@ def test_audit_verify_detects_a_rehashed_forgery_of_one_entry() -> None:
     forged = AuditEntry.objects.get(seq=2)
     forged.object_id = "DV999"
     new_hash = audit.compute_hash(forged.prev_hash, forged)
-    _raw("UPDATE core_auditentry SET object_id = %s, entry_hash = %s WHERE seq = %s", ["DV999", new_hash, 2])
+    _raw(
+        "UPDATE core_auditentry SET object_id = %s, entry_hash = %s WHERE seq = %s",
+        ["DV999", new_hash, 2],
+    )
     # The next entry still links to the old hash.
     assert [p.seq for p in audit.verify()] == [3]
 
 
 def test_group_of_entries_shares_one_group_id_and_advances_head() -> None:
-    rows = audit.record_many(actor=None, entries=[("x.a", "member", 1, {}), ("x.b", "member", 2, {})])
+    rows = audit.record_many(
+        actor=None, entries=[("x.a", "member", 1, {}), ("x.b", "member", 2, {})]
+    )
     assert rows[0].group_id == rows[1].group_id
     head = AuditHead.objects.get(id=1)
     assert head.last_seq == 2 and head.last_hash == rows[1].entry_hash

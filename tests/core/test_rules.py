@@ -27,8 +27,15 @@ def test_a_new_version_takes_effect_from_its_date() -> None:
     current = RuleVersion.objects.get(key="probation.months", valid_to__isnull=True)
     current.valid_to = dt.date(2027, 1, 1)
     current.save()
-    RuleVersion.objects.create(key="probation.months", title="test", value=18, source="QĐ 999-QĐ/TW",
-                               clause="§1", valid_from=dt.date(2027, 1, 1), confidence="L")
+    RuleVersion.objects.create(
+        key="probation.months",
+        title="test",
+        value=18,
+        source="QĐ 999-QĐ/TW",
+        clause="§1",
+        valid_from=dt.date(2027, 1, 1),
+        confidence="L",
+    )
     assert rule_in_force("probation.months", on=dt.date(2026, 12, 31)).value == 12
     assert rule_in_force("probation.months", on=dt.date(2027, 1, 1)).value == 18
 

@@ -29,5 +29,5 @@ def test_fold_is_the_same_for_composed_and_decomposed_input() -> None:
 
 def test_prefix_bound_covers_exactly_the_prefix() -> None:
     bound = prefix_upper_bound("dang")
-    assert "dang" < bound and "dang thi" < bound and "dangz" < bound
-    assert "danh" >= bound
+    assert bound > "dang" and bound > "dang thi" and bound > "dangz"
+    assert bound <= "danh"

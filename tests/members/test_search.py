@@ -12,15 +12,22 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(tree):  # noqa: ANN001, ANN201
+def people(tree):
     cell = tree["cell_a"]
-    names = ["Nguyễn Văn A", "Nguyễn Văn An", "Đặng Thị Hoa", "Dang Minh Khoa", "Trần Thị Ánh", "Lê Đức Anh"]
+    names = [
+        "Nguyễn Văn A",
+        "Nguyễn Văn An",
+        "Đặng Thị Hoa",
+        "Dang Minh Khoa",
+        "Trần Thị Ánh",
+        "Lê Đức Anh",
+    ]
     for name in names:
         factories.member(cell, full_name=name)
     return factories.user("staff", Role.GRASSROOTS_STAFF, tree["uni"])
 
 
-def names(actor, q: str) -> set[str]:  # noqa: ANN001
+def names(actor, q: str) -> set[str]:
     return {m.full_name for m in member_list(actor, MemberFilter(q=q))}
 
 

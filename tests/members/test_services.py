@@ -20,9 +20,14 @@ D = dt.date
 
 def state(member: Member) -> dict:
     member.refresh_from_db()
-    return {"org_id": member.org_id, "status": member.status, "category": member.category,
-            "is_full": member.is_full, "recognized_on": member.recognized_on,
-            "last_event_on": member.last_event_on}
+    return {
+        "org_id": member.org_id,
+        "status": member.status,
+        "category": member.category,
+        "is_full": member.is_full,
+        "recognized_on": member.recognized_on,
+        "last_event_on": member.last_event_on,
+    }
 
 
 def test_admission_creates_a_probationary_member_with_its_first_event(tree) -> None:
@@ -44,20 +49,34 @@ def test_admission_only_into_a_cell(tree) -> None:
 def test_recognition_refused_one_day_before_probation_ends_quoting_the_rule(tree) -> None:
     m = factories.member(tree["cell_a"], admitted_on=D(2025, 7, 1))
     with pytest.raises(RuleViolation) as exc:
-        s.member_recognize(actor=None, member=m, decided_on=D(2026, 6, 30), decision=s.Decision("5-QĐ/ĐU"))
+        s.member_recognize(
+            actor=None, member=m, decided_on=D(2026, 6, 30), decision=s.Decision("5-QĐ/ĐU")
+        )
     assert "QĐ 294-QĐ/TW" in " ".join(exc.value.messages)
-    event = s.member_recognize(actor=None, member=m, decided_on=D(2026, 7, 1), decision=s.Decision("5-QĐ/ĐU"))
+    event = s.member_recognize(
+        actor=None, member=m, decided_on=D(2026, 7, 1), decision=s.Decision("5-QĐ/ĐU")
+    )
     assert event.effective_date == D(2026, 7, 1)
     assert state(m)["is_full"] is True
 
 
 def test_recognition_takes_effect_when_probation_ended_even_if_decided_late(tree) -> None:
     m = factories.member(tree["cell_a"], admitted_on=D(2024, 3, 1))
-    s.member_temp_transfer_out(actor=None, member=m, effective_date=D(2025, 4, 1), decision=s.Decision(),
-                               host="Trường ĐH Cần Thơ", until=D(2025, 10, 1))
-    event = s.member_recognize(actor=None, member=m, decided_on=D(2025, 5, 2), decision=s.Decision("9-QĐ/ĐU"))
+    s.member_temp_transfer_out(
+        actor=None,
+        member=m,
+        effective_date=D(2025, 4, 1),
+        decision=s.Decision(),
+        host="Trường ĐH Cần Thơ",
+        until=D(2025, 10, 1),
+    )
+    event = s.member_recognize(
+        actor=None, member=m, decided_on=D(2025, 5, 2), decision=s.Decision("9-QĐ/ĐU")
+    )
     assert event.effective_date == D(2025, 3, 1)
-    assert event.status_after == Status.ACTIVE  # the state on 1/3/2025, before the temporary transfer
+    assert (
+        event.status_after == Status.ACTIVE
+    )  # the state on 1/3/2025, before the temporary transfer
     assert event.data["decided_on"] == "2025-05-02"
     m.refresh_from_db()
     assert m.status == Status.TEMP_AWAY and m.is_full and m.recognized_on == D(2025, 3, 1)
@@ -68,50 +87,92 @@ def test_future_and_out_of_order_dates_are_refused(tree) -> None:
     m = factories.member(tree["cell_a"], admitted_on=D(2024, 3, 1))
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     with pytest.raises(ValidationError):
-        s.member_exempt(actor=None, member=m, effective_date=tomorrow, decision=s.Decision(), note="ốm")
+        s.member_exempt(
+            actor=None, member=m, effective_date=tomorrow, decision=s.Decision(), note="ốm"
+        )
     with pytest.raises(ValidationError) as exc:
-        s.member_exempt(actor=None, member=m, effective_date=D(2024, 2, 1), decision=s.Decision(), note="ốm")
+        s.member_exempt(
+            actor=None, member=m, effective_date=D(2024, 2, 1), decision=s.Decision(), note="ốm"
+        )
     assert "effective_date" in exc.value.message_dict
     assert m.events.count() == 1
 
 
 def test_removed_member_cannot_be_transferred_and_nothing_is_written(tree) -> None:
     m = factories.member(tree["cell_a"], admitted_on=D(2024, 3, 1))
-    s.member_remove(actor=None, member=m, effective_date=D(2025, 1, 10), decision=s.Decision("3-QĐ/ĐU"),
-                    reason=RemovalReason.ABANDONED_ACTIVITY)
+    s.member_remove(
+        actor=None,
+        member=m,
+        effective_date=D(2025, 1, 10),
+        decision=s.Decision("3-QĐ/ĐU"),
+        reason=RemovalReason.ABANDONED_ACTIVITY,
+    )
     before = AuditEntry.objects.count()
-    with pytest.raises(ValidationError, match="status|trạng thái"):
-        s.member_transfer_out(actor=None, member=m, effective_date=D(2025, 2, 1), decision=s.Decision(),
-                              destination="Tỉnh Long An")
+    with pytest.raises(ValidationError, match=r"status|trạng thái"):
+        s.member_transfer_out(
+            actor=None,
+            member=m,
+            effective_date=D(2025, 2, 1),
+            decision=s.Decision(),
+            destination="Tỉnh Long An",
+        )
     assert m.events.count() == 2 and AuditEntry.objects.count() == before
 
 
 def test_removal_needs_a_reason_and_a_decision(tree) -> None:
     m = factories.member(tree["cell_a"])
     with pytest.raises(ValidationError):
-        s.member_remove(actor=None, member=m, effective_date=D(2025, 1, 1), decision=s.Decision("1"), reason="")
+        s.member_remove(
+            actor=None, member=m, effective_date=D(2025, 1, 1), decision=s.Decision("1"), reason=""
+        )
     with pytest.raises(ValidationError):
-        s.member_remove(actor=None, member=m, effective_date=D(2025, 1, 1), decision=s.Decision(""),
-                        reason=RemovalReason.UNPAID_DUES)
+        s.member_remove(
+            actor=None,
+            member=m,
+            effective_date=D(2025, 1, 1),
+            decision=s.Decision(""),
+            reason=RemovalReason.UNPAID_DUES,
+        )
     with pytest.raises(ValidationError):
-        s.member_remove(actor=None, member=m, effective_date=D(2025, 1, 1), decision=s.Decision("1"),
-                        reason=RemovalReason.OTHER, note="")
+        s.member_remove(
+            actor=None,
+            member=m,
+            effective_date=D(2025, 1, 1),
+            decision=s.Decision("1"),
+            reason=RemovalReason.OTHER,
+            note="",
+        )
 
 
 def test_official_transfer_within_chibo_is_received_by_the_destination(tree) -> None:
     m = factories.member(tree["cell_a"], admitted_on=D(2023, 1, 5))
     receiver = factories.user("recv", Role.CELL_SECRETARY, tree["school"])
     sender = factories.user("send", Role.CELL_SECRETARY, tree["cell_a"])
-    s.member_transfer_out(actor=sender, member=m, effective_date=D(2025, 6, 1), decision=s.Decision("7-CV/ĐU"),
-                          destination_org=tree["school"])
+    s.member_transfer_out(
+        actor=sender,
+        member=m,
+        effective_date=D(2025, 6, 1),
+        decision=s.Decision("7-CV/ĐU"),
+        destination_org=tree["school"],
+    )
     assert state(m)["status"] == Status.TRANSFERRED_OUT
     # A cell that is not the destination cannot claim the member.
     stranger = factories.user("x", Role.CELL_SECRETARY, tree["ward"])
     with pytest.raises(ValidationError):
-        s.member_transfer_in(actor=stranger, member=m, org=tree["ward"], effective_date=D(2025, 6, 20),
-                             decision=s.Decision())
-    s.member_transfer_in(actor=receiver, member=m, org=tree["school"], effective_date=D(2025, 6, 20),
-                         decision=s.Decision())
+        s.member_transfer_in(
+            actor=stranger,
+            member=m,
+            org=tree["ward"],
+            effective_date=D(2025, 6, 20),
+            decision=s.Decision(),
+        )
+    s.member_transfer_in(
+        actor=receiver,
+        member=m,
+        org=tree["school"],
+        effective_date=D(2025, 6, 20),
+        decision=s.Decision(),
+    )
     m.refresh_from_db()
     assert m.org == tree["school"] and m.status == Status.ACTIVE and m.pending_org is None
     assert s.replay(m) == state(m)
@@ -121,29 +182,44 @@ def test_secretary_cannot_change_a_member_of_another_cell(tree) -> None:
     m = factories.member(tree["cell_b"], category="lecturer", date_of_birth=D(1980, 1, 1))
     secretary = factories.user("sec", Role.CELL_SECRETARY, tree["cell_a"])
     with pytest.raises(PermissionDenied):
-        s.member_exempt(actor=secretary, member=m, effective_date=D(2025, 1, 1), decision=s.Decision(), note="ốm")
+        s.member_exempt(
+            actor=secretary,
+            member=m,
+            effective_date=D(2025, 1, 1),
+            decision=s.Decision(),
+            note="ốm",
+        )
     viewer = factories.user("v", Role.VIEWER, tree["city"])
     with pytest.raises(PermissionDenied):
-        s.member_exempt(actor=viewer, member=m, effective_date=D(2025, 1, 1), decision=s.Decision(), note="ốm")
+        s.member_exempt(
+            actor=viewer, member=m, effective_date=D(2025, 1, 1), decision=s.Decision(), note="ốm"
+        )
 
 
 def test_stale_version_is_refused(tree) -> None:
     m = factories.member(tree["cell_a"])
     version = m.version
-    s.member_update_identity(actor=None, member=m, changes={"phone": "0987654321"}, expected_version=version)
+    s.member_update_identity(
+        actor=None, member=m, changes={"phone": "0987654321"}, expected_version=version
+    )
     stale = Member.objects.get(pk=m.pk)
     stale.version = version
-    with pytest.raises(ValidationError, match="Someone else|Người khác"):
-        s.member_update_identity(actor=None, member=stale, changes={"phone": "0900000000"},
-                                 expected_version=version)
+    with pytest.raises(ValidationError, match=r"Someone else|Người khác"):
+        s.member_update_identity(
+            actor=None, member=stale, changes={"phone": "0900000000"}, expected_version=version
+        )
     assert Member.objects.get(pk=m.pk).phone == "0987654321"
 
 
 def test_identity_update_refolds_the_name_and_hides_sensitive_values_in_audit(tree) -> None:
     m = factories.member(tree["cell_a"])
-    s.member_update_identity(actor=None, member=m, changes={"full_name": " Đặng  Văn An ", "citizen_id": "079"})
+    s.member_update_identity(
+        actor=None, member=m, changes={"full_name": " Đặng  Văn An ", "citizen_id": "079"}
+    )
     m.refresh_from_db()
-    assert m.full_name == "Đặng Văn An" and m.name_folded == "dang van an" and m.given_folded == "an"
+    assert (
+        m.full_name == "Đặng Văn An" and m.name_folded == "dang van an" and m.given_folded == "an"
+    )
     entry = AuditEntry.objects.filter(action="members.identity_update").last()
     assert entry.data["citizen_id"] == "***"
 
@@ -152,33 +228,67 @@ def test_full_lifecycle_replays_to_the_stored_state(tree) -> None:
     m = factories.member(tree["cell_a"], admitted_on=D(2021, 9, 1))
     dec = s.Decision("1-QĐ/ĐU")
     s.member_recognize(actor=None, member=m, decided_on=D(2022, 9, 15), decision=dec)
-    s.member_issue_card(actor=None, member=m, effective_date=D(2022, 11, 1), decision=dec, card_number="79001234")
-    s.member_temp_transfer_out(actor=None, member=m, effective_date=D(2023, 1, 1), decision=dec,
-                               host_org=tree["cell_b"])
+    s.member_issue_card(
+        actor=None, member=m, effective_date=D(2022, 11, 1), decision=dec, card_number="79001234"
+    )
+    s.member_temp_transfer_out(
+        actor=None, member=m, effective_date=D(2023, 1, 1), decision=dec, host_org=tree["cell_b"]
+    )
     assert state(m)["status"] == Status.TEMP_AWAY
     m.refresh_from_db()
     assert m.temp_host_org == tree["cell_b"]
     s.member_temp_transfer_back(actor=None, member=m, effective_date=D(2023, 6, 1), decision=dec)
-    s.member_change_category(actor=None, member=m, effective_date=D(2024, 7, 1), category="public_employee")
-    s.member_exempt(actor=None, member=m, effective_date=D(2024, 8, 1), decision=dec, note="Điều trị bệnh dài ngày")
+    s.member_change_category(
+        actor=None, member=m, effective_date=D(2024, 7, 1), category="public_employee"
+    )
+    s.member_exempt(
+        actor=None,
+        member=m,
+        effective_date=D(2024, 8, 1),
+        decision=dec,
+        note="Điều trị bệnh dài ngày",
+    )
     s.member_end_exemption(actor=None, member=m, effective_date=D(2025, 2, 1), decision=dec)
-    s.member_transfer_out(actor=None, member=m, effective_date=D(2025, 3, 1), decision=dec,
-                          destination="Đảng bộ tỉnh Bình Dương")
-    s.member_transfer_in(actor=None, member=m, org=tree["cell_a"], effective_date=D(2025, 3, 20), decision=dec)
+    s.member_transfer_out(
+        actor=None,
+        member=m,
+        effective_date=D(2025, 3, 1),
+        decision=dec,
+        destination="Đảng bộ tỉnh Bình Dương",
+    )
+    s.member_transfer_in(
+        actor=None, member=m, org=tree["cell_a"], effective_date=D(2025, 3, 20), decision=dec
+    )
     s.member_record_death(actor=None, member=m, effective_date=D(2025, 10, 1), decision=dec)
     m.refresh_from_db()
-    assert m.status == Status.DECEASED and m.category == "public_employee" and m.party_card_number == "79001234"
+    assert (
+        m.status == Status.DECEASED
+        and m.category == "public_employee"
+        and m.party_card_number == "79001234"
+    )
     assert s.replay(m) == state(m)
     assert m.events.count() == 11
     assert list(audit.verify()) == []
 
 
 def test_receive_from_outside_chibo(tree) -> None:
-    identity = s.Identity(member_code="DV77", full_name="Võ Thị Thu", date_of_birth=D(1990, 2, 2),
-                          gender="female", category="teacher")
-    m = s.member_receive(actor=None, org=tree["school"], identity=identity, admitted_on=D(2015, 5, 19),
-                         recognized_on=D(2016, 5, 19), arrived_on=D(2025, 8, 1), decision=s.Decision(),
-                         from_body="Đảng bộ tỉnh Tây Ninh")
+    identity = s.Identity(
+        member_code="DV77",
+        full_name="Võ Thị Thu",
+        date_of_birth=D(1990, 2, 2),
+        gender="female",
+        category="teacher",
+    )
+    m = s.member_receive(
+        actor=None,
+        org=tree["school"],
+        identity=identity,
+        admitted_on=D(2015, 5, 19),
+        recognized_on=D(2016, 5, 19),
+        arrived_on=D(2025, 8, 1),
+        decision=s.Decision(),
+        from_body="Đảng bộ tỉnh Tây Ninh",
+    )
     assert m.is_full and m.status == Status.ACTIVE
     assert s.replay(m) == state(m)
 

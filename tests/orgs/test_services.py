@@ -35,8 +35,13 @@ def test_move_subtree_rewrites_paths_and_keeps_history(tree) -> None:
     ward = factories.org("P-BN", "Đảng ủy phường Bến Nghé", OrgKind.DIRECT_COMMITTEE, city)
     staff = factories.user("city", Role.SUPERIOR_STAFF, city)
     school = tree["school"]
-    services.org_move(actor=staff, org=school, new_parent=ward, effective_date=D_2025_07_01,
-                      decision_number="01-QĐ/TU")
+    services.org_move(
+        actor=staff,
+        org=school,
+        new_parent=ward,
+        effective_date=D_2025_07_01,
+        decision_number="01-QĐ/TU",
+    )
     school.refresh_from_db()
     assert school.parent == ward and school.path.startswith(ward.path)
     # Before the move the school was under the district; after, under the ward.
@@ -54,19 +59,29 @@ def test_move_a_committee_moves_its_whole_subtree(tree) -> None:
     cell = Org.objects.get(code="BK-SV1")
     assert cell.path.startswith(other.path) and cell.depth == 3
     assert set(Org.objects.filter(other.subtree_filter()).values_list("code", flat=True)) == {
-        "DHQG", "BK", "BK-SV1", "BK-GV1"}
+        "DHQG",
+        "BK",
+        "BK-SV1",
+        "BK-GV1",
+    }
 
 
 def test_cannot_move_under_own_subtree(tree) -> None:
     with pytest.raises(ValidationError):
-        services.org_move(actor=None, org=tree["uni"], new_parent=tree["cell_a"], effective_date=D_2025_07_01)
+        services.org_move(
+            actor=None, org=tree["uni"], new_parent=tree["cell_a"], effective_date=D_2025_07_01
+        )
 
 
 def test_move_needs_rights_on_both_sides(tree) -> None:
     staff = factories.user("u", Role.GRASSROOTS_STAFF, tree["uni"])
     with pytest.raises(PermissionDenied):
-        services.org_move(actor=staff, org=tree["cell_a"], new_parent=tree["district"],
-                          effective_date=D_2025_07_01)
+        services.org_move(
+            actor=staff,
+            org=tree["cell_a"],
+            new_parent=tree["district"],
+            effective_date=D_2025_07_01,
+        )
 
 
 def test_merge_moves_members_and_closes_the_source(tree) -> None:
@@ -84,9 +99,16 @@ def test_merge_moves_members_and_closes_the_source(tree) -> None:
 
 
 def test_rename_keeps_old_name_for_past_dates(tree) -> None:
-    services.org_rename(actor=None, org=tree["school"], name="Chi bộ THPT Trưng Vương (mới)",
-                        effective_date=dt.date(2025, 1, 1))
-    assert tree_as_of(dt.date(2024, 12, 31))[tree["school"].pk].name == "Chi bộ Trường THPT Trưng Vương"
+    services.org_rename(
+        actor=None,
+        org=tree["school"],
+        name="Chi bộ THPT Trưng Vương (mới)",
+        effective_date=dt.date(2025, 1, 1),
+    )
+    assert (
+        tree_as_of(dt.date(2024, 12, 31))[tree["school"].pk].name
+        == "Chi bộ Trường THPT Trưng Vương"
+    )
     assert tree_as_of(dt.date(2025, 1, 1))[tree["school"].pk].name.endswith("(mới)")
 
 

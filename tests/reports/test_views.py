@@ -62,7 +62,7 @@ def test_dashboard_shows_the_indicators_in_scope(client, actors) -> None:
     client.force_login(actors["inside"])
     html = client.get("/reports/").content.decode()
     assert 'id="dashboard-data"' in html and "chart.umd.min.js" in html
-    assert "Bảng điều hành" in html and "chưa có dữ liệu" in html
+    assert "Bảng điều hành" in html and "Cảnh báo chưa xử lý" in html
     assert '<p class="big">3</p>' in html  # the university's 3 students, not Q1's pupils
     client.force_login(actors["office"])
     html = client.get("/reports/").content.decode()

@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connections
 from django.db.utils import load_backend
+from django.test import override_settings
 
 from chibo.core.dbrouter import REPLICA, ReplicaRouter, in_reporting, reporting, reporting_alias
 from chibo.members.models import Member
@@ -28,48 +30,71 @@ def _names() -> list[str]:
     return sorted(Group.objects.values_list("name", flat=True))
 
 
-@pytest.fixture
-def replica(settings, tmp_path: Path) -> Iterator[str]:
-    primary = connections["default"].settings_dict
-    cfg = {key: value for key, value in primary.items() if key != "TEST"}
-    drop = None
-    if connections["default"].vendor == "postgresql":
-        import psycopg
-
-        name = f"chibo_replica_{uuid.uuid4().hex[:8]}"
-        params = {
-            "host": primary["HOST"],
-            "port": primary["PORT"] or 5432,
-            "user": primary["USER"],
-            "password": primary["PASSWORD"] or None,
-            "dbname": primary["NAME"],
-        }
-        with psycopg.connect(**params, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-        def drop() -> None:
-            with psycopg.connect(**params, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-        cfg["NAME"] = name
-    else:
-        cfg["NAME"] = str(tmp_path / "replica.sqlite3")
-        cfg["OPTIONS"] = {}
-    cfg["CHIBO_MIGRATE"] = True  # a stand-in replica: give it the schema
-    settings.DATABASES = {**settings.DATABASES, REPLICA: cfg}
+def _install(cfg: dict) -> None:
     # A connection made by hand (not listed in connections.settings): Django's
     # test case allows such dynamically created connections.
+    primary = connections["default"].settings_dict
     full = connections.configure_settings({"default": dict(primary), REPLICA: dict(cfg)})[REPLICA]
     connections[REPLICA] = load_backend(full["ENGINE"]).DatabaseWrapper(full, REPLICA)
+
+
+def _uninstall() -> None:
+    connections[REPLICA].close()
+    del connections[REPLICA]
+
+
+@pytest.fixture(scope="module")
+def replica_db(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict]:
+    """The stand-in replica, created and migrated once for the module."""
+    with django_db_blocker.unblock():
+        primary = connections["default"].settings_dict
+        cfg = {key: value for key, value in primary.items() if key != "TEST"}
+        drop = None
+        if connections["default"].vendor == "postgresql":
+            import psycopg
+
+            name = f"chibo_replica_{uuid.uuid4().hex[:8]}"
+            params = {
+                "host": primary["HOST"],
+                "port": primary["PORT"] or 5432,
+                "user": primary["USER"],
+                "password": primary["PASSWORD"] or None,
+                "dbname": primary["NAME"],
+            }
+            with psycopg.connect(**params, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+
+            def drop() -> None:
+                with psycopg.connect(**params, autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+            cfg["NAME"] = name
+        else:
+            cfg["NAME"] = str(tmp_path_factory.mktemp("replica") / "replica.sqlite3")
+            cfg["OPTIONS"] = {}
+        cfg["CHIBO_MIGRATE"] = True  # a stand-in replica: give it the schema
+        _install(cfg)
+        try:
+            with override_settings(DATABASES={**django_settings.DATABASES, REPLICA: cfg}):
+                call_command("migrate", database=REPLICA, verbosity=0)
+            Group.objects.using(REPLICA).create(name="on-replica")
+            _uninstall()
+            yield cfg
+        finally:
+            if REPLICA in connections.settings or hasattr(connections._connections, REPLICA):
+                _uninstall()
+            if drop is not None:
+                drop()
+
+
+@pytest.fixture
+def replica(replica_db, settings) -> Iterator[str]:
+    settings.DATABASES = {**settings.DATABASES, REPLICA: replica_db}
+    _install(replica_db)
     try:
-        call_command("migrate", database=REPLICA, verbosity=0)
-        Group.objects.using(REPLICA).create(name="on-replica")
         yield REPLICA
     finally:
-        connections[REPLICA].close()
-        del connections[REPLICA]
-        if drop is not None:
-            drop()
+        _uninstall()
 
 
 @pytest.mark.django_db

@@ -23,9 +23,13 @@ def full_member(org: Any, code: str) -> Any:
     from chibo.members import services as member_services
     from tests import factories as f
 
-    member = f.member(org, code=code, admitted_on=dt.date(2020, 1, 10), date_of_birth=dt.date(1985, 1, 1))
+    member = f.member(
+        org, code=code, admitted_on=dt.date(2020, 1, 10), date_of_birth=dt.date(1985, 1, 1)
+    )
     member_services.member_recognize(
-        actor=None, member=member, decided_on=member.probation_ends_on,
+        actor=None,
+        member=member,
+        decided_on=member.probation_ends_on,
         decision=member_services.Decision(number="5-QĐ/ĐU"),
     )
     member.refresh_from_db()

@@ -1,11 +1,11 @@
 """Subprocess side of the fault tests (tests/security/test_faults.py); run with ``python -m``.
 
-    setup                 migrate, a small tree, N members, a user (database from DATABASE_URL)
-    load SECONDS          service calls in a loop for SECONDS, printing one JSON line per call;
-                          after an error, close_old_connections() as a request boundary would
-    verify                every member's state == replay(member); audit chain intact; JSON out
-    import-job ROWS       a checked members import job of ROWS new members, enqueued
-    requeue JOB           enqueue the job's import again (the retry after a crash)
+setup                 migrate, a small tree, N members, a user (database from DATABASE_URL)
+load SECONDS          service calls in a loop for SECONDS, printing one JSON line per call;
+                      after an error, close_old_connections() as a request boundary would
+verify                every member's state == replay(member); audit chain intact; JSON out
+import-job ROWS       a checked members import job of ROWS new members, enqueued
+requeue JOB           enqueue the job's import again (the retry after a crash)
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ def load(seconds: float) -> None:
             m = Member.objects.get(member_code=code)
             target = Category.OTHER if m.category == Category.STUDENT else Category.STUDENT
             services.member_change_category(
-                actor=None, member=m, effective_date=dt.date(2025, 1, 1) + dt.timedelta(days=n // 50),
+                actor=None,
+                member=m,
+                effective_date=dt.date(2025, 1, 1) + dt.timedelta(days=n // 50),
                 category=target,
             )
             print(json.dumps({"n": n, "ok": True}), flush=True)
@@ -78,13 +80,23 @@ def verify() -> None:
                 mismatched.append([m.member_code, key])
     problems = [p.problem for p in audit.verify()]
     events = MemberEvent.objects.filter(kind="category_changed").count()
-    audited = AuditEntry.objects.filter(action__startswith="members.").exclude(
-        action__in=["members.view", "members.list", "members.view_sensitive"]
-    ).count()
-    print(json.dumps({
-        "members": Member.objects.count(), "mismatched": mismatched, "audit_problems": problems,
-        "category_events": events, "member_audit_entries": audited,
-    }), flush=True)
+    audited = (
+        AuditEntry.objects.filter(action__startswith="members.")
+        .exclude(action__in=["members.view", "members.list", "members.view_sensitive"])
+        .count()
+    )
+    print(
+        json.dumps(
+            {
+                "members": Member.objects.count(),
+                "mismatched": mismatched,
+                "audit_problems": problems,
+                "category_events": events,
+                "member_audit_entries": audited,
+            }
+        ),
+        flush=True,
+    )
 
 
 def import_job(rows: int) -> None:
@@ -100,11 +112,35 @@ def import_job(rows: int) -> None:
 
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["ma_dang_vien", "ho_ten", "ngay_sinh", "gioi_tinh", "ma_to_chuc", "doi_tuong",
-                "ngay_vao_dang", "so_cccd", "so_dien_thoai", "trang_thai"])
+    w.writerow(
+        [
+            "ma_dang_vien",
+            "ho_ten",
+            "ngay_sinh",
+            "gioi_tinh",
+            "ma_to_chuc",
+            "doi_tuong",
+            "ngay_vao_dang",
+            "so_cccd",
+            "so_dien_thoai",
+            "trang_thai",
+        ]
+    )
     for i in range(rows):
-        w.writerow([f"DV-I{i:06d}", f"Nguyễn Văn {i}", "17/05/2001", "Nam", "BK-SV1", "Sinh viên",
-                    "01/03/2022", f"0792010{i:05d}", "0912345678", "Đang sinh hoạt"])
+        w.writerow(
+            [
+                f"DV-I{i:06d}",
+                f"Nguyễn Văn {i}",
+                "17/05/2001",
+                "Nam",
+                "BK-SV1",
+                "Sinh viên",
+                "01/03/2022",
+                f"0792010{i:05d}",
+                "0912345678",
+                "Đang sinh hoạt",
+            ]
+        )
     user = User.objects.get(username="uni")
     upload = SimpleUploadedFile("dv.csv", buf.getvalue().encode("utf-8-sig"))
     job = jobs.job_create(actor=user, kind="members", upload=upload)

@@ -48,7 +48,7 @@ def test_next_run_is_the_coming_2am_local_time() -> None:
     assert tasks.next_run(after) == dt.datetime(2026, 5, 2, 2, 0, tzinfo=tz)
 
 
-def test_schedule_enqueues_one_waiting_run(settings) -> None:  # noqa: ANN001
+def test_schedule_enqueues_one_waiting_run(settings) -> None:
     from django_tasks_db.models import DBTaskResult
 
     assert tasks.schedule_next() is True

@@ -18,7 +18,7 @@ from chibo.core.models import AuditEntry
 from chibo.members.models import Member
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -57,7 +57,11 @@ def _data() -> None:
 
 def test_round_trip_restores_everything_and_verifies(tmp_path: Path, target: str) -> None:
     _data()
-    result = backup_create(output=tmp_path / "b" / ("chibo.sqlite3.gz" if connection.vendor == "sqlite" else "chibo.pgdump"))
+    result = backup_create(
+        output=tmp_path
+        / "b"
+        / ("chibo.sqlite3.gz" if connection.vendor == "sqlite" else "chibo.pgdump")
+    )
     manifest = json.loads(result.manifest_path.read_text())
     assert manifest["counts"]["members_member"] == 5
     assert manifest["audit_head"]["last_seq"] == AuditEntry.objects.count() > 0
@@ -69,13 +73,15 @@ def test_round_trip_restores_everything_and_verifies(tmp_path: Path, target: str
     # Encrypted values come back readable (same key).
     assert Member.objects.using(target).get(member_code="DV-B3").citizen_id == "079203000003"
     # A second restore into the now non-empty database is refused.
-    with pytest.raises(BackupError, match="không trống"):
+    with pytest.raises(BackupError, match=r"không trống"):
         backup_restore(result.path, alias=target)
 
 
 def test_a_changed_byte_is_caught_before_anything_is_written(tmp_path: Path, target: str) -> None:
     _data()
-    result = backup_create(output=tmp_path / ("x.sqlite3.gz" if connection.vendor == "sqlite" else "x.pgdump"))
+    result = backup_create(
+        output=tmp_path / ("x.sqlite3.gz" if connection.vendor == "sqlite" else "x.pgdump")
+    )
     blob = bytearray(result.path.read_bytes())
     blob[len(blob) // 2] ^= 0xFF
     result.path.write_bytes(bytes(blob))
@@ -84,9 +90,13 @@ def test_a_changed_byte_is_caught_before_anything_is_written(tmp_path: Path, tar
     assert not connections[target].introspection.table_names()
 
 
-def test_a_manifest_that_does_not_match_the_data_fails_the_restore(tmp_path: Path, target: str) -> None:
+def test_a_manifest_that_does_not_match_the_data_fails_the_restore(
+    tmp_path: Path, target: str
+) -> None:
     _data()
-    result = backup_create(output=tmp_path / ("y.sqlite3.gz" if connection.vendor == "sqlite" else "y.pgdump"))
+    result = backup_create(
+        output=tmp_path / ("y.sqlite3.gz" if connection.vendor == "sqlite" else "y.pgdump")
+    )
     manifest = json.loads(result.manifest_path.read_text())
     manifest["counts"]["members_member"] = 6
     result.manifest_path.write_text(json.dumps(manifest))
@@ -101,5 +111,5 @@ def test_commands_print_and_refuse(tmp_path: Path, capsys: Any) -> None:
     assert "SHA-256" in capsys.readouterr().out
     with pytest.raises(CommandError, match="đã có"):
         call_command("backup", "--output", str(out))
-    with pytest.raises(CommandError, match="không trống|bộ nhớ"):
+    with pytest.raises(CommandError, match=r"không trống|bộ nhớ"):
         call_command("restore", str(out))  # the suite's own database is not empty

@@ -67,8 +67,12 @@ def test_member_and_candidate_fields_are_ciphertext_in_the_database(tree: dict) 
     assert (m.citizen_id, m.phone) == ("079203001234", "0912345689")
     assert m.masked_phone == "0*******89"
     assert Member.objects.filter(pk=m.pk).values_list("citizen_id", flat=True)[0] == "079203001234"
-    c = f.candidate(tree["cell_a"], full_member(tree["cell_a"], "DV-M"), citizen_id="079204009999",
-                    phone="0987654321")
+    c = f.candidate(
+        tree["cell_a"],
+        full_member(tree["cell_a"], "DV-M"),
+        citizen_id="079204009999",
+        phone="0987654321",
+    )
     assert all(v.startswith(crypto.TOKEN_PREFIX) for v in _raw("admissions_candidate", c.pk))
 
 
@@ -76,15 +80,23 @@ def test_member_and_candidate_fields_are_ciphertext_in_the_database(tree: dict) 
 def test_migration_helper_encrypts_plain_rows_and_reverses(tree: dict) -> None:
     m = f.member(tree["cell_a"])
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE members_member SET citizen_id = %s, phone = %s WHERE id = %s",
-                       ["079203001234", "0912345689", m.pk])
+        cursor.execute(
+            "UPDATE members_member SET citizen_id = %s, phone = %s WHERE id = %s",
+            ["079203001234", "0912345689", m.pk],
+        )
 
     class Editor:
         connection = connection
 
-    assert crypto.reencrypt_columns(Editor, "members_member", ("citizen_id", "phone"), encrypt=True) == 1
+    assert (
+        crypto.reencrypt_columns(Editor, "members_member", ("citizen_id", "phone"), encrypt=True)
+        == 1
+    )
     assert _raw("members_member", m.pk)[0].startswith(crypto.TOKEN_PREFIX)
-    assert crypto.reencrypt_columns(Editor, "members_member", ("citizen_id", "phone"), encrypt=True) == 0
+    assert (
+        crypto.reencrypt_columns(Editor, "members_member", ("citizen_id", "phone"), encrypt=True)
+        == 0
+    )
     crypto.reencrypt_columns(Editor, "members_member", ("citizen_id", "phone"), encrypt=False)
     assert _raw("members_member", m.pk) == ("079203001234", "0912345689")
 
@@ -94,7 +106,9 @@ def test_imported_members_are_stored_encrypted(tree: dict, tmp_path: Path) -> No
     from chibo.interchange.services import import_file
     from tests.interchange.helpers import MEMBER_HEADER, member_row, write_xlsx
 
-    path = write_xlsx(tmp_path / "m.xlsx", MEMBER_HEADER, [member_row("DV1"), member_row("DV2", so_cccd="")])
+    path = write_xlsx(
+        tmp_path / "m.xlsx", MEMBER_HEADER, [member_row("DV1"), member_row("DV2", so_cccd="")]
+    )
     result = import_file(actor=None, kind="members", path=path)
     assert result.ok
     m = Member.objects.get(member_code="DV1")
@@ -141,7 +155,9 @@ def test_sensitive_read_is_audited_only_for_roles_that_see_it(tree: dict) -> Non
     from chibo.accounts.tokens import token_create
 
     _t, raw = token_create(actor=None, user=sec, expires_days=1)
-    body = Client().get(f"/api/v1/members/{m.member_code}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    body = (
+        Client().get(f"/api/v1/members/{m.member_code}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    )
     assert body["citizen_id"] == "079203001234"
     assert AuditEntry.objects.filter(action="members.view_sensitive", actor=sec).count() == 2
 
@@ -163,7 +179,10 @@ def test_member_export_carries_the_exporting_user_and_time(tree: dict, tmp_path:
     assert wb.properties.creator == "Trần Thị Mai (bithu)"
     assert wb.properties.lastModifiedBy == "Trần Thị Mai (bithu)"
     props = {p.name: p.value for p in wb.custom_doc_props}
-    assert props["chibo_exported_by"] == "Trần Thị Mai (bithu)" and props["chibo_exported_at"][:4] >= "2026"
+    assert (
+        props["chibo_exported_by"] == "Trần Thị Mai (bithu)"
+        and props["chibo_exported_at"][:4] >= "2026"
+    )
     footer = wb.worksheets[0].oddFooter.left.text
     assert "bithu" in footer and "/" in footer
     assert wb.worksheets[0].max_row == 2  # the footer is not a row: the file still imports

@@ -14,6 +14,8 @@ Both run the code in subprocesses against databases of their own:
   transaction); the job, re-enqueued, runs to completion in a new worker.
 """
 
+# Subprocesses of our own commands and of PostgreSQL's tools, with fixed arguments.
+# ruff: noqa: S603, S607
 from __future__ import annotations
 
 import json
@@ -36,9 +38,14 @@ pytestmark = pytest.mark.bench
 
 
 def _driver(env: dict[str, str], *args: str, timeout: float = 300) -> list[dict]:
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [sys.executable, "-m", "tests.security.fault_driver", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
     ).stdout
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
@@ -52,7 +59,9 @@ def _free_port() -> int:
 def _pg_bindir() -> str | None:
     cfg = shutil.which("pg_config")
     if cfg:
-        bindir = subprocess.run([cfg, "--bindir"], capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603
+        bindir = subprocess.run(
+            [cfg, "--bindir"], capture_output=True, text=True, check=False
+        ).stdout.strip()
         if (Path(bindir) / "initdb").exists():
             return bindir
     for cand in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
@@ -74,30 +83,76 @@ def pg_server() -> Iterator[tuple[str, callable]]:
     port = _free_port()
 
     def as_pg(*cmd: str) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", *cmd], check=True, capture_output=True, timeout=60)  # noqa: S603, S607
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *cmd], check=True, capture_output=True, timeout=60
+        )
 
     opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {base}"
-    as_pg(f"{bindir}/initdb", "-D", f"{base}/data", "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+    as_pg(
+        f"{bindir}/initdb",
+        "-D",
+        f"{base}/data",
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+    )
     as_pg(f"{bindir}/pg_ctl", "-D", f"{base}/data", "-l", f"{base}/log", "-w", "-o", opts, "start")
 
     def restart() -> None:
-        as_pg(f"{bindir}/pg_ctl", "-D", f"{base}/data", "-l", f"{base}/log", "-w", "-m", "fast", "-o", opts, "restart")
+        as_pg(
+            f"{bindir}/pg_ctl",
+            "-D",
+            f"{base}/data",
+            "-l",
+            f"{base}/log",
+            "-w",
+            "-m",
+            "fast",
+            "-o",
+            opts,
+            "restart",
+        )
 
     try:
         yield f"postgres://postgres@127.0.0.1:{port}/postgres", restart
     finally:
-        subprocess.run(["runuser", "-u", "postgres", "--", f"{bindir}/pg_ctl", "-D", f"{base}/data", "-m", "immediate", "-w", "stop"],  # noqa: S603, S607
-                       capture_output=True, check=False, timeout=60)
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                f"{bindir}/pg_ctl",
+                "-D",
+                f"{base}/data",
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
-def test_database_restart_mid_load_fails_cleanly_and_recovers(pg_server: tuple[str, callable]) -> None:
+def test_database_restart_mid_load_fails_cleanly_and_recovers(
+    pg_server: tuple[str, callable],
+) -> None:
     url, restart = pg_server
     env = {**os.environ, "DATABASE_URL": url, "CONN_MAX_AGE": "60", "TASKS_BACKEND": "immediate"}
     _driver(env, "setup", "40")
-    load = subprocess.Popen(  # noqa: S603
+    load = subprocess.Popen(
         [sys.executable, "-m", "tests.security.fault_driver", "load", "12"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     time.sleep(4)
     started = time.monotonic()
@@ -137,17 +192,34 @@ def test_worker_killed_mid_import_writes_nothing_and_the_job_retries(tmp_path: P
     }
     _driver(env, "setup", "3")
     job = _driver(env, "import-job", "20000")[-1]["job"]
-    worker = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "chibo", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "chibo",
+            "db_worker",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "0.2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
 
     def job_row() -> tuple[str, int]:
         con = sqlite3.connect(db, timeout=30)
         try:
-            row = con.execute("SELECT state, done FROM interchange_importjob WHERE id = ?", [job.replace("-", "")]).fetchone()
+            row = con.execute(
+                "SELECT state, done FROM interchange_importjob WHERE id = ?", [job.replace("-", "")]
+            ).fetchone()
             if row is None:
-                row = con.execute("SELECT state, done FROM interchange_importjob WHERE id = ?", [job]).fetchone()
+                row = con.execute(
+                    "SELECT state, done FROM interchange_importjob WHERE id = ?", [job]
+                ).fetchone()
             return row
         finally:
             con.close()
@@ -165,7 +237,9 @@ def test_worker_killed_mid_import_writes_nothing_and_the_job_retries(tmp_path: P
     os.killpg(worker.pid, signal.SIGKILL)  # the worker and anything it started: no clean-up at all
     worker.wait(timeout=30)
     con = sqlite3.connect(db, timeout=30)
-    written = con.execute("SELECT COUNT(*) FROM members_member WHERE member_code LIKE 'DV-I%'").fetchone()[0]
+    written = con.execute(
+        "SELECT COUNT(*) FROM members_member WHERE member_code LIKE 'DV-I%'"
+    ).fetchone()[0]
     events = con.execute(
         "SELECT COUNT(*) FROM members_memberevent e JOIN members_member m ON m.id = e.member_id "
         "WHERE m.member_code LIKE 'DV-I%'"
@@ -174,12 +248,26 @@ def test_worker_killed_mid_import_writes_nothing_and_the_job_retries(tmp_path: P
     state_after_kill = job_row()[0]
     # Retry: enqueue again; a fresh worker runs it to the end.
     _driver(env, "requeue", job)
-    subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "chibo", "db_worker", "--no-reload", "--batch", "--no-startup-delay"],
-        cwd=ROOT, env=env, capture_output=True, timeout=600, check=True,
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chibo",
+            "db_worker",
+            "--no-reload",
+            "--batch",
+            "--no-startup-delay",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=600,
+        check=True,
     )
     con = sqlite3.connect(db, timeout=30)
-    final = con.execute("SELECT COUNT(*) FROM members_member WHERE member_code LIKE 'DV-I%'").fetchone()[0]
+    final = con.execute(
+        "SELECT COUNT(*) FROM members_member WHERE member_code LIKE 'DV-I%'"
+    ).fetchone()[0]
     con.close()
     state_final = job_row()[0]
     verify = _driver(env, "verify")[-1]

@@ -80,7 +80,9 @@ def test_symbol_parser_only_raises_its_own_error(text: str) -> None:
 def test_well_formed_symbols_round_trip(number: int, doc_type: str, issuer: str, dash: str) -> None:
     symbol = parse_symbol(f"{number}{dash}{doc_type}/{issuer}")
     assert symbol.number == number
-    assert [s.number for s in find_symbols(f"theo văn bản số {number}-{doc_type}/{issuer} ngày")] == [number]
+    assert [
+        s.number for s in find_symbols(f"theo văn bản số {number}-{doc_type}/{issuer} ngày")
+    ] == [number]
 
 
 @BUDGET
@@ -110,14 +112,27 @@ def test_dates_written_any_usual_way_read_back(day: dt.date) -> None:
 
 
 MEMBER_COLUMNS = [
-    "ma_dang_vien", "ho_ten", "ngay_sinh", "gioi_tinh", "ma_to_chuc", "doi_tuong", "ngay_vao_dang",
-    "so_cccd", "so_dien_thoai", "trang_thai",
+    "ma_dang_vien",
+    "ho_ten",
+    "ngay_sinh",
+    "gioi_tinh",
+    "ma_to_chuc",
+    "doi_tuong",
+    "ngay_vao_dang",
+    "so_cccd",
+    "so_dien_thoai",
+    "trang_thai",
 ]
 row_strategy = st.fixed_dictionaries(
     {
-        "ma_dang_vien": st.one_of(st.just("DV-FZ1"), st.text(alphabet=string.ascii_uppercase + string.digits + "-", max_size=12)),
+        "ma_dang_vien": st.one_of(
+            st.just("DV-FZ1"),
+            st.text(alphabet=string.ascii_uppercase + string.digits + "-", max_size=12),
+        ),
         "ho_ten": st.one_of(vi_text, any_text),
-        "ngay_sinh": st.one_of(st.just("17/05/2001"), any_text, st.dates().map(lambda d: d.strftime("%d/%m/%Y"))),
+        "ngay_sinh": st.one_of(
+            st.just("17/05/2001"), any_text, st.dates().map(lambda d: d.strftime("%d/%m/%Y"))
+        ),
         "gioi_tinh": st.sampled_from(["Nam", "Nữ", "nu", "", "x"]),
         "ma_to_chuc": st.sampled_from(["BK-SV1", "BK-GV1", "NOPE", "", "Q1-THPT"]),
         "doi_tuong": st.sampled_from(["Sinh viên", "giang vien", "?", ""]),
@@ -174,4 +189,6 @@ def test_import_of_arbitrary_rows_is_all_or_nothing_and_never_crashes(tree: dict
 @pytest.mark.bench
 def test_bench_fuzz_budget_note() -> None:
     """`make bench` runs this file with CHIBO_FUZZ_EXAMPLES=5000 (see Makefile); print the budget."""
-    print(f"fuzz budget: {EXAMPLES} examples per property, {max(10, EXAMPLES // 10)} import examples")
+    print(
+        f"fuzz budget: {EXAMPLES} examples per property, {max(10, EXAMPLES // 10)} import examples"
+    )

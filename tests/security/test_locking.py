@@ -44,7 +44,10 @@ def test_candidate_step_from_a_stale_form_is_refused_showing_the_other_change(tr
     text = refused.content.decode()
     assert "Trần Thị Mai" in text  # who changed it
     cand.refresh_from_db()
-    assert cand.stage == Stage.COURSE and cand.steps.get(stage=Stage.COURSE).document_number == "77/GCN"
+    assert (
+        cand.stage == Stage.COURSE
+        and cand.steps.get(stage=Stage.COURSE).document_number == "77/GCN"
+    )
 
 
 def test_candidate_step_api_refuses_a_stale_expected_version(tree: dict) -> None:
@@ -57,28 +60,47 @@ def test_candidate_step_api_refuses_a_stale_expected_version(tree: dict) -> None
     body = Client().get(f"/api/v1/candidates/{cand.pk}", **auth)
     assert body.status_code == 200, body.content
     version = body.json()["version"]
-    step = {"done_on": "2024-10-15", "document_number": "1/GCN", "data": {"cert_number": "1/GCN", "cert_issuer": "TT"},
-            "expected_version": version}
+    step = {
+        "done_on": "2024-10-15",
+        "document_number": "1/GCN",
+        "data": {"cert_number": "1/GCN", "cert_issuer": "TT"},
+        "expected_version": version,
+    }
     url = f"/api/v1/candidates/{cand.pk}/steps/{Stage.COURSE}"
     ok = Client().post(url, step, content_type="application/json", **auth)
     assert ok.status_code in (200, 201), ok.content
-    stale = Client().post(url.replace(Stage.COURSE, Stage.APPLICATION),
-                          {**step, "done_on": "2024-11-01", "data": {}},
-                          content_type="application/json", **auth)
+    stale = Client().post(
+        url.replace(Stage.COURSE, Stage.APPLICATION),
+        {**step, "done_on": "2024-11-01", "data": {}},
+        content_type="application/json",
+        **auth,
+    )
     assert stale.status_code == 422
     assert Candidate.objects.get(pk=cand.pk).stage == Stage.COURSE
 
 
-def _assignment(tree: dict):  # noqa: ANN202
+def _assignment(tree: dict):
     doc = dir_services.document_register_incoming(
-        actor=None, org=tree["city"], symbol="1000-CV/TU", issuing_org=tree["city"],
-        title="Về tăng cường công tác xây dựng Đảng", issuing_body="Ban Thường vụ Thành ủy",
-        issued_on=dt.date(2023, 6, 16), incoming_number="398",
-        recipients=[dir_services.RecipientIn("Đảng ủy Khối", 2, tree["khoi"])], cites=[],
+        actor=None,
+        org=tree["city"],
+        symbol="1000-CV/TU",
+        issuing_org=tree["city"],
+        title="Về tăng cường công tác xây dựng Đảng",
+        issuing_body="Ban Thường vụ Thành ủy",
+        issued_on=dt.date(2023, 6, 16),
+        incoming_number="398",
+        recipients=[dir_services.RecipientIn("Đảng ủy Khối", 2, tree["khoi"])],
+        cites=[],
     )
     task = dir_services.task_create(
-        actor=None, document=doc, section="1", title="Báo cáo", recurrence=Recurrence.SEMIANNUAL,
-        report_due_days=10, orgs=[tree["khoi"]], named_units=[],
+        actor=None,
+        document=doc,
+        section="1",
+        title="Báo cáo",
+        recurrence=Recurrence.SEMIANNUAL,
+        report_due_days=10,
+        orgs=[tree["khoi"]],
+        named_units=[],
     )
     return task.assignments.get(org=tree["khoi"])
 
@@ -92,7 +114,10 @@ def test_progress_report_second_save_from_a_stale_version_is_refused(tree: dict)
     v1 = c1.get(url).context["form"]["version"].value()
     v2 = c2.get(url).context["form"]["version"].value()
     assert v1 == v2 == 0  # nobody has written it yet
-    assert c1.post(url, {"text": "Bản của người thứ nhất", "figures": "", "version": v1}).status_code == 302
+    assert (
+        c1.post(url, {"text": "Bản của người thứ nhất", "figures": "", "version": v1}).status_code
+        == 302
+    )
     refused = c2.post(url, {"text": "Bản của người thứ hai", "figures": "", "version": v2})
     assert refused.status_code == 200
     page = refused.content.decode()
@@ -109,8 +134,14 @@ def test_progress_report_second_save_from_a_stale_version_is_refused(tree: dict)
 def test_progress_report_api_expected_version(tree: dict) -> None:
     a = _assignment(tree)
     u1 = f.user("khoi1", Role.SUPERIOR_STAFF, tree["khoi"])
-    r1 = dir_services.report_save(actor=u1, assignment=a, period="2024-H1", text="một", expected_version=0)
-    with pytest.raises(Exception, match="khoi1|Someone|một"):
-        dir_services.report_save(actor=u1, assignment=a, period="2024-H1", text="hai", expected_version=0)
-    r2 = dir_services.report_save(actor=u1, assignment=a, period="2024-H1", text="hai", expected_version=r1.version)
+    r1 = dir_services.report_save(
+        actor=u1, assignment=a, period="2024-H1", text="một", expected_version=0
+    )
+    with pytest.raises(Exception, match=r"khoi1|Someone|một"):
+        dir_services.report_save(
+            actor=u1, assignment=a, period="2024-H1", text="hai", expected_version=0
+        )
+    r2 = dir_services.report_save(
+        actor=u1, assignment=a, period="2024-H1", text="hai", expected_version=r1.version
+    )
     assert r2.version == 2 and r2.text == "hai"

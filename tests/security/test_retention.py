@@ -18,13 +18,13 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2030, 9, 2)
 
 
-def _cand(tree: dict, mentor, stage: str, on: dt.date, name: str) -> Candidate:  # noqa: ANN001
+def _cand(tree: dict, mentor, stage: str, on: dt.date, name: str) -> Candidate:
     c = f.candidate(tree["cell_a"], mentor, full_name=name, registered_on=dt.date(2024, 9, 2))
     Candidate.objects.filter(pk=c.pk).update(stage=stage, stage_on=on)
     return c
 
 
-def test_purge_boundary_and_what_is_kept(tree: dict, settings, capsys) -> None:  # noqa: ANN001
+def test_purge_boundary_and_what_is_kept(tree: dict, settings, capsys) -> None:
     settings.CHIBO_CANDIDATE_RETENTION_YEARS = 5
     mentor = full_member(tree["cell_a"], "DV-M")
     cutoff = cutoff_for(TODAY, 5)

@@ -12,7 +12,9 @@ from chibo.accounts.services import user_create
 
 
 class Command(BaseCommand):
-    help = "Create a user; the password is read from a file (first line), never from the command line."
+    help = (
+        "Create a user; the password is read from a file (first line), never from the command line."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
@@ -24,10 +26,17 @@ class Command(BaseCommand):
         try:
             password = Path(opts["password_file"]).read_text(encoding="utf-8").splitlines()[0]
         except (OSError, IndexError) as exc:
-            raise CommandError(f"Không đọc được mật khẩu từ tệp {opts['password_file']}: {exc}") from exc
+            raise CommandError(
+                f"Không đọc được mật khẩu từ tệp {opts['password_file']}: {exc}"
+            ) from exc
         try:
-            user = user_create(actor=None, username=opts["username"], password=password,
-                               full_name=opts["full_name"], email=opts["email"])
+            user = user_create(
+                actor=None,
+                username=opts["username"],
+                password=password,
+                full_name=opts["full_name"],
+                email=opts["email"],
+            )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(f"created user {user.username}")

@@ -11,7 +11,9 @@ from chibo.core.models import AuditEntry
 
 
 class Command(BaseCommand):
-    help = "Verify the hash chain of the audit log; exits non-zero if an entry was edited or removed."
+    help = (
+        "Verify the hash chain of the audit log; exits non-zero if an entry was edited or removed."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -28,7 +30,9 @@ class Command(BaseCommand):
 
         if options["schedule"]:
             if tasks.schedule_next():
-                self.stdout.write(f"audit verification scheduled for {tasks.next_run():%d/%m/%Y %H:%M}")
+                self.stdout.write(
+                    f"audit verification scheduled for {tasks.next_run():%d/%m/%Y %H:%M}"
+                )
             else:
                 self.stdout.write("audit verification already scheduled (or no task queue)")
             return

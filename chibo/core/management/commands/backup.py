@@ -10,6 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from chibo.core.backup import BackupError, backup_create
 
 
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")  # Vietnamese thousands separator
+
+
 class Command(BaseCommand):
     help = (
         "Write a consistent compressed backup (SQLite online backup + gzip, or pg_dump -Fc), "
@@ -17,7 +21,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--output", type=Path, default=None, help="backup file (default: var/backups/)")
+        parser.add_argument(
+            "--output", type=Path, default=None, help="backup file (default: var/backups/)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -27,7 +33,9 @@ class Command(BaseCommand):
         m = result.manifest
         rows = sum(m["counts"].values())
         self.stdout.write(
-            f"Đã sao lưu {len(m['counts'])} bảng, {rows:,} dòng, {m['audit_head']['last_seq']:,} bản ghi "
-            f"kiểm toán → {result.path} ({m['size']:,} byte)".replace(",", ".")
+            f"Đã sao lưu {len(m['counts'])} bảng, {_n(rows)} dòng, {_n(m['audit_head']['last_seq'])} "
+            f"bản ghi kiểm toán → {result.path} ({_n(m['size'])} byte)"
         )
-        self.stdout.write(f"SHA-256 {m['sha256']} ({result.checksum_path.name}, {result.manifest_path.name})")
+        self.stdout.write(
+            f"SHA-256 {m['sha256']} ({result.checksum_path.name}, {result.manifest_path.name})"
+        )

@@ -10,6 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from chibo.core.backup import BackupError, backup_restore
 
 
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")  # Vietnamese thousands separator
+
+
 class Command(BaseCommand):
     help = (
         "Restore a `chibo backup` file into the configured database, which must be empty; "
@@ -25,6 +29,6 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            f"Đã khôi phục và kiểm tra: {result.tables} bảng, {result.rows:,} dòng khớp bản kê; "
-            f"chuỗi kiểm toán nguyên vẹn ({result.audit_entries:,} bản ghi).".replace(",", ".")
+            f"Đã khôi phục và kiểm tra: {result.tables} bảng, {_n(result.rows)} dòng khớp bản kê; "
+            f"chuỗi kiểm toán nguyên vẹn ({_n(result.audit_entries)} bản ghi)."
         )

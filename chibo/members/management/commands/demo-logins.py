@@ -6,9 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chibo.accounts.models import RoleAssignment
 from chibo.accounts import twofactor
-from chibo.accounts.models import TwoFactorDevice
+from chibo.accounts.models import RoleAssignment, TwoFactorDevice
 from chibo.members.demo.accounts import PASSWORD, ROLE_LABELS, TOTP_SECRET, USERNAMES
 
 

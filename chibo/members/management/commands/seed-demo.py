@@ -18,7 +18,7 @@ from chibo.members.demo.writer import DemoRefused, write_plan
 
 # Apps that add their own demo data on top of the members, in this order
 # (each has ``demo.seed_demo(*, rng, today, scale) -> dict[str, int]``).
-EXTRA_APPS = ["admissions", "activity", "directives", "oversight", "training"]
+EXTRA_APPS = ["admissions", "activity", "directives", "oversight", "training", "reports"]
 
 
 def _date(text: str) -> dt.date:
@@ -93,3 +93,20 @@ class Command(BaseCommand):
                 )
             summary = ", ".join(f"{_n(v)} {k}" for k, v in counts.items())
             self.stdout.write(f"  {app}: {summary} ({time.perf_counter() - started:.1f} s)")
+        self._refresh_warnings(as_of)
+
+    def _refresh_warnings(self, as_of: dt.date) -> None:
+        """Run the daily warnings job once, so the demo opens with its warnings in place."""
+        try:
+            from chibo.activity.services import warnings_refresh
+        except ImportError:
+            return
+        from chibo.orgs.models import Org
+
+        root = Org.objects.filter(parent__isnull=True).order_by("path").first()
+        if root is None:
+            return
+        started = time.perf_counter()
+        counts = warnings_refresh(actor=None, org=root, as_of=as_of)
+        summary = ", ".join(f"{_n(v)} {k}" for k, v in counts.items() if isinstance(v, int))
+        self.stdout.write(f"  warnings: {summary} ({time.perf_counter() - started:.1f} s)")
