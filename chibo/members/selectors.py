@@ -29,21 +29,23 @@ def search_q(text: str) -> Q:
     """Diacritic- and case-insensitive name search, đ included, as index range scans.
 
     ``nguyen van a`` matches names starting so; a single word also matches a
-    given name (``an`` finds ``Nguyễn Văn An``). Names have no digits, so a
-    query with a digit is a member code, matched exactly. Keeping the two
-    apart keeps each an index condition: an ``OR member_code = …`` next to a
-    name range made PostgreSQL walk the whole name index (docs/performance.md).
+    given name (``an`` finds ``Nguyễn Văn An``) or a member code, exactly.
+    Names have no digits and codes no spaces, so a query with a digit is only
+    a code and one with a space only a name: each stays an index condition
+    (an ``OR member_code = …`` beside a multi-word name range made PostgreSQL
+    walk the whole name index: docs/performance.md).
     """
     code = text.strip()
+    by_code = Q(member_code__in={code, code.upper()})
     if any(ch.isdigit() for ch in code):
-        return Q(member_code__in={code, code.upper()})
+        return by_code
     folded = fold(text)
     if not folded:
         return Q()
     bound = prefix_upper_bound(folded)
     query = Q(name_folded__gte=folded, name_folded__lt=bound)
     if " " not in folded:
-        query |= Q(given_folded__gte=folded, given_folded__lt=bound)
+        query |= Q(given_folded__gte=folded, given_folded__lt=bound) | by_code
     return query
 
 
