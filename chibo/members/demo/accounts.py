@@ -39,11 +39,13 @@ def create_accounts(org_ids: dict[str, int]) -> list[Any]:
 
     users = []
     hashed = ""
-    for username, role, last_name, first_name in ACCOUNTS:
+    for username, role, family_and_middle, given in ACCOUNTS:
+        # Vietnamese order, as accounts.services.user_create stores it:
+        # get_full_name() gives "Trần Thị Mai", not "Mai Trần Thị".
         user = User(
             username=username,
-            first_name=first_name,
-            last_name=last_name,
+            first_name=family_and_middle,
+            last_name=given,
             email=f"{username}@demo.chibo.invalid",
         )
         if not hashed:
