@@ -15,57 +15,9 @@ from chibo.interchange import bulk
 from chibo.interchange.members_import import STATUS_EVENT, Context, MemberRow
 from chibo.lib.text import fold
 from chibo.members.models import EventKind, Member, MemberEvent, Status
+from chibo.members.rows import EVENT_FIELDS, MEMBER_FIELDS
 
 BATCH = 5000
-
-MEMBER_FIELDS = (
-    "id",
-    "member_code",
-    "full_name",
-    "name_folded",
-    "given_folded",
-    "date_of_birth",
-    "gender",
-    "ethnicity",
-    "category",
-    "expected_graduation",
-    "party_card_number",
-    "citizen_id",
-    "phone",
-    "org",
-    "status",
-    "is_full",
-    "admitted_on",
-    "admitting_org",
-    "category_at_admission",
-    "ceremony_on",
-    "probation_ends_on",
-    "recognized_on",
-    "temp_host_org",
-    "pending_org",
-    "status_changed_on",
-    "last_event_on",
-    "version",
-    "created_at",
-    "updated_at",
-)
-EVENT_FIELDS = (
-    "member",
-    "kind",
-    "effective_date",
-    "recorded_at",
-    "decision_number",
-    "issuing_org",
-    "issuing_body",
-    "actor",
-    "note",
-    "reason",
-    "data",
-    "org",
-    "status_after",
-    "category_after",
-)
-
 
 # --- new members: rows below the ORM --------------------------------------------
 

@@ -16,12 +16,14 @@ from django.utils import timezone
 from chibo.accounts.models import RoleAssignment
 from chibo.core.models import AuditEntry
 from chibo.members import services
-from chibo.members.demo.generate import MEMBER_FIELDS, build_plan
+from chibo.members.demo.generate import EVENT_ROW_FIELDS, build_plan
 from chibo.members.models import Category, Member, MemberEvent
+from chibo.members.rows import MEMBER_FIELDS
 from chibo.orgs.models import CELL_KINDS, Org, OrgEvent, OrgPeriod, encode_step
 
 AS_OF = dt.date(2026, 11, 20)
 COL = {name: i for i, name in enumerate(MEMBER_FIELDS)}
+EV = {name: i for i, name in enumerate(EVENT_ROW_FIELDS)}
 
 
 def _rows(members: int, seed: int) -> tuple[list[tuple], list[tuple]]:
@@ -66,7 +68,9 @@ def test_admission_shares_follow_the_directive_footnote() -> None:
     abandoned = [
         e
         for e in events
-        if e[2] == "removed" and e[10] == "abandoned_activity" and e[15] == "student"
+        if e[EV["kind"]] == "removed"
+        and e[EV["reason"]] == "abandoned_activity"
+        and e[EV["category_after"]] == "student"
     ]
     assert abandoned
 

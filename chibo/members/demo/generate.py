@@ -18,56 +18,9 @@ from chibo.members.demo.lifecycle import LifeMaker
 from chibo.members.demo.orgtree import Tree
 from chibo.members.demo.people import ORGS_OPENED, PHONE_PREFIXES
 from chibo.members.demo.sectors import build_tree
+from chibo.members.rows import EVENT_FIELDS
 
-MEMBER_FIELDS = [
-    "id",
-    "member_code",
-    "full_name",
-    "name_folded",
-    "given_folded",
-    "date_of_birth",
-    "gender",
-    "ethnicity",
-    "category",
-    "expected_graduation",
-    "party_card_number",
-    "citizen_id",
-    "phone",
-    "org",
-    "status",
-    "is_full",
-    "admitted_on",
-    "admitting_org",
-    "category_at_admission",
-    "ceremony_on",
-    "probation_ends_on",
-    "recognized_on",
-    "temp_host_org",
-    "pending_org",
-    "status_changed_on",
-    "last_event_on",
-    "version",
-    "created_at",
-    "updated_at",
-]
-EVENT_FIELDS = [
-    "id",
-    "member",
-    "kind",
-    "effective_date",
-    "recorded_at",
-    "decision_number",
-    "issuing_org",
-    "issuing_body",
-    "actor",
-    "note",
-    "reason",
-    "data",
-    "org",
-    "status_after",
-    "is_full_after",
-    "category_after",
-]
+EVENT_ROW_FIELDS = ("id", *EVENT_FIELDS)  # the demo numbers its own events
 ORG_FIELDS = [
     "id",
     "code",
@@ -154,7 +107,7 @@ class Plan:
         return orgs, periods, events
 
     def people(self) -> Iterator[tuple[list[tuple], list[tuple]]]:
-        """(member rows, event rows) in chunks, in MEMBER_FIELDS / EVENT_FIELDS order."""
+        """(member rows, event rows) in chunks, in MEMBER_FIELDS / EVENT_ROW_FIELDS order."""
         rng = random.Random(self.seed * 1_000_003 + 7)
         maker = LifeMaker(self.tree, rng, self.as_of)
         dates = Dates()
@@ -219,7 +172,7 @@ class Plan:
                     data,
                     org,
                     status,
-                    full,
+                    _full,  # standing on a date is recognized_on <= date, not stored per event
                     cat,
                     note,
                     rec,
@@ -242,7 +195,6 @@ class Plan:
                             data,
                             org,
                             status,
-                            full,
                             cat,
                         )
                     )

@@ -18,14 +18,14 @@ from chibo.core import audit
 from chibo.core.crypto import encrypt_value
 from chibo.members.demo import accounts
 from chibo.members.demo.generate import (
-    EVENT_FIELDS,
-    MEMBER_FIELDS,
+    EVENT_ROW_FIELDS,
     ORG_EVENT_FIELDS,
     ORG_FIELDS,
     PERIOD_FIELDS,
     Plan,
 )
 from chibo.members.models import Member, MemberEvent
+from chibo.members.rows import MEMBER_FIELDS
 from chibo.orgs.models import Org, OrgEvent, OrgPeriod
 
 
@@ -33,19 +33,9 @@ class DemoRefused(Exception):
     """The database already holds data the demo would collide with."""
 
 
-def _known(model: type[models.Model], fields: Sequence[str]) -> list[int]:
-    """Positions of the generated fields the model has (it may have dropped one)."""
-    names = {field.name for field in model._meta.concrete_fields}
-    return [i for i, name in enumerate(fields) if name in names]
-
-
 def _insert(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> None:
     if not rows:
         return
-    keep = _known(model, fields)
-    if len(keep) < len(fields):
-        rows = [tuple(row[i] for i in keep) for row in rows]
-        fields = [fields[i] for i in keep]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
@@ -108,7 +98,7 @@ def write_plan(plan: Plan, *, progress: Callable[[str], None] | None = None) -> 
         say(f"  {len(orgs):,} tổ chức đảng".replace(",", "."))
         for members, events in plan.people():
             _insert(Member, MEMBER_FIELDS, _encrypted(members))
-            _insert(MemberEvent, EVENT_FIELDS, events)
+            _insert(MemberEvent, EVENT_ROW_FIELDS, events)
             counts["members"] += len(members)
             counts["events"] += len(events)
             if counts["members"] % 100_000 < len(members):
