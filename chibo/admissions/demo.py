@@ -1,10 +1,13 @@
 """Demo candidates at every stage, mostly students in university cells, some pupils in high schools.
 
 Reads the orgs and members the base seed wrote and bulk-inserts candidates
-with their steps and introducers. Candidates at the ceremony and later are
-linked to probationary (or recently recognized) members the base seed
-already admitted, so the member's event log and the candidacy agree. Some
-cases are left past their deadline so the board has something to warn about.
+with their steps and introducers. The decision admits: candidates decided
+but not yet ceremonied get their probationary member through
+``members.services.member_admit`` (ceremony pending), like the path does.
+Candidates at the ceremony and later are linked to probationary (or
+recently recognized) members the base seed already admitted, so the
+member's event log and the candidacy agree. Some cases are left past their
+deadline (decision, ceremony) so the board has something to warn about.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from chibo.admissions import checks
+from chibo.admissions import checks, membership
 from chibo.admissions.models import PATH, Candidate, CandidateStep, Introducer, Stage
 from chibo.lib.text import fold
 from chibo.members.models import ON_ROLLS, Category, Member
@@ -156,6 +159,7 @@ def seed_demo(*, rng: random.Random, today: dt.date, scale: float) -> dict[str, 
         candidates.append(_build(plan, rng, today, full, step_rows, intro_rows))
     for start in range(0, len(candidates), BATCH):
         Candidate.objects.bulk_create(candidates[start : start + BATCH])
+    decided = _admit_decided(candidates, step_rows)
     for cand, steps, intros in zip(candidates, step_rows, intro_rows, strict=True):
         for step in steps:
             step.candidate_id = cand.pk
@@ -170,7 +174,25 @@ def seed_demo(*, rng: random.Random, today: dt.date, scale: float) -> dict[str, 
         "steps": len(all_steps),
         "introducers": len(all_intros),
         "admitted_linked": len(recent),
+        "admitted_at_decision": decided,
     }
+
+
+def _admit_decided(candidates: list[Candidate], step_rows: list[list[CandidateStep]]) -> int:
+    """Candidates decided, ceremony still to be held: the decision created their member."""
+    decided = []
+    for cand, steps in zip(candidates, step_rows, strict=True):
+        if cand.stage != Stage.DECISION or cand.member_id is not None:
+            continue
+        step = next(s for s in steps if s.stage == Stage.DECISION)
+        member = membership.admit(
+            None, cand, step.done_on, step.document_number, step.data["deciding_body"]
+        )
+        step.data = {**step.data, "member_id": member.pk, "member_code": member.member_code}
+        cand.member = member
+        decided.append(cand)
+    Candidate.objects.bulk_update(decided, ["member"], batch_size=BATCH)
+    return len(decided)
 
 
 def _build(
@@ -186,7 +208,8 @@ def _build(
     last = rng.choice(PRE_ADMISSION[1:8]) if end_state else stage
     path = list(PATH[: PATH.index(last) + 1])
     if member is not None:
-        # Dates of the base seed's admission: decision = admitted_on, ceremony = ceremony_on.
+        # Dates of the base seed's admission (ceremony recorded with it): decision =
+        # admitted_on, ceremony = ceremony_on.
         anchor = member.admitted_on
         dates = _dates_back(path[: PATH.index(Stage.DECISION) + 1], anchor, rng)
         dates[Stage.CEREMONY] = member.ceremony_on
@@ -208,7 +231,7 @@ def _build(
         late = {
             Stage.CELL_RESOLUTION: (100, 140),
             Stage.GRASSROOTS_RESOLUTION: (100, 140),
-            Stage.DECISION: (50, 90),
+            Stage.DECISION: (50, 90),  # the ceremony is 30 working days after the decision
         }
         if last in late and rng.random() < 0.35:
             anchor = today - dt.timedelta(days=rng.randint(*late[last]))
@@ -255,6 +278,8 @@ def _build(
             doc = (
                 f"{rng.randint(100, 9999)}-{'NQ' if s == Stage.GRASSROOTS_RESOLUTION else 'QĐ'}/ĐU"
             )
+            if s != Stage.GRASSROOTS_RESOLUTION:
+                data = {"deciding_body": "Đảng ủy cấp trên", "extension": False}
         elif s in (Stage.WITHDRAWN, Stage.REJECTED):
             data = {}
         steps.append(
@@ -266,11 +291,15 @@ def _build(
                 note="" if s not in (Stage.WITHDRAWN, Stage.REJECTED) else "Dữ liệu mẫu",
             )
         )
-    if member is not None and Stage.CEREMONY in path:
-        steps[path.index(Stage.CEREMONY)].data = {
-            "member_code": member.member_code,
-            "probation_ends_on": member.probation_ends_on.isoformat(),
-        }
+    if member is not None:
+        linked = {"member_id": member.pk, "member_code": member.member_code}
+        decision = steps[path.index(Stage.DECISION)]
+        decision.data = {**decision.data, **linked}
+        if Stage.CEREMONY in path:
+            steps[path.index(Stage.CEREMONY)].data = {
+                **linked,
+                "probation_ends_on": member.probation_ends_on.isoformat(),
+            }
     final = end_state or path[-1]
     due, due_for = (
         (None, "")

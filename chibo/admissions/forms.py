@@ -126,6 +126,7 @@ DOC_LABELS = {
     Stage.CELL_RESOLUTION: gettext_lazy("Cell resolution number (6-KNĐ)"),
     Stage.GRASSROOTS_RESOLUTION: gettext_lazy("Committee resolution number (8-KNĐ)"),
     Stage.DECISION: gettext_lazy("Admission decision number (9-KNĐ)"),
+    Stage.CEREMONY: gettext_lazy("Ceremony minutes number"),
     Stage.RECOGNITION_VOTE: gettext_lazy("Cell resolution number"),
     Stage.RECOGNITION_DECISION: gettext_lazy("Recognition decision number"),
 }
@@ -244,7 +245,8 @@ class StepForm(forms.Form):
                 "extension",
                 forms.BooleanField(label=gettext_lazy("The deadline was extended"), required=False),
             )
-        elif stage == Stage.CEREMONY:
+        if stage == Stage.DECISION:
+            # The decision admits: the probationary member is created now.
             add(
                 "member_code",
                 forms.CharField(

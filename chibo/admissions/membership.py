@@ -1,9 +1,12 @@
-"""The steps that touch the party member's record: ceremony (member_admit) and recognition.
+"""The steps that touch the party member's record: decision, ceremony and recognition.
 
-The ceremony creates the member through ``members.services.member_admit``:
-admitted on the decision's date, probation from the ceremony, so the
-member's event log starts with the admission. Recognition goes through
-``member_recognize`` and takes effect on the day probation ended.
+The decision to admit creates the member through
+``members.services.member_admit`` (probationary, admitted on the decision's
+date by the candidate's cell), so the member's event log starts with the
+admission; the ceremony is still to be held. The ceremony step appends the
+``ceremony`` event (``member_record_ceremony``), which starts probation
+(``probation.months`` in force on the ceremony's date). Recognition goes
+through ``member_recognize`` and takes effect on the day probation ended.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from chibo.admissions import checks
-from chibo.admissions.models import Candidate, Stage
+from chibo.admissions.models import Candidate, CandidateStep, Stage
 from chibo.admissions.path import last_step
 from chibo.core.rules import rule_in_force
 from chibo.members import services as member_services
@@ -24,6 +27,10 @@ from chibo.members.models import Member
 
 def check_recognition_vote_date(chk: checks.Checker, c: Candidate, on: dt.date) -> None:
     member = c.member
+    if member.probation_ends_on is None:
+        raise ValidationError(
+            _("The admission ceremony has not been recorded: probation has not started yet.")
+        )
     if on < member.probation_ends_on:
         chk.require(
             rule_in_force("probation.months", on=member.ceremony_on),
@@ -43,15 +50,16 @@ def check_recognition_vote_date(chk: checks.Checker, c: Candidate, on: dt.date) 
 
 
 def admit(
-    chk: checks.Checker, actor: Any, c: Candidate, on: dt.date, data: dict[str, Any]
-) -> dict[str, Any]:
-    decision = last_step(c, Stage.DECISION)
-    checks.check_deadline(
-        chk, "admission.ceremony_working_days", decision.done_on, on, _("The admission ceremony")
-    )
-    code = str(data.get("member_code") or "").strip() or f"KN{c.pk:07d}"
+    actor: Any,
+    c: Candidate,
+    on: dt.date,
+    document_number: str,
+    deciding_body: str,
+    member_code: str = "",
+) -> Member:
+    """The decision to admit: a probationary member whose ceremony is still to be held."""
     identity = member_services.Identity(
-        member_code=code,
+        member_code=member_code.strip() or f"KN{c.pk:07d}",
         full_name=c.full_name,
         date_of_birth=c.date_of_birth,
         gender=c.gender,
@@ -60,16 +68,47 @@ def admit(
         citizen_id=c.citizen_id,
         phone=c.phone,
     )
-    member = member_services.member_admit(
+    return member_services.member_admit(
         actor=actor,
         org=c.org,
         identity=identity,
-        admitted_on=decision.done_on,
-        decision=member_services.Decision(
-            number=decision.document_number, issuing_body=decision.data.get("deciding_body", "")
-        ),
-        ceremony_on=on,
+        admitted_on=on,
+        decision=member_services.Decision(number=document_number, issuing_body=deciding_body),
+        ceremony_pending=True,
         note=_("Admitted through the admission path (candidate %(id)s).") % {"id": c.pk},
+    )
+
+
+def _decided_member(actor: Any, c: Candidate, decision: CandidateStep) -> Member:
+    if c.member_id is not None:
+        return Member.objects.get(pk=c.member_id)
+    # A case decided before the decision created the member: admit now, on the decision's date.
+    return admit(
+        actor,
+        c,
+        decision.done_on,
+        decision.document_number,
+        str(decision.data.get("deciding_body") or ""),
+        str(decision.data.get("member_code") or ""),
+    )
+
+
+def hold_ceremony(
+    chk: checks.Checker,
+    actor: Any,
+    c: Candidate,
+    on: dt.date,
+    document_number: str,
+    note: str,
+) -> dict[str, Any]:
+    """The ceremony, within its working days of the decision: probation starts."""
+    decision = last_step(c, Stage.DECISION)
+    checks.check_deadline(
+        chk, "admission.ceremony_working_days", decision.done_on, on, _("The admission ceremony")
+    )
+    member = _decided_member(actor, c, decision)
+    member_services.member_record_ceremony(
+        actor=actor, member=member, on=on, document_number=document_number, note=note
     )
     return {
         "member_id": member.pk,

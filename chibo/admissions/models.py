@@ -4,9 +4,10 @@ A ``Candidate`` is registered by a cell, with a mentor member. Each step of
 the path (course, application, … decision, ceremony, recognition) is a
 ``CandidateStep`` row with its date, document number and who recorded it;
 the candidate's ``stage`` is the last step done, kept by
-``admissions.services``. The ceremony creates the party member through
-``members.services.member_admit``; recognition goes through
-``member_recognize``. An ``Override`` lets a committee user let one failed
+``admissions.services``. The decision to admit creates the party member
+through ``members.services.member_admit`` (probationary, ceremony still to
+be held); the ceremony goes through ``member_record_ceremony`` and
+recognition through ``member_recognize``. An ``Override`` lets a committee user let one failed
 rule check pass, with a reason, audited.
 """
 

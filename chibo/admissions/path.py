@@ -8,8 +8,9 @@ from chibo.admissions import checks
 from chibo.admissions.models import CLOSED, PATH, Candidate, CandidateStep, Stage
 from chibo.members.models import Member
 
-# Steps after which the candidate is a party member (ceremony held).
-AFTER_ADMISSION = (Stage.CEREMONY, Stage.RECOGNITION_VOTE)
+# Steps after which the candidate is a party member (the decision admits): closing the
+# case is then a removal proposal, not a withdrawal.
+AFTER_ADMISSION = (Stage.DECISION, Stage.CEREMONY, Stage.RECOGNITION_VOTE)
 
 
 def last_step(candidate: Candidate, stage: str) -> CandidateStep | None:

@@ -174,6 +174,7 @@ def to_dict(
     if full:
         out["mentor"] = candidate.mentor.member_code if candidate.mentor_id else None
         out["youth_union_exists"] = candidate.youth_union_exists
+        out["member"] = _member_dict(candidate.member) if candidate.member_id else None
         out["allowed_steps"] = allowed_stages(candidate)
         cert = awareness_certificate_for(candidate)
         out["certificate"] = (
@@ -209,6 +210,22 @@ def to_dict(
     return out
 
 
+def _member_dict(member: Member) -> dict[str, Any]:
+    """The party member the decision created (ceremony and probation empty until the ceremony)."""
+
+    def day(value: dt.date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "member_code": member.member_code,
+        "admitted_on": day(member.admitted_on),
+        "ceremony_on": day(member.ceremony_on),
+        "probation_ends_on": day(member.probation_ends_on),
+        "recognized_on": day(member.recognized_on),
+        "is_full": member.is_full,
+    }
+
+
 @dataclass
 class WatchRow:
     member: Member
@@ -223,11 +240,14 @@ def probation_watch(
 
     Due: probation has ended and the cell's vote is within its 30 working
     days (recognition.vote_working_days); overdue: past them; upcoming:
-    probation ends within ``horizon_days``.
+    probation ends within ``horizon_days``. Members admitted whose ceremony
+    is still to be held have no probation yet and are not listed (the board
+    follows their ceremony deadline).
     """
     qs = members_for(actor).filter(
         is_full=False,
         status__in=ON_ROLLS,
+        probation_ends_on__isnull=False,
         probation_ends_on__lte=today + dt.timedelta(days=horizon_days),
     )
     if org is not None:

@@ -3,9 +3,11 @@
 Each function checks the actor's right (cell steps: member.change on the
 candidate's cell; committee steps and overrides: admission.decide),
 validates against the rules in force on the step's date (``checks``),
-writes, and records the audit entry — in one transaction. The ceremony
-creates the party member through ``members.services.member_admit``
-(admitted on the decision's date, probation from the ceremony), and the
+writes, and records the audit entry — in one transaction. The decision
+to admit creates the party member through ``members.services.member_admit``
+(probationary, admitted on the decision's date, so the member's event log
+starts with the admission); the ceremony appends its event through
+``member_record_ceremony`` (probation from the ceremony), and the
 recognition decision goes through ``member_recognize``.
 """
 
@@ -347,12 +349,18 @@ def _validate(
         )
         if not document_number.strip():
             raise ValidationError({"document_number": [_("Enter the number of the decision.")]})
+        body = str(data.get("deciding_body") or "").strip()
+        member = membership.admit(
+            actor, c, on, document_number, body, str(data.get("member_code") or "")
+        )
         return {
-            "deciding_body": str(data.get("deciding_body") or "").strip(),
+            "deciding_body": body,
             "extension": extension,
+            "member_id": member.pk,
+            "member_code": member.member_code,
         }
     if stage == Stage.CEREMONY:
-        return membership.admit(chk, actor, c, on, data)
+        return membership.hold_ceremony(chk, actor, c, on, document_number, note)
     if stage == Stage.RECOGNITION_DECISION:
         return membership.recognize(chk, actor, c, on, document_number, data)
     return {}

@@ -328,14 +328,15 @@ def diff(
         return None
     recognize = False
     if row.recognized_on != ex["recognized_on"]:
-        if ex["recognized_on"] is not None or row.recognized_on != ex["probation_ends_on"]:
+        ends = ex["probation_ends_on"]  # empty until the admission ceremony
+        if ex["recognized_on"] is not None or ends is None or row.recognized_on != ends:
             rr.error(
                 "ngay_chinh_thuc",
                 _(
                     "Recognition takes effect on the day probation ended (%(date)s) and cannot be changed "
                     "by import."
                 )
-                % {"date": ex["probation_ends_on"].strftime("%d/%m/%Y")},
+                % {"date": ends.strftime("%d/%m/%Y") if ends else "—"},
                 row.recognized_on.strftime("%d/%m/%Y") if row.recognized_on else "",
             )
             return None

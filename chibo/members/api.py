@@ -93,8 +93,8 @@ class MemberDetail(MemberItem):
     is_full: bool
     admitting_org_code: str | None
     category_at_admission: str
-    ceremony_on: dt.date
-    probation_ends_on: dt.date
+    ceremony_on: dt.date | None = Field(description="Empty until the admission ceremony is held")
+    probation_ends_on: dt.date | None = Field(description="Empty until the admission ceremony")
     recognized_on: dt.date | None
     temp_host_org_code: str | None
     pending_org_code: str | None
@@ -171,7 +171,7 @@ def _allowed_events(m: Member) -> list[str]:
     for kind in EVENT_SPECS:
         allowed = services.ALLOWED_FROM.get(kind)
         if (allowed is not None and m.status not in allowed) or (
-            kind == EventKind.RECOGNIZED and m.is_full
+            kind == EventKind.RECOGNIZED and (m.is_full or m.probation_ends_on is None)
         ):
             continue
         kinds.append(kind)

@@ -482,7 +482,7 @@ def allowed_events(member: Member) -> list[str]:
         allowed = services.ALLOWED_FROM.get(kind)
         if allowed is not None and member.status not in allowed:
             continue
-        if kind == EventKind.RECOGNIZED and member.is_full:
+        if kind == EventKind.RECOGNIZED and (member.is_full or member.probation_ends_on is None):
             continue
         kinds.append(kind)
     return kinds

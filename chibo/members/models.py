@@ -60,6 +60,7 @@ class RemovalReason(models.TextChoices):
 
 class EventKind(models.TextChoices):
     ADMITTED = "admitted", _("Admitted (probationary)")
+    CEREMONY = "ceremony", _("Admission ceremony")
     RECOGNIZED = "recognized", _("Recognized as full member")
     TRANSFER_OUT = "transfer_out", _("Official transfer out")
     TRANSFER_IN = "transfer_in", _("Official transfer in")
@@ -101,8 +102,9 @@ class Member(models.Model):
         "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     category_at_admission = models.CharField(max_length=16, choices=Category.choices, blank=True)
-    ceremony_on = models.DateField(_("admission ceremony date"))
-    probation_ends_on = models.DateField(_("probation ends"))
+    # Empty between the admission decision and the ceremony (probation runs from the ceremony).
+    ceremony_on = models.DateField(_("admission ceremony date"), null=True, blank=True)
+    probation_ends_on = models.DateField(_("probation ends"), null=True, blank=True)
     recognized_on = models.DateField(_("recognized on"), null=True, blank=True)
     temp_host_org = models.ForeignKey(
         "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="attached_members"

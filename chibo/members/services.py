@@ -38,6 +38,7 @@ from chibo.orgs.models import Org
 S = Status
 # Which statuses each event may follow (the member's current status).
 ALLOWED_FROM: dict[str, tuple[str, ...]] = {
+    EventKind.CEREMONY: ON_ROLLS,
     EventKind.RECOGNIZED: ON_ROLLS,
     EventKind.TRANSFER_OUT: ON_ROLLS,
     EventKind.TRANSFER_IN: (S.TRANSFERRED_OUT,),
@@ -286,14 +287,24 @@ def member_admit(
     admitted_on: dt.date,
     decision: Decision,
     ceremony_on: dt.date | None = None,
+    ceremony_pending: bool = False,
     note: str = "",
 ) -> Member:
-    """Create a probationary member from an admission decision (kết nạp)."""
+    """Create a probationary member from an admission decision (kết nạp).
+
+    Probation runs from the admission ceremony. When the ceremony is recorded
+    with the admission, it is ``ceremony_on`` (default: the decision's date).
+    With ``ceremony_pending`` (the admission path admits at the decision) the
+    ceremony is still to be held: ``ceremony_on`` and ``probation_ends_on``
+    stay empty until ``member_record_ceremony``.
+    """
     require_cap_on(actor, org, Cap.MEMBER_CHANGE)
     _check_cell(org)
     _check_not_future(admitted_on, "admitted_on")
-    ceremony = ceremony_on or admitted_on
-    if ceremony < admitted_on:
+    if ceremony_pending and ceremony_on is not None:
+        raise ValueError("ceremony_on and ceremony_pending exclude each other")
+    ceremony = None if ceremony_pending else (ceremony_on or admitted_on)
+    if ceremony is not None and ceremony < admitted_on:
         raise ValidationError(
             {"ceremony_on": [_("The ceremony cannot be before the admission decision.")]}
         )
@@ -309,7 +320,7 @@ def member_admit(
     member.admitting_org = org
     member.category_at_admission = identity.category
     member.ceremony_on = ceremony
-    member.probation_ends_on = probation_end(ceremony)
+    member.probation_ends_on = probation_end(ceremony) if ceremony else None
     member.status_changed_on = admitted_on
     member.last_event_on = admitted_on
     _validate_new(member, exclude=["org", "admitting_org", "name_folded", "given_folded"])
@@ -324,7 +335,10 @@ def member_admit(
             issuing_body=decision.issuing_body.strip(),
             actor=_user(actor),
             note=note.strip(),
-            data={"category_at_admission": identity.category, "ceremony_on": ceremony.isoformat()},
+            data={
+                "category_at_admission": identity.category,
+                "ceremony_on": ceremony.isoformat() if ceremony else None,
+            },
             org=org,
             status_after=Status.ACTIVE,
             category_after=identity.category,
@@ -340,6 +354,7 @@ def member_admit(
                 "admitted_on": admitted_on,
                 "decision_number": decision.number,
                 "category": identity.category,
+                "ceremony_on": ceremony,
             },
         )
     return member
@@ -397,6 +412,7 @@ def member_receive(
                 "from": from_body.strip(),
                 "first_record": True,
                 "recognized_on": recognized_on.isoformat() if recognized_on else None,
+                "ceremony_on": admitted_on.isoformat(),
             },
             org=org,
             status_after=Status.ACTIVE,
@@ -413,6 +429,56 @@ def member_receive(
 
 
 # --- lifecycle events ------------------------------------------------------
+
+
+def member_record_ceremony(
+    *,
+    actor: Any,
+    member: Member,
+    on: dt.date,
+    document_number: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> MemberEvent:
+    """The admission ceremony of a member admitted with the ceremony still to be held.
+
+    Probation starts: it lasts the months ``probation.months`` in force on
+    the ceremony's date sets (Charter Art. 5). The deadline from the decision
+    is the admission path's check (``admissions``), not this one.
+    """
+    if member.ceremony_on is not None:
+        raise ValidationError(
+            _("The admission ceremony of this member was already recorded (%(date)s).")
+            % {"date": _fmt(member.ceremony_on)}
+        )
+    if member.is_full:
+        raise ValidationError(_("This member is already a full member."))
+    if on < member.admitted_on:
+        raise ValidationError(
+            {
+                "effective_date": [
+                    _("The ceremony cannot be before the admission decision (%(date)s).")
+                    % {"date": _fmt(member.admitted_on)}
+                ]
+            }
+        )
+    _check_not_future(on)
+    months = int(rule_in_force("probation.months", on=on).value)
+    ends = add_months(on, months)
+    req = EventRequest(
+        EventKind.CEREMONY,
+        on,
+        Decision(number=document_number),
+        note,
+        data={"probation_months": months, "probation_ends_on": ends.isoformat()},
+    )
+    return _append(
+        actor=actor,
+        member=member,
+        req=req,
+        expected_version=expected_version,
+        member_updates={"ceremony_on": on, "probation_ends_on": ends},
+    )
 
 
 def member_recognize(
@@ -432,6 +498,10 @@ def member_recognize(
     """
     if member.is_full:
         raise ValidationError(_("This member is already a full member."))
+    if member.probation_ends_on is None:
+        raise ValidationError(
+            _("The admission ceremony has not been recorded: probation has not started yet.")
+        )
     _check_not_future(decided_on, "decided_on")
     if decided_on < member.probation_ends_on:
         rule = rule_in_force("probation.months", on=member.ceremony_on)
@@ -853,14 +923,19 @@ def members_reassign(
 
 
 def replay(member: Member) -> dict[str, Any]:
-    """The derived state recomputed from the event log alone (tests and checks use it)."""
+    """The derived state recomputed from the event log alone (tests and checks use it).
+
+    The ceremony (and so the end of probation) is the ``ceremony`` event, or
+    the ``ceremony_on`` the first event carries (admitted with the ceremony
+    recorded, or still to be held: null); logs older than that key leave both out.
+    """
     events = list(member.events.order_by("effective_date", "id"))
     last = events[-1]
     recognized_on = next((e.effective_date for e in events if e.kind == EventKind.RECOGNIZED), None)
     if recognized_on is None and events[0].data.get("recognized_on"):
         recognized_on = dt.date.fromisoformat(events[0].data["recognized_on"])
     ordinary = [e.effective_date for e in events if e.kind != EventKind.RECOGNIZED]
-    return {
+    state = {
         "org_id": last.org_id,
         "status": last.status_after,
         "category": last.category_after,
@@ -868,3 +943,12 @@ def replay(member: Member) -> dict[str, Any]:
         "recognized_on": recognized_on,
         "last_event_on": max(ordinary),
     }
+    ceremony = next((e for e in events if e.kind == EventKind.CEREMONY), None)
+    if ceremony is not None:
+        state["ceremony_on"] = ceremony.effective_date
+        state["probation_ends_on"] = dt.date.fromisoformat(ceremony.data["probation_ends_on"])
+    elif "ceremony_on" in events[0].data:
+        held = events[0].data["ceremony_on"]
+        state["ceremony_on"] = dt.date.fromisoformat(held) if held else None
+        state["probation_ends_on"] = probation_end(state["ceremony_on"]) if held else None
+    return state

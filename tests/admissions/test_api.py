@@ -155,3 +155,36 @@ def test_detail_with_ceremony_shows_member(world: dict, cand: Candidate) -> None
     walk(world, cand, Stage.CEREMONY)
     body = Api(world["users"]["sec"]).get(f"/{cand.pk}").json()
     assert body["member_code"] == f"KN{cand.pk:07d}" and body["next_step"] == "recognition_vote"
+    assert body["member"]["ceremony_on"] == "2025-03-25"
+    assert body["member"]["probation_ends_on"] == "2026-03-25"
+
+
+def test_decision_by_api_admits_the_member_ceremony_pending(world: dict, cand: Candidate) -> None:
+    walk(world, cand, Stage.GRASSROOTS_RESOLUTION)
+    r = Api(world["users"]["uni"]).post(
+        f"/{cand.pk}/steps/decision",
+        {
+            "done_on": "2025-03-10",
+            "document_number": "09-QĐ/ĐU",
+            "data": {"deciding_body": "Đảng ủy Khối", "member_code": "DV-API1"},
+        },
+    )
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["member_code"] == "DV-API1" and body["next_step"] == "ceremony"
+    assert body["member"] == {
+        "member_code": "DV-API1",
+        "admitted_on": "2025-03-10",
+        "ceremony_on": None,
+        "probation_ends_on": None,
+        "recognized_on": None,
+        "is_full": False,
+    }
+    assert "not_recognized" in body["allowed_steps"] and "withdrawn" not in body["allowed_steps"]
+    member = Api(world["users"]["sec"]).client.get(
+        "/api/v1/members/DV-API1", headers=Api(world["users"]["sec"]).headers
+    )
+    assert member.status_code == 200, member.content
+    assert (
+        member.json()["ceremony_on"] is None and "recognized" not in member.json()["allowed_events"]
+    )

@@ -8,10 +8,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from chibo.admissions import selectors, services
-from chibo.admissions.models import Candidate, Stage
+from chibo.admissions.models import Candidate, CandidateStep, Stage
 from chibo.core.models import AuditEntry
 from chibo.core.rules import RuleViolation
-from chibo.members.models import EventKind
+from chibo.members import services as member_services
+from chibo.members.forms import allowed_events
+from chibo.members.models import EventKind, Member
 from tests import factories as f
 from tests.admissions.conftest import HAPPY, walk
 
@@ -25,12 +27,13 @@ def test_student_goes_from_registration_to_full_member(world: dict, cand: Candid
     member.refresh_from_db()
     events = list(member.events.order_by("effective_date", "id"))
     assert events[0].kind == EventKind.ADMITTED  # the member's log starts with the admission
+    assert [e.kind for e in events] == ["admitted", "ceremony", "recognized"]
     assert member.admitted_on == dt.date(2025, 3, 10)  # the decision's date
     assert member.ceremony_on == dt.date(2025, 3, 25)
-    assert member.probation_ends_on == dt.date(2026, 3, 25)  # 12 months from the ceremony
-    assert member.is_full and member.recognized_on == dt.date(
-        2026, 3, 25
-    )  # effective when probation ended
+    # 12 months from the ceremony (probation.months), not from the decision (10/03/2026).
+    assert member.probation_ends_on == dt.date(2026, 3, 25)
+    # Recognition decided 15/04/2026 takes effect the day probation ended.
+    assert member.is_full and member.recognized_on == dt.date(2026, 3, 25)
     assert member.category_at_admission == "student" and member.org == world["tree"]["cell_a"]
     assert events[0].decision_number == "09-QĐ/ĐU"
     actions = set(
@@ -226,3 +229,207 @@ def test_probation_watch_due_and_overdue(world: dict) -> None:
     assert rows["DV-W1"] == "due" and rows["DV-W2"] == "overdue"
     assert selectors.probation_watch(world["users"]["sec_b"], dt.date(2026, 11, 28)) == []
     del due, late
+
+
+# --- the decision admits, the ceremony starts probation ------------------------------------
+
+VOTE = {"full_members": 3, "absent_excluded": 0, "votes_for": 3}
+
+
+def _replays(member: Member) -> bool:
+    member.refresh_from_db()
+    state = member_services.replay(member)
+    return {name: getattr(member, name) for name in state} == state
+
+
+def test_decision_creates_a_probationary_member_whose_first_event_is_the_admission(
+    world: dict, cand: Candidate
+) -> None:
+    walk(world, cand, Stage.GRASSROOTS_RESOLUTION)
+    assert cand.member is None
+    staff = world["users"]["uni"]
+    services.candidate_record_step(
+        actor=staff,
+        candidate=cand,
+        stage=Stage.DECISION,
+        done_on=dt.date(2025, 3, 10),
+        document_number="09-QĐ/ĐU",
+        data={"deciding_body": "Đảng ủy Khối ĐH-CĐ", "member_code": "DV-KN1"},
+    )
+    member = Member.objects.get(candidacy=cand)
+    assert member.member_code == "DV-KN1" and cand.member_id == member.pk
+    assert member.admitted_on == dt.date(2025, 3, 10) and member.admitting_org == cand.org
+    assert member.org == world["tree"]["cell_a"] and member.category_at_admission == "student"
+    assert not member.is_full and member.ceremony_on is None and member.probation_ends_on is None
+    event = member.events.get()
+    assert event.kind == EventKind.ADMITTED and event.effective_date == dt.date(2025, 3, 10)
+    assert (event.decision_number, event.issuing_body) == ("09-QĐ/ĐU", "Đảng ủy Khối ĐH-CĐ")
+    assert event.actor == staff and _replays(member)
+    assert AuditEntry.objects.filter(action="members.admitted", object_id="DV-KN1").exists()
+    step = cand.steps.get(stage=Stage.DECISION)
+    assert step.data["member_code"] == "DV-KN1"
+    # Next: the ceremony within 30 working days; closing now is a removal proposal.
+    assert cand.next_due_for == Stage.CEREMONY
+    assert services.allowed_stages(cand) == [Stage.CEREMONY, Stage.NOT_RECOGNIZED]
+
+
+def test_decision_refused_changes_nothing_in_members(world: dict, cand: Candidate) -> None:
+    walk(world, cand, Stage.GRASSROOTS_RESOLUTION)
+    before = Member.objects.count()
+    with pytest.raises(ValidationError):  # the decision's number is required
+        services.candidate_record_step(
+            actor=None, candidate=cand, stage=Stage.DECISION, done_on=dt.date(2025, 3, 10)
+        )
+    with pytest.raises(ValidationError):  # a member code already in use
+        services.candidate_record_step(
+            actor=None,
+            candidate=cand,
+            stage=Stage.DECISION,
+            done_on=dt.date(2025, 3, 10),
+            document_number="09-QĐ/ĐU",
+            data={"member_code": world["full"][0].member_code},
+        )
+    cand.refresh_from_db()
+    assert Member.objects.count() == before and cand.stage == Stage.GRASSROOTS_RESOLUTION
+
+
+def test_ceremony_appends_the_ceremony_event_and_sets_probation_end(
+    world: dict, cand: Candidate
+) -> None:
+    walk(world, cand, Stage.DECISION)
+    member = cand.member
+    secretary = world["users"]["sec"]
+    services.candidate_record_step(
+        actor=secretary,
+        candidate=cand,
+        stage=Stage.CEREMONY,
+        done_on=dt.date(2025, 3, 25),
+        document_number="BB-01",
+    )
+    member.refresh_from_db()
+    kinds = list(member.events.values_list("kind", "effective_date"))
+    assert kinds == [("admitted", dt.date(2025, 3, 10)), ("ceremony", dt.date(2025, 3, 25))]
+    assert member.ceremony_on == dt.date(2025, 3, 25)
+    assert member.probation_ends_on == dt.date(2026, 3, 25)
+    assert _replays(member)  # replay equals the stored state, ceremony included
+    step = cand.steps.get(stage=Stage.CEREMONY)
+    assert step.data["probation_ends_on"] == "2026-03-25" and step.actor == secretary
+    assert cand.next_due_for == Stage.RECOGNITION_VOTE
+    assert AuditEntry.objects.filter(action="members.ceremony", object_id=member.member_code)
+
+
+def _decided_on_20_january_2025(world: dict) -> Candidate:
+    """A candidate decided on 20/01/2025: 30 working days later, across Tết, is 10/03/2025."""
+    c = f.candidate(world["tree"]["cell_a"], world["full"][0])
+    walk(world, c, Stage.YOUTH_UNION)
+    for stage, day, data in [
+        (Stage.OPINIONS, dt.date(2025, 1, 15), {}),
+        (Stage.CELL_RESOLUTION, dt.date(2025, 1, 16), VOTE),
+        (Stage.GRASSROOTS_RESOLUTION, dt.date(2025, 1, 17), {}),
+        (Stage.DECISION, dt.date(2025, 1, 20), {}),
+    ]:
+        services.candidate_record_step(
+            actor=None, candidate=c, stage=stage, done_on=day, document_number="1", data=data
+        )
+    return c
+
+
+def test_ceremony_past_30_working_days_across_tet_is_blocked(world: dict) -> None:
+    c = _decided_on_20_january_2025(world)
+    assert c.next_due == dt.date(2025, 3, 10)  # 03/03 in weekdays; Tết (27–31/01) adds a week
+    with pytest.raises(RuleViolation) as err:
+        services.candidate_record_step(
+            actor=None, candidate=c, stage=Stage.CEREMONY, done_on=dt.date(2025, 3, 11)
+        )
+    message = " ".join(err.value.messages)
+    assert "10/03/2025" in message and "QĐ 24-QĐ/TW" in message
+    c.member.refresh_from_db()
+    assert c.member.ceremony_on is None and c.member.events.count() == 1
+    services.candidate_record_step(
+        actor=None, candidate=c, stage=Stage.CEREMONY, done_on=dt.date(2025, 3, 10)
+    )
+    c.member.refresh_from_db()
+    assert c.member.ceremony_on == dt.date(2025, 3, 10)
+
+
+def test_late_ceremony_passes_with_an_audited_override(world: dict) -> None:
+    c = _decided_on_20_january_2025(world)
+    services.candidate_override(
+        actor=world["users"]["uni"],
+        candidate=c,
+        stage=Stage.CEREMONY,
+        rule_key="admission.ceremony_working_days",
+        reason="Công văn 7-CV/ĐU: lễ dời vì thi học kỳ",
+    )
+    step = services.candidate_record_step(
+        actor=None, candidate=c, stage=Stage.CEREMONY, done_on=dt.date(2025, 3, 11)
+    )
+    assert step.data["overridden"] == ["admission.ceremony_working_days"]
+    entry = AuditEntry.objects.get(action="admissions.override")
+    assert entry.data["reason"].startswith("Công văn 7-CV/ĐU")
+    assert "QĐ 24-QĐ/TW" in entry.data["citation"] or "QĐ 294-QĐ/TW" in entry.data["citation"]
+    c.member.refresh_from_db()
+    assert c.member.probation_ends_on == dt.date(2026, 3, 11)
+
+
+def test_a_member_decided_but_without_ceremony_is_not_late_for_recognition(
+    world: dict, cand: Candidate
+) -> None:
+    walk(world, cand, Stage.DECISION)  # decided 10/03/2025; 12 months and more have gone by
+    member = cand.member
+    today = dt.date(2026, 11, 28)
+    assert member.pk not in [
+        r.member.pk for r in selectors.probation_watch(world["users"]["sec"], today)
+    ]
+    assert EventKind.RECOGNIZED not in allowed_events(member)
+    with pytest.raises(ValidationError):
+        member_services.member_recognize(
+            actor=None, member=member, decided_on=today, decision=member_services.Decision("1")
+        )
+    # What is late is the ceremony, and the board says so.
+    assert cand.next_due_for == Stage.CEREMONY and cand.next_due < today
+
+
+def test_ceremony_of_a_case_decided_before_the_decision_admitted(world: dict) -> None:
+    """Cases decided before the decision created the member: the ceremony admits them."""
+    c = f.candidate(world["tree"]["cell_a"], world["full"][0])
+    walk(world, c, Stage.GRASSROOTS_RESOLUTION)
+    CandidateStep.objects.create(
+        candidate=c,
+        stage=Stage.DECISION,
+        done_on=dt.date(2025, 3, 10),
+        document_number="09-QĐ/ĐU",
+        data={"deciding_body": "Đảng ủy", "extension": False},
+    )
+    Candidate.objects.filter(pk=c.pk).update(stage=Stage.DECISION, stage_on=dt.date(2025, 3, 10))
+    c.refresh_from_db()
+    services.candidate_record_step(
+        actor=None, candidate=c, stage=Stage.CEREMONY, done_on=dt.date(2025, 3, 25)
+    )
+    member = Member.objects.get(candidacy=c)
+    assert member.admitted_on == dt.date(2025, 3, 10)
+    assert member.ceremony_on == dt.date(2025, 3, 25)
+    assert [e.kind for e in member.events.all()] == ["admitted", "ceremony"]
+    assert _replays(member)
+
+
+def test_recognition_vote_quotes_the_probation_rule_of_the_ceremony_date(
+    world: dict, cand: Candidate
+) -> None:
+    walk(world, cand, Stage.CEREMONY)  # ceremony 25/03/2025: before 1/7/2025
+    with pytest.raises(RuleViolation) as err:
+        services.candidate_record_step(
+            actor=None,
+            candidate=cand,
+            stage=Stage.RECOGNITION_VOTE,
+            done_on=dt.date(2026, 3, 24),
+            data=VOTE,
+        )
+    assert "QĐ 24-QĐ/TW" in " ".join(err.value.messages)
+    services.candidate_record_step(
+        actor=None,
+        candidate=cand,
+        stage=Stage.RECOGNITION_VOTE,
+        done_on=dt.date(2026, 3, 25),  # the day probation ended: accepted
+        data=VOTE,
+    )

@@ -162,6 +162,25 @@ def test_probation_watch_page(world: dict) -> None:
     assert "Phan Văn Dự" not in body
 
 
+def test_pages_of_a_decided_member_before_the_ceremony(world: dict, cand: Candidate) -> None:
+    walk(world, cand, Stage.DECISION)
+    sec = client_for(world["users"]["sec"])
+    body = sec.get(reverse("admissions:detail", args=[cand.pk])).content.decode()
+    assert cand.member.member_code in body
+    assert "admission ceremony not held yet" in body or "chưa tổ chức lễ kết nạp" in body
+    page = sec.get(reverse("members:detail", args=[cand.member.member_code]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "not held yet" in text or "chưa tổ chức" in text
+    assert f"/members/{cand.member.member_code}/events/recognized/" not in text
+    walk_rest = {"done_on": "25/03/2025", "document_number": "BB-01"}
+    response = sec.post(reverse("admissions:step", args=[cand.pk, Stage.CEREMONY]), walk_rest)
+    assert response.status_code == 302
+    text = sec.get(reverse("members:detail", args=[cand.member.member_code])).content.decode()
+    assert "25/03/2025" in text and "25/03/2026" in text  # ceremony, probation end
+    assert "Lễ kết nạp" in text or "Admission ceremony" in text  # in the timeline
+
+
 def test_full_path_in_the_ui_to_full_member(world: dict, cand: Candidate) -> None:
     """Every step through the web forms, cell steps by the secretary and committee steps by staff."""
     sec, uni = client_for(world["users"]["sec"]), client_for(world["users"]["uni"])
@@ -184,8 +203,12 @@ def test_full_path_in_the_ui_to_full_member(world: dict, cand: Candidate) -> Non
             "votes_for": "2",
         },
         Stage.GRASSROOTS_RESOLUTION: {"done_on": "20/02/2025"},
-        Stage.DECISION: {"done_on": "10/03/2025", "document_number": "09-QĐ/ĐU"},
-        Stage.CEREMONY: {"done_on": "25/03/2025", "member_code": "DV-NEW1"},
+        Stage.DECISION: {
+            "done_on": "10/03/2025",
+            "document_number": "09-QĐ/ĐU",
+            "member_code": "DV-NEW1",
+        },
+        Stage.CEREMONY: {"done_on": "25/03/2025", "document_number": "BB-01"},
         Stage.RECOGNITION_VOTE: {
             "done_on": "01/04/2026",
             "full_members": "3",

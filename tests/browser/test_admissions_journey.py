@@ -2,7 +2,9 @@
 
 The secretary records the cell's steps, the grassroots committee staff the
 committee's; a refusal (an introducer with 11 months together) shows the
-rule and its source, then the corrected form goes through. Selectors are
+rule and its source, then the corrected form goes through. The decision
+creates the probationary member; the ceremony (refused past its 30 working
+days) starts probation. Selectors are
 ids and URLs, so the journey holds in both languages.
 """
 
@@ -134,13 +136,31 @@ def test_student_candidate_from_course_to_full_member(
         "grassroots_resolution",
         {"done_on": "20/02/2025", "document_number": "08-NQ/ĐU"},
     )
-    _step(page, live_url, pk, "decision", {"done_on": "10/03/2025", "document_number": "09-QĐ/ĐU"})
+    # The decision admits: the probationary member exists from now, ceremony still to be held.
+    _step(
+        page,
+        live_url,
+        pk,
+        "decision",
+        {"done_on": "10/03/2025", "document_number": "09-QĐ/ĐU", "member_code": "DV-CUC"},
+    )
+    assert page.locator("a[href='/members/DV-CUC/']").count() == 1
+    page.goto(f"{live_url}/members/DV-CUC/")
+    assert page.locator("table.timeline tbody tr").count() == 1  # admitted
+    assert page.locator("a[href='/members/DV-CUC/events/recognized/']").count() == 0
 
     _switch(page, live_url, "bithu")
-    _step(page, live_url, pk, "ceremony", {"done_on": "25/03/2025", "member_code": "DV-CUC"})
-    assert (
-        page.locator("a[href='/members/DV-CUC/']").count() == 1
-    )  # the member exists, probationary
+    # A ceremony past 30 working days from the decision is refused (last day 22/04/2025).
+    page.goto(f"{live_url}/admissions/{pk}/step/ceremony/")
+    page.fill("#id_done_on", "23/04/2025")
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_load_state("domcontentloaded")
+    assert "22/04/2025" in page.locator("main form[method=post]").inner_text()
+    page.fill("#id_done_on", "25/03/2025")
+    page.fill("#id_document_number", "BB-01")
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_url(f"**/admissions/{pk}/")
+    assert "25/03/2026" in page.locator("main").inner_text()  # probation ends
     _step(
         page,
         live_url,
@@ -160,4 +180,4 @@ def test_student_candidate_from_course_to_full_member(
     candidate = Candidate.objects.select_related("member").get(pk=pk)
     assert candidate.member.is_full and candidate.member.recognized_on.isoformat() == "2026-03-25"
     page.goto(f"{live_url}/members/DV-CUC/")
-    assert page.locator("table.timeline tbody tr").count() == 2  # admitted, recognized
+    assert page.locator("table.timeline tbody tr").count() == 3  # admitted, ceremony, recognized

@@ -27,6 +27,8 @@ def state(member: Member) -> dict:
         "is_full": member.is_full,
         "recognized_on": member.recognized_on,
         "last_event_on": member.last_event_on,
+        "ceremony_on": member.ceremony_on,
+        "probation_ends_on": member.probation_ends_on,
     }
 
 
@@ -298,3 +300,106 @@ def test_duplicate_member_code_is_refused(tree) -> None:
     with pytest.raises(ValidationError) as exc:
         factories.member(tree["cell_b"], code="DV1")
     assert "member_code" in exc.value.message_dict
+
+
+# --- the admission ceremony (admitted at the decision, probation from the ceremony) ---------
+
+
+DECIDED = D(2025, 3, 10)
+
+
+def _decided(tree, admitted_on: dt.date = DECIDED, **extra) -> Member:
+    """A member admitted by a decision whose ceremony is still to be held."""
+    return factories.member(tree["cell_a"], admitted_on=admitted_on, ceremony_pending=True, **extra)
+
+
+def test_admission_with_the_ceremony_pending_has_no_probation_yet(tree) -> None:
+    m = _decided(tree)
+    assert m.ceremony_on is None and m.probation_ends_on is None and not m.is_full
+    first = m.events.get()
+    assert first.kind == EventKind.ADMITTED and first.data["ceremony_on"] is None
+    assert s.replay(m) == state(m)
+    with pytest.raises(ValueError):
+        _decided(tree, ceremony_on=D(2025, 3, 20), code="DV-X")
+
+
+def test_ceremony_appends_its_event_starts_probation_and_replays(tree) -> None:
+    m = _decided(tree)
+    secretary = factories.user("sec", Role.CELL_SECRETARY, tree["cell_a"])
+    event = s.member_record_ceremony(
+        actor=secretary, member=m, on=D(2025, 3, 25), document_number="BB-01", note="Lễ tại trường"
+    )
+    assert event.kind == EventKind.CEREMONY and event.effective_date == D(2025, 3, 25)
+    assert event.get_kind_display() in ("Admission ceremony", "Lễ kết nạp")
+    assert event.decision_number == "BB-01" and event.org == tree["cell_a"]
+    assert event.data == {"probation_months": 12, "probation_ends_on": "2026-03-25"}
+    m.refresh_from_db()
+    # 12 months from the ceremony (probation.months), not from the decision of 10/03/2025.
+    assert (m.ceremony_on, m.probation_ends_on) == (D(2025, 3, 25), D(2026, 3, 25))
+    assert m.last_event_on == D(2025, 3, 25) and m.status == Status.ACTIVE
+    assert [e.kind for e in m.events.all()] == [EventKind.ADMITTED, EventKind.CEREMONY]
+    assert s.replay(m) == state(m)
+    entry = AuditEntry.objects.get(action="members.ceremony", object_id=m.member_code)
+    assert entry.actor_username == "sec" and entry.data["probation_ends_on"] == "2026-03-25"
+    s.member_recognize(actor=None, member=m, decided_on=D(2026, 4, 15), decision=s.Decision("1"))
+    m.refresh_from_db()
+    assert m.recognized_on == D(2026, 3, 25)  # effective the day probation ended
+    assert s.replay(m) == state(m)
+
+
+def test_ceremony_refusals_change_nothing(tree) -> None:
+    m = _decided(tree)
+    with pytest.raises(ValidationError) as exc:  # before the admission decision
+        s.member_record_ceremony(actor=None, member=m, on=D(2025, 3, 9))
+    assert "effective_date" in exc.value.message_dict
+    with pytest.raises(ValidationError):  # in the future
+        s.member_record_ceremony(
+            actor=None, member=m, on=timezone.localdate() + dt.timedelta(days=1)
+        )
+    outsider = factories.user("sec-b", Role.CELL_SECRETARY, tree["cell_b"])
+    with pytest.raises(PermissionDenied):
+        s.member_record_ceremony(actor=outsider, member=m, on=D(2025, 3, 25))
+    with pytest.raises(ValidationError, match=r"probation has not started|chưa bắt đầu"):
+        s.member_recognize(actor=None, member=m, decided_on=D(2026, 4, 1), decision=s.Decision())
+    assert m.events.count() == 1 and Member.objects.get(pk=m.pk).ceremony_on is None
+    s.member_record_ceremony(actor=None, member=m, on=D(2025, 3, 25))
+    with pytest.raises(ValidationError, match="25/03/2025"):  # held once only
+        s.member_record_ceremony(actor=None, member=m, on=D(2025, 3, 26))
+    held = factories.member(tree["cell_a"], admitted_on=D(2024, 3, 1))  # ceremony recorded
+    with pytest.raises(ValidationError):
+        s.member_record_ceremony(actor=None, member=held, on=D(2024, 3, 5))
+    gone = _decided(tree, code="DV-GONE")
+    s.member_remove(
+        actor=None,
+        member=gone,
+        effective_date=D(2025, 4, 1),
+        decision=s.Decision("3-QĐ/ĐU"),
+        reason=RemovalReason.OTHER,
+        note="Không tổ chức lễ kết nạp",
+    )
+    with pytest.raises(ValidationError):  # no longer on the rolls
+        s.member_record_ceremony(actor=None, member=gone, on=D(2025, 4, 2))
+    assert m.events.count() == 2 and gone.events.count() == 2
+
+
+def test_probation_length_is_the_rule_in_force_on_the_ceremony_date(tree) -> None:
+    from chibo.core.models import RuleVersion
+
+    current = RuleVersion.objects.get(key="probation.months", valid_to__isnull=True)
+    current.valid_to = D(2026, 6, 1)
+    current.save()
+    RuleVersion.objects.create(
+        key="probation.months",
+        title="test",
+        value=18,
+        source="QĐ 999-QĐ/TW",
+        clause="§1",
+        valid_from=D(2026, 6, 1),
+        confidence="L",
+    )
+    before, after = _decided(tree, D(2026, 5, 20)), _decided(tree, D(2026, 5, 20), code="DV-18")
+    s.member_record_ceremony(actor=None, member=before, on=D(2026, 5, 31))
+    s.member_record_ceremony(actor=None, member=after, on=D(2026, 6, 1))
+    assert before.probation_ends_on == D(2027, 5, 31)  # 12 months: the rule of 31/05/2026
+    assert after.probation_ends_on == D(2027, 12, 1)  # 18 months: the rule of 01/06/2026
+    assert s.replay(after) == state(after)
