@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -201,16 +202,26 @@ DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def text(value: Any) -> str:
-    """A cell as trimmed text; integral floats lose their ``.0``; export's ``'`` guard is removed."""
-    if value is None:
+    """A cell as trimmed NFC text; integral floats lose their ``.0``; export's ``'`` guard is removed.
+
+    Called for nearly every cell of an import: strings (most cells) take the
+    first branch; NFC (CP1258 and some Mac exports spell Vietnamese with
+    combining marks) only touches non-ASCII text.
+    """
+    if value.__class__ is str:
+        out = value.strip()
+    elif value is None:
         return ""
-    if isinstance(value, float):
-        value = int(value) if value.is_integer() else value
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    out = str(value).strip()
+    else:
+        if isinstance(value, float):
+            value = int(value) if value.is_integer() else value
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return value.strftime("%d/%m/%Y")
+        out = str(value).strip()
+    if not out.isascii():
+        out = unicodedata.normalize("NFC", out)
     if len(out) > 1 and out[0] == "'" and out[1] in DANGEROUS_PREFIXES:
         out = out[1:]
     return out
@@ -227,7 +238,23 @@ class BadValue(ValueError):
 
 
 def date(value: Any) -> dt.date | None:
-    """A date from ``dd/mm/yyyy``, ``d/m/yyyy``, ISO, a spreadsheet date or its serial number."""
+    """A date from ``dd/mm/yyyy``, ``d/m/yyyy``, ISO, a spreadsheet date or its serial number.
+
+    Cached: a file repeats the same few thousand dates (bad values raise each time).
+    """
+    try:
+        return _date_cached(value.__class__, value)
+    except TypeError:  # unhashable: not a cell value
+        return _date(value)
+
+
+@lru_cache(maxsize=65536)
+def _date_cached(_type: type, value: Any) -> dt.date | None:
+    # The type is part of the key: True == 1 and 1 == 1.0 hash alike.
+    return _date(value)
+
+
+def _date(value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):

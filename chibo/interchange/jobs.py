@@ -4,6 +4,13 @@ A job belongs to the user who uploaded it (nobody else sees it). The task
 wraps ``services.import_file``; progress goes to the job row while the file
 is read and checked, which is most of the time (the final write is one
 transaction, shown as "writing").
+
+Every sign of life (queued, started, each progress step, the start of the
+write) stamps ``heartbeat_at``. A queued or running job without a heartbeat
+for ``CHIBO_IMPORT_STALE_MINUTES`` (default 10) lost its worker: it is shown
+as interrupted and may be retried. A retry is safe even if the old worker
+was merely slow: the import is one transaction and idempotent, so the later
+run finds the rows already there (or fails and writes nothing).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
@@ -85,15 +93,28 @@ def job_start(*, actor: Any, job: ImportJob, dry_run: bool) -> ImportJob:
         raise PermissionDenied(_("Your role does not allow this import."))
     if job.is_running:
         return job
-    if not dry_run and job.state != ImportJob.State.CHECKED:
+    # An interrupted import (never started without a clean check) may run again.
+    retrying_import = job.may_retry and not job.dry_run
+    if not dry_run and job.state != ImportJob.State.CHECKED and not retrying_import:
         raise PermissionDenied(_("Check the file first; import it once the check finds no errors."))
     with transaction.atomic():
         ImportJob.objects.filter(pk=job.pk).update(
-            state=ImportJob.State.QUEUED, dry_run=dry_run, done=0, phase=""
+            state=ImportJob.State.QUEUED,
+            dry_run=dry_run,
+            done=0,
+            phase="",
+            heartbeat_at=timezone.now(),
         )
         transaction.on_commit(lambda: run_import_job.enqueue(str(job.pk), dry_run))
     job.refresh_from_db()
     return job
+
+
+def job_retry(*, actor: Any, job: ImportJob) -> ImportJob:
+    """Run an interrupted (stale) or failed job again, as it was: check or import."""
+    if not job.may_retry:
+        raise PermissionDenied(_("This import is not interrupted; there is nothing to retry."))
+    return job_start(actor=actor, job=job, dry_run=job.dry_run)
 
 
 def job_run(*, job_id: str, dry_run: bool) -> None:
@@ -101,10 +122,16 @@ def job_run(*, job_id: str, dry_run: bool) -> None:
     from chibo.interchange.services import import_file
 
     job = ImportJob.objects.select_related("user").get(pk=job_id)
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.RUNNING, heartbeat_at=timezone.now()
+    )
 
     def progress(phase: str, done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(phase=phase, done=done, total=total)
+        # Inside the write transaction these only show once it commits: the
+        # stale limit must exceed the longest write (400,000 members: ~2 min).
+        ImportJob.objects.filter(pk=job.pk).update(
+            phase=phase, done=done, total=total, heartbeat_at=timezone.now()
+        )
 
     try:
         result = import_file(
@@ -129,6 +156,7 @@ def job_run(*, job_id: str, dry_run: bool) -> None:
         counts=result.counts(),
         problems=[p.as_dict() for p in result.problems[:MAX_PROBLEMS]],
         phase="done",
+        heartbeat_at=timezone.now(),
     )
     if state == ImportJob.State.DONE:
         Path(job.stored_as).unlink(missing_ok=True)

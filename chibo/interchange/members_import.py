@@ -15,6 +15,7 @@ deceased) on ``ngay_thay_doi_trang_thai``. Every imported event carries
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -117,7 +118,7 @@ def parse_row(rr: RowReader, ctx: Context, cols: Columns) -> MemberRow | None:
     full_name = " ".join(rr.text("ho_ten", required=True, max_length=120).split())
     dob = rr.date("ngay_sinh", required=True)
     gender = rr.vocab("gioi_tinh", "gioi_tinh", required=True)
-    ethnicity = rr.text("dan_toc", max_length=40) or "Kinh"
+    ethnicity = sys.intern(rr.text("dan_toc", max_length=40) or "Kinh")  # one copy per value
     org_code = rr.text("ma_to_chuc", required=True, max_length=32)
     category = rr.vocab("doi_tuong", "doi_tuong", required=True)
     admitted_on = rr.date("ngay_vao_dang", required=True)
@@ -244,6 +245,12 @@ EXISTING_FIELDS = (
 
 
 def load_existing(codes: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored members among ``codes``, by code (values of EXISTING_FIELDS)."""
+    if Member.objects.count() < len(codes):
+        # A file larger than the table (a first import): one scan of the codes
+        # beats a lookup per code, and only those present are fetched.
+        present = set(Member.objects.values_list("member_code", flat=True).iterator(5000))
+        codes = [code for code in codes if code in present]
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(codes), 900):
         for values in Member.objects.filter(member_code__in=codes[start : start + 900]).values(

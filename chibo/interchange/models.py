@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# A queued or running job whose heartbeat is older than this is shown as
+# interrupted and may be retried: setting CHIBO_IMPORT_STALE_MINUTES, else the
+# environment variable of the same name, else 10 minutes (docs/import.md).
+DEFAULT_STALE_MINUTES = 10
+
+
+def stale_after() -> dt.timedelta:
+    configured = getattr(settings, "CHIBO_IMPORT_STALE_MINUTES", None) or os.environ.get(
+        "CHIBO_IMPORT_STALE_MINUTES", DEFAULT_STALE_MINUTES
+    )
+    return dt.timedelta(minutes=int(configured))
 
 
 class ImportJob(models.Model):
@@ -36,6 +51,8 @@ class ImportJob(models.Model):
     problems = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Last sign of life of the worker running the job (queued, started, progress).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -54,7 +71,30 @@ class ImportJob(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.RUNNING)
+        """Queued or running, and the worker still gives signs of life."""
+        return self.state in (self.State.QUEUED, self.State.RUNNING) and not self.is_stale
+
+    @property
+    def is_stale(self) -> bool:
+        """Queued or running, but no heartbeat for ``stale_after()``: the worker died."""
+        if self.state not in (self.State.QUEUED, self.State.RUNNING):
+            return False
+        last = self.heartbeat_at or self.updated_at
+        return last is not None and timezone.now() - last > stale_after()
+
+    @property
+    def stale_minutes(self) -> int:
+        return int(stale_after().total_seconds() // 60)
+
+    @property
+    def may_retry(self) -> bool:
+        return self.state == self.State.FAILED or self.is_stale
+
+    @property
+    def state_label(self) -> str:
+        if self.is_stale:
+            return str(_("The task was interrupted"))
+        return str(self.get_state_display())
 
     @property
     def errors(self) -> list[dict]:

@@ -51,6 +51,9 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     truncated: bool = False
     seconds: float = 0.0
+    # Seconds per phase (members): parse (open + read the cells), validate
+    # (rows, existing members, diffs), write (the transaction, commit included).
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

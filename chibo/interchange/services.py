@@ -11,7 +11,7 @@ member gets the per-member entries of the members services it went through.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,9 @@ def import_file(
     result = ImportResult(kind=kind, dry_run=dry_run, filename=filename or Path(path).name)
     say = progress or _noop
     try:
+        opening = time.perf_counter()
         table = open_table(path, kind)
+        result.phases["parse"] = time.perf_counter() - opening
         cols = Columns(table, kind, result)
         if not result.ok:
             return result
@@ -131,9 +133,10 @@ def _import_orgs(
 def _import_members(
     actor: Any, table: Any, cols: Columns, result: ImportResult, dry_run: bool, say: Progress
 ) -> None:
-    started = time.monotonic()
+    started = time.perf_counter()
     ctx = mi.Context(actor)
     say("reading", 0, table.total)
+    table.rows = _timed(table.rows, result.phases)
     rows = mi.read_rows(table, ctx, cols, result, lambda done: say("reading", done, table.total))
     say("checking", result.rows, result.rows)
     existing = mi.load_existing([row.code for row in rows])
@@ -151,9 +154,13 @@ def _import_members(
         elif not rr.bad:
             result.unchanged += 1
     del existing
+    reading = result.phases.pop("reading")
+    result.phases["parse"] += reading
+    result.phases["validate"] = time.perf_counter() - started - reading
     if not result.ok:
         return
     total = len(new_rows) + len(changes)
+    writing = time.perf_counter()
     try:
         with transaction.atomic():
             result.events = mw.insert_new(new_rows, ctx, lambda done: say("writing", done, total))
@@ -175,5 +182,19 @@ def _import_members(
     if not result.ok:
         result.created = result.updated = result.events = 0
     result.written = result.ok and not dry_run
+    result.phases["write"] = time.perf_counter() - writing
     say("done", total, total)
-    result.seconds = round(time.monotonic() - started, 2)
+    result.seconds = round(sum(result.phases.values()), 2)
+
+
+def _timed(rows: Iterator[Any], phases: dict[str, float]) -> Iterator[Any]:
+    """``rows``, adding the time spent producing them (reading the file) to ``phases["reading"]``."""
+    clock = time.perf_counter
+    phases["reading"] = 0.0
+    while True:
+        start = clock()
+        row = next(rows, None)
+        phases["reading"] += clock() - start
+        if row is None:
+            return
+        yield row

@@ -115,8 +115,11 @@ def job_progress(request: HttpRequest, pk: str) -> HttpResponse:
 @require_POST
 def job_run(request: HttpRequest, pk: str) -> HttpResponse:
     job = _job(request, pk)
-    dry_run = request.POST.get("action") != "import"
-    job = jobs.job_start(actor=request.user, job=job, dry_run=dry_run)
+    action = request.POST.get("action")
+    if action == "retry":
+        job = jobs.job_retry(actor=request.user, job=job)
+    else:
+        job = jobs.job_start(actor=request.user, job=job, dry_run=action != "import")
     if request.headers.get("HX-Request") == "true":
         return render(request, "interchange/_progress.html", {"job": job})
     return redirect("interchange:job", pk=job.pk)

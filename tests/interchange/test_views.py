@@ -149,3 +149,75 @@ def test_template_has_headers_sample_and_lists(inside, tmp_path) -> None:
 
 def test_anonymous_is_sent_to_login() -> None:
     assert Client().get(reverse("interchange:index")).status_code == 302
+
+
+def _stale(job: ImportJob, *, state: str, dry_run: bool, minutes: int) -> None:
+    """The row a crashed worker leaves: still queued/running, heartbeat ``minutes`` old."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = timezone.now() - dt.timedelta(minutes=minutes)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=state, dry_run=dry_run, phase="reading", heartbeat_at=old
+    )
+    job.refresh_from_db()
+
+
+def test_running_job_with_a_fresh_heartbeat_is_not_retryable(inside, tmp_path) -> None:
+    client = _client(inside)
+    _upload(client, tmp_path, [member_row("DV1")])
+    job = ImportJob.objects.get()
+    _stale(job, state="running", dry_run=True, minutes=2)
+    page = client.get(reverse("interchange:progress", args=[job.pk])).content.decode()
+    assert job.is_running and not job.is_stale
+    assert 'value="retry"' not in page and "hx-trigger" in page
+    response = client.post(reverse("interchange:run", args=[job.pk]), {"action": "retry"})
+    assert response.status_code == 403
+
+
+def test_stale_import_is_shown_interrupted_and_retry_runs_it(
+    inside, tmp_path, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.CHIBO_IMPORT_STALE_MINUTES = 15
+    client = _client(inside)
+    _upload(client, tmp_path, [member_row("DV1"), member_row("DV2", ho_ten="Lý Thị Cúc")])
+    job = ImportJob.objects.get()
+    _run(client, job, "check", django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.state == "checked"
+    # The import was started, then its worker died: the row stays "running".
+    _stale(job, state="running", dry_run=False, minutes=16)
+    assert job.is_stale and not job.is_running
+    page = client.get(reverse("interchange:job", args=[job.pk])).content.decode()
+    assert "Tác vụ bị gián đoạn" in page and "15" in page
+    assert 'value="retry"' in page and "hx-trigger" not in page
+    listing = client.get(reverse("interchange:index")).content.decode()
+    assert "Tác vụ bị gián đoạn" in listing
+    response = _run(client, job, "retry", django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.state == "done" and not job.dry_run and job.heartbeat_at is not None
+    assert Member.objects.count() == 2
+
+
+def test_stale_check_is_retried_as_a_check(
+    inside, tmp_path, django_capture_on_commit_callbacks
+) -> None:
+    client = _client(inside)
+    _upload(client, tmp_path, [member_row("DV1")])
+    job = ImportJob.objects.get()
+    _stale(job, state="queued", dry_run=True, minutes=11)  # default limit: 10 minutes
+    assert job.is_stale
+    _run(client, job, "retry", django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.state == "checked" and Member.objects.count() == 0
+
+
+def test_failed_job_offers_retry(inside, tmp_path) -> None:
+    client = _client(inside)
+    _upload(client, tmp_path, [member_row("DV1")])
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(state="failed", dry_run=True)
+    page = client.get(reverse("interchange:progress", args=[job.pk])).content.decode()
+    assert 'value="retry"' in page
