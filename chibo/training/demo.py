@@ -14,7 +14,7 @@ from typing import Any
 from chibo.admissions.models import Candidate
 from chibo.lib.dates import add_months
 from chibo.members.models import Category, Member, Status
-from chibo.orgs.models import Org, OrgKind
+from chibo.orgs.models import STEP, Org, OrgKind
 from chibo.training.models import THEORY_LEVELS, Course, CourseKind, Enrolment, LeadershipPost, Post
 
 BATCH = 500
@@ -30,11 +30,18 @@ def seed_demo(*, rng: random.Random, today: dt.date, scale: float) -> dict[str, 
     ]
     direct = [o for o in orgs if o.kind == OrgKind.DIRECT_COMMITTEE]
     members = list(Member.objects.filter(status=Status.ACTIVE).select_related("org").order_by("id"))
+    # The outermost unit above each member and each unit's staff, by path prefix:
+    # one pass over the members (a scan of the units per member is hours at city scale).
+    unit_at = {u.path: u for u in units}
     unit_of: dict[int, Org] = {}
+    staff_of: dict[str, list[Member]] = {u.path: [] for u in units}
     for member in members:
-        unit_of[member.pk] = next(
-            (u for u in units if u.path <= member.org.path < u.path_bound), member.org
-        )
+        path = member.org.path
+        above = [unit_at[path[:i]] for i in range(STEP, len(path) + 1, STEP) if path[:i] in unit_at]
+        unit_of[member.pk] = above[0] if above else member.org
+        if member.category in STAFF and member.recognized_on is not None:
+            for unit in above:
+                staff_of[unit.path].append(member)
 
     courses: list[Course] = []
     for unit in units:
@@ -101,13 +108,7 @@ def seed_demo(*, rng: random.Random, today: dt.date, scale: float) -> dict[str, 
 
     posts: list[LeadershipPost] = []
     for unit in units:
-        staff = [
-            m
-            for m in members
-            if unit.path <= m.org.path < unit.path_bound
-            and m.category in STAFF
-            and m.recognized_on is not None
-        ]
+        staff = staff_of[unit.path]
         for post, person in zip(
             (Post.SECRETARY, Post.PRINCIPAL, Post.DEPUTY_SECRETARY),
             rng.sample(staff, k=min(3, len(staff))),
@@ -147,13 +148,15 @@ def seed_demo(*, rng: random.Random, today: dt.date, scale: float) -> dict[str, 
     LeadershipPost.objects.bulk_create(posts, batch_size=BATCH)
 
     candidates = 0
-    awareness = [c for c in courses if c.kind == CourseKind.AWARENESS]
+    awareness: dict[str, list[Course]] = {}
+    for c in courses:
+        if c.kind == CourseKind.AWARENESS:
+            awareness.setdefault(c.organizer.path, []).append(c)
     for candidate in Candidate.objects.select_related("org").order_by("id")[
         : int(400 * max(scale, 0.1))
     ]:
-        options = [
-            c for c in awareness if c.organizer.path <= candidate.org.path < c.organizer.path_bound
-        ]
+        path = candidate.org.path
+        options = [c for i in range(STEP, len(path) + 1, STEP) for c in awareness.get(path[:i], ())]
         if not options or rng.random() < 0.3:
             continue
         course = rng.choice(options)
