@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from chibo.core.dbrouter import reporting
 from chibo.orgs.models import Org
 from chibo.reports import selectors, tables
 
@@ -36,7 +37,27 @@ def build(
     as_of: dt.date | None = None,
     breakdown: bool = False,
 ) -> tuple[dict[str, Any], tables.ReportDoc]:
-    """(figures, tables) of report ``kind`` for ``root``; ``actor=None`` is the system (whole tree)."""
+    """(figures, tables) of report ``kind`` for ``root``; ``actor=None`` is the system (whole tree).
+
+    The reads run under ``reporting()``: on the read replica when one is
+    configured (``DATABASE_REPLICA_URL``), else on the primary.
+    """
+    if kind not in KINDS:
+        raise ValueError(kind)
+    with reporting():
+        return _build(kind, actor, root, start=start, end=end, as_of=as_of, breakdown=breakdown)
+
+
+def _build(
+    kind: str,
+    actor: Any,
+    root: Org,
+    *,
+    start: dt.date | None,
+    end: dt.date | None,
+    as_of: dt.date | None,
+    breakdown: bool,
+) -> tuple[dict[str, Any], tables.ReportDoc]:
     if kind == "admissions":
         report = selectors.admissions(actor, root, start, end)
         data = report.breakdown() if breakdown else report.summary()
@@ -47,7 +68,5 @@ def build(
     if kind == "composition":
         report = selectors.composition(actor, root, as_of)
         return report.as_dict(), tables.composition_doc(report)
-    if kind == "activity":
-        data = selectors.activity(actor, root, as_of)
-        return data, tables.activity_doc(root.code, root.name, data)
-    raise ValueError(kind)
+    data = selectors.activity(actor, root, as_of)
+    return data, tables.activity_doc(root.code, root.name, data)

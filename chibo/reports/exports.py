@@ -5,19 +5,61 @@ fractions formatted ``0.00%``), Vietnamese headers. DOCX: the Party's
 document format (HD 36-HD/VPTW, 3/4/2018): "ĐẢNG CỘNG SẢN VIỆT NAM" top
 right, underlined; the issuing body with "*" beneath on the left; number
 and symbol; place and date; title; tables with Vietnamese number formats
-(``1.065``, ``5,16%``).
+(``1.065``, ``5,16%``, ``1.234.567 đ``).
+
+Every file carries who exported it and when (``Stamp``): XLSX in the
+document properties and each sheet's printed footer
+(``interchange.export.stamp_xlsx``), DOCX in the core properties and a
+footer line "Xuất bởi … lúc …".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import io
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from chibo.reports.tables import INT, PCT, TEXT, ReportDoc
+from chibo.reports.tables import INT, MONEY, PCT, TEXT, ReportDoc
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Who exported a file and when."""
+
+    by: str
+    at: dt.datetime
+
+    @property
+    def local(self) -> dt.datetime:
+        return timezone.localtime(self.at)
+
+    def line(self) -> str:
+        """ "Xuất bởi <user> lúc dd/mm/yyyy HH:MM" (in the active language)."""
+        return _("Exported by %(user)s at %(time)s") % {
+            "user": self.by,
+            "time": f"{self.local:%d/%m/%Y %H:%M}",
+        }
+
+
+def stamp_for(actor: Any, at: dt.datetime | None = None) -> Stamp:
+    """The stamp of an export by ``actor`` (None: the ``report`` command, as the system)."""
+    at = at or timezone.now()
+    if actor is None:
+        try:
+            who = getpass.getuser()
+        except (OSError, KeyError):  # no login name in this environment
+            who = ""
+        label = _("system")
+        return Stamp(f"{label} ({who})" if who else label, at)
+    username = getattr(actor, "username", "") or str(actor)
+    full = actor.get_full_name().strip() if hasattr(actor, "get_full_name") else ""
+    return Stamp(f"{full} ({username})" if full else username, at)
 
 
 def vn_int(value: int) -> str:
@@ -31,9 +73,16 @@ def vn_pct(value: Decimal | float) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".") + "%"
 
 
+def vn_money(value: int) -> str:
+    """``1234567`` → ``1.234.567 đ``."""
+    return f"{vn_int(int(value))} đ"
+
+
 def cell_text(value: Any, kind: str) -> str:
     if value is None:
         return ""
+    if kind == MONEY:
+        return vn_money(value)
     if kind == PCT or isinstance(value, Decimal):
         return vn_pct(value)
     if kind == INT or isinstance(value, int):
@@ -41,7 +90,20 @@ def cell_text(value: Any, kind: str) -> str:
     return str(value)
 
 
-def to_xlsx(doc: ReportDoc) -> bytes:
+def _xlsx_cell(ws: Any, row: int, col: int, value: Any, kind: str) -> None:
+    """A typed cell: counts as integers, shares as fractions (``0.00%``), đồng as integers."""
+    if kind == MONEY:
+        ws.cell(row=row, column=col, value=int(value)).number_format = '#,##0 "đ"'
+    elif kind == PCT or isinstance(value, Decimal):
+        c = ws.cell(row=row, column=col, value=float(Decimal(str(value)) / 100))
+        c.number_format = "0.00%"
+    elif isinstance(value, int):
+        ws.cell(row=row, column=col, value=int(value)).number_format = "#,##0"
+    else:
+        ws.cell(row=row, column=col, value=str(value))
+
+
+def to_xlsx(doc: ReportDoc, *, stamp: Stamp) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -67,24 +129,26 @@ def to_xlsx(doc: ReportDoc) -> bytes:
             c.font, c.fill = bold, fill
             c.alignment = Alignment(wrap_text=True, vertical="top")
             ws.column_dimensions[c.column_letter].width = 44 if _kind == TEXT else 16
-        for r, row in enumerate(table.rows, start=4):
-            for col, ((_header, kind), value) in enumerate(
-                zip(table.columns, row, strict=True), start=1
-            ):
-                if value is None:
-                    continue
-                if kind == PCT or isinstance(value, Decimal):
-                    c = ws.cell(row=r, column=col, value=float(Decimal(str(value)) / 100))
-                    c.number_format = "0.00%"
-                elif isinstance(value, int):
-                    c = ws.cell(row=r, column=col, value=int(value))
-                    c.number_format = "#,##0"
-                else:
-                    ws.cell(row=r, column=col, value=str(value))
+        for r, row in enumerate(table.typed_rows, start=4):
+            for col, (value, kind) in enumerate(row, start=1):
+                if value is not None:
+                    _xlsx_cell(ws, r, col, value, kind)
         ws.freeze_panes = "A4"
+    _stamp_sheets(wb, stamp)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _stamp_sheets(wb: Any, stamp: Stamp) -> None:
+    """Properties and the first sheet's footer by ``stamp_xlsx``; the same footer on every sheet."""
+    from chibo.interchange.export import stamp_xlsx
+
+    first = wb.worksheets[0]
+    stamp_xlsx(wb, first, exported_by=stamp.by, exported_at=stamp.at)
+    for ws in wb.worksheets[1:]:
+        ws.oddFooter.left.text = first.oddFooter.left.text
+        ws.oddFooter.right.text = first.oddFooter.right.text
 
 
 def _no_borders(table: Any) -> None:
@@ -123,6 +187,24 @@ def _para(
     return p
 
 
+def _stamp_docx(document: Any, stamp: Stamp) -> None:
+    """Author and last editor in the core properties; "Xuất bởi … lúc …" in every page's footer."""
+    props = document.core_properties
+    props.author = props.last_modified_by = stamp.by
+    props.created = props.modified = stamp.local.replace(tzinfo=None)
+    props.comments = stamp.line()
+    from docx.shared import Pt
+
+    footer = document.sections[0].footer
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0]
+    paragraph.text = ""
+    run = paragraph.add_run(stamp.line())
+    run.italic = True
+    run.font.size = Pt(9)
+    run.font.name = "Times New Roman"
+
+
 def vn_long_date(day: dt.date) -> str:
     return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
@@ -130,6 +212,7 @@ def vn_long_date(day: dt.date) -> str:
 def to_docx(
     doc: ReportDoc,
     *,
+    stamp: Stamp,
     superior_name: str = "",
     place: str = "TP. Hồ Chí Minh",
     today: dt.date | None = None,
@@ -180,9 +263,9 @@ def to_docx(
                 run = cell.paragraphs[0].add_run(head)
                 run.bold = True
                 run.font.size = Pt(11)
-            for row in table.rows:
+            for row in table.typed_rows:
                 cells = grid.add_row().cells
-                for cell, (_head, kind), value in zip(cells, table.columns, row, strict=True):
+                for cell, (value, kind) in zip(cells, row, strict=True):
                     cell.text = ""
                     run = cell.paragraphs[0].add_run(cell_text(value, kind))
                     run.font.size = Pt(11)
@@ -197,6 +280,7 @@ def to_docx(
         _para(recv, "- Lưu.", size=11, center=False)
         signer.paragraphs[0].text = ""
         _para(signer, "T/M BAN THƯỜNG VỤ", bold=True, size=13)
+        _stamp_docx(document, stamp)
         out = io.BytesIO()
         document.save(out)
         return out.getvalue()

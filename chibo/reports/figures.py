@@ -4,8 +4,13 @@ Nothing here knows about users: ``allowed`` (a set of org ids, or None for
 the system) limits what is counted, and the scoped entry points in
 ``selectors.py`` compute it from the actor's scope. Every count is grouped
 per org in SQL — a few thousand rows at most — and the tree roll-up (which
-unit an org belonged to *on the date of the event*) is done in Python over
-those rows, never over members.
+unit an org belonged to *on the date of the event*) is a dict lookup per
+grouped row: the tree of a date is loaded once, as plain ids, and each org
+is mapped to its unit by one walk down from the report's org.
+
+Reads use ``reporting_alias()``: inside ``core.dbrouter.reporting()`` they go
+to the read replica when one is configured (the ORM parts through the router,
+the raw SQL through the alias).
 """
 
 from __future__ import annotations
@@ -17,13 +22,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractYear
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q
 
-from chibo.members.models import ON_ROLLS, Category, EventKind, Gender, Member, MemberEvent, Status
+from chibo.core.dbrouter import reporting_alias
+from chibo.members.models import ON_ROLLS, Category, EventKind, Gender, Status
 from chibo.orgs.models import Org, OrgPeriod
-from chibo.orgs.selectors import tree_as_of
 
 HUNDRED = Decimal(100)
 # Orgs in a subtree passed to SQL as an IN list up to this many; beyond, the
@@ -47,56 +51,115 @@ def share_pct(part: int, total: int) -> Decimal:
     )
 
 
-@dataclass(frozen=True)
-class OrgInfo:
-    id: int
-    code: str
-    name: str
-    school_level: str
-    parent_id: int | None
-    depth: int
+# --- raw SQL on the reporting connection ------------------------------------------
 
 
-def org_table() -> dict[int, OrgInfo]:
-    rows = Org.objects.values_list("id", "code", "name", "school_level", "parent_id", "depth")
-    return {r[0]: OrgInfo(*r) for r in rows}
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connections[reporting_alias()].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-class TreeOn:
-    """The org tree as it stood on one day (current parents where no history exists)."""
+def _year_sql(column: str) -> str:
+    """The year of a date column as an integer, computed by the database itself.
 
-    def __init__(self, day: dt.date, orgs: dict[int, OrgInfo]) -> None:
-        self.day = day
-        self.orgs = orgs
-        nodes = tree_as_of(day)
-        self.parent: dict[int, int | None] = {i: o.parent_id for i, o in orgs.items()}
-        self.names: dict[int, str] = {i: o.name for i, o in orgs.items()}
-        for node in nodes.values():
-            self.parent[node.org_id] = node.parent_id
-            self.names[node.org_id] = node.name
-        self._unit_cache: dict[tuple[int, int], int | None] = {}
+    (Django's ``ExtractYear`` is a Python function called per row on SQLite.)
+    """
+    if connections[reporting_alias()].vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+    return f"CAST(SUBSTR({column}, 1, 4) AS INTEGER)"  # SQLite stores dates as YYYY-MM-DD
 
-    def unit_under(self, org_id: int, root_id: int) -> int | None:
-        """The child of ``root_id`` above ``org_id`` (``root_id`` itself for the root; None: outside)."""
-        key = (org_id, root_id)
-        if key in self._unit_cache:
-            return self._unit_cache[key]
-        chain = []
-        node: int | None = org_id
-        result: int | None = None
-        seen = 0
-        while node is not None and seen < 64:
-            if node == root_id:
-                result = chain[-1] if chain else root_id
-                break
-            chain.append(node)
-            node = self.parent.get(node)
-            seen += 1
-        self._unit_cache[key] = result
-        return result
 
-    def subtree_ids(self, root_id: int) -> set[int]:
-        return {i for i in self.parent if self.unit_under(i, root_id) is not None}
+def _literal(value: str) -> str:
+    """A choice value (a code constant) as an SQL literal."""
+    if not value.replace("_", "").isalnum():
+        raise ValueError(value)
+    return f"'{value}'"
+
+
+def _in_list(column: str, ids: Iterable[int]) -> str:
+    return f" AND {column} IN ({', '.join(str(int(i)) for i in sorted(ids))})"
+
+
+# --- the org tree, as plain ids ---------------------------------------------------
+
+
+class OrgTree:
+    """Every org's current parent and school level, and the tree on any date, as dicts of ids.
+
+    One instance serves one report run (the dashboard shares one over its six
+    figures): the org table is read once (three columns, no model objects) and
+    each date's tree once. Codes and names are read only for the units shown.
+    """
+
+    def __init__(self) -> None:
+        self.current_parent: dict[int, int | None] = {}
+        self.school_level: dict[int, str] = {}
+        for pk, parent, level in Org.objects.order_by().values_list(
+            "id", "parent_id", "school_level"
+        ):
+            self.current_parent[pk] = parent
+            if level:
+                self.school_level[pk] = level
+        self._parents: dict[dt.date, dict[int, int | None]] = {}
+        self._units: dict[tuple[dt.date, int], dict[int, int]] = {}
+
+    def parents_on(self, day: dt.date) -> dict[int, int | None]:
+        """Each org's parent on ``day`` (its current parent where no history covers the day)."""
+        if day not in self._parents:
+            parent = dict(self.current_parent)
+            parent.update(
+                OrgPeriod.objects.filter(valid_from__lte=day)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+                .order_by()
+                .values_list("org_id", "parent_id")
+            )
+            self._parents[day] = parent
+        return self._parents[day]
+
+    def units_on(self, day: dt.date, root_id: int) -> dict[int, int]:
+        """Org id -> the child of ``root_id`` above it on ``day`` (``root_id`` for the root itself).
+
+        Only orgs of the subtree are keys. One walk down from the root.
+        """
+        key = (day, root_id)
+        if key not in self._units:
+            children: dict[int, list[int]] = defaultdict(list)
+            for child, parent in self.parents_on(day).items():
+                if parent is not None:
+                    children[parent].append(child)
+            units = {root_id: root_id}
+            for unit in children.get(root_id, ()):
+                if unit in units:
+                    continue
+                units[unit] = unit
+                stack = [unit]
+                while stack:
+                    for child in children.get(stack.pop(), ()):
+                        if child not in units:
+                            units[child] = unit
+                            stack.append(child)
+            self._units[key] = units
+        return self._units[key]
+
+    def labels(self, ids: Iterable[int], day: dt.date | None = None) -> dict[int, tuple[str, str]]:
+        """(code, name) of ``ids``: the current name, or the name on ``day`` where history has one."""
+        wanted = sorted(set(ids))
+        out: dict[int, tuple[str, str]] = {}
+        for i in range(0, len(wanted), IN_LIST_MAX):
+            chunk = wanted[i : i + IN_LIST_MAX]
+            for pk, code, name in Org.objects.filter(id__in=chunk).values_list(
+                "id", "code", "name"
+            ):
+                out[pk] = (code, name)
+            if day is not None:
+                for pk, name in (
+                    OrgPeriod.objects.filter(org_id__in=chunk, valid_from__lte=day)
+                    .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+                    .values_list("org_id", "name")
+                ):
+                    out[pk] = (out[pk][0], name)
+        return out
 
 
 def tree_segments(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -121,21 +184,11 @@ def tree_segments(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]
     return segments
 
 
-def _org_q(root: Org, ids: set[int], field_name: str = "org_id") -> Q | None:
-    if root.parent_id is None:
-        return Q()
-    if len(ids) <= IN_LIST_MAX:
-        return Q(**{f"{field_name}__in": ids})
-    return Q()  # filtered in Python
-
-
-@dataclass
-class EventRow:
-    org_id: int
-    unit_id: int
-    year: int
-    values: dict[str, Any]
-    n: int
+def _counted(units: dict[int, int], allowed: set[int] | None) -> dict[int, int]:
+    """The subtree's orgs that may be counted (org id -> unit)."""
+    if allowed is None:
+        return units
+    return {org: unit for org, unit in units.items() if org in allowed}
 
 
 def _event_rows(
@@ -143,42 +196,43 @@ def _event_rows(
     start: dt.date,
     end: dt.date,
     kinds: Iterable[str],
-    group: list[str],
+    columns: list[str],
     allowed: set[int] | None,
-    orgs: dict[int, OrgInfo],
-) -> list[EventRow]:
-    """Events of ``kinds`` in [start, end], grouped per org/year/``group``, placed in the tree of their date."""
-    out: list[EventRow] = []
+    tree: OrgTree,
+) -> list[tuple[Any, ...]]:
+    """Events of ``kinds`` in [start, end], grouped in SQL per org/year/``columns``.
+
+    Rows ``(org_id, unit_id, year, *columns, n)``, each org placed in the
+    tree of the event's date (one tree per segment of the period).
+    """
+    kinds = list(kinds)
+    year = _year_sql("e.effective_date")
+    cols = "".join(f", e.{c}" for c in columns)
+    marks = ", ".join(["%s"] * len(kinds))
+    out: list[tuple[Any, ...]] = []
     for first, last in tree_segments(start, end):
-        tree = TreeOn(first, orgs)
-        ids = tree.subtree_ids(root.pk)
-        if allowed is not None:
-            ids &= allowed
-        if not ids:
+        counted = _counted(tree.units_on(first, root.pk), allowed)
+        if not counted:
             continue
-        qs = (
-            MemberEvent.objects.filter(
-                _org_q(root, ids),
-                kind__in=list(kinds),
-                effective_date__gte=first,
-                effective_date__lte=last,
-            )
-            .annotate(year=ExtractYear("effective_date"))
-            .order_by()
-            .values("org_id", "year", *group)
-            .annotate(n=Count("id"))
+        org_sql = _in_list("e.org_id", counted) if len(counted) <= IN_LIST_MAX else ""
+        rows = _fetch(
+            f"""SELECT e.org_id, {year}{cols}, COUNT(*)
+                  FROM members_memberevent e
+                 WHERE e.kind IN ({marks}) AND e.effective_date >= %s AND e.effective_date <= %s{org_sql}
+                 GROUP BY e.org_id, {year}{cols}""",  # noqa: S608 (constants and ints only)
+            [*kinds, first, last],
         )
-        for row in qs:
-            if row["org_id"] not in ids:
-                continue
-            unit = tree.unit_under(row["org_id"], root.pk)
-            out.append(
-                EventRow(row["org_id"], unit, row["year"], {g: row[g] for g in group}, row["n"])
-            )
+        for org_id, *rest in rows:
+            unit = counted.get(org_id)
+            if unit is not None:
+                out.append((org_id, unit, *rest))
     return out
 
 
 # --- admissions --------------------------------------------------------------
+
+
+SCHOOL_CATEGORIES = (Category.STUDENT, Category.PUPIL)
 
 
 @dataclass
@@ -240,7 +294,12 @@ class AdmissionsReport:
 
 
 def admissions(
-    root: Org, start: dt.date, end: dt.date, *, allowed: set[int] | None = None
+    root: Org,
+    start: dt.date,
+    end: dt.date,
+    *,
+    allowed: set[int] | None = None,
+    tree: OrgTree | None = None,
 ) -> AdmissionsReport:
     """Admissions decided in [start, end] by the orgs of ``root``'s subtree (as it stood on each date).
 
@@ -248,21 +307,29 @@ def admissions(
     category at admission (the event's ``category_after``), whatever has
     happened to the member since.
     """
-    orgs = org_table()
+    tree = tree or OrgTree()
+    level = tree.school_level
     report = AdmissionsReport(root, start, end, Counts())
-    for row in _event_rows(
-        root, start, end, [EventKind.ADMITTED], ["category_after"], allowed, orgs
-    ):
-        info = orgs[row.org_id]
-        category = row.values["category_after"]
-        is_school = bool(info.school_level)
-        report.counts.add(row.n, category, is_school)
-        report.by_year.setdefault(row.year, Counts()).add(row.n, category, is_school)
-        report.by_unit.setdefault(row.unit_id, Counts()).add(row.n, category, is_school)
-        report.by_school_level.setdefault(info.school_level, Counts()).add(
-            row.n, category, is_school
-        )
-    report.unit_names = {u: (orgs[u].code, orgs[u].name) for u in report.by_unit}
+    rows = _event_rows(root, start, end, [EventKind.ADMITTED], ["category_after"], allowed, tree)
+    # Fold the per-org rows (tens of thousands over years) into the few keys reported.
+    folded: dict[tuple[int, int, str, str], int] = defaultdict(int)
+    for org_id, unit, year, category, n in rows:
+        school_level = level.get(org_id, "")
+        counted = category if school_level and category in SCHOOL_CATEGORIES else ""
+        folded[(year, unit, school_level, counted)] += n
+    for (year, unit, school_level, category), n in folded.items():
+        is_school = bool(school_level)
+        report.counts.add(n, category, is_school)
+        for bucket, key in (
+            (report.by_year, year),
+            (report.by_unit, unit),
+            (report.by_school_level, school_level),
+        ):
+            counts = bucket.get(key)
+            if counts is None:
+                counts = bucket[key] = Counts()
+            counts.add(n, category, is_school)
+    report.unit_names = tree.labels(report.by_unit)
     return report
 
 
@@ -313,10 +380,15 @@ def _zero_removal() -> dict[str, int]:
 
 
 def removals(
-    root: Org, start: dt.date, end: dt.date, *, allowed: set[int] | None = None
+    root: Org,
+    start: dt.date,
+    end: dt.date,
+    *,
+    allowed: set[int] | None = None,
+    tree: OrgTree | None = None,
 ) -> RemovalsReport:
     """Removals from the rolls (by reason) and expulsions in [start, end], by the org the member was in."""
-    orgs = org_table()
+    tree = tree or OrgTree()
     report = RemovalsReport(root, start, end)
     rows = _event_rows(
         root,
@@ -325,34 +397,29 @@ def removals(
         [EventKind.REMOVED, EventKind.EXPELLED],
         ["kind", "reason", "category_after"],
         allowed,
-        orgs,
+        tree,
     )
-    for row in rows:
-        kind, reason, category = (
-            row.values["kind"],
-            row.values["reason"],
-            row.values["category_after"],
-        )
+    for _org_id, unit, year, kind, reason, category, n in rows:
         key = "removed" if kind == EventKind.REMOVED else "expelled"
         abandoned = (
             key == "removed" and reason == "abandoned_activity" and category == Category.STUDENT
         )
         if key == "removed":
-            report.removed += row.n
-            report.by_reason[reason or "other"] += row.n
+            report.removed += n
+            report.by_reason[reason or "other"] += n
         else:
-            report.expelled += row.n
+            report.expelled += n
         for bucket in (
             report.by_category.setdefault(category, _zero_removal()),
-            report.by_year.setdefault(row.year, _zero_removal()),
-            report.by_unit.setdefault(row.unit_id, _zero_removal()),
+            report.by_year.setdefault(year, _zero_removal()),
+            report.by_unit.setdefault(unit, _zero_removal()),
         ):
-            bucket[key] += row.n
+            bucket[key] += n
             if abandoned:
-                bucket["students_removed_abandoned_activity"] += row.n
+                bucket["students_removed_abandoned_activity"] += n
         if abandoned:
-            report.students_abandoned += row.n
-    report.unit_names = {u: (orgs[u].code, orgs[u].name) for u in report.by_unit}
+            report.students_abandoned += n
+    report.unit_names = tree.labels(report.by_unit)
     return report
 
 
@@ -366,36 +433,95 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _state_sql(day: dt.date, org_filter: str) -> tuple[str, list[Any]]:
-    """SQL for each member's state on ``day``: (member_id, org_id, status, category, gender, dob, full).
+# Per-org counters of the composition query, in this order after (org_id, changed):
+# total, full, one per status on the rolls, per category, per gender, then the
+# members younger than each band's upper age (cumulative: the bands are differences).
+_BAND_LIMITS = [high for _name, _low, high in AGE_BANDS[:-1]]
+_STATUSES = [str(s) for s in ON_ROLLS]
+_CATEGORIES = [str(c) for c in Category.values]
+_GENDERS = [str(g) for g in Gender.values]
 
-    Members whose last event is on or before ``day`` have their current
-    state; only the others are looked up in their events (the last one on
-    or before ``day``, ordered by date then id).
+
+def _counters_sql(status: str, category: str, gender: str, dob: str, recognized: str) -> str:
+    """The counters' SELECT list over the given column expressions (params: full date, band dates)."""
+
+    def when(condition: str) -> str:
+        return f"COUNT(CASE WHEN {condition} THEN 1 END)"
+
+    parts = ["COUNT(*)", when(f"{recognized} <= %s")]
+    parts += [when(f"{status} = {_literal(s)}") for s in _STATUSES]
+    parts += [when(f"{category} = {_literal(c)}") for c in _CATEGORIES]
+    parts += [when(f"{gender} = {_literal(g)}") for g in _GENDERS]
+    parts += [when(f"{dob} > %s") for _high in _BAND_LIMITS]
+    return ", ".join(parts)
+
+
+def _counter_params(day: dt.date) -> list[Any]:
+    return [day, *(_years_before(day, high) for high in _BAND_LIMITS)]
+
+
+def _last_events_sql() -> str:
+    """Members whose last event is after a day D: their last event on or before D (params: D, D).
+
+    Columns: org_id, status_after, category_after (of the event), gender,
+    date_of_birth, recognized_on (of the member). The order is by date, then id.
     """
-    on_rolls = ", ".join(["%s"] * len(ON_ROLLS))
-    # Built from constants and integer ids only; values are bound parameters.
-    sql = f"""
-        SELECT m.id AS member_id, m.org_id AS org_id, m.status AS status, m.category AS category,
-               m.gender AS gender, m.date_of_birth AS dob, m.recognized_on AS recognized_on
-          FROM members_member m
-         WHERE m.last_event_on <= %s AND m.admitted_on <= %s AND m.status IN ({on_rolls}) {org_filter.format(t="m")}
-        UNION ALL
-        SELECT x.member_id, x.org_id, x.status_after, x.category_after, m.gender, m.date_of_birth, m.recognized_on
-          FROM (SELECT e.member_id, e.org_id, e.status_after, e.category_after,
-                       ROW_NUMBER() OVER (PARTITION BY e.member_id ORDER BY e.effective_date DESC, e.id DESC) AS rn
-                  FROM members_memberevent e
-                  JOIN members_member m2 ON m2.id = e.member_id
-                 WHERE e.effective_date <= %s AND m2.last_event_on > %s) x
-          JOIN members_member m ON m.id = x.member_id
-         WHERE x.rn = 1 AND x.status_after IN ({on_rolls}) {org_filter.format(t="x")}
-    """  # noqa: S608
-    params = [day, day, *ON_ROLLS, day, day, *ON_ROLLS]
-    if not Member.objects.filter(last_event_on__gt=day).exists():
-        # Nobody's state changed after ``day`` (a report for today): current state only.
-        sql = sql[: sql.index("UNION ALL")]
-        params = params[: 2 + len(ON_ROLLS)]
-    return sql, params
+    if connections[reporting_alias()].vendor == "postgresql":
+        # One parallel pass over the events on or before D (measured no slower than a
+        # LATERAL probe per member at 400k, and faster on a cold cache).
+        return """SELECT DISTINCT ON (e.member_id) e.org_id, e.status_after, e.category_after,
+                         m.gender, m.date_of_birth, m.recognized_on
+                    FROM members_memberevent e JOIN members_member m ON m.id = e.member_id
+                   WHERE e.effective_date <= %s AND m.last_event_on > %s
+                   ORDER BY e.member_id, e.effective_date DESC, e.id DESC"""
+    # SQLite: a correlated lookup per member, on the (member_id, effective_date) index.
+    return """SELECT e.org_id, e.status_after, e.category_after,
+                     m.gender, m.date_of_birth, m.recognized_on
+                FROM members_member m JOIN members_memberevent e ON e.id = (
+                     SELECT l.id FROM members_memberevent l
+                      WHERE l.member_id = m.id AND l.effective_date <= %s
+                      ORDER BY l.effective_date DESC, l.id DESC LIMIT 1)
+               WHERE m.last_event_on > %s"""
+
+
+def _composition_rows(day: dt.date, org_ids: Iterable[int] | None) -> list[tuple[Any, ...]]:
+    """Per org on ``day``: ``(org_id, counters...)`` of the members on the rolls then.
+
+    One scan of the members table counts everyone whose last event is on or
+    before ``day`` (their current row is their state then) and, in a group of
+    its own, notes whether anyone changed after ``day``; only then are those
+    members' states looked up in their events (the last one on or before
+    ``day``, by date then id). ``org_ids``: restrict to these orgs (None: all).
+    """
+    on_rolls = ", ".join(_literal(s) for s in _STATUSES)
+    now_filter = _in_list("m.org_id", org_ids) if org_ids is not None else ""
+    counters = _counters_sql(
+        "m.status", "m.category", "m.gender", "m.date_of_birth", "m.recognized_on"
+    )
+    changed = "CASE WHEN m.last_event_on > %s THEN 1 ELSE 0 END"
+    rows = _fetch(
+        f"""SELECT m.org_id, {changed}, {counters}
+              FROM members_member m
+             WHERE m.last_event_on > %s
+                OR (m.admitted_on <= %s AND m.status IN ({on_rolls}){now_filter})
+             GROUP BY 1, 2""",  # noqa: S608 (constants and ints only)
+        [day, *_counter_params(day), day, day],
+    )
+    current = [(row[0], *row[2:]) for row in rows if not row[1]]
+    if len(current) == len(rows):
+        return current  # nobody's state changed after ``day`` (a report for today)
+    past_filter = _in_list("x.org_id", org_ids) if org_ids is not None else ""
+    counters = _counters_sql(
+        "x.status_after", "x.category_after", "x.gender", "x.date_of_birth", "x.recognized_on"
+    )
+    past = _fetch(
+        f"""SELECT x.org_id, {counters}
+              FROM ({_last_events_sql()}) x
+             WHERE x.status_after IN ({on_rolls}){past_filter}
+             GROUP BY x.org_id""",  # noqa: S608 (constants and ints only)
+        [*_counter_params(day), day, day],
+    )
+    return current + past
 
 
 @dataclass
@@ -432,66 +558,50 @@ class CompositionReport:
         }
 
 
-def composition(root: Org, as_of: dt.date, *, allowed: set[int] | None = None) -> CompositionReport:
+def composition(
+    root: Org, as_of: dt.date, *, allowed: set[int] | None = None, tree: OrgTree | None = None
+) -> CompositionReport:
     """Members on the rolls on ``as_of`` (active, exempted, temporarily away), in the tree of that date."""
-    orgs = org_table()
-    tree = TreeOn(as_of, orgs)
-    ids = tree.subtree_ids(root.pk)
-    if allowed is not None:
-        ids &= allowed
+    tree = tree or OrgTree()
     report = CompositionReport(root, as_of)
-    if not ids:
+    counted = _counted(tree.units_on(as_of, root.pk), allowed)
+    if not counted:
         return report
-    org_filter = ""
-    # Whether SQL alone selects exactly ``ids`` (then the second query need
-    # not be grouped per org, which keeps it to a few dozen rows).
-    exact = root.parent_id is None and len(ids) == len(orgs)
-    if root.parent_id is not None and len(ids) <= IN_LIST_MAX:
-        org_filter = "AND {t}.org_id IN (" + ", ".join(str(int(i)) for i in sorted(ids)) + ")"
-        exact = True
-    state, params = _state_sql(as_of, org_filter)
-    org_col = "0" if exact else "s.org_id"
-    org_group = "" if exact else "s.org_id, "
-    band_cases = " ".join(f"WHEN s.dob > %s THEN '{name}'" for name, _low, high in AGE_BANDS[:-1])
-    band_params = [_years_before(as_of, high) for _name, _low, high in AGE_BANDS[:-1]]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT s.org_id, s.status, CASE WHEN s.recognized_on <= %s THEN 1 ELSE 0 END AS full_flag,
-                       COUNT(*)
-                  FROM ({state}) s GROUP BY s.org_id, s.status, full_flag""",  # noqa: S608 (constants and ints only)
-            [as_of, *params],
-        )
-        per_org = cursor.fetchall()
-        cursor.execute(
-            f"""SELECT {org_col}, s.category, s.gender, CASE {band_cases} ELSE '{AGE_BANDS[-1][0]}' END AS band,
-                       COUNT(*)
-                  FROM ({state}) s GROUP BY {org_group}s.category, s.gender, band""",  # noqa: S608
-            [*band_params, *params],
-        )
-        per_kind = cursor.fetchall()
-    for org_id, status, full, n in per_org:
-        if org_id not in ids:
-            continue
-        report.total += n
-        if full:
-            report.full += n
-        else:
-            report.probationary += n
-        report.by_status[status] = report.by_status.get(status, 0) + n
-        level = orgs[org_id].school_level
-        report.by_school_level[level] = report.by_school_level.get(level, 0) + n
-        unit = tree.unit_under(org_id, root.pk)
+    every_org = len(counted) == len(tree.current_parent)
+    small = len(counted) <= IN_LIST_MAX and not every_org
+    width = 2 + len(_STATUSES) + len(_CATEGORIES) + len(_GENDERS) + len(_BAND_LIMITS)
+    level = tree.school_level
+    rows = [
+        row for row in _composition_rows(as_of, counted if small else None) if row[0] in counted
+    ]
+    totals = [sum(column) for column in zip(*rows, strict=True)][1:] or [0] * width
+    for org_id, n, full, *_rest in rows:
+        unit = counted[org_id]
+        school_level = level.get(org_id, "")
+        report.by_school_level[school_level] = report.by_school_level.get(school_level, 0) + n
         bucket = report.by_unit.setdefault(unit, {"total": 0, "full": 0, "probationary": 0})
         bucket["total"] += n
-        bucket["full" if full else "probationary"] += n
-    for org_id, category, gender, band, n in per_kind:
-        if not exact and org_id not in ids:
-            continue
-        report.by_category[category] = report.by_category.get(category, 0) + n
-        report.by_gender[gender] = report.by_gender.get(gender, 0) + n
-        report.by_age_band[band] = report.by_age_band.get(band, 0) + n
-    report.unit_names = {u: (orgs[u].code, tree.names.get(u, orgs[u].name)) for u in report.by_unit}
+        bucket["full"] += full
+        bucket["probationary"] += n - full
+    report.by_school_level = {k: v for k, v in report.by_school_level.items() if v}
+    report.by_unit = {u: v for u, v in report.by_unit.items() if v["total"]}
+    _fill_composition(report, totals)
+    report.unit_names = tree.labels(report.by_unit, day=as_of)
     return report
+
+
+def _fill_composition(report: CompositionReport, totals: list[int]) -> None:
+    it = iter(totals)
+    report.total, report.full = next(it), next(it)
+    report.probationary = report.total - report.full
+    report.by_status = {s: next(it) for s in _STATUSES}
+    report.by_category = {c: next(it) for c in _CATEGORIES}
+    report.by_gender = {g: next(it) for g in _GENDERS}
+    younger = [next(it) for _high in _BAND_LIMITS] + [report.total]
+    below = 0
+    for (name, _low, _high), count in zip(AGE_BANDS, younger, strict=True):
+        report.by_age_band[name] = count - below
+        below = count
 
 
 # Status labels used by the composition table (kept here so the exports share them).

@@ -9,6 +9,7 @@ never reaches past the actor's subtree (DESIGN.md, Decree 13/2023). The
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 from importlib import import_module
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
+from chibo.core.dbrouter import reporting
 from chibo.core.scoping import get_org_for, orgs_for, scope_for
 from chibo.orgs.models import CELL_KINDS, Org
 from chibo.reports import figures
@@ -45,8 +47,12 @@ def report_root(actor: Any, code: str | None = None) -> Org:
 
 
 def allowed_ids(actor: Any) -> set[int] | None:
-    """Org ids an aggregate may count for ``actor`` (None: all, for the system)."""
+    """Org ids an aggregate may count for ``actor`` (None: all — the system, or a scope over the whole tree)."""
     if actor is None:
+        return None
+    scope = scope_for(actor, REPORT_CAP)
+    tops = Org.objects.filter(parent__isnull=True).values_list("path", flat=True)
+    if all(scope.covers_path(path) for path in tops):
         return None
     return set(orgs_for(actor, REPORT_CAP).values_list("id", flat=True))
 
@@ -66,14 +72,14 @@ def composition(actor: Any, root: Org, as_of: dt.date) -> figures.CompositionRep
 # --- activity: the activity and directives apps are connected when they land ----
 
 
-def _optional(module: str, name: str, *args: Any) -> Any:
-    """Call ``chibo.<module>.<name>(*args)`` if that app provides it; None means "no data yet"."""
+def _optional(module: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call ``chibo.<module>.<name>(*args, **kwargs)`` if that app provides it; None means "no data yet"."""
     try:
         func = getattr(import_module(f"chibo.{module}"), name)
     except (ImportError, AttributeError):
         return None
     try:
-        return func(*args)
+        return func(*args, **kwargs)
     except DatabaseError:  # its tables are not migrated yet
         return None
 
@@ -89,29 +95,72 @@ def _count(value: Any) -> int | None:
         return len(value)
 
 
-def activity(actor: Any, root: Org, as_of: dt.date) -> dict[str, Any]:
-    """Activity health of ``root``'s subtree; each figure None until its app provides it."""
+def activity(actor: Any, root: Org, as_of: dt.date, *, with_health: bool = True) -> dict[str, Any]:
+    """Activity health of ``root``'s subtree; each figure None until its app provides it.
+
+    ``with_health=False`` leaves out the four health figures (``activity_health``,
+    a scan of a year of meetings and attendance): the dashboard shows only the
+    counts.
+    """
     cells = Org.objects.filter(root.subtree_filter(), kind__in=CELL_KINDS, closed_on__isnull=True)
-    allowed = allowed_ids(actor)
-    cell_count = cells.count() if allowed is None else cells.filter(id__in=allowed).count()
-    missing = _optional("activity.selectors", "cells_missing_meetings", actor, as_of)
-    if missing is not None and not isinstance(missing, int):
-        missing = [c for c in missing if root.path <= getattr(c, "path", "") < root.path_bound]
-    health = _optional("activity.selectors", "activity_health", actor, root, as_of) or {}
+    if actor is not None:
+        cells = cells.filter(scope_for(actor, REPORT_CAP).q())
+    cell_count = cells.count()
+    health = (
+        _optional("activity.selectors", "activity_health", actor, root, as_of) or {}
+        if with_health
+        else {}
+    )
     return {
         "org": root.code,
         "as_of": as_of,
         "cells": cell_count,
-        "cells_missing_meetings": _count(missing),
-        "monthly_meetings_held_pct": health.get("monthly_meetings_held_pct"),
-        "thematic_meetings_held_pct": health.get("thematic_meetings_held_pct"),
-        "attendance_rate_pct": health.get("attendance_rate_pct"),
-        "dues_collected": health.get("dues_collected"),
+        "cells_missing_meetings": _missing_meetings(actor, root, as_of),
+        **{key: _pct(health.get(key)) for key in HEALTH_PCT_KEYS},
+        "dues_collected": _money(health.get("dues_collected")),
         "open_warnings": _count(_optional("activity.selectors", "open_warnings", actor, root)),
         "overdue_tasks": _count(
             _optional("directives.selectors", "overdue_tasks", actor, root, as_of)
         ),
+        **{key: health.get(key) for key in HEALTH_PERIOD_KEYS},
     }
+
+
+def _missing_meetings(actor: Any, root: Org, as_of: dt.date) -> int | None:
+    """Cells under ``root`` that missed a meeting (activity app), counted in the actor's scope.
+
+    None for the system (``actor=None``): the activity app lists the cells of a
+    user's scope only, so the ``report`` command has no figure to show.
+    """
+    if actor is None:
+        return None
+    missing = _optional("activity.selectors", "cells_missing_meetings", actor, as_of, under=root)
+    if missing is None or isinstance(missing, int):
+        return missing
+    return sum(1 for m in missing if _under(getattr(m, "org", m), root))
+
+
+def _under(org: Any, root: Org) -> bool:
+    return root.path <= getattr(org, "path", "") < root.path_bound
+
+
+HEALTH_PCT_KEYS = ("monthly_meetings_held_pct", "thematic_meetings_held_pct", "attendance_rate_pct")
+# The periods the health figures measure (from ``activity_health``; None until it exists).
+HEALTH_PERIOD_KEYS = ("period_start", "period_end", "quarter", "dues_from", "dues_to")
+
+
+def _pct(value: Any) -> Decimal | None:
+    """A percentage from the activity app, 2 decimals half-up (None: no data)."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _money(value: Any) -> int | None:
+    """Đồng as a whole number (None: no data)."""
+    if value is None:
+        return None
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 # --- targets ---------------------------------------------------------------------
@@ -144,17 +193,25 @@ def _same_period_last_year(start: dt.date, end: dt.date) -> tuple[dt.date, dt.da
 
 
 def dashboard(actor: Any, root: Org, today: dt.date) -> dict[str, Any]:
-    """The directive's indicators for the year to date, with last year's same period and the target."""
+    """The directive's indicators for the year to date, with last year's same period and the target.
+
+    The figures are read under ``reporting()`` (the replica, when configured);
+    the target, which the user may just have set, from the primary.
+    """
     start = dt.date(today.year, 1, 1)
     last_start, last_end = _same_period_last_year(start, today)
     trend_start = dt.date(today.year - 4, 1, 1)
-    allowed = allowed_ids(actor)
-    trend = figures.admissions(root, trend_start, today, allowed=allowed)
-    now = figures.admissions(root, start, today, allowed=allowed)
-    before = figures.admissions(root, last_start, last_end, allowed=allowed)
-    removed_now = figures.removals(root, start, today, allowed=allowed)
-    removed_before = figures.removals(root, last_start, last_end, allowed=allowed)
-    removal_trend = figures.removals(root, trend_start, today, allowed=allowed)
+    with reporting():
+        allowed = allowed_ids(actor)
+        tree = figures.OrgTree()  # one tree for the six figures
+        scoped = {"allowed": allowed, "tree": tree}
+        trend = figures.admissions(root, trend_start, today, **scoped)
+        now = figures.admissions(root, start, today, **scoped)
+        before = figures.admissions(root, last_start, last_end, **scoped)
+        removed_now = figures.removals(root, start, today, **scoped)
+        removed_before = figures.removals(root, last_start, last_end, **scoped)
+        removal_trend = figures.removals(root, trend_start, today, **scoped)
+        activity_figures = activity(actor, root, today, with_health=False)
     target = target_for(root, today.year)
     current = now.counts.school_students + now.counts.school_pupils
     return {
@@ -170,7 +227,7 @@ def dashboard(actor: Any, root: Org, today: dt.date) -> dict[str, Any]:
         "students_abandoned": removed_now.students_abandoned,
         "students_abandoned_last_year": removed_before.students_abandoned,
         "removals_trend": removal_trend.as_dict()["by_year"],
-        "activity": activity(actor, root, today),
+        "activity": activity_figures,
         "trend_start": trend_start,
     }
 
@@ -185,6 +242,7 @@ def admitted_members(actor: Any, root: Org, start: dt.date, end: dt.date) -> lis
     qs = members_for(actor).filter(
         root.subtree_filter("admitting_org__"), admitted_on__gte=start, admitted_on__lte=end
     )
-    return list(
-        qs.select_related("org", "admitting_org").order_by("admitted_on", "member_code")[:20000]
-    )
+    with reporting():
+        return list(
+            qs.select_related("org", "admitting_org").order_by("admitted_on", "member_code")[:20000]
+        )

@@ -1,23 +1,27 @@
 """Each report as titled tables: what the page, the print view, XLSX and DOCX all show.
 
 One description of the rows keeps the figures identical in every format.
-Cells are typed: ``int`` (a count), ``pct`` (a percentage such as 5.16) or
-text; the formats decide how to write them.
+Cells are typed: ``int`` (a count), ``pct`` (a percentage such as 5.16),
+``vnd`` (an amount in đồng) or text; the formats decide how to write them. A
+column has one kind; a row may override it (``row_kinds``) where one table
+lists values of several kinds (activity health).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chibo.members.models import Category, Gender, RemovalReason, Status
 from chibo.orgs.models import SchoolLevel
 from chibo.reports import figures
 
-INT, PCT, TEXT = "int", "pct", "text"
+INT, PCT, MONEY, TEXT = "int", "pct", "vnd", "text"
 
 
 @dataclass
@@ -26,6 +30,18 @@ class Table:
     columns: list[tuple[str, str]]  # (header, kind)
     rows: list[list[Any]] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # per row, the records behind it ("" if none)
+    row_kinds: list[list[str] | None] = field(default_factory=list)  # per row: its cells' kinds
+
+    def kinds_of(self, index: int) -> list[str]:
+        """The kinds of row ``index``'s cells (the columns' unless the row says otherwise)."""
+        if index < len(self.row_kinds) and self.row_kinds[index]:
+            return list(self.row_kinds[index])
+        return [kind for _header, kind in self.columns]
+
+    @property
+    def typed_rows(self) -> list[list[tuple[Any, str]]]:
+        """Each row as (value, kind) pairs: what every format writes."""
+        return [list(zip(row, self.kinds_of(i), strict=True)) for i, row in enumerate(self.rows)]
 
 
 @dataclass
@@ -235,25 +251,67 @@ def composition_doc(report: figures.CompositionReport) -> ReportDoc:
     )
 
 
+def _pct_value(value: Any) -> Decimal:
+    """A percentage from another app (float, Decimal, int) as 2 decimals, rounded half-up."""
+    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _money_value(value: Any) -> int:
+    """An amount of đồng as a whole number."""
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# The activity health table: (key, label, kind), in this order.
+ACTIVITY_ROWS = (
+    ("cells", gettext_lazy("Party cells"), INT),
+    (
+        "cells_missing_meetings",
+        gettext_lazy("Cells missing their monthly or thematic meeting"),
+        INT,
+    ),
+    ("monthly_meetings_held_pct", gettext_lazy("Monthly meetings held (%)"), PCT),
+    ("thematic_meetings_held_pct", gettext_lazy("Thematic meetings held (%)"), PCT),
+    ("attendance_rate_pct", gettext_lazy("Attendance rate (%)"), PCT),
+    ("dues_collected", gettext_lazy("Party dues collected (VND)"), MONEY),
+    ("open_warnings", gettext_lazy("Open warnings"), INT),
+    ("overdue_tasks", gettext_lazy("Overdue tasks"), INT),
+)
+
+
+def _span(first: Any, last: Any) -> str:
+    if isinstance(first, dt.date) and isinstance(last, dt.date):
+        return f"{fmt_date(first)} – {fmt_date(last)}"
+    return ""
+
+
+def _activity_periods(data: dict[str, Any]) -> dict[str, str]:
+    """The period each health figure measures, when the activity app says it."""
+    months = _span(data.get("period_start"), data.get("period_end"))
+    return {
+        "monthly_meetings_held_pct": months,
+        "attendance_rate_pct": months,
+        "thematic_meetings_held_pct": str(data.get("quarter") or ""),
+        "dues_collected": _span(data.get("dues_from"), data.get("dues_to")),
+    }
+
+
 def activity_doc(org_code: str, org_name: str, data: dict[str, Any]) -> ReportDoc:
+    """One row per figure; a figure its app does not provide yet reads "no data yet"."""
     table = Table(_("Activity health"), [(_("Indicator"), TEXT), (_("Value"), TEXT)])
-    no_data = _("no data yet")
-
-    def value(key: str, kind: str = INT) -> Any:
-        v = data.get(key)
-        return no_data if v is None else (figures.Decimal(str(v)) if kind == PCT else v)
-
-    table.columns = [(_("Indicator"), TEXT), (_("Value"), TEXT)]
-    table.rows = [
-        [_("Party cells"), data["cells"]],
-        [_("Cells missing their monthly or thematic meeting"), value("cells_missing_meetings")],
-        [_("Monthly meetings held (%)"), value("monthly_meetings_held_pct", PCT)],
-        [_("Thematic meetings held (%)"), value("thematic_meetings_held_pct", PCT)],
-        [_("Attendance rate (%)"), value("attendance_rate_pct", PCT)],
-        [_("Party dues collected (VND)"), value("dues_collected")],
-        [_("Open warnings"), value("open_warnings")],
-        [_("Overdue tasks"), value("overdue_tasks")],
-    ]
+    periods = _activity_periods(data)
+    for key, label, kind in ACTIVITY_ROWS:
+        value = data.get(key)
+        text = f"{label} ({periods[key]})" if periods.get(key) and value is not None else str(label)
+        if value is None:
+            table.rows.append([text, _("no data yet")])
+            table.row_kinds.append([TEXT, TEXT])
+            continue
+        if kind == PCT:
+            value = _pct_value(value)
+        elif kind == MONEY:
+            value = _money_value(value)
+        table.rows.append([text, value])
+        table.row_kinds.append([TEXT, kind])
     return ReportDoc(
         "activity",
         _("Activity health"),

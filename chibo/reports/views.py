@@ -145,11 +145,16 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404(_("No such format."))
     root, _data, doc = _report(request, kind, params, vietnamese=True)
+    with translation.override("vi"):
+        stamp = exports.stamp_for(request.user)
     if fmt == "xlsx":
-        body = exports.to_xlsx(doc)
+        body = exports.to_xlsx(doc, stamp=stamp)
     else:
         body = exports.to_docx(
-            doc, superior_name=root.parent.name if root.parent_id else "", today=_today()
+            doc,
+            stamp=stamp,
+            superior_name=root.parent.name if root.parent_id else "",
+            today=_today(),
         )
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{kind}-{root.code}.{fmt}"'
@@ -207,7 +212,7 @@ def admitted_export(request: HttpRequest) -> HttpResponse:
             root.name,
             [table],
         )
-        body = exports.to_xlsx(doc)
+        body = exports.to_xlsx(doc, stamp=exports.stamp_for(request.user))
     response = HttpResponse(body, content_type=CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="ket-nap-{root.code}.xlsx"'
     return response

@@ -31,6 +31,15 @@ def test_dashboard_draws_its_charts_and_links_to_reports(page, live_url) -> None
     assert page.locator("h1").inner_text().startswith("Bảng điều hành")
     page.wait_for_selector("#chart-trend[data-ready='1']")
     page.wait_for_selector("#chart-units[data-ready='1']")
+    page.wait_for_selector("#chart-removals[data-ready='1']")
+    # Each chart has its table beneath it (the same figures, readable without the chart).
+    blocks = page.locator(".chart-block")
+    assert blocks.count() == 3
+    for i in range(3):
+        below = blocks.nth(i).locator("canvas ~ .table-wrap table, .chart-box ~ .table-wrap table")
+        assert below.count() == 1
+    trend_rows = blocks.nth(0).locator("tbody tr").all_inner_texts()
+    assert any(row.startswith(str(today.year)) and "12" in row for row in trend_rows)
     assert page.locator("#tile-admissions .big").inner_text() == "12"
     # Open warnings come from the activity app's daily refresh (none stored here).
     assert page.locator("#tile-warnings").inner_text().strip().endswith("0")

@@ -74,10 +74,11 @@ class Command(BaseCommand):
                 return
             if not opts["output"]:
                 raise CommandError("Cần --output FILE cho định dạng xlsx/docx.")
+            stamp = exports.stamp_for(None)
             body = (
-                exports.to_xlsx(doc)
+                exports.to_xlsx(doc, stamp=stamp)
                 if fmt == "xlsx"
-                else exports.to_docx(doc, superior_name=_superior(root))
+                else exports.to_docx(doc, stamp=stamp, superior_name=_superior(root))
             )
         with open(opts["output"], "wb") as fh:
             fh.write(body)
