@@ -6,6 +6,17 @@ import csv
 import sys
 
 
+def failures(path: str) -> None:
+    """The failures by endpoint and cause (locust's ``*_failures.csv``), if any."""
+    try:
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+    except FileNotFoundError:
+        return
+    for row in rows:
+        print(f"  failure: {row['Name']}: {row['Error']} ×{row['Occurrences']}")
+
+
 def main(path: str, users: str) -> None:
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
@@ -21,3 +32,5 @@ def main(path: str, users: str) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "?")
+    if len(sys.argv) > 3:
+        failures(sys.argv[3])

@@ -1,29 +1,39 @@
 """Load test of a running `make prod-local` (127.0.0.1 only): signed-in users browsing.
 
+    .venv/bin/python bench/load_users.py              # sessions → var/load-test/sessions.json
     .venv/bin/locust -f bench/locustfile.py --headless -H http://127.0.0.1:8001 -u 50 -r 10 -t 60s
 
-Each simulated user signs in as one of the ``loadNN`` viewers (bench/load_users.py),
-then browses: the member list, a name search, a member's record, the org tree,
-an org page and the JSON API (members, orgs). Requests are grouped by endpoint
-(``name=``) so the statistics are per page, not per URL.
+Nobody signs in during the test: each simulated user takes one of the sessions
+bench/load_users.py made (viewers of the city or of a committee, cell
+secretaries, committee staff who passed the second factor), so the figures are
+the pages', not the password hasher's. It browses the statistics dashboard,
+the member list (with and without a name search), members' records, the org
+tree, an org's page and its subtree, a report, the warnings page and the JSON
+API, over the orgs of its scope. Requests are grouped by endpoint (``name=``).
 
-prod-local runs CHIBO_ENV=production: the session and CSRF cookies are
-``Secure``, which an HTTP client does not send back over http://127.0.0.1, so
-the cookies are replayed in a Cookie header (the reverse proxy's HTTPS in
-production).
+prod-local runs CHIBO_ENV=production: the session cookie is ``Secure``, which
+an HTTP client does not send over http://127.0.0.1, so it is sent in a Cookie
+header (the reverse proxy's HTTPS in production). Anything but a 200 (a
+redirect to the login page included) is a failure.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import random
 import re
+from pathlib import Path
+from typing import Any
 
 from locust import HttpUser, between, task
 
-USERS = int(os.environ.get("LOAD_ACCOUNTS", "40"))
-PASSWORD = "chibo-load-2026"  # noqa: S105 - bench/load_users.py, a throwaway local stack
+SESSIONS = Path(
+    os.environ.get(
+        "LOAD_SESSIONS", Path(__file__).resolve().parents[1] / "var/load-test/sessions.json"
+    )
+)
 NAMES = [
     "nguyen van",
     "tran thi",
@@ -36,72 +46,84 @@ NAMES = [
     "huy",
     "ngoc",
 ]
-_counter = itertools.count()
 _CODE = re.compile(r'href="/members/([A-Z0-9-]+)/"')
-_ORG = re.compile(r'href="/orgs/([A-Za-z0-9-]+)/"')
+_sessions: list[dict[str, Any]] = json.loads(SESSIONS.read_text()) if SESSIONS.exists() else []
+_next = itertools.count()
 
 
 class Browser(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self) -> None:
-        self.username = f"load{next(_counter) % USERS:02d}"
-        self.client.get("/accounts/login/", name="login form")
-        self._replay_cookies()
-        token = self.client.cookies.get("csrftoken", "")
-        with self.client.post(
-            "/accounts/login/",
-            data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            name="login",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"login {self.username}: {response.status_code}")
-        self._replay_cookies()
+        if not _sessions:
+            raise RuntimeError(f"no sessions in {SESSIONS}: run bench/load_users.py first")
+        self.session = _sessions[next(_next) % len(_sessions)]
+        self.client.headers["Cookie"] = self.session["cookie"]
+        self.orgs: list[str] = self.session["orgs"]
         self.codes: list[str] = []
-        self.orgs: list[str] = []
-
-    def _replay_cookies(self) -> None:
-        jar = {c.name: c.value for c in self.client.cookies}
-        self.client.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
 
     def _get(self, url: str, name: str) -> str:
         with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as r:
             if r.status_code != 200:
-                r.failure(f"{r.status_code}")
+                r.failure(f"{r.status_code} {r.headers.get('Location', '')}")
                 return ""
             return r.text
 
+    def _org(self) -> str:
+        return random.choice(self.orgs)
+
+    def _codes(self, text: str) -> None:
+        self.codes = _CODE.findall(text)[:50] or self.codes
+
+    @task(2)
+    def dashboard(self) -> None:
+        self._get("/reports/", "dashboard /reports/")
+
     @task(4)
     def member_list(self) -> None:
-        text = self._get("/members/", "member list")
-        self.codes = _CODE.findall(text)[:50] or self.codes
+        self._codes(self._get("/members/", "member list"))
 
     @task(4)
     def member_search(self) -> None:
-        text = self._get(f"/members/?q={random.choice(NAMES)}", "member search")
-        self.codes = _CODE.findall(text)[:50] or self.codes
+        self._codes(self._get(f"/members/?q={random.choice(NAMES)}", "member list ?q="))
 
-    @task(3)
+    @task(1)
+    def member_list_org(self) -> None:
+        self._codes(self._get(f"/members/?org={self._org()}", "member list ?org="))
+
+    @task(4)
     def member_detail(self) -> None:
         if self.codes:
             self._get(f"/members/{random.choice(self.codes)}/", "member detail")
 
     @task(2)
     def org_tree(self) -> None:
-        text = self._get("/orgs/", "org tree")
-        self.orgs = _ORG.findall(text)[:30] or self.orgs
+        self._get("/orgs/", "org tree")
 
     @task(2)
     def org_detail(self) -> None:
-        if self.orgs:
-            self._get(f"/orgs/{random.choice(self.orgs)}/", "org detail")
+        self._get(f"/orgs/{self._org()}/", "org detail")
+
+    @task(1)
+    def org_children(self) -> None:
+        self._get(f"/orgs/{self._org()}/children/", "org subtree (children)")
+
+    @task(1)
+    def report(self) -> None:
+        self._get(f"/reports/admissions/?org={self._org()}", "report admissions ?org=")
+
+    @task(2)
+    def warnings(self) -> None:
+        self._get(f"/activity/warnings/?org={self._org()}", "warnings ?org=")
 
     @task(2)
     def api_members(self) -> None:
-        self._get(f"/api/v1/members?q={random.choice(NAMES)}", "api members search")
+        self._get(f"/api/v1/members?q={random.choice(NAMES)}", "api members ?q=")
+
+    @task(1)
+    def api_members_org(self) -> None:
+        self._get(f"/api/v1/members?org={self._org()}", "api members ?org=")
 
     @task(1)
     def api_orgs(self) -> None:
-        self._get("/api/v1/orgs", "api orgs")
+        self._get(f"/api/v1/orgs?under={self._org()}", "api orgs ?under=")

@@ -1,4 +1,10 @@
-"""Sessions expire after SESSION_IDLE_SECONDS without a request and are bound to the user agent."""
+"""Sessions expire after SESSION_IDLE_SECONDS without a request and are bound to the user agent.
+
+The last-seen time is written at most every SESSION_IDLE_SECONDS / 30 (60 s
+for the default 30 minutes), not on every request: a session write is an
+UPDATE and a commit per page view. A session thus ends between
+SESSION_IDLE_SECONDS and that much more after its last request.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +40,8 @@ class SessionIdleTimeoutMiddleware:
                 logout(request)
                 request.session["chibo_idle_logout"] = True
             else:
-                request.session[_KEY] = now
+                if last is None or now - int(last) >= settings.SESSION_IDLE_SECONDS // 30:
+                    request.session[_KEY] = now
                 if agent is None:
                     request.session[_AGENT_KEY] = _agent_hash(request)
         return self.get_response(request)

@@ -61,20 +61,25 @@ def _in_force_today() -> Q:
     )
 
 
-def _compute(user: Any, cap: str) -> Scope:
+def _roles(user: Any) -> list[tuple[str, str]]:
+    """(role, org path) of the user's assignments in force: one query per user object."""
     from chibo.accounts.models import RoleAssignment
 
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return EMPTY
-    paths = sorted(
-        {
-            path
-            for role, path in RoleAssignment.objects.filter(_in_force_today())
+    rows: list[tuple[str, str]] | None = getattr(user, "_chibo_roles", None)
+    if rows is None:
+        rows = list(
+            RoleAssignment.objects.filter(_in_force_today())
             .filter(user=user)
             .values_list("role", "org__path")
-            if cap in ROLE_CAPS.get(role, frozenset())
-        }
-    )
+        )
+        user._chibo_roles = rows
+    return rows
+
+
+def _compute(user: Any, cap: str) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return EMPTY
+    paths = sorted({path for role, path in _roles(user) if cap in ROLE_CAPS.get(role, frozenset())})
     roots: list[str] = []
     for path in paths:  # sorted: an ancestor comes before its descendants
         if not roots or not path.startswith(roots[-1]):
@@ -97,8 +102,9 @@ def scope_for(user: Any, cap: str) -> Scope:
 
 
 def forget_scopes(user: Any) -> None:
-    if hasattr(user, "_chibo_scopes"):
-        del user._chibo_scopes
+    for name in ("_chibo_scopes", "_chibo_roles"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def has_cap(user: Any, cap: str) -> bool:

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -61,9 +60,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         )
     page = None
     if not form.is_bound or form.is_valid():
-        page = Paginator(selectors.member_list(request.user, flt), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = selectors.member_page(request.user, flt, request.GET.get("page"), PAGE_SIZE)
         selectors.audit_list_read(
             request.user,
             list(page.object_list),

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from chibo.accounts.roles import Cap
@@ -21,25 +22,80 @@ def scope_roots(actor: Any, cap: str = Cap.ORG_VIEW) -> list[Org]:
     return list(Org.objects.filter(path__in=paths).order_by("path"))
 
 
-def subtree_member_counts(orgs: list[Org]) -> dict[int, int]:
+# Counts of subtrees this big (members on the rolls) are kept in the shared cache.
+BIG_SUBTREE = 20_000
+COUNT_TTL = 300  # seconds
+
+
+def _on_rolls_in(orgs: Q) -> Any:
+    # ``org_id IN (…)`` rather than a join condition on the path: SQLite then reads
+    # a ward's members through the (org, status) index instead of scanning them all.
+    return Member.objects.filter(org__in=Org.objects.filter(orgs).values("pk"), status__in=ON_ROLLS)
+
+
+def rolled_up_counts(orgs: Q) -> dict[str, int]:
+    """On-rolls members per org path in the orgs matching ``orgs`` (a condition on Org),
+    each org counting its whole subtree.
+
+    One query grouped by org id (an index-only scan on PostgreSQL, no join), one
+    for the orgs' paths; then every count is added to each ancestor step of the
+    org's path.
+    """
+    per_org = dict(_on_rolls_in(orgs).values_list("org_id").annotate(n=Count("id")).order_by())
+    paths = Org.objects.filter(orgs).values_list("pk", "path")
+    totals: dict[str, int] = defaultdict(int)
+    for pk, path in paths:
+        n = per_org.get(pk)
+        if n:
+            for end in range(STEP, len(path) + 1, STEP):
+                totals[path[:end]] += n
+    return totals
+
+
+def _count_key(org: Org) -> str:
+    return f"orgs:onrolls:{org.pk}"
+
+
+def _outermost(orgs: list[Org]) -> list[Org]:
+    """``orgs`` without those inside another's subtree (their ranges add nothing)."""
+    outer: list[Org] = []
+    for org in sorted(orgs, key=lambda o: o.path):
+        if not outer or not org.path.startswith(outer[-1].path):
+            outer.append(org)
+    return outer
+
+
+def subtree_member_counts(orgs: list[Org], *, cached: bool = True) -> dict[int, int]:
     """On-rolls members under each of ``orgs`` (its whole subtree), in one grouped query.
 
     The counts are rolled up by path prefix in Python: one query for any
-    number of nodes, instead of one COUNT per node.
+    number of nodes, instead of one COUNT per node. An exact count reads every
+    member of the subtree (0.2 s for a city of 400,000, seconds for the nation;
+    docs/performance.md): when the query read ``BIG_SUBTREE`` members or more,
+    its counts (a city and the children shown under it) are kept in the shared
+    cache for ``COUNT_TTL`` seconds; such totals move by a few members a day.
+    A query over fewer members caches nothing: ordinary subtrees are always
+    counted exactly. ``cached=False`` counts afresh.
     """
     if not orgs:
         return {}
-    query = Q()
-    for org in orgs:
-        query |= org.subtree_filter("org__")
-    per_org = dict(
-        Member.objects.filter(query, status__in=ON_ROLLS)
-        .values_list("org__path")
-        .annotate(n=Count("id"))
-    )
-    counts: dict[int, int] = {}
-    for org in orgs:
-        counts[org.pk] = sum(n for path, n in per_org.items() if path.startswith(org.path))
+    keys = {org.pk: _count_key(org) for org in orgs}
+    hits = cache.get_many(list(keys.values())) if cached else {}
+    counts = {org.pk: hits[keys[org.pk]] for org in orgs if keys[org.pk] in hits}
+    missing = [org for org in orgs if org.pk not in counts]
+    if missing:
+        outer = _outermost(missing)
+        query = Q()
+        for org in outer:
+            query |= org.subtree_filter()
+        if len(missing) == 1:  # one subtree: a plain COUNT
+            totals = {missing[0].path: _on_rolls_in(query).count()}
+        else:
+            totals = rolled_up_counts(query)
+        fresh = {org.pk: totals.get(org.path, 0) for org in missing}
+        counts.update(fresh)
+        if sum(totals.get(org.path, 0) for org in outer) >= BIG_SUBTREE:
+            cache.set_many({keys[pk]: n for pk, n in fresh.items()}, COUNT_TTL)
     return counts
 
 

@@ -2,7 +2,8 @@
 
 Thin views: access through ``get_org_for``, writes through ``orgs.services``.
 Member counts are aggregates (no personal data): one grouped query over the
-visible subtree, rolled up the materialized path in Python.
+visible subtree, rolled up the materialized path in Python
+(``orgs.selectors.subtree_member_counts``; big subtrees' counts are cached).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.roles import Cap
 from chibo.core.scoping import get_org_for, scope_for
-from chibo.members.models import ON_ROLLS, Member
 from chibo.orgs import services
 from chibo.orgs.forms import (
     CloseForm,
@@ -33,7 +32,8 @@ from chibo.orgs.forms import (
     RenameForm,
     add_service_errors,
 )
-from chibo.orgs.models import STEP, Org
+from chibo.orgs.models import Org
+from chibo.orgs.selectors import subtree_member_counts
 
 
 @dataclass
@@ -44,27 +44,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
-def rolled_up_counts(where: Q) -> dict[str, int]:
-    """On-rolls members per org path, each org counting its whole subtree.
-
-    One grouped query (members per org), then every count is added to each
-    ancestor step of the org's path.
-    """
-    rows = (
-        Member.objects.filter(where, status__in=ON_ROLLS)
-        .values("org__path")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    totals: dict[str, int] = defaultdict(int)
-    for row in rows:
-        path = row["org__path"]
-        for end in range(STEP, len(path) + 1, STEP):
-            totals[path[:end]] += row["n"]
-    return totals
-
-
-def _nodes(orgs: Iterable[Org], counts: dict[str, int]) -> list[Node]:
+def _nodes(orgs: Iterable[Org], counts: dict[int, int]) -> list[Node]:
     orgs = list(orgs)
     with_children = set(
         Org.objects.filter(parent__in=orgs, closed_on__isnull=True)
@@ -72,7 +52,7 @@ def _nodes(orgs: Iterable[Org], counts: dict[str, int]) -> list[Node]:
         .order_by()
         .distinct()
     )
-    return [Node(o, counts.get(o.path, 0), o.pk in with_children) for o in orgs]
+    return [Node(o, counts.get(o.pk, 0), o.pk in with_children) for o in orgs]
 
 
 @login_required
@@ -81,12 +61,12 @@ def tree(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user, Cap.ORG_VIEW)
     roots: list[Node] = []
     if not scope.is_empty:
-        counts = rolled_up_counts(scope.q("org__"))
         root_orgs = list(Org.objects.filter(path__in=[start for start, _end in scope.ranges]))
-        roots = _nodes(root_orgs, counts)
-        children = Org.objects.filter(parent__in=root_orgs, closed_on__isnull=True).order_by(
-            "name_folded"
+        children = list(
+            Org.objects.filter(parent__in=root_orgs, closed_on__isnull=True).order_by("name_folded")
         )
+        counts = subtree_member_counts([*root_orgs, *children])
+        roots = _nodes(root_orgs, counts)
         by_parent: dict[int, list[Node]] = defaultdict(list)
         for node in _nodes(children, counts):
             by_parent[node.org.parent_id].append(node)
@@ -100,8 +80,8 @@ def tree(request: HttpRequest) -> HttpResponse:
 def children(request: HttpRequest, code: str) -> HttpResponse:
     """The open children of an org, with counts (the tree's htmx expand)."""
     org = get_org_for(request.user, code)
-    counts = rolled_up_counts(org.subtree_filter("org__"))
-    kids = org.children.filter(closed_on__isnull=True).order_by("name_folded")
+    kids = list(org.children.filter(closed_on__isnull=True).order_by("name_folded"))
+    counts = subtree_member_counts(kids)
     return render(request, "orgs/_nodes.html", {"nodes": _nodes(kids, counts)})
 
 
@@ -112,13 +92,13 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     org = get_org_for(user, code)
     view_scope = scope_for(user, Cap.ORG_VIEW)
     ancestors = [(a, view_scope.covers(a)) for a in org.ancestors()]
-    counts = rolled_up_counts(org.subtree_filter("org__"))
     kids = list(org.children.order_by("closed_on", "name_folded"))
+    counts = subtree_member_counts([org, *kids])
     context = {
         "org": org,
         "ancestors": ancestors,
         "children": _nodes(kids, counts),
-        "member_count": counts.get(org.path, 0),
+        "member_count": counts.get(org.pk, 0),
         "events": org.events.select_related("actor").order_by("-effective_date", "-id"),
         "may_restructure": org.is_open and scope_for(user, Cap.ORG_RESTRUCTURE).covers(org),
         "may_admit": org.is_open and org.is_cell and scope_for(user, Cap.MEMBER_CHANGE).covers(org),
