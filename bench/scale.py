@@ -41,7 +41,7 @@ from django.test import Client  # noqa: E402
 from chibo.lib.text import fold, prefix_upper_bound  # noqa: E402
 from chibo.members import selectors as member_sel  # noqa: E402
 from chibo.members.models import ON_ROLLS, Member  # noqa: E402
-from chibo.orgs.models import Org  # noqa: E402
+from chibo.orgs.models import STEP, Org  # noqa: E402
 from chibo.orgs.selectors import subtree_member_counts  # noqa: E402
 
 SEARCHES = [
@@ -200,54 +200,73 @@ def member_search(b: Bench, actor: User) -> None:
 
 
 def list_pages(b: Bench, actors: dict[str, User]) -> None:
-    """The member list page, rendered (server time, in process), next to its two queries in SQL."""
+    """The member list and record pages, rendered (server time, in process), next to their
+    queries in SQL. Each actor's requests run in one transaction rolled back at the end:
+    the audit entries and the session they write leave the database as it was."""
     for label, actor in actors.items():
-        client = Client()
-        client.force_login(actor)
-        session = client.session
-        session["chibo_2fa_user"] = actor.pk  # the demo account's second factor, passed
-        session.save()
-        ranges = member_sel.scope_for(actor, "member.view").ranges
-        path, bound = ranges[0]
+        with transaction.atomic():
+            _list_pages(b, label, actor)
+            transaction.set_rollback(True)
 
-        def orm(client: Client = client) -> int:
-            response = client.get("/members/")
+
+def _list_floor(path: str, bound: str, name: str = "") -> Callable[[], int]:
+    """The list page's two queries by hand: the count capped at COUNT_CAP + 1, the page."""
+    where = f"o.path >= %s AND o.path < %s AND m.status IN {ON_ROLLS_SQL}"
+    params: list[Any] = [path, bound]
+    if name:
+        folded = fold(name)
+        where += " AND m.name_folded >= %s AND m.name_folded < %s"
+        params += [folded, prefix_upper_bound(folded)]
+    base = f"FROM members_member m JOIN orgs_org o ON o.id = m.org_id WHERE {where}"
+    cap = member_sel.COUNT_CAP + 1
+
+    def floor() -> int:
+        q(f"SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT {cap}) t", params)  # noqa: S608
+        q(f"SELECT m.*, o.* {base} ORDER BY m.name_folded, m.member_code LIMIT 50", params)
+        return 200
+
+    return floor
+
+
+def _list_pages(b: Bench, label: str, actor: User) -> None:
+    client = Client()
+    client.force_login(actor)
+    session = client.session
+    session["chibo_2fa_user"] = actor.pk  # the demo account's second factor, passed
+    session.save()
+    ranges = member_sel.scope_for(actor, "member.view").ranges
+    path, bound = ranges[0]
+
+    def page(url: str) -> Callable[[], int]:
+        def get() -> int:
+            response = client.get(url)
             assert response.status_code == 200, response.status_code
             return response.status_code
 
-        def floor(path: str = path, bound: str = bound) -> int:
-            base = (
-                "FROM members_member m JOIN orgs_org o ON o.id = m.org_id "
-                f"WHERE o.path >= %s AND o.path < %s AND m.status IN {ON_ROLLS_SQL}"
-            )
-            q(f"SELECT COUNT(*) {base}", [path, bound])
-            q(
-                f"SELECT m.*, o.* {base} ORDER BY m.name_folded, m.member_code LIMIT 50",
-                [path, bound],
-            )
-            return 200
+        return get
 
-        b.case(f"member list page /members/ ({label})", orm, floor)
+    b.case(f"member list page /members/ ({label})", page("/members/"), _list_floor(path, bound))
+    if len(path) <= 2 * STEP:  # a city- or district-wide scope: a name search as well
+        b.case(
+            f"member list page /members/?q=nguyen van ({label})",
+            page("/members/?q=nguyen+van"),
+            _list_floor(path, bound, "nguyen van"),
+        )
 
-        member = member_sel.member_list(actor, member_sel.MemberFilter(status="on_rolls")).first()
+    member = member_sel.member_list(actor, member_sel.MemberFilter(status="on_rolls")).first()
 
-        def detail(client: Client = client, code: str = member.member_code) -> int:
-            response = client.get(f"/members/{code}/")
-            assert response.status_code == 200, response.status_code
-            return 200
+    def detail_floor(pk: int = member.pk) -> int:
+        q(
+            "SELECT * FROM members_member m JOIN orgs_org o ON o.id = m.org_id WHERE m.id = %s",
+            [pk],
+        )
+        q(
+            "SELECT * FROM members_memberevent WHERE member_id = %s ORDER BY effective_date DESC, id DESC",
+            [pk],
+        )
+        return 200
 
-        def detail_floor(pk: int = member.pk) -> int:
-            q(
-                "SELECT * FROM members_member m JOIN orgs_org o ON o.id = m.org_id WHERE m.id = %s",
-                [pk],
-            )
-            q(
-                "SELECT * FROM members_memberevent WHERE member_id = %s ORDER BY effective_date DESC, id DESC",
-                [pk],
-            )
-            return 200
-
-        b.case(f"member detail page ({label})", detail, detail_floor)
+    b.case(f"member detail page ({label})", page(f"/members/{member.member_code}/"), detail_floor)
 
 
 def subtree_counts(b: Bench) -> None:
@@ -262,6 +281,9 @@ def subtree_counts(b: Bench) -> None:
     for label, org in (("city root", root), (f"ward {ward.code}", ward)):
 
         def orm(org: Org = org) -> int:
+            return subtree_member_counts([org], cached=False)[org.pk]
+
+        def cached(org: Org = org) -> int:
             return subtree_member_counts([org])[org.pk]
 
         def floor(org: Org = org) -> int:
@@ -271,6 +293,7 @@ def subtree_counts(b: Bench) -> None:
             )[0][0]
 
         b.case(f"org subtree count ({label})", orm, floor)
+        b.case(f"org subtree count ({label}, cached when big)", cached, floor)
 
 
 def reports(b: Bench, actor: User, as_of: dt.date) -> None:
@@ -328,21 +351,63 @@ def reports(b: Bench, actor: User, as_of: dt.date) -> None:
 
     b.case("composition report today (whole scope)", comp, comp_floor, repeat=5, kind="report")
 
+    past = dt.date(as_of.year - 2, 6, 30)
+
+    def comp_past() -> int:
+        return rep.composition(actor, root, past).total
+
+    def comp_past_floor() -> int:
+        # Members on the rolls on ``past``: the unchanged ones from their row, the
+        # others from their last event on or before ``past`` (a window per member).
+        return q(
+            "SELECT (SELECT COUNT(*) FROM members_member m WHERE m.last_event_on <= %s "  # noqa: S608
+            f"AND m.admitted_on <= %s AND m.status IN {ON_ROLLS_SQL}) + (SELECT COUNT(*) FROM "
+            "(SELECT e.status_after, ROW_NUMBER() OVER (PARTITION BY e.member_id "
+            "ORDER BY e.effective_date DESC, e.id DESC) AS rn FROM members_memberevent e "
+            "JOIN members_member m ON m.id = e.member_id "
+            "WHERE e.effective_date <= %s AND m.last_event_on > %s) x "
+            f"WHERE x.rn = 1 AND x.status_after IN {ON_ROLLS_SQL})",
+            [past, past, past, past],
+        )[0][0]
+
+    b.case(
+        f"composition report {past} (whole scope)",
+        comp_past,
+        comp_past_floor,
+        repeat=5,
+        kind="report",
+    )
+
 
 def activity(b: Bench, actor: User, as_of: dt.date) -> None:
+    """Warnings (compute, refresh, one org's page), the attendance page, activity health."""
     try:
-        from chibo.activity import selectors as act
-        from chibo.activity import services as act_services
-        from chibo.activity.models import Meeting
+        from chibo.activity import selectors as act  # noqa: F401
     except ImportError:
         print("  activity: app not available (skipped)")
         return
     root = Org.objects.filter(parent__isnull=True).order_by("path").first()
-    months = [
-        dt.date(as_of.year - (1 if as_of.month <= i else 0), (as_of.month - 1 - i) % 12 + 1, 1)
-        for i in range(12)
-    ]
-    first = min(months)
+    _activity_warnings(b, root, as_of)
+    _activity_warnings_page(b)
+    _activity_sheet_page(b)
+    _activity_health(b, actor, root, as_of)
+
+
+def _activity_window(as_of: dt.date) -> tuple[dt.date, dt.date, list[dt.date]]:
+    from chibo.activity import periods
+
+    months = periods.window(as_of)
+    return months[0], months[-1], [m for m in months if m < periods.month_of(as_of)]
+
+
+def _activity_warnings(b: Bench, root: Org, as_of: dt.date) -> None:
+    from chibo.activity import services as act_services
+    from chibo.activity import warnings as risk
+
+    first, last, due = _activity_window(as_of)
+
+    def compute() -> int:
+        return len(risk.compute(root, as_of))
 
     def refresh() -> int:
         with transaction.atomic():
@@ -350,52 +415,80 @@ def activity(b: Bench, actor: User, as_of: dt.date) -> None:
             transaction.set_rollback(True)  # measure, keep the stored warnings as they were
         return counts["warning"] + counts["removal_review"]
 
-    def refresh_floor() -> int:
-        # Lower bound, not the same answer: the two scans the refresh cannot avoid
-        # (attendance and dues of the 12-month window, grouped per member).
+    def floor() -> int:
+        # Lower bound, not the same answer: the two candidate queries by hand (unexcused
+        # absences in months without presence; members with fewer payments than due months).
+        # The answer also needs the candidates' events and payments.
         q(
-            "SELECT member_id, COUNT(*) FROM activity_attendance WHERE month >= %s "
-            "AND status <> 'present' GROUP BY member_id",
-            [first],
+            "SELECT a.member_id, a.month FROM activity_attendance a "
+            "JOIN activity_meeting mt ON mt.id = a.meeting_id "
+            "WHERE a.status = 'unexcused' AND a.expected AND a.month >= %s AND a.month <= %s "
+            "AND mt.held_on <= %s AND NOT EXISTS (SELECT 1 FROM activity_attendance p "
+            "JOIN activity_meeting pm ON pm.id = p.meeting_id WHERE p.member_id = a.member_id "
+            "AND p.month = a.month AND p.status = 'present' AND p.expected AND pm.held_on <= %s)",
+            [first, last, as_of, as_of],
         )
-        q(
-            "SELECT member_id, COUNT(*) FROM activity_duespayment WHERE period >= %s GROUP BY member_id",
-            [first],
-        )
+        if due:
+            q(
+                "SELECT m.id FROM members_member m "
+                "WHERE (m.status IN ('active', 'temp_away') OR m.last_event_on >= %s) "
+                "AND (SELECT COUNT(*) FROM activity_duespayment p WHERE p.member_id = m.id "
+                "AND p.period >= %s AND p.period <= %s) < %s",
+                [first, due[0], due[-1], len(due)],
+            )
         return -1
 
-    b.case(
-        "warnings refresh (whole city)",
-        refresh,
-        refresh_floor,
-        repeat=3,
-        kind="report",
-        same=lambda a, f: None,
-    )
+    no_answer = lambda a, f: None  # noqa: E731
+    b.case("warnings compute (whole city)", compute, floor, repeat=3, kind="report", same=no_answer)
+    b.case("warnings refresh (whole city)", refresh, floor, repeat=3, kind="report", same=no_answer)
 
-    # One org's warnings page: the biggest grassroots org with warnings.
+
+def _activity_warnings_page(b: Bench) -> None:
+    """GET /activity/warnings/?org=… of the org with most warnings (server time, rolled back)."""
+    from django.test import RequestFactory
+
+    from chibo.activity import views as act_views
+    from chibo.core.scoping import forget_scopes
+
     row = q(
         "SELECT org_id FROM activity_memberwarning GROUP BY org_id ORDER BY COUNT(*) DESC LIMIT 1"
     )
-    if row:
-        cell = Org.objects.get(pk=row[0][0])
-        viewer = _user_covering(cell)
+    if not row:
+        print("  warnings page: no stored warnings (skipped)")
+        return
+    org = Org.objects.get(pk=row[0][0])
+    viewer = _user_covering(org)
 
-        def page() -> int:
-            return len(act.warnings_for(viewer, cell))
+    def page() -> int:
+        request = RequestFactory().get("/activity/warnings/", {"org": org.code})
+        request.user = viewer
+        forget_scopes(viewer)  # each request computes its scope
+        with transaction.atomic():  # the page's audit entry is rolled back
+            response = act_views.warnings(request)
+            transaction.set_rollback(True)
+        assert response.status_code == 200, response.status_code
+        return response.status_code
 
-        def page_floor() -> int:
-            return len(
-                q(
-                    "SELECT w.*, m.*, o.* FROM activity_memberwarning w JOIN orgs_org o ON o.id = w.org_id "
-                    "JOIN members_member m ON m.id = w.member_id WHERE o.path >= %s AND o.path < %s",
-                    [cell.path, cell.path_bound],
-                )
-            )
+    def page_floor() -> int:
+        q(
+            "SELECT w.*, m.*, o.* FROM activity_memberwarning w JOIN orgs_org o ON o.id = w.org_id "
+            "JOIN members_member m ON m.id = w.member_id WHERE o.path >= %s AND o.path < %s "
+            "ORDER BY w.level DESC, o.code, m.name_folded",
+            [org.path, org.path_bound],
+        )
+        return 200
 
-        b.case(f"warnings of one org ({cell.code})", page, page_floor)
+    b.case(f"warnings page of one org ({org.code})", page, page_floor)
 
-    # Attendance sheet of a ~200-member cell: its latest meeting.
+
+def _activity_sheet_page(b: Bench) -> None:
+    """GET /activity/meetings/<id>/ of the latest meeting of the cell nearest 200 active members."""
+    from django.test import RequestFactory
+
+    from chibo.activity import views as act_views
+    from chibo.activity.models import Meeting
+    from chibo.core.scoping import forget_scopes
+
     row = q(
         "SELECT org_id FROM members_member WHERE status = 'active' GROUP BY org_id "
         "ORDER BY ABS(COUNT(*) - 200) LIMIT 1"
@@ -405,12 +498,19 @@ def activity(b: Bench, actor: User, as_of: dt.date) -> None:
     if meeting is None:
         print(f"  attendance sheet: no meeting for {cell.code} (skipped)")
         return
+    writer = _activity_writer(cell)
 
-    def sheet() -> int:
-        s = act.attendance_sheet(meeting)
-        return len(s.expected) + len(s.attached)
+    def page() -> int:
+        request = RequestFactory().get(f"/activity/meetings/{meeting.pk}/")
+        request.user = writer
+        forget_scopes(writer)  # each request computes its scope
+        with transaction.atomic():  # the page's audit entry is rolled back
+            response = act_views.meeting(request, pk=meeting.pk)
+            transaction.set_rollback(True)
+        assert response.status_code == 200, response.status_code
+        return response.content.count(b'class="sheet-row')
 
-    def sheet_floor() -> int:
+    def floor() -> int:
         return len(
             q(
                 "SELECT m.id, m.member_code, m.full_name, a.status FROM members_member m "
@@ -422,11 +522,58 @@ def activity(b: Bench, actor: User, as_of: dt.date) -> None:
 
     size = Member.objects.filter(org=cell, status="active").count()
     b.case(
-        f"attendance sheet ({size}-member cell)",
-        sheet,
-        sheet_floor,
+        f"attendance page ({size}-member cell, {writer.username})",
+        page,
+        floor,
         same=lambda a, f: abs(a - f) <= max(2, f // 20),
     )
+
+
+def _activity_writer(cell: Org) -> User:
+    """A demo account that may fill ``cell``'s sheet (the full page), else one that may read it."""
+    from chibo.accounts.models import RoleAssignment
+
+    for assignment in (
+        RoleAssignment.objects.filter(
+            role__in=["cell_secretary", "grassroots_staff", "superior_staff"]
+        )
+        .select_related("user", "org")
+        .order_by("-org__path")
+    ):
+        if cell.path.startswith(assignment.org.path):
+            return assignment.user
+    return _user_covering(cell)
+
+
+def _activity_health(b: Bench, actor: User, root: Org, as_of: dt.date) -> None:
+    from chibo.activity import selectors as act
+
+    when = act.health_periods(as_of)
+    first, last = when["months"][0], when["months"][-1]
+
+    def health() -> tuple[int, int]:
+        h = act.activity_health(actor, root, as_of)
+        return h["attendance_expected"], h["dues_collected"]
+
+    def floor() -> tuple[int, int]:
+        q(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT org_id, month FROM activity_meeting "
+            "WHERE month >= %s AND month <= %s) x",
+            [min(first, when["quarter_months"][0]), last],
+        )
+        expected = q(
+            "SELECT COUNT(*), SUM(CASE WHEN status = 'present' THEN 1 ELSE 0 END) "
+            "FROM activity_attendance WHERE expected AND month >= %s AND month <= %s",
+            [first, last],
+        )[0][0]
+        dues = q(
+            "SELECT COALESCE(SUM(amount_vnd), 0), COUNT(*) FROM activity_duespayment "
+            "WHERE paid_on >= %s AND paid_on <= %s",
+            [when["dues_from"], as_of],
+        )[0][0]
+        return expected, dues
+
+    b.case("activity health (whole city)", health, floor, repeat=5, kind="report")
 
 
 def _user_covering(org: Org) -> User:
@@ -448,6 +595,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "15")))
     parser.add_argument("--json", type=Path)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
+    parser.add_argument(
+        "--only",
+        default="search,pages,orgs,reports,activity",
+        help="comma-separated groups of cases (default: all)",
+    )
     args = parser.parse_args()
     members = Member.objects.count()
     as_of = args.as_of or (
@@ -463,11 +615,15 @@ def main() -> None:
     if User.objects.filter(username="bithu").exists():
         actors["cell secretary"] = User.objects.get(username="bithu")
     started = time.perf_counter()
-    member_search(b, city)
-    list_pages(b, actors)
-    subtree_counts(b)
-    reports(b, city, as_of)
-    activity(b, city, as_of)
+    groups = {
+        "search": lambda: member_search(b, city),
+        "pages": lambda: list_pages(b, actors),
+        "orgs": lambda: subtree_counts(b),
+        "reports": lambda: reports(b, city, as_of),
+        "activity": lambda: activity(b, city, as_of),
+    }
+    for name in args.only.split(","):
+        groups[name.strip()]()
     result = {
         "vendor": connection.vendor,
         "members": members,

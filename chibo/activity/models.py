@@ -108,6 +108,12 @@ class Attendance(models.Model):
                 condition=models.Q(status="unexcused"),
                 name="attendance_unexcused_idx",
             ),
+            # Attendance rate of a subtree over months (activity health): read from the index alone.
+            models.Index(
+                fields=["month", "org", "status"],
+                condition=models.Q(expected=True),
+                name="attendance_expected_idx",
+            ),
         ]
         verbose_name = _("attendance")
 
@@ -144,8 +150,11 @@ class DuesPayment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "period"], name="dues_unique_member_period"),
         ]
-        # "Recorded on or before D": payments made after D are found through paid_on.
-        indexes = [models.Index(fields=["paid_on"], name="dues_paid_on_idx")]
+        # "Recorded on or before D": payments made after D are found through paid_on; dues
+        # collected in a period by a subtree (activity health) are read from this index alone.
+        indexes = [
+            models.Index(fields=["paid_on", "org", "amount_vnd"], name="dues_paid_on_org_idx")
+        ]
         verbose_name = _("dues payment")
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from chibo.activity.models import (
     MeetingKind,
     MemberWarning,
     Presence,
+    WarningLevel,
 )
 from chibo.activity.services import RosterEntry, roster
 from chibo.core import audit
@@ -71,9 +72,7 @@ def meetings_of(actor: Any, org: Org) -> list[Meeting]:
     )
 
 
-def _present() -> Any:
-    from django.db.models import Q
-
+def _present() -> Q:
     return Q(attendance__status=Presence.PRESENT)
 
 
@@ -122,7 +121,12 @@ class Sheet:
 def attendance_sheet(meeting: Meeting) -> Sheet:
     """The whole roster on one screen, present by default where nothing is recorded yet."""
     people = roster(meeting.org, meeting.held_on)
-    rows = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    rows = {
+        member_id: (status, reason_id, note)
+        for member_id, status, reason_id, note in Attendance.objects.filter(
+            meeting=meeting
+        ).values_list("member_id", "status", "reason_id", "note")
+    }
     expected: list[SheetRow] = []
     attached: list[SheetRow] = []
     not_expected: list[RosterEntry] = []
@@ -131,23 +135,19 @@ def attendance_sheet(meeting: Meeting) -> Sheet:
             not_expected.append(entry)
             continue
         row = rows.get(entry.member.pk)
-        sheet_row = SheetRow(
-            entry,
-            row.status if row else Presence.PRESENT,
-            row.reason_id if row else None,
-            row.note if row else "",
-            row is not None,
-        )
+        status, reason_id, note = row or (Presence.PRESENT, None, "")
+        sheet_row = SheetRow(entry, status, reason_id, note, row is not None)
         (attached if entry.attached else expected).append(sheet_row)
-    reasons = list(AbsenceReason.objects.filter(active=True))
-    sheet = Sheet(meeting, expected, attached, not_expected, reasons)
-    sheet.summary = minutes_summary(sheet)
+    every_reason = list(AbsenceReason.objects.all())
+    sheet = Sheet(meeting, expected, attached, not_expected, [r for r in every_reason if r.active])
+    sheet.summary = minutes_summary(sheet, {r.pk: r.name for r in every_reason})
     return sheet
 
 
-def minutes_summary(sheet: Sheet) -> dict[str, Any]:
+def minutes_summary(sheet: Sheet, reasons: dict[int, str] | None = None) -> dict[str, Any]:
     """The totals the minutes template asks for (RULES.md, "Cell meetings")."""
-    reasons = {r.pk: r.name for r in AbsenceReason.objects.all()}
+    if reasons is None:
+        reasons = {r.pk: r.name for r in AbsenceReason.objects.all()}
     full = [r for r in sheet.expected if r.entry.full]
     probationary = [r for r in sheet.expected if not r.entry.full]
 
@@ -253,19 +253,37 @@ WARNING_SORTS = {
 }
 
 
-def warnings_for(
-    actor: Any, org: Org, *, sort: str = "level", level: str = ""
-) -> list[MemberWarning]:
+def _warnings(actor: Any, org: Org, level: str = "") -> Any:
     if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
         raise Http404(_("No such party organization in your scope."))
-    qs = MemberWarning.objects.filter(org.subtree_filter("org__")).select_related("member", "org")
-    if level:
-        qs = qs.filter(level=level)
-    rows = list(qs.order_by(*WARNING_SORTS.get(sort, WARNING_SORTS["level"])))
-    if sort in ("inactive", "unpaid"):
+    qs = MemberWarning.objects.filter(org.subtree_filter("org__"))
+    return qs.filter(level=level) if level else qs
+
+
+def warnings_for(
+    actor: Any, org: Org, *, sort: str = "level", level: str = "", limit: int | None = None
+) -> list[MemberWarning]:
+    """Stored warnings of ``org``'s subtree, sorted; the first ``limit`` rows (all by default)."""
+    qs = _warnings(actor, org, level).select_related("member", "org")
+    if sort in ("inactive", "unpaid"):  # by the length of a JSON list: sorted here
         attr = "inactive_months" if sort == "inactive" else "unpaid_months"
-        rows.sort(key=lambda w: -len(getattr(w, attr)))
-    return rows
+        rows = sorted(qs.order_by(*WARNING_SORTS["level"]), key=lambda w: -len(getattr(w, attr)))
+        return rows[:limit] if limit is not None else rows
+    qs = qs.order_by(*WARNING_SORTS.get(sort, WARNING_SORTS["level"]))
+    return list(qs[:limit] if limit is not None else qs)
+
+
+def warning_counts(actor: Any, org: Org) -> dict[str, int]:
+    """How many stored warnings of each level ``org``'s subtree has (one grouped count)."""
+    counts = dict.fromkeys(WarningLevel.values, 0)
+    counts.update(
+        _warnings(actor, org)
+        .order_by()
+        .values_list("level")
+        .annotate(n=Count("pk"))
+        .values_list("level", "n")
+    )
+    return counts
 
 
 # --- dues ------------------------------------------------------------------------------------
@@ -338,3 +356,131 @@ def open_warnings(actor: Any, root: Org) -> Any:
     if actor is not None:
         qs = qs.filter(scope_for(actor, Cap.MEMBER_VIEW).q("org__"))
     return qs
+
+
+# --- activity health (figures for the reports) ----------------------------------------------
+
+HEALTH_MONTHS = 12
+
+
+def _alive(first: dt.date, last: dt.date, prefix: str = "") -> Q:
+    """The org was open the whole of [first, last] (the rule ``cells_missing_meetings`` uses)."""
+    return Q(**{f"{prefix}opened_on__lte": first}) & (
+        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": last})
+    )
+
+
+def _scope_q(actor: Any, root: Org, prefix: str = "") -> Q:
+    """What ``actor`` may see of ``root``'s subtree; no condition when it sees all of it."""
+    if actor is None or scope_for(actor, Cap.MEMBER_VIEW).covers(root):
+        return Q()
+    return scope_for(actor, Cap.MEMBER_VIEW).q(prefix)
+
+
+def _cells_meeting(kind: str, months: list[dt.date]) -> Count:
+    """Cells with a meeting of ``kind`` in ``months`` that were open through all of them."""
+    alive = _alive(months[0], periods.month_end(months[-1]), "org__")
+    return Count("org", distinct=True, filter=Q(kind=kind, month__in=months) & alive)
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 2) if whole else None
+
+
+def health_periods(as_of: dt.date) -> dict[str, Any]:
+    """The periods ``activity_health`` measures, all ending before ``as_of``'s month except dues."""
+    current = periods.month_of(as_of)
+    months = [periods.shift(current, -i) for i in range(HEALTH_MONTHS, 0, -1)]
+    quarter_start = periods.quarter_months(*periods.quarter_of(current))[0]
+    quarter = periods.quarter_of(periods.shift(quarter_start, -1))
+    return {
+        "months": months,
+        "quarter": quarter,
+        "quarter_months": periods.quarter_months(*quarter),
+        "dues_from": dt.date(as_of.year, 1, 1),
+    }
+
+
+def activity_health(actor: Any, root: Org, as_of: dt.date) -> dict[str, Any]:
+    """Activity health of ``root``'s subtree, counting only what ``actor`` may see (None: the system).
+
+    - **Monthly meetings** over the 12 complete months before ``as_of``'s month
+      (``period_start`` … ``period_end``): of the cell-months in which a counted cell was
+      open the whole month, the share with at least one regular meeting; the same for the
+      last complete month alone (``last_month_…``). Counted cells: party cells of the subtree
+      with members on the rolls (as ``cells_missing_meetings`` counts them).
+    - **Thematic meetings** in the last complete quarter before ``as_of``'s quarter: of the
+      counted cells open the whole quarter, the share with at least one thematic meeting.
+    - **Attendance rate** over the same 12 months: present / expected attendance rows
+      (members expected at a meeting of a cell of the subtree; attached members are not
+      expected, excused absences count as absent).
+    - **Dues collected**: the sum in đồng of payments recorded (``paid_on``) from 1 January
+      of ``as_of``'s year through ``as_of``, by the collecting orgs of the subtree.
+
+    A percentage (2 decimals) is None when there is nothing to measure; counts and sums are
+    0. Four aggregate queries whatever the size of the subtree, the two big ones (attendance,
+    dues) answered from covering indexes.
+    """
+    when = health_periods(as_of)
+    months: list[dt.date] = when["months"]
+    quarter = _alive(when["quarter_months"][0], periods.month_end(when["quarter_months"][-1]))
+    first, last = months[0], periods.month_end(months[-1])
+    cells = Org.objects.filter(root.subtree_filter(), _scope_q(actor, root), kind__in=CELL_KINDS)
+    counted = cells.filter(
+        Exists(Member.objects.filter(org=OuterRef("pk"), status__in=ON_ROLLS))
+    ).order_by()
+    expected = counted.aggregate(
+        cells=Count("pk"),
+        quarter=Count("pk", filter=quarter),
+        **{
+            f"m{i}": Count("pk", filter=_alive(m, periods.month_end(m)))
+            for i, m in enumerate(months)
+        },
+    )
+    held = Meeting.objects.filter(
+        org__in=counted.values("pk"),
+        month__gte=min(first, when["quarter_months"][0]),
+        month__lte=months[-1],
+    ).aggregate(
+        quarter=_cells_meeting(MeetingKind.THEMATIC, when["quarter_months"]),
+        **{f"m{i}": _cells_meeting(MeetingKind.REGULAR, [m]) for i, m in enumerate(months)},
+    )
+    cell_months = sum(expected[f"m{i}"] for i in range(len(months)))
+    held_months = sum(held[f"m{i}"] for i in range(len(months)))
+    last_i = len(months) - 1
+    # The two big counts read covering indexes only (attendance_expected_idx, dues_paid_on_org_idx);
+    # the whole city, seen whole (the system, the city office), needs no filter by org.
+    everything = root.parent_id is None and not _scope_q(actor, root)
+    attendance = Attendance.objects.filter(month__gte=first, month__lte=months[-1], expected=True)
+    if not everything:
+        attendance = attendance.filter(org__in=cells.values("pk"))
+    rate = attendance.aggregate(
+        expected=Count("status"), present=Count("status", filter=Q(status=Presence.PRESENT))
+    )
+    dues = DuesPayment.objects.filter(paid_on__gte=when["dues_from"], paid_on__lte=as_of)
+    if not everything:
+        dues = dues.filter(root.subtree_filter("org__"), _scope_q(actor, root, "org__"))
+    collected = dues.order_by().aggregate(amount=Sum("amount_vnd"), payments=Count("*"))
+    return {
+        "org": root.code,
+        "as_of": as_of,
+        "period_start": first,
+        "period_end": last,
+        "cells": expected["cells"],
+        "cell_months": cell_months,
+        "monthly_meetings_held": held_months,
+        "monthly_meetings_held_pct": _pct(held_months, cell_months),
+        "last_month": periods.label(months[-1]),
+        "last_month_meetings_held_pct": _pct(held[f"m{last_i}"], expected[f"m{last_i}"]),
+        "quarter": periods.quarter_label(*when["quarter"]),
+        "quarter_cells": expected["quarter"],
+        "thematic_meetings_held": held["quarter"],
+        "thematic_meetings_held_pct": _pct(held["quarter"], expected["quarter"]),
+        "attendance_expected": rate["expected"],
+        "attendance_present": rate["present"],
+        "attendance_rate_pct": _pct(rate["present"], rate["expected"]),
+        "dues_from": when["dues_from"],
+        "dues_to": as_of,
+        "dues_payments": collected["payments"],
+        "dues_collected": collected["amount"] or 0,
+    }

@@ -54,13 +54,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     org = _org(request)
     today = timezone.localdate()
     missing = selectors.cells_missing_meetings(request.user, today, under=org)
-    warnings = selectors.warnings_for(request.user, org)
+    counts = selectors.warning_counts(request.user, org)
     context = {
         "org": org,
         "missing": missing[:200],
         "missing_count": len(missing),
-        "warning_count": sum(w.level == WarningLevel.WARNING for w in warnings),
-        "review_count": sum(w.level == WarningLevel.REMOVAL_REVIEW for w in warnings),
+        "warning_count": counts[WarningLevel.WARNING],
+        "review_count": counts[WarningLevel.REMOVAL_REVIEW],
         "cells": list(
             Org.objects.filter(
                 org.subtree_filter(), kind__in=CELL_KINDS, closed_on__isnull=True
@@ -150,7 +150,6 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "may_change": may_change,
         "open": meeting.held_on <= timezone.localdate(),
-        "statuses": Presence.choices,
     }
     return render(request, "activity/meeting.html", context)
 
@@ -222,7 +221,6 @@ def row_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "saved": not error,
         "may_change": True,
         "open": True,
-        "statuses": Presence.choices,
     }
     return render(request, "activity/_row_response.html", context)
 
@@ -236,16 +234,16 @@ def warnings(request: HttpRequest) -> HttpResponse:
     org = _org(request)
     sort = request.GET.get("sort", "level")
     level = request.GET.get("level", "")
-    rows = selectors.warnings_for(
-        request.user, org, sort=sort, level=level if level in WarningLevel.values else ""
-    )
+    level = level if level in WarningLevel.values else ""
+    rows = selectors.warnings_for(request.user, org, sort=sort, level=level, limit=500)
+    counts = selectors.warning_counts(request.user, org)
     selectors.audit_list_read(
-        request.user, [w.member.member_code for w in rows[:500]], {"page": "warnings"}
+        request.user, [w.member.member_code for w in rows], {"page": "warnings"}
     )
     context = {
         "org": org,
-        "rows": rows[:500],
-        "total": len(rows),
+        "rows": rows,
+        "total": counts[level] if level else sum(counts.values()),
         "sort": sort,
         "level": level,
         "levels": WarningLevel.choices,

@@ -18,10 +18,19 @@ definitions are exact (docs/activity.md):
 - ``removal_review`` at 3 or more of either (the rules in the registry as
   of D), ``warning`` at 1 or 2; the two counts are never added.
 
-A whole subtree takes a few queries: members whose state never changed in
-the window come from ``Member`` directly; only the others replay their
-events. Attendance starts from the (few) unexcused absences through a
-partial index; dues from one grouped count per member.
+A whole subtree costs what its members at risk cost, not what all its
+members cost. Two SQL queries find the candidates:
+
+1. unexcused absences of the window (partial index) at meetings held on or
+   before D, for which the member has no presence that month (``NOT
+   EXISTS`` on the (member, month) index);
+2. members who may have owed dues in the window with fewer payments for
+   its due months than there are due months (a grouped count on the
+   covering (member, period) index), and the few who paid after D.
+
+Only those candidates get a state: a member whose last event is before the
+window kept the state of his ``Member`` row throughout; the others (a few
+percent of the candidates) replay their events. Nobody else is read.
 """
 
 from __future__ import annotations
@@ -29,12 +38,11 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from chibo.activity import periods
 from chibo.activity.models import Attendance, DuesPayment, DuesRelief, Presence, WarningLevel
@@ -44,6 +52,10 @@ from chibo.orgs.models import Org
 
 DUE_STATUSES = (Status.ACTIVE, Status.TEMP_AWAY)  # suspended members still pay (QĐ 01-QĐ/TW)
 CHUNK = 500
+
+# What a candidate query reads of a member: org, status, last event, code, name.
+Person = tuple[int, str, dt.date, str, str]
+PERSON = ("org_id", "status", "last_event_on", "member_code", "full_name")
 
 
 @dataclass
@@ -98,55 +110,112 @@ def thresholds(as_of: dt.date) -> Thresholds:
     )
 
 
-def _chunks(items: list[int]) -> Iterator[list[int]]:
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]
+def _chunks(items: Iterable[int]) -> Iterator[list[int]]:
+    ordered = sorted(items)
+    for i in range(0, len(ordered), CHUNK):
+        yield ordered[i : i + CHUNK]
 
 
-def _raw(qs: QuerySet) -> Iterator[tuple[Any, ...]]:
-    """Rows of ``qs`` straight from the cursor: no per-value converters (a third of the time at scale)."""
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(20000):
-            yield from rows
+def _absence_seeds(
+    org: Org, as_of: dt.date, months: list[dt.date]
+) -> tuple[dict[int, list[tuple[dt.date, dt.date, int]]], dict[int, Person]]:
+    """Unexcused absences of the window, held on or before D, in months without any presence.
 
-
-def _timelines(org: Org, as_of: dt.date, start: dt.date) -> dict[int, Timeline]:
-    """Members on the rolls on ``as_of`` in ``org``'s subtree, with their states over the window.
-
-    One scan of ``Member``: a member whose last event is before the window kept its current state
-    throughout; only the others (a few percent) replay their events, by member id through an index.
+    Returns ``{member: [(month, meeting day, meeting org)]}`` and the members' rows.
     """
-    is_root = org.parent_id is None
-    members = (
-        Member.objects.all() if is_root else Member.objects.filter(org.subtree_filter("org__"))
+    present = Attendance.objects.filter(
+        member=OuterRef("member"),
+        month=OuterRef("month"),
+        status=Presence.PRESENT,
+        expected=True,
+        meeting__held_on__lte=as_of,
     )
+    absences = Attendance.objects.filter(
+        status=Presence.UNEXCUSED,
+        expected=True,
+        month__gte=months[0],
+        month__lte=months[-1],
+        meeting__held_on__lte=as_of,
+    ).filter(~Exists(present))
+    if org.parent_id is not None:
+        absences = absences.filter(
+            org.subtree_filter("org__") | org.subtree_filter("member__org__")
+        )
+    seeds: dict[int, list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
+    people: dict[int, Person] = {}
+    for member_id, month, day, org_id, *person in absences.values_list(
+        "member_id", "month", "meeting__held_on", "org_id", *(f"member__{f}" for f in PERSON)
+    ):
+        seeds[member_id].append((month, day, org_id))
+        people[member_id] = tuple(person)  # type: ignore[assignment]  # the PERSON fields
+    return seeds, people
+
+
+def _dues_shortfall(
+    org: Org, as_of: dt.date, start: dt.date, due_months: list[dt.date]
+) -> dict[int, Person]:
+    """Members who may owe a month: fewer payments for the due months than months, or paid after D.
+
+    A member counts if he may have been due in the window: status active or temporarily away now
+    and unchanged since before the window, or changed during it (his events decide).
+    """
+    if not due_months:
+        return {}
+    first, last = due_months[0], due_months[-1]
+    payments = DuesPayment.objects.filter(period__gte=first, period__lte=last).order_by()
+    paid = (
+        payments.filter(member=OuterRef("pk")).values("member").annotate(n=Count("*")).values("n")
+    )
+    members = Member.objects.filter(
+        Q(status__in=DUE_STATUSES) | Q(last_event_on__gte=start)
+    ).order_by()  # in table order: no sort by name
+    if org.parent_id is not None:
+        members = members.filter(
+            org.subtree_filter("org__") | Q(pk__in=_passed_through(org, start))
+        )
+    short = members.annotate(
+        n=Coalesce(Subquery(paid, output_field=IntegerField()), Value(0))
+    ).filter(n__lt=len(due_months))
+    people = _people(short)
+    late = set(payments.filter(paid_on__gt=as_of).values_list("member_id", flat=True)) - set(people)
+    for chunk in _chunks(late):  # payments recorded after D do not count: re-check those members
+        people.update(_people(Member.objects.filter(pk__in=chunk)))
+    return people
+
+
+def _people(members: QuerySet) -> dict[int, Person]:
+    return {
+        pk: (org_id, status, last, code, name)
+        for pk, org_id, status, last, code, name in members.values_list("pk", *PERSON)
+    }
+
+
+def _passed_through(org: Org, start: dt.date) -> QuerySet:
+    """Members with events in ``org``'s subtree since ``start``: they may have been here on D."""
+    return MemberEvent.objects.filter(
+        org.subtree_filter("org__"), effective_date__gte=start
+    ).values("member_id")
+
+
+def _timelines(
+    org: Org, as_of: dt.date, start: dt.date, people: dict[int, Person]
+) -> dict[int, Timeline]:
+    """States over the window of the candidates who are on the rolls on ``as_of`` in the subtree.
+
+    A member whose last event is before the window kept his row's state throughout; only the
+    others replay their events, by member id through an index.
+    """
+    subtree_ids: set[int] | None = None
+    if org.parent_id is not None:
+        subtree_ids = set(Org.objects.filter(org.subtree_filter()).values_list("id", flat=True))
     lines: dict[int, Timeline] = {}
     changed: list[int] = []
-    start_text = start.isoformat()
-    for pk, org_id, status, last in _raw(
-        members.values_list("id", "org_id", "status", "last_event_on")
-    ):
-        if str(last) >= start_text:  # a date on PostgreSQL, its ISO text on SQLite
+    for pk, (org_id, status, last, _code, _name) in people.items():
+        if last >= start:
             changed.append(pk)
-        elif status in ON_ROLLS:
+        elif status in ON_ROLLS and (subtree_ids is None or org_id in subtree_ids):
             lines[pk] = Timeline(org_id, status)
-    if not is_root:  # members who were here during the window and left after it
-        seen = set(changed)
-        changed += [
-            pk
-            for pk in MemberEvent.objects.filter(
-                org.subtree_filter("org__"), effective_date__gte=start
-            )
-            .values_list("member_id", flat=True)
-            .distinct()
-            if pk not in seen and pk not in lines
-        ]
-    subtree_ids: set[int] | None = None
-    if not is_root and changed:
-        subtree_ids = set(Org.objects.filter(org.subtree_filter()).values_list("id", flat=True))
-    for chunk in _chunks(sorted(changed)):
+    for chunk in _chunks(changed):
         replay: dict[int, Timeline] = {}
         rows = MemberEvent.objects.filter(member_id__in=chunk).order_by(
             "member_id", "effective_date", "id"
@@ -170,65 +239,35 @@ def _timelines(org: Org, as_of: dt.date, start: dt.date) -> dict[int, Timeline]:
 
 
 def _inactive(
-    org: Org, as_of: dt.date, months: list[dt.date], lines: dict[int, Timeline]
+    seeds: dict[int, list[tuple[dt.date, dt.date, int]]], lines: dict[int, Timeline]
 ) -> dict[int, list[dt.date]]:
-    first, last = months[0], months[-1]
-    absences = Attendance.objects.filter(
-        status=Presence.UNEXCUSED,
-        expected=True,
-        month__gte=first,
-        month__lte=last,
-        meeting__held_on__lte=as_of,
-    )
-    if org.parent_id is not None:
-        absences = absences.filter(
-            org.subtree_filter("org__") | org.subtree_filter("member__org__")
-        )
-    seeds: dict[int, set[dt.date]] = defaultdict(set)
-    for member_id, month, day, org_id in absences.values_list(
-        "member_id", "month", "meeting__held_on", "org_id"
-    ):
+    """Months with an absence at a meeting where the member really was expected (his org, active)."""
+    out: dict[int, list[dt.date]] = {}
+    for member_id, absences in seeds.items():
         line = lines.get(member_id)
         if line is None:
             continue
-        state_org, state = line.on(day)
-        if state_org == org_id and state == Status.ACTIVE:  # expected there that day
-            seeds[member_id].add(month)
-    if not seeds:
-        return {}
-    attended: set[tuple[int, dt.date]] = set()
-    for chunk in _chunks(sorted(seeds)):
-        attended.update(
-            Attendance.objects.filter(
-                member_id__in=chunk,
-                status=Presence.PRESENT,
-                expected=True,
-                month__gte=first,
-                month__lte=last,
-                meeting__held_on__lte=as_of,
-            ).values_list("member_id", "month")
-        )
-    out: dict[int, list[dt.date]] = {}
-    for member_id, seed_months in seeds.items():
-        bad = sorted(m for m in seed_months if (member_id, m) not in attended)
+        bad = {month for month, day, org_id in absences if line.on(day) == (org_id, Status.ACTIVE)}
         if bad:
-            out[member_id] = bad
+            out[member_id] = sorted(bad)
     return out
 
 
 def _due(line: Timeline, month: dt.date, exempt: list[tuple[dt.date, dt.date]]) -> bool:
     if any(start <= month <= end for start, end in exempt):
         return False
+    if not line.dates:  # unchanged through the window
+        return line.status in DUE_STATUSES
     return (
         line.on(month)[1] in DUE_STATUSES and line.on(periods.month_end(month))[1] in DUE_STATUSES
     )
 
 
 def _unpaid(
-    org: Org, as_of: dt.date, months: list[dt.date], lines: dict[int, Timeline]
+    as_of: dt.date, due_months: list[dt.date], owing: list[int], lines: dict[int, Timeline]
 ) -> dict[int, list[dt.date]]:
-    due_months = [m for m in months if m < periods.month_of(as_of)]
-    if not due_months:
+    """The due months without a payment recorded on or before D, for the candidates only."""
+    if not due_months or not owing:
         return {}
     first, last = due_months[0], due_months[-1]
     exempt: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
@@ -236,28 +275,9 @@ def _unpaid(
         percent=100, start__lte=last, end__gte=first
     ).values_list("member_id", "start", "end"):
         exempt[member_id].append((start, end))
-    # Payments per member for the window's months: a covering scan of the (member, period) index,
-    # minus those recorded after D (few, through the paid_on index).
-    window_paid = DuesPayment.objects.filter(period__gte=first, period__lte=last)
-    late = window_paid.filter(paid_on__gt=as_of)
-    if org.parent_id is not None:
-        window_paid = window_paid.filter(org.subtree_filter("member__org__"))
-    counts = dict(_raw(window_paid.values_list("member_id").annotate(n=Count("id")).order_by()))
-    for member_id in late.values_list("member_id", flat=True):
-        if member_id in counts:
-            counts[member_id] -= 1
-    paid = window_paid.filter(paid_on__lte=as_of)
-    # Who may owe something: anyone with a non-constant state, an exemption, or fewer payments than months.
-    owing: list[int] = []
-    for member_id, line in lines.items():
-        if (
-            line.dates
-            or member_id in exempt
-            or (line.status in DUE_STATUSES and counts.get(member_id, 0) < len(due_months))
-        ):
-            owing.append(member_id)
+    paid = DuesPayment.objects.filter(period__gte=first, period__lte=last, paid_on__lte=as_of)
     paid_months: dict[int, set[dt.date]] = defaultdict(set)
-    for chunk in _chunks(sorted(owing)):
+    for chunk in _chunks(owing):
         for member_id, period in paid.filter(member_id__in=chunk).values_list(
             "member_id", "period"
         ):
@@ -284,10 +304,14 @@ def level_for(inactive: int, unpaid: int, rules: Thresholds) -> str | None:
 def compute(org: Org, as_of: dt.date) -> list[MemberRisk]:
     """Every member at risk in ``org``'s subtree as of ``as_of`` (no scoping: callers scope)."""
     months = periods.window(as_of)
+    due_months = [m for m in months if m < periods.month_of(as_of)]
     rules = thresholds(as_of)
-    lines = _timelines(org, as_of, months[0])
-    inactive = _inactive(org, as_of, months, lines)
-    unpaid = _unpaid(org, as_of, months, lines)
+    seeds, people = _absence_seeds(org, as_of, months)
+    short = _dues_shortfall(org, as_of, months[0], due_months)
+    lines = _timelines(org, as_of, months[0], {**people, **short})
+    inactive = _inactive(seeds, lines)
+    unpaid = _unpaid(as_of, due_months, [pk for pk in short if pk in lines], lines)
+    names = {**people, **short}
     risks: list[MemberRisk] = []
     for member_id in sorted(set(inactive) | set(unpaid)):
         bad_activity = inactive.get(member_id, [])
@@ -295,14 +319,16 @@ def compute(org: Org, as_of: dt.date) -> list[MemberRisk]:
         level = level_for(len(bad_activity), len(bad_dues), rules)
         if level is None:
             continue
-        org_id = lines[member_id].on(as_of)[0]
+        _org_id, _status, _last, code, name = names[member_id]
         risks.append(
             MemberRisk(
                 member_id,
-                org_id or 0,
+                lines[member_id].on(as_of)[0] or 0,
                 level,
                 [periods.label(m) for m in bad_activity],
                 [periods.label(m) for m in bad_dues],
+                member_code=code,
+                full_name=name,
             )
         )
     _label(risks)
@@ -310,28 +336,9 @@ def compute(org: Org, as_of: dt.date) -> list[MemberRisk]:
 
 
 def _label(risks: list[MemberRisk]) -> None:
-    members: dict[int, tuple[str, str]] = {}
-    for chunk in _chunks([r.member_id for r in risks]):
-        members.update(
-            {
-                pk: (code, name)
-                for pk, code, name in Member.objects.filter(pk__in=chunk).values_list(
-                    "id", "member_code", "full_name"
-                )
-            }
-        )
-    org_ids = sorted({r.org_id for r in risks})
-    orgs: dict[int, tuple[str, str]] = {}
-    for chunk in _chunks(org_ids):
-        orgs.update(
-            {
-                pk: (code, name)
-                for pk, code, name in Org.objects.filter(pk__in=chunk).values_list(
-                    "id", "code", "name"
-                )
-            }
-        )
+    org_ids = {r.org_id for r in risks}
+    orgs = Org.objects.all() if len(org_ids) > CHUNK else Org.objects.filter(pk__in=org_ids)
+    names = {pk: (code, name) for pk, code, name in orgs.values_list("id", "code", "name")}
     for risk in risks:
-        risk.member_code, risk.full_name = members[risk.member_id]
-        risk.org_code, risk.org_name = orgs.get(risk.org_id, ("", ""))
+        risk.org_code, risk.org_name = names.get(risk.org_id, ("", ""))
     risks.sort(key=lambda r: (r.level != WarningLevel.REMOVAL_REVIEW, r.org_code, r.member_code))

@@ -1,4 +1,6 @@
-"""Scale: warnings for the whole city and the attendance page of a 200-member cell (``make bench``).
+"""Scale: warnings and activity health for the whole city, the attendance page of a 200-member cell.
+
+Part of ``make bench``.
 
 City: ``CHIBO_BENCH_MEMBERS`` members (default 400,000) from the members' demo
 generator, with five years of monthly meetings and attendance and the last
@@ -23,7 +25,7 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 
-from chibo.activity import demo, services, views
+from chibo.activity import demo, selectors, services, views
 from chibo.activity import warnings as risk
 from chibo.activity.models import Attendance
 from chibo.orgs import services as org_services
@@ -121,6 +123,18 @@ def test_bench_warnings_whole_city_and_attendance_page() -> None:
         f"{len(found):,} at risk ({reviews:,} removal_review)"
     )
     assert found
+
+    health_times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        health = selectors.activity_health(None, root, AS_OF)
+        health_times.append(time.perf_counter() - started)
+    print(
+        f"[activity bench {connection.vendor}] activity health for the whole city: "
+        f"{_median(health_times)}; meetings {health['monthly_meetings_held_pct']} %, thematic "
+        f"{health['thematic_meetings_held_pct']} %, attendance {health['attendance_rate_pct']} %, "
+        f"dues {health['dues_collected']:,} đ"
+    )
 
     # A 200-member cell with a meeting: the attendance sheet page and one htmx row save.
     from tests import factories

@@ -89,6 +89,30 @@ def test_attendance_sheet_row_saves_with_htmx(
     assert Attendance.objects.get(meeting=meeting, member=student).status == "unexcused"
 
 
+def test_sheet_rows_show_the_saved_choice_escaped_and_read_only_for_a_viewer(
+    meeting: Meeting, student: Member, actors: dict[str, Client]
+) -> None:
+    from chibo.activity import services
+
+    code = student.member_code
+    services.attendance_record(
+        actor=None,
+        meeting=meeting,
+        entries=[services.AttendanceEntry(code, "excused", "illness", '<script>"ốm"</script>')],
+    )
+    page = actors["inside"].get(f"/activity/meetings/{meeting.pk}/").content.decode()
+    row = page[page.index(f'<tr id="row-{code}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'hx-post="/activity/meetings/{meeting.pk}/attendance/{code}/"' in row
+    assert 'value="excused" checked' in row and '<option value="illness" selected>' in row
+    assert "&lt;script&gt;&quot;ốm&quot;&lt;/script&gt;" in row and "<script>" not in row
+    assert "Vắng có lý do" in row and "disabled" not in row  # Vietnamese labels, writable
+    viewed = actors["viewer"].get(f"/activity/meetings/{meeting.pk}/").content.decode()
+    row = viewed[viewed.index(f'<tr id="row-{code}"') :]
+    row = row[: row.index("</tr>")]
+    assert "hx-post" not in row and row.count(" disabled") == 5  # 3 radios, reason, note
+
+
 def test_excused_without_reason_keeps_the_choice_and_asks_for_it(
     meeting: Meeting, student: Member, actors: dict[str, Client]
 ) -> None:

@@ -185,3 +185,45 @@ def test_removal_thresholds_come_from_the_registry(tree: dict[str, Org]) -> None
     assert risk.level_for(3, 0, rules) == "removal_review"
     assert risk.level_for(0, 3, rules) == "removal_review"
     assert risk.level_for(0, 0, rules) is None
+
+
+def test_member_who_moved_is_warned_where_he_is_now_for_months_at_his_old_cell(
+    tree: dict[str, Org], student: Member
+) -> None:
+    hold(tree["cell_a"], dt.date(2026, 5, 6), {student: "unexcused"})
+    decision = member_services.Decision(number="30-QĐ/ĐU")
+    member_services.member_transfer_out(
+        actor=None,
+        member=student,
+        effective_date=dt.date(2026, 6, 1),
+        decision=decision,
+        destination_org=tree["school"],
+    )
+    member_services.member_transfer_in(
+        actor=None,
+        member=Member.objects.get(pk=student.pk),
+        org=tree["school"],
+        effective_date=dt.date(2026, 6, 10),
+        decision=decision,
+    )
+    found = _risks(tree["city"])[student.member_code]
+    assert (found.org_code, found.inactive_months) == ("Q1-THPT", ["2026-05"])
+    assert _risks(tree["district"])[student.member_code] == found
+    assert student.member_code not in _risks(tree["uni"])
+
+
+def test_temporarily_transferred_out_member_is_not_expected_but_still_owes_dues(
+    tree: dict[str, Org],
+) -> None:
+    m = factories.member(tree["cell_a"], admitted_on=dt.date(2024, 3, 1))
+    pay(m, dt.date(2024, 3, 1), dt.date(2026, 6, 1), paid_on=dt.date(2026, 6, 1))
+    member_services.member_temp_transfer_out(
+        actor=None,
+        member=m,
+        effective_date=dt.date(2026, 6, 15),
+        decision=member_services.Decision(number="31-QĐ/ĐU"),
+        host="Đảng bộ Trường Đại học Cần Thơ",
+    )
+    hold(tree["cell_a"], dt.date(2026, 9, 3), {})  # not on the expected roster: no absence
+    found = _risks(tree["city"])[m.member_code]
+    assert (found.inactive_months, found.unpaid_months) == ([], ["2026-07", "2026-08", "2026-09"])
