@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,10 @@ from chibo.members.models import EventKind, Member, MemberEvent, Status
 from chibo.orgs.models import Org
 
 MEETING_TEXT_FIELDS = ("place", "topic", "agenda", "documents", "minutes", "resolution")
+
+# Sent inside the refresh's transaction: the warnings of ``org``'s subtree were replaced
+# (the reports' dashboard cache listens; bulk deletes send no model signals).
+warnings_refreshed = Signal()
 
 
 def _user(actor: Any) -> Any:
@@ -559,6 +564,7 @@ def warnings_refresh(
             ],
             batch_size=1000,
         )
+        warnings_refreshed.send(sender=MemberWarning, org=org, as_of=day)
         counts = {
             "warning": sum(r.level == "warning" for r in risks),
             "removal_review": sum(r.level == "removal_review" for r in risks),

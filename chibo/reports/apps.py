@@ -1,8 +1,29 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+# Rows the dashboard's figures read that may change in place (no new id):
+# saving or deleting one renews the cache generation (reports/cache.py).
+CHANGED_IN_PLACE = (
+    "activity.Meeting",
+    "directives.Task",
+    "directives.Assignment",
+    "directives.ProgressReport",
+)
 
 
 class ReportsConfig(AppConfig):
     name = "chibo.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from chibo.activity.services import warnings_refreshed
+        from chibo.reports.cache import bump_generation
+
+        warnings_refreshed.connect(bump_generation, dispatch_uid="reports-warnings-refreshed")
+
+        for label in CHANGED_IN_PLACE:
+            model = apps.get_model(label)
+            for signal in (post_save, post_delete):
+                signal.connect(bump_generation, sender=model, dispatch_uid=f"reports-{label}")

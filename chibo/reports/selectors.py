@@ -21,6 +21,7 @@ from chibo.accounts.roles import Cap
 from chibo.core.dbrouter import reporting
 from chibo.core.scoping import get_org_for, orgs_for, scope_for
 from chibo.orgs.models import CELL_KINDS, Org
+from chibo.reports import cache as dashboard_cache
 from chibo.reports import figures
 from chibo.reports.models import Indicator, Target
 
@@ -195,39 +196,49 @@ def _same_period_last_year(start: dt.date, end: dt.date) -> tuple[dt.date, dt.da
 def dashboard(actor: Any, root: Org, today: dt.date) -> dict[str, Any]:
     """The directive's indicators for the year to date, with last year's same period and the target.
 
-    The figures are read under ``reporting()`` (the replica, when configured);
-    the target, which the user may just have set, from the primary.
+    The figures are read under ``reporting()`` (the replica, when configured)
+    and kept in the shared cache for the actor's scope and the current data
+    version (``reports.cache``); the target, which the user may just have set,
+    is read from the primary on every call.
     """
+    with reporting():
+        key = dashboard_cache.dashboard_key(actor, root, today)
+        context = dict(dashboard_cache.cached(key, lambda: _dashboard_figures(actor, root, today)))
+    target = target_for(root, today.year)
+    current = context["admissions"]["school_students_and_pupils"]
+    context.update(
+        root=root,
+        target=target,
+        target_pct=figures.share_pct(current, target.value) if target and target.value else None,
+    )
+    return context
+
+
+def _dashboard_figures(actor: Any, root: Org, today: dt.date) -> dict[str, Any]:
+    """The dashboard's figures as plain values (what the cache keeps), read under ``reporting()``."""
     start = dt.date(today.year, 1, 1)
     last_start, last_end = _same_period_last_year(start, today)
     trend_start = dt.date(today.year - 4, 1, 1)
-    with reporting():
-        allowed = allowed_ids(actor)
-        tree = figures.OrgTree()  # one tree for the six figures
-        scoped = {"allowed": allowed, "tree": tree}
-        trend = figures.admissions(root, trend_start, today, **scoped)
-        now = figures.admissions(root, start, today, **scoped)
-        before = figures.admissions(root, last_start, last_end, **scoped)
-        removed_now = figures.removals(root, start, today, **scoped)
-        removed_before = figures.removals(root, last_start, last_end, **scoped)
-        removal_trend = figures.removals(root, trend_start, today, **scoped)
-        activity_figures = activity(actor, root, today, with_health=False)
-    target = target_for(root, today.year)
-    current = now.counts.school_students + now.counts.school_pupils
+    allowed = allowed_ids(actor)
+    tree = figures.OrgTree()  # one tree for the six figures
+    scoped = {"allowed": allowed, "tree": tree}
+    trend = figures.admissions(root, trend_start, today, **scoped)
+    now = figures.admissions(root, start, today, **scoped)
+    before = figures.admissions(root, last_start, last_end, **scoped)
+    removed_now = figures.removals(root, start, today, **scoped)
+    removed_before = figures.removals(root, last_start, last_end, **scoped)
+    removal_trend = figures.removals(root, trend_start, today, **scoped)
     return {
-        "root": root,
         "today": today,
         "start": start,
         "admissions": now.counts.as_dict(),
         "admissions_last_year": before.counts.as_dict(),
-        "target": target,
-        "target_pct": figures.share_pct(current, target.value) if target and target.value else None,
         "admissions_trend": trend.breakdown()["by_year"],
         "admissions_by_unit": now.breakdown()["by_unit"],
         "students_abandoned": removed_now.students_abandoned,
         "students_abandoned_last_year": removed_before.students_abandoned,
         "removals_trend": removal_trend.as_dict()["by_year"],
-        "activity": activity_figures,
+        "activity": activity(actor, root, today, with_health=False),
         "trend_start": trend_start,
     }
 
