@@ -623,6 +623,11 @@ def main() -> None:
         "activity": lambda: activity(b, city, as_of),
     }
     for name in args.only.split(","):
+        if name.strip() == "activity" and not _has_activity():
+            # A --members-only database has no meetings or dues: every member
+            # would count as in arrears, which measures nothing real.
+            print("  activity: skipped (no meetings in this database: --members-only)", flush=True)
+            continue
         groups[name.strip()]()
     result = {
         "vendor": connection.vendor,
@@ -636,6 +641,12 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, default=str))
     print(f"== done in {result['seconds']} s", flush=True)
+
+
+def _has_activity() -> bool:
+    from chibo.activity.models import Meeting
+
+    return Meeting.objects.exists()
 
 
 def _mem_gib() -> int:
