@@ -6,9 +6,11 @@ Also the two helpers every chibo form uses: a dd/mm/yyyy date field and
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages as django_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -19,6 +21,8 @@ from chibo.core.scoping import get_org_for, orgs_for
 from chibo.orgs.models import ALLOWED_PARENTS, CELL_KINDS, Org, OrgKind, Ownership, SchoolLevel
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
+
+T = TypeVar("T")
 
 
 def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
@@ -59,6 +63,20 @@ def add_service_errors(
                 form.add_error(None, messages)
     else:
         form.add_error(None, exc.messages)
+
+
+def run_service(request: Any, form: forms.Form, call: Callable[[], T], success: str) -> T | None:
+    """Run a valid form's service call: its ValidationError goes on the form (None), else flash ``success``.
+
+    Services return the row they wrote, so the caller redirects to it when the result is not None.
+    """
+    try:
+        result = call()
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    django_messages.success(request, success)
+    return result
 
 
 def org_by_code(user: Any, code: str, cap: str) -> Org:

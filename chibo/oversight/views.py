@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chibo.accounts.roles import Cap
 from chibo.core.scoping import get_org_for, has_cap, orgs_for, scope_for
 from chibo.members.selectors import member_detail
-from chibo.orgs.forms import add_service_errors
+from chibo.orgs.forms import add_service_errors, run_service
 from chibo.orgs.selectors import scope_roots
 from chibo.oversight import evaluation as ev
 from chibo.oversight import forms as f
@@ -100,8 +100,10 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            inspection = services.inspection_plan(
+        inspection = run_service(
+            request,
+            form,
+            lambda: services.inspection_plan(
                 actor=request.user,
                 org=data["org"],
                 year=data["year"],
@@ -112,11 +114,10 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
                 target_org=data["target_org"],
                 target_member=data["target_member"],
                 team=data["team"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The inspection was added to the plan."))
+            ),
+            _("The inspection was added to the plan."),
+        )
+        if inspection is not None:
             return redirect("oversight:inspection", pk=inspection.pk)
     return _form_page(
         request,
@@ -199,12 +200,13 @@ def followup_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_inspection_for(request.user, pk, write=True)
     form = f.FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.followup_add(actor=request.user, inspection=item, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The follow-up action was added."))
+        done = run_service(
+            request,
+            form,
+            lambda: services.followup_add(actor=request.user, inspection=item, **form.cleaned_data),
+            _("The follow-up action was added."),
+        )
+        if done is not None:
             return redirect("oversight:inspection", pk=item.pk)
     return _form_page(
         request,
@@ -330,18 +332,19 @@ def case_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            case = services.case_open(
+        case = run_service(
+            request,
+            form,
+            lambda: services.case_open(
                 actor=request.user,
                 member=data["member"],
                 subject_org=data["subject_org"],
                 violation=data["violation"],
                 opened_on=data["opened_on"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The discipline case was opened."))
+            ),
+            _("The discipline case was opened."),
+        )
+        if case is not None:
             return redirect("oversight:case", pk=case.pk)
     return _form_page(
         request,

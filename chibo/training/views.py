@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chibo.accounts.roles import Cap
 from chibo.core.scoping import has_cap, orgs_for, scope_for
 from chibo.members.selectors import audit_list_read, member_detail
-from chibo.orgs.forms import add_service_errors
+from chibo.orgs.forms import run_service
 from chibo.training import forms as f
 from chibo.training import selectors, services
 from chibo.training.models import CourseKind, PostRequirement
@@ -68,12 +67,13 @@ def course_new(request: HttpRequest) -> HttpResponse:
     _require(request, Cap.TRAINING_MANAGE)
     form = f.CourseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            course = services.course_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The course was created."))
+        course = run_service(
+            request,
+            form,
+            lambda: services.course_create(actor=request.user, **form.cleaned_data),
+            _("The course was created."),
+        )
+        if course is not None:
             return redirect("training:course", pk=course.pk)
     return _form_page(
         request,
@@ -109,12 +109,13 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_course_for(request.user, pk, write=True)
     form = f.EnrolForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.enrol(actor=request.user, course=item, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The participant was added."))
+        done = run_service(
+            request,
+            form,
+            lambda: services.enrol(actor=request.user, course=item, **form.cleaned_data),
+            _("The participant was added."),
+        )
+        if done is not None:
             return redirect("training:course", pk=item.pk)
     return _form_page(
         request,
@@ -143,14 +144,15 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         else reverse("training:index")
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.enrolment_complete(
+        done = run_service(
+            request,
+            form,
+            lambda: services.enrolment_complete(
                 actor=request.user, enrolment=enrolment, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Completion was recorded."))
+            ),
+            _("Completion was recorded."),
+        )
+        if done is not None:
             return redirect(back)
     return _form_page(
         request, form, _("Record completion and certificate"), back, subject=enrolment.full_name
@@ -165,14 +167,13 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
         request.POST or None, user=request.user, initial={"member": request.GET.get("member", "")}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            row = services.certificate_record(actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The certificate was recorded."))
+        row = run_service(
+            request,
+            form,
+            lambda: services.certificate_record(actor=request.user, **form.cleaned_data),
+            _("The certificate was recorded."),
+        )
+        if row is not None:
             return redirect("training:member", code=row.member.member_code)
     return _form_page(request, form, _("Record an existing certificate"), reverse("training:index"))
 
@@ -183,12 +184,13 @@ def post_new(request: HttpRequest) -> HttpResponse:
     _require(request, Cap.TRAINING_MANAGE)
     form = f.PostForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.post_assign(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The post was recorded."))
+        done = run_service(
+            request,
+            form,
+            lambda: services.post_assign(actor=request.user, **form.cleaned_data),
+            _("The post was recorded."),
+        )
+        if done is not None:
             return redirect("training:gaps")
     return _form_page(
         request,
@@ -231,12 +233,13 @@ def requirements(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         _require(request, Cap.TRAINING_MANAGE)
         if form.is_valid():
-            try:
-                services.requirement_set(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The required level was saved."))
+            done = run_service(
+                request,
+                form,
+                lambda: services.requirement_set(actor=request.user, **form.cleaned_data),
+                _("The required level was saved."),
+            )
+            if done is not None:
                 return redirect("training:requirements")
     return render(
         request,
