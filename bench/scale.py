@@ -38,6 +38,7 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench import report_floors as floors  # noqa: E402
 from chibo.lib.text import fold, prefix_upper_bound  # noqa: E402
 from chibo.members import selectors as member_sel  # noqa: E402
 from chibo.members.models import ON_ROLLS, Member  # noqa: E402
@@ -305,78 +306,41 @@ def reports(b: Bench, actor: User, as_of: dt.date) -> None:
     root = rep.report_root(actor)
     start, end = dt.date(as_of.year - 1, 1, 1), dt.date(as_of.year - 1, 12, 31)
 
-    def adm() -> int:
-        return rep.admissions(actor, root, start, end).counts.total
+    def adm() -> dict[str, Any]:
+        return floors.normalise(rep.admissions(actor, root, start, end).breakdown())
 
-    def adm_floor() -> int:
-        return q(
-            "SELECT COUNT(*) FROM members_memberevent e JOIN orgs_org o ON o.id = e.org_id "
-            "WHERE e.kind = 'admitted' AND e.effective_date BETWEEN %s AND %s "
-            "AND o.path >= %s AND o.path < %s",
-            [start, end, root.path, root.path_bound],
-        )[0][0]
+    def adm_floor() -> dict[str, Any]:
+        return floors.admissions(root, start, end)
 
     b.case(f"admissions report {start.year} (whole scope)", adm, adm_floor, repeat=5, kind="report")
 
-    def rem() -> int:
-        report = rep.removals(actor, root, start, end)
-        return report.removed + report.expelled
+    def rem() -> dict[str, Any]:
+        return floors.normalise(rep.removals(actor, root, start, end).as_dict())
 
-    def rem_floor() -> int:
-        return q(
-            "SELECT COUNT(*) FROM members_memberevent e JOIN orgs_org o ON o.id = e.org_id "
-            "WHERE e.kind IN ('removed', 'expelled') AND e.effective_date BETWEEN %s AND %s "
-            "AND o.path >= %s AND o.path < %s",
-            [start, end, root.path, root.path_bound],
-        )[0][0]
+    def rem_floor() -> dict[str, Any]:
+        return floors.removals(root, start, end)
 
-    b.case(
-        f"removals report {start.year} (whole scope)",
-        rem,
-        rem_floor,
-        repeat=5,
-        kind="report",
-        same=lambda a, f: a is not None and f is not None and abs(a - f) <= max(5, f // 50),
-    )
+    b.case(f"removals report {start.year} (whole scope)", rem, rem_floor, repeat=5, kind="report")
 
-    def comp() -> int:
-        return rep.composition(actor, root, as_of).total
+    # The data ends the day before ``as_of``: today nobody's row is newer than the day.
+    for day, label, changed in (
+        (as_of, "today", False),
+        (dt.date(as_of.year - 2, 6, 30), None, True),
+    ):
 
-    def comp_floor() -> int:
-        # Members on the rolls today (the data ends the day before as_of).
-        return q(
-            COUNT_SUBTREE_SQL,
-            [root.path, root.path_bound],
-        )[0][0]
+        def comp(day: dt.date = day) -> dict[str, Any]:
+            return floors.normalise(rep.composition(actor, root, day).as_dict())
 
-    b.case("composition report today (whole scope)", comp, comp_floor, repeat=5, kind="report")
+        def comp_floor(day: dt.date = day, changed: bool = changed) -> dict[str, Any]:
+            return floors.composition(root, day, changed_since=changed)
 
-    past = dt.date(as_of.year - 2, 6, 30)
-
-    def comp_past() -> int:
-        return rep.composition(actor, root, past).total
-
-    def comp_past_floor() -> int:
-        # Members on the rolls on ``past``: the unchanged ones from their row, the
-        # others from their last event on or before ``past`` (a window per member).
-        return q(
-            "SELECT (SELECT COUNT(*) FROM members_member m WHERE m.last_event_on <= %s "  # noqa: S608
-            f"AND m.admitted_on <= %s AND m.status IN {ON_ROLLS_SQL}) + (SELECT COUNT(*) FROM "
-            "(SELECT e.status_after, ROW_NUMBER() OVER (PARTITION BY e.member_id "
-            "ORDER BY e.effective_date DESC, e.id DESC) AS rn FROM members_memberevent e "
-            "JOIN members_member m ON m.id = e.member_id "
-            "WHERE e.effective_date <= %s AND m.last_event_on > %s) x "
-            f"WHERE x.rn = 1 AND x.status_after IN {ON_ROLLS_SQL})",
-            [past, past, past, past],
-        )[0][0]
-
-    b.case(
-        f"composition report {past} (whole scope)",
-        comp_past,
-        comp_past_floor,
-        repeat=5,
-        kind="report",
-    )
+        b.case(
+            f"composition report {label or day} (whole scope)",
+            comp,
+            comp_floor,
+            repeat=5,
+            kind="report",
+        )
 
 
 def activity(b: Bench, actor: User, as_of: dt.date) -> None:

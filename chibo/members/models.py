@@ -123,7 +123,22 @@ class Member(models.Model):
     class Meta:
         ordering = ["name_folded", "member_code"]
         indexes = [
-            models.Index(fields=["org", "status"], name="member_org_status_idx"),
+            # Covering on PostgreSQL (INCLUDE is ignored elsewhere): the composition
+            # report counts every member of a subtree from this index alone, about
+            # a third faster than from the table at 5.5M (docs/performance.md).
+            models.Index(
+                fields=["org", "status"],
+                include=[
+                    "last_event_on",
+                    "admitted_on",
+                    "recognized_on",
+                    "category",
+                    "gender",
+                    "date_of_birth",
+                    "id",
+                ],
+                name="member_org_state_idx",
+            ),
         ]
         verbose_name = _("party member")
 

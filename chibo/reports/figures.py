@@ -461,7 +461,10 @@ def _counter_params(day: dt.date) -> list[Any]:
 
 
 def _last_events_sql() -> str:
-    """Members whose last event is after a day D: their last event on or before D (params: D, D).
+    """Members admitted by a day D whose last event is after it: their last event on or before D.
+
+    Params: D three times. (A member's first event is the admission, so one
+    admitted after D has no state on D.)
 
     Columns: org_id, status_after, category_after (of the event), gender,
     date_of_birth, recognized_on (of the member). The order is by date, then id.
@@ -472,7 +475,7 @@ def _last_events_sql() -> str:
         return """SELECT DISTINCT ON (e.member_id) e.org_id, e.status_after, e.category_after,
                          m.gender, m.date_of_birth, m.recognized_on
                     FROM members_memberevent e JOIN members_member m ON m.id = e.member_id
-                   WHERE e.effective_date <= %s AND m.last_event_on > %s
+                   WHERE e.effective_date <= %s AND m.last_event_on > %s AND m.admitted_on <= %s
                    ORDER BY e.member_id, e.effective_date DESC, e.id DESC"""
     # SQLite: a correlated lookup per member, on the (member_id, effective_date) index.
     return """SELECT e.org_id, e.status_after, e.category_after,
@@ -481,7 +484,7 @@ def _last_events_sql() -> str:
                      SELECT l.id FROM members_memberevent l
                       WHERE l.member_id = m.id AND l.effective_date <= %s
                       ORDER BY l.effective_date DESC, l.id DESC LIMIT 1)
-               WHERE m.last_event_on > %s"""
+               WHERE m.last_event_on > %s AND m.admitted_on <= %s"""
 
 
 def _composition_rows(day: dt.date, org_ids: Iterable[int] | None) -> list[tuple[Any, ...]]:
@@ -502,8 +505,8 @@ def _composition_rows(day: dt.date, org_ids: Iterable[int] | None) -> list[tuple
     rows = _fetch(
         f"""SELECT m.org_id, {changed}, {counters}
               FROM members_member m
-             WHERE m.last_event_on > %s
-                OR (m.admitted_on <= %s AND m.status IN ({on_rolls}){now_filter})
+             WHERE m.admitted_on <= %s
+               AND (m.last_event_on > %s OR (m.status IN ({on_rolls}){now_filter}))
              GROUP BY 1, 2""",  # noqa: S608 (constants and ints only)
         [day, *_counter_params(day), day, day],
     )
@@ -519,7 +522,7 @@ def _composition_rows(day: dt.date, org_ids: Iterable[int] | None) -> list[tuple
               FROM ({_last_events_sql()}) x
              WHERE x.status_after IN ({on_rolls}){past_filter}
              GROUP BY x.org_id""",  # noqa: S608 (constants and ints only)
-        [*_counter_params(day), day, day],
+        [*_counter_params(day), day, day, day],
     )
     return current + past
 
