@@ -192,7 +192,8 @@ def cells_missing_meetings(
     """Cells in the actor's scope without their monthly meeting in any of the last ``months``
     complete months, or without a thematic meeting in a complete quarter among them (Charter Art. 24).
 
-    Only open cells with members on the rolls are expected to meet.
+    Only open cells with members on the rolls are expected to meet. ``actor=None``
+    is the system (the ``report`` command): every cell.
     """
     current = periods.month_of(as_of)
     checked = [periods.shift(current, -i) for i in range(months, 0, -1)]
@@ -204,7 +205,8 @@ def cells_missing_meetings(
         }
     )
     first = min([checked[0], *[periods.quarter_months(*q)[0] for q in quarters]])
-    cells = orgs_for(actor, Cap.MEMBER_VIEW).filter(kind__in=CELL_KINDS)
+    visible = Org.objects.all() if actor is None else orgs_for(actor, Cap.MEMBER_VIEW)
+    cells = visible.filter(kind__in=CELL_KINDS)
     if under is not None:
         cells = cells.filter(under.subtree_filter())
     populated = set(

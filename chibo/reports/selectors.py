@@ -128,13 +128,7 @@ def activity(actor: Any, root: Org, as_of: dt.date, *, with_health: bool = True)
 
 
 def _missing_meetings(actor: Any, root: Org, as_of: dt.date) -> int | None:
-    """Cells under ``root`` that missed a meeting (activity app), counted in the actor's scope.
-
-    None for the system (``actor=None``): the activity app lists the cells of a
-    user's scope only, so the ``report`` command has no figure to show.
-    """
-    if actor is None:
-        return None
+    """Cells under ``root`` that missed a meeting (activity app), counted in the actor's scope (None: the system)."""
     missing = _optional("activity.selectors", "cells_missing_meetings", actor, as_of, under=root)
     if missing is None or isinstance(missing, int):
         return missing

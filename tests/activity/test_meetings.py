@@ -122,6 +122,8 @@ def test_cells_missing_meetings(tree: dict[str, Org], student: Member) -> None:
     assert [
         (m.org.code, m.months, m.quarters) for m in selectors.cells_missing_meetings(staff, as_of)
     ] == [("BK-SV1", ["2026-07", "2026-08", "2026-09"], ["2026-Q3"])]
+    # The system (the report command) sees every cell: here the same one.
+    assert [m.org.code for m in selectors.cells_missing_meetings(None, as_of)] == ["BK-SV1"]
     for day in (dt.date(2026, 7, 3), dt.date(2026, 8, 3), dt.date(2026, 9, 3)):
         hold(tree["cell_a"], day)
     assert selectors.cells_missing_meetings(staff, as_of)[0].months == []
