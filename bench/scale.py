@@ -221,12 +221,32 @@ def _list_floor(path: str, bound: str, name: str = "") -> Callable[[], int]:
     base = f"FROM members_member m JOIN orgs_org o ON o.id = m.org_id WHERE {where}"
     cap = member_sel.COUNT_CAP + 1
 
-    def floor() -> int:
-        q(f"SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT {cap}) t", params)  # noqa: S608
-        q(f"SELECT m.*, o.* {base} ORDER BY m.name_folded, m.member_code LIMIT 50", params)
-        return 200
+    def floor() -> tuple[int, list[str]]:
+        n = q(f"SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT {cap}) t", params)[0][0]  # noqa: S608
+        rows = q(
+            f"SELECT m.member_code, m.*, o.* {base} ORDER BY m.name_folded, m.member_code LIMIT 50",
+            params,
+        )
+        return n, [r[0] for r in rows]
 
     return floor
+
+
+def _list_orm(actor: User, name: str = "") -> Callable[[], tuple[int, list[str]]]:
+    """The list page's data through the selectors the view calls (no request, no template)."""
+
+    def orm() -> tuple[int, list[str]]:
+        page = member_sel.member_page(
+            actor, member_sel.MemberFilter(q=name, status="on_rolls"), 1, 50
+        )
+        codes = [m.member_code for m in page.object_list]
+        return page.paginator.count, codes
+
+    return orm
+
+
+def _is_ok(answer: Any, floor: Any) -> bool:
+    return answer == 200 and floor is not None
 
 
 def _list_pages(b: Bench, label: str, actor: User) -> None:
@@ -246,28 +266,37 @@ def _list_pages(b: Bench, label: str, actor: User) -> None:
 
         return get
 
-    b.case(f"member list page /members/ ({label})", page("/members/"), _list_floor(path, bound))
-    if len(path) <= 2 * STEP:  # a city- or district-wide scope: a name search as well
-        b.case(
-            f"member list page /members/?q=nguyen van ({label})",
-            page("/members/?q=nguyen+van"),
-            _list_floor(path, bound, "nguyen van"),
-        )
+    names = [""] + (["nguyen van"] if len(path) <= 2 * STEP else [])  # wide scopes: a search too
+    for name in names:
+        url = "/members/" + (f"?q={name.replace(' ', '+')}" if name else "")
+        floor = _list_floor(path, bound, name)
+        b.case(f"member list page {url} ({label})", page(url), floor, same=_is_ok)
+        b.case(f"member list data, ORM {url} ({label})", _list_orm(actor, name), floor, kind="orm")
 
     member = member_sel.member_list(actor, member_sel.MemberFilter(status="on_rolls")).first()
 
-    def detail_floor(pk: int = member.pk) -> int:
-        q(
-            "SELECT * FROM members_member m JOIN orgs_org o ON o.id = m.org_id WHERE m.id = %s",
-            [pk],
+    def detail_floor(code: str = member.member_code) -> tuple[str, list[int]]:
+        row = q(
+            "SELECT m.id, m.*, o.* FROM members_member m JOIN orgs_org o ON o.id = m.org_id "
+            "WHERE m.member_code = %s AND o.path >= %s AND o.path < %s",
+            [code, path, bound],
+        )[0]
+        events = q(
+            "SELECT e.id, e.*, o.*, i.*, u.* FROM members_memberevent e "
+            "JOIN orgs_org o ON o.id = e.org_id LEFT JOIN orgs_org i ON i.id = e.issuing_org_id "
+            "LEFT JOIN auth_user u ON u.id = e.actor_id "
+            "WHERE e.member_id = %s ORDER BY e.effective_date DESC, e.id DESC",
+            [row[0]],
         )
-        q(
-            "SELECT * FROM members_memberevent WHERE member_id = %s ORDER BY effective_date DESC, id DESC",
-            [pk],
-        )
-        return 200
+        return code, [e[0] for e in events]
 
-    b.case(f"member detail page ({label})", page(f"/members/{member.member_code}/"), detail_floor)
+    def detail_orm(code: str = member.member_code) -> tuple[str, list[int]]:
+        found = member_sel.get_member_for(actor, code)
+        return found.member_code, [e.pk for e in member_sel.member_timeline(found)]
+
+    url = f"/members/{member.member_code}/"
+    b.case(f"member detail page ({label})", page(url), detail_floor, same=_is_ok)
+    b.case(f"member record data, ORM ({label})", detail_orm, detail_floor, kind="orm")
 
 
 def subtree_counts(b: Bench) -> None:
