@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from chibo.core.dbrouter import reporting_alias
 from chibo.members.models import ON_ROLLS, Category, EventKind, Gender, Status
@@ -108,9 +108,11 @@ class OrgTree:
         """Each org's parent on ``day`` (its current parent where no history covers the day)."""
         if day not in self._parents:
             parent = dict(self.current_parent)
+            # Only the periods that place an org elsewhere than today are read.
             parent.update(
                 OrgPeriod.objects.filter(valid_from__lte=day)
                 .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+                .exclude(parent=F("org__parent"))
                 .order_by()
                 .values_list("org_id", "parent_id")
             )
@@ -470,13 +472,17 @@ def _last_events_sql() -> str:
     date_of_birth, recognized_on (of the member). The order is by date, then id.
     """
     if connections[reporting_alias()].vendor == "postgresql":
-        # One parallel pass over the events on or before D (measured no slower than a
-        # LATERAL probe per member at 400k, and faster on a cold cache).
-        return """SELECT DISTINCT ON (e.member_id) e.org_id, e.status_after, e.category_after,
+        # One probe per member of the covering index ``mevent_member_state_idx``
+        # (index-only): at 5.5M about a quarter faster than one DISTINCT ON pass
+        # over the events, and as fast at 400k (docs/performance.md).
+        return """SELECT x.org_id, x.status_after, x.category_after,
                          m.gender, m.date_of_birth, m.recognized_on
-                    FROM members_memberevent e JOIN members_member m ON m.id = e.member_id
-                   WHERE e.effective_date <= %s AND m.last_event_on > %s AND m.admitted_on <= %s
-                   ORDER BY e.member_id, e.effective_date DESC, e.id DESC"""
+                    FROM members_member m CROSS JOIN LATERAL (
+                         SELECT l.org_id, l.status_after, l.category_after
+                           FROM members_memberevent l
+                          WHERE l.member_id = m.id AND l.effective_date <= %s
+                          ORDER BY l.effective_date DESC, l.id DESC LIMIT 1) x
+                   WHERE m.last_event_on > %s AND m.admitted_on <= %s"""
     # SQLite: a correlated lookup per member, on the (member_id, effective_date) index.
     return """SELECT e.org_id, e.status_after, e.category_after,
                      m.gender, m.date_of_birth, m.recognized_on
