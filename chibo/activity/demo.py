@@ -13,7 +13,8 @@ bulk-inserts (raw ``executemany`` on SQLite, ``COPY`` on PostgreSQL):
   coming and stop paying, so some reach ``warning`` and ``removal_review``.
 
 For large loads (the 400,000-member bench) the attendance indexes are
-dropped during the load and rebuilt afterwards.
+dropped during the load and rebuilt afterwards, and on PostgreSQL the foreign
+keys of attendance and dues are added back after their COPY.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
@@ -34,7 +36,7 @@ from chibo.orgs.models import CELL_KINDS, Org
 
 YEARS = 5
 BATCH = 50_000
-BIG_LOAD = 1_000_000  # attendance rows above which indexes are rebuilt after the load
+BIG_LOAD = 1_000_000  # rows above which indexes and foreign keys are rebuilt after the load
 STUDENT_DUES_2026 = dt.date(2026, 2, 1)
 
 
@@ -217,7 +219,7 @@ def seed(*, rng: random.Random, today: dt.date, dues_years: int = 0) -> dict[str
                 yield (meeting_id, pk, status, reason, "", True, False, org_id, month_text)
 
     try:
-        with transaction.atomic():
+        with _load("activity_attendance", big=big):
             n_attendance = _copy_rows(
                 "activity_attendance",
                 [
@@ -239,7 +241,8 @@ def seed(*, rng: random.Random, today: dt.date, dues_years: int = 0) -> dict[str
     dues_from = (
         periods.shift(periods.month_of(today), -12 * dues_years + 1) if dues_years else months[0]
     )
-    with transaction.atomic():
+    dues_months = [m for m in months if m >= dues_from]
+    with _load("activity_duespayment", big=len(lines) * len(dues_months) > BIG_LOAD):
         n_dues = _copy_rows(
             "activity_duespayment",
             [
@@ -252,7 +255,7 @@ def seed(*, rng: random.Random, today: dt.date, dues_years: int = 0) -> dict[str
                 "org_id",
                 "recorded_at",
             ],
-            _dues(rng, lines, members, lapse, [m for m in months if m >= dues_from], today),
+            _dues(rng, lines, members, lapse, dues_months, today),
         )
     return {"meetings": n_meetings, "attendance": n_attendance, "dues_payments": n_dues}
 
@@ -320,6 +323,40 @@ def _dues(
                 end[0],
                 _stamp(paid),
             )
+
+
+@contextmanager
+def _load(table: str, *, big: bool) -> Iterator[None]:
+    """An atomic block for loading ``table``; on PostgreSQL, when ``big``, without its foreign keys.
+
+    Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: every COPYed row queues a
+    check that probes the referenced table at commit, one row at a time; adding a key back
+    checks the whole table in one join. Same names and definitions
+    (``pg_get_constraintdef``), so the schema stays the migrations' one. If the load
+    fails, the rollback of this block brings the keys back.
+    """
+    with transaction.atomic():
+        keys = _drop_foreign_keys(table) if big and connection.vendor == "postgresql" else []
+        yield
+        with connection.cursor() as cursor:
+            for name, definition in keys:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+def _drop_foreign_keys(table: str) -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        # Checks still pending (the meetings' COPY) would make PostgreSQL refuse to drop a
+        # key that references their table: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE contype = 'f' AND conrelid = %s::regclass ORDER BY conname",
+            [table],
+        )
+        keys = cursor.fetchall()
+        for name, _definition in keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    return keys
 
 
 UNIQUE = "attendance_unique_meeting_member"
