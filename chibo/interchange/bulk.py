@@ -87,7 +87,8 @@ def indexes_deferred(
     batches: Sequence[tuple[type[models.Model], int]], minimum: int | None = None
 ) -> Iterator[None]:
     """SQLite: drop the non-unique indexes of each (model, rows to add) whose table holds no more
-    rows than are added (and at least ``minimum``), and recreate them at the end.
+    rows than are added (and at least ``minimum``), and recreate them at the end,
+    then ``ANALYZE`` those tables.
 
     Must run inside the caller's transaction: SQLite's DDL is transactional, so
     a rollback (error, dry run) brings the indexes back untouched, and readers
@@ -101,6 +102,7 @@ def indexes_deferred(
         return
     quote = connection.ops.quote_name
     dropped: list[str] = []
+    tables: list[str] = []
     with connection.cursor() as cursor:
         for model, adding in batches:
             table = model._meta.db_table
@@ -117,7 +119,12 @@ def indexes_deferred(
             for name, sql in cursor.fetchall():
                 cursor.execute(f"DROP INDEX {quote(name)}")
                 dropped.append(sql)
+            tables.append(table)
     yield  # an exception skips the rebuild: the caller's rollback restores the indexes
     with connection.cursor() as cursor:
         for sql in dropped:
             cursor.execute(sql)
+        # A first big load: fresh statistics, or SQLite's planner drives name
+        # searches from the wrong index (docs/performance.md, finding 6).
+        for table in tables:
+            cursor.execute(f"ANALYZE {quote(table)}")

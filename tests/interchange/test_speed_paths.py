@@ -104,6 +104,9 @@ def test_large_first_import_rebuilds_the_indexes_it_dropped(tree, tmp_path, monk
     result = import_file(actor=None, kind="members", path=path)
     assert result.ok and result.created == 6 and MemberEvent.objects.count() == 9
     assert (_indexes("members_member"), _indexes("members_memberevent")) == before
+    with connection.cursor() as cursor:  # and the planner has statistics for them (ANALYZE)
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1 WHERE tbl LIKE 'members_member%%'")
+        assert {row[0] for row in cursor.fetchall()} == {"members_member", "members_memberevent"}
     for member in Member.objects.all():
         for key, value in replay(member).items():
             assert getattr(member, key) == value, (member.member_code, key)
