@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.accounts.roles import Cap
-from chibo.activity import dues, selectors, services, transfers
+from chibo.activity import dues, periods, selectors, services, transfers
 from chibo.activity.forms import LetterForm, MeetingForm, PaymentForm, ReasonForm
 from chibo.activity.models import AbsenceReason, Presence, WarningLevel
 from chibo.core.scoping import get_member_for, has_cap
 from chibo.lib.dates import add_months
-from chibo.orgs.forms import add_service_errors
+from chibo.orgs.forms import run_service
 from chibo.orgs.models import CELL_KINDS, Org
 
 
@@ -92,19 +92,20 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            meeting = services.meeting_create(
+        meeting = run_service(
+            request,
+            form,
+            lambda: services.meeting_create(
                 actor=request.user,
                 org=org,
                 kind=data["kind"],
                 held_on=data["held_on"],
                 online=data["online"],
                 **form.text(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The meeting was recorded. Mark who was absent below."))
+            ),
+            _("The meeting was recorded. Mark who was absent below."),
+        )
+        if meeting is not None:
             return redirect("activity:meeting", pk=meeting.pk)
     return render(
         request, "activity/meeting_form.html", {"org": org, "form": form, "meeting": None}
@@ -121,19 +122,20 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         form = MeetingForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                services.meeting_update(
+            saved = run_service(
+                request,
+                form,
+                lambda: services.meeting_update(
                     actor=request.user,
                     meeting=meeting,
                     held_on=data["held_on"],
                     kind=data["kind"],
                     online=data["online"],
                     **form.text(),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The meeting was saved."))
+                ),
+                _("The meeting was saved."),
+            )
+            if saved is not None:
                 return redirect("activity:meeting", pk=meeting.pk)
     elif may_change:
         form = MeetingForm(
@@ -285,11 +287,11 @@ def dues_page(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            member = get_member_for(request.user, data["member"].strip(), write=True)
-            from chibo.activity import periods
-
-            dues.dues_pay(
+        member = get_member_for(request.user, data["member"].strip(), write=True)
+        paid = run_service(
+            request,
+            form,
+            lambda: dues.dues_pay(
                 actor=request.user,
                 member=member,
                 months=periods.span(data["first"], data["last"]),
@@ -297,13 +299,11 @@ def dues_page(request: HttpRequest) -> HttpResponse:
                 paid_on=data["paid_on"],
                 method=data["method"],
                 reference=data["reference"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc, {"periods": "first"})
-        else:
-            messages.success(
-                request, _("Payment recorded for %(name)s.") % {"name": member.full_name}
-            )
+            ),
+            _("Payment recorded for %(name)s.") % {"name": member.full_name},
+            {"periods": "first"},
+        )
+        if paid is not None:
             return redirect(reverse("activity:dues") + f"?org={org.code}&year={year}")
     months, rows, totals = selectors.dues_grid(org, year, today)
     selectors.audit_list_read(
@@ -358,14 +358,15 @@ def letter(request: HttpRequest, event_id: int) -> HttpResponse:
         initial.update(number=paper.letter.number, note=paper.letter.note)
     form = LetterForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.transfer_letter_issue(
+        issued = run_service(
+            request,
+            form,
+            lambda: services.transfer_letter_issue(
                 actor=request.user, event=paper.event, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The transfer letter was recorded."))
+            ),
+            _("The transfer letter was recorded."),
+        )
+        if issued is not None:
             return redirect("activity:letter", event_id=event_id)
     selectors.audit_list_read(request.user, [paper.member.member_code], {"page": "transfer_letter"})
     context = {
@@ -393,12 +394,13 @@ def reasons(request: HttpRequest) -> HttpResponse:
                 _("Only committee staff may change the list of absence reasons.")
             )
         if form.is_valid():
-            try:
-                services.absence_reason_save(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The list of absence reasons was saved."))
+            saved = run_service(
+                request,
+                form,
+                lambda: services.absence_reason_save(actor=request.user, **form.cleaned_data),
+                _("The list of absence reasons was saved."),
+            )
+            if saved is not None:
                 return redirect("activity:reasons")
     context = {"reasons": AbsenceReason.objects.all(), "form": form, "may_change": may_change}
     return render(request, "activity/reasons.html", context)

@@ -16,8 +16,8 @@ from chibo.core import audit
 from chibo.core.scoping import has_cap
 from chibo.directives import compile as compiling
 from chibo.directives import export, forms, selectors, services
-from chibo.directives.models import Attachment, ReportStatus
-from chibo.orgs.forms import add_service_errors
+from chibo.directives.models import Assignment, Attachment, ProgressReport, ReportStatus
+from chibo.orgs.forms import run_service
 
 PAGE_SIZE = 50
 
@@ -71,14 +71,13 @@ def _new_document(request: HttpRequest, form_class: type, title: str) -> HttpRes
     _require(request, Cap.DIRECTIVE_MANAGE)
     form = form_class(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            document = form.save()
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("%(symbol)s was entered in the register.") % {"symbol": document.symbol}
-            )
+        document = run_service(
+            request,
+            form,
+            form.save,
+            lambda row: _("%(symbol)s was entered in the register.") % {"symbol": row.symbol},
+        )
+        if document is not None:
             return redirect("directives:document", pk=document.pk)
     return render(
         request, "directives/form.html", {"form": form, "title": title, "multipart": True}
@@ -139,16 +138,16 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
     doc = selectors.get_document_for(request.user, pk, manage=True)
     form = forms.TaskForm(request.POST or None, user=request.user, document=doc)
     if request.method == "POST" and form.is_valid():
-        try:
-            task = form.save()
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
+        task = run_service(
+            request,
+            form,
+            form.save,
+            lambda row: (
                 _("Section %(section)s was assigned to %(n)s units.")
-                % {"section": task.section, "n": task.assignments.count()},
-            )
+                % {"section": row.section, "n": row.assignments.count()}
+            ),
+        )
+        if task is not None:
             return redirect("directives:document", pk=doc.pk)
     return render(
         request, "directives/form.html", {"form": form, "title": _("Assign a section"), "doc": doc}
@@ -288,24 +287,14 @@ def report(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     form = forms.ReportForm(request.POST or None, request.FILES or None, initial=initial)
     editable = existing is None or existing.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
     if request.method == "POST" and editable and form.is_valid():
-        try:
-            saved = services.report_save(
-                actor=request.user,
-                assignment=a,
-                period=p.key,
-                text=form.cleaned_data["text"],
-                figures=form.cleaned_data["figures"],
-                attachment=form.attachment_in(),
-                expected_version=form.cleaned_data.get("version"),
-            )
-            if "submit" in request.POST:
-                services.report_submit(actor=request.user, report=saved)
-                messages.success(request, _("The report was submitted."))
-            else:
-                messages.success(request, _("The draft was saved."))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        submit = "submit" in request.POST
+        saved = run_service(
+            request,
+            form,
+            lambda: _report_save(request, a, p.key, form, submit=submit),
+            _("The report was submitted.") if submit else _("The draft was saved."),
+        )
+        if saved is not None:
             return redirect("directives:assignment", pk=a.pk)
     context = {
         "a": a,
@@ -316,6 +305,22 @@ def report(request: HttpRequest, pk: int, period: str) -> HttpResponse:
         "due": selectors.due_on(a.task, p),
     }
     return render(request, "directives/report.html", context)
+
+
+def _report_save(
+    request: HttpRequest, a: Assignment, period: str, form: forms.ReportForm, *, submit: bool
+) -> ProgressReport:
+    """Save the unit's report for ``period``; submit it too when the submit button was pressed."""
+    saved = services.report_save(
+        actor=request.user,
+        assignment=a,
+        period=period,
+        text=form.cleaned_data["text"],
+        figures=form.cleaned_data["figures"],
+        attachment=form.attachment_in(),
+        expected_version=form.cleaned_data.get("version"),
+    )
+    return services.report_submit(actor=request.user, report=saved) if submit else saved
 
 
 @login_required

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ from chibo.members.forms import (
     allowed_events,
 )
 from chibo.members.models import EventKind, Status
-from chibo.orgs.forms import add_service_errors
+from chibo.orgs.forms import run_service
 
 PAGE_SIZE = 50
 
@@ -102,16 +101,14 @@ def event(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     member = get_member_for(request.user, code, write=True)
     form = form_class(request.POST or None, user=request.user, member=member)
     if request.method == "POST" and form.is_valid():
-        try:
-            form.submit()
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("“%(event)s” was recorded for %(name)s.")
-                % {"event": EventKind(kind).label, "name": member.full_name},
-            )
+        done = run_service(
+            request,
+            form,
+            form.submit,
+            _("“%(event)s” was recorded for %(name)s.")
+            % {"event": EventKind(kind).label, "name": member.full_name},
+        )
+        if done is not None:
             return redirect("members:detail", code=member.member_code)
     context = {
         "member": member,
@@ -130,12 +127,8 @@ def _new_member(request: HttpRequest, form_class: type, title: str, done: str) -
         initial["org"] = request.GET["org"]
     form = form_class(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            member = form.save()
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, done % {"name": member.full_name})
+        member = run_service(request, form, form.save, lambda row: done % {"name": row.full_name})
+        if member is not None:
             return redirect("members:detail", code=member.member_code)
     return render(request, "members/form.html", {"form": form, "title": title, "member": None})
 
@@ -169,19 +162,19 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
     sensitive = selectors.can_view_sensitive(request.user, member)
     form = EditForm(request.POST or None, member=member, sensitive=sensitive)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update_identity(
+        saved = run_service(
+            request,
+            form,
+            lambda: services.member_update_identity(
                 actor=request.user,
                 member=member,
                 changes=form.changes(),
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("The record of %(name)s was saved.") % {"name": member.full_name}
-            )
+            ),
+            # after the call: a corrected name is the one the message shows
+            lambda _row: _("The record of %(name)s was saved.") % {"name": member.full_name},
+        )
+        if saved is not None:
             return redirect("members:detail", code=member.member_code)
     context = {"form": form, "title": _("Correct identity"), "member": member}
     return render(request, "members/form.html", context)
@@ -214,14 +207,13 @@ def arrive(request: HttpRequest, code: str) -> HttpResponse:
     member = selectors.incoming_member_for(request.user, code)
     form = ArrivalForm(request.POST, user=request.user, member=member)
     if form.is_valid():
-        try:
-            form.save()
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("The arrival of %(name)s was recorded.") % {"name": member.full_name}
-            )
+        done = run_service(
+            request,
+            form,
+            form.save,
+            _("The arrival of %(name)s was recorded.") % {"name": member.full_name},
+        )
+        if done is not None:
             return redirect("members:detail", code=member.member_code)
     rows = _arrivals(request, bound=form)
     return render(request, "members/incoming.html", {"rows": rows}, status=200)

@@ -65,17 +65,25 @@ def add_service_errors(
         form.add_error(None, exc.messages)
 
 
-def run_service(request: Any, form: forms.Form, call: Callable[[], T], success: str) -> T | None:
+def run_service(
+    request: Any,
+    form: forms.Form,
+    call: Callable[[], T],
+    success: str | Callable[[T], str],
+    field_map: dict[str, str] | None = None,
+) -> T | None:
     """Run a valid form's service call: its ValidationError goes on the form (None), else flash ``success``.
 
     Services return the row they wrote, so the caller redirects to it when the result is not None.
+    ``success`` may be a function of that row when the message names it; ``field_map`` is
+    ``add_service_errors``'s.
     """
     try:
         result = call()
     except ValidationError as exc:
-        add_service_errors(form, exc)
+        add_service_errors(form, exc, field_map)
         return None
-    django_messages.success(request, success)
+    django_messages.success(request, success(result) if callable(success) else success)
     return result
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 
 from chibo.activity import services
@@ -183,11 +184,15 @@ def test_dues_page_and_payment(tree: dict[str, Org], actors: dict[str, Client]) 
     }
     assert actors["viewer"].post("/activity/dues/?org=BK-SV1", form).status_code == 403
     assert actors["outside"].post("/activity/dues/?org=BK-SV1", form).status_code == 404
-    assert actors["inside"].post("/activity/dues/?org=BK-SV1", form).status_code == 302
+    paid = actors["inside"].post("/activity/dues/?org=BK-SV1", form)
+    assert paid.status_code == 302
+    flashed = [str(message) for message in get_messages(paid.wsgi_request)]
+    assert len(flashed) == 1 and m.full_name in flashed[0]
     assert DuesPayment.objects.filter(member=m).count() == 3
     again = actors["inside"].post("/activity/dues/?org=BK-SV1", form)
     assert again.status_code == 200
     assert "Đã đóng".encode() in again.content or b"Already paid" in again.content
+    assert again.context["form"].errors["first"]  # the service's "periods" error, by the month
 
 
 def test_transfers_page_and_letter(

@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document as Docx
@@ -136,6 +137,8 @@ def test_assign_a_section_to_a_group(
     assert response.status_code == 302
     task = Task.objects.get()
     assert task.assignments.count() == 3
+    flashed = [str(message) for message in get_messages(response.wsgi_request)]
+    assert len(flashed) == 1 and "3" in flashed[0]  # the units counted after the write
 
 
 def test_unit_reports_and_office_reviews_and_compiles(

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
@@ -373,6 +374,8 @@ def test_edit_identity(m: Member, inside: Client, outside: Client, readonly: Cli
     assert readonly.post(url, data).status_code == 403
     response = inside.post(url, data)
     assert response.status_code == 302
+    flashed = [str(message) for message in get_messages(response.wsgi_request)]
+    assert len(flashed) == 1 and "Nguyễn Văn Ân" in flashed[0]  # the corrected name
     m.refresh_from_db()
     assert (m.full_name, m.phone) == ("Nguyễn Văn Ân", "0987654321")
     entry = AuditEntry.objects.get(action="members.identity_update")
