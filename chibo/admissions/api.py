@@ -6,6 +6,7 @@ GET  /candidates/probation-watch       probationary members due/overdue for reco
 GET  /candidates/{id}                  detail with the whole path (read audited)
 POST /candidates/{id}/steps/{stage}    record one step (checked against the rules in force)
 POST /candidates/{id}/override         a committee override of one failed check (reason required)
+POST /candidates/{id}/decision-received  the date the cell received the admission decision
 """
 
 from __future__ import annotations
@@ -70,6 +71,10 @@ class StepIn(Schema):
     expected_version: int | None = Field(
         None, description="The candidate's `version` you read; a stale one is refused (422)"
     )
+
+
+class DecisionReceivedIn(Schema):
+    received_on: dt.date = Field(..., description="The date the cell received the decision")
 
 
 class OverrideIn(Schema):
@@ -203,6 +208,22 @@ def candidate_step(
         data=payload.data,
         introducers=introducers,
         expected_version=payload.expected_version,
+    )
+    return _dict(request, selectors.get_candidate_for(request.user, candidate_id), full=True)
+
+
+@router.post(
+    "/{int:candidate_id}/decision-received",
+    summary="Record the date the cell received the admission decision",
+)
+def candidate_decision_received(
+    request: HttpRequest, candidate_id: int, payload: DecisionReceivedIn
+) -> dict[str, Any]:
+    candidate = selectors.get_candidate_for(
+        request.user, candidate_id, write=True, stage=Stage.CEREMONY
+    )
+    services.candidate_record_decision_receipt(
+        actor=request.user, candidate=candidate, received_on=payload.received_on
     )
     return _dict(request, selectors.get_candidate_for(request.user, candidate_id), full=True)
 

@@ -211,5 +211,47 @@ def check_deadline(
     )
 
 
+def decision_received_on(value: Any) -> dt.date | None:
+    """The receipt date given with the decision: a date, an ISO string (API) or nothing."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(
+            {"received_on": [_("Enter the date the cell received the decision as yyyy-mm-dd.")]}
+        ) from None
+
+
+def check_decision_received(received_on: dt.date, decided_on: dt.date, today: dt.date) -> None:
+    """The cell receives the decision on or after its date, and not later than today."""
+    if received_on < decided_on:
+        raise ValidationError(
+            {
+                "received_on": [
+                    _(
+                        "The date the cell received the decision (%(received)s) cannot be "
+                        "before the decision's date (%(decided)s)."
+                    )
+                    % {"received": fmt(received_on), "decided": fmt(decided_on)}
+                ]
+            }
+        )
+    if received_on > today:
+        raise ValidationError(
+            {
+                "received_on": [
+                    _(
+                        "The date the cell received the decision (%(received)s) cannot be "
+                        "in the future."
+                    )
+                    % {"received": fmt(received_on)}
+                ]
+            }
+        )
+
+
 def certificate_expires(issued_on: dt.date, on: dt.date) -> dt.date:
     return add_months(issued_on, int(rule("admission.certificate_valid_months", on).value))

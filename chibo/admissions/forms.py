@@ -255,6 +255,7 @@ class StepForm(forms.Form):
                     required=False,
                 ),
             )
+            add("received_on", received_on_field())
 
     def member_options(self) -> list[Member]:
         if self.stage != Stage.INTRODUCERS:
@@ -292,6 +293,34 @@ class StepForm(forms.Form):
             data=extra,
             introducers=introducers,
             expected_version=expected_version,
+        )
+
+
+def received_on_field(required: bool = False) -> forms.DateField:
+    return date_field(
+        gettext_lazy("Date the cell received the decision"),
+        required=required,
+        help_text=gettext_lazy(
+            "The ceremony's deadline counts from it; blank: from the decision's date. "
+            "It can also be recorded later on the candidate's page."
+        ),
+    )
+
+
+class DecisionReceiptForm(forms.Form):
+    """The date the cell received the admission decision, recorded after the decision."""
+
+    received_on = received_on_field(required=True)
+
+    def __init__(self, *args: Any, user: Any, candidate: Candidate, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user, self.candidate = user, candidate
+
+    def save(self) -> Candidate:
+        return services.candidate_record_decision_receipt(
+            actor=self.user,
+            candidate=self.candidate,
+            received_on=self.cleaned_data["received_on"],
         )
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from chibo.admissions import checks
 from chibo.admissions.models import Candidate, CandidateStep, Stage
-from chibo.admissions.path import last_step
+from chibo.admissions.path import ceremony_counted_from, last_step
 from chibo.core.rules import rule_in_force
 from chibo.members import services as member_services
 from chibo.members.models import Member
@@ -101,10 +101,23 @@ def hold_ceremony(
     document_number: str,
     note: str,
 ) -> dict[str, Any]:
-    """The ceremony, within its working days of the decision: probation starts."""
+    """The ceremony, within its working days of receiving the decision: probation starts."""
     decision = last_step(c, Stage.DECISION)
+    if c.decision_received_on and on < c.decision_received_on:
+        raise ValidationError(
+            {
+                "done_on": [
+                    _("The ceremony cannot be before the cell received the decision (%(date)s).")
+                    % {"date": checks.fmt(c.decision_received_on)}
+                ]
+            }
+        )
     checks.check_deadline(
-        chk, "admission.ceremony_working_days", decision.done_on, on, _("The admission ceremony")
+        chk,
+        "admission.ceremony_working_days",
+        ceremony_counted_from(c, decision.done_on),
+        on,
+        _("The admission ceremony"),
     )
     member = _decided_member(actor, c, decision)
     member_services.member_record_ceremony(

@@ -6,7 +6,9 @@ the path (course, application, … decision, ceremony, recognition) is a
 the candidate's ``stage`` is the last step done, kept by
 ``admissions.services``. The decision to admit creates the party member
 through ``members.services.member_admit`` (probationary, ceremony still to
-be held); the ceremony goes through ``member_record_ceremony`` and
+be held; its 30 working days count from ``decision_received_on``, the day
+the cell received the decision, when recorded); the ceremony goes through
+``member_record_ceremony`` and
 recognition through ``member_recognize``. An ``Override`` lets a committee user let one failed
 rule check pass, with a reason, audited.
 """
@@ -95,6 +97,13 @@ class Candidate(models.Model):
     next_due_for = models.CharField(max_length=24, blank=True)
     member = models.OneToOneField(
         "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="candidacy"
+    )
+    # When the cell received the admission decision (often days after it was
+    # signed): the ceremony's 30 working days count "from receiving the
+    # decision" (admission.ceremony_working_days; HD 01 / HD 06 điểm 3.2).
+    # Empty: not recorded; the deadline then counts from the decision's date.
+    decision_received_on = models.DateField(
+        _("date the cell received the decision"), null=True, blank=True
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from chibo.admissions import checks
@@ -15,6 +17,15 @@ AFTER_ADMISSION = (Stage.DECISION, Stage.CEREMONY, Stage.RECOGNITION_VOTE)
 
 def last_step(candidate: Candidate, stage: str) -> CandidateStep | None:
     return candidate.steps.filter(stage=stage).order_by("-done_on", "-id").first()
+
+
+def ceremony_counted_from(candidate: Candidate, decided_on: dt.date) -> dt.date:
+    """The ceremony's working days count from the cell's receipt of the decision, when recorded.
+
+    The rule says "from receiving the decision" (admission.ceremony_working_days);
+    without a recorded receipt we count from the decision's date, as before.
+    """
+    return candidate.decision_received_on or decided_on
 
 
 def youth_union_needed(candidate: Candidate) -> bool:
@@ -57,7 +68,9 @@ def refresh_due(c: Candidate, *, save: bool = True) -> None:
         )
     elif c.stage == Stage.DECISION:
         due, due_for = (
-            checks.deadline("admission.ceremony_working_days", c.stage_on),
+            checks.deadline(
+                "admission.ceremony_working_days", ceremony_counted_from(c, c.stage_on)
+            ),
             Stage.CEREMONY,
         )
     elif c.stage == Stage.CEREMONY and c.member_id:

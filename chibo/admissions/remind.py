@@ -2,8 +2,10 @@
 
 A case is overdue when its next deadline (``Candidate.next_due``, kept by the
 services in working days) has passed for the decision (60 working days after
-the cell resolution, +30 extension), the ceremony (30 after the decision),
-the recognition vote (30 after probation ends) or the recognition decision.
+the cell resolution, +30 extension), the ceremony (30 after the cell received
+the decision, or after the decision's date while the receipt is not recorded:
+``path.ceremony_counted_from``), the recognition vote (30 after probation
+ends) or the recognition decision.
 Probationary members admitted outside the path (no candidacy) are reminded
 of an overdue recognition vote too. Cell steps go to the cell's secretaries;
 committee steps to the nearest committee staff above the cell. One notice per

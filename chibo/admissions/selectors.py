@@ -168,6 +168,9 @@ def to_dict(
         ),
         "member_code": candidate.member.member_code if candidate.member_id else None,
         "version": candidate.version,
+        "decision_received_on": (
+            candidate.decision_received_on.isoformat() if candidate.decision_received_on else None
+        ),
     }
     if sensitive:
         out.update(citizen_id=candidate.citizen_id, phone=candidate.phone)

@@ -200,6 +200,7 @@ def candidate_record_step(
     require_cap_on(actor, candidate.org, cap)
     _not_future(done_on)
     data = dict(data or {})
+    received_on = _received_with_decision(stage, data, done_on)
     with transaction.atomic():
         c = Candidate.objects.select_for_update().get(pk=candidate.pk)
         if expected_version is not None and c.version != expected_version:
@@ -267,6 +268,8 @@ def candidate_record_step(
         c.stage = stage
         c.stage_on = done_on
         c.version += 1
+        if received_on is not None:
+            c.decision_received_on = received_on
         if "member_id" in kept:
             c.member_id = kept["member_id"]
         refresh_due(c, save=False)
@@ -281,10 +284,61 @@ def candidate_record_step(
                 "done_on": done_on,
                 "document_number": step.document_number,
                 **{k: v for k, v in kept.items() if k not in ("member_id",)},
+                **({"received_on": received_on} if received_on else {}),
             },
         )
     candidate.__dict__.update({k: v for k, v in c.__dict__.items() if not k.startswith("_")})
     return step
+
+
+def _received_with_decision(stage: str, data: dict[str, Any], done_on: dt.date) -> dt.date | None:
+    """The optional date the cell received the decision, given with the decision step."""
+    if stage != Stage.DECISION:
+        return None
+    received_on = checks.decision_received_on(data.pop("received_on", None))
+    if received_on is not None:
+        checks.check_decision_received(received_on, done_on, timezone.localdate())
+    return received_on
+
+
+def candidate_record_decision_receipt(
+    *, actor: Any, candidate: Candidate, received_on: dt.date
+) -> Candidate:
+    """Record when the cell received the admission decision; the ceremony's deadline counts from it.
+
+    The paper often reaches the cell days after it is signed, so this may come
+    after the decision (by the cell or the committee: ``member.change``), until
+    the ceremony is recorded. A correction is audited with the previous date.
+    """
+    require_cap_on(actor, candidate.org, Cap.MEMBER_CHANGE)
+    with transaction.atomic():
+        c = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        if c.stage != Stage.DECISION:
+            raise ValidationError(
+                {
+                    "received_on": [
+                        _(
+                            "The date the cell received the decision is recorded once the "
+                            "admission decision is recorded and before the ceremony."
+                        )
+                    ]
+                }
+            )
+        # At the decision step, stage_on is the decision's date.
+        checks.check_decision_received(received_on, c.stage_on, timezone.localdate())
+        previous = c.decision_received_on
+        c.decision_received_on = received_on
+        refresh_due(c, save=False)
+        c.save(update_fields=["decision_received_on", "next_due", "next_due_for", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="admissions.decision_received",
+            object_type="candidate",
+            object_id=c.pk,
+            data={"received_on": received_on, "previous": previous, "next_due": c.next_due},
+        )
+    candidate.__dict__.update({k: v for k, v in c.__dict__.items() if not k.startswith("_")})
+    return candidate
 
 
 def _validate(

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/step/<str:stage>/", views.step, name="step"),
     path("<int:pk>/override/", views.override, name="override"),
+    path("<int:pk>/decision-received/", views.decision_receipt, name="decision_receipt"),
 ]

@@ -6,9 +6,8 @@ forms' calls to admissions.services. After a successful POST: redirect (PRG).
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,12 +17,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.roles import Cap
 from chibo.admissions import selectors
-from chibo.admissions.forms import BoardFilterForm, OverrideForm, RegisterForm, StepForm
-from chibo.admissions.models import CLOSED, PATH, Stage
+from chibo.admissions.forms import (
+    BoardFilterForm,
+    DecisionReceiptForm,
+    OverrideForm,
+    RegisterForm,
+    StepForm,
+)
+from chibo.admissions.models import CLOSED, PATH, Candidate, Stage
 from chibo.admissions.path import allowed_stages, next_stage
 from chibo.core.scoping import has_cap, scope_for
 from chibo.members.selectors import audit_list_read as audit_members_read
-from chibo.orgs.forms import add_service_errors
+from chibo.orgs.forms import run_service
 
 PAGE_SIZE = 50
 BOARD_STAGES = (*PATH, Stage.WITHDRAWN, Stage.REJECTED, Stage.NOT_RECOGNIZED)
@@ -79,16 +84,15 @@ def register(request: HttpRequest) -> HttpResponse:
     initial = {"org": request.GET.get("org", ""), "registered_on": timezone.localdate()}
     form = RegisterForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            candidate = form.save()
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s was registered as an outstanding candidate.")
-                % {"name": candidate.full_name},
-            )
+        candidate = run_service(
+            request,
+            form,
+            form.save,
+            lambda row: (
+                _("%(name)s was registered as an outstanding candidate.") % {"name": row.full_name}
+            ),
+        )
+        if candidate is not None:
             return redirect("admissions:detail", pk=candidate.pk)
     return render(request, "admissions/register.html", {"form": form})
 
@@ -116,8 +120,23 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overrides": candidate.overrides.select_related("actor"),
         "introducers": candidate.introducers.select_related("member"),
         "today": today,
+        "receipt_form": _receipt_form(request, candidate),
     }
     return render(request, "admissions/detail.html", context)
+
+
+def _receipt_form(request: HttpRequest, candidate: Candidate) -> DecisionReceiptForm | None:
+    """The small form for the date the cell received the decision, for whoever may record it."""
+    may = candidate.stage == Stage.DECISION and scope_for(request.user, Cap.MEMBER_CHANGE).covers(
+        candidate.org
+    )
+    if not may:
+        return None
+    return DecisionReceiptForm(
+        user=request.user,
+        candidate=candidate,
+        initial={"received_on": candidate.decision_received_on},
+    )
 
 
 @login_required
@@ -135,16 +154,14 @@ def step(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     )
     allowed = stage in allowed_stages(candidate)
     if request.method == "POST" and form.is_valid():
-        try:
-            form.save()
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("“%(step)s” was recorded for %(name)s.")
-                % {"step": Stage(stage).label, "name": candidate.full_name},
-            )
+        done = run_service(
+            request,
+            form,
+            form.save,
+            _("“%(step)s” was recorded for %(name)s.")
+            % {"step": Stage(stage).label, "name": candidate.full_name},
+        )
+        if done is not None:
             return redirect("admissions:detail", pk=candidate.pk)
     context = {
         "c": candidate,
@@ -159,6 +176,25 @@ def step(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def decision_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    # The cell's own fact (member.change), like the ceremony that follows it.
+    candidate = selectors.get_candidate_for(request.user, pk, write=True, stage=Stage.CEREMONY)
+    form = DecisionReceiptForm(request.POST or None, user=request.user, candidate=candidate)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            request,
+            form,
+            form.save,
+            _("The date the cell received the decision was recorded for %(name)s.")
+            % {"name": candidate.full_name},
+        )
+        if done is not None:
+            return redirect("admissions:detail", pk=candidate.pk)
+    return render(request, "admissions/receipt.html", {"c": candidate, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def override(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.get_candidate_for(request.user, pk, write=True, stage="override")
     form = OverrideForm(
@@ -168,12 +204,10 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"stage": request.GET.get("stage") or next_stage(candidate)},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            form.save()
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The override was recorded; record the step again."))
+        done = run_service(
+            request, form, form.save, _("The override was recorded; record the step again.")
+        )
+        if done is not None:
             return redirect("admissions:detail", pk=candidate.pk)
     return render(request, "admissions/override.html", {"c": candidate, "form": form})
 

@@ -130,3 +130,26 @@ def walk(
 @pytest.fixture
 def cand(world: dict) -> Candidate:
     return f.candidate(world["tree"]["cell_a"], world["full"][0])
+
+
+VOTE = {"full_members": 3, "absent_excluded": 0, "votes_for": 3}
+
+
+def decided_on_20_january_2025(world: dict, *, received_on: dt.date | None = None) -> Candidate:
+    """A candidate decided on 20/01/2025: 30 working days later, across Tết, is 10/03/2025.
+
+    ``received_on``: the date the cell received the decision, given with the decision.
+    """
+    c = f.candidate(world["tree"]["cell_a"], world["full"][0])
+    walk(world, c, Stage.YOUTH_UNION)
+    decision = {"received_on": received_on} if received_on else {}
+    for stage, day, data in [
+        (Stage.OPINIONS, dt.date(2025, 1, 15), {}),
+        (Stage.CELL_RESOLUTION, dt.date(2025, 1, 16), VOTE),
+        (Stage.GRASSROOTS_RESOLUTION, dt.date(2025, 1, 17), {}),
+        (Stage.DECISION, dt.date(2025, 1, 20), decision),
+    ]:
+        services.candidate_record_step(
+            actor=None, candidate=c, stage=stage, done_on=day, document_number="1", data=data
+        )
+    return c

@@ -12,6 +12,7 @@ from django.test import Client
 from chibo.accounts.tokens import token_create
 from chibo.admissions.models import Candidate, Stage
 from chibo.core.models import AuditEntry
+from chibo.lib.workdays import add_working_days
 from tests import factories as f
 from tests.admissions.conftest import walk
 
@@ -188,3 +189,63 @@ def test_decision_by_api_admits_the_member_ceremony_pending(world: dict, cand: C
     assert (
         member.json()["ceremony_on"] is None and "recognized" not in member.json()["allowed_events"]
     )
+
+
+LIST_KEYS = {
+    "id",
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "category",
+    "org",
+    "stage",
+    "stage_on",
+    "next_step",
+    "next_due",
+    "overdue",
+    "member_code",
+    "version",
+    "citizen_id",
+    "phone",
+}
+
+
+def test_decision_received_on_is_a_new_nullable_key(world: dict, cand: Candidate) -> None:
+    api = Api(world["users"]["sec"])
+    [item] = api.get("").json()["items"]
+    assert set(item) == LIST_KEYS | {"decision_received_on"}
+    assert item["decision_received_on"] is None
+    assert api.get(f"/{cand.pk}").json()["decision_received_on"] is None
+
+
+def test_decision_by_api_with_the_date_the_cell_received_it(world: dict, cand: Candidate) -> None:
+    walk(world, cand, Stage.GRASSROOTS_RESOLUTION)
+    api = Api(world["users"]["uni"])
+    body = {"done_on": "2025-03-10", "document_number": "09-QĐ/ĐU"}
+    r = api.post(f"/{cand.pk}/steps/decision", {**body, "data": {"received_on": "2025-03-07"}})
+    assert r.status_code == 422 and "received_on" in r.json()["error"]["fields"]
+    assert "không thể trước ngày ra quyết định (10/03/2025)" in r.json()["error"]["message"]
+    r = api.post(f"/{cand.pk}/steps/decision", {**body, "data": {"received_on": "2025-03-14"}})
+    assert r.status_code == 200, r.content
+    out = r.json()
+    assert out["decision_received_on"] == "2025-03-14"
+    assert out["next_due"] == add_working_days(dt.date(2025, 3, 14), 30).isoformat()
+
+
+def test_decision_received_recorded_later_by_api(world: dict) -> None:
+    c = f.candidate(world["tree"]["cell_a"], world["full"][0])
+    walk(world, c, Stage.DECISION)  # decided 10/03/2025
+    url = f"/{c.pk}/decision-received"
+    assert Api(world["users"]["sec_b"]).post(url, {"received_on": "2025-03-14"}).status_code == 404
+    assert Api(world["users"]["viewer"]).post(url, {"received_on": "2025-03-14"}).status_code == 403
+    api = Api(world["users"]["sec"])
+    r = api.post(url, {"received_on": "2025-03-07"})
+    assert r.status_code == 422 and r.json()["error"]["fields"]["received_on"]
+    r = api.post(url, {"received_on": "14/03/2025"})
+    assert r.status_code == 422
+    assert api.get(f"/{c.pk}").json()["decision_received_on"] is None  # nothing changed
+    r = api.post(url, {"received_on": "2025-03-14"})
+    assert r.status_code == 200, r.content
+    assert r.json()["decision_received_on"] == "2025-03-14"
+    assert r.json()["next_due"] == add_working_days(dt.date(2025, 3, 14), 30).isoformat()
+    assert AuditEntry.objects.filter(action="admissions.decision_received").count() == 1

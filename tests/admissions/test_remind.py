@@ -9,12 +9,13 @@ import pytest
 from django.core.management import call_command
 
 from chibo.accounts.roles import Role
+from chibo.admissions import services
 from chibo.admissions.models import Candidate, Stage
 from chibo.admissions.remind import overdue_steps, remind_overdue
 from chibo.core.models import AuditEntry, Notification
 from chibo.lib.workdays import add_working_days
 from tests import factories as f
-from tests.admissions.conftest import walk
+from tests.admissions.conftest import decided_on_20_january_2025, walk
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 27)
@@ -81,3 +82,27 @@ def test_command_runs_for_a_date(world: dict) -> None:
     assert "1 bước quá hạn" in out.getvalue()
     with pytest.raises(Exception, match="dd/mm/yyyy"):
         call_command("admissions-remind", "--date", "2026-11-27")
+
+
+def test_the_ceremony_reminder_counts_from_the_receipt_of_the_decision(world: dict) -> None:
+    sec = world["users"]["sec"]
+    c = decided_on_20_january_2025(world, received_on=dt.date(2025, 2, 3))
+    last = add_working_days(dt.date(2025, 2, 3), 30)
+    assert c.next_due == last == dt.date(2025, 3, 17)
+    # Counted from the decision (20/01) it would already be overdue on 11/03.
+    assert overdue_steps(dt.date(2025, 3, 11)) == []
+    assert remind_overdue(today=last) == {"overdue": 0, "notified": 0}
+    assert _notices(sec) == []
+    assert remind_overdue(today=last + dt.timedelta(days=1)) == {"overdue": 1, "notified": 1}
+    [message] = _notices(sec)
+    assert "17/03/2025" in message and "Lễ kết nạp" in message
+
+
+def test_the_ceremony_reminder_follows_a_receipt_recorded_later(world: dict) -> None:
+    c = decided_on_20_january_2025(world)
+    assert [o.step for o in overdue_steps(dt.date(2025, 3, 11))] == [Stage.CEREMONY]
+    services.candidate_record_decision_receipt(
+        actor=world["users"]["sec"], candidate=c, received_on=dt.date(2025, 2, 3)
+    )
+    assert overdue_steps(dt.date(2025, 3, 17)) == []
+    assert [o.due for o in overdue_steps(dt.date(2025, 3, 18))] == [dt.date(2025, 3, 17)]

@@ -15,7 +15,7 @@ from chibo.members import services as member_services
 from chibo.members.forms import allowed_events
 from chibo.members.models import EventKind, Member
 from tests import factories as f
-from tests.admissions.conftest import HAPPY, walk
+from tests.admissions.conftest import HAPPY, decided_on_20_january_2025, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -318,24 +318,8 @@ def test_ceremony_appends_the_ceremony_event_and_sets_probation_end(
     assert AuditEntry.objects.filter(action="members.ceremony", object_id=member.member_code)
 
 
-def _decided_on_20_january_2025(world: dict) -> Candidate:
-    """A candidate decided on 20/01/2025: 30 working days later, across Tết, is 10/03/2025."""
-    c = f.candidate(world["tree"]["cell_a"], world["full"][0])
-    walk(world, c, Stage.YOUTH_UNION)
-    for stage, day, data in [
-        (Stage.OPINIONS, dt.date(2025, 1, 15), {}),
-        (Stage.CELL_RESOLUTION, dt.date(2025, 1, 16), VOTE),
-        (Stage.GRASSROOTS_RESOLUTION, dt.date(2025, 1, 17), {}),
-        (Stage.DECISION, dt.date(2025, 1, 20), {}),
-    ]:
-        services.candidate_record_step(
-            actor=None, candidate=c, stage=stage, done_on=day, document_number="1", data=data
-        )
-    return c
-
-
 def test_ceremony_past_30_working_days_across_tet_is_blocked(world: dict) -> None:
-    c = _decided_on_20_january_2025(world)
+    c = decided_on_20_january_2025(world)
     assert c.next_due == dt.date(2025, 3, 10)  # 03/03 in weekdays; Tết (27–31/01) adds a week
     with pytest.raises(RuleViolation) as err:
         services.candidate_record_step(
@@ -353,7 +337,7 @@ def test_ceremony_past_30_working_days_across_tet_is_blocked(world: dict) -> Non
 
 
 def test_late_ceremony_passes_with_an_audited_override(world: dict) -> None:
-    c = _decided_on_20_january_2025(world)
+    c = decided_on_20_january_2025(world)
     services.candidate_override(
         actor=world["users"]["uni"],
         candidate=c,

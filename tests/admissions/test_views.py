@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from chibo.admissions.models import Candidate, Stage
 from chibo.core.models import AuditEntry
+from chibo.lib.workdays import add_working_days
 from tests import factories as f
 from tests.admissions.conftest import client_for, walk
 
@@ -129,6 +131,8 @@ def test_register_inside_outside_readonly(world: dict) -> None:
     assert sec.get(url).status_code == 200
     response = sec.post(url, data)
     assert response.status_code == 302
+    flashed = [str(message) for message in get_messages(response.wsgi_request)]
+    assert len(flashed) == 1 and "Ngô Thị Lan" in flashed[0]
     assert Candidate.objects.filter(full_name="Ngô Thị Lan", mentor__member_code="DV-F2").exists()
     outside = client_for(world["users"]["sec_b"]).post(url, data)
     assert outside.status_code == 200 and not Candidate.objects.filter(org__code="BK-GV1").exists()
@@ -224,3 +228,54 @@ def test_full_path_in_the_ui_to_full_member(world: dict, cand: Candidate) -> Non
         assert response.status_code == 302, (stage, response.content.decode()[-2000:])
     cand.refresh_from_db()
     assert cand.member.member_code == "DV-NEW1" and cand.member.is_full
+
+
+def test_candidate_page_says_which_date_the_ceremony_deadline_counts_from(
+    world: dict, cand: Candidate
+) -> None:
+    walk(world, cand, Stage.DECISION)  # decided 10/03/2025, receipt not recorded
+    detail = reverse("admissions:detail", args=[cand.pk])
+    receipt = reverse("admissions:decision_receipt", args=[cand.pk])
+    sec = client_for(world["users"]["sec"])
+    body = sec.get(detail).content.decode()
+    assert "tính từ ngày ra quyết định (chưa ghi ngày nhận): 10/03/2025" in body
+    assert "22/04/2025" in body and f'action="{receipt}"' in body  # the small form
+    viewer = client_for(world["users"]["viewer"])
+    body = viewer.get(detail).content.decode()
+    assert "chưa ghi ngày nhận" in body and f'action="{receipt}"' not in body
+    assert viewer.post(receipt, {"received_on": "14/03/2025"}).status_code == 403
+    assert (
+        client_for(world["users"]["sec_b"]).post(receipt, {"received_on": "14/03/2025"}).status_code
+        == 404
+    )
+    response = sec.post(receipt, {"received_on": "09/03/2025"})
+    assert response.status_code == 200
+    assert "không thể trước ngày ra quyết định (10/03/2025)" in response.content.decode()
+    cand.refresh_from_db()
+    assert cand.decision_received_on is None
+    assert sec.post(receipt, {"received_on": "14/03/2025"}).status_code == 302
+    cand.refresh_from_db()
+    last = add_working_days(dt.date(2025, 3, 14), 30)
+    assert cand.decision_received_on == dt.date(2025, 3, 14) and cand.next_due == last
+    body = sec.get(detail).content.decode()
+    assert "tính từ ngày chi bộ nhận quyết định: 14/03/2025" in body
+    assert last.strftime("%d/%m/%Y") in body and "chưa ghi ngày nhận" not in body
+    assert AuditEntry.objects.filter(
+        action="admissions.decision_received", actor=world["users"]["sec"]
+    ).exists()
+
+
+def test_decision_form_takes_the_date_the_cell_received_it(world: dict, cand: Candidate) -> None:
+    walk(world, cand, Stage.GRASSROOTS_RESOLUTION)
+    client = client_for(world["users"]["uni"])
+    url = reverse("admissions:step", args=[cand.pk, Stage.DECISION])
+    assert "Ngày chi bộ nhận quyết định" in client.get(url).content.decode()
+    data = {"done_on": "10/03/2025", "document_number": "09-QĐ/ĐU", "received_on": "07/03/2025"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "không thể trước" in response.content.decode()
+    cand.refresh_from_db()
+    assert cand.stage == Stage.GRASSROOTS_RESOLUTION
+    assert client.post(url, {**data, "received_on": "14/03/2025"}).status_code == 302
+    cand.refresh_from_db()
+    assert cand.decision_received_on == dt.date(2025, 3, 14)
+    assert cand.next_due == add_working_days(dt.date(2025, 3, 14), 30)

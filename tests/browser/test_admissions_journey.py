@@ -3,8 +3,9 @@
 The secretary records the cell's steps, the grassroots committee staff the
 committee's; a refusal (an introducer with 11 months together) shows the
 rule and its source, then the corrected form goes through. The decision
-creates the probationary member; the ceremony (refused past its 30 working
-days) starts probation. Selectors are
+creates the probationary member; the secretary records when the cell
+received it; the ceremony (refused past its 30 working days from the
+receipt) starts probation. Selectors are
 ids and URLs, so the journey holds in both languages.
 """
 
@@ -150,12 +151,20 @@ def test_student_candidate_from_course_to_full_member(
     assert page.locator("a[href='/members/DV-CUC/events/recognized/']").count() == 0
 
     _switch(page, live_url, "bithu")
-    # A ceremony past 30 working days from the decision is refused (last day 22/04/2025).
+    # Until the receipt is recorded the 30 working days count from the decision (22/04/2025);
+    # the cell received the paper on 14/03/2025: the last day becomes 28/04/2025.
+    page.goto(f"{live_url}/admissions/{pk}/")
+    assert "22/04/2025" in page.locator("main article").first.inner_text()
+    page.fill("#id_received_on", "14/03/2025")
+    page.click(f"form[action='/admissions/{pk}/decision-received/'] button[type=submit]")
+    page.wait_for_url(f"**/admissions/{pk}/")
+    assert "28/04/2025" in page.locator("main article").first.inner_text()
+    # A ceremony past 30 working days from the receipt is refused.
     page.goto(f"{live_url}/admissions/{pk}/step/ceremony/")
-    page.fill("#id_done_on", "23/04/2025")
+    page.fill("#id_done_on", "29/04/2025")
     page.click("main form[method=post] button[type=submit]")
     page.wait_for_load_state("domcontentloaded")
-    assert "22/04/2025" in page.locator("main form[method=post]").inner_text()
+    assert "28/04/2025" in page.locator("main form[method=post]").inner_text()
     page.fill("#id_done_on", "25/03/2025")
     page.fill("#id_document_number", "BB-01")
     page.click("main form[method=post] button[type=submit]")
