@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db import connections
@@ -27,7 +28,7 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from chibo.core.dbrouter import reporting_alias
 from chibo.members.models import ON_ROLLS, Category, EventKind, Gender, Status
-from chibo.orgs.models import Org, OrgPeriod
+from chibo.orgs.models import STEP, Org, OrgPeriod
 
 HUNDRED = Decimal(100)
 # Orgs in a subtree passed to SQL as an IN list up to this many; beyond, the
@@ -93,29 +94,36 @@ class OrgTree:
     """
 
     def __init__(self) -> None:
-        self.current_parent: dict[int, int | None] = {}
-        self.school_level: dict[int, str] = {}
+        self._parents: dict[dt.date, dict[int, int | None]] = {}
+        self._units: dict[tuple[dt.date, int], dict[int, int]] = {}
+
+    @cached_property
+    def _table(self) -> tuple[dict[int, int | None], dict[int, str]]:
+        """Every org's current parent, and the school level of those that have one (read once, when needed)."""
+        parents: dict[int, int | None] = {}
+        levels: dict[int, str] = {}
         for pk, parent, level in Org.objects.order_by().values_list(
             "id", "parent_id", "school_level"
         ):
-            self.current_parent[pk] = parent
+            parents[pk] = parent
             if level:
-                self.school_level[pk] = level
-        self._parents: dict[dt.date, dict[int, int | None]] = {}
-        self._units: dict[tuple[dt.date, int], dict[int, int]] = {}
+                levels[pk] = level
+        return parents, levels
+
+    @property
+    def current_parent(self) -> dict[int, int | None]:
+        return self._table[0]
+
+    @property
+    def school_level(self) -> dict[int, str]:
+        return self._table[1]
 
     def parents_on(self, day: dt.date) -> dict[int, int | None]:
         """Each org's parent on ``day`` (its current parent where no history covers the day)."""
         if day not in self._parents:
             parent = dict(self.current_parent)
             # Only the periods that place an org elsewhere than today are read.
-            parent.update(
-                OrgPeriod.objects.filter(valid_from__lte=day)
-                .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-                .exclude(parent=F("org__parent"))
-                .order_by()
-                .values_list("org_id", "parent_id")
-            )
+            parent.update(_elsewhere(day, day).values_list("org_id", "parent_id"))
             self._parents[day] = parent
         return self._parents[day]
 
@@ -186,6 +194,20 @@ def tree_segments(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]
     return segments
 
 
+def _elsewhere(first: dt.date, last: dt.date) -> Any:
+    """Org periods overlapping [first, last] that place their org under another parent than today.
+
+    Only ended periods can: an org's open period is where it stands today
+    (``orgs.services`` closes it and opens a new one on every move).
+    """
+    return (
+        OrgPeriod.objects.filter(valid_from__lte=last, valid_to__gt=first)
+        .exclude(parent=F("org__parent"))
+        .exclude(parent__isnull=True, org__parent__isnull=True)
+        .order_by()
+    )
+
+
 def _counted(units: dict[int, int], allowed: set[int] | None) -> dict[int, int]:
     """The subtree's orgs that may be counted (org id -> unit)."""
     if allowed is None:
@@ -204,13 +226,28 @@ def _event_rows(
 ) -> list[tuple[Any, ...]]:
     """Events of ``kinds`` in [start, end], grouped in SQL per org/year/``columns``.
 
-    Rows ``(org_id, unit_id, year, *columns, n)``, each org placed in the
-    tree of the event's date (one tree per segment of the period).
+    Rows ``(org_id or None, unit_id, school_level, year, *columns, n)``, each org
+    placed in the tree of the event's date (one tree per segment of the
+    period). When no org stood elsewhere than today during the period and
+    every org may be counted, today's paths are that tree: the units are
+    found in SQL and the org table is not read.
     """
     kinds = list(kinds)
     year = _year_sql("e.effective_date")
     cols = "".join(f", e.{c}" for c in columns)
     marks = ", ".join(["%s"] * len(kinds))
+    if allowed is None and not _elsewhere(start, end).exists():
+        rows = _fetch(
+            f"""SELECT substr(o.path, 1, {len(root.path) + STEP}), o.school_level, {year}{cols}, COUNT(*)
+                  FROM members_memberevent e JOIN orgs_org o ON o.id = e.org_id
+                 WHERE e.kind IN ({marks}) AND e.effective_date >= %s AND e.effective_date <= %s
+                   AND o.path >= %s AND o.path < %s
+                 GROUP BY 1, 2, {year}{cols}""",  # noqa: S608 (constants and ints only)
+            [*kinds, start, end, root.path, root.path_bound],
+        )
+        units = dict(Org.objects.filter(path__in={r[0] for r in rows}).values_list("path", "id"))
+        return [(None, units[path], level, *rest) for path, level, *rest in rows]
+    level = tree.school_level
     out: list[tuple[Any, ...]] = []
     for first, last in tree_segments(start, end):
         counted = _counted(tree.units_on(first, root.pk), allowed)
@@ -227,7 +264,7 @@ def _event_rows(
         for org_id, *rest in rows:
             unit = counted.get(org_id)
             if unit is not None:
-                out.append((org_id, unit, *rest))
+                out.append((org_id, unit, level.get(org_id, ""), *rest))
     return out
 
 
@@ -310,13 +347,12 @@ def admissions(
     happened to the member since.
     """
     tree = tree or OrgTree()
-    level = tree.school_level
     report = AdmissionsReport(root, start, end, Counts())
     rows = _event_rows(root, start, end, [EventKind.ADMITTED], ["category_after"], allowed, tree)
     # Fold the per-org rows (tens of thousands over years) into the few keys reported.
     folded: dict[tuple[int, int, str, str], int] = defaultdict(int)
-    for org_id, unit, year, category, n in rows:
-        school_level = level.get(org_id, "")
+    for _org_id, unit, level, year, category, n in rows:
+        school_level = level or ""
         counted = category if school_level and category in SCHOOL_CATEGORIES else ""
         folded[(year, unit, school_level, counted)] += n
     for (year, unit, school_level, category), n in folded.items():
@@ -401,7 +437,7 @@ def removals(
         allowed,
         tree,
     )
-    for _org_id, unit, year, kind, reason, category, n in rows:
+    for _org_id, unit, _level, year, kind, reason, category, n in rows:
         key = "removed" if kind == EventKind.REMOVED else "expelled"
         abandoned = (
             key == "removed" and reason == "abandoned_activity" and category == Category.STUDENT

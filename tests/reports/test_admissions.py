@@ -15,7 +15,7 @@ from chibo.accounts.roles import Role
 from chibo.members import services as member_services
 from chibo.members.models import Category, RemovalReason
 from chibo.orgs import services as org_services
-from chibo.orgs.models import OrgKind
+from chibo.orgs.models import Org, OrgKind
 from chibo.reports import figures
 from tests import factories
 from tests.reports import data
@@ -291,6 +291,42 @@ def test_units_are_the_tree_as_it_stood_on_the_admission_date(tree) -> None:
     # The district's own report for 2024 still holds the school's 2024 admissions.
     district = figures.admissions(tree["district"], dt.date(2024, 1, 1), dt.date(2025, 12, 31))
     assert district.counts.school_pupils == 3
+
+
+@pytest.mark.django_db
+def test_a_period_after_a_move_is_counted_on_todays_paths_with_the_same_result(tree) -> None:
+    ward_committee = factories.org(
+        "P-BN", "Đảng ủy Phường Bến Nghé", OrgKind.DIRECT_COMMITTEE, tree["city"]
+    )
+    data.admissions(tree["school"], 3, Category.PUPIL, [dt.date(2024, 5, 1)])
+    data.admissions(tree["cell_a"], 2, Category.STUDENT, [dt.date(2025, 9, 1)])
+    org_services.org_move(
+        actor=None,
+        org=tree["school"],
+        new_parent=ward_committee,
+        effective_date=dt.date(2025, 7, 1),
+    )
+    data.admissions(tree["school"], 2, Category.PUPIL, [dt.date(2025, 9, 1)])
+    member_services.member_remove(
+        actor=None,
+        member=factories.member(tree["school"], admitted_on=dt.date(2025, 8, 1)),
+        effective_date=dt.date(2025, 10, 1),
+        decision=member_services.Decision(number="7-QĐ/ĐU"),
+        reason=RemovalReason.ABANDONED_ACTIVITY,
+    )
+    start, end = dt.date(2025, 7, 1), dt.date(2025, 12, 31)
+    assert not figures._elsewhere(start, end).exists()  # the fast path applies…
+    assert figures._elsewhere(dt.date(2024, 1, 1), end).exists()  # …not across the move
+    every = set(Org.objects.values_list("id", flat=True))
+    for report in (figures.admissions, figures.removals):
+        by_path = report(tree["city"], start, end)  # today's paths, units in SQL
+        by_tree = report(tree["city"], start, end, allowed=every)  # the dated tree
+        as_dict = "breakdown" if report is figures.admissions else "as_dict"
+        assert getattr(by_path, as_dict)() == getattr(by_tree, as_dict)()
+    got = figures.admissions(tree["city"], start, end).breakdown()
+    assert {row["org"]: row["total_admissions"] for row in got["by_unit"]}[
+        "P-BN"
+    ] == 3  # 2 pupils + 1 member later removed
 
 
 @pytest.mark.django_db
