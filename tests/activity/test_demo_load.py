@@ -8,7 +8,7 @@ from django.db import connection
 from chibo.activity import demo
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db,  # PostgreSQL DDL is transactional: the test's rollback undoes it
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="foreign keys are dropped on PostgreSQL only"
     ),
