@@ -17,7 +17,7 @@ from django.db import connection
 
 from chibo.members.models import ON_ROLLS, Category, Gender
 from chibo.orgs.models import STEP, Org
-from chibo.reports.figures import AGE_BANDS, share_pct
+from chibo.reports.figures import AGE_BANDS, _years_before, share_pct
 
 ON_ROLLS_SQL = "(" + ", ".join(f"'{s}'" for s in ON_ROLLS) + ")"
 
@@ -48,14 +48,8 @@ def _unit_codes(paths: set[str]) -> dict[str, str]:
 
 def normalise(answer: dict[str, Any]) -> dict[str, Any]:
     """A report's dictionary without the names (the floors do not read them)."""
-    out = dict(answer)
-    for key in ("by_unit",):
-        if key in out:
-            out[key] = sorted(
-                ({k: v for k, v in row.items() if k != "name"} for row in out[key]),
-                key=lambda row: row["org"],
-            )
-    return out
+    units = ({k: v for k, v in row.items() if k != "name"} for row in answer["by_unit"])
+    return {**answer, "by_unit": sorted(units, key=lambda row: row["org"])}
 
 
 # --- admissions ------------------------------------------------------------------
@@ -159,13 +153,6 @@ def removals(root: Org, start: dt.date, end: dt.date) -> dict[str, Any]:
 
 
 # --- composition -----------------------------------------------------------------
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def composition(root: Org, day: dt.date, *, changed_since: bool) -> dict[str, Any]:

@@ -41,7 +41,7 @@ from django.test import Client  # noqa: E402
 from bench import report_floors as floors  # noqa: E402
 from chibo.lib.text import fold, prefix_upper_bound  # noqa: E402
 from chibo.members import selectors as member_sel  # noqa: E402
-from chibo.members.models import ON_ROLLS, Member  # noqa: E402
+from chibo.members.models import Member  # noqa: E402
 from chibo.orgs.models import STEP, Org  # noqa: E402
 from chibo.orgs.selectors import subtree_member_counts  # noqa: E402
 
@@ -57,7 +57,7 @@ SEARCHES = [
     "huy",
     "ngoc",
 ]
-ON_ROLLS_SQL = "(" + ", ".join(f"'{s}'" for s in ON_ROLLS) + ")"
+ON_ROLLS_SQL = floors.ON_ROLLS_SQL
 COUNT_SUBTREE_SQL = (
     "SELECT COUNT(*) FROM members_member m JOIN orgs_org o ON o.id = m.org_id "  # noqa: S608
     f"WHERE o.path >= %s AND o.path < %s AND m.status IN {ON_ROLLS_SQL}"

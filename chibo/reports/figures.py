@@ -226,8 +226,8 @@ def _event_rows(
 ) -> list[tuple[Any, ...]]:
     """Events of ``kinds`` in [start, end], grouped in SQL per org/year/``columns``.
 
-    Rows ``(org_id or None, unit_id, school_level, year, *columns, n)``, each org
-    placed in the tree of the event's date (one tree per segment of the
+    Rows ``(unit_id, school_level, year, *columns, n)``, each org placed in
+    the tree of the event's date (one tree per segment of the
     period). When no org stood elsewhere than today during the period and
     every org may be counted, today's paths are that tree: the units are
     found in SQL and the org table is not read.
@@ -246,7 +246,7 @@ def _event_rows(
             [*kinds, start, end, root.path, root.path_bound],
         )
         units = dict(Org.objects.filter(path__in={r[0] for r in rows}).values_list("path", "id"))
-        return [(None, units[path], level, *rest) for path, level, *rest in rows]
+        return [(units[path], level, *rest) for path, level, *rest in rows]
     level = tree.school_level
     out: list[tuple[Any, ...]] = []
     for first, last in tree_segments(start, end):
@@ -264,7 +264,7 @@ def _event_rows(
         for org_id, *rest in rows:
             unit = counted.get(org_id)
             if unit is not None:
-                out.append((org_id, unit, level.get(org_id, ""), *rest))
+                out.append((unit, level.get(org_id, ""), *rest))
     return out
 
 
@@ -351,7 +351,7 @@ def admissions(
     rows = _event_rows(root, start, end, [EventKind.ADMITTED], ["category_after"], allowed, tree)
     # Fold the per-org rows (tens of thousands over years) into the few keys reported.
     folded: dict[tuple[int, int, str, str], int] = defaultdict(int)
-    for _org_id, unit, level, year, category, n in rows:
+    for unit, level, year, category, n in rows:
         school_level = level or ""
         counted = category if school_level and category in SCHOOL_CATEGORIES else ""
         folded[(year, unit, school_level, counted)] += n
@@ -437,7 +437,7 @@ def removals(
         allowed,
         tree,
     )
-    for _org_id, unit, _level, year, kind, reason, category, n in rows:
+    for unit, _level, year, kind, reason, category, n in rows:
         key = "removed" if kind == EventKind.REMOVED else "expelled"
         abandoned = (
             key == "removed" and reason == "abandoned_activity" and category == Category.STUDENT
@@ -519,7 +519,7 @@ def _last_events_sql() -> str:
                           WHERE l.member_id = m.id AND l.effective_date <= %s
                           ORDER BY l.effective_date DESC, l.id DESC LIMIT 1) x
                    WHERE m.last_event_on > %s AND m.admitted_on <= %s"""
-    # SQLite: a correlated lookup per member, on the (member_id, effective_date) index.
+    # SQLite: a correlated lookup per member, on the (member_id, effective_date, id) index.
     return """SELECT e.org_id, e.status_after, e.category_after,
                      m.gender, m.date_of_birth, m.recognized_on
                 FROM members_member m JOIN members_memberevent e ON e.id = (
