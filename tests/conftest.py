@@ -50,6 +50,13 @@ def _fresh_rules_cache(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_hasher(settings) -> None:
+    # Factories and demo seeding set real passwords; the production hasher costs
+    # ~0.3-0.8 s a user on this machine and would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _two_factor_off(settings) -> None:
     # Most tests log committee users in with force_login; the 2FA flow has its
     # own tests (tests/security), which turn CHIBO_2FA_REQUIRED back on.

@@ -7,7 +7,6 @@ fails the completeness test instead of going unchecked.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -55,12 +54,6 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "members:edit": ("GET", MEMBER_RECORD_WRITE),
     "members:event": ("GET", MEMBER_RECORD_WRITE),
 }
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    # Factories set real passwords; the default hasher costs ~0.3 s per user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _url_names() -> set[str]:

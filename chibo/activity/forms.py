@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chibo.activity.models import MeetingKind, PaymentMethod
-from chibo.orgs.forms import date_field
+from chibo.core.web import date_field
 
 MONTH_FORMATS = ("%m/%Y", "%Y-%m")
 

@@ -24,13 +24,9 @@ from chibo.activity import dues, periods, selectors, services, transfers
 from chibo.activity.forms import LetterForm, MeetingForm, PaymentForm, ReasonForm
 from chibo.activity.models import AbsenceReason, Presence, WarningLevel
 from chibo.core.scoping import get_member_for, has_cap
+from chibo.core.web import is_htmx, run_service
 from chibo.lib.dates import add_months
-from chibo.orgs.forms import run_service
 from chibo.orgs.models import CELL_KINDS, Org
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _org(request: HttpRequest, *, write: bool = False) -> Org:
@@ -252,7 +248,7 @@ def warnings(request: HttpRequest) -> HttpResponse:
         "may_change": selectors.can_write(request.user, org),
         "as_of": rows[0].as_of if rows else None,
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "activity/_warnings_table.html", context)
     return render(request, "activity/warnings.html", context)
 

@@ -14,8 +14,8 @@ from chibo.admissions import selectors, services
 from chibo.admissions.models import PATH, Candidate, CandidateStep, Stage
 from chibo.core.rules import all_rules
 from chibo.core.scoping import members_for, orgs_for
+from chibo.core.web import date_field
 from chibo.members.models import ON_ROLLS, Category, Gender, Member
-from chibo.orgs.forms import date_field
 from chibo.orgs.models import CELL_KINDS, Org
 
 

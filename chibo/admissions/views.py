@@ -7,7 +7,6 @@ forms' calls to admissions.services. After a successful POST: redirect (PRG).
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,22 +26,17 @@ from chibo.admissions.forms import (
 from chibo.admissions.models import CLOSED, PATH, Candidate, Stage
 from chibo.admissions.path import allowed_stages, next_stage
 from chibo.core.scoping import has_cap, scope_for
+from chibo.core.web import is_htmx, require_page_cap, run_service
 from chibo.members.selectors import audit_list_read as audit_members_read
-from chibo.orgs.forms import run_service
 
 PAGE_SIZE = 50
 BOARD_STAGES = (*PATH, Stage.WITHDRAWN, Stage.REJECTED, Stage.NOT_RECOGNIZED)
 
 
-def _require(request: HttpRequest, cap: str) -> None:
-    if not has_cap(request.user, cap):
-        raise PermissionDenied(_("Your role does not give access to this page."))
-
-
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.MEMBER_VIEW)
+    require_page_cap(request, Cap.MEMBER_VIEW)
     form = BoardFilterForm(request.GET or None, user=request.user)
     flt = selectors.BoardFilter()
     if form.is_bound and form.is_valid():
@@ -72,7 +66,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "total_open": sum(n for s, n in counts.items() if s not in CLOSED),
         "may_register": has_cap(request.user, Cap.MEMBER_CHANGE),
     }
-    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "board":
+    if is_htmx(request, "board"):
         return render(request, "admissions/_board.html", context)
     return render(request, "admissions/board.html", context)
 
@@ -80,7 +74,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.MEMBER_CHANGE)
+    require_page_cap(request, Cap.MEMBER_CHANGE)
     initial = {"org": request.GET.get("org", ""), "registered_on": timezone.localdate()}
     form = RegisterForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -215,7 +209,7 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def probation(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.MEMBER_VIEW)
+    require_page_cap(request, Cap.MEMBER_VIEW)
     today = timezone.localdate()
     rows = selectors.probation_watch(request.user, today)
     audit_members_read(

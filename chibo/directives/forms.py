@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.accounts.roles import Cap
 from chibo.core.scoping import orgs_for
+from chibo.core.web import date_field
 from chibo.directives import selectors, services
 from chibo.directives.models import Confidentiality, Direction, Recurrence, Urgency
 from chibo.directives.symbols import DOC_TYPES, SymbolError, parse_symbol
-from chibo.orgs.forms import date_field
 from chibo.orgs.models import Org, OrgKind
 
 _SPLIT = re.compile(r"[,;\n]+")

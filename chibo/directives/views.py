@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,17 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chibo.accounts.roles import Cap
 from chibo.core import audit
 from chibo.core.scoping import has_cap
+from chibo.core.web import form_page, is_htmx, require_page_cap, run_service
 from chibo.directives import compile as compiling
 from chibo.directives import export, forms, selectors, services
 from chibo.directives.models import Assignment, Attachment, ProgressReport, ReportStatus
-from chibo.orgs.forms import run_service
 
 PAGE_SIZE = 50
-
-
-def _require(request: HttpRequest, cap: str) -> None:
-    if not has_cap(request.user, cap):
-        raise PermissionDenied(_("Your role does not give access to this page."))
 
 
 def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
@@ -42,7 +37,7 @@ def _quote(name: str) -> str:
 @login_required
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.DIRECTIVE_VIEW)
+    require_page_cap(request, Cap.DIRECTIVE_VIEW)
     form = forms.SearchForm(request.GET or None)
     flt = selectors.DocumentFilter()
     if form.is_bound and form.is_valid():
@@ -59,16 +54,13 @@ def register(request: HttpRequest) -> HttpResponse:
         "may_manage": has_cap(request.user, Cap.DIRECTIVE_MANAGE),
         "may_report": has_cap(request.user, Cap.DIRECTIVE_REPORT),
     }
-    if (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-Target") == "results"
-    ):
+    if is_htmx(request, "results"):
         return render(request, "directives/_documents.html", context)
     return render(request, "directives/register.html", context)
 
 
 def _new_document(request: HttpRequest, form_class: type, title: str) -> HttpResponse:
-    _require(request, Cap.DIRECTIVE_MANAGE)
+    require_page_cap(request, Cap.DIRECTIVE_MANAGE)
     form = form_class(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         document = run_service(
@@ -79,9 +71,7 @@ def _new_document(request: HttpRequest, form_class: type, title: str) -> HttpRes
         )
         if document is not None:
             return redirect("directives:document", pk=document.pk)
-    return render(
-        request, "directives/form.html", {"form": form, "title": title, "multipart": True}
-    )
+    return form_page(request, "directives/form.html", form, title, multipart=True)
 
 
 @login_required
@@ -149,9 +139,7 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if task is not None:
             return redirect("directives:document", pk=doc.pk)
-    return render(
-        request, "directives/form.html", {"form": form, "title": _("Assign a section"), "doc": doc}
-    )
+    return form_page(request, "directives/form.html", form, _("Assign a section"), doc=doc)
 
 
 @login_required
@@ -232,7 +220,7 @@ def compiled_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.DIRECTIVE_REPORT)
+    require_page_cap(request, Cap.DIRECTIVE_REPORT)
     rows = []
     for assignment in selectors.my_assignments(request.user)[:500]:
         periods = selectors.task_periods(assignment.task)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chibo.accounts.roles import Cap
 from chibo.core.scoping import get_org_for, has_cap, orgs_for
+from chibo.core.web import is_htmx, require_page_cap
 from chibo.interchange import columns as C
 from chibo.interchange import export, jobs, sheets
 from chibo.interchange.models import ImportJob
@@ -27,11 +28,6 @@ from chibo.interchange.reader import FileRefused, open_table
 
 PREVIEW_ROWS = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require_view(request: HttpRequest) -> None:
-    if not has_cap(request.user, Cap.ORG_VIEW):
-        raise PermissionDenied(_("Your role does not give access to this page."))
 
 
 def _job(request: HttpRequest, pk: str) -> ImportJob:
@@ -44,7 +40,7 @@ def _job(request: HttpRequest, pk: str) -> ImportJob:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    _require_view(request)
+    require_page_cap(request, Cap.ORG_VIEW)
     kinds = [(kind, label) for kind, label in _kind_labels() if jobs.may_import(request.user, kind)]
     recent = ImportJob.objects.filter(user=request.user)[:10]
     orgs = orgs_for(request.user).filter(depth__lte=3).order_by("path")[:500]
@@ -65,7 +61,7 @@ def _kind_labels() -> list[tuple[str, str]]:
 @login_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
-    _require_view(request)
+    require_page_cap(request, Cap.ORG_VIEW)
     kind = request.POST.get("kind", "")
     if kind not in C.KINDS or not jobs.may_import(request.user, kind):
         raise PermissionDenied(_("Your role does not allow this import."))
@@ -120,7 +116,7 @@ def job_run(request: HttpRequest, pk: str) -> HttpResponse:
         job = jobs.job_retry(actor=request.user, job=job)
     else:
         job = jobs.job_start(actor=request.user, job=job, dry_run=action != "import")
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return render(request, "interchange/_progress.html", {"job": job})
     return redirect("interchange:job", pk=job.pk)
 
@@ -138,7 +134,7 @@ def job_errors(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_GET
 def template(request: HttpRequest, kind: str) -> HttpResponse:
-    _require_view(request)
+    require_page_cap(request, Cap.ORG_VIEW)
     if kind not in C.KINDS:
         raise Http404(_("No such template."))
     response = HttpResponse(sheets.template_xlsx(kind), content_type=XLSX)
@@ -149,7 +145,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 @require_GET
 def export_view(request: HttpRequest) -> HttpResponse:
-    _require_view(request)
+    require_page_cap(request, Cap.ORG_VIEW)
     kind = request.GET.get("kind", C.MEMBERS)
     fmt = request.GET.get("format", "xlsx")
     if kind not in (C.ORGS, C.MEMBERS) or fmt not in ("xlsx", "csv"):

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _l
 
 from chibo.accounts.roles import Cap
 from chibo.core.scoping import orgs_for
+from chibo.core.web import date_field, decision_field
 from chibo.members import services
 from chibo.members.models import Category, EventKind, Gender, Member, RemovalReason, Status
-from chibo.orgs.forms import date_field, decision_field, org_by_code
+from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import CELL_KINDS, Org
 
 STATUS_CHOICES = [

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.accounts.roles import Cap
-from chibo.core.scoping import get_member_for, has_cap
+from chibo.core.scoping import get_member_for
+from chibo.core.web import form_page, is_htmx, require_page_cap, run_service
 from chibo.members import selectors, services
 from chibo.members.forms import (
     EVENT_FORMS,
@@ -28,24 +28,14 @@ from chibo.members.forms import (
     allowed_events,
 )
 from chibo.members.models import EventKind, Status
-from chibo.orgs.forms import run_service
 
 PAGE_SIZE = 50
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _require(request: HttpRequest, cap: str) -> None:
-    if not has_cap(request.user, cap):
-        raise PermissionDenied(_("Your role does not give access to this page."))
 
 
 @login_required
 @require_GET
 def member_list(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.MEMBER_VIEW)
+    require_page_cap(request, Cap.MEMBER_VIEW)
     form = MemberFilterForm(request.GET or None, user=request.user)
     flt = selectors.MemberFilter(status="on_rolls")
     if form.is_bound and form.is_valid():
@@ -71,7 +61,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
             },
         )
     context = {"form": form, "page": page}
-    if _is_htmx(request) and request.headers.get("HX-Target") == "results":
+    if is_htmx(request, "results"):
         return render(request, "members/_results.html", context)
     return render(request, "members/list.html", context)
 
@@ -121,7 +111,7 @@ def event(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 
 
 def _new_member(request: HttpRequest, form_class: type, title: str, done: str) -> HttpResponse:
-    _require(request, Cap.MEMBER_CHANGE)
+    require_page_cap(request, Cap.MEMBER_CHANGE)
     initial = {}
     if request.method == "GET" and request.GET.get("org"):
         initial["org"] = request.GET["org"]
@@ -130,7 +120,7 @@ def _new_member(request: HttpRequest, form_class: type, title: str, done: str) -
         member = run_service(request, form, form.save, lambda row: done % {"name": row.full_name})
         if member is not None:
             return redirect("members:detail", code=member.member_code)
-    return render(request, "members/form.html", {"form": form, "title": title, "member": None})
+    return form_page(request, "members/form.html", form, title, member=None)
 
 
 @login_required
@@ -193,7 +183,7 @@ def _arrivals(request: HttpRequest, bound: Any = None) -> list[tuple[Any, Arriva
 @login_required
 @require_GET
 def incoming(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.MEMBER_CHANGE)
+    require_page_cap(request, Cap.MEMBER_CHANGE)
     rows = _arrivals(request)
     selectors.audit_list_read(request.user, [m for m, _f in rows], {"list": "incoming"})
     return render(request, "members/incoming.html", {"rows": rows})
@@ -203,7 +193,7 @@ def incoming(request: HttpRequest) -> HttpResponse:
 @require_POST
 def arrive(request: HttpRequest, code: str) -> HttpResponse:
     """Record the arrival of one incoming member (member_transfer_in)."""
-    _require(request, Cap.MEMBER_CHANGE)
+    require_page_cap(request, Cap.MEMBER_CHANGE)
     member = selectors.incoming_member_for(request.user, code)
     form = ArrivalForm(request.POST, user=request.user, member=member)
     if form.is_valid():

@@ -1,16 +1,14 @@
 """Forms for restructuring the org tree; the views hand their data to orgs.services.
 
-Also the two helpers every chibo form uses: a dd/mm/yyyy date field and
-``add_service_errors`` (a service's ValidationError shown next to the fields).
+Also ``org_by_code`` and ``OrgCodeField``: an org typed by its code, used by other apps' forms.
+The toolkit every form uses (date fields, service errors on the form) is ``chibo.core.web``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
-from django.contrib import messages as django_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -18,73 +16,8 @@ from django.utils.translation import gettext_lazy as _l
 
 from chibo.accounts.roles import Cap
 from chibo.core.scoping import get_org_for, orgs_for
+from chibo.core.web import date_field, decision_field
 from chibo.orgs.models import ALLOWED_PARENTS, CELL_KINDS, Org, OrgKind, Ownership, SchoolLevel
-
-DATE_PLACEHOLDER = "dd/mm/yyyy"
-
-T = TypeVar("T")
-
-
-def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    """A date typed as dd/mm/yyyy (DATE_INPUT_FORMATS of chibo.formats)."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off"},
-        ),
-        error_messages={"invalid": _l("Enter the date as dd/mm/yyyy, e.g. 01/07/2025.")},
-    )
-
-
-def decision_field(required: bool = False) -> forms.CharField:
-    return forms.CharField(
-        label=_l("Decision number"),
-        max_length=64,
-        required=required,
-        widget=forms.TextInput(attrs={"placeholder": _l("e.g. 12-QĐ/ĐU")}),
-    )
-
-
-def add_service_errors(
-    form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None
-) -> None:
-    """Put a service's ValidationError on the form: by field when it names one, else on top."""
-    field_map = field_map or {}
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = field_map.get(name, name)
-            messages = [m for e in errors for m in e.messages]
-            if target in form.fields:
-                form.add_error(target, messages)
-            else:
-                form.add_error(None, messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def run_service(
-    request: Any,
-    form: forms.Form,
-    call: Callable[[], T],
-    success: str | Callable[[T], str],
-    field_map: dict[str, str] | None = None,
-) -> T | None:
-    """Run a valid form's service call: its ValidationError goes on the form (None), else flash ``success``.
-
-    Services return the row they wrote, so the caller redirects to it when the result is not None.
-    ``success`` may be a function of that row when the message names it; ``field_map`` is
-    ``add_service_errors``'s.
-    """
-    try:
-        result = call()
-    except ValidationError as exc:
-        add_service_errors(form, exc, field_map)
-        return None
-    django_messages.success(request, success(result) if callable(success) else success)
-    return result
 
 
 def org_by_code(user: Any, code: str, cap: str) -> Org:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.roles import Cap
 from chibo.core.scoping import get_org_for, scope_for
+from chibo.core.web import add_service_errors
 from chibo.orgs import services
 from chibo.orgs.forms import (
     CloseForm,
@@ -30,7 +31,6 @@ from chibo.orgs.forms import (
     MoveForm,
     NewChildForm,
     RenameForm,
-    add_service_errors,
 )
 from chibo.orgs.models import Org
 from chibo.orgs.selectors import subtree_member_counts

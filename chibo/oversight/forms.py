@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from chibo.accounts.roles import Cap
 from chibo.core.scoping import get_member_for
+from chibo.core.web import date_field, decision_field
 from chibo.members.models import Member
-from chibo.orgs.forms import date_field, decision_field, org_by_code
+from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import Org
 from chibo.oversight.models import HoldReason, InspectionKind, Penalty
 

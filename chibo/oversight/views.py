@@ -22,18 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chibo.accounts.roles import Cap
 from chibo.core.scoping import get_org_for, has_cap, orgs_for, scope_for
+from chibo.core.web import add_service_errors, form_page, is_htmx, require_page_cap, run_service
 from chibo.members.selectors import member_detail
-from chibo.orgs.forms import add_service_errors, run_service
 from chibo.orgs.selectors import scope_roots
 from chibo.oversight import evaluation as ev
 from chibo.oversight import forms as f
 from chibo.oversight import selectors, services
 from chibo.oversight.models import CaseStatus, FollowUp, Grade, InspectionStatus
-
-
-def _require(request: HttpRequest, cap: str) -> None:
-    if not has_cap(request.user, cap):
-        raise PermissionDenied(_("Your role does not give access to this page."))
 
 
 def _org_choices(user: Any, cap: str = Cap.MEMBER_VIEW) -> list[Any]:
@@ -42,26 +37,10 @@ def _org_choices(user: Any, cap: str = Cap.MEMBER_VIEW) -> list[Any]:
     )
 
 
-def _form_page(
-    request: HttpRequest, form: Any, title: str, back: str, **extra: Any
-) -> HttpResponse:
-    return render(
-        request,
-        "oversight/form.html",
-        {
-            "form": form,
-            "title": title,
-            "back": back,
-            "org_choices": extra.pop("org_choices", []),
-            **extra,
-        },
-    )
-
-
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.MEMBER_VIEW)
+    require_page_cap(request, Cap.MEMBER_VIEW)
     today = timezone.localdate()
     year = (
         int(request.GET.get("year") or today.year)
@@ -79,7 +58,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "may_plan": has_cap(request.user, Cap.OVERSIGHT_MANAGE),
         "today": today,
     }
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return render(request, "oversight/_inspections.html", context)
     return render(request, "oversight/index.html", context)
 
@@ -87,7 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_new(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.OVERSIGHT_MANAGE)
+    require_page_cap(request, Cap.OVERSIGHT_MANAGE)
     today = timezone.localdate()
     form = f.InspectionForm(
         request.POST or None,
@@ -119,8 +98,9 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
         )
         if inspection is not None:
             return redirect("oversight:inspection", pk=inspection.pk)
-    return _form_page(
+    return form_page(
         request,
+        "oversight/form.html",
         form,
         _("Plan an inspection or supervision"),
         reverse("oversight:index"),
@@ -172,8 +152,9 @@ def inspection_conclude(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The conclusion was recorded."))
             return redirect("oversight:inspection", pk=item.pk)
-    return _form_page(
+    return form_page(
         request,
+        "oversight/form.html",
         form,
         _("Record the conclusion"),
         reverse("oversight:inspection", args=[item.pk]),
@@ -208,8 +189,9 @@ def followup_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done is not None:
             return redirect("oversight:inspection", pk=item.pk)
-    return _form_page(
+    return form_page(
         request,
+        "oversight/form.html",
         form,
         _("Add a follow-up action"),
         reverse("oversight:inspection", args=[item.pk]),
@@ -260,7 +242,7 @@ def attachment(request: HttpRequest, pk: int, fid: int) -> HttpResponse:
 @login_required
 @require_GET
 def coverage(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.MEMBER_VIEW)
+    require_page_cap(request, Cap.MEMBER_VIEW)
     today = timezone.localdate()
     form = f.CoverageForm(request.GET or None)
     roots = scope_roots(request.user, Cap.MEMBER_VIEW)
@@ -292,7 +274,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def cases(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.MEMBER_VIEW)
+    require_page_cap(request, Cap.MEMBER_VIEW)
     status = request.GET.get("status", "")
     qs = selectors.cases_for(request.user)
     if status in CaseStatus.values:
@@ -324,7 +306,7 @@ def selectors_audit(user: Any, rows: list[Any]) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.OVERSIGHT_PROPOSE)
+    require_page_cap(request, Cap.OVERSIGHT_PROPOSE)
     form = f.CaseForm(
         request.POST or None,
         user=request.user,
@@ -346,8 +328,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
         )
         if case is not None:
             return redirect("oversight:case", pk=case.pk)
-    return _form_page(
+    return form_page(
         request,
+        "oversight/form.html",
         form,
         _("Open a discipline case"),
         reverse("oversight:cases"),
@@ -467,8 +450,9 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("oversight:case", pk=item.pk)
-    return _form_page(
+    return form_page(
         request,
+        "oversight/form.html",
         form,
         str(title),
         reverse("oversight:case", args=[item.pk]),
@@ -503,7 +487,7 @@ def _year(request: HttpRequest) -> int:
 @login_required
 @require_GET
 def evaluation(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.MEMBER_VIEW)
+    require_page_cap(request, Cap.MEMBER_VIEW)
     year = _year(request)
     roots = scope_roots(request.user, Cap.MEMBER_VIEW)
     code = request.GET.get("org", "").strip()

@@ -12,28 +12,27 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chibo.core.scoping import get_org_for, has_cap
+from chibo.core.scoping import get_org_for
+from chibo.core.web import is_htmx, require_page_cap
 from chibo.reports import build as builder
 from chibo.reports import exports, selectors, services
 from chibo.reports.forms import ReportForm, TargetForm
 from chibo.reports.selectors import REPORT_CAP
 
+NO_ACCESS = _l("Your role gives no access to statistics.")
+
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-
-
-def _require(request: HttpRequest) -> None:
-    if not has_cap(request.user, REPORT_CAP):
-        raise PermissionDenied(_("Your role gives no access to statistics."))
 
 
 def _today() -> dt.date:
@@ -81,7 +80,7 @@ def _report(
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require_page_cap(request, REPORT_CAP, NO_ACCESS)
     root = selectors.report_root(request.user, request.GET.get("org") or None)
     context = selectors.dashboard(request.user, root, _today())
     context["can_set_target"] = selectors.can_set_target(request.user, root)
@@ -111,7 +110,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def report(request: HttpRequest, kind: str) -> HttpResponse:
-    _require(request)
+    require_page_cap(request, REPORT_CAP, NO_ACCESS)
     kind = _kind(kind)
     form, params = _params(request)
     context: dict[str, Any] = {
@@ -123,10 +122,7 @@ def report(request: HttpRequest, kind: str) -> HttpResponse:
     if params:
         root, data, doc = _report(request, kind, params)
         context.update(root=root, data=data, doc=doc, query=request.GET.urlencode())
-    if (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-Target") == "report-body"
-    ):
+    if is_htmx(request, "report-body"):
         return render(request, "reports/_report_body.html", context)
     return render(request, "reports/report.html", context)
 
@@ -134,7 +130,7 @@ def report(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 @require_GET
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    _require(request)
+    require_page_cap(request, REPORT_CAP, NO_ACCESS)
     kind = _kind(kind)
     _form, params = _params(request)
     if not params:
@@ -165,7 +161,7 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 @require_GET
 def admitted_export(request: HttpRequest) -> HttpResponse:
     """The persons behind the admissions figure, as XLSX (audited)."""
-    _require(request)
+    require_page_cap(request, REPORT_CAP, NO_ACCESS)
     _form, params = _params(request)
     if not params:
         raise Http404(_("Invalid report parameters."))
@@ -221,7 +217,7 @@ def admitted_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require_page_cap(request, REPORT_CAP, NO_ACCESS)
     root = selectors.report_root(request.user, request.GET.get("org") or None)
     form = TargetForm(request.POST or None, initial={"org": root.code, "year": _today().year})
     if request.method == "POST":

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.accounts.roles import Cap
-from chibo.orgs.forms import date_field, org_by_code
+from chibo.core.web import date_field
+from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import Org
 from chibo.oversight.forms import member_by_code
 from chibo.training.models import THEORY_LEVELS, CourseKind, Post

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,16 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.roles import Cap
 from chibo.core.scoping import has_cap, orgs_for, scope_for
+from chibo.core.web import form_page, require_page_cap, run_service
 from chibo.members.selectors import audit_list_read, member_detail
-from chibo.orgs.forms import run_service
 from chibo.training import forms as f
 from chibo.training import selectors, services
 from chibo.training.models import CourseKind, PostRequirement
-
-
-def _require(request: HttpRequest, cap: str) -> None:
-    if not has_cap(request.user, cap):
-        raise PermissionDenied(_("Your role does not give access to this page."))
 
 
 def _orgs(user: Any, cap: str) -> list[Any]:
@@ -33,18 +27,10 @@ def _orgs(user: Any, cap: str) -> list[Any]:
     )
 
 
-def _form_page(
-    request: HttpRequest, form: Any, title: str, back: str, **extra: Any
-) -> HttpResponse:
-    return render(
-        request, "training/form.html", {"form": form, "title": title, "back": back, **extra}
-    )
-
-
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.MEMBER_VIEW)
+    require_page_cap(request, Cap.MEMBER_VIEW)
     kind = request.GET.get("kind", "")
     qs = selectors.courses_for(request.user)
     if kind in CourseKind.values:
@@ -64,7 +50,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def course_new(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.TRAINING_MANAGE)
+    require_page_cap(request, Cap.TRAINING_MANAGE)
     form = f.CourseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         course = run_service(
@@ -75,8 +61,9 @@ def course_new(request: HttpRequest) -> HttpResponse:
         )
         if course is not None:
             return redirect("training:course", pk=course.pk)
-    return _form_page(
+    return form_page(
         request,
+        "training/form.html",
         form,
         _("New course"),
         reverse("training:index"),
@@ -117,8 +104,9 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done is not None:
             return redirect("training:course", pk=item.pk)
-    return _form_page(
+    return form_page(
         request,
+        "training/form.html",
         form,
         _("Add a participant"),
         reverse("training:course", args=[item.pk]),
@@ -154,15 +142,20 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done is not None:
             return redirect(back)
-    return _form_page(
-        request, form, _("Record completion and certificate"), back, subject=enrolment.full_name
+    return form_page(
+        request,
+        "training/form.html",
+        form,
+        _("Record completion and certificate"),
+        back,
+        subject=enrolment.full_name,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def certificate_new(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.TRAINING_MANAGE)
+    require_page_cap(request, Cap.TRAINING_MANAGE)
     form = f.CertificateForm(
         request.POST or None, user=request.user, initial={"member": request.GET.get("member", "")}
     )
@@ -175,13 +168,19 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
         )
         if row is not None:
             return redirect("training:member", code=row.member.member_code)
-    return _form_page(request, form, _("Record an existing certificate"), reverse("training:index"))
+    return form_page(
+        request,
+        "training/form.html",
+        form,
+        _("Record an existing certificate"),
+        reverse("training:index"),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_new(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.TRAINING_MANAGE)
+    require_page_cap(request, Cap.TRAINING_MANAGE)
     form = f.PostForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         done = run_service(
@@ -192,8 +191,9 @@ def post_new(request: HttpRequest) -> HttpResponse:
         )
         if done is not None:
             return redirect("training:gaps")
-    return _form_page(
+    return form_page(
         request,
+        "training/form.html",
         form,
         _("Record a leadership post"),
         reverse("training:gaps"),
@@ -205,7 +205,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def gaps(request: HttpRequest) -> HttpResponse:
     """Leaders below their post's political-theory level; new members without the new-member course."""
-    _require(request, Cap.MEMBER_VIEW)
+    require_page_cap(request, Cap.MEMBER_VIEW)
     today = timezone.localdate()
     leaders = selectors.leaders_lacking_level(request.user, today)
     newcomers = list(selectors.new_members_without_course(request.user, today)[:500])
@@ -228,10 +228,10 @@ def gaps(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def requirements(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.MEMBER_VIEW)
+    require_page_cap(request, Cap.MEMBER_VIEW)
     form = f.RequirementForm(request.POST or None)
     if request.method == "POST":
-        _require(request, Cap.TRAINING_MANAGE)
+        require_page_cap(request, Cap.TRAINING_MANAGE)
         if form.is_valid():
             done = run_service(
                 request,

@@ -49,11 +49,6 @@ def student(tree: dict[str, Org]) -> Member:
     return m
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def helpers() -> dict[str, Callable[..., Any]]:
     return {"hold": hold, "pay": pay}

@@ -41,12 +41,6 @@ def full_member(
     return member
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    # Test users only: the production hasher costs ~0.8 s a user on this machine.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(tree: dict) -> dict:
     mentors = [

@@ -15,8 +15,6 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _fast_api_tests(settings: Any) -> None:
     cache.clear()  # throttle counters live in the cache
-    # Seven users per test: the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 class Api:

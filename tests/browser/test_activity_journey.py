@@ -21,11 +21,6 @@ from tests.browser.helpers import login
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_secretary_fills_an_attendance_sheet(live_url: str, page: Any) -> None:
     tree = factories.tree()
     names = ["Lê Văn Minh", "Phạm Thị Hoa", "Võ Văn Tâm", "Đặng Thu Trang"]

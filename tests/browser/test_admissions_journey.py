@@ -25,11 +25,6 @@ from tests.browser.helpers import login
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people(live_url: str) -> dict[str, Any]:
     tree = factories.tree()

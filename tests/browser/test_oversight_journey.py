@@ -19,11 +19,6 @@ from tests.oversight.conftest import full_member
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people(live_url: str) -> dict[str, Any]:
     tree = f.tree()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
@@ -17,12 +16,6 @@ from chibo.members.forms import EVENT_FORMS
 from chibo.members.models import EventKind, Member, MemberEvent, Status
 from chibo.orgs.models import Org
 from tests import factories as f
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    # Factories set real passwords; the default hasher costs ~0.3 s per user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -15,12 +13,6 @@ from chibo.orgs.models import Org, OrgEvent
 from tests import factories as f
 
 WRITE_VIEWS = ["orgs:move", "orgs:merge", "orgs:rename", "orgs:close", "orgs:new_child"]
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    # Factories set real passwords; the default hasher costs ~0.3 s per user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

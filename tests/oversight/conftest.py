@@ -44,11 +44,6 @@ def _english_messages() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(db: Any, tmp_path: Any, settings: Any) -> dict[str, Any]:
     settings.MEDIA_ROOT = str(tmp_path / "media")

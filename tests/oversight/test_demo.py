@@ -17,8 +17,7 @@ from chibo.training.models import Enrolment, LeadershipPost
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_covers_oversight_and_training(settings: object) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_seed_demo_covers_oversight_and_training() -> None:
     call_command("seed-demo", "--members", "300", "--members-only")
     today = dt.date(2026, 11, 1)
     counts = oversight_demo.seed_demo(rng=random.Random(7), today=today, scale=0.1)

@@ -5,12 +5,6 @@ from typing import Any
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    # Test users only: the production hasher costs ~0.5 s a user here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def two_factor_on(settings: Any) -> None:
     settings.CHIBO_2FA_REQUIRED = True

@@ -1,3 +1,3 @@
 from __future__ import annotations
 
-from tests.oversight.conftest import _english_messages, _fast_hasher, client_for, full_member, world  # noqa: F401
+from tests.oversight.conftest import _english_messages, client_for, full_member, world  # noqa: F401
