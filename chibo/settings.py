@@ -16,6 +16,9 @@ silently replaced by a default. Variables:
     SECURE_SSL_REDIRECT   true/false (production default true)
     LOGIN_FAILURE_LIMIT   failed logins before a lock (default 5)
     LOGIN_LOCK_SECONDS    how long the lock lasts (default 900)
+    CHIBO_TRUSTED_PROXIES addresses/networks of the reverse proxies whose X-Forwarded-For
+                          names the client (comma-separated; default none: REMOTE_ADDR is
+                          the client). deploy/env.example sets 127.0.0.1,::1 (nginx)
     CHIBO_FIELD_KEY       Fernet key(s) for citizen ID/phone at rest (url-safe base64 of
                           32 bytes; comma-separated to rotate: the first encrypts);
                           required in production, derived from SECRET_KEY in development
@@ -245,6 +248,15 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 900, minimum=1)
+# The reverse proxies whose X-Forwarded-For is believed (chibo.core.clientip):
+# throttles are per client address, not per proxy.
+CHIBO_TRUSTED_PROXIES = env_list("CHIBO_TRUSTED_PROXIES", [])
+try:
+    from chibo.core.clientip import parse_networks
+
+    CHIBO_TRUSTED_PROXY_NETWORKS = parse_networks(CHIBO_TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"CHIBO_TRUSTED_PROXIES: {exc}") from exc
 
 # Security (issue 10; docs/security.md). Sensitive fields are encrypted at rest
 # with CHIBO_FIELD_KEY (chibo.core.crypto); production refuses to start without it.

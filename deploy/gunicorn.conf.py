@@ -21,8 +21,11 @@ keepalive = 5
 # Recycle workers now and then (bounded memory growth), staggered.
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
-# Only the proxy talks to us; trust its X-Forwarded-* headers.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Only the proxy talks to us; trust its X-Forwarded-* headers. The same list
+# tells chibo whose X-Forwarded-For names the client (chibo.core.clientip).
+forwarded_allow_ips = os.environ.get(
+    "FORWARDED_ALLOW_IPS", os.environ.get("CHIBO_TRUSTED_PROXIES", "127.0.0.1")
+)
 accesslog = os.environ.get("WEB_ACCESS_LOG", "-")
 errorlog = "-"
 # The request id set by chibo.core.middleware; no query strings (they may

@@ -10,10 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from chibo.accounts import services
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")[:45]
+from chibo.core.clientip import client_ip
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -24,7 +21,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST":
         username = request.POST.get("username", "")
-        ip = _client_ip(request)
+        ip = client_ip(request)
         if services.login_locked(username=username, ip_address=ip):
             locked = True
         elif form.is_valid():

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.accounts import services, twofactor
-from chibo.accounts.views import _client_ip
+from chibo.core.clientip import client_ip
 
 
 def _next(request: HttpRequest) -> str:
@@ -72,7 +72,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next(request) or "core:home")
     error = ""
     status = 200
-    ip = _client_ip(request)
+    ip = client_ip(request)
     if request.method == "POST":
         if services.login_locked(username=_throttle_key(request), ip_address=ip):
             error = _("Too many wrong codes. Wait a few minutes, then try again.")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chibo.accounts import services, twofactor
 from chibo.accounts.models import ApiToken
 from chibo.accounts.tokens import MAX_DAYS, token_create, token_revoke
+from chibo.core.clientip import client_ip
 
 
 class TokenForm(forms.Form):
@@ -54,7 +55,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     raw = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        ip = request.META.get("REMOTE_ADDR", "")[:45]
+        ip = client_ip(request)
         username = request.user.username
         if services.login_locked(username=username, ip_address=ip):
             form.add_error(None, _("Too many failed attempts. Wait a few minutes, then try again."))
