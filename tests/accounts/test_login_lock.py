@@ -23,7 +23,9 @@ def _fast(settings: Any) -> None:
     settings.LOGIN_FAILURE_LIMIT = 3
 
 
-@pytest.mark.parametrize("look_alike", ["ｐｒｏｂｅ1", "𝐩𝐫𝐨𝐛𝐞1", "probe¹", " PROBE1 ", "probe1\u3000"])
+@pytest.mark.parametrize(
+    "look_alike", ["ｐｒｏｂｅ1", "𝐩𝐫𝐨𝐛𝐞1", "probe¹", " PROBE1 ", "probe1\u3000"]
+)
 def test_a_look_alike_username_is_the_same_lock(tree: dict, look_alike: str) -> None:
     f.user("probe1", Role.CELL_SECRETARY, tree["cell_a"])
     client = Client()

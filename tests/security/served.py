@@ -83,7 +83,8 @@ def gunicorn(tmp: Path, **overrides: str) -> Iterator[Server]:
     from django.core.management import call_command
 
     require_gunicorn()
-    call_command("createcachetable", "chibo_cache", verbosity=0)  # CACHE_BACKEND=database, as deployed
+    # CACHE_BACKEND=database, as deployed.
+    call_command("createcachetable", "chibo_cache", verbosity=0)
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(shipped_env())
