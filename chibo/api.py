@@ -100,9 +100,23 @@ class ClientAnonRateThrottle(AnonRateThrottle):
 
 
 class SessionAuth(APIKeyCookie):
-    """The UI's own calls: Django's session cookie, CSRF-checked on writes."""
+    """The UI's own calls: Django's session cookie, CSRF-checked on writes.
+
+    The CSRF check applies only to a request that a signed-in session would
+    authenticate. A request that sends ``Authorization`` (a script with a bad,
+    expired or revoked token) or has no signed-in session is simply not
+    authenticated: 401 with ``WWW-Authenticate``, never a CSRF 403.
+    """
 
     param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if "authorization" in request.headers:
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         # Only a well-formed session key reaches the session store (a NUL byte
@@ -162,7 +176,15 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "unauthorized", _("Log in or send a valid API token."))
+    response = error_response(
+        request, 401, "unauthorized", _("Log in or send a valid API token.")
+    )
+    # RFC 6750 §3: say how to authenticate, and that a token sent was not accepted.
+    challenge = 'Bearer realm="chibo"'
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        challenge += ', error="invalid_token"'
+    response["WWW-Authenticate"] = challenge
+    return response
 
 
 @api.exception_handler(DjangoValidationError)

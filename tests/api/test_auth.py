@@ -159,3 +159,47 @@ def test_openapi_schema_validates_against_the_openapi_meta_schema(tree: dict) ->
 
     raw = Client().get("/api/v1/openapi.json").json()
     schemathesis.openapi.from_dict(raw).validate()  # raises on an invalid document
+
+
+@pytest.mark.parametrize("kind", ["garbage", "expired", "revoked"])
+def test_writes_with_a_bad_token_are_401_with_www_authenticate(tree: dict, kind: str) -> None:
+    user = factories.user("sec", Role.CELL_SECRETARY, tree["cell_a"])
+    token, raw = token_create(actor=user, user=user)
+    if kind == "garbage":
+        raw = "chb_not-a-real-token"
+    elif kind == "expired":
+        ApiToken.objects.filter(pk=token.pk).update(
+            expires_at=timezone.now() - dt.timedelta(seconds=1)
+        )
+    else:
+        token_revoke(actor=user, token=token)
+    client = Client(enforce_csrf_checks=True)
+    for method, path in (
+        ("post", "/api/v1/orgs/BK-SV1/rename"),
+        ("put", "/api/v1/reports/targets"),
+        ("patch", "/api/v1/members/DV1"),
+    ):
+        r = getattr(client, method)(
+            path,
+            {},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
+        )
+        assert r.status_code == 401, (method, r.status_code, r.content)
+        assert r.json()["error"]["code"] == "unauthorized"
+        assert r["WWW-Authenticate"] == 'Bearer realm="chibo", error="invalid_token"'
+
+
+def test_a_write_without_any_credentials_is_401(tree: dict) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["sessionid"] = "abcdefgh12345678"  # a stale cookie: no signed-in session
+    r = client.post("/api/v1/orgs/BK-SV1/rename", {}, content_type="application/json")
+    assert r.status_code == 401 and r["WWW-Authenticate"] == 'Bearer realm="chibo"'
+
+
+def test_a_signed_in_browser_sending_a_bad_token_gets_401_not_its_session(tree: dict) -> None:
+    factories.user("sec", Role.CELL_SECRETARY, tree["cell_a"])
+    client = Client(enforce_csrf_checks=True)
+    client.login(username="sec", password="mat-khau-dai-123")
+    r = client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer chb_wrong")
+    assert r.status_code == 401
