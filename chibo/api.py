@@ -13,10 +13,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from csp.decorators import csp_update
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -129,8 +131,36 @@ class SessionAuth(APIKeyCookie):
 
 
 def _docs_csp(view: Callable) -> Callable:
-    # Swagger UI sets inline style attributes; relax style-src for the docs page only.
-    return csp_update({"style-src": ["'unsafe-inline'"]})(view)
+    """The docs page and openapi.json: signed-in users only in production; the page's CSP.
+
+    In production the schema is no public map of the API: a signed-in session
+    (second factor passed) or a valid bearer token sees it; anyone else is sent
+    to the login (the page) or gets 401 (the JSON). Swagger UI sets inline style
+    attributes: style-src is relaxed for the docs page only.
+    """
+    relaxed = csp_update({"style-src": ["'unsafe-inline'"]})(view)
+
+    @wraps(view)
+    def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.CHIBO_API_DOCS_PUBLIC and not _signed_in(request):
+            if request.path.endswith(".json"):
+                return _unauthorized(request, AuthenticationError())
+            return redirect_to_login(request.get_full_path())
+        response = relaxed(request, *args, **kwargs)
+        if not settings.CHIBO_API_DOCS_PUBLIC:
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+    return gated
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    header = request.headers.get("authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    return scheme.lower() == "bearer" and token_user(token.strip()) is not None
 
 
 api = NinjaAPI(
@@ -176,9 +206,7 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = error_response(
-        request, 401, "unauthorized", _("Log in or send a valid API token.")
-    )
+    response = error_response(request, 401, "unauthorized", _("Log in or send a valid API token."))
     # RFC 6750 §3: say how to authenticate, and that a token sent was not accepted.
     challenge = 'Bearer realm="chibo"'
     if request.headers.get("authorization", "").lower().startswith("bearer "):

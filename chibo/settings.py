@@ -147,6 +147,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chibo.core.middleware.NoStoreMiddleware",
     "chibo.accounts.middleware.SessionIdleTimeoutMiddleware",
     "chibo.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -230,6 +231,8 @@ if _cache_backend not in _CACHE_BACKENDS:
 CACHES = {"default": _CACHE_BACKENDS[_cache_backend]}
 # API rate per signed-in user (chibo/api.py); a load test may raise it.
 CHIBO_API_USER_RATE = os.environ.get("API_USER_RATE", "600/m")
+# /api/v1/docs and openapi.json: public in development, signed-in users only in production.
+CHIBO_API_DOCS_PUBLIC = not PRODUCTION
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -267,7 +270,11 @@ CHIBO_2FA_REQUIRED = env_bool("CHIBO_2FA_REQUIRED", True)
 CHIBO_CANDIDATE_RETENTION_YEARS = env_int("CHIBO_CANDIDATE_RETENTION_YEARS", 5, minimum=1)
 CHIBO_BACKUP_DIR = Path(os.environ.get("CHIBO_BACKUP_DIR", VAR_DIR / "backups"))
 
-# Internationalization: Vietnamese first, English as the switch.
+# Internationalization: Vietnamese first, English as the switch. The switch's
+# cookie is as guarded as the session's (Secure in production, SameSite).
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 from chibo.core.audit import current_request_id
 
@@ -49,3 +50,22 @@ class LanguageMiddleware(LocaleMiddleware):
             language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store, private`` on every answer that may carry personal data:
+    any page or file for a signed-in user, and every API answer. A browser's or a
+    proxy's cache then keeps no copy of a member's record after logout (a shared
+    school computer). Public pages (the login) and static files are left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or request.path.startswith("/api/"):
+            patch_cache_control(response, no_store=True, private=True)
+            response.headers.pop("Expires", None)
+        return response

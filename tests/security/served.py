@@ -154,6 +154,13 @@ class Response:
     def header(self, name: str) -> str:
         return ", ".join(v for k, v in self.headers if k.lower() == name.lower())
 
+    def cookie(self, name: str) -> str:
+        """The whole Set-Cookie line for ``name`` (attributes included), or ""."""
+        for key, value in self.headers:
+            if key.lower() == "set-cookie" and value.split("=", 1)[0].strip() == name:
+                return value
+        return ""
+
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
@@ -219,8 +226,11 @@ class Browser:
             )
         )
 
-    def post(self, path: str, data: dict[str, str], spoofed: str = "") -> Response:
-        page = self.get(path)
+    def post(
+        self, path: str, data: dict[str, str], spoofed: str = "", form_page: str = ""
+    ) -> Response:
+        """POST ``data`` to ``path`` with the CSRF token of the form on ``form_page`` (``path``)."""
+        page = self.get(form_page or path)
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         form = {**data, "csrfmiddlewaretoken": match.group(1) if match else ""}
         return self._keep(
