@@ -29,7 +29,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from chibo.accounts.models import RecoveryCode, RoleAssignment, TwoFactorDevice
+from chibo.accounts.models import RecoveryCode, TwoFactorDevice
 from chibo.accounts.roles import Role
 from chibo.core import audit
 
@@ -94,13 +94,11 @@ def required_for(user: Any) -> bool:
         return bool(settings.CHIBO_2FA_REQUIRED)
     if not settings.CHIBO_2FA_REQUIRED:
         return False
-    from chibo.core.scoping import _in_force_today
+    from chibo.core.scoping import _roles
 
-    return (
-        RoleAssignment.objects.filter(_in_force_today())
-        .filter(user=user, role__in=ROLES_REQUIRING_2FA)
-        .exists()
-    )
+    # The very rows the request's scope is computed from (one query, cached on
+    # the user object): a role granted a moment ago counts here as it does there.
+    return any(role in ROLES_REQUIRING_2FA for role, _path in _roles(user))
 
 
 def device_for(user: Any) -> TwoFactorDevice | None:
@@ -260,22 +258,25 @@ def enrol_with_secret(*, user: User, secret: str) -> None:
 _EXEMPT_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/i18n/", "/static/")
 
 
-_NOT_NEEDED_KEY = "chibo_2fa_not_needed"
+_ENROLLED_KEY = "chibo_2fa_enrolled"
 _RECHECK_SECONDS = 300
 
 
 def _needs(request: HttpRequest) -> bool:
-    # A user who needs no second factor is re-checked every few minutes, not on
-    # every request (a role granted meanwhile takes effect within that time).
-    cached = request.session.get(_NOT_NEEDED_KEY)
-    now = int(time.time())
-    if cached and cached[0] == request.user.pk and now - cached[1] < _RECHECK_SECONDS:
-        return False
-    if needs_second_factor(request.user):
-        request.session.pop(_NOT_NEEDED_KEY, None)
+    """Required by a role in force *now* (checked on every request, from the same rows
+    as the scope, so a wider role granted mid-session asks for the second factor
+    before its scope applies), or chosen by the user (enrolled; that is re-read
+    every few minutes, it never widens a scope)."""
+    user = request.user
+    if required_for(user):
         return True
-    request.session[_NOT_NEEDED_KEY] = [request.user.pk, now]
-    return False
+    cached = request.session.get(_ENROLLED_KEY)
+    now = int(time.time())
+    if cached and cached[0] == user.pk and now - cached[1] < _RECHECK_SECONDS:
+        return bool(cached[2])
+    enrolled = is_enrolled(user)
+    request.session[_ENROLLED_KEY] = [user.pk, now, enrolled]
+    return enrolled
 
 
 class TwoFactorMiddleware:

@@ -33,7 +33,7 @@ def test_create_shows_the_token_once_and_stores_only_its_hash(tree: dict) -> Non
         "/accounts/tokens/",
         {"name": "báo cáo", "expires_days": "30", "password": "mat-khau-dai-123"},
     )
-    assert r.status_code == 200 and r["Cache-Control"] == "no-store"
+    assert r.status_code == 200 and "no-store" in r["Cache-Control"]
     raw = r.context["raw"]
     assert raw.startswith("chb_") and raw in r.content.decode()
     again = client.get("/accounts/tokens/").content.decode()
