@@ -19,9 +19,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chibo.core.templatetags.chibo_tags import num, pct
 from chibo.directives.figures import FIGURE_ROWS
 from chibo.directives.models import ReportStatus
+from chibo.lib.numbers import count_value, fraction, percent, vn_count, vn_pct
 
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -72,13 +72,21 @@ def _date_line(place: str, day: Any) -> str:
     }
 
 
-def figure_lines(figures: dict[str, Any]) -> list[tuple[str, str, Any]]:
-    """(label, shown value, raw value) for each system figure, in the report's order."""
+def figure_lines(figures: dict[str, Any]) -> list[tuple[str, str, Any, str]]:
+    """(label, shown value, raw value, XLSX number format) for each system figure, in order.
+
+    A share is computed from its two counts: shown half-up to 2 decimals
+    (``14,29%``), kept as the exact fraction for the spreadsheet (``0.00%``).
+    """
+    total = figures.get("admissions_total", 0)
     out = []
-    for key, label, is_share in FIGURE_ROWS:
-        value = figures.get(key, 0)
-        shown = pct(value * 100) if is_share else num(value)
-        out.append((str(label), shown, value))
+    for key, label, part in FIGURE_ROWS:
+        if part:
+            count = figures.get(part, 0)
+            out.append((str(label), vn_pct(percent(count, total)), fraction(count, total), "0.00%"))
+        else:
+            value = count_value(figures.get(key, 0))
+            out.append((str(label), vn_count(value), value, "#,##0"))
     return out
 
 
@@ -154,7 +162,7 @@ def build_docx(content: CompiledContent) -> bytes:
         table.style = "Table Grid"
         table.rows[0].cells[0].text = _("Indicator")
         table.rows[0].cells[1].text = _("Figure")
-        for label, shown, _raw in figure_lines(content.figures):
+        for label, shown, _raw, _format in figure_lines(content.figures):
             cells = table.add_row().cells
             cells[0].text = label
             cells[1].text = shown
@@ -177,7 +185,7 @@ def build_docx(content: CompiledContent) -> bytes:
                     if line.strip():
                         para(doc, line.strip())
                 for label, value in unit.figures.items():
-                    para(doc, f"+ {label}: {num(value)}")
+                    para(doc, f"+ {label}: {vn_count(value)}")
             if not reported:
                 para(doc, _("No unit has reported on this section yet."), italic=True)
             missing += [
@@ -231,8 +239,9 @@ def build_xlsx(content: CompiledContent) -> bytes:
         ws.append([_("Period"), content.period_label])
         ws.append([])
         ws.append([_("Indicator"), _("Figure")])
-        for label, _shown, raw in figure_lines(content.figures):
+        for label, _shown, raw, number_format in figure_lines(content.figures):
             ws.append([label, raw])
+            ws.cell(row=ws.max_row, column=2).number_format = number_format
         for row in (1, 6):
             for cell in ws[row]:
                 cell.font = Font(bold=True)
@@ -249,7 +258,10 @@ def build_xlsx(content: CompiledContent) -> bytes:
                 late = _("yes") if unit.late else ""
                 if unit.figures:
                     for label, value in unit.figures.items():
+                        value = count_value(value)
                         units.append([task.section, unit.unit, state, late, label, value])
+                        if isinstance(value, int):
+                            units.cell(row=units.max_row, column=6).number_format = "#,##0"
                 else:
                     units.append([task.section, unit.unit, state, late, "", None])
         units.column_dimensions["B"].width = 55

@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.numbers import fraction
 from chibo.members.models import Category, EventKind, MemberEvent, RemovalReason
 from chibo.orgs.models import Org
 
@@ -39,36 +40,38 @@ class SystemFigures:
         return self.admissions_students + self.admissions_pupils
 
     def share(self, count: int) -> float:
-        return count / self.admissions_total if self.admissions_total else 0.0
+        return fraction(count, self.admissions_total)
 
     def as_dict(self) -> dict[str, Any]:
+        """Counts, and shares as fractions at full precision: every display rounds them once,
+        half-up (``chibo.lib.numbers``), from the counts."""
         data = asdict(self)
         data["period_start"] = self.period_start.isoformat()
         data["period_end"] = self.period_end.isoformat()
         data["admissions_school"] = self.admissions_school
-        data["share_students"] = round(self.share(self.admissions_students), 6)
-        data["share_pupils"] = round(self.share(self.admissions_pupils), 6)
-        data["share_school"] = round(self.share(self.admissions_school), 6)
+        data["share_students"] = self.share(self.admissions_students)
+        data["share_pupils"] = self.share(self.admissions_pupils)
+        data["share_school"] = self.share(self.admissions_school)
         return data
 
 
-# (key in as_dict, label, is a share)
-FIGURE_ROWS: list[tuple[str, Any, bool]] = [
-    ("admissions_total", _("Members admitted in the period (whole organization)"), False),
+# (key in as_dict, label, the count a share divides by the total, or "" for a count)
+FIGURE_ROWS: list[tuple[str, Any, str]] = [
+    ("admissions_total", _("Members admitted in the period (whole organization)"), ""),
     (
         "admissions_school",
         _("of whom students and pupils admitted by school party organizations"),
-        False,
+        "",
     ),
-    ("share_school", _("share of all admissions"), True),
-    ("admissions_students", _("students (university, college, vocational)"), False),
-    ("share_students", _("students: share of all admissions"), True),
-    ("admissions_pupils", _("pupils (upper secondary)"), False),
-    ("share_pupils", _("pupils: share of all admissions"), True),
+    ("share_school", _("share of all admissions"), "admissions_school"),
+    ("admissions_students", _("students (university, college, vocational)"), ""),
+    ("share_students", _("students: share of all admissions"), "admissions_students"),
+    ("admissions_pupils", _("pupils (upper secondary)"), ""),
+    ("share_pupils", _("pupils: share of all admissions"), "admissions_pupils"),
     (
         "removals_students_abandoned",
         _("Student members removed for abandoning party activity"),
-        False,
+        "",
     ),
 ]
 

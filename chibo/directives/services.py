@@ -49,6 +49,7 @@ from chibo.directives.symbols import (
     format_symbol,
     parse_symbol,
 )
+from chibo.lib.numbers import count_value
 from chibo.lib.text import fold
 from chibo.orgs.models import Org
 
@@ -533,7 +534,7 @@ def _clean_figures(figures: dict[str, Any] | None) -> dict[str, float | int]:
             raise ValidationError(
                 {"figures": [_("“%(label)s” must be a number.") % {"label": name}]}
             )
-        out[name] = value
+        out[name] = count_value(value)  # 12.0 from a JSON client is the count 12
     return out
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chibo.lib import numbers
 from chibo.reports.tables import INT, MONEY, PCT, TEXT, ReportDoc
 
 
@@ -64,13 +65,12 @@ def stamp_for(actor: Any, at: dt.datetime | None = None) -> Stamp:
 
 def vn_int(value: int) -> str:
     """``1065`` → ``1.065`` (Vietnamese groups thousands with dots)."""
-    return f"{value:,}".replace(",", ".")
+    return numbers.vn_int(value)
 
 
 def vn_pct(value: Decimal | float) -> str:
-    """``5.16`` → ``5,16%``."""
-    text = f"{Decimal(str(value)):,.2f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".") + "%"
+    """``5.16`` → ``5,16%`` (half-up to 2 decimals: ``chibo.lib.numbers``)."""
+    return numbers.vn_pct(value)
 
 
 def vn_money(value: int) -> str:

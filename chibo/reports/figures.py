@@ -19,7 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -27,6 +27,7 @@ from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q
 
 from chibo.core.dbrouter import reporting_alias
+from chibo.lib.numbers import percent
 from chibo.members.models import ON_ROLLS, Category, EventKind, Gender, Status
 from chibo.orgs.models import STEP, Org, OrgPeriod
 
@@ -45,11 +46,7 @@ AGE_BANDS = (
 
 def share_pct(part: int, total: int) -> Decimal:
     """``part`` as a percentage of ``total``, rounded half-up to 2 decimals (0 when total is 0)."""
-    if not total:
-        return Decimal("0.00")
-    return (Decimal(part) * HUNDRED / Decimal(total)).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
+    return percent(part, total)
 
 
 # --- raw SQL on the reporting connection ------------------------------------------
@@ -315,18 +312,25 @@ class AdmissionsReport:
         """The contract: exactly these keys, in this order."""
         return {"org": self.org.code, "from": self.start, "to": self.end, **self.counts.as_dict()}
 
+    def _row(self, counts: Counts) -> dict[str, Any]:
+        """A breakdown row: its counts, its own shares (of the row's admissions) and
+        ``share_of_total_pct``, its students and pupils as a share of the whole report's
+        admissions."""
+        both = counts.school_students + counts.school_pupils
+        return {**counts.as_dict(), "share_of_total_pct": share_pct(both, self.counts.total)}
+
     def breakdown(self) -> dict[str, Any]:
         return {
             **self.summary(),
-            "by_year": [{"year": y, **c.as_dict()} for y, c in sorted(self.by_year.items())],
+            "by_year": [{"year": y, **self._row(c)} for y, c in sorted(self.by_year.items())],
             "by_unit": [
-                {"org": self.unit_names[u][0], "name": self.unit_names[u][1], **c.as_dict()}
+                {"org": self.unit_names[u][0], "name": self.unit_names[u][1], **self._row(c)}
                 for u, c in sorted(
                     self.by_unit.items(), key=lambda kv: (-kv[1].total, self.unit_names[kv[0]][0])
                 )
             ],
             "by_school_level": [
-                {"school_level": level, **c.as_dict()}
+                {"school_level": level, **self._row(c)}
                 for level, c in sorted(self.by_school_level.items())
             ],
         }

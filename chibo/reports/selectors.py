@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from chibo.accounts.roles import Cap
 from chibo.core.dbrouter import reporting
 from chibo.core.scoping import get_org_for, orgs_for, scope_for
+from chibo.lib.numbers import round_pct
 from chibo.orgs.models import CELL_KINDS, Org
 from chibo.reports import cache as dashboard_cache
 from chibo.reports import figures
@@ -148,7 +149,7 @@ def _pct(value: Any) -> Decimal | None:
     """A percentage from the activity app, 2 decimals half-up (None: no data)."""
     if value is None:
         return None
-    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round_pct(value)
 
 
 def _money(value: Any) -> int | None:

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chibo.lib.numbers import round_pct
 from chibo.members.models import Category, Gender, RemovalReason, Status
 from chibo.orgs.models import SchoolLevel
 from chibo.reports import figures
@@ -98,31 +99,47 @@ def admissions_doc(report: figures.AdmissionsReport) -> ReportDoc:
         _members_link(code, Category.PUPIL),
         "",
     ]
-    cols = [
+    counted = [
         (_("Admissions"), INT),
         (_("Students"), INT),
         (_("Pupils"), INT),
         (_("Students and pupils"), INT),
-        (_("Share of all admissions"), PCT),
     ]
+    whole = (_("Share of all admissions (whole organization)"), PCT)
 
-    def counts(row: dict[str, Any]) -> list[Any]:
-        return [
+    def counts(row: dict[str, Any], *, of_whole: bool = True) -> list[Any]:
+        """Counts, the row's own share, and (``of_whole``) the share of the report's total."""
+        out = [
             row["total_admissions"],
             row["school_students"],
             row["school_pupils"],
             row["school_students_and_pupils"],
             row["school_students_and_pupils_share_pct"],
         ]
+        return [*out, row["share_of_total_pct"]] if of_whole else out
 
-    by_unit = Table(_("By unit"), [(_("Code"), TEXT), (_("Unit"), TEXT), *cols])
+    by_unit = Table(
+        _("By unit"),
+        [
+            (_("Code"), TEXT),
+            (_("Unit"), TEXT),
+            *counted,
+            (_("Share of the unit's admissions"), PCT),
+            whole,
+        ],
+    )
     for row in data["by_unit"]:
         by_unit.rows.append([row["org"], row["name"], *counts(row)])
         by_unit.links.append(_members_link(row["org"]))
-    by_level = Table(_("By school level"), [(_("School level"), TEXT), *cols])
+    by_level = Table(
+        _("By school level"),
+        [(_("School level"), TEXT), *counted, (_("Share of the level's admissions"), PCT), whole],
+    )
     by_level.rows = [[_level_label(r["school_level"]), *counts(r)] for r in data["by_school_level"]]
-    by_year = Table(_("By year"), [(_("Year"), TEXT), *cols])
-    by_year.rows = [[str(r["year"]), *counts(r)] for r in data["by_year"]]
+    by_year = Table(
+        _("By year"), [(_("Year"), TEXT), *counted, (_("Share of the year's admissions"), PCT)]
+    )
+    by_year.rows = [[str(r["year"]), *counts(r, of_whole=False)] for r in data["by_year"]]
     return ReportDoc(
         "admissions",
         _("Admissions of students and pupils"),
@@ -253,7 +270,7 @@ def composition_doc(report: figures.CompositionReport) -> ReportDoc:
 
 def _pct_value(value: Any) -> Decimal:
     """A percentage from another app (float, Decimal, int) as 2 decimals, rounded half-up."""
-    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round_pct(value)
 
 
 def _money_value(value: Any) -> int:

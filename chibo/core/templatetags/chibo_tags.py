@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+
+from chibo.lib.numbers import count_value, round_pct
 
 register = template.Library()
 
@@ -22,19 +24,31 @@ def _number(value: Any) -> Decimal | None:
 
 @register.filter
 def num(value: Any, decimal_pos: int | None = None) -> str:
-    """``1065`` → ``1.065`` (vi) / ``1,065`` (en); ``{{ x|num:2 }}`` for two decimals."""
+    """``1065`` → ``1.065`` (vi) / ``1,065`` (en); ``{{ x|num:2 }}`` for two decimals.
+
+    A whole number is written without decimals (``12.0`` → ``12``): counts are integers.
+    """
     number = _number(value)
     if number is None:
         return "" if value is None else str(value)
+    if decimal_pos is None and isinstance(count_value(number), int):
+        number = Decimal(int(number))
     return number_format(number, decimal_pos, use_l10n=True, force_grouping=True)
 
 
 @register.filter
 def pct(value: Any, decimal_pos: int = 2) -> str:
-    """A percentage value (``5.16``) → ``5,16%`` (vi) / ``5.16%`` (en)."""
+    """A percentage value (``5.16``) → ``5,16%`` (vi) / ``5.16%`` (en), rounded half-up.
+
+    (Django's ``number_format`` cuts the digits: 14.2857 would read 14,28%.)
+    """
     number = _number(value)
     if number is None:
         return ""
+    if decimal_pos == 2:
+        number = round_pct(number)
+    else:
+        number = number.quantize(Decimal(1).scaleb(-decimal_pos), rounding=ROUND_HALF_UP)
     return number_format(number, decimal_pos, use_l10n=True, force_grouping=True) + "%"
 
 
