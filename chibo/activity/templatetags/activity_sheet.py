@@ -84,9 +84,12 @@ def _row(kit: _Kit, row: SheetRow, error: str = "", saved: bool = False) -> str:
             f' hx-post="{url}" hx-trigger="change" hx-target="this" hx-swap="outerHTML"'
             ' hx-include="this"'
         )
+    # Each radio precedes its label (``input:checked + label``): on a phone the labels are
+    # the big toggles, the radios themselves hidden; on a laptop they look as they always did.
     radios = "".join(
-        f'<label class="choice choice-{value}"><input type="radio" name="status-{code}"'
-        f' value="{value}"{" checked" if row.status == value else ""}{kit.disabled}> {label}</label>'
+        f'<input type="radio" id="st-{code}-{value}" name="status-{code}" value="{value}"'
+        f"{' checked' if row.status == value else ''}{kit.disabled}>"
+        f'<label for="st-{code}-{value}" class="choice choice-{value}">{label}</label>'
         for value, label in kit.statuses
     )
     options = "".join(
@@ -96,19 +99,21 @@ def _row(kit: _Kit, row: SheetRow, error: str = "", saved: bool = False) -> str:
     if error:
         state = f'<small class="field-error" role="alert">{escape(error)}</small>'
     elif saved:
-        state = f'<small class="saved">✓ {kit.saved}</small>'
+        state = f'<small class="saved" role="status">✓ {kit.saved}</small>'
     else:
         state = ""
+    note_class = " has-note" if row.note else ""
     return (
-        f'<tr id="row-{code}" class="sheet-row status-row-{escape(row.status)}"{htmx}>'
-        f"<td><strong>{name}</strong> <code>{code}</code></td><td>{standing}</td>"
-        f'<td><fieldset class="presence" role="radiogroup" aria-label="{kit.attendance} {name}">'
-        f"{radios}</fieldset></td>"
-        f'<td><select name="reason-{code}" aria-label="{kit.reason}"{kit.disabled}>'
-        f'<option value="">—</option>{options}</select></td>'
-        f'<td><input type="text" name="note-{code}" value="{escape(row.note)}" maxlength="255"'
-        f' aria-label="{kit.note}"{kit.disabled}></td>'
-        f'<td class="row-state">{state}</td></tr>\n'
+        f'<tr id="row-{code}" class="sheet-row status-row-{escape(row.status)}{note_class}"{htmx}>'
+        f'<td class="c-member"><strong>{name}</strong> <code>{code}</code></td>'
+        f'<td class="c-standing">{standing}</td>'
+        f'<td class="c-presence"><fieldset class="presence" role="radiogroup"'
+        f' aria-label="{kit.attendance} {name}">{radios}</fieldset></td>'
+        f'<td class="c-reason"><select name="reason-{code}" aria-label="{kit.reason} {name}"'
+        f'{kit.disabled}><option value="">—</option>{options}</select></td>'
+        f'<td class="c-note"><input type="text" name="note-{code}" value="{escape(row.note)}"'
+        f' maxlength="255" aria-label="{kit.note} {name}" placeholder="{kit.note}"{kit.disabled}></td>'
+        f'<td class="c-state row-state" aria-live="polite">{state}</td></tr>\n'
     )
 
 
