@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.urls import include, path
 
 from chibo.api import api
+from chibo.core.views import favicon
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("chibo.accounts.urls")),
