@@ -1,0 +1,117 @@
+"""Page weight on a phone: each page transfers at most 200 KB once static files are cached.
+
+``make bench`` (marked bench): the demo data at its default size (3,000 members, as
+``make run`` loads it), each demo role on a 390 × 844 phone, every page of the phone
+crawl (tests/browser/crawl.py). Each page is loaded twice: the first visit fills the
+browser's cache with the static files (CSS, JavaScript, icons), the second is what a
+phone transfers every day. Bytes are what Chromium received over the network (headers
+and bodies as sent, the DevTools "transferred" figure), counted for everything the page
+loaded, its htmx fragments included. The live server does not compress; "gzip" estimates
+the page with compression (nginx compresses HTML, docs/deploy.md).
+
+Prints the table: role, page, first visit, cached visit, its document, gzip estimate.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import time
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from chibo.members.demo.accounts import PASSWORD, TOTP_SECRET, USERNAMES
+from tests.browser.crawl import crawl, phone_context
+from tests.browser.helpers import login
+
+pytestmark = [pytest.mark.bench, pytest.mark.browser]
+
+LIMIT = 200 * 1024  # bytes a phone page may transfer with static files cached
+MEMBERS = 3000
+
+
+class Meter:
+    """Bytes received per page load, from the DevTools protocol's network events."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.urls: dict[str, str] = {}
+        self.bytes: dict[str, int] = {}
+        session = page.context.new_cdp_session(page)
+        session.send("Network.enable")
+        session.on("Network.requestWillBeSent", self._sent)
+        session.on("Network.loadingFinished", self._finished)
+
+    def _sent(self, event: dict) -> None:
+        self.urls[event["requestId"]] = event["request"]["url"]
+
+    def _finished(self, event: dict) -> None:
+        self.bytes[event["requestId"]] = int(event["encodedDataLength"])
+
+    def load(self, url: str) -> tuple[int, int, int]:
+        """Load ``url``; answer (all bytes, the document's bytes, gzip estimate of the document)."""
+        self.urls.clear()
+        self.bytes.clear()
+        response = self.page.goto(url)
+        self.page.wait_for_load_state("networkidle")
+        total = sum(self.bytes.values())
+        document = next((self.bytes.get(rid, 0) for rid, u in self.urls.items() if u == url), 0)
+        body = response.body() if response is not None else b""
+        return total, document, len(gzip.compress(body, 6))
+
+
+@pytest.fixture
+def demo(live_url: str) -> str:
+    call_command("seed-demo", members=MEMBERS, seed=2023, stdout=io.StringIO())
+    return live_url
+
+
+def _measure(browser: Any, base: str, role: str) -> list[tuple[str, str, int, int, int, int]]:
+    """The role's pages: (role, page, first visit, cached visit, document, gzip estimate)."""
+    context = phone_context(browser)
+    try:
+        page = context.new_page()
+        login(page, base, role, password=PASSWORD, totp_secret=TOTP_SECRET)
+        meter = Meter(page)
+        first: dict[str, int] = {}
+
+        def cold(url: str, kind: str, response: Any) -> None:
+            page.wait_for_load_state("networkidle")
+            first[url] = sum(meter.bytes.values())
+            meter.urls.clear()
+            meter.bytes.clear()
+
+        meter.urls.clear()
+        meter.bytes.clear()
+        rows = []
+        for url in crawl(page, base, cold):
+            cached, document, zipped = meter.load(base + url)
+            rows.append((role, url, first.get(url, 0), cached, document, zipped))
+        return rows
+    finally:
+        context.close()
+
+
+def test_a_phone_page_transfers_at_most_200_kb_with_static_files_cached(
+    demo: str, _browser: Any
+) -> None:
+    started = time.perf_counter()
+    rows = [row for role in USERNAMES for row in _measure(_browser, demo, role)]
+    seconds = time.perf_counter() - started
+
+    def kb(n: int) -> str:
+        return f"{n / 1024:8.1f}"
+
+    print(f"\nPage weight on a 390 px phone, demo data of {MEMBERS} members (KB received):")
+    print(f"{'role':10} {'first':>8} {'cached':>8} {'document':>8} {'gzip':>8}  page")
+    for role, url, cold_bytes, cached, document, zipped in rows:
+        print(f"{role:10} {kb(cold_bytes)} {kb(cached)} {kb(document)} {kb(zipped)}  {url}")
+    heaviest = max(rows, key=lambda r: r[3])
+    print(
+        f"{len(rows)} pages in {seconds:.0f} s; heaviest cached: {kb(heaviest[3]).strip()} KB "
+        f"({heaviest[0]} {heaviest[1]}); limit {LIMIT // 1024} KB"
+    )
+    over = [f"{r[0]} {r[1]}: {r[3] / 1024:.1f} KB" for r in rows if r[3] > LIMIT]
+    assert not over, "pages over 200 KB with static files cached:\n" + "\n".join(over)
