@@ -32,18 +32,10 @@ from chibo.interchange.common import Columns, RowReader
 from chibo.interchange.reader import Table
 from chibo.interchange.report import ImportResult, Problem
 from chibo.lib.dates import add_months
+from chibo.members import lifecycle
 from chibo.members import services as ms
-from chibo.members.models import ON_ROLLS, EventKind, Member, RemovalReason, Status
+from chibo.members.models import ON_ROLLS, Member, RemovalReason, Status
 from chibo.orgs.models import CELL_KINDS, Org
-
-STATUS_EVENT = {
-    Status.EXEMPTED: EventKind.EXEMPTED,
-    Status.TEMP_AWAY: EventKind.TEMP_OUT,
-    Status.TRANSFERRED_OUT: EventKind.TRANSFER_OUT,
-    Status.REMOVED: EventKind.REMOVED,
-    Status.EXPELLED: EventKind.EXPELLED,
-    Status.DECEASED: EventKind.DECEASED,
-}
 
 
 @dataclass(slots=True)
@@ -366,10 +358,7 @@ def diff(
 
 
 def _transition_ok(old: str, new: str) -> bool:
-    if new == Status.ACTIVE:
-        return old in (Status.EXEMPTED, Status.TEMP_AWAY)
-    allowed = ms.ALLOWED_FROM.get(STATUS_EVENT[new], ())
-    return old in allowed
+    return lifecycle.import_kind(old, new) is not None
 
 
 def apply_change(actor: Any, change: Change, ctx: Context) -> None:
@@ -423,53 +412,32 @@ def apply_change(actor: Any, change: Change, ctx: Context) -> None:
 
 
 def _apply_status(actor: Any, member: Member, row: MemberRow, status: str) -> None:
-    day = row.status_on or timezone.localdate()
-    decision = ms.Decision(number=row.decision)
-    why = row.note
-    if status == Status.ACTIVE:
-        if member.status == Status.EXEMPTED:
-            ms.member_end_exemption(
-                actor=actor, member=member, effective_date=day, decision=decision
-            )
-        else:
-            ms.member_temp_transfer_back(
-                actor=actor, member=member, effective_date=day, decision=decision
-            )
-    elif status == Status.EXEMPTED:
-        ms.member_exempt(
-            actor=actor, member=member, effective_date=day, decision=decision, note=why
-        )
-    elif status == Status.TEMP_AWAY:
-        ms.member_temp_transfer_out(
-            actor=actor,
-            member=member,
-            effective_date=day,
-            decision=decision,
-            host=why or _("(not given)"),
-        )
-    elif status == Status.TRANSFERRED_OUT:
-        ms.member_transfer_out(
-            actor=actor,
-            member=member,
-            effective_date=day,
-            decision=decision,
-            destination=why or _("(not given)"),
-        )
-    elif status == Status.REMOVED:
-        ms.member_remove(
-            actor=actor,
-            member=member,
-            effective_date=day,
-            decision=decision,
-            reason=row.reason,
-            note=why,
-        )
-    elif status == Status.EXPELLED:
-        ms.member_expel(actor=actor, member=member, effective_date=day, decision=decision, note=why)
-    elif status == Status.DECEASED:
-        ms.member_record_death(
-            actor=actor, member=member, effective_date=day, decision=decision, note=why
-        )
+    """The status change of an existing member: the event ``lifecycle.import_kind`` names."""
+    kind = lifecycle.import_kind(member.status, status)
+    assert kind is not None  # diff() refused the others
+    text, values = status_values(kind, row)
+    lifecycle.record(
+        kind,
+        actor=actor,
+        member=member,
+        effective_date=row.status_on or timezone.localdate(),
+        decision=lifecycle.Decision(number=row.decision),
+        note=text,
+        **values,
+    )
+
+
+def status_values(kind: str, row: MemberRow) -> tuple[str, dict[str, Any]]:
+    """(note, inputs) of the status event ``kind`` from a row: its free text (``ly_do``) goes
+    where the kind's ``file_text`` says, the removal reason to ``reason``."""
+    spec = lifecycle.SPECS[kind]
+    values: dict[str, Any] = {}
+    names = {item.name for item in spec.inputs}
+    if spec.file_text and spec.file_text != "note":
+        values[spec.file_text] = row.note or _("(not given)")
+    if "reason" in names:
+        values["reason"] = row.reason
+    return (row.note if spec.file_text == "note" else ""), values
 
 
 def validation_messages(exc: ValidationError) -> str:

@@ -9,15 +9,19 @@ event JSON per (category, date), citizen ID and phone encrypted per batch
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace as Before
 from typing import Any
 
 from chibo.core.crypto import encrypt_many
 from chibo.interchange import bulk
-from chibo.interchange.members_import import STATUS_EVENT, Context, MemberRow
+from chibo.interchange.members_import import Context, MemberRow, status_values
 from chibo.lib.text import fold
-from chibo.members.models import EventKind, Member, MemberEvent, Status
+from chibo.members import lifecycle
+from chibo.members.lifecycle import EventKind, Status
+from chibo.members.models import Member, MemberEvent
 from chibo.members.rows import EVENT_FIELDS, MEMBER_FIELDS
 
 BATCH = 5000
@@ -59,6 +63,12 @@ def _cached_json(cache: dict[Any, str], key: Any, data: Callable[[], dict[str, A
     if out is None:
         out = cache[key] = json.dumps({**data(), "import": True}, ensure_ascii=False)
     return out
+
+
+def _data(kind: str, before: Any, note: str = "", **values: Any) -> dict[str, Any]:
+    """The event's data as ``lifecycle.record`` stores it (``before``: the member as it was)."""
+    req = lifecycle.EventRequest(kind, dt.date.min, note=note, values=values)
+    return lifecycle.SPECS[kind].event_data(before, req)
 
 
 class _Rows:
@@ -117,14 +127,16 @@ class _Rows:
         data = _cached_json(
             cache,
             ("admitted", row.cat_adm, admitted),
-            lambda: {"category_at_admission": row.cat_adm, "ceremony_on": admitted.isoformat()},
+            lambda: _data(EventKind.ADMITTED, Before(category=row.cat_adm), ceremony_on=admitted),
         )
         out.append(
             _event(base, EventKind.ADMITTED, day, row.adm_org.id, Status.ACTIVE, row.cat_adm, data)
         )
         if row.org.id != row.adm_org.id:
             data = _cached_json(
-                cache, ("reassigned", row.adm_org.code), lambda: {"from_org": row.adm_org.code}
+                cache,
+                ("reassigned", row.adm_org.code),
+                lambda: _data(EventKind.REASSIGNED, Before(org=row.adm_org)),
             )
             out.append(
                 _event(
@@ -135,7 +147,9 @@ class _Rows:
             data = _cached_json(
                 cache,
                 ("category", row.cat_adm, row.category),
-                lambda: {"from": row.cat_adm, "to": row.category},
+                lambda: _data(
+                    EventKind.CATEGORY_CHANGED, Before(category=row.cat_adm), category=row.category
+                ),
             )
             out.append(
                 _event(
@@ -151,7 +165,9 @@ class _Rows:
         if row.recognized_on is not None:
             recognized = row.recognized_on
             data = _cached_json(
-                cache, ("recognized", recognized), lambda: {"decided_on": recognized.isoformat()}
+                cache,
+                ("recognized", recognized),
+                lambda: _data(EventKind.RECOGNIZED, Before(), decided_on=recognized),
             )
             out.append(
                 _event(
@@ -168,12 +184,11 @@ class _Rows:
             out.append(self.status_event(row, base))
 
     def status_event(self, row: MemberRow, base: tuple) -> tuple:
-        kind = STATUS_EVENT[row.status]
-        data: dict[str, Any] = {}
-        if kind == EventKind.TRANSFER_OUT:
-            data = {"destination_org": None, "destination": row.note}
-        elif kind == EventKind.TEMP_OUT:
-            data = {"host_org": None, "host": row.note, "until": None}
+        """The status event (from active), with the note and inputs the services path gives it."""
+        kind = lifecycle.import_kind(Status.ACTIVE, row.status)
+        assert kind is not None
+        note, values = status_values(kind, row)
+        before = Before(category=row.category, org=row.org)
         return _event(
             base,
             kind,
@@ -181,9 +196,9 @@ class _Rows:
             row.org.id,
             row.status,
             row.category,
-            self.adapt_json({**data, "import": True}),
-            note="" if kind in (EventKind.TRANSFER_OUT, EventKind.TEMP_OUT) else row.note,
-            reason=row.reason,
+            self.adapt_json({**_data(kind, before, note, **values), "import": True}),
+            note=note,
+            reason=values.get("reason", ""),
             decision=row.decision,
         )
 

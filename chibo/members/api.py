@@ -16,8 +16,10 @@ from typing import Any, Literal
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
+from pydantic import create_model
 
 from chibo.accounts.roles import Cap
 from chibo.apitools import (
@@ -35,7 +37,7 @@ from chibo.apitools import (
 )
 from chibo.core import audit
 from chibo.core.scoping import get_member_for
-from chibo.members import selectors, services
+from chibo.members import lifecycle, selectors, services
 from chibo.members.models import (
     Category,
     EventKind,
@@ -166,18 +168,6 @@ def _code(org: Any) -> str | None:
     return org.code if org is not None else None
 
 
-def _allowed_events(m: Member) -> list[str]:
-    kinds = []
-    for kind in EVENT_SPECS:
-        allowed = services.ALLOWED_FROM.get(kind)
-        if (allowed is not None and m.status not in allowed) or (
-            kind == EventKind.RECOGNIZED and (m.is_full or m.probation_ends_on is None)
-        ):
-            continue
-        kinds.append(kind)
-    return kinds
-
-
 def _detail(actor: Any, m: Member) -> dict[str, Any]:
     sensitive = selectors.can_view_sensitive(actor, m)
     shown: Callable[[str], str] = (lambda v: v) if sensitive else mask
@@ -200,7 +190,7 @@ def _detail(actor: Any, m: Member) -> dict[str, Any]:
         "pending_org_code": _code(m.pending_org),
         "status_changed_on": m.status_changed_on,
         "last_event_on": m.last_event_on,
-        "allowed_events": _allowed_events(m) if selectors.can_change(actor, m) else [],
+        "allowed_events": lifecycle.allowed_events(m) if selectors.can_change(actor, m) else [],
     }
 
 
@@ -431,152 +421,79 @@ def member_patch(request: HttpRequest, member_code: str, payload: IdentityPatch)
 # --- lifecycle events --------------------------------------------------------
 
 
-class EventIn(Schema):
-    effective_date: dt.date
+class EventCommonIn(Schema):
     decision_number: str = Field("", max_length=64)
     issuing_body: str = Field("", max_length=255)
     note: str = Field("", max_length=2000)
     version: int | None = Field(None, ge=1, description="Optimistic locking: the version you read")
 
 
-class RecognizeIn(Schema):
-    decided_on: dt.date = Field(
-        description="Date of the decision; the recognition takes effect when probation ended"
+class EventIn(EventCommonIn):
+    effective_date: dt.date
+
+
+def _describe(item: lifecycle.Input) -> str:
+    with translation.override("en"):
+        return str(item.label)
+
+
+def _input_field(item: lifecycle.Input) -> tuple[Any, Any]:
+    """The pydantic field of one of a kind's inputs (``lifecycle.Input``)."""
+    about = _describe(item)
+    if item.type == lifecycle.InputType.DATE:
+        if item.required:
+            return dt.date, Field(description=about)
+        return dt.date | None, Field(None, description=about)
+    if item.type == lifecycle.InputType.CHOICE:
+        assert item.choices is not None
+        return Literal[tuple(item.choices.values)], Field(description=about)  # type: ignore[misc]
+    max_length = 32 if item.type in ORG_INPUTS else item.max_length
+    if item.required:
+        return str, Field(..., min_length=1, max_length=max_length, description=about)
+    return str, Field("", max_length=max_length, description=about)
+
+
+ORG_INPUTS = (lifecycle.InputType.ORG, lifecycle.InputType.OWN_CELL)
+
+
+def event_schema(spec: lifecycle.EventSpec) -> type[Schema]:
+    """The body of ``POST /members/{code}/events/{kind}``, from the kind's inputs."""
+    base = EventCommonIn if spec.dated is not None else EventIn
+    if not spec.inputs:
+        return base
+    name = "Event" + "".join(part.title() for part in spec.kind.split("_")) + "In"
+    fields = {item.name: _input_field(item) for item in spec.inputs}
+    return create_model(name, __base__=base, **fields)  # type: ignore[no-any-return, call-overload]
+
+
+def _input_value(request: HttpRequest, item: lifecycle.Input, value: Any) -> Any:
+    if item.type == lifecycle.InputType.ORG:
+        return org_by_exact_code(value, item.name) if value.strip() else None
+    if item.type == lifecycle.InputType.OWN_CELL:
+        return org_ref(request.user, value, item.name, Cap.MEMBER_CHANGE)
+    return value
+
+
+def _record(request: HttpRequest, member: Member, spec: lifecycle.EventSpec, p: Any) -> Any:
+    return lifecycle.record(
+        spec.kind,
+        actor=request.user,
+        member=member,
+        effective_date=getattr(p, "effective_date", None),
+        decision=services.Decision(number=p.decision_number, issuing_body=p.issuing_body),
+        note=p.note,
+        expected_version=p.version,
+        **{item.name: _input_value(request, item, getattr(p, item.name)) for item in spec.inputs},
     )
-    decision_number: str = Field("", max_length=64)
-    issuing_body: str = Field("", max_length=255)
-    note: str = Field("", max_length=2000)
-    version: int | None = Field(None, ge=1)
 
 
-class TransferOutIn(EventIn):
-    destination_org: str = Field("", max_length=32, description="Destination cell in chibo (code)")
-    destination: str = Field("", max_length=255, description="Destination outside chibo")
+def _event_endpoint(spec: lifecycle.EventSpec) -> None:
+    schema = event_schema(spec)
 
-
-class TransferInIn(EventIn):
-    org: str = Field(..., max_length=32, description="Receiving cell (code)")
-
-
-class TempOutIn(EventIn):
-    host_org: str = Field("", max_length=32)
-    host: str = Field("", max_length=255)
-    until: dt.date | None = None
-
-
-class RemoveIn(EventIn):
-    reason: ReasonLiteral  # type: ignore[valid-type]
-
-
-class CardIn(EventIn):
-    card_number: str = Field(..., min_length=1, max_length=32)
-
-
-class CategoryIn(EventIn):
-    category: CategoryLiteral  # type: ignore[valid-type]
-
-
-def _common(request: HttpRequest, member: Member, p: Any) -> dict[str, Any]:
-    return {
-        "actor": request.user,
-        "member": member,
-        "note": p.note,
-        "expected_version": p.version,
-        "decision": services.Decision(number=p.decision_number, issuing_body=p.issuing_body),
-    }
-
-
-def _opt_org(code: str, field: str) -> Any:
-    return org_by_exact_code(code, field) if code.strip() else None
-
-
-# kind → (input schema, call of the service)
-EVENT_SPECS: dict[str, tuple[type[Schema], Callable[[HttpRequest, Member, Any], Any]]] = {
-    EventKind.RECOGNIZED: (
-        RecognizeIn,
-        lambda r, m, p: services.member_recognize(**_common(r, m, p), decided_on=p.decided_on),
-    ),
-    EventKind.CARD_ISSUED: (
-        CardIn,
-        lambda r, m, p: services.member_issue_card(
-            **_common(r, m, p), effective_date=p.effective_date, card_number=p.card_number
-        ),
-    ),
-    EventKind.CATEGORY_CHANGED: (
-        CategoryIn,
-        lambda r, m, p: services.member_change_category(
-            **_common(r, m, p), effective_date=p.effective_date, category=p.category
-        ),
-    ),
-    EventKind.TEMP_OUT: (
-        TempOutIn,
-        lambda r, m, p: services.member_temp_transfer_out(
-            **_common(r, m, p),
-            effective_date=p.effective_date,
-            host_org=_opt_org(p.host_org, "host_org"),
-            host=p.host,
-            until=p.until,
-        ),
-    ),
-    EventKind.TEMP_BACK: (
-        EventIn,
-        lambda r, m, p: services.member_temp_transfer_back(
-            **_common(r, m, p), effective_date=p.effective_date
-        ),
-    ),
-    EventKind.EXEMPTED: (
-        EventIn,
-        lambda r, m, p: services.member_exempt(**_common(r, m, p), effective_date=p.effective_date),
-    ),
-    EventKind.EXEMPTION_ENDED: (
-        EventIn,
-        lambda r, m, p: services.member_end_exemption(
-            **_common(r, m, p), effective_date=p.effective_date
-        ),
-    ),
-    EventKind.TRANSFER_OUT: (
-        TransferOutIn,
-        lambda r, m, p: services.member_transfer_out(
-            **_common(r, m, p),
-            effective_date=p.effective_date,
-            destination_org=_opt_org(p.destination_org, "destination_org"),
-            destination=p.destination,
-        ),
-    ),
-    EventKind.TRANSFER_IN: (
-        TransferInIn,
-        lambda r, m, p: services.member_transfer_in(
-            **_common(r, m, p),
-            effective_date=p.effective_date,
-            org=org_ref(r.user, p.org, "org", Cap.MEMBER_CHANGE),
-        ),
-    ),
-    EventKind.REMOVED: (
-        RemoveIn,
-        lambda r, m, p: services.member_remove(
-            **_common(r, m, p), effective_date=p.effective_date, reason=p.reason
-        ),
-    ),
-    EventKind.EXPELLED: (
-        EventIn,
-        lambda r, m, p: services.member_expel(**_common(r, m, p), effective_date=p.effective_date),
-    ),
-    EventKind.DECEASED: (
-        EventIn,
-        lambda r, m, p: services.member_record_death(
-            **_common(r, m, p), effective_date=p.effective_date
-        ),
-    ),
-}
-
-
-def _event_endpoint(
-    kind: str, schema: type[Schema], call: Callable[[HttpRequest, Member, Any], Any]
-) -> None:
     def record_event(request: HttpRequest, member_code: str, payload: Schema) -> Reply:
         _clean(payload)
         member = get_member_for(request.user, path_code(member_code), write=True)
-        event = call(request, member, payload)
+        event = _record(request, member, spec, payload)
         member.refresh_from_db()
         return Reply(201, {"event": _event(event, True), "member": _detail(request.user, member)})
 
@@ -587,17 +504,17 @@ def _event_endpoint(
         "payload": schema,
         "return": Reply,
     }
-    record_event.__name__ = f"member_event_{kind}"
+    record_event.__name__ = f"member_event_{spec.kind}"
     router.post(
-        f"/{{member_code}}/events/{kind}",
+        f"/{{member_code}}/events/{spec.kind}",
         response={201: EventResult},
-        operation_id=f"member_event_{kind}",
-        summary=f"Record the event {kind!r}",
+        operation_id=f"member_event_{spec.kind}",
+        summary=f"Record the event {spec.kind!r}",
     )(record_event)
 
 
-for _kind, (_schema, _call) in EVENT_SPECS.items():
-    _event_endpoint(_kind, _schema, _call)
+for _kind in lifecycle.RECORDABLE:
+    _event_endpoint(lifecycle.SPECS[_kind])
 
 
 # --- receiving a transfer ----------------------------------------------------

@@ -12,7 +12,16 @@ from chibo.accounts.roles import Cap
 from chibo.core.scoping import orgs_for
 from chibo.core.web import date_field, decision_field
 from chibo.members import services
-from chibo.members.models import Category, EventKind, Gender, Member, RemovalReason, Status
+from chibo.members.lifecycle import (
+    RECORDABLE,
+    SPECS,
+    Decision,
+    EventSpec,
+    Input,
+    InputType,
+    record,
+)
+from chibo.members.models import Category, Gender, Member, Status
 from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import CELL_KINDS, Org
 
@@ -237,8 +246,13 @@ def org_by_exact_code(code: str) -> Org | None:
 
 
 class EventForm(forms.Form):
-    """Common fields of a lifecycle event; subclasses call their service in ``submit``."""
+    """A lifecycle event's form, built from its ``lifecycle.EventSpec`` (``event_form``).
 
+    The common fields (effective date, decision, issuing body, note), then the kind's
+    inputs; ``submit`` hands them to ``lifecycle.record``.
+    """
+
+    spec: ClassVar[EventSpec]
     kind: ClassVar[str] = ""
     danger: ClassVar[bool] = False
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -254,239 +268,81 @@ class EventForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.member = member
+        spec = self.spec
+        if spec.dated is not None:
+            del self.fields["effective_date"]
+        elif spec.date_label is not None:
+            self.fields["effective_date"].label = spec.date_label
+        if spec.note_label is not None:
+            self.fields["note"].label = spec.note_label
+        self.fields["note"].required = spec.note_required
+        self.fields["decision_number"].required = spec.decision_required
+        for item in spec.inputs:
+            if item.initial is not None:
+                self.fields[item.name].initial = item.initial(member)
 
-    def common(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "actor": self.user,
-            "member": self.member,
-            "decision": services.Decision(
-                number=data["decision_number"], issuing_body=data["issuing_body"]
-            ),
-            "note": data["note"],
-            "expected_version": data["version"],
-        }
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for item in self.spec.inputs:
+            name = item.name
+            if name not in data or item.type not in (InputType.ORG, InputType.OWN_CELL):
+                continue
+            try:
+                if item.type == InputType.ORG:
+                    data[name] = org_by_exact_code(data[name])
+                else:
+                    data[name] = org_by_code(self.user, data[name], Cap.MEMBER_CHANGE)
+            except ValidationError as exc:
+                self.add_error(name, exc)
+        return data
 
     def submit(self) -> Any:
-        raise NotImplementedError
+        data = self.cleaned_data
+        return record(
+            self.spec.kind,
+            actor=self.user,
+            member=self.member,
+            effective_date=data.get("effective_date"),
+            decision=Decision(number=data["decision_number"], issuing_body=data["issuing_body"]),
+            note=data["note"],
+            expected_version=data["version"],
+            **{item.name: data[item.name] for item in self.spec.inputs},
+        )
 
 
-class RecognizeForm(EventForm):
-    kind = EventKind.RECOGNIZED
-    decided_on = date_field(
-        _l("Decision date"),
-        help_text=_l("The recognition takes effect on the day probation ended."),
+def _input_field(item: Input) -> forms.Field:
+    if item.type == InputType.DATE:
+        return date_field(item.label, required=item.required, help_text=item.help_text)
+    if item.type == InputType.CHOICE:
+        assert item.choices is not None
+        return forms.ChoiceField(
+            label=item.label, required=item.required, choices=[("", "—"), *item.choices.choices]
+        )
+    max_length = 32 if item.type in (InputType.ORG, InputType.OWN_CELL) else item.max_length
+    return forms.CharField(
+        label=item.label,
+        max_length=max_length or None,
+        required=item.required,
+        help_text=item.help_text,
     )
-    field_order: ClassVar[list[str]] = ["decided_on"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        del self.fields["effective_date"]
-
-    def submit(self) -> Any:
-        return services.member_recognize(
-            **self.common(), decided_on=self.cleaned_data["decided_on"]
-        )
 
 
-class TransferOutForm(EventForm):
-    kind = EventKind.TRANSFER_OUT
-    destination_org = forms.CharField(
-        label=_l("Destination cell in chibo (code)"),
-        max_length=32,
-        required=False,
-        help_text=_l("Leave empty when the destination is outside chibo."),
-    )
-    destination = forms.CharField(
-        label=_l("Destination outside chibo"), max_length=255, required=False
-    )
-
-    def clean_destination_org(self) -> Org | None:
-        return org_by_exact_code(self.cleaned_data["destination_org"])
-
-    def submit(self) -> Any:
-        data = self.cleaned_data
-        return services.member_transfer_out(
-            **self.common(),
-            effective_date=data["effective_date"],
-            destination_org=data["destination_org"],
-            destination=data["destination"],
-        )
+def event_form(spec: EventSpec) -> type[EventForm]:
+    """The form of one event kind: the common fields and the kind's inputs (leading ones first)."""
+    fields: dict[str, Any] = {item.name: _input_field(item) for item in spec.inputs}
+    attrs: dict[str, Any] = {
+        **fields,
+        "spec": spec,
+        "kind": spec.kind,
+        "danger": spec.danger,
+        "field_order": [item.name for item in spec.inputs if item.lead],
+        "__module__": __name__,
+    }
+    name = "".join(part.title() for part in spec.kind.split("_")) + "Form"
+    return type(name, (EventForm,), attrs)
 
 
-class TransferInForm(EventForm):
-    kind = EventKind.TRANSFER_IN
-    org = forms.CharField(label=_l("Receiving cell (code)"), max_length=32)
-    field_order: ClassVar[list[str]] = ["org"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        pending = self.member.pending_org
-        self.fields["org"].initial = pending.code if pending and pending.is_cell else ""
-
-    def clean_org(self) -> Org:
-        return org_by_code(self.user, self.cleaned_data["org"], Cap.MEMBER_CHANGE)
-
-    def submit(self) -> Any:
-        data = self.cleaned_data
-        return services.member_transfer_in(
-            **self.common(), org=data["org"], effective_date=data["effective_date"]
-        )
-
-
-class TempOutForm(EventForm):
-    kind = EventKind.TEMP_OUT
-    host_org = forms.CharField(label=_l("Host cell in chibo (code)"), max_length=32, required=False)
-    host = forms.CharField(label=_l("Host outside chibo"), max_length=255, required=False)
-    until = date_field(_l("Until"), required=False)
-
-    def clean_host_org(self) -> Org | None:
-        return org_by_exact_code(self.cleaned_data["host_org"])
-
-    def submit(self) -> Any:
-        data = self.cleaned_data
-        return services.member_temp_transfer_out(
-            **self.common(),
-            effective_date=data["effective_date"],
-            host_org=data["host_org"],
-            host=data["host"],
-            until=data["until"],
-        )
-
-
-class TempBackForm(EventForm):
-    kind = EventKind.TEMP_BACK
-
-    def submit(self) -> Any:
-        return services.member_temp_transfer_back(
-            **self.common(), effective_date=self.cleaned_data["effective_date"]
-        )
-
-
-class ExemptForm(EventForm):
-    kind = EventKind.EXEMPTED
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["note"].label = _l("Reason for the exemption")
-        self.fields["note"].required = True
-
-    def submit(self) -> Any:
-        return services.member_exempt(
-            **self.common(), effective_date=self.cleaned_data["effective_date"]
-        )
-
-
-class EndExemptionForm(EventForm):
-    kind = EventKind.EXEMPTION_ENDED
-
-    def submit(self) -> Any:
-        return services.member_end_exemption(
-            **self.common(), effective_date=self.cleaned_data["effective_date"]
-        )
-
-
-class RemoveForm(EventForm):
-    kind = EventKind.REMOVED
-    danger = True
-    reason = forms.ChoiceField(
-        label=_l("Reason"), choices=[("", "—"), *RemovalReason.choices], required=True
-    )
-    field_order: ClassVar[list[str]] = ["reason"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["decision_number"].required = True
-
-    def submit(self) -> Any:
-        data = self.cleaned_data
-        return services.member_remove(
-            **self.common(), effective_date=data["effective_date"], reason=data["reason"]
-        )
-
-
-class ExpelForm(EventForm):
-    kind = EventKind.EXPELLED
-    danger = True
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["decision_number"].required = True
-
-    def submit(self) -> Any:
-        return services.member_expel(
-            **self.common(), effective_date=self.cleaned_data["effective_date"]
-        )
-
-
-class DeathForm(EventForm):
-    kind = EventKind.DECEASED
-    danger = True
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["effective_date"].label = _l("Date of death")
-
-    def submit(self) -> Any:
-        return services.member_record_death(
-            **self.common(), effective_date=self.cleaned_data["effective_date"]
-        )
-
-
-class IssueCardForm(EventForm):
-    kind = EventKind.CARD_ISSUED
-    card_number = forms.CharField(label=_l("Party card number"), max_length=32)
-    field_order: ClassVar[list[str]] = ["card_number"]
-
-    def submit(self) -> Any:
-        data = self.cleaned_data
-        return services.member_issue_card(
-            **self.common(), effective_date=data["effective_date"], card_number=data["card_number"]
-        )
-
-
-class ChangeCategoryForm(EventForm):
-    kind = EventKind.CATEGORY_CHANGED
-    category = forms.ChoiceField(label=_l("New category"), choices=Category.choices)
-    field_order: ClassVar[list[str]] = ["category"]
-
-    def submit(self) -> Any:
-        data = self.cleaned_data
-        return services.member_change_category(
-            **self.common(), effective_date=data["effective_date"], category=data["category"]
-        )
-
-
-EVENT_FORMS: dict[str, type[EventForm]] = {
-    form.kind: form
-    for form in (
-        RecognizeForm,
-        IssueCardForm,
-        ChangeCategoryForm,
-        TempOutForm,
-        TempBackForm,
-        ExemptForm,
-        EndExemptionForm,
-        TransferOutForm,
-        TransferInForm,
-        RemoveForm,
-        ExpelForm,
-        DeathForm,
-    )
-}
-
-
-def allowed_events(member: Member) -> list[str]:
-    """The events that may follow the member's current status (services.ALLOWED_FROM)."""
-    kinds = []
-    for kind in EVENT_FORMS:
-        allowed = services.ALLOWED_FROM.get(kind)
-        if allowed is not None and member.status not in allowed:
-            continue
-        if kind == EventKind.RECOGNIZED and (member.is_full or member.probation_ends_on is None):
-            continue
-        kinds.append(kind)
-    return kinds
+EVENT_FORMS: dict[str, type[EventForm]] = {kind: event_form(SPECS[kind]) for kind in RECORDABLE}
 
 
 class ArrivalForm(forms.Form):

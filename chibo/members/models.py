@@ -2,9 +2,10 @@
 
 ``Member`` holds identity plus the *current* state (org, status, standing),
 which is derived from ``MemberEvent`` rows and kept consistent by
-``members.services`` (``replay`` recomputes it from the events). Every event
+``members.lifecycle.record`` (``replay`` recomputes it from the events). Every event
 records the state after it, so the state on any past date is the last event
-on or before that date.
+on or before that date. The vocabularies of the lifecycle (status, category, event
+kind, removal reason) are declared in ``members.lifecycle`` with the event kinds.
 """
 
 from __future__ import annotations
@@ -17,63 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.crypto import EncryptedCharField
 from chibo.core.fields import ByteOrderCharField
-
-
-class Category(models.TextChoices):
-    """Đối tượng đảng viên."""
-
-    LECTURER = "lecturer", _("Lecturer")
-    TEACHER = "teacher", _("Teacher")
-    CADRE = "cadre", _("Cadre")
-    PUBLIC_EMPLOYEE = "public_employee", _("Public employee")
-    STUDENT = "student", _("University/college student")
-    PUPIL = "pupil", _("Pupil")
-    OTHER = "other", _("Other")
+from chibo.members.lifecycle import ON_ROLLS as ON_ROLLS
+from chibo.members.lifecycle import TERMINAL as TERMINAL
+from chibo.members.lifecycle import Category, EventKind, RemovalReason, Status
 
 
 class Gender(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
-
-
-class Status(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    EXEMPTED = "exempted", _("Exempted from activity")
-    TEMP_AWAY = "temp_away", _("Temporarily transferred out")
-    TRANSFERRED_OUT = "transferred_out", _("Transferred out")
-    REMOVED = "removed", _("Removed from the rolls")
-    EXPELLED = "expelled", _("Expelled")
-    DECEASED = "deceased", _("Deceased")
-
-
-# Members still on an org's rolls (counted in its membership).
-ON_ROLLS = (Status.ACTIVE, Status.EXEMPTED, Status.TEMP_AWAY)
-TERMINAL = (Status.REMOVED, Status.EXPELLED, Status.DECEASED)
-
-
-class RemovalReason(models.TextChoices):
-    ABANDONED_ACTIVITY = "abandoned_activity", _("Abandoned party activity")
-    UNPAID_DUES = "unpaid_dues", _("Did not pay party dues")
-    NOT_RECOGNIZED = "not_recognized", _("Not recognized as a full member after probation")
-    OTHER = "other", _("Other reason")
-
-
-class EventKind(models.TextChoices):
-    ADMITTED = "admitted", _("Admitted (probationary)")
-    CEREMONY = "ceremony", _("Admission ceremony")
-    RECOGNIZED = "recognized", _("Recognized as full member")
-    TRANSFER_OUT = "transfer_out", _("Official transfer out")
-    TRANSFER_IN = "transfer_in", _("Official transfer in")
-    TEMP_OUT = "temp_out", _("Temporary transfer out")
-    TEMP_BACK = "temp_back", _("Back from temporary transfer")
-    EXEMPTED = "exempted", _("Exempted from work and activity")
-    EXEMPTION_ENDED = "exemption_ended", _("Exemption ended")
-    REMOVED = "removed", _("Removed from the rolls")
-    EXPELLED = "expelled", _("Expelled")
-    DECEASED = "deceased", _("Deceased")
-    CARD_ISSUED = "card_issued", _("Party card issued")
-    CATEGORY_CHANGED = "category_changed", _("Category changed")
-    REASSIGNED = "reassigned", _("Moved by restructuring")
 
 
 class Member(models.Model):

@@ -25,8 +25,8 @@ from chibo.members.forms import (
     EditForm,
     MemberFilterForm,
     ReceiveForm,
-    allowed_events,
 )
+from chibo.members.lifecycle import allowed_events
 from chibo.members.models import EventKind, Status
 
 PAGE_SIZE = 50

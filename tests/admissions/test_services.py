@@ -12,7 +12,7 @@ from chibo.admissions.models import Candidate, CandidateStep, Stage
 from chibo.core.models import AuditEntry
 from chibo.core.rules import RuleViolation
 from chibo.members import services as member_services
-from chibo.members.forms import allowed_events
+from chibo.members.lifecycle import allowed_events
 from chibo.members.models import EventKind, Member
 from tests import factories as f
 from tests.admissions.conftest import HAPPY, decided_on_20_january_2025, walk

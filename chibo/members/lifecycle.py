@@ -1,0 +1,790 @@
+"""A member's lifecycle, declared once: every event kind, what it needs and what it does.
+
+Each kind is one ``EventKind`` value and one ``EventSpec`` in ``SPECS``, side by side:
+
+- the statuses it may follow (``allowed_from``) and the status after it (``status_after``);
+- what it clears on the member (``clears``) and what it sets (``sets``);
+- its fields beyond the common ones (``inputs``: effective date, decision, issuing body, note);
+- its validation (``check``) and the data it stores on the event (``data``);
+- its audit action (``members.<kind>`` unless ``audit_action`` says otherwise).
+
+Everything else follows from the registry: ``record`` (validate, append, update the member,
+audit, in one transaction), ``allowed_events`` (what the record page and the API offer),
+the web forms (``members.forms``), the API bodies and routes (``members.api``), the
+importer's status changes (``interchange.members_import``) and the event rows the bulk
+writer inserts (``interchange.members_write``, held to ``record`` by
+``tests/members/test_lifecycle.py``). ``replay`` recomputes a member's state from its log.
+
+To add an event kind: a value in ``EventKind`` and its ``EventSpec`` here, then
+``chibo makemigrations members`` (the field's choices) and the Vietnamese catalogue;
+the form, the API route and ``allowed_events`` need nothing more
+(docs/architecture.md, "The member lifecycle").
+
+This module reads the models only inside functions: ``members.models`` imports the
+vocabularies below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from chibo.accounts.roles import Cap
+from chibo.core import audit
+from chibo.core.rules import RuleViolation, rule_in_force
+from chibo.core.scoping import require_cap_on
+from chibo.lib.dates import add_months
+
+if TYPE_CHECKING:
+    from chibo.members.models import Member, MemberEvent
+    from chibo.orgs.models import Org
+
+
+# --- vocabularies ----------------------------------------------------------------
+
+
+class Category(models.TextChoices):
+    """Đối tượng đảng viên (kept on every event as ``category_after``)."""
+
+    LECTURER = "lecturer", _l("Lecturer")
+    TEACHER = "teacher", _l("Teacher")
+    CADRE = "cadre", _l("Cadre")
+    PUBLIC_EMPLOYEE = "public_employee", _l("Public employee")
+    STUDENT = "student", _l("University/college student")
+    PUPIL = "pupil", _l("Pupil")
+    OTHER = "other", _l("Other")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _l("Active")
+    EXEMPTED = "exempted", _l("Exempted from activity")
+    TEMP_AWAY = "temp_away", _l("Temporarily transferred out")
+    TRANSFERRED_OUT = "transferred_out", _l("Transferred out")
+    REMOVED = "removed", _l("Removed from the rolls")
+    EXPELLED = "expelled", _l("Expelled")
+    DECEASED = "deceased", _l("Deceased")
+
+
+# Members still on an org's rolls (counted in its membership).
+ON_ROLLS = (Status.ACTIVE, Status.EXEMPTED, Status.TEMP_AWAY)
+TERMINAL = (Status.REMOVED, Status.EXPELLED, Status.DECEASED)
+
+
+class RemovalReason(models.TextChoices):
+    ABANDONED_ACTIVITY = "abandoned_activity", _l("Abandoned party activity")
+    UNPAID_DUES = "unpaid_dues", _l("Did not pay party dues")
+    NOT_RECOGNIZED = "not_recognized", _l("Not recognized as a full member after probation")
+    OTHER = "other", _l("Other reason")
+
+
+class EventKind(models.TextChoices):
+    ADMITTED = "admitted", _l("Admitted (probationary)")
+    CEREMONY = "ceremony", _l("Admission ceremony")
+    RECOGNIZED = "recognized", _l("Recognized as full member")
+    TRANSFER_OUT = "transfer_out", _l("Official transfer out")
+    TRANSFER_IN = "transfer_in", _l("Official transfer in")
+    TEMP_OUT = "temp_out", _l("Temporary transfer out")
+    TEMP_BACK = "temp_back", _l("Back from temporary transfer")
+    EXEMPTED = "exempted", _l("Exempted from work and activity")
+    EXEMPTION_ENDED = "exemption_ended", _l("Exemption ended")
+    REMOVED = "removed", _l("Removed from the rolls")
+    EXPELLED = "expelled", _l("Expelled")
+    DECEASED = "deceased", _l("Deceased")
+    CARD_ISSUED = "card_issued", _l("Party card issued")
+    CATEGORY_CHANGED = "category_changed", _l("Category changed")
+    REASSIGNED = "reassigned", _l("Moved by restructuring")
+
+
+# --- what a request to record an event carries ---------------------------------------
+
+
+@dataclass
+class Decision:
+    """Who decided an event and under which document."""
+
+    number: str = ""
+    issuing_org: Org | None = None
+    issuing_body: str = ""
+
+
+@dataclass
+class EventRequest:
+    """One event to record: the common fields and the kind's own ``values`` (by input name)."""
+
+    kind: str
+    effective_date: dt.date
+    decision: Decision = field(default_factory=Decision)
+    note: str = ""
+    reason: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+    actor: Any = None
+
+
+class InputType:
+    DATE = "date"
+    TEXT = "text"
+    CHOICE = "choice"
+    # An org named by its exact code, usually outside the actor's scope (a destination).
+    ORG = "org"
+    # A cell in the actor's scope where it may change members (the receiving cell).
+    OWN_CELL = "own_cell"
+
+
+@dataclass(frozen=True)
+class Input:
+    """A field an event kind takes beyond the common ones; forms and API bodies are built from it.
+
+    ``label`` is what the form shows (translated) and, in English, the API's description.
+    ``lead``: shown before the common fields. ``initial``: the form's initial value.
+    """
+
+    name: str
+    type: str
+    label: Promise
+    required: bool = False
+    max_length: int = 0
+    choices: type[models.TextChoices] | None = None
+    help_text: Promise | str = ""
+    lead: bool = True
+    initial: Callable[[Member], Any] | None = None
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    kind: str
+    # The statuses it may follow; empty: never recorded on an existing member by ``record``.
+    allowed_from: tuple[str, ...] = ()
+    status_after: str | None = None  # None: the status stays
+    clears: tuple[str, ...] = ()  # member fields emptied (None)
+    inputs: tuple[Input, ...] = ()
+    check: Callable[[Member, EventRequest], None] | None = None
+    data: Callable[[Any, EventRequest], dict[str, Any]] | None = None
+    sets: Callable[[Member, EventRequest], dict[str, Any]] | None = None
+    audit_action: str = ""
+    # Not typed by the user: the event's date (recognition: the day probation ended);
+    # such an event takes the state of that date and leaves the current state alone.
+    dated: Callable[[Member, EventRequest], dt.date] | None = None
+    available: Callable[[Member], bool] | None = None  # beyond the status
+    # The input naming the org the member moves to; the actor needs the right over it.
+    moves_to: str = ""
+    # Recording it from the member's page and the API (admission, ceremony and
+    # restructuring have their own paths).
+    recordable: bool = True
+    danger: bool = False
+    decision_required: bool = False
+    date_label: Promise | None = None
+    note_label: Promise | None = None
+    note_required: bool = False
+    # The input that takes an imported row's free text (column ``ly_do``): "note", or an input
+    # whose empty value reads "(not given)"; "" for none.
+    file_text: str = "note"
+
+    @property
+    def action(self) -> str:
+        return self.audit_action or f"members.{self.kind}"
+
+    @property
+    def label(self) -> Any:
+        return EventKind(self.kind).label
+
+    def event_data(self, before: Any, req: EventRequest) -> dict[str, Any]:
+        """What the event stores in ``data``: ``before`` is the member as it was (or a stand-in)."""
+        return self.data(before, req) if self.data is not None else dict(req.data)
+
+
+# --- shared checks ---------------------------------------------------------------
+
+
+def fmt(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def check_not_future(day: dt.date, name: str = "effective_date") -> None:
+    if day > timezone.localdate():
+        raise ValidationError({name: [_("The date cannot be in the future.")]})
+
+
+def check_cell(org: Org, name: str = "org") -> None:
+    if not org.is_cell:
+        raise ValidationError(
+            {
+                name: [
+                    _("Members belong to a party cell; %(org)s is not a cell.") % {"org": org.name}
+                ]
+            }
+        )
+    if not org.is_open:
+        raise ValidationError({name: [_("%(org)s is closed.") % {"org": org.name}]})
+
+
+def probation_end(ceremony_on: dt.date) -> dt.date:
+    """Probation lasts the months the rule in force on the ceremony date sets (Charter Art. 5)."""
+    rule = rule_in_force("probation.months", on=ceremony_on)
+    return add_months(ceremony_on, int(rule.value))
+
+
+def _code(org: Org | None) -> str | None:
+    return org.code if org is not None else None
+
+
+# --- the kinds ---------------------------------------------------------------------
+
+
+def _check_ceremony(m: Member, req: EventRequest) -> None:
+    if m.ceremony_on is not None:
+        raise ValidationError(
+            _("The admission ceremony of this member was already recorded (%(date)s).")
+            % {"date": fmt(m.ceremony_on)}
+        )
+    if m.is_full:
+        raise ValidationError(_("This member is already a full member."))
+    if req.effective_date < m.admitted_on:
+        raise ValidationError(
+            {
+                "effective_date": [
+                    _("The ceremony cannot be before the admission decision (%(date)s).")
+                    % {"date": fmt(m.admitted_on)}
+                ]
+            }
+        )
+    check_not_future(req.effective_date)
+
+
+def _ceremony_data(m: Any, req: EventRequest) -> dict[str, Any]:
+    months = int(rule_in_force("probation.months", on=req.effective_date).value)
+    ends = add_months(req.effective_date, months)
+    return {"probation_months": months, "probation_ends_on": ends.isoformat()}
+
+
+def _check_recognition(m: Member, req: EventRequest) -> None:
+    if m.is_full:
+        raise ValidationError(_("This member is already a full member."))
+    if m.probation_ends_on is None:
+        raise ValidationError(
+            _("The admission ceremony has not been recorded: probation has not started yet.")
+        )
+    decided_on = req.values["decided_on"]
+    check_not_future(decided_on, "decided_on")
+    if decided_on < m.probation_ends_on:
+        rule = rule_in_force("probation.months", on=m.ceremony_on)
+        raise RuleViolation(
+            rule,
+            _("Probation has not ended: it ends on %(date)s.") % {"date": fmt(m.probation_ends_on)},
+            field="decided_on",
+        )
+
+
+def _check_transfer_out(m: Member, req: EventRequest) -> None:
+    destination_org = req.values.get("destination_org")
+    if destination_org is None and not req.values.get("destination", "").strip():
+        raise ValidationError({"destination": [_("Say where the member is transferred to.")]})
+    if destination_org is not None:
+        check_cell(destination_org, "destination_org")
+        if destination_org.pk == m.org_id:
+            raise ValidationError({"destination_org": [_("The member is already in this cell.")]})
+
+
+def _check_transfer_in(m: Member, req: EventRequest) -> None:
+    org = req.values["org"]
+    require_cap_on(req.actor, org, Cap.MEMBER_CHANGE)
+    check_cell(org)
+    if m.pending_org is None:
+        # Transferred to a place outside chibo: only the sender can take the member back.
+        require_cap_on(req.actor, m.org, Cap.MEMBER_CHANGE)
+    elif not org.path.startswith(m.pending_org.path):
+        raise ValidationError(
+            {
+                "org": [
+                    _("The member was transferred to %(org)s, not here.")
+                    % {"org": m.pending_org.name}
+                ]
+            }
+        )
+
+
+def _check_temp_out(m: Member, req: EventRequest) -> None:
+    host_org = req.values.get("host_org")
+    if host_org is None and not req.values.get("host", "").strip():
+        raise ValidationError({"host": [_("Say where the member temporarily goes.")]})
+    if host_org is not None:
+        check_cell(host_org, "host_org")
+    until = req.values.get("until")
+    if until is not None and until <= req.effective_date:
+        raise ValidationError({"until": [_("The end must be after the start.")]})
+
+
+def _check_exemption(m: Member, req: EventRequest) -> None:
+    if not req.note.strip():
+        raise ValidationError({"note": [_("Give the reason for the exemption.")]})
+
+
+def _check_removal(m: Member, req: EventRequest) -> None:
+    reason = req.values.get("reason", "")
+    if reason not in RemovalReason.values:
+        raise ValidationError({"reason": [_("Choose the reason for the removal.")]})
+    if reason == RemovalReason.OTHER and not req.note.strip():
+        raise ValidationError({"note": [_("Describe the reason when it is “other”.")]})
+    if not req.decision.number.strip():
+        raise ValidationError(
+            {"decision_number": [_("A removal needs the number of its decision.")]}
+        )
+
+
+def _check_expulsion(m: Member, req: EventRequest) -> None:
+    if not req.decision.number.strip():
+        raise ValidationError(
+            {"decision_number": [_("An expulsion needs the number of its decision.")]}
+        )
+
+
+def _check_card(m: Member, req: EventRequest) -> None:
+    from chibo.members.models import Member
+
+    card = req.values.get("card_number", "").strip()
+    if not card:
+        raise ValidationError({"card_number": [_("Enter the party card number.")]})
+    if Member.objects.filter(party_card_number=card).exclude(pk=m.pk).exists():
+        raise ValidationError({"card_number": [_("This card number belongs to another member.")]})
+
+
+def _check_category(m: Member, req: EventRequest) -> None:
+    category = req.values.get("category")
+    if category not in Category.values:
+        raise ValidationError({"category": [_("Choose a valid category.")]})
+    if category == m.category:
+        raise ValidationError({"category": [_("The member is already in this category.")]})
+
+
+def _not_given(text: str, org: Any) -> str:
+    return text.strip() or (org.name if org is not None else "")
+
+
+_ORG_HELP = _l("Leave empty when the destination is outside chibo.")
+
+
+def _pending_cell(m: Member) -> str:
+    pending = m.pending_org
+    return pending.code if pending and pending.is_cell else ""
+
+
+SPECS: dict[str, EventSpec] = {
+    spec.kind: spec
+    for spec in (
+        EventSpec(
+            EventKind.RECOGNIZED,
+            allowed_from=ON_ROLLS,
+            inputs=(
+                Input(
+                    "decided_on",
+                    InputType.DATE,
+                    _l("Decision date"),
+                    required=True,
+                    help_text=_l("The recognition takes effect on the day probation ended."),
+                ),
+            ),
+            check=_check_recognition,
+            data=lambda m, req: {"decided_on": req.values["decided_on"].isoformat()},
+            sets=lambda m, req: {"is_full": True, "recognized_on": m.probation_ends_on},
+            dated=lambda m, req: m.probation_ends_on,
+            available=lambda m: not m.is_full and m.probation_ends_on is not None,
+        ),
+        EventSpec(
+            EventKind.CARD_ISSUED,
+            allowed_from=ON_ROLLS,
+            inputs=(Input("card_number", InputType.TEXT, _l("Party card number"), True, 32),),
+            check=_check_card,
+            data=lambda m, req: {"card_number": req.values["card_number"].strip()},
+            sets=lambda m, req: {"party_card_number": req.values["card_number"].strip()},
+        ),
+        EventSpec(
+            EventKind.CATEGORY_CHANGED,
+            allowed_from=ON_ROLLS,
+            inputs=(
+                Input("category", InputType.CHOICE, _l("New category"), True, choices=Category),
+            ),
+            check=_check_category,
+            data=lambda m, req: {"from": m.category, "to": req.values["category"]},
+            sets=lambda m, req: {"category": req.values["category"]},
+        ),
+        EventSpec(
+            EventKind.TEMP_OUT,
+            allowed_from=(Status.ACTIVE,),
+            status_after=Status.TEMP_AWAY,
+            inputs=(
+                Input("host_org", InputType.ORG, _l("Host cell in chibo (code)"), lead=False),
+                Input("host", InputType.TEXT, _l("Host outside chibo"), max_length=255, lead=False),
+                Input("until", InputType.DATE, _l("Until"), lead=False),
+            ),
+            check=_check_temp_out,
+            data=lambda m, req: {
+                "host_org": _code(req.values.get("host_org")),
+                "host": _not_given(req.values.get("host", ""), req.values.get("host_org")),
+                "until": req.values["until"].isoformat() if req.values.get("until") else None,
+            },
+            sets=lambda m, req: {"temp_host_org": req.values.get("host_org")},
+            file_text="host",
+        ),
+        EventSpec(
+            EventKind.TEMP_BACK,
+            allowed_from=(Status.TEMP_AWAY,),
+            status_after=Status.ACTIVE,
+            clears=("temp_host_org",),
+            file_text="",
+        ),
+        EventSpec(
+            EventKind.EXEMPTED,
+            allowed_from=(Status.ACTIVE,),
+            status_after=Status.EXEMPTED,
+            check=_check_exemption,
+            note_label=_l("Reason for the exemption"),
+            note_required=True,
+        ),
+        EventSpec(
+            EventKind.EXEMPTION_ENDED,
+            allowed_from=(Status.EXEMPTED,),
+            status_after=Status.ACTIVE,
+            file_text="",
+        ),
+        EventSpec(
+            EventKind.TRANSFER_OUT,
+            allowed_from=ON_ROLLS,
+            status_after=Status.TRANSFERRED_OUT,
+            clears=("temp_host_org",),
+            inputs=(
+                Input(
+                    "destination_org",
+                    InputType.ORG,
+                    _l("Destination cell in chibo (code)"),
+                    help_text=_ORG_HELP,
+                    lead=False,
+                ),
+                Input(
+                    "destination",
+                    InputType.TEXT,
+                    _l("Destination outside chibo"),
+                    max_length=255,
+                    lead=False,
+                ),
+            ),
+            check=_check_transfer_out,
+            data=lambda m, req: {
+                "destination_org": _code(req.values.get("destination_org")),
+                "destination": _not_given(
+                    req.values.get("destination", ""), req.values.get("destination_org")
+                ),
+            },
+            sets=lambda m, req: {"pending_org": req.values.get("destination_org")},
+            file_text="destination",
+        ),
+        EventSpec(
+            EventKind.TRANSFER_IN,
+            allowed_from=(Status.TRANSFERRED_OUT,),
+            status_after=Status.ACTIVE,
+            clears=("pending_org",),
+            inputs=(
+                Input(
+                    "org",
+                    InputType.OWN_CELL,
+                    _l("Receiving cell (code)"),
+                    required=True,
+                    initial=_pending_cell,
+                ),
+            ),
+            check=_check_transfer_in,
+            data=lambda m, req: {"from_org": m.org.code},
+            sets=lambda m, req: {"org": req.values["org"]},
+            moves_to="org",
+            file_text="",
+        ),
+        EventSpec(
+            EventKind.REMOVED,
+            allowed_from=(*ON_ROLLS, Status.TRANSFERRED_OUT),
+            status_after=Status.REMOVED,
+            clears=("pending_org", "temp_host_org"),
+            inputs=(
+                Input(
+                    "reason", InputType.CHOICE, _l("Reason"), required=True, choices=RemovalReason
+                ),
+            ),
+            check=_check_removal,
+            danger=True,
+            decision_required=True,
+        ),
+        EventSpec(
+            EventKind.EXPELLED,
+            allowed_from=(*ON_ROLLS, Status.TRANSFERRED_OUT),
+            status_after=Status.EXPELLED,
+            clears=("pending_org", "temp_host_org"),
+            check=_check_expulsion,
+            danger=True,
+            decision_required=True,
+        ),
+        EventSpec(
+            EventKind.DECEASED,
+            allowed_from=(*ON_ROLLS, Status.TRANSFERRED_OUT),
+            status_after=Status.DECEASED,
+            clears=("pending_org", "temp_host_org"),
+            danger=True,
+            date_label=_l("Date of death"),
+        ),
+        EventSpec(
+            EventKind.CEREMONY,
+            allowed_from=ON_ROLLS,
+            check=_check_ceremony,
+            data=_ceremony_data,
+            sets=lambda m, req: {
+                "ceremony_on": req.effective_date,
+                "probation_ends_on": dt.date.fromisoformat(req.data["probation_ends_on"]),
+            },
+            recordable=False,
+        ),
+        # Written by their own services: a new member (members.services.admission),
+        # restructuring (members.services.reassignment).
+        EventSpec(
+            EventKind.ADMITTED,
+            status_after=Status.ACTIVE,
+            data=lambda m, req: {
+                "category_at_admission": m.category,
+                "ceremony_on": req.values["ceremony_on"].isoformat()
+                if req.values.get("ceremony_on")
+                else None,
+            },
+            recordable=False,
+        ),
+        EventSpec(
+            EventKind.REASSIGNED,
+            data=lambda m, req: {"from_org": m.org.code},
+            recordable=False,
+        ),
+    )
+}
+
+RECORDABLE: tuple[str, ...] = tuple(kind for kind, spec in SPECS.items() if spec.recordable)
+
+
+def allowed_events(member: Member) -> list[str]:
+    """The kinds a user may record now on ``member`` (its status and standing), in menu order."""
+    kinds = []
+    for kind in RECORDABLE:
+        spec = SPECS[kind]
+        if member.status in spec.allowed_from and (
+            spec.available is None or spec.available(member)
+        ):
+            kinds.append(kind)
+    return kinds
+
+
+def import_kind(old: str, new: str) -> str | None:
+    """The kind an import records to take a member from status ``old`` to ``new`` (None: none may)."""
+    for kind in RECORDABLE:
+        spec = SPECS[kind]
+        if spec.status_after == new and old in spec.allowed_from and not spec.moves_to:
+            return kind
+    return None
+
+
+# --- writing -------------------------------------------------------------------
+
+
+def user_or_none(actor: Any) -> Any:
+    """The actor as stored on a row: a logged-in user, or None for the system itself."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def lock(member: Member, expected_version: int | None) -> Member:
+    """The member's row, locked for this transaction; refused if someone changed it meanwhile."""
+    locked = type(member).objects.select_for_update().get(pk=member.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError(
+            _(
+                "Someone else changed this member's record while you were editing it. "
+                "Reload the page to see their change, then try again."
+            )
+        )
+    return locked
+
+
+def state_on(member: Member, day: dt.date) -> MemberEvent | None:
+    """The member's last event on or before ``day`` (its state that day), or None before admission."""
+    return member.events.filter(effective_date__lte=day).order_by("-effective_date", "-id").first()
+
+
+def record(
+    kind: str,
+    *,
+    actor: Any,
+    member: Member,
+    effective_date: dt.date | None = None,
+    decision: Decision | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+    **values: Any,
+) -> MemberEvent:
+    """Record an event of ``kind`` on ``member``: the one way every caller writes the lifecycle.
+
+    ``values`` are the kind's inputs (orgs already looked up). The kind's ``check`` runs first,
+    then the actor's right, the status, the date, and the write with its audit entry.
+    """
+    spec = SPECS[kind]
+    unknown = set(values) - {i.name for i in spec.inputs}
+    if unknown:
+        raise TypeError(f"{kind} takes no {', '.join(sorted(unknown))}")
+    if effective_date is None and spec.dated is None:
+        raise TypeError(f"{kind} needs its effective_date")
+    req = EventRequest(
+        kind,
+        effective_date or dt.date.min,
+        decision or Decision(),
+        note,
+        reason=values.get("reason", ""),
+        values=dict(values),
+        actor=actor,
+    )
+    if spec.check is not None:
+        spec.check(member, req)
+    if spec.dated is not None:
+        req.effective_date = spec.dated(member, req)
+    req.data = spec.event_data(member, req)
+    return _append(actor=actor, member=member, req=req, expected_version=expected_version)
+
+
+def _append(
+    *,
+    actor: Any,
+    member: Member,
+    req: EventRequest,
+    expected_version: int | None = None,
+) -> MemberEvent:
+    """Validate the transition, append the event, update derived state, audit (one transaction).
+
+    The actor needs the right over the member's org (or the org it moves to). An event
+    with a computed date (``dated``: recognition) takes the state of that date and leaves
+    the current state alone.
+    """
+    from chibo.members.models import MemberEvent
+
+    spec = SPECS[req.kind]
+    target = req.values.get(spec.moves_to) if spec.moves_to else None
+    require_cap_on(actor, target or member.org, Cap.MEMBER_CHANGE)
+    backdated = spec.dated is not None
+    check_not_future(req.effective_date)
+    with transaction.atomic():
+        m = lock(member, expected_version)
+        if m.status not in spec.allowed_from:
+            raise ValidationError(
+                _("Cannot record “%(event)s” for a member whose status is “%(status)s”.")
+                % {"event": spec.label, "status": Status(m.status).label}
+            )
+        if not backdated and req.effective_date < m.last_event_on:
+            raise ValidationError(
+                {
+                    "effective_date": [
+                        _("The date cannot be before the member's latest event (%(date)s).")
+                        % {"date": fmt(m.last_event_on)}
+                    ]
+                }
+            )
+        updates: dict[str, Any] = {name: None for name in spec.clears}
+        if spec.sets is not None:
+            updates.update(spec.sets(m, req))
+        new_org = updates.pop("org", None)
+        if backdated:
+            before = state_on(m, req.effective_date)
+            if before is None:
+                raise ValidationError(
+                    {"effective_date": [_("The member had not been admitted on that date.")]}
+                )
+            new_org_id, new_status, new_category = (
+                before.org_id,
+                before.status_after,
+                before.category_after,
+            )
+        else:
+            new_org_id = new_org.pk if new_org is not None else m.org_id
+            new_status = spec.status_after or m.status
+            new_category = updates.pop("category", None) or m.category
+            if new_status != m.status:
+                updates["status"] = new_status
+                updates["status_changed_on"] = req.effective_date
+            updates.update(
+                org_id=new_org_id, category=new_category, last_event_on=req.effective_date
+            )
+        event = MemberEvent.objects.create(
+            member=m,
+            kind=req.kind,
+            effective_date=req.effective_date,
+            decision_number=req.decision.number.strip(),
+            issuing_org=req.decision.issuing_org,
+            issuing_body=req.decision.issuing_body.strip(),
+            actor=user_or_none(actor),
+            note=req.note.strip(),
+            reason=req.reason,
+            data=req.data,
+            org_id=new_org_id,
+            status_after=new_status,
+            category_after=new_category,
+        )
+        for name, value in updates.items():
+            setattr(m, name, value)
+        m.version += 1
+        m.save(update_fields=[*updates.keys(), "version", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=spec.action,
+            object_type="member",
+            object_id=m.member_code,
+            data={
+                "event_id": event.pk,
+                "effective_date": req.effective_date,
+                "decision_number": req.decision.number,
+                "reason": req.reason,
+                **req.data,
+            },
+        )
+    member.__dict__.update({k: v for k, v in m.__dict__.items() if not k.startswith("_")})
+    return event
+
+
+# --- reading the log back ------------------------------------------------------------
+
+
+def replay(member: Member) -> dict[str, Any]:
+    """The derived state recomputed from the event log alone (tests and checks use it).
+
+    The ceremony (and so the end of probation) is the ``ceremony`` event, or
+    the ``ceremony_on`` the first event carries (admitted with the ceremony
+    recorded, or still to be held: null); logs older than that key leave both out.
+    """
+    events = list(member.events.order_by("effective_date", "id"))
+    last = events[-1]
+    recognized_on = next((e.effective_date for e in events if e.kind == EventKind.RECOGNIZED), None)
+    if recognized_on is None and events[0].data.get("recognized_on"):
+        recognized_on = dt.date.fromisoformat(events[0].data["recognized_on"])
+    ordinary = [e.effective_date for e in events if e.kind != EventKind.RECOGNIZED]
+    state: dict[str, Any] = {
+        "org_id": last.org_id,
+        "status": last.status_after,
+        "category": last.category_after,
+        "is_full": recognized_on is not None,
+        "recognized_on": recognized_on,
+        "last_event_on": max(ordinary),
+    }
+    ceremony = next((e for e in events if e.kind == EventKind.CEREMONY), None)
+    if ceremony is not None:
+        state["ceremony_on"] = ceremony.effective_date
+        state["probation_ends_on"] = dt.date.fromisoformat(ceremony.data["probation_ends_on"])
+    elif "ceremony_on" in events[0].data:
+        held = events[0].data["ceremony_on"]
+        state["ceremony_on"] = dt.date.fromisoformat(held) if held else None
+        state["probation_ends_on"] = probation_end(state["ceremony_on"]) if held else None
+    return state
