@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,6 +14,7 @@ from chibo.accounts.roles import Cap
 from chibo.core import audit
 from chibo.core.scoping import get_member_for, scope_for
 from chibo.lib.text import fold, prefix_upper_bound
+from chibo.members.lifecycle import state_on as state_on
 from chibo.members.models import ON_ROLLS, Member, MemberEvent, Status
 from chibo.orgs.models import Org
 
@@ -224,7 +224,3 @@ def incoming_member_for(actor: Any, code: str) -> Member:
     if member is None:
         raise Http404(_("No such incoming transfer in your scope."))
     return member
-
-
-def state_on(member: Member, day: dt.date) -> MemberEvent | None:
-    return member.events.filter(effective_date__lte=day).order_by("-effective_date", "-id").first()

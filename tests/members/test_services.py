@@ -403,3 +403,32 @@ def test_probation_length_is_the_rule_in_force_on_the_ceremony_date(tree) -> Non
     assert before.probation_ends_on == D(2027, 5, 31)  # 12 months: the rule of 31/05/2026
     assert after.probation_ends_on == D(2027, 12, 1)  # 18 months: the rule of 01/06/2026
     assert s.replay(after) == state(after)
+
+
+def test_reassignment_needs_the_restructuring_right_on_both_orgs(tree) -> None:
+    m = factories.member(tree["cell_a"])
+    secretary = factories.user(
+        "bt", Role.CELL_SECRETARY, tree["cell_a"]
+    )  # member.change, no restructure
+    with pytest.raises(PermissionDenied):
+        s.members_reassign(
+            actor=secretary,
+            source=tree["cell_a"],
+            target=tree["cell_b"],
+            effective_date=dt.date(2025, 6, 1),
+        )
+    m.refresh_from_db()
+    assert m.org == tree["cell_a"] and not m.events.filter(kind="reassigned").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reassignment_runs_in_its_own_transaction() -> None:
+    """Called on its own (autocommit), it locks, writes and audits in one transaction."""
+    orgs = factories.tree()
+    m = factories.member(orgs["cell_a"])
+    staff = factories.user("dv", Role.GRASSROOTS_STAFF, orgs["uni"])
+    moved = s.members_reassign(
+        actor=staff, source=orgs["cell_a"], target=orgs["cell_b"], effective_date=dt.date.today()
+    )
+    m.refresh_from_db()
+    assert moved == 1 and m.org == orgs["cell_b"] and s.replay(m)["org_id"] == orgs["cell_b"].pk
