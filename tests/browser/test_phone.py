@@ -146,7 +146,7 @@ def test_every_page_of_every_demo_role_fits_a_phone(demo: str, phone: Any) -> No
         started = time.perf_counter()
         shots = out / role
         shots.mkdir(parents=True, exist_ok=True)
-        for old in shots.glob("*.png"):
+        for old in shots.glob("*.*"):
             old.unlink()
         page = phone().new_page()
         login(page, demo, role, password=PASSWORD, totp_secret=TOTP_SECRET)
