@@ -19,8 +19,9 @@ silently replaced by a default. Variables:
     CHIBO_TRUSTED_PROXIES addresses/networks of the reverse proxies whose X-Forwarded-For
                           names the client (comma-separated; default none: REMOTE_ADDR is
                           the client). deploy/env.example sets 127.0.0.1,::1 (nginx)
-    CHIBO_FIELD_KEY       Fernet key(s) for citizen ID/phone at rest (url-safe base64 of
-                          32 bytes; comma-separated to rotate: the first encrypts);
+    CHIBO_FIELD_KEY       AES-256-GCM key ring for citizen ID/phone/2FA secrets at rest
+                          (url-safe base64 of 32 bytes; comma-separated to rotate: the
+                          first encrypts; `chibo reencrypt-fields`);
                           required in production, derived from SECRET_KEY in development
     CHIBO_2FA_REQUIRED    true/false: committee roles and sysadmins must use 2FA (default true)
     CHIBO_CANDIDATE_RETENTION_YEARS  years before candidates never admitted are purged (default 5)

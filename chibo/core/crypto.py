@@ -1,67 +1,109 @@
 """Encryption at rest of sensitive personal fields (Decree 13/2023).
 
-Citizen ID and phone are stored as Fernet tokens (AES-128-CBC + HMAC-SHA256,
-a random IV each time) under the key in ``CHIBO_FIELD_KEY``. Several keys,
-comma-separated, rotate: the first encrypts, all decrypt. Encryption is
-randomised, so an encrypted column cannot be searched or compared in SQL;
-nothing in chibo looks members up by citizen ID or phone.
+Citizen ID, phone and TOTP secrets are stored encrypted with AES-256-GCM
+(``cryptography``'s AEAD: confidentiality and integrity in one primitive,
+a random 96-bit nonce per value) under the key ring in ``CHIBO_FIELD_KEY``:
 
+    c2:<key id>:<base64url(nonce ‖ ciphertext ‖ tag)>
+
+``c2`` is the format's version; the key id (8 hex digits of a hash of the
+key) names the key that encrypted the value, so decryption never guesses.
+Several keys, comma-separated, rotate: the first encrypts, all decrypt.
+Values written before this format, as Fernet tokens (``gAAAAA…``, under the
+same keys), stay readable; ``chibo reencrypt-fields`` (and the migrations
+``*_field_aead``) rewrite every value still in an old format or under an
+old key with the first key, after which the old key can be dropped.
+
+Encryption is randomised, so an encrypted column cannot be searched or
+compared in SQL; nothing in chibo looks members up by citizen ID or phone.
 The ORM encrypts and decrypts through ``EncryptedCharField``; the raw bulk
-writers (demo data, imports) call ``encrypt_value`` themselves.
+writers (demo data, imports) call ``encrypt_many`` / ``encrypt_value``.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
-import hmac
 import os
-import struct
-import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-# Every Fernet token starts with its version byte 0x80, "gAAAAA" in base64.
-TOKEN_PREFIX = "gAAAAA"  # noqa: S105 — a format marker, not a secret
+VERSION = "c2"
+TOKEN_PREFIX = VERSION + ":"  # the current format
+LEGACY_PREFIX = "gAAAAA"  # a Fernet token (version byte 0x80), the format before c2
+NONCE_BYTES = 12
 
 
 class FieldKeyWarning(UserWarning):
     """The development key derived from SECRET_KEY is in use."""
 
 
-def _derive(raw: str, secret_key: str, production: bool) -> tuple[bytes, ...]:
-    keys = tuple(k.strip().encode() for k in raw.split(",") if k.strip())
-    if keys:
-        return keys
-    if production:
-        raise ImproperlyConfigured("CHIBO_FIELD_KEY must be set when CHIBO_ENV=production")
-    warnings.warn(
-        "CHIBO_FIELD_KEY is not set: sensitive fields are encrypted with a key derived from "
-        "SECRET_KEY (development only; set CHIBO_FIELD_KEY in production).",
-        FieldKeyWarning,
-        stacklevel=4,
-    )
-    digest = hashlib.sha256(b"chibo-field-key|" + secret_key.encode()).digest()
-    return (base64.urlsafe_b64encode(digest),)
+@dataclass(frozen=True)
+class KeyRing:
+    """The configured keys: the first encrypts; any of them decrypts (by key id)."""
+
+    primary_id: str
+    aead: dict[str, AESGCM]
+    fernet: MultiFernet
+
+    @property
+    def primary(self) -> AESGCM:
+        return self.aead[self.primary_id]
+
+
+def key_id(key: bytes) -> str:
+    return hashlib.sha256(b"chibo-field-key-id|" + key).hexdigest()[:8]
+
+
+def _raw_keys(raw: str, secret_key: str, production: bool) -> list[bytes]:
+    keys = [k.strip() for k in raw.split(",") if k.strip()]
+    if not keys:
+        if production:
+            raise ImproperlyConfigured("CHIBO_FIELD_KEY must be set when CHIBO_ENV=production")
+        warnings.warn(
+            "CHIBO_FIELD_KEY is not set: sensitive fields are encrypted with a key derived from "
+            "SECRET_KEY (development only; set CHIBO_FIELD_KEY in production).",
+            FieldKeyWarning,
+            stacklevel=5,
+        )
+        digest = hashlib.sha256(b"chibo-field-key|" + secret_key.encode()).digest()
+        keys = [base64.urlsafe_b64encode(digest).decode()]
+    out = []
+    for key in keys:
+        try:
+            decoded = base64.urlsafe_b64decode(key.encode())
+        except (ValueError, binascii.Error):
+            decoded = b""
+        if len(decoded) != 32:
+            raise ImproperlyConfigured(
+                "CHIBO_FIELD_KEY must be url-safe base64 of 32 bytes, comma-separated to rotate "
+                "(make one: python -c 'import base64, os; "
+                "print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"
+            )
+        out.append(decoded)
+    return out
 
 
 @lru_cache(maxsize=4)
-def _fernet_for(raw: str, secret_key: str, production: bool) -> MultiFernet:
-    try:
-        return MultiFernet([Fernet(k) for k in _derive(raw, secret_key, production)])
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            "CHIBO_FIELD_KEY must be url-safe base64 of 32 bytes "
-            "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
-        ) from exc
+def _ring_for(raw: str, secret_key: str, production: bool) -> KeyRing:
+    keys = _raw_keys(raw, secret_key, production)
+    return KeyRing(
+        primary_id=key_id(keys[0]),
+        aead={key_id(k): AESGCM(k) for k in keys},
+        # Fernet splits its 32 bytes the same way it always did: old tokens stay readable.
+        fernet=MultiFernet([Fernet(base64.urlsafe_b64encode(k)) for k in keys]),
+    )
 
 
 def _settings_key() -> tuple[str, str, bool]:
@@ -72,100 +114,100 @@ def _settings_key() -> tuple[str, str, bool]:
     )
 
 
-def fernet() -> MultiFernet:
+def ring() -> KeyRing:
     """The key ring from the settings (cached per key, so tests may override it)."""
-    return _fernet_for(*_settings_key())
-
-
-@lru_cache(maxsize=4)
-def _primary_for(raw: str, secret_key: str, production: bool) -> tuple[bytes, bytes]:
-    with warnings.catch_warnings():  # fernet() has already warned about a development key
-        warnings.simplefilter("ignore", FieldKeyWarning)
-        fernet_key = base64.urlsafe_b64decode(_derive(raw, secret_key, production)[0])
-    return fernet_key[:16], fernet_key[16:]  # (signing key, encryption key), as Fernet splits it
+    return _ring_for(*_settings_key())
 
 
 def is_encrypted(value: str) -> bool:
-    return value.startswith(TOKEN_PREFIX)
+    return value.startswith((TOKEN_PREFIX, LEGACY_PREFIX))
+
+
+def is_current(value: str) -> bool:
+    """Encrypted in the current format under the first key (nothing to re-encrypt)."""
+    return value.startswith(f"{TOKEN_PREFIX}{ring().primary_id}:")
+
+
+def _seal(keys: KeyRing, nonce: bytes, plain: bytes) -> str:
+    header = f"{TOKEN_PREFIX}{keys.primary_id}:"
+    # The header is authenticated with the value: a value cannot be moved to another key id.
+    sealed = keys.primary.encrypt(nonce, plain, header.encode())
+    return header + base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
 
 
 def encrypt_value(value: str | None) -> str:
-    """The stored form of ``value``: a token, or "" for an empty value."""
+    """The stored form of ``value``: a ``c2`` token, or "" for an empty value."""
     if not value:
         return ""
     if is_encrypted(value):
         return value
-    return fernet().encrypt(value.encode()).decode()
+    return _seal(ring(), os.urandom(NONCE_BYTES), value.encode())
 
 
 def encrypt_many(values: Sequence[str | None]) -> list[str]:
-    """``encrypt_value`` of each value, for the bulk writers: the same Fernet tokens, 2–3× cheaper.
-
-    ``Fernet.encrypt`` builds a new AES-CBC context and HMAC key per value,
-    which dominated a 100,000-member import. Here one AES block cipher does the
-    CBC chaining of all values together, block by block (C₁ = AES(P₁ ⊕ IV),
-    Cᵢ = AES(Pᵢ ⊕ Cᵢ₋₁)), and the HMAC key schedule is computed once. The IV
-    is random per value (``os.urandom``); a token is version 0x80 ‖ time ‖ IV ‖
-    ciphertext ‖ HMAC-SHA256, exactly the Fernet spec, so ``decrypt_value`` and
-    ``Fernet.decrypt`` read it (tests/interchange/test_speed_paths.py).
-    """
-    fernet()  # validates the configured key (ImproperlyConfigured), as encrypt_value does
-    signing, encryption = _primary_for(*_settings_key())
+    """``encrypt_value`` of each value, for the bulk writers (one key lookup, one read of the
+    OS random generator for every nonce)."""
+    keys = ring()
     todo = [i for i, v in enumerate(values) if v and not is_encrypted(v)]
-    pool = os.urandom(16 * len(todo))  # one read of the OS generator for every IV
-    ivs = [pool[start : start + 16] for start in range(0, len(pool), 16)]
-    ciphers = _cbc_many(encryption, [values[i].encode() for i in todo], ivs)  # type: ignore[union-attr]
-    mac = hmac.new(signing, digestmod=hashlib.sha256)
-    head = b"\x80" + struct.pack(">Q", int(time.time()))
+    pool = os.urandom(NONCE_BYTES * len(todo))
     out = [value or "" for value in values]
-    for index, iv, cipher in zip(todo, ivs, ciphers, strict=True):
-        data = head + iv + cipher
-        signer = mac.copy()
-        signer.update(data)
-        out[index] = base64.urlsafe_b64encode(data + signer.digest()).decode()
+    for n, index in enumerate(todo):
+        nonce = pool[n * NONCE_BYTES : (n + 1) * NONCE_BYTES]
+        out[index] = _seal(keys, nonce, values[index].encode())  # type: ignore[union-attr]
     return out
 
 
-def _cbc_many(key: bytes, plains: list[bytes], ivs: list[bytes]) -> list[bytes]:
-    """AES-CBC with PKCS7 padding of each plain text under its IV, all chained together:
-    round k encrypts the k-th block of every text still that long in one call."""
-    block = Cipher(algorithms.AES(key), modes.ECB()).encryptor()  # noqa: S305 — CBC by hand
-    padded = [p + bytes((16 - len(p) % 16,)) * (16 - len(p) % 16) for p in plains]
-    chains = [int.from_bytes(iv, "big") for iv in ivs]
-    ciphers = [bytearray() for _ in plains]
-    offset = 0
-    while live := [n for n, text in enumerate(padded) if len(text) > offset]:
-        mixed = b"".join(
-            (int.from_bytes(padded[n][offset : offset + 16], "big") ^ chains[n]).to_bytes(16, "big")
-            for n in live
-        )
-        encrypted = block.update(mixed)
-        for k, n in enumerate(live):
-            piece = encrypted[16 * k : 16 * k + 16]
-            chains[n] = int.from_bytes(piece, "big")
-            ciphers[n] += piece
-        offset += 16
-    return [bytes(cipher) for cipher in ciphers]
+def _wrong_key() -> ImproperlyConfigured:
+    # A wrong or missing key must fail loudly, never show ciphertext as data.
+    return ImproperlyConfigured(
+        "A sensitive field cannot be decrypted: CHIBO_FIELD_KEY does not hold the key it was "
+        "written with, or the stored value was altered (add the old key after the new one "
+        "to rotate)."
+    )
 
 
 def decrypt_value(value: str | None) -> str:
     """The plain value; plain text written before encryption passes through."""
     if not value:
         return ""
-    if not is_encrypted(value):
-        return value
-    try:
-        return fernet().decrypt(value.encode()).decode()
-    except InvalidToken as exc:
-        # A wrong or missing key must fail loudly, never show ciphertext as data.
-        raise ImproperlyConfigured(
-            "A sensitive field cannot be decrypted: CHIBO_FIELD_KEY is not the key it was "
-            "written with (add the old key after the new one to rotate)."
-        ) from exc
+    if value.startswith(TOKEN_PREFIX):
+        keys = ring()
+        _version, kid, payload = value.split(":", 2)
+        aead = keys.aead.get(kid)
+        if aead is None:
+            raise _wrong_key()
+        try:
+            blob = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+            plain = aead.decrypt(
+                blob[:NONCE_BYTES], blob[NONCE_BYTES:], f"{TOKEN_PREFIX}{kid}:".encode()
+            )
+        except (InvalidTag, ValueError, binascii.Error) as exc:
+            raise _wrong_key() from exc
+        return plain.decode()
+    if value.startswith(LEGACY_PREFIX):
+        try:
+            return ring().fernet.decrypt(value.encode()).decode()
+        except InvalidToken as exc:
+            raise _wrong_key() from exc
+    return value
+
+
+def legacy_encrypt(value: str) -> str:
+    """A Fernet token under the first key (only to reverse the ``*_field_aead`` migrations)."""
+    if not value:
+        return ""
+    return ring().fernet.encrypt(decrypt_value(value).encode()).decode()
+
+
+def to_current(value: str) -> str:
+    """Any stored form (plain, Fernet, ``c2`` under an old key) → ``c2`` under the first key."""
+    if not value or is_current(value):
+        return value or ""
+    return encrypt_value(decrypt_value(value))
 
 
 class EncryptedCharField(models.CharField):
-    """A CharField stored as a Fernet token; ``max_length`` is the column's (the token's).
+    """A CharField stored encrypted (``c2`` tokens); ``max_length`` is the column's (the token's).
 
     The plain value's length is checked by the forms, the API and the importers.
     """
@@ -182,32 +224,61 @@ class EncryptedCharField(models.CharField):
         return encrypt_value(str(value))
 
 
-def reencrypt_columns(
-    schema_editor: Any, table: str, columns: tuple[str, ...], *, encrypt: bool
+def convert_columns(
+    connection: Any, table: str, columns: tuple[str, ...], convert: Callable[[str], str]
 ) -> int:
-    """Encrypt (or decrypt, to reverse) ``columns`` of every row of ``table`` in raw SQL.
-
-    Used by the data migrations that turn plain columns into encrypted ones;
-    values already in the target form are left alone. Returns rows changed.
-    """
-    connection = schema_editor.connection
+    """Rewrite ``columns`` of every row of ``table`` through ``convert``, in raw SQL, in batches
+    of 2,000 rows by id (the whole table is never in memory). Returns rows changed."""
     quote = connection.ops.quote_name
-    convert = encrypt_value if encrypt else decrypt_value
     cols = ", ".join(quote(c) for c in columns)
     sets = ", ".join(f"{quote(c)} = %s" for c in columns)
     changed = 0
+    last = 0
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, {cols} FROM {quote(table)}")  # noqa: S608 — names from the models
-        rows = cursor.fetchall()
-        updates = []
-        for pk, *values in rows:
-            new = [convert(v or "") for v in values]
-            if new != [v or "" for v in values]:
-                updates.append((*new, pk))
-        for start in range(0, len(updates), 2000):
-            cursor.executemany(
-                f"UPDATE {quote(table)} SET {sets} WHERE id = %s",  # noqa: S608
-                updates[start : start + 2000],
+        while True:
+            cursor.execute(
+                f"SELECT id, {cols} FROM {quote(table)} WHERE id > %s ORDER BY id LIMIT 2000",  # noqa: S608 — names from the models
+                [last],
             )
-        changed = len(updates)
-    return changed
+            rows = cursor.fetchall()
+            if not rows:
+                return changed
+            updates = []
+            for pk, *values in rows:
+                new = [convert(v or "") for v in values]
+                if new != [v or "" for v in values]:
+                    updates.append((*new, pk))
+            if updates:
+                cursor.executemany(
+                    f"UPDATE {quote(table)} SET {sets} WHERE id = %s",  # noqa: S608
+                    updates,
+                )
+            changed += len(updates)
+            last = rows[-1][0]
+
+
+def reencrypt_columns(
+    schema_editor: Any, table: str, columns: tuple[str, ...], *, encrypt: bool
+) -> int:
+    """Encrypt (to the current format and key) or decrypt (``encrypt=False``) ``columns``.
+
+    Used by the data migrations that turn plain columns into encrypted ones and
+    move old tokens to the current format; values already there are left alone.
+    """
+    return convert_columns(
+        schema_editor.connection, table, columns, to_current if encrypt else decrypt_value
+    )
+
+
+def encrypted_columns() -> list[tuple[str, tuple[str, ...]]]:
+    """(table, columns) of every ``EncryptedCharField`` of the installed models."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        cols = tuple(
+            f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField)
+        )
+        if cols:
+            found.append((model._meta.db_table, cols))
+    return sorted(found)

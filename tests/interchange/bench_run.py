@@ -1,6 +1,6 @@
 """One measured run for the import benchmark, in its own process (peak RSS is per process).
 
-    python -m tests.interchange.bench_run {chibo|floor|die|read} FILE [LIMIT]
+    python -m tests.interchange.bench_run {chibo|floor|die|read} FILE [LIMIT | legacy-cipher]
 
 Uses DATABASE_URL (a fresh database), migrates, builds a small org tree,
 then times only the import. Prints one JSON line: seconds, cpu_seconds
@@ -37,8 +37,14 @@ def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def run_chibo(path: str) -> dict:
+def run_chibo(path: str, legacy_cipher: bool = False) -> dict:
     from chibo.interchange.services import import_file
+
+    if legacy_cipher:  # the benchmark's "before": the hand-written cipher replaced in 16.19
+        from chibo.interchange import members_write
+        from tests.interchange import legacy_cipher as legacy
+
+        members_write.encrypt_many = legacy.encrypt_many
 
     result = import_file(actor=None, kind="members", path=path)
     assert result.ok, [p.line() for p in result.problems[:5]]
@@ -247,13 +253,14 @@ def run_die(path: str, limit: int) -> dict:
 
 def main() -> None:
     mode, path = sys.argv[1], sys.argv[2]
-    limit = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    extra = sys.argv[3] if len(sys.argv) > 3 else ""
+    limit = int(extra) if extra.isdigit() else 0
     if mode != "read":
         _setup()
     started = time.perf_counter()
     cpu = time.process_time()
     if mode == "chibo":
-        out = run_chibo(path)
+        out = run_chibo(path, legacy_cipher=extra == "legacy-cipher")
     elif mode == "floor":
         out = run_floor(path)
     elif mode == "read":

@@ -209,3 +209,65 @@ def test_bench_import_members(tmp_path: Path, request: pytest.FixtureRequest) ->
             f"  chibo is {chibo['rows'] / chibo['seconds'] / rate:.0f}x faster than django-import-export"
         )
     assert chibo["rows"] == ROWS and floor["rows"] == ROWS and got["chibo_csv"]["rows"] == ROWS
+
+
+def _cipher_seconds(encrypt: object, values: list[str], repeat: int = 5) -> float:
+    import time
+
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        encrypt(values)  # type: ignore[operator]
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+@pytest.mark.bench
+def test_bench_field_cipher(tmp_path: Path, request: pytest.FixtureRequest, settings) -> None:
+    """Issue 16.19: the AEAD (AES-256-GCM) against the hand-written CBC it replaced and stock
+    Fernet: encrypting the citizen ID and phone of ROWS members, and whole imports."""
+    markexpr = request.config.getoption("markexpr") or ""
+    if "bench" not in markexpr or "not bench" in markexpr:
+        pytest.skip("heavy benchmark: run with `make bench` (pytest -m bench -s)")
+    from cryptography.fernet import Fernet
+
+    from chibo.core import crypto
+    from tests.interchange import legacy_cipher
+
+    settings.CHIBO_FIELD_KEY = Fernet.generate_key().decode()
+    values = [f"0792{i:08d}" for i in range(ROWS)] + [f"09{i:08d}" for i in range(ROWS)]
+    fernet = crypto.ring().fernet
+    now = _cipher_seconds(crypto.encrypt_many, values)
+    before = _cipher_seconds(legacy_cipher.encrypt_many, values)
+    stock = _cipher_seconds(lambda vs: [fernet.encrypt(v.encode()) for v in vs], values)
+    tokens = crypto.encrypt_many(values)
+    read = _cipher_seconds(lambda ts: [crypto.decrypt_value(t) for t in ts], tokens)
+    print(
+        f"\n== field cipher: {len(values):,} values (citizen ID + phone of {ROWS:,} members), median of 5 =="
+    )
+    print(f"  AES-256-GCM encrypt_many (now)            {now:6.2f} s  {len(values) / now:>9,.0f}/s")
+    print(
+        f"  hand-written CBC from ECB (before 16.19)  {before:6.2f} s  {len(values) / before:>9,.0f}/s"
+    )
+    print(
+        f"  stock Fernet, one call a value            {stock:6.2f} s  {len(values) / stock:>9,.0f}/s"
+    )
+    print(
+        f"  AES-256-GCM decrypt_value                 {read:6.2f} s  {len(values) / read:>9,.0f}/s"
+    )
+    print(f"  now / before: {now / before:.2f}x the time; now / Fernet: {now / stock:.2f}x")
+    path = _write_file(tmp_path / "members.xlsx", ROWS)
+    runs: dict[str, list[dict]] = {}
+    for _ in range(REPEAT):  # interleaved
+        runs.setdefault("now", []).append(_run("chibo", path, tmp_path))
+        runs.setdefault("before", []).append(_run("chibo", path, tmp_path, "legacy-cipher"))
+    got = {name: _median(found) for name, found in runs.items()}
+    vendor = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    print(
+        f"== import {ROWS:,} members (XLSX) on {vendor}, median of {REPEAT}: before/after the cipher =="
+    )
+    print(_line("chibo with AES-256-GCM (now)", got["now"]))
+    print(_line("chibo with the hand-written CBC (before)", got["before"]))
+    print(f"  after / before: {got['now']['seconds'] / got['before']['seconds']:.2f}x the time")
+    assert got["now"]["rows"] == got["before"]["rows"] == ROWS
+    assert [crypto.decrypt_value(t) for t in tokens[:3]] == values[:3]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,131 @@ def test_member_export_carries_the_exporting_user_and_time(tree: dict, tmp_path:
     footer = wb.worksheets[0].oddFooter.left.text
     assert "bithu" in footer and "/" in footer
     assert wb.worksheets[0].max_row == 2  # the footer is not a row: the file still imports
+
+
+# --- issue 16.19: a maintained AEAD with a key ring and a version prefix ------------
+
+
+def _key() -> str:
+    return Fernet.generate_key().decode()  # url-safe base64 of 32 bytes
+
+
+def test_values_are_aes_gcm_tokens_with_version_and_key_id(settings: Any) -> None:
+    settings.CHIBO_FIELD_KEY = _key()
+    token = crypto.encrypt_value("079203001234")
+    version, kid, payload = token.split(":")
+    assert version == "c2" and kid == crypto.ring().primary_id and len(kid) == 8
+    assert "079203001234" not in payload
+
+
+def test_a_tampered_or_moved_value_is_refused(settings: Any) -> None:
+    settings.CHIBO_FIELD_KEY = f"{_key()},{_key()}"
+    token = crypto.encrypt_value("079203001234")
+    head, payload = token.rsplit(":", 1)
+    flipped = payload[:10] + ("A" if payload[10] != "A" else "B") + payload[11:]
+    with pytest.raises(ImproperlyConfigured):
+        crypto.decrypt_value(f"{head}:{flipped}")
+    other = list(crypto.ring().aead)[1]
+    with pytest.raises(ImproperlyConfigured):  # the key id is authenticated with the value
+        crypto.decrypt_value(f"c2:{other}:{payload}")
+    with pytest.raises(ImproperlyConfigured):
+        crypto.decrypt_value(f"c2:deadbeef:{payload}")
+
+
+def test_old_fernet_tokens_stay_readable_and_are_rewritten(settings: Any) -> None:
+    key = _key()
+    settings.CHIBO_FIELD_KEY = key
+    legacy = Fernet(key.encode()).encrypt(b"0912345689").decode()
+    assert crypto.is_encrypted(legacy) and not crypto.is_current(legacy)
+    assert crypto.decrypt_value(legacy) == "0912345689"
+    current = crypto.to_current(legacy)
+    assert current.startswith("c2:") and crypto.decrypt_value(current) == "0912345689"
+    assert crypto.to_current(current) == current
+
+
+@pytest.mark.django_db
+def test_the_migration_rewrites_fernet_tokens_and_plain_values_and_reverses(
+    tree: dict, settings: Any
+) -> None:
+    import importlib
+
+    key = _key()
+    settings.CHIBO_FIELD_KEY = key
+    m1 = f.member(tree["cell_a"])
+    m2 = f.member(tree["cell_a"])
+    fernet = Fernet(key.encode())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE members_member SET citizen_id = %s, phone = %s WHERE id = %s",
+            [fernet.encrypt(b"079203001234").decode(), "0912345689", m1.pk],
+        )
+
+    class Editor:
+        connection = connection
+
+    migration = importlib.import_module("chibo.members.migrations.0006_field_aead")
+    migration.forward(None, Editor)
+    for pk in (m1.pk, m2.pk):
+        assert all(
+            v.startswith(f"c2:{crypto.ring().primary_id}:") for v in _raw("members_member", pk)
+        )
+    assert Member.objects.get(pk=m1.pk).citizen_id == "079203001234"
+    assert Member.objects.get(pk=m1.pk).phone == "0912345689"
+    migration.backward(None, Editor)
+    assert all(v.startswith(crypto.LEGACY_PREFIX) for v in _raw("members_member", m1.pk))
+    assert fernet.decrypt(_raw("members_member", m1.pk)[0].encode()) == b"079203001234"
+
+
+@pytest.mark.django_db
+def test_rotation_rewrites_every_field_then_the_old_key_can_go(tree: dict, settings: Any) -> None:
+    from django.core.management import call_command
+
+    from chibo.accounts import twofactor
+
+    old, new = _key(), _key()
+    settings.CHIBO_FIELD_KEY = old
+    m = f.member(tree["cell_a"], citizen_id="079203001234", phone="0912345689")
+    user = f.user("bithu", Role.CELL_SECRETARY, tree["cell_a"])
+    device = twofactor.enrol_start(user=user)
+    settings.CHIBO_FIELD_KEY = f"{new},{old}"
+    assert Member.objects.get(pk=m.pk).citizen_id == "079203001234"  # old key still reads
+    out = io.StringIO()
+    call_command("reencrypt-fields", stdout=out)
+    assert "members_member" in out.getvalue() and "accounts_twofactordevice" in out.getvalue()
+    settings.CHIBO_FIELD_KEY = new
+    assert Member.objects.get(pk=m.pk).phone == "0912345689"
+    assert type(device).objects.get(pk=device.pk).secret == device.secret
+    again = io.StringIO()
+    call_command("reencrypt-fields", stdout=again)
+    assert "Xong: 0 dòng" in again.getvalue()
+
+
+RFC_6238 = [  # RFC 6238 appendix B: time, SHA-1, SHA-256, SHA-512 (8 digits)
+    (59, "94287082", "46119246", "90693936"),
+    (1111111109, "07081804", "68084774", "25091201"),
+    (1111111111, "14050471", "67062674", "99943326"),
+    (1234567890, "89005924", "91819424", "93441116"),
+    (2000000000, "69279037", "90698825", "38618901"),
+    (20000000000, "65353130", "77737706", "47863826"),
+]
+
+
+@pytest.mark.parametrize(("at", "sha1", "sha256", "sha512"), RFC_6238)
+def test_totp_matches_every_rfc_6238_test_vector(
+    at: int, sha1: str, sha256: str, sha512: str
+) -> None:
+    import base64
+
+    from chibo.accounts import twofactor
+
+    seeds = {
+        "sha1": b"12345678901234567890",
+        "sha256": b"12345678901234567890123456789012",
+        "sha512": b"1234567890" * 6 + b"1234",
+    }
+    for algorithm, expected in (("sha1", sha1), ("sha256", sha256), ("sha512", sha512)):
+        secret = base64.b32encode(seeds[algorithm]).decode()
+        assert twofactor.totp(secret, at=at, digits=8, algorithm=algorithm) == expected
+    secret = base64.b32encode(seeds["sha1"]).decode()
+    assert twofactor.totp(secret, at=at) == sha1[-6:]  # what the app shows: 6 digits, SHA-1
+    assert twofactor.match_step(secret, sha1[-6:], at=at) == at // 30
