@@ -23,6 +23,10 @@ silently replaced by a default. Variables:
                           (url-safe base64 of 32 bytes; comma-separated to rotate: the
                           first encrypts; `chibo reencrypt-fields`);
                           required in production, derived from SECRET_KEY in development
+    CHIBO_AUDIT_KEY       HMAC key of the audit chain and its checkpoints (32+ random
+                          characters; required in production, derived from SECRET_KEY in
+                          development); never stored in the database
+    CHIBO_AUDIT_CHECKPOINTS  file of signed audit checkpoints (default var/audit/checkpoints.jsonl)
     CHIBO_2FA_REQUIRED    true/false: committee roles and sysadmins must use 2FA (default true)
     CHIBO_CANDIDATE_RETENTION_YEARS  years before candidates never admitted are purged (default 5)
     CHIBO_BACKUP_DIR      where `chibo backup` writes (default var/backups)
@@ -30,6 +34,8 @@ silently replaced by a default. Variables:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import os
 from pathlib import Path
@@ -265,8 +271,30 @@ except ValueError as exc:
 # Security (issue 10; docs/security.md). Sensitive fields are encrypted at rest
 # with CHIBO_FIELD_KEY (chibo.core.crypto); production refuses to start without it.
 CHIBO_FIELD_KEY = os.environ.get("CHIBO_FIELD_KEY", "").strip()
-if PRODUCTION and not CHIBO_FIELD_KEY:
-    raise ImproperlyConfigured("CHIBO_FIELD_KEY must be set when CHIBO_ENV=production")
+if PRODUCTION:
+    if not CHIBO_FIELD_KEY:
+        raise ImproperlyConfigured("CHIBO_FIELD_KEY must be set when CHIBO_ENV=production")
+    # A malformed key fails now, not at the first save.
+    for _key in CHIBO_FIELD_KEY.split(","):
+        try:
+            _ok = len(base64.urlsafe_b64decode(_key.strip().encode())) == 32
+        except (ValueError, binascii.Error):
+            _ok = False
+        if not _ok:
+            raise ImproperlyConfigured(
+                "CHIBO_FIELD_KEY must be url-safe base64 of 32 bytes (comma-separated to rotate)"
+            )
+# The audit chain's HMAC key and the signed checkpoints (chibo.core.audit,
+# chibo.core.checkpoints): the key is never in the database; the checkpoints
+# file lives where the database role cannot write.
+CHIBO_AUDIT_KEY = os.environ.get("CHIBO_AUDIT_KEY", "").strip()
+if PRODUCTION and len(CHIBO_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured(
+        "CHIBO_AUDIT_KEY must be set (at least 32 random characters) when CHIBO_ENV=production"
+    )
+CHIBO_AUDIT_CHECKPOINTS = Path(
+    os.environ.get("CHIBO_AUDIT_CHECKPOINTS", VAR_DIR / "audit" / "checkpoints.jsonl")
+)
 CHIBO_2FA_REQUIRED = env_bool("CHIBO_2FA_REQUIRED", True)
 CHIBO_CANDIDATE_RETENTION_YEARS = env_int("CHIBO_CANDIDATE_RETENTION_YEARS", 5, minimum=1)
 CHIBO_BACKUP_DIR = Path(os.environ.get("CHIBO_BACKUP_DIR", VAR_DIR / "backups"))

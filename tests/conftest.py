@@ -57,6 +57,13 @@ def _fast_hasher(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_checkpoints(settings, tmp_path) -> None:
+    # Signed audit checkpoints live outside the database: each test its own file,
+    # so one test's checkpoints never judge another test's chain.
+    settings.CHIBO_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.jsonl"
+
+
+@pytest.fixture(autouse=True)
 def _two_factor_off(settings) -> None:
     # Most tests log committee users in with force_login; the 2FA flow has its
     # own tests (tests/security), which turn CHIBO_2FA_REQUIRED back on.

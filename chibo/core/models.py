@@ -47,8 +47,8 @@ class RuleVersion(models.Model):
 class AuditEntry(models.Model):
     """An append-only, hash-chained record of a read or change.
 
-    ``entry_hash`` = sha256 over the previous entry's hash and this entry's
-    canonical content (see ``core.audit``); ``chibo audit-verify`` recomputes
+    ``entry_hash`` = HMAC-SHA256 under CHIBO_AUDIT_KEY over the previous entry's
+    hash and this entry's canonical content (see ``core.audit``); ``chibo audit-verify`` recomputes
     the chain and finds an edited, inserted or deleted entry.
     """
 
@@ -94,6 +94,9 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    # Entries up to this seq were written before the chain was keyed (plain
+    # SHA-256 links); every later one is HMAC-SHA256 under CHIBO_AUDIT_KEY.
+    keyed_from = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"audit head #{self.last_seq}"

@@ -1,7 +1,8 @@
 """Background work of core: the daily verification of the audit hash chain.
 
-``verify_audit_chain`` recomputes the chain (``core.audit.verify``) and, on a
-break, notifies every system administrator in-app (and by e-mail when
+``verify_audit_chain`` recomputes the chain (``core.audit.verify``, against
+the signed checkpoints too); when it is intact it appends a new checkpoint
+(``core.checkpoints``), and on a break it notifies every system administrator in-app (and by e-mail when
 EMAIL_HOST is set). It re-enqueues itself for the next night, so one
 ``chibo audit-verify --schedule`` (or any first run through the worker)
 keeps it going every day; a cron line calling ``chibo audit-verify --alert``
@@ -38,7 +39,7 @@ def audit_verify_and_alert(*, today: dt.date | None = None) -> dict[str, Any]:
 
     from chibo.accounts.models import RoleAssignment
     from chibo.accounts.roles import Role
-    from chibo.core import audit
+    from chibo.core import audit, checkpoints
     from chibo.core.models import AuditEntry
     from chibo.core.notify import notify
 
@@ -48,8 +49,12 @@ def audit_verify_and_alert(*, today: dt.date | None = None) -> dict[str, Any]:
         "entries": AuditEntry.objects.count(),
         "problems": len(problems),
         "first": [f"seq {p.seq}: {p.problem}" for p in problems[:5]],
+        "range": audit.altered_range(problems),
     }
     if not problems:
+        # A clean chain: sign where it stands, outside the database (at least daily).
+        mark = checkpoints.write()
+        summary["checkpoint"] = mark.seq if mark else None
         return summary
     logger.error("audit chain BROKEN: %s", summary)
     admins = User.objects.filter(is_active=True).filter(

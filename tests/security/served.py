@@ -94,6 +94,8 @@ def gunicorn(tmp: Path, **overrides: str) -> Iterator[Server]:
             "ALLOWED_HOSTS": HOST,
             "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
             "CHIBO_FIELD_KEY": FIELD_KEY,
+            "CHIBO_AUDIT_KEY": "a" * 20 + "-audit-key-for-the-served-test",
+            "CHIBO_AUDIT_CHECKPOINTS": str(tmp / "checkpoints.jsonl"),
             "DATABASE_URL": _database_url(tmp),
             "CONN_MAX_AGE": "0",
             "CHIBO_VAR_DIR": str(tmp / "var"),

@@ -11,6 +11,7 @@ PROD = {
     "SECRET_KEY": "s" * 30 + "-production-secret-for-the-check-0123456789",
     "ALLOWED_HOSTS": "chibo.example.vn",
     "CHIBO_FIELD_KEY": "Wm2S0jcrOqGMd3xnpyKhPh1u2_X7lWlGrYRlbKTuvCg=",
+    "CHIBO_AUDIT_KEY": "audit-key-for-the-deploy-check-0123456789abcdef",
     "DATABASE_URL": "sqlite:///:memory:",
 }
 
@@ -37,3 +38,25 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
 def test_production_without_field_key_refuses_to_start() -> None:
     result = _run({**PROD, "CHIBO_FIELD_KEY": ""})
     assert result.returncode != 0 and "CHIBO_FIELD_KEY" in result.stderr
+
+
+def test_production_without_audit_key_or_with_a_bad_field_key_refuses_to_start() -> None:
+    result = _run({**PROD, "CHIBO_AUDIT_KEY": ""})
+    assert result.returncode != 0 and "CHIBO_AUDIT_KEY" in result.stderr
+    result = _run({**PROD, "CHIBO_AUDIT_KEY": "change-me"})
+    assert result.returncode != 0 and "CHIBO_AUDIT_KEY" in result.stderr
+    result = _run({**PROD, "CHIBO_FIELD_KEY": "change-me"})
+    assert result.returncode != 0 and "CHIBO_FIELD_KEY" in result.stderr
+
+
+def test_development_needs_no_key() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHIBO_") and k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "-m", "chibo", "check"],
+        env={**env, "DATABASE_URL": "sqlite:///:memory:"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
