@@ -30,6 +30,9 @@ silently replaced by a default. Variables:
     CHIBO_2FA_REQUIRED    true/false: committee roles and sysadmins must use 2FA (default true)
     CHIBO_CANDIDATE_RETENTION_YEARS  years before candidates never admitted are purged (default 5)
     CHIBO_BACKUP_DIR      where `chibo backup` writes (default var/backups)
+    CHIBO_BACKUP_KEY      key that encrypts and authenticates backups (url-safe base64 of
+                          32 bytes; comma-separated to rotate); required in production,
+                          derived from SECRET_KEY in development
 """
 
 from __future__ import annotations
@@ -298,6 +301,20 @@ CHIBO_AUDIT_CHECKPOINTS = Path(
 CHIBO_2FA_REQUIRED = env_bool("CHIBO_2FA_REQUIRED", True)
 CHIBO_CANDIDATE_RETENTION_YEARS = env_int("CHIBO_CANDIDATE_RETENTION_YEARS", 5, minimum=1)
 CHIBO_BACKUP_DIR = Path(os.environ.get("CHIBO_BACKUP_DIR", VAR_DIR / "backups"))
+# Backups are sealed with this key (chibo.core.sealed; AES-256-GCM, url-safe base64 of
+# 32 bytes, comma-separated to rotate). Kept apart from the backups and the database.
+CHIBO_BACKUP_KEY = os.environ.get("CHIBO_BACKUP_KEY", "").strip()
+if PRODUCTION:
+    for _key in CHIBO_BACKUP_KEY.split(","):
+        try:
+            _ok = len(base64.urlsafe_b64decode(_key.strip().encode())) == 32
+        except (ValueError, binascii.Error):
+            _ok = False
+        if not _ok:
+            raise ImproperlyConfigured(
+                "CHIBO_BACKUP_KEY must be set when CHIBO_ENV=production: url-safe base64 of "
+                "32 bytes (comma-separated to rotate)"
+            )
 
 # Internationalization: Vietnamese first, English as the switch. The switch's
 # cookie is as guarded as the session's (Secure in production, SameSite).

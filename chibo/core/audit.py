@@ -56,12 +56,15 @@ def _canonical(entry: AuditEntry) -> bytes:
     ).encode()
 
 
+def development_key(secret_key: str) -> str:
+    """The audit key used when CHIBO_AUDIT_KEY is not set (development only)."""
+    return hashlib.sha256(b"chibo-audit-key|" + secret_key.encode()).hexdigest()
+
+
 def audit_key() -> bytes:
     """``CHIBO_AUDIT_KEY`` (production requires it); in development one derived from SECRET_KEY."""
     raw = getattr(settings, "CHIBO_AUDIT_KEY", "") or ""
-    if raw:
-        return raw.encode()
-    return hashlib.sha256(b"chibo-audit-key|" + settings.SECRET_KEY.encode()).digest()
+    return (raw or development_key(settings.SECRET_KEY)).encode()
 
 
 @lru_cache(maxsize=4)

@@ -1,19 +1,24 @@
-"""Consistent, compressed, checksummed backups, and restores that prove themselves.
+"""Consistent, compressed, encrypted and authenticated backups, and restores that prove themselves.
 
-``backup_create`` writes three files:
+``backup_create`` writes three files, each mode 0600 (the directory 0700):
 
-* the snapshot: SQLite through the online backup API (``sqlite3.Connection.backup``,
-  consistent while others write), gzip-compressed → ``chibo-<stamp>.sqlite3.gz``;
-  PostgreSQL through ``pg_dump -Fc`` (compressed custom format) run on a snapshot
-  exported from a REPEATABLE READ transaction → ``chibo-<stamp>.pgdump``;
-* ``<file>.sha256``: its SHA-256, in ``sha256sum`` format;
+* the snapshot, sealed with ``CHIBO_BACKUP_KEY`` (``core.sealed``: AES-256-GCM in
+  chunks, a changed, moved or missing byte is refused): SQLite through the online
+  backup API (``sqlite3.Connection.backup``, consistent while others write),
+  gzip-compressed → ``chibo-<stamp>.sqlite3.gz.enc``; PostgreSQL through ``pg_dump -Fc``
+  (compressed custom format) run on a snapshot exported from a REPEATABLE READ
+  transaction, piped straight into the sealing (no plain file on disk) →
+  ``chibo-<stamp>.pgdump.enc``;
+* ``<file>.sha256``: its SHA-256, in ``sha256sum`` format (a checksum, not a signature);
 * ``<file>.manifest.json``: the row count of every table and the audit chain head,
-  read from the very snapshot that was dumped.
+  read from the very snapshot that was dumped, the file's SHA-256, signed with an
+  HMAC under the backup key (``sig``).
 
-``backup_restore`` refuses a non-empty database, checks the SHA-256, restores, then
-verifies the audit hash chain (``core.audit.verify``), the chain head and every
-table's row count against the manifest. Restores are same-engine (SQLite → SQLite,
-PostgreSQL → PostgreSQL).
+``backup_restore`` refuses a non-empty database, checks the manifest's signature and
+the file's SHA-256, opens the whole file (every chunk authenticated) into a private
+temporary directory before anything is written, restores, then verifies the audit
+chain (``core.audit.verify``), its head and every table's row count against the
+manifest. Restores are same-engine (SQLite → SQLite, PostgreSQL → PostgreSQL).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -35,7 +41,9 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-FORMAT = 1
+from chibo.core import sealed
+
+FORMAT = 2  # 1: plain gzip/pg_dump with a checksum (no longer restored: not authenticated)
 _SKIP_TABLES = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}
 
 
@@ -120,8 +128,27 @@ def _pg_env(settings_dict: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
 
 def _default_output(vendor: str) -> Path:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    suffix = ".sqlite3.gz" if vendor == "sqlite" else ".pgdump"
+    suffix = ".sqlite3.gz.enc" if vendor == "sqlite" else ".pgdump.enc"
     return Path(settings.CHIBO_BACKUP_DIR) / f"chibo-{stamp}{suffix}"
+
+
+def _private_file(path: Path) -> Any:
+    """A new file only its owner can read (0600), opened for binary writing."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(fd, "wb")
+
+
+def _manifest_signature(manifest: dict[str, Any]) -> str:
+    """HMAC-SHA256 of the manifest (without ``sig``) under a key derived from the backup key."""
+    _kid, key = sealed.ring()[0]
+    return _signature_with(key, manifest)
+
+
+def _signature_with(key: bytes, manifest: dict[str, Any]) -> str:
+    body = {k: v for k, v in manifest.items() if k != "sig"}
+    message = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    mac_key = hmac.new(key, b"chibo-backup-manifest", hashlib.sha256).digest()
+    return hmac.new(mac_key, message.encode(), hashlib.sha256).hexdigest()
 
 
 def _side_files(path: Path) -> tuple[Path, Path]:
@@ -150,8 +177,11 @@ def _backup_sqlite(conn: Any, out: Path) -> tuple[dict[str, int], dict[str, Any]
             head = _audit_head(dst.cursor())
         finally:
             dst.close()
-        with copy_path.open("rb") as src, gzip.open(out, "wb", compresslevel=6) as gz:
-            shutil.copyfileobj(src, gz, 1 << 20)
+        with copy_path.open("rb") as src, _private_file(out) as fh:
+            writer = sealed.SealingWriter(fh)
+            with gzip.GzipFile(fileobj=writer, mode="wb", compresslevel=6) as gz:  # type: ignore[arg-type]
+                shutil.copyfileobj(src, gz, 1 << 20)
+            writer.close()
     return counts, head
 
 
@@ -181,37 +211,46 @@ def _backup_postgres(conn: Any, out: Path) -> tuple[dict[str, int], dict[str, An
         counts = {n: pg.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}  # noqa: S608
         cur = pg.cursor()
         head = _audit_head(cur)
-        result = subprocess.run(  # noqa: S603 — fixed program, arguments from settings
-            [
-                _pg_bin("pg_dump"),
-                *args,
-                "-Fc",
-                "-Z",
-                "6",
-                f"--snapshot={snapshot}",
-                "-f",
-                str(out),
-                sd["NAME"],
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        # pg_dump writes to a pipe, sealed as it comes: no plain dump on disk.
+        with tempfile.TemporaryFile() as errors, _private_file(out) as fh:
+            dump = subprocess.Popen(  # noqa: S603 — fixed program, arguments from settings
+                [
+                    _pg_bin("pg_dump"),
+                    *args,
+                    "-Fc",
+                    "-Z",
+                    "6",
+                    f"--snapshot={snapshot}",
+                    sd["NAME"],
+                ],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+            )
+            writer = sealed.SealingWriter(fh)
+            assert dump.stdout is not None
+            for block in iter(lambda: dump.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
+                writer.write(block)
+            writer.close()
+            returncode = dump.wait()
+            errors.seek(0)
+            stderr = errors.read().decode("utf-8", "replace")
         pg.execute("COMMIT")
-    if result.returncode != 0:
-        raise BackupError(f"pg_dump thất bại: {result.stderr.strip()[:500]}")
+    if returncode != 0:
+        raise BackupError(f"pg_dump thất bại: {stderr.strip()[:500]}")
     return counts, head
 
 
 def backup_create(*, output: Path | None = None, alias: str = "default") -> BackupResult:
-    """Write the snapshot, its checksum and its manifest; returns where."""
+    """Write the sealed snapshot, its checksum and its signed manifest (all 0600); returns where."""
     conn = connections[alias]
     out = Path(output) if output else _default_output(conn.vendor)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if out.exists():
         raise BackupError(f"Tệp {out} đã có: không ghi đè bản sao lưu.")
+    kid, _key = sealed.ring()[0]  # a malformed CHIBO_BACKUP_KEY fails before any work
     partial = out.with_name(out.name + ".partial")
+    partial.unlink(missing_ok=True)
     try:
         if conn.vendor == "sqlite":
             counts, head = _backup_sqlite(conn, partial)
@@ -224,7 +263,6 @@ def backup_create(*, output: Path | None = None, alias: str = "default") -> Back
     finally:
         partial.unlink(missing_ok=True)
     checksum_path, manifest_path = _side_files(out)
-    checksum_path.write_text(f"{checksum}  {out.name}\n")
     manifest = {
         "format": FORMAT,
         "vendor": conn.vendor,
@@ -232,11 +270,31 @@ def backup_create(*, output: Path | None = None, alias: str = "default") -> Back
         "file": out.name,
         "sha256": checksum,
         "size": out.stat().st_size,
+        "encryption": {"format": sealed.MAGIC.decode().strip(), "key_id": kid},
         "audit_head": head,
         "counts": counts,
     }
-    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    manifest["sig"] = _manifest_signature(manifest)
+    for side, text in (
+        (checksum_path, f"{checksum}  {out.name}\n"),
+        (manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"),
+    ):
+        with _private_file(side) as fh:
+            fh.write(text.encode())
     return BackupResult(out, checksum_path, manifest_path, manifest)
+
+
+def backups_prune(*, keep_days: int, directory: Path | None = None) -> list[Path]:
+    """Delete the backups (with their side files) in ``directory`` older than ``keep_days``."""
+    folder = Path(directory or settings.CHIBO_BACKUP_DIR)
+    cutoff = timezone.now().timestamp() - keep_days * 86400
+    removed = []
+    for path in sorted(folder.glob("chibo-*.enc")):
+        if path.stat().st_mtime < cutoff:
+            for side in (path, *_side_files(path)):
+                side.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 # --- restore -----------------------------------------------------------------------
@@ -250,6 +308,7 @@ class RestoreResult:
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest beside ``path``, once its signature and the file's SHA-256 check out."""
     checksum_path, manifest_path = _side_files(path)
     if not path.exists():
         raise BackupError(f"Không có tệp {path}.")
@@ -257,16 +316,42 @@ def read_manifest(path: Path) -> dict[str, Any]:
         raise BackupError(
             f"Thiếu {checksum_path.name} hoặc {manifest_path.name} bên cạnh bản sao lưu."
         )
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except ValueError as exc:
+        raise BackupError(f"Bản kê {manifest_path.name} hỏng: {exc}") from exc
+    if manifest.get("format") != FORMAT:
+        raise BackupError(
+            "Bản sao lưu định dạng cũ (không mã hóa, không xác thực): chibo không khôi phục nó, "
+            "vì không thể biết nó có bị sửa hay không."
+        )
+    keys = dict(sealed.ring())
+    key = keys.get(str(manifest.get("encryption", {}).get("key_id", "")))
+    if key is None:
+        raise BackupError("Không có khóa CHIBO_BACKUP_KEY nào mở được bản sao lưu này.")
+    if not hmac.compare_digest(_signature_with(key, manifest), str(manifest.get("sig", ""))):
+        raise BackupError(
+            "Chữ ký của bản kê (manifest) không đúng: bản kê đã bị sửa, hoặc sai khóa."
+        )
     expected = checksum_path.read_text().split()[0]
     actual = sha256_file(path)
-    if actual != expected:
+    if actual != manifest.get("sha256") or actual != expected:
         raise BackupError(
-            f"Mã kiểm tra SHA-256 không khớp ({actual} ≠ {expected}): tệp đã hỏng hoặc bị sửa."
+            f"Mã kiểm tra SHA-256 không khớp ({actual} ≠ {manifest.get('sha256')}): "
+            "tệp đã hỏng hoặc bị sửa."
         )
-    manifest = json.loads(manifest_path.read_text())
-    if manifest.get("sha256") != expected:
-        raise BackupError("Bản kê (manifest) không thuộc về tệp sao lưu này.")
     return manifest
+
+
+def _open_sealed(path: Path, plain: Path) -> None:
+    """Decrypt ``path`` into ``plain`` (0600), authenticating every chunk; BackupError if not."""
+    try:
+        with path.open("rb") as src, _private_file(plain) as fh:
+            for chunk in sealed.open_chunks(src):
+                fh.write(chunk)
+    except sealed.SealError as exc:
+        plain.unlink(missing_ok=True)
+        raise BackupError(str(exc)) from exc
 
 
 def _is_empty(alias: str) -> bool:
@@ -279,8 +364,10 @@ def _restore_sqlite(path: Path, conn: Any) -> None:
         raise BackupError("Không khôi phục vào cơ sở dữ liệu SQLite trong bộ nhớ.")
     conn.close()
     with tempfile.TemporaryDirectory() as tmp:
+        packed = Path(tmp) / "restore.sqlite3.gz"
+        _open_sealed(path, packed)
         plain = Path(tmp) / "restore.sqlite3"
-        with gzip.open(path, "rb") as gz, plain.open("wb") as fh:
+        with gzip.open(packed, "rb") as gz, plain.open("wb") as fh:
             shutil.copyfileobj(gz, fh, 1 << 20)
         src = sqlite3.connect(plain)
         dst = sqlite3.connect(name)
@@ -295,23 +382,26 @@ def _restore_postgres(path: Path, conn: Any) -> None:
     sd = conn.settings_dict
     args, env = _pg_env(sd)
     conn.close()
-    result = subprocess.run(  # noqa: S603 — fixed program, arguments from settings
-        [
-            _pg_bin("pg_restore"),
-            *args,
-            "--no-owner",
-            "--no-privileges",
-            "--exit-on-error",
-            "--single-transaction",
-            "-d",
-            sd["NAME"],
-            str(path),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / "restore.pgdump"
+        _open_sealed(path, dump)  # every chunk authenticated before pg_restore runs
+        result = subprocess.run(  # noqa: S603 — fixed program, arguments from settings
+            [
+                _pg_bin("pg_restore"),
+                *args,
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                "-d",
+                sd["NAME"],
+                str(dump),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if result.returncode != 0:
         raise BackupError(f"pg_restore thất bại: {result.stderr.strip()[:500]}")
 

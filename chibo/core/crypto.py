@@ -66,6 +66,13 @@ def key_id(key: bytes) -> str:
     return hashlib.sha256(b"chibo-field-key-id|" + key).hexdigest()[:8]
 
 
+def development_key(secret_key: str) -> str:
+    """The field key used when CHIBO_FIELD_KEY is not set (development only), as configured."""
+    return base64.urlsafe_b64encode(
+        hashlib.sha256(b"chibo-field-key|" + secret_key.encode()).digest()
+    ).decode()
+
+
 def _raw_keys(raw: str, secret_key: str, production: bool) -> list[bytes]:
     keys = [k.strip() for k in raw.split(",") if k.strip()]
     if not keys:
@@ -77,8 +84,7 @@ def _raw_keys(raw: str, secret_key: str, production: bool) -> list[bytes]:
             FieldKeyWarning,
             stacklevel=5,
         )
-        digest = hashlib.sha256(b"chibo-field-key|" + secret_key.encode()).digest()
-        keys = [base64.urlsafe_b64encode(digest).decode()]
+        keys = [development_key(secret_key)]
     out = []
     for key in keys:
         try:

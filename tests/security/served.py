@@ -30,6 +30,8 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[2]
 HOST = "chibo.test"
 FIELD_KEY = "Wm2S0jcrOqGMd3xnpyKhPh1u2_X7lWlGrYRlbKTuvCg="
+AUDIT_KEY = "a" * 20 + "-audit-key-for-the-served-test"
+BACKUP_KEY = "q7Hc3m0nQ2mYJ8kq3dQ3Q1m2QkVn0l8oYc6Wm1gT9uE="
 
 
 def require_gunicorn() -> None:
@@ -77,6 +79,32 @@ def _database_url(tmp: Path) -> str:
     return f"postgres://{user}{password}@{sd.get('HOST') or '127.0.0.1'}:{sd.get('PORT') or 5432}/{sd['NAME']}"
 
 
+def production_env(tmp: Path, **overrides: str) -> dict[str, str]:
+    """What a deployed process gets: deploy/env.example with its secrets filled in, the test's
+    database (as in ``_database_url``) and a private var/ in ``tmp``."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(shipped_env())
+    env.update(
+        {
+            "SECRET_KEY": "s" * 30 + "-production-secret-for-the-served-test-0123456789",
+            "ALLOWED_HOSTS": HOST,
+            "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
+            "CHIBO_FIELD_KEY": FIELD_KEY,
+            "CHIBO_AUDIT_KEY": AUDIT_KEY,
+            "CHIBO_AUDIT_CHECKPOINTS": str(tmp / "checkpoints.jsonl"),
+            "CHIBO_BACKUP_KEY": BACKUP_KEY,
+            "CHIBO_BACKUP_DIR": str(tmp / "backups"),
+            "DATABASE_URL": _database_url(tmp),
+            "CONN_MAX_AGE": "0",
+            "CHIBO_VAR_DIR": str(tmp / "var"),
+            "CHIBO_MEDIA_ROOT": str(tmp / "var" / "media"),
+            "CHIBO_2FA_REQUIRED": "false",
+            **overrides,
+        }
+    )
+    return env
+
+
 @contextmanager
 def gunicorn(tmp: Path, **overrides: str) -> Iterator[Server]:
     """gunicorn on a free port with deploy/gunicorn.conf.py and deploy/env.example's settings."""
@@ -86,29 +114,14 @@ def gunicorn(tmp: Path, **overrides: str) -> Iterator[Server]:
     # CACHE_BACKEND=database, as deployed.
     call_command("createcachetable", "chibo_cache", verbosity=0)
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(shipped_env())
-    env.update(
-        {
-            "SECRET_KEY": "s" * 30 + "-production-secret-for-the-served-test-0123456789",
-            "ALLOWED_HOSTS": HOST,
-            "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
-            "CHIBO_FIELD_KEY": FIELD_KEY,
-            "CHIBO_AUDIT_KEY": "a" * 20 + "-audit-key-for-the-served-test",
-            "CHIBO_AUDIT_CHECKPOINTS": str(tmp / "checkpoints.jsonl"),
-            "DATABASE_URL": _database_url(tmp),
-            "CONN_MAX_AGE": "0",
-            "CHIBO_VAR_DIR": str(tmp / "var"),
-            "CHIBO_MEDIA_ROOT": str(tmp / "var" / "media"),
-            "CHIBO_BIND": f"127.0.0.1:{port}",
-            "WEB_WORKERS": "2",
-            "WEB_ACCESS_LOG": str(tmp / "access.log"),
-            "CHIBO_2FA_REQUIRED": "false",
-            "DJANGO_SETTINGS_MODULE": "tests.security.served_settings",
-            **overrides,
-        }
+    env = production_env(
+        tmp,
+        CHIBO_BIND=f"127.0.0.1:{port}",
+        WEB_WORKERS="2",
+        WEB_ACCESS_LOG=str(tmp / "access.log"),
+        DJANGO_SETTINGS_MODULE="tests.security.served_settings",
+        **overrides,
     )
-    env.pop("CHIBO_BACKUP_KEY", None)
     log = (tmp / "gunicorn.log").open("wb")
     proc = subprocess.Popen(  # noqa: S603 — our own server, our own arguments
         [

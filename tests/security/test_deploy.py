@@ -12,6 +12,7 @@ PROD = {
     "ALLOWED_HOSTS": "chibo.example.vn",
     "CHIBO_FIELD_KEY": "Wm2S0jcrOqGMd3xnpyKhPh1u2_X7lWlGrYRlbKTuvCg=",
     "CHIBO_AUDIT_KEY": "audit-key-for-the-deploy-check-0123456789abcdef",
+    "CHIBO_BACKUP_KEY": "q7Hc3m0nQ2mYJ8kq3dQ3Q1m2QkVn0l8oYc6Wm1gT9uE=",
     "DATABASE_URL": "sqlite:///:memory:",
 }
 
@@ -40,13 +41,15 @@ def test_production_without_field_key_refuses_to_start() -> None:
     assert result.returncode != 0 and "CHIBO_FIELD_KEY" in result.stderr
 
 
-def test_production_without_audit_key_or_with_a_bad_field_key_refuses_to_start() -> None:
+def test_production_without_its_keys_refuses_to_start() -> None:
     result = _run({**PROD, "CHIBO_AUDIT_KEY": ""})
     assert result.returncode != 0 and "CHIBO_AUDIT_KEY" in result.stderr
     result = _run({**PROD, "CHIBO_AUDIT_KEY": "change-me"})
     assert result.returncode != 0 and "CHIBO_AUDIT_KEY" in result.stderr
     result = _run({**PROD, "CHIBO_FIELD_KEY": "change-me"})
     assert result.returncode != 0 and "CHIBO_FIELD_KEY" in result.stderr
+    result = _run({**PROD, "CHIBO_BACKUP_KEY": ""})
+    assert result.returncode != 0 and "CHIBO_BACKUP_KEY" in result.stderr
 
 
 def test_development_needs_no_key() -> None:
