@@ -104,3 +104,53 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.pk} of {self.user_id}"
+
+
+class RoleRequest(models.Model):
+    """A role change proposed by one administrator, waiting for another (four-eyes).
+
+    Granting a role, or widening the dates of one, gives access; it takes effect
+    only when a second person with ``accounts.manage`` over the org approves it
+    (accounts.services.role_request_approve). Ending or revoking a role is not a
+    request: it takes access away and applies at once.
+    """
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("grant a role")
+        DATES = "dates", _("change the dates of a role")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        CANCELLED = "cancelled", _("withdrawn")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.GRANT)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_requests"
+    )
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(
+        RoleAssignment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        indexes = [models.Index(fields=["status", "org"], name="role_request_status_idx")]
+        verbose_name = _("role request")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.role} @ {self.org_id} for {self.user_id} ({self.status})"

@@ -30,7 +30,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from chibo.accounts.models import RecoveryCode, TwoFactorDevice
+from chibo.accounts.models import RecoveryCode, RoleAssignment, TwoFactorDevice
 from chibo.accounts.roles import Role
 from chibo.core import audit
 
@@ -181,8 +181,15 @@ def enrol_confirm(*, user: User, code: str, at: float | None = None) -> list[str
     return codes
 
 
-def verify_code(*, user: User, code: str, at: float | None = None) -> bool:
-    """A TOTP code (not reused) or an unused recovery code; audited either way."""
+CODE_OK = "ok"
+CODE_REUSED = "reused"  # right code, but already used for a login in its 30 s window
+CODE_WRONG = "wrong"
+
+
+def check_code(*, user: User, code: str, at: float | None = None) -> str:
+    """A TOTP code (not reused) or an unused recovery code → CODE_OK; a code already used
+    → CODE_REUSED (a replay: refused, but the person is told to wait for the next one);
+    anything else → CODE_WRONG. Audited either way."""
     code = code.strip()
     with transaction.atomic():
         device = (
@@ -191,7 +198,7 @@ def verify_code(*, user: User, code: str, at: float | None = None) -> bool:
             .first()
         )
         if device is None:
-            return False
+            return CODE_WRONG
         step = match_step(device.secret, code, at)
         if step is not None and step > device.last_step:
             device.last_step = step
@@ -202,7 +209,7 @@ def verify_code(*, user: User, code: str, at: float | None = None) -> bool:
                 object_type="user",
                 object_id=user.username,
             )
-            return True
+            return CODE_OK
         used = RecoveryCode.objects.filter(
             user=user, code_hash=_hash_code(code), used_at__isnull=True
         ).update(used_at=timezone.now())
@@ -215,11 +222,21 @@ def verify_code(*, user: User, code: str, at: float | None = None) -> bool:
                 object_id=user.username,
                 data={"left": left},
             )
-            return True
+            return CODE_OK
+    outcome = CODE_REUSED if step is not None else CODE_WRONG
     audit.record(
-        actor=user, action="accounts.2fa_failed", object_type="user", object_id=user.username
+        actor=user,
+        action="accounts.2fa_failed",
+        object_type="user",
+        object_id=user.username,
+        data={"reused": True} if outcome == CODE_REUSED else {},
     )
-    return False
+    return outcome
+
+
+def verify_code(*, user: User, code: str, at: float | None = None) -> bool:
+    """True for a code that passes (``check_code``)."""
+    return check_code(user=user, code=code, at=at) == CODE_OK
 
 
 def recovery_codes_left(user: User) -> int:
@@ -239,20 +256,62 @@ def regenerate_recovery_codes(*, user: User) -> list[str]:
 
 
 def twofactor_reset(*, actor: Any, user: User) -> None:
-    """An administrator removes a user's device (lost phone); the user enrols again."""
+    """An administrator removes a user's device (lost phone); the user enrols again.
+
+    Only for a user whose every role lies inside the administrator's subtree (a
+    city-level user is reset by a city-level administrator), never one's own, and a
+    superuser only by a superuser."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
     from chibo.accounts.roles import Cap
-    from chibo.core.scoping import has_cap
+    from chibo.core.scoping import has_cap, scope_for
 
-    if actor is not None and not has_cap(actor, Cap.ACCOUNTS_MANAGE):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+    if actor is not None:
+        if not has_cap(actor, Cap.ACCOUNTS_MANAGE):
+            raise PermissionDenied
+        if getattr(actor, "pk", None) == user.pk:
+            raise PermissionDenied(
+                _("Reset your own two-step login with another administrator's help.")
+            )
+        scope = scope_for(actor, Cap.ACCOUNTS_MANAGE)
+        outside = [
+            ra.org.code
+            for ra in RoleAssignment.objects.filter(user=user).select_related("org")
+            if not scope.covers(ra.org)
+        ]
+        if outside or (user.is_superuser and not getattr(actor, "is_superuser", False)):
+            raise PermissionDenied(
+                _(
+                    "%(user)s also holds roles outside your organizations (%(orgs)s): an "
+                    "administrator over all of them resets the two-step login."
+                )
+                % {"user": user.username, "orgs": ", ".join(outside) or "—"}
+            )
     with transaction.atomic():
         TwoFactorDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
         audit.record(
             actor=actor, action="accounts.2fa_reset", object_type="user", object_id=user.username
         )
+
+
+def set_recovery_codes(*, user: User, codes: list[str]) -> None:
+    """Store exactly these recovery codes (hashed) for ``user``: the demo accounts' published set."""
+    RecoveryCode.objects.filter(user=user).delete()
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(user=user, code_hash=_hash_code(c)) for c in codes
+    )
+
+
+def unused_codes_among(*, user: User, codes: list[str]) -> list[str]:
+    """Which of ``codes`` are still unused recovery codes of ``user`` (the demo's printout)."""
+    unused = set(
+        RecoveryCode.objects.filter(user=user, used_at__isnull=True).values_list(
+            "code_hash", flat=True
+        )
+    )
+    return [c for c in codes if _hash_code(c) in unused]
 
 
 def enrol_with_secret(*, user: User, secret: str) -> None:

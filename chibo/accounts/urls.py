@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from chibo.accounts import views, views_2fa, views_roles, views_tokens
+from chibo.accounts import views, views_2fa, views_roles, views_tokens, views_users
 
 app_name = "accounts"
 urlpatterns = [
@@ -19,4 +19,16 @@ urlpatterns = [
     path("roles/<int:pk>/end/", views_roles.role_end_view, name="role_end"),
     path("roles/<int:pk>/revoke/", views_roles.role_revoke_view, name="role_revoke"),
     path("roles/<int:pk>/2fa-reset/", views_roles.twofactor_reset_view, name="role_2fa_reset"),
+    path(
+        "roles/requests/<int:pk>/approve/",
+        views_roles.role_request_approve_view,
+        name="role_request_approve",
+    ),
+    path(
+        "roles/requests/<int:pk>/reject/",
+        views_roles.role_request_reject_view,
+        name="role_request_reject",
+    ),
+    path("users/new/", views_users.user_new, name="user_new"),
+    path("invite/<str:uidb64>/<str:token>/", views_users.invite, name="invite"),
 ]

@@ -77,7 +77,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         if services.login_locked(username=_throttle_key(request), ip_address=ip):
             error = _("Too many wrong codes. Wait a few minutes, then try again.")
             status = 429
-        elif twofactor.verify_code(user=request.user, code=request.POST.get("code", "")):
+        elif (
+            outcome := twofactor.check_code(user=request.user, code=request.POST.get("code", ""))
+        ) == twofactor.CODE_OK:
             twofactor.mark_verified(request)
             left = twofactor.recovery_codes_left(request.user)
             if left <= 3:
@@ -89,9 +91,15 @@ def verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next(request) or "core:home")
         else:
             services.login_failed(username=_throttle_key(request), ip_address=ip)
-            error = _(
-                "That code is not right. Type the 6 digits from your app, or a recovery code."
-            )
+            if outcome == twofactor.CODE_REUSED:
+                error = _(
+                    "This code was already used to sign in. Wait for the next code in your app "
+                    "(it changes every 30 seconds), then type the new one."
+                )
+            else:
+                error = _(
+                    "That code is not right. Type the 6 digits from your app, or a recovery code."
+                )
     return render(
         request, "accounts/2fa_verify.html", {"error": error, "next": _next(request)}, status=status
     )

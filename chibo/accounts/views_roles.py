@@ -1,4 +1,9 @@
-"""Who holds which role where (accounts.manage): list, grant, end on a date, revoke."""
+"""Who holds which role where (accounts.manage): list, propose, approve, end on a date, revoke.
+
+Every grant, and every change that lengthens a role, is a proposal that a
+second administrator approves on this page (accounts.services: four-eyes);
+nobody acts on their own roles.
+"""
 
 from __future__ import annotations
 
@@ -15,23 +20,22 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from chibo.accounts import services
-from chibo.accounts.models import RoleAssignment
+from chibo.accounts.models import RoleAssignment, RoleRequest
 from chibo.accounts.roles import Cap, Role
 from chibo.core.scoping import get_org_for, has_cap, scope_for
-
-_DATE = forms.DateInput(attrs={"type": "date"})
+from chibo.core.web import date_field
 
 
 class GrantForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
     org_code = forms.CharField(label=gettext_lazy("Organization code"), max_length=32)
-    valid_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=_DATE)
-    valid_until = forms.DateField(label=gettext_lazy("Until"), required=False, widget=_DATE)
+    valid_from = date_field(gettext_lazy("From"), required=False)
+    valid_until = date_field(gettext_lazy("Until"), required=False)
 
 
 class EndForm(forms.Form):
-    valid_until = forms.DateField(label=gettext_lazy("Until"), required=False, widget=_DATE)
+    valid_until = date_field(gettext_lazy("Until"), required=False)
 
 
 def _require_manage(request: HttpRequest) -> None:
@@ -49,6 +53,18 @@ def _assignment_for(request: HttpRequest, pk: int) -> RoleAssignment:
     return ra
 
 
+def _request_for(request: HttpRequest, pk: int) -> RoleRequest:
+    scope = scope_for(request.user, Cap.ACCOUNTS_MANAGE)
+    found = (
+        RoleRequest.objects.filter(scope.q("org__"), pk=pk)
+        .select_related("user", "org", "proposed_by", "assignment")
+        .first()
+    )
+    if found is None:
+        raise Http404(_("No such request in your scope."))
+    return found
+
+
 def _list(request: HttpRequest, form: GrantForm) -> HttpResponse:
     scope = scope_for(request.user, Cap.ACCOUNTS_MANAGE)
     qs = (
@@ -61,7 +77,15 @@ def _list(request: HttpRequest, form: GrantForm) -> HttpResponse:
         qs = qs.filter(user__username__icontains=q)
     today = timezone.localdate()
     rows = [(ra, ra.in_force(today)) for ra in qs[:500]]
-    return render(request, "accounts/roles.html", {"rows": rows, "form": form, "q": q})
+    me = request.user.pk
+    pending = [
+        (rr, rr.proposed_by_id != me and rr.user_id != me)
+        for rr in RoleRequest.objects.filter(scope.q("org__"), status=RoleRequest.Status.PENDING)
+        .select_related("user", "org", "proposed_by", "assignment")
+        .order_by("proposed_at")[:200]
+    ]
+    context = {"rows": rows, "form": form, "q": q, "pending": pending, "me": me}
+    return render(request, "accounts/roles.html", context)
 
 
 @login_required
@@ -74,6 +98,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def role_grant_view(request: HttpRequest) -> HttpResponse:
+    """Propose a grant (it takes effect when another administrator approves it)."""
     _require_manage(request)
     form = GrantForm(request.POST)
     if form.is_valid():
@@ -84,7 +109,7 @@ def role_grant_view(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 org = get_org_for(request.user, data["org_code"].strip(), cap=Cap.ACCOUNTS_MANAGE)
-                services.role_grant(
+                services.role_propose(
                     actor=request.user,
                     user=user,
                     role=data["role"],
@@ -94,11 +119,16 @@ def role_grant_view(request: HttpRequest) -> HttpResponse:
                 )
             except Http404:
                 form.add_error("org_code", _("No such organization in your scope."))
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, _("The role was granted."))
+                messages.success(
+                    request,
+                    _("Proposed. The role takes effect when another administrator approves it."),
+                )
                 return redirect("accounts:roles")
     return _list(request, form)
 
@@ -106,21 +136,35 @@ def role_grant_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def role_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a role on a date: at once if that shortens it, as a proposal if it lengthens it."""
     _require_manage(request)
     ra = _assignment_for(request, pk)
     form = EndForm(request.POST)
-    if form.is_valid():
-        until = form.cleaned_data["valid_until"] or timezone.localdate()
-        try:
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["valid_until"]))
+        return redirect("accounts:roles")
+    until = form.cleaned_data["valid_until"] or timezone.localdate()
+    try:
+        if services._widens(ra, ra.valid_from, until):
+            services.role_propose_dates(
+                actor=request.user, assignment=ra, valid_from=ra.valid_from, valid_until=until
+            )
+            messages.success(
+                request,
+                _(
+                    "The new end date lengthens the role: proposed, it takes effect when "
+                    "another administrator approves it."
+                ),
+            )
+        else:
             services.role_set_dates(
                 actor=request.user, assignment=ra, valid_from=ra.valid_from, valid_until=until
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
             messages.success(
                 request, _("The role now ends on %(date)s.") % {"date": until.strftime("%d/%m/%Y")}
             )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("accounts:roles")
 
 
@@ -129,8 +173,55 @@ def role_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 def role_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
     ra = _assignment_for(request, pk)
-    services.role_revoke(actor=request.user, user=ra.user, role=ra.role, org=ra.org)
-    messages.success(request, _("The role was revoked."))
+    try:
+        services.role_revoke(actor=request.user, user=ra.user, role=ra.role, org=ra.org)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The role was revoked."))
+    return redirect("accounts:roles")
+
+
+@login_required
+@require_POST
+def role_request_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    found = _request_for(request, pk)
+    try:
+        services.role_request_approve(actor=request.user, request=found)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(
+            request,
+            _("Approved: %(user)s now holds %(role)s on %(org)s.")
+            % {
+                "user": found.user.username,
+                "role": found.get_role_display(),
+                "org": found.org.code,
+            },
+        )
+    return redirect("accounts:roles")
+
+
+@login_required
+@require_POST
+def role_request_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    found = _request_for(request, pk)
+    try:
+        done = services.role_request_reject(
+            actor=request.user, request=found, note=request.POST.get("note", "")
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(
+            request,
+            _("The proposal was withdrawn.")
+            if done.status == RoleRequest.Status.CANCELLED
+            else _("The proposal was rejected."),
+        )
     return redirect("accounts:roles")
 
 
@@ -142,10 +233,14 @@ def twofactor_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     _require_manage(request)
     ra = _assignment_for(request, pk)
-    twofactor.twofactor_reset(actor=request.user, user=ra.user)
-    messages.success(
-        request,
-        _("Two-step login of %(user)s was reset: they set it up again at their next login.")
-        % {"user": ra.user.username},
-    )
+    try:
+        twofactor.twofactor_reset(actor=request.user, user=ra.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may not reset this user's two-step login."))
+    else:
+        messages.success(
+            request,
+            _("Two-step login of %(user)s was reset: they set it up again at their next login.")
+            % {"user": ra.user.username},
+        )
     return redirect("accounts:roles")

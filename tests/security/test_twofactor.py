@@ -252,12 +252,19 @@ def test_roles_page_inside_outside_and_read_only(tree: dict) -> None:
     read_only.force_login(viewer)
     assert read_only.get(reverse("accounts:roles")).status_code == 403
     assert read_only.post(reverse("accounts:role_revoke", args=[ra.pk])).status_code == 403
-    # Grant with dates, end one, reset 2FA, revoke.
+    # Propose with dates (dd/mm/yyyy); another administrator approves; end one, reset 2FA, revoke.
     response = inside.post(
         reverse("accounts:role_grant"),
-        {"username": "bithu", "role": Role.VIEWER, "org_code": "BK", "valid_from": "2026-01-01"},
+        {"username": "bithu", "role": Role.VIEWER, "org_code": "BK", "valid_from": "01/01/2026"},
     )
     assert response.status_code == 302
+    assert not RoleAssignment.objects.filter(user=target, role=Role.VIEWER).exists()
+    from chibo.accounts.models import RoleRequest
+
+    second = Client()
+    second.force_login(f.user("quantri3", Role.SYSADMIN, tree["city"]))
+    pending = RoleRequest.objects.get(user=target)
+    second.post(reverse("accounts:role_request_approve", args=[pending.pk]))
     assert RoleAssignment.objects.get(user=target, role=Role.VIEWER).valid_from == dt.date(
         2026, 1, 1
     )
@@ -267,7 +274,7 @@ def test_roles_page_inside_outside_and_read_only(tree: dict) -> None:
     assert bad.status_code == 200 and "org_code" in bad.context["form"].errors
     assert (
         inside.post(
-            reverse("accounts:role_end", args=[ra.pk]), {"valid_until": "2030-06-30"}
+            reverse("accounts:role_end", args=[ra.pk]), {"valid_until": "30/06/2030"}
         ).status_code
         == 302
     )
@@ -289,3 +296,39 @@ def test_demo_accounts_are_pre_enrolled_with_the_published_secret(tree: dict) ->
     device = TwoFactorDevice.objects.get(user__username="captren")
     assert device.secret == accounts.TOTP_SECRET
     assert twofactor.verify_code(user=device.user, code=twofactor.totp(accounts.TOTP_SECRET))
+
+
+@pytest.mark.django_db
+def test_a_code_used_again_in_its_window_says_so(tree: dict, two_factor_on: None) -> None:
+    user = f.user("captren", Role.SUPERIOR_STAFF, tree["khoi"])
+    secret = _enrol(user)
+    code = twofactor.totp(secret)
+    first = _login("captren")
+    assert first.post(reverse("accounts:2fa_verify"), {"code": code}).status_code == 302
+    second = _login("captren")  # the same person, a second browser, within the 30 s
+    page = second.post(reverse("accounts:2fa_verify"), {"code": code})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "đã được dùng" in text and "mã tiếp theo" in text and "Mã chưa đúng" not in text
+    wrong = second.post(reverse("accounts:2fa_verify"), {"code": "000000"}).content.decode()
+    assert "đã được dùng" not in wrong
+
+
+@pytest.mark.django_db
+def test_demo_accounts_have_recovery_codes_printed_by_demo_logins(tree: dict) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from chibo.members.demo import accounts
+
+    accounts.create_accounts({name: tree["city"].pk for name in accounts.USERNAMES})
+    user = RoleAssignment.objects.get(user__username="cosoviec").user
+    assert twofactor.recovery_codes_left(user) == 10
+    codes = accounts.recovery_codes("cosoviec")
+    assert twofactor.verify_code(user=user, code=codes[0])
+    out = io.StringIO()
+    call_command("demo-logins", stdout=out)
+    _table, _sep, printed = out.getvalue().partition("Mã khôi phục")
+    line = next(x for x in printed.splitlines() if x.strip().startswith("cosoviec "))
+    assert codes[0] not in line and codes[1] in line and len(line.split()) == 10

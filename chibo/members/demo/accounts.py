@@ -10,6 +10,19 @@ PASSWORD = "chibo-demo-2026"  # noqa: S105 — published in the README: demo dat
 # code from `chibo demo-logins`). Demo data only.
 TOTP_SECRET = "CHIBODEMOCHIBODEMOCHIBODEMOSECRT"  # noqa: S105
 
+
+def recovery_codes(username: str) -> list[str]:
+    """The demo account's 10 recovery codes: derived from its name and the published secret,
+    so `chibo demo-logins` can print them (demo data only, like the password)."""
+    import hashlib
+
+    codes = []
+    for n in range(10):
+        digest = hashlib.sha256(f"{TOTP_SECRET}|{username}|{n}".encode()).hexdigest()
+        codes.append(f"{digest[:4]}-{digest[4:8]}")
+    return codes
+
+
 # (username, role, last name, first name); the org of each comes from the tree.
 ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("bithu", "cell_secretary", "Trần Thị", "Mai"),
@@ -57,5 +70,6 @@ def create_accounts(org_ids: dict[str, int]) -> list[Any]:
         RoleAssignment.objects.create(user=user, role=role, org_id=org_ids[username])
         if role in twofactor.ROLES_REQUIRING_2FA:
             twofactor.enrol_with_secret(user=user, secret=TOTP_SECRET)
+            twofactor.set_recovery_codes(user=user, codes=recovery_codes(username))
         users.append(user)
     return users

@@ -7,8 +7,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from chibo.accounts import twofactor
-from chibo.accounts.models import RoleAssignment, TwoFactorDevice
-from chibo.members.demo.accounts import PASSWORD, ROLE_LABELS, TOTP_SECRET, USERNAMES
+from chibo.accounts.models import RecoveryCode, RoleAssignment, TwoFactorDevice
+from chibo.members.demo.accounts import (
+    PASSWORD,
+    ROLE_LABELS,
+    TOTP_SECRET,
+    USERNAMES,
+    recovery_codes,
+)
 
 
 class Command(BaseCommand):
@@ -37,10 +43,26 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}  {row[3]}")
             if n == 0:
                 self.stdout.write("  " + "  ".join("-" * w for w in widths))
-        if TwoFactorDevice.objects.filter(user__username__in=USERNAMES).exists():
+        devices = [
+            device
+            for device in TwoFactorDevice.objects.filter(
+                user__username__in=USERNAMES
+            ).select_related("user")
+            if device.secret == TOTP_SECRET  # encrypted: compared after decryption
+        ]
+        if devices:
             self.stdout.write(
                 "Đăng nhập hai bước (cán bộ cấp ủy, Văn phòng, quản trị): khóa TOTP demo "
                 f"{TOTP_SECRET} — thêm vào ứng dụng xác thực, hoặc dùng mã hiện tại "
                 f"{twofactor.totp(TOTP_SECRET)} (đổi sau 30 giây; chạy lại `chibo demo-logins`)."
             )
+            self.stdout.write("Mã khôi phục còn dùng được (mỗi mã một lần):")
+            for device in sorted(devices, key=lambda d: USERNAMES.index(d.user.username)):
+                user = device.user
+                codes = recovery_codes(user.username)
+                if not RecoveryCode.objects.filter(user=user).exists():
+                    # A demo loaded before the demo accounts had recovery codes.
+                    twofactor.set_recovery_codes(user=user, codes=codes)
+                unused = twofactor.unused_codes_among(user=user, codes=codes)
+                self.stdout.write(f"  {user.username.ljust(9)} {' '.join(unused) or '(hết)'}")
         self.stdout.write("Mở http://127.0.0.1:8000")
