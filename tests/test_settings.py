@@ -38,6 +38,10 @@ SETTINGS_VARS = (
     "CHIBO_2FA_REQUIRED",
     "CHIBO_CANDIDATE_RETENTION_YEARS",
     "CHIBO_BACKUP_DIR",
+    "CHIBO_BACKUP_KEY",
+    "CHIBO_AUDIT_KEY",
+    "CHIBO_AUDIT_CHECKPOINTS",
+    "CHIBO_TRUSTED_PROXIES",
 )
 
 
@@ -69,6 +73,9 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
         # Encryption key of the sensitive fields (issue 10): required in production.
         "CHIBO_FIELD_KEY": "Wm2S0jcrOqGMd3xnpyKhPh1u2_X7lWlGrYRlbKTuvCg=",
+        # Audit chain HMAC key and backup key (issue 16): required in production.
+        "CHIBO_AUDIT_KEY": "audit-key-for-the-settings-test-0123456789abcdef",
+        "CHIBO_BACKUP_KEY": "q7Hc3m0nQ2mYJ8kq3dQ3Q1m2QkVn0l8oYc6Wm1gT9uE=",
     }
 
 
