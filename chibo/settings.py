@@ -37,8 +37,6 @@ silently replaced by a default. Variables:
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import os
 from pathlib import Path
@@ -46,6 +44,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from chibo.lib.keys import key_ring
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -277,16 +277,12 @@ CHIBO_FIELD_KEY = os.environ.get("CHIBO_FIELD_KEY", "").strip()
 if PRODUCTION:
     if not CHIBO_FIELD_KEY:
         raise ImproperlyConfigured("CHIBO_FIELD_KEY must be set when CHIBO_ENV=production")
-    # A malformed key fails now, not at the first save.
-    for _key in CHIBO_FIELD_KEY.split(","):
-        try:
-            _ok = len(base64.urlsafe_b64decode(_key.strip().encode())) == 32
-        except (ValueError, binascii.Error):
-            _ok = False
-        if not _ok:
-            raise ImproperlyConfigured(
-                "CHIBO_FIELD_KEY must be url-safe base64 of 32 bytes (comma-separated to rotate)"
-            )
+    try:  # a malformed key fails now, not at the first save
+        key_ring(CHIBO_FIELD_KEY)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "CHIBO_FIELD_KEY must be url-safe base64 of 32 bytes (comma-separated to rotate)"
+        ) from exc
 # The audit chain's HMAC key and the signed checkpoints (chibo.core.audit,
 # chibo.core.checkpoints): the key is never in the database; the checkpoints
 # file lives where the database role cannot write.
@@ -305,16 +301,15 @@ CHIBO_BACKUP_DIR = Path(os.environ.get("CHIBO_BACKUP_DIR", VAR_DIR / "backups"))
 # 32 bytes, comma-separated to rotate). Kept apart from the backups and the database.
 CHIBO_BACKUP_KEY = os.environ.get("CHIBO_BACKUP_KEY", "").strip()
 if PRODUCTION:
-    for _key in CHIBO_BACKUP_KEY.split(","):
-        try:
-            _ok = len(base64.urlsafe_b64decode(_key.strip().encode())) == 32
-        except (ValueError, binascii.Error):
-            _ok = False
-        if not _ok:
-            raise ImproperlyConfigured(
-                "CHIBO_BACKUP_KEY must be set when CHIBO_ENV=production: url-safe base64 of "
-                "32 bytes (comma-separated to rotate)"
-            )
+    try:
+        _backup_keys = key_ring(CHIBO_BACKUP_KEY)
+    except ValueError:
+        _backup_keys = []
+    if not _backup_keys:
+        raise ImproperlyConfigured(
+            "CHIBO_BACKUP_KEY must be set when CHIBO_ENV=production: url-safe base64 of "
+            "32 bytes (comma-separated to rotate)"
+        )
 
 # Internationalization: Vietnamese first, English as the switch. The switch's
 # cookie is as guarded as the session's (Secure in production, SameSite).

@@ -39,6 +39,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from chibo.lib.keys import key_ring
+
 VERSION = "c2"
 TOKEN_PREFIX = VERSION + ":"  # the current format
 LEGACY_PREFIX = "gAAAAA"  # a Fernet token (version byte 0x80), the format before c2
@@ -74,8 +76,7 @@ def development_key(secret_key: str) -> str:
 
 
 def _raw_keys(raw: str, secret_key: str, production: bool) -> list[bytes]:
-    keys = [k.strip() for k in raw.split(",") if k.strip()]
-    if not keys:
+    if not raw.strip():
         if production:
             raise ImproperlyConfigured("CHIBO_FIELD_KEY must be set when CHIBO_ENV=production")
         warnings.warn(
@@ -84,21 +85,15 @@ def _raw_keys(raw: str, secret_key: str, production: bool) -> list[bytes]:
             FieldKeyWarning,
             stacklevel=5,
         )
-        keys = [development_key(secret_key)]
-    out = []
-    for key in keys:
-        try:
-            decoded = base64.urlsafe_b64decode(key.encode())
-        except (ValueError, binascii.Error):
-            decoded = b""
-        if len(decoded) != 32:
-            raise ImproperlyConfigured(
-                "CHIBO_FIELD_KEY must be url-safe base64 of 32 bytes, comma-separated to rotate "
-                "(make one: python -c 'import base64, os; "
-                "print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"
-            )
-        out.append(decoded)
-    return out
+        raw = development_key(secret_key)
+    try:
+        return key_ring(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "CHIBO_FIELD_KEY must be url-safe base64 of 32 bytes, comma-separated to rotate "
+            "(make one: python -c 'import base64, os; "
+            "print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"
+        ) from exc
 
 
 @lru_cache(maxsize=4)

@@ -18,7 +18,6 @@ the first seals, any opens), from the environment, never in the database.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import os
 import struct
@@ -33,6 +32,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from chibo.lib.keys import key_ring
+
 MAGIC = b"CHIBO-BACKUP-1\n"
 CHUNK = 1 << 20
 _SALT = 32
@@ -45,25 +46,17 @@ class SealError(Exception):
 
 
 def _keys_from(raw: str, secret_key: str) -> dict[str, bytes]:
-    keys = [k.strip() for k in raw.split(",") if k.strip()]
-    if not keys:  # development: derived from SECRET_KEY (settings refuse this in production)
-        keys = [
-            base64.urlsafe_b64encode(
-                hashlib.sha256(b"chibo-backup-key|" + secret_key.encode()).digest()
-            ).decode()
-        ]
-    out: dict[str, bytes] = {}
-    for key in keys:
-        try:
-            decoded = base64.urlsafe_b64decode(key.encode())
-        except (ValueError, binascii.Error):
-            decoded = b""
-        if len(decoded) != 32:
-            raise ImproperlyConfigured(
-                "CHIBO_BACKUP_KEY must be url-safe base64 of 32 bytes, comma-separated to rotate"
-            )
-        out[hashlib.sha256(b"chibo-backup-key-id|" + decoded).hexdigest()[:8]] = decoded
-    return out
+    if not raw.strip():  # development: derived from SECRET_KEY (settings refuse this in production)
+        raw = base64.urlsafe_b64encode(
+            hashlib.sha256(b"chibo-backup-key|" + secret_key.encode()).digest()
+        ).decode()
+    try:
+        keys = key_ring(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "CHIBO_BACKUP_KEY must be url-safe base64 of 32 bytes, comma-separated to rotate"
+        ) from exc
+    return {hashlib.sha256(b"chibo-backup-key-id|" + k).hexdigest()[:8]: k for k in keys}
 
 
 @lru_cache(maxsize=4)
