@@ -122,6 +122,15 @@ def gunicorn(tmp: Path, **overrides: str) -> Iterator[Server]:
         DJANGO_SETTINGS_MODULE="tests.security.served_settings",
         **overrides,
     )
+    # As every deploy does (docs/deploy.md): the static files' manifest must exist.
+    subprocess.run(
+        [sys.executable, "-m", "chibo", "collectstatic", "--noinput", "-v", "0"],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     log = (tmp / "gunicorn.log").open("wb")
     proc = subprocess.Popen(  # noqa: S603 — our own server, our own arguments
         [
