@@ -422,12 +422,32 @@ def _activity_warnings(b: Bench, root: Org, as_of: dt.date) -> None:
             [first, last, as_of, as_of],
         )
         if due:
+            # Unchanged members from their cell's tracking start (none: not judged), the
+            # others over the whole window (issue 17).
+            greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+            n_first, n_last = (d.year * 12 + d.month - 1 for d in (due[0], due[-1]))
             q(
-                "SELECT m.id FROM members_member m "
+                "SELECT m.id FROM members_member m "  # noqa: S608 (a function name)
+                "LEFT JOIN activity_tracking t ON t.org_id = m.org_id "
                 "WHERE (m.status IN ('active', 'temp_away') OR m.last_event_on >= %s) "
-                "AND (SELECT COUNT(*) FROM activity_duespayment p WHERE p.member_id = m.id "
-                "AND p.period >= %s AND p.period <= %s) < %s",
-                [first, due[0], due[-1], len(due)],
+                "AND ((m.last_event_on >= %s AND (SELECT COUNT(*) FROM activity_duespayment p "
+                "WHERE p.member_id = m.id AND p.period >= %s AND p.period <= %s) < %s) "
+                "OR (m.last_event_on < %s AND t.month <= %s AND (SELECT COUNT(*) "
+                "FROM activity_duespayment p WHERE p.member_id = m.id AND p.period >= %s "
+                f"AND p.period >= t.month AND p.period <= %s) < %s - {greatest}(t.month_number, %s)))",
+                [
+                    first,
+                    first,
+                    due[0],
+                    due[-1],
+                    len(due),
+                    first,
+                    due[-1],
+                    due[0],
+                    due[-1],
+                    n_last + 1,
+                    n_first,
+                ],
             )
         return -1
 

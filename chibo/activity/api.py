@@ -15,7 +15,7 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja import Status as Reply
 
-from chibo.activity import dues, periods, selectors, services, transfers
+from chibo.activity import dues, periods, selectors, services, tracking, transfers
 from chibo.activity import warnings as risk
 from chibo.activity.models import Meeting, MeetingKind, PaymentMethod, Presence
 from chibo.apitools import check_text
@@ -97,6 +97,84 @@ def missing_meetings(
         {"org_code": m.org.code, "org_name": m.org.name, "months": m.months, "quarters": m.quarters}
         for m in rows
     ]
+
+
+class TrackingOut(Schema):
+    org_code: str
+    org_name: str
+    members_on_rolls: int
+    tracked_from: dt.date | None = Field(
+        description="The start: the committee's date, else the first meeting or dues payment "
+        "recorded; null = no activity data (nobody in the cell is judged)"
+    )
+    first_month: str | None = Field(description="YYYY-MM: the first month judged")
+    source: Literal["committee", "first_meeting", "first_payment", "none"]
+    set_on: dt.date | None
+    first_meeting_on: dt.date | None
+    first_payment_on: dt.date | None
+
+
+class TrackingIn(Schema):
+    org: str = Field(description="a cell, or a committee: all its open cells")
+    tracked_from: dt.date | None = Field(
+        description="the day the cell started recording in chibo; null = from the first record"
+    )
+    note: str = Field("", max_length=255)
+
+
+def _tracking(org: Any, t: Any, on_rolls: int) -> dict[str, object]:
+    start = t.start if t else None
+    if start is None:
+        source = "none"
+    elif t.set_on:
+        source = "committee"
+    else:
+        source = "first_meeting" if start == t.first_meeting_on else "first_payment"
+    return {
+        "org_code": org.code,
+        "org_name": org.name,
+        "members_on_rolls": on_rolls,
+        "tracked_from": start,
+        "first_month": periods.label(t.month) if start else None,
+        "source": source,
+        "set_on": t.set_on if t else None,
+        "first_meeting_on": t.first_meeting_on if t else None,
+        "first_payment_on": t.first_payment_on if t else None,
+    }
+
+
+@router.get(
+    "/tracking",
+    response=list[TrackingOut],
+    summary="From when each cell of an org subtree is tracked (no data: nobody judged)",
+)
+def tracking_list(request: HttpRequest, org: str = "") -> list[dict[str, object]]:
+    root = _org(request, org) if org else selectors.home_org(request.user)
+    if root is None:
+        return []
+    return [
+        _tracking(r.org, r.tracking, r.on_rolls)
+        for r in tracking.cells_tracking(request.user, root)
+    ]
+
+
+@router.put(
+    "/tracking",
+    response=list[TrackingOut],
+    summary="Set (or clear) the day a cell, or every cell under a committee, started recording",
+)
+def tracking_put(request: HttpRequest, payload: TrackingIn) -> list[dict[str, object]]:
+    _texts(payload.dict())
+    target = _org(request, payload.org)
+    if payload.tracked_from is not None:
+        _day(payload.tracked_from, "tracked_from")
+    rows = tracking.tracking_set(
+        actor=request.user, org=target, set_on=payload.tracked_from, note=payload.note
+    )
+    counts = {
+        r.org.pk: r.on_rolls for r in tracking.cells_tracking(request.user, target, limit=None)
+    }
+    return [_tracking(r.org, r, counts.get(r.org_id, 0)) for r in rows]
 
 
 class MeetingIn(Schema):

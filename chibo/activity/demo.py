@@ -29,7 +29,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from chibo.activity import periods
+from chibo.activity import periods, tracking
 from chibo.activity.models import AbsenceReason, Attendance
 from chibo.members.models import Category, MemberEvent, Status
 from chibo.orgs.models import CELL_KINDS, Org
@@ -257,6 +257,7 @@ def seed(*, rng: random.Random, today: dt.date, dues_years: int = 0) -> dict[str
             ],
             _dues(rng, lines, members, lapse, dues_months, today),
         )
+    tracking.rebuild()  # the rows above were written without the services: read the starts
     return {"meetings": n_meetings, "attendance": n_attendance, "dues_payments": n_dues}
 
 

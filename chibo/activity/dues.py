@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
-from chibo.activity import periods
+from chibo.activity import periods, tracking
 from chibo.activity.models import DuesBase, DuesBasis, DuesPayment, DuesRelief, PaymentMethod
 from chibo.core import audit
 from chibo.core.rules import RuleViolation, rule_in_force
@@ -170,6 +170,7 @@ def dues_pay(
     ]
     with transaction.atomic():
         DuesPayment.objects.bulk_create(rows)
+        tracking.note_records(payments={org.pk: paid_on})
         audit.record(
             actor=actor,
             action="activity.dues_paid",
@@ -259,6 +260,10 @@ def dues_bulk_record(
     if not dry_run and rows:
         with transaction.atomic():
             DuesPayment.objects.bulk_create(rows, batch_size=500)
+            firsts: dict[int, dt.date] = {}
+            for row in rows:
+                firsts[row.org.pk] = min(row.paid_on, firsts.get(row.org.pk, row.paid_on))
+            tracking.note_records(payments=firsts)
             audit.record(
                 actor=actor,
                 action="activity.dues_imported",

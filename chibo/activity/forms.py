@@ -106,6 +106,25 @@ class LetterForm(forms.Form):
     )
 
 
+class TrackingForm(forms.Form):
+    """The committee's "theo dõi từ ngày" for one cell or every cell under a committee."""
+
+    org = forms.CharField(
+        label=_("Cell, or committee for all its cells (code)"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"list": "tracking-orgs", "autocomplete": "off"}),
+    )
+    set_on = date_field(
+        _("Tracked from"),
+        required=False,
+        help_text=_(
+            "The day the cell started recording its meetings and dues in chibo. Leave empty to "
+            "count from the first meeting or dues payment recorded."
+        ),
+    )
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
 class ReasonForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=32)
     name = forms.CharField(label=_("Reason"), max_length=120)

@@ -9,6 +9,8 @@ by (member, period). ``Attendance`` repeats its meeting's ``org`` and
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -221,6 +223,53 @@ class TransferLetter(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class Tracking(models.Model):
+    """From when an org's party activity is judged (issue 17: no warning from missing data).
+
+    The start is the date the committee set (``set_on``, "theo dõi từ ngày": the day the
+    cell started recording in chibo), else the org's earliest recorded meeting or dues
+    payment (``first_meeting_on``, ``first_payment_on``, kept by the services that record
+    them). No row, or no start: the org has no activity data and nobody in it is judged.
+    ``start`` and ``month`` (the first day of the start's month, the first month judged)
+    are derived and stored so the warnings SQL can join on them (``activity.tracking``).
+    """
+
+    org = models.OneToOneField(
+        "orgs.Org", primary_key=True, on_delete=models.CASCADE, related_name="activity_tracking"
+    )
+    set_on = models.DateField(_("tracked from"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(null=True, blank=True)
+    first_meeting_on = models.DateField(null=True, blank=True)
+    first_payment_on = models.DateField(null=True, blank=True)
+    start = models.DateField(null=True, blank=True)
+    month = models.DateField(null=True, blank=True)
+    month_number = models.IntegerField(
+        null=True, blank=True
+    )  # year * 12 + month - 1: SQL arithmetic
+
+    class Meta:
+        verbose_name = _("activity tracking start")
+
+    def __str__(self) -> str:
+        return f"{self.org_id} from {self.start}"
+
+    def derive(self) -> None:
+        """``start`` and ``month`` from the committee's date or the first records."""
+        firsts = [d for d in (self.first_meeting_on, self.first_payment_on) if d is not None]
+        self.start = self.set_on or (min(firsts) if firsts else None)
+        self.month = self.start.replace(day=1) if self.start else None
+        self.month_number = month_number(self.month) if self.month else None
+
+
+def month_number(month: Any) -> int:
+    """Months since year 0: two months' difference is a subtraction (``Tracking.month_number``)."""
+    return int(month.year) * 12 + int(month.month) - 1
 
 
 class WarningLevel(models.TextChoices):

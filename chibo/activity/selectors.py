@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
-from chibo.activity import periods
+from chibo.activity import periods, tracking
 from chibo.activity.models import (
     AbsenceReason,
     Attendance,
@@ -45,6 +45,11 @@ def home_org(actor: Any) -> Org | None:
 
 def can_write(actor: Any, org: Org) -> bool:
     return scope_for(actor, Cap.MEMBER_CHANGE).covers(org)
+
+
+def can_restructure(actor: Any, org: Org) -> bool:
+    """Committee staff over ``org`` (who set its cells' tracking start)."""
+    return scope_for(actor, Cap.ORG_RESTRUCTURE).covers(org)
 
 
 def audit_list_read(actor: Any, codes: list[str], context: dict[str, Any]) -> None:
@@ -192,7 +197,10 @@ def cells_missing_meetings(
     """Cells in the actor's scope without their monthly meeting in any of the last ``months``
     complete months, or without a thematic meeting in a complete quarter among them (Charter Art. 24).
 
-    Only open cells with members on the rolls are expected to meet. ``actor=None``
+    Only open cells with members on the rolls are expected to meet, and only from their
+    tracking start (``activity.tracking``): a month before the start's month, or a quarter
+    that began before it, is not judged; a cell without any record is not listed here but
+    among the cells without activity data (``tracking.cells_without_data``). ``actor=None``
     is the system (the ``report`` command): every cell.
     """
     current = periods.month_of(as_of)
@@ -221,11 +229,16 @@ def cells_missing_meetings(
     ).values_list("org_id", "kind", "month"):
         held[org_id].add((kind, month))
     out: list[MissingMeetings] = []
+    starts = tracking.starts(populated)
     for cell in cells.filter(pk__in=populated).order_by("path"):
+        if cell.pk not in starts:
+            continue
 
         def alive(month: dt.date, cell: Org = cell) -> bool:
-            return cell.opened_on <= month and (
-                cell.closed_on is None or cell.closed_on > periods.month_end(month)
+            return (
+                cell.opened_on <= month
+                and (cell.closed_on is None or cell.closed_on > periods.month_end(month))
+                and starts[cell.pk].month <= month
             )
 
         missing_months = [
@@ -305,7 +318,8 @@ class DuesRow:
 def dues_grid(
     org: Org, year: int, as_of: dt.date
 ) -> tuple[list[dt.date], list[DuesRow], dict[str, int]]:
-    """Who paid which month of ``year`` in ``org``'s cells, arrears up to the month before ``as_of``."""
+    """Who paid which month of ``year`` in ``org``'s cells; arrears from the cell's tracking start
+    (``activity.tracking``) up to the month before ``as_of``."""
     months = [dt.date(year, m, 1) for m in range(1, 13)]
     members = list(
         Member.objects.filter(
@@ -327,13 +341,19 @@ def dues_grid(
             if member_id not in last_paid or period > last_paid[member_id]:
                 last_paid[member_id] = period
     current = periods.month_of(as_of)
+    starts = tracking.starts({m.org_id for m in members})
     rows = []
     for m in members:
-        first = periods.month_of(m.admitted_on)
+        # Arrears only from the cell's tracking start (none for a cell without data).
+        start = starts.get(m.org_id)
+        first = max(periods.month_of(m.admitted_on), start.month) if start else None
         arrears = [
             mo
             for mo in months
-            if first <= mo < current and mo not in paid[m.pk] and m.status != Status.EXEMPTED
+            if first is not None
+            and first <= mo < current
+            and mo not in paid[m.pk]
+            and m.status != Status.EXEMPTED
         ]
         cells = [(mo, paid[m.pk].get(mo), mo in arrears) for mo in months]
         rows.append(DuesRow(m, paid[m.pk], last_paid.get(m.pk), arrears, cells))
@@ -366,9 +386,12 @@ HEALTH_MONTHS = 12
 
 
 def _alive(first: dt.date, last: dt.date, prefix: str = "") -> Q:
-    """The org was open the whole of [first, last] (the rule ``cells_missing_meetings`` uses)."""
-    return Q(**{f"{prefix}opened_on__lte": first}) & (
-        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": last})
+    """The org was open and tracked the whole of [first, last] (the rule ``cells_missing_meetings``
+    uses): opened by ``first``, not closed before ``last``, its tracking start's month by ``first``."""
+    return (
+        Q(**{f"{prefix}opened_on__lte": first})
+        & (Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": last}))
+        & Q(**{f"{prefix}activity_tracking__month__lte": first})
     )
 
 
@@ -433,6 +456,7 @@ def activity_health(actor: Any, root: Org, as_of: dt.date) -> dict[str, Any]:
     ).order_by()
     expected = counted.aggregate(
         cells=Count("pk"),
+        tracked=Count("pk", filter=Q(activity_tracking__start__lte=as_of)),
         quarter=Count("pk", filter=quarter),
         **{
             f"m{i}": Count("pk", filter=_alive(m, periods.month_end(m)))
@@ -469,6 +493,7 @@ def activity_health(actor: Any, root: Org, as_of: dt.date) -> dict[str, Any]:
         "period_start": first,
         "period_end": last,
         "cells": expected["cells"],
+        "cells_without_data": expected["cells"] - expected["tracked"],
         "cell_months": cell_months,
         "monthly_meetings_held": held_months,
         "monthly_meetings_held_pct": _pct(held_months, cell_months),

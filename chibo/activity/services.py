@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap, Role
-from chibo.activity import periods
+from chibo.activity import periods, tracking
 from chibo.activity import warnings as risk
 from chibo.activity.models import (
     AbsenceReason,
@@ -161,6 +161,7 @@ def meeting_create(
     meeting.full_clean(exclude=["org", "recorded_by"])
     with transaction.atomic():
         meeting.save()
+        tracking.note_records(meetings={org.pk: held_on})
         created = _ensure_rows(meeting) if held_on <= timezone.localdate() else 0
         audit.record(
             actor=actor,
@@ -209,6 +210,8 @@ def meeting_update(
             setattr(meeting, name, value)
         meeting.month = periods.month_of(meeting.held_on)
         meeting.save()
+        if "held_on" in changed:
+            tracking.meetings_moved(meeting.org_id)
         audit.record(
             actor=actor,
             action="activity.meeting_updated",
@@ -447,6 +450,11 @@ def meetings_bulk_record(
                     },
                 )
             )
+        firsts: dict[int, dt.date] = {}
+        for rec in records:
+            org_id = orgs[rec.org_code].pk
+            firsts[org_id] = min(rec.held_on, firsts.get(org_id, rec.held_on))
+        tracking.note_records(meetings=firsts)
         if log:
             audit.record_many(actor=actor, entries=log)
         if dry_run:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/<int:pk>/attendance/<str:code>/", views.row_save, name="row_save"),
     path("warnings/", views.warnings, name="warnings"),
     path("warnings/refresh/", views.warnings_refresh, name="warnings_refresh"),
+    path("tracking/", views.tracking_page, name="tracking"),
     path("dues/", views.dues_page, name="dues"),
     path("transfers/", views.transfers_page, name="transfers"),
     path("transfers/<int:event_id>/letter/", views.letter, name="letter"),

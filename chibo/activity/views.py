@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.accounts.roles import Cap
-from chibo.activity import dues, periods, selectors, services, transfers
-from chibo.activity.forms import LetterForm, MeetingForm, PaymentForm, ReasonForm
+from chibo.activity import dues, periods, selectors, services, tracking, transfers
+from chibo.activity.forms import LetterForm, MeetingForm, PaymentForm, ReasonForm, TrackingForm
 from chibo.activity.models import AbsenceReason, Presence, WarningLevel
 from chibo.core.scoping import get_member_for, has_cap
 from chibo.core.web import is_htmx, run_service
 from chibo.lib.dates import add_months
+from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import CELL_KINDS, Org
 
 
@@ -53,6 +54,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     counts = selectors.warning_counts(request.user, org)
     context = {
         "org": org,
+        "without_data": tracking.cells_without_data(request.user, under=org).count(),
         "missing": missing[:200],
         "missing_count": len(missing),
         "warning_count": counts[WarningLevel.WARNING],
@@ -247,10 +249,58 @@ def warnings(request: HttpRequest) -> HttpResponse:
         "levels": WarningLevel.choices,
         "may_change": selectors.can_write(request.user, org),
         "as_of": rows[0].as_of if rows else None,
+        **_tracking_context(request, org),
     }
     if is_htmx(request):
         return render(request, "activity/_warnings_table.html", context)
     return render(request, "activity/warnings.html", context)
+
+
+def _tracking_context(request: HttpRequest, org: Org) -> dict[str, Any]:
+    """What the warnings and dues pages say about the tracking start: the cell's, or the cells
+    of the subtree without data."""
+    if org.is_cell:
+        return {"tracking": tracking.start_of(org), "without_data": []}
+    without = tracking.cells_without_data(request.user, under=org)
+    return {"tracking": None, "without_data": list(without[:50]), "without_count": without.count()}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tracking_page(request: HttpRequest) -> HttpResponse:
+    """Each cell's tracking start; committee staff set "theo dõi từ ngày" here."""
+    org = _org(request)
+    may_set = has_cap(request.user, Cap.ORG_RESTRUCTURE) and selectors.can_restructure(
+        request.user, org
+    )
+    if request.method == "POST" and not may_set:
+        raise PermissionDenied(_("Only the committee sets the day its cells started recording."))
+    form = TrackingForm(request.POST or None, initial={"org": org.code})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = org_by_code(request.user, data["org"], Cap.ORG_RESTRUCTURE)
+        except ValidationError as exc:
+            form.add_error("org", exc.messages)
+        else:
+            saved = run_service(
+                request,
+                form,
+                lambda: tracking.tracking_set(
+                    actor=request.user, org=target, set_on=data["set_on"], note=data["note"]
+                ),
+                lambda rows: _("Tracking start saved for %(n)s cells.") % {"n": len(rows)},
+            )
+            if saved is not None:
+                return redirect(reverse("activity:tracking") + f"?org={org.code}")
+    rows = tracking.cells_tracking(request.user, org)
+    context = {
+        "org": org,
+        "rows": rows,
+        "form": form if may_set else None,
+        "without_count": sum(1 for r in rows if r.on_rolls and r.start is None),
+    }
+    return render(request, "activity/tracking.html", context)
 
 
 @login_required
@@ -314,6 +364,7 @@ def dues_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "may_change": selectors.can_write(request.user, org),
         "years": range(today.year - 4, today.year + 1),
+        **_tracking_context(request, org),
     }
     return render(request, "activity/dues.html", context)
 

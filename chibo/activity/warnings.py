@@ -16,7 +16,11 @@ definitions are exact (docs/activity.md):
   and last day, no dues exemption) and no payment for it was recorded on
   or before D;
 - ``removal_review`` at 3 or more of either (the rules in the registry as
-  of D), ``warning`` at 1 or 2; the two counts are never added.
+  of D), ``warning`` at 1 or 2; the two counts are never added;
+- only from the org's tracking start (``activity.tracking``): a meeting held
+  before its cell's start, and a month before the start's month of the cell
+  the member belonged to, count for nothing; a cell without any record is
+  not judged at all (no warning comes from missing data).
 
 A whole subtree costs what its members at risk cost, not what all its
 members cost. Two SQL queries find the candidates:
@@ -25,8 +29,9 @@ members cost. Two SQL queries find the candidates:
    before D, for which the member has no presence that month (``NOT
    EXISTS`` on the (member, month) index);
 2. members who may have owed dues in the window with fewer payments for
-   its due months than there are due months (a grouped count on the
-   covering (member, period) index), and the few who paid after D.
+   its tracked due months than there are such months (a count per member on
+   the covering (member, period) index, from his cell's tracking start), and
+   the few who paid after D.
 
 Only those candidates get a state: a member whose last event is before the
 window kept the state of his ``Member`` row throughout; the others (a few
@@ -41,11 +46,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 
-from chibo.activity import periods
-from chibo.activity.models import Attendance, DuesPayment, DuesRelief, Presence, WarningLevel
+from chibo.activity import periods, tracking
+from chibo.activity.models import (
+    Attendance,
+    DuesPayment,
+    DuesRelief,
+    Presence,
+    Tracking,
+    WarningLevel,
+    month_number,
+)
 from chibo.core.rules import Rule, rule_in_force
 from chibo.members.models import ON_ROLLS, Member, MemberEvent, Status
 from chibo.orgs.models import Org
@@ -154,18 +167,18 @@ def _absence_seeds(
 def _dues_shortfall(
     org: Org, as_of: dt.date, start: dt.date, due_months: list[dt.date]
 ) -> dict[int, Person]:
-    """Members who may owe a month: fewer payments for the due months than months, or paid after D.
+    """Members who may owe a month: fewer payments for the tracked due months than months, or paid after D.
 
     A member counts if he may have been due in the window: status active or temporarily away now
-    and unchanged since before the window, or changed during it (his events decide).
+    and unchanged since before the window, or changed during it (his events decide). An unchanged
+    member is judged from his cell's tracking start (a cell without one: not at all): his payments
+    from the start's month are counted against the due months from it. A changed member is
+    counted over the whole window; his months meet his cells' starts afterwards (``_due``).
     """
     if not due_months:
         return {}
     first, last = due_months[0], due_months[-1]
     payments = DuesPayment.objects.filter(period__gte=first, period__lte=last).order_by()
-    paid = (
-        payments.filter(member=OuterRef("pk")).values("member").annotate(n=Count("*")).values("n")
-    )
     members = Member.objects.filter(
         Q(status__in=DUE_STATUSES) | Q(last_event_on__gte=start)
     ).order_by()  # in table order: no sort by name
@@ -173,9 +186,37 @@ def _dues_shortfall(
         members = members.filter(
             org.subtree_filter("org__") | Q(pk__in=_passed_through(org, start))
         )
+    # His cell tracked before the last due month, with fewer payments from its start than months.
+    tracked_short = (
+        Tracking.objects.filter(org_id=OuterRef("org_id"), month__lte=last)
+        .annotate(
+            owed=Value(month_number(last) + 1)
+            - Greatest("month_number", Value(month_number(first))),
+            n=Coalesce(
+                Subquery(
+                    payments.filter(
+                        member_id=OuterRef(OuterRef("pk")), period__gte=OuterRef("month")
+                    )
+                    .values("member_id")
+                    .annotate(n=Count("*"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+        )
+        .filter(n__lt=F("owed"))
+    )
+    paid = (
+        payments.filter(member=OuterRef("pk")).values("member").annotate(n=Count("*")).values("n")
+    )
+    window_short = Q(
+        last_event_on__gte=start,
+        n__lt=len(due_months),
+    )
     short = members.annotate(
         n=Coalesce(Subquery(paid, output_field=IntegerField()), Value(0))
-    ).filter(n__lt=len(due_months))
+    ).filter(window_short | Q(Q(last_event_on__lt=start), Exists(tracked_short)))
     people = _people(short)
     late = set(payments.filter(paid_on__gt=as_of).values_list("member_id", flat=True)) - set(people)
     for chunk in _chunks(late):  # payments recorded after D do not count: re-check those members
@@ -239,32 +280,59 @@ def _timelines(
 
 
 def _inactive(
-    seeds: dict[int, list[tuple[dt.date, dt.date, int]]], lines: dict[int, Timeline]
+    seeds: dict[int, list[tuple[dt.date, dt.date, int]]],
+    lines: dict[int, Timeline],
+    starts: dict[int, tracking.Start],
 ) -> dict[int, list[dt.date]]:
-    """Months with an absence at a meeting where the member really was expected (his org, active)."""
+    """Months with an absence at a meeting where the member really was expected (his org, active),
+    held on or after the tracking start of the meeting's cell."""
     out: dict[int, list[dt.date]] = {}
     for member_id, absences in seeds.items():
         line = lines.get(member_id)
         if line is None:
             continue
-        bad = {month for month, day, org_id in absences if line.on(day) == (org_id, Status.ACTIVE)}
+        bad = {
+            month
+            for month, day, org_id in absences
+            if line.on(day) == (org_id, Status.ACTIVE)
+            and org_id in starts
+            and starts[org_id].day <= day
+        }
         if bad:
             out[member_id] = sorted(bad)
     return out
 
 
-def _due(line: Timeline, month: dt.date, exempt: list[tuple[dt.date, dt.date]]) -> bool:
+def _due(
+    line: Timeline,
+    month: dt.date,
+    exempt: list[tuple[dt.date, dt.date]],
+    starts: dict[int, tracking.Start],
+) -> bool:
     if any(start <= month <= end for start, end in exempt):
         return False
     if not line.dates:  # unchanged through the window
-        return line.status in DUE_STATUSES
+        return line.status in DUE_STATUSES and _tracked(line.org_id, month, starts)
+    org_id, status = line.on(periods.month_end(month))
     return (
-        line.on(month)[1] in DUE_STATUSES and line.on(periods.month_end(month))[1] in DUE_STATUSES
+        line.on(month)[1] in DUE_STATUSES
+        and status in DUE_STATUSES
+        and _tracked(org_id, month, starts)
     )
 
 
+def _tracked(org_id: int | None, month: dt.date, starts: dict[int, tracking.Start]) -> bool:
+    """The month is judged: the cell has a tracking start in that month or before."""
+    found = starts.get(org_id) if org_id is not None else None
+    return found is not None and found.month <= month
+
+
 def _unpaid(
-    as_of: dt.date, due_months: list[dt.date], owing: list[int], lines: dict[int, Timeline]
+    as_of: dt.date,
+    due_months: list[dt.date],
+    owing: list[int],
+    lines: dict[int, Timeline],
+    starts: dict[int, tracking.Start],
 ) -> dict[int, list[dt.date]]:
     """The due months without a payment recorded on or before D, for the candidates only."""
     if not due_months or not owing:
@@ -286,7 +354,11 @@ def _unpaid(
     for member_id in owing:
         line = lines[member_id]
         have = paid_months.get(member_id, set())
-        bad = [m for m in due_months if m not in have and _due(line, m, exempt.get(member_id, []))]
+        bad = [
+            m
+            for m in due_months
+            if m not in have and _due(line, m, exempt.get(member_id, []), starts)
+        ]
         if bad:
             out[member_id] = bad
     return out
@@ -309,8 +381,9 @@ def compute(org: Org, as_of: dt.date) -> list[MemberRisk]:
     seeds, people = _absence_seeds(org, as_of, months)
     short = _dues_shortfall(org, as_of, months[0], due_months)
     lines = _timelines(org, as_of, months[0], {**people, **short})
-    inactive = _inactive(seeds, lines)
-    unpaid = _unpaid(as_of, due_months, [pk for pk in short if pk in lines], lines)
+    starts = tracking.starts(_orgs_of(seeds, lines))
+    inactive = _inactive(seeds, lines, starts)
+    unpaid = _unpaid(as_of, due_months, [pk for pk in short if pk in lines], lines, starts)
     names = {**people, **short}
     risks: list[MemberRisk] = []
     for member_id in sorted(set(inactive) | set(unpaid)):
@@ -333,6 +406,18 @@ def compute(org: Org, as_of: dt.date) -> list[MemberRisk]:
         )
     _label(risks)
     return risks
+
+
+def _orgs_of(
+    seeds: dict[int, list[tuple[dt.date, dt.date, int]]], lines: dict[int, Timeline]
+) -> set[int]:
+    """Every org a candidate's months may be judged by: meetings' cells and the members' cells."""
+    ids = {org_id for absences in seeds.values() for _m, _d, org_id in absences}
+    for line in lines.values():
+        if line.org_id is not None:
+            ids.add(line.org_id)
+        ids.update(org_id for org_id, _status in line.states if org_id is not None)
+    return ids
 
 
 def _label(risks: list[MemberRisk]) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
+from chibo.core import periods
 
 SEMIANNUAL = "semiannual"
 QUARTERLY = "quarterly"
@@ -31,17 +31,8 @@ class Period:
 
     @property
     def label(self) -> str:
-        match = _KEY.match(self.key)
-        if match is None:
-            return _("one-off")
-        year = match["year"]
-        if match["kind"] == "H":
-            if match["n"] == "1":
-                return _("first half of %(year)s") % {"year": year}
-            return _("second half of %(year)s") % {"year": year}
-        if match["kind"] == "Q":
-            return _("quarter %(n)s of %(year)s") % {"n": match["n"], "year": year}
-        return _("year %(year)s") % {"year": year}
+        """As people read it: ``6 tháng đầu năm 2026``, ``quý III/2026``, ``năm 2026`` (core.periods)."""
+        return periods.label(self.key if _KEY.match(self.key) else ONCE_KEY)
 
 
 def _month_end(year: int, month: int) -> dt.date:

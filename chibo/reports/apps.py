@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 # saving or deleting one renews the cache generation (reports/cache.py).
 CHANGED_IN_PLACE = (
     "activity.Meeting",
+    "activity.Tracking",  # a cell's tracking start (cells judged, cells without data)
     "directives.Task",
     "directives.Assignment",
     "directives.ProgressReport",

@@ -118,6 +118,10 @@ def activity(actor: Any, root: Org, as_of: dt.date, *, with_health: bool = True)
         "as_of": as_of,
         "cells": cell_count,
         "cells_missing_meetings": _missing_meetings(actor, root, as_of),
+        # Cells with members and no meeting or dues recorded: followed up, never judged.
+        "cells_without_activity_data": _count(
+            _optional("activity.tracking", "cells_without_data", actor, under=root, as_of=as_of)
+        ),
         **{key: _pct(health.get(key)) for key in HEALTH_PCT_KEYS},
         "dues_collected": _money(health.get("dues_collected")),
         "open_warnings": _count(_optional("activity.selectors", "open_warnings", actor, root)),

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chibo.core.periods import label as period_label
 from chibo.lib.numbers import round_pct
 from chibo.members.models import Category, Gender, RemovalReason, Status
 from chibo.orgs.models import SchoolLevel
@@ -286,6 +287,11 @@ ACTIVITY_ROWS = (
         gettext_lazy("Cells missing their monthly or thematic meeting"),
         INT,
     ),
+    (
+        "cells_without_activity_data",
+        gettext_lazy("Cells without activity data (no meeting or dues recorded)"),
+        INT,
+    ),
     ("monthly_meetings_held_pct", gettext_lazy("Monthly meetings held (%)"), PCT),
     ("thematic_meetings_held_pct", gettext_lazy("Thematic meetings held (%)"), PCT),
     ("attendance_rate_pct", gettext_lazy("Attendance rate (%)"), PCT),
@@ -307,7 +313,7 @@ def _activity_periods(data: dict[str, Any]) -> dict[str, str]:
     return {
         "monthly_meetings_held_pct": months,
         "attendance_rate_pct": months,
-        "thematic_meetings_held_pct": str(data.get("quarter") or ""),
+        "thematic_meetings_held_pct": period_label(data.get("quarter") or ""),
         "dues_collected": _span(data.get("dues_from"), data.get("dues_to")),
     }
 

@@ -22,6 +22,7 @@ MONTHS = periods.span(dt.date(2025, 10, 1), dt.date(2026, 9, 1))
 QUARTER = [dt.date(2026, 7, 1), dt.date(2026, 8, 1), dt.date(2026, 9, 1)]
 KEYS = (
     "cells",
+    "cells_without_data",
     "cell_months",
     "monthly_meetings_held",
     "quarter_cells",
@@ -76,12 +77,27 @@ def _independent(root: Org, visible: list[Org]) -> dict[str, Any]:
             [c.pk, *ON_ROLLS],
         )[0]
     ]
+    # Tracking start: the earliest meeting or payment of the cell (no committee date here).
+    starts = {}
+    for c in populated:
+        firsts = _one(
+            "SELECT (SELECT MIN(held_on) FROM activity_meeting WHERE org_id = %s), "
+            "(SELECT MIN(paid_on) FROM activity_duespayment WHERE org_id = %s)",
+            [c.pk, c.pk],
+        )
+        days = [dt.date.fromisoformat(str(d)[:10]) for d in firsts if d is not None]
+        if days:
+            starts[c.pk] = min(days).replace(day=1)
     open_months = sum(
         1
         for c in populated
         for m in MONTHS
-        if c.opened_on <= m and (c.closed_on is None or c.closed_on > periods.month_end(m))
+        if c.opened_on <= m
+        and (c.closed_on is None or c.closed_on > periods.month_end(m))
+        and c.pk in starts
+        and starts[c.pk] <= m
     )
+    quarter_cells = [c.pk for c in populated if c.pk in starts and starts[c.pk] <= QUARTER[0]]
     counted = [c.pk for c in populated] or [0]
     every = [c.pk for c in cells] or [0]
     held = _one(
@@ -89,10 +105,11 @@ def _independent(root: Org, visible: list[Org]) -> dict[str, Any]:
         f"WHERE kind = 'regular' AND month >= %s AND month <= %s AND org_id IN ({_in(counted)})) x",
         [MONTHS[0], MONTHS[-1], *counted],
     )[0]
+    in_quarter = quarter_cells or [0]
     thematic = _one(
         "SELECT COUNT(DISTINCT org_id) FROM activity_meeting WHERE kind = 'thematic' "  # noqa: S608
-        f"AND month >= %s AND month <= %s AND org_id IN ({_in(counted)})",
-        [QUARTER[0], QUARTER[-1], *counted],
+        f"AND month >= %s AND month <= %s AND org_id IN ({_in(in_quarter)})",
+        [QUARTER[0], QUARTER[-1], *in_quarter],
     )[0]
     expected, present = _one(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END), 0) "  # noqa: S608
@@ -108,9 +125,10 @@ def _independent(root: Org, visible: list[Org]) -> dict[str, Any]:
     )[0]
     return {
         "cells": len(populated),
+        "cells_without_data": len(populated) - len(starts),
         "cell_months": open_months,
         "monthly_meetings_held": held,
-        "quarter_cells": len(populated),  # every cell here is open all quarter
+        "quarter_cells": len(quarter_cells),  # every cell here is open all quarter
         "thematic_meetings_held": thematic,
         "attendance_expected": expected,
         "attendance_present": present,
@@ -125,11 +143,14 @@ def _figures(health: dict[str, Any]) -> dict[str, Any]:
 def test_whole_city_figures_match_an_independent_count(city: dict[str, Org]) -> None:
     health = selectors.activity_health(None, city["city"], AS_OF)
     assert _figures(health) == _independent(city["city"], list(Org.objects.all()))
-    # And by hand: cell_a and the school have members; 4 cell-months held out of 24.
-    assert (health["cells"], health["cell_months"], health["monthly_meetings_held"]) == (2, 24, 4)
-    assert health["monthly_meetings_held_pct"] == round(100 * 4 / 24, 2)
+    # And by hand: cell_a and the school have members. cell_a is tracked from its first
+    # meeting (12/09/2025: all 12 months), the school from its first (09/09/2026: September
+    # only, so not the whole third quarter): 4 cell-months held out of 13.
+    assert (health["cells"], health["cell_months"], health["monthly_meetings_held"]) == (2, 13, 4)
+    assert health["monthly_meetings_held_pct"] == round(100 * 4 / 13, 2)
     assert health["last_month"] == "2026-09" and health["last_month_meetings_held_pct"] == 100.0
-    assert (health["quarter"], health["thematic_meetings_held_pct"]) == ("2026-Q3", 50.0)
+    assert (health["quarter"], health["quarter_cells"]) == ("2026-Q3", 1)
+    assert health["thematic_meetings_held_pct"] == 100.0
     # cell_a: 4 meetings × 3 expected, 2 unexcused + 1 excused; school: 1 expected, excused.
     assert (health["attendance_expected"], health["attendance_present"]) == (13, 9)
     assert health["attendance_rate_pct"] == round(100 * 9 / 13, 2)

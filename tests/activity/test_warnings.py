@@ -155,6 +155,7 @@ def test_dues_exemption_means_not_due(tree: dict[str, Org]) -> None:
 
 
 def test_member_admitted_during_the_window_owes_from_admission(tree: dict[str, Org]) -> None:
+    hold(tree["cell_a"], dt.date(2026, 3, 5))  # the cell records its activity since March
     m = factories.member(tree["cell_a"], admitted_on=dt.date(2026, 8, 10))
     found = _risks(tree["city"])[m.member_code]
     assert found.unpaid_months == ["2026-09"]  # August began before admission

@@ -1,4 +1,4 @@
-"""Template filters for numbers in the user's language: ``1.065`` and ``5,16%`` in Vietnamese."""
+"""Template filters: numbers in the user's language (``1.065``, ``5,16%``), months and periods as read."""
 
 from __future__ import annotations
 
@@ -58,3 +58,19 @@ def mask(value: Any) -> str:
     from chibo.members.models import mask as mask_value
 
     return mask_value(str(value or ""))
+
+
+@register.filter
+def period(value: Any) -> str:
+    """A month or period key as people read it: ``2026-04`` → ``04/2026``, ``2026-Q3`` → ``quý III/2026``."""
+    from chibo.core import periods
+
+    return periods.label(value)
+
+
+@register.filter(name="periods")
+def periods_filter(values: Any) -> str:
+    """A list of months or periods, comma-separated (``04/2026, 06/2026``)."""
+    from chibo.core import periods
+
+    return periods.labels(values or [])

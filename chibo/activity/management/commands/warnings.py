@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from chibo.activity import tracking
 from chibo.activity import warnings as risk
 from chibo.orgs.models import Org
 
@@ -46,7 +47,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         org = find_org(options["org"])
-        found = risk.compute(org, parse_day(options["as_of"]))
+        day = parse_day(options["as_of"])
+        found = risk.compute(org, day)
         if options["format"] == "json":
             self.stdout.write(
                 json.dumps([r.as_json() for r in found], ensure_ascii=False, indent=1)
@@ -64,3 +66,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(found)} members: {reviews} removal_review, {len(found) - reviews} warning"
         )
+        # Cells without any record are not judged (their members are never listed): name them.
+        without = list(tracking.cells_without_data(None, under=org, as_of=day))
+        if without:
+            codes = ", ".join(c.code for c in without[:20]) + (", …" if len(without) > 20 else "")
+            self.stdout.write(
+                f"{len(without)} chi bộ chưa có dữ liệu sinh hoạt (cần theo dõi; "
+                f"không cảnh báo đảng viên): {codes}"
+            )
