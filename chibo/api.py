@@ -33,6 +33,7 @@ from ninja.throttling import AnonRateThrottle, UserRateThrottle
 from chibo.accounts.tokens import token_user
 from chibo.apitools import validation_message
 from chibo.core.clientip import client_ip
+from chibo.core.plausibility import NeedsConfirmation
 from chibo.core.rules import RuleViolation
 
 log = logging.getLogger(__name__)
@@ -163,7 +164,23 @@ def _signed_in(request: HttpRequest) -> bool:
     return scheme.lower() == "bearer" and token_user(token.strip()) is not None
 
 
-api = NinjaAPI(
+class _Api(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts: list[Any]) -> Any:
+        """Ninja drops what was sent; keep the text of each bad value for our own message
+        (``2024-02-31`` does not exist, rather than "enter a date"). Never echoed back."""
+        sent = [
+            err.get("input")
+            for context in error_contexts
+            for err in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        exc = super().validation_error_from_error_contexts(error_contexts)
+        for err, value in zip(exc.errors, sent, strict=False):
+            if isinstance(value, str):
+                err["input"] = value[:40]
+        return exc
+
+
+api = _Api(
     title="chibo API",
     version="1",
     description=(
@@ -220,6 +237,8 @@ def _invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     fields = dict(exc.message_dict) if hasattr(exc, "error_dict") else None
     message = "; ".join(exc.messages)
     code = "rule_violation" if isinstance(exc, RuleViolation) else "invalid"
+    if isinstance(exc, NeedsConfirmation):  # send the same request with "confirm": true
+        code = "confirmation_required"
     return error_response(request, 422, code, message, fields)
 
 

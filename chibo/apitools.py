@@ -104,6 +104,21 @@ def org_by_exact_code(code: str, field: str) -> Any:
     return org
 
 
+def _date_message(value: Any) -> str:
+    """``2024-02-31`` is written right but does not exist: say so (core.datefields)."""
+    from chibo.core.datefields import no_such_date_message
+    from chibo.lib.dates import NoSuchDate, parse_day
+
+    if isinstance(value, str):
+        try:
+            parse_day(value)
+        except NoSuchDate as exc:
+            return no_such_date_message(exc)
+        except ValueError:
+            pass
+    return _("Enter a date as YYYY-MM-DD.")
+
+
 def validation_message(err: dict[str, Any]) -> str:
     """A pydantic error as a sentence in the request's language."""
     kind = err.get("type", "")
@@ -117,7 +132,7 @@ def validation_message(err: dict[str, Any]) -> str:
     if kind.startswith("int_") or kind == "int_type":
         return _("Enter a whole number.")
     if kind.startswith("date") or kind.startswith("datetime"):
-        return _("Enter a date as YYYY-MM-DD.")
+        return _date_message(err.get("input"))
     if kind in {"literal_error", "enum"}:
         return _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
     if kind in {"greater_than_equal", "greater_than"}:

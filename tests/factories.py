@@ -84,11 +84,14 @@ def member(
     full_name: str = "Nguyễn Văn An",
     category: str = Category.STUDENT,
     admitted_on: dt.date = dt.date(2024, 3, 1),
-    date_of_birth: dt.date = dt.date(2003, 5, 17),
+    date_of_birth: dt.date | None = None,
     gender: str = Gender.MALE,
     code: str | None = None,
     **extra: Any,
 ) -> Member:
+    if date_of_birth is None:  # an age that fits the category (core.plausibility)
+        young = category in (Category.STUDENT, Category.PUPIL, Category.OTHER)
+        date_of_birth = dt.date(2003, 5, 17) if young else dt.date(1985, 5, 17)
     identity = member_services.Identity(
         member_code=code or f"DV{next(_seq):08d}",
         full_name=full_name,

@@ -188,6 +188,10 @@ class MeetingIn(Schema):
     documents: str = ""
     minutes: str = ""
     resolution: str = ""
+    confirm: bool = Field(
+        False,
+        description="Record a second regular meeting in the month (after confirmation_required)",
+    )
 
 
 class MeetingOut(Schema):
@@ -231,13 +235,14 @@ def meetings_create(request: HttpRequest, payload: MeetingIn) -> Reply:
     _texts(payload.dict())
     cell = _org(request, payload.org, write=True)
     _day(payload.held_on, "held_on")
-    data = payload.dict(exclude={"org", "kind", "held_on", "online"})
+    data = payload.dict(exclude={"org", "kind", "held_on", "online", "confirm"})
     m = services.meeting_create(
         actor=request.user,
         org=cell,
         kind=payload.kind,
         held_on=payload.held_on,
         online=payload.online,
+        confirm=payload.confirm,
         **data,
     )
     return Reply(201, _meeting(m))
@@ -346,10 +351,15 @@ def attendance_put(
 class PaymentIn(Schema):
     member_code: str
     months: list[str] = Field(description="YYYY-MM months paid for", min_length=1, max_length=24)
-    amount_vnd: int = Field(gt=0, le=100_000_000, description="Amount per month")
+    amount_vnd: int = Field(
+        description="Amount per month, đồng; must fit the rule in force for the member and month"
+    )
     paid_on: dt.date
     method: Literal["cash", "online"] = "cash"
     reference: str = Field("", max_length=64)
+    confirm: bool = Field(
+        False, description="Record an unusual amount anyway (after confirmation_required)"
+    )
 
 
 class PaymentOut(Schema):
@@ -382,6 +392,7 @@ def dues_pay(request: HttpRequest, payload: PaymentIn) -> Reply:
         paid_on=payload.paid_on,
         method=payload.method or PaymentMethod.CASH,
         reference=payload.reference,
+        confirm=payload.confirm,
     )
     return Reply(
         201,

@@ -19,16 +19,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
+from chibo.activity import dues_plausible as plausible
 from chibo.activity import periods, tracking
 from chibo.activity.models import DuesBase, DuesBasis, DuesPayment, DuesRelief, PaymentMethod
 from chibo.core import audit
+from chibo.core.plausibility import NeedsConfirmation
 from chibo.core.rules import RuleViolation, rule_in_force
 from chibo.core.scoping import require_cap_on, scope_for
 from chibo.members.models import Category, Member
 from chibo.orgs.models import Org
 
 FLAT_CATEGORIES = (Category.STUDENT, Category.PUPIL)
-ADVANCE_MONTHS = 12  # how far ahead a payment may go (advance payment)
 
 
 def _user(actor: Any) -> Any:
@@ -46,24 +47,8 @@ def relief_percent(member: Member, period: dt.date) -> int:
 
 def amount_due(member: Member, period: dt.date) -> int | None:
     """What ``member`` owes for ``period`` by the rules in force then; None if the base is unknown."""
-    base = (
-        DuesBase.objects.filter(member=member, valid_from__lte=period)
-        .order_by("-valid_from")
-        .first()
-    )
-    basis = (
-        base.basis
-        if base
-        else (DuesBasis.STUDENT_PUPIL if member.category in FLAT_CATEGORIES else None)
-    )
-    if basis == DuesBasis.STUDENT_PUPIL:
-        full = int(rule_in_force("dues.student_pupil_monthly_vnd", on=period).value)
-    elif basis in (DuesBasis.SALARIED, DuesBasis.PENSIONER) and base and base.base_vnd:
-        key = "dues.salaried_pct" if basis == DuesBasis.SALARIED else "dues.pensioner_pct"
-        full = round(base.base_vnd * float(rule_in_force(key, on=period).value) / 100)
-    else:
-        return None
-    return round(full * (100 - relief_percent(member, period)) / 100)
+    expected = plausible.expectation(member, period, plausible.known_for([member.pk]))
+    return expected.exact
 
 
 def paid_through(member: Member, *, on: dt.date | None = None) -> dt.date | None:
@@ -97,6 +82,7 @@ def _validate_periods(member: Member, months: list[dt.date], paid_on: dt.date) -
     today = timezone.localdate()
     if paid_on > today:
         raise ValidationError({"paid_on": [_("The date cannot be in the future.")]})
+    advance = rule_in_force("dues.advance_max_months", on=paid_on)
     first = periods.month_of(member.admitted_on)
     for month in months:
         if month < first:
@@ -108,14 +94,11 @@ def _validate_periods(member: Member, months: list[dt.date], paid_on: dt.date) -
                     ]
                 }
             )
-        if month > periods.shift(periods.month_of(paid_on), ADVANCE_MONTHS):
-            raise ValidationError(
-                {
-                    "periods": [
-                        _("Dues can be paid at most %(n)s months in advance.")
-                        % {"n": ADVANCE_MONTHS}
-                    ]
-                }
+        if month > periods.shift(periods.month_of(paid_on), int(advance.value)):
+            raise RuleViolation(
+                advance,
+                _("Dues can be paid at most %(n)s months in advance.") % {"n": advance.value},
+                field="periods",
             )
 
 
@@ -128,14 +111,19 @@ def dues_pay(
     paid_on: dt.date,
     method: str = PaymentMethod.CASH,
     reference: str = "",
+    confirm: bool = False,
 ) -> list[DuesPayment]:
-    """Record dues of ``amount_vnd`` for each of ``months`` (advance and late payments alike)."""
+    """Record dues of ``amount_vnd`` for each of ``months`` (advance and late payments alike).
+
+    The amount must fit the rule in force for the member and each month
+    (``activity.dues_plausible``): impossible amounts are refused, unusual ones need
+    ``confirm``.
+    """
     org = _collecting_org(actor, member)
     months = sorted({periods.month_of(m) for m in months})
     if not months:
         raise ValidationError({"periods": [_("Choose at least one month.")]})
-    if amount_vnd <= 0:
-        raise ValidationError({"amount_vnd": [_("Enter the amount paid for each month.")]})
+    plausible.refuse_impossible(amount_vnd, months[-1])
     if method not in PaymentMethod.values:
         raise ValidationError({"method": [_("Choose cash or online payment.")]})
     if method == PaymentMethod.ONLINE and not reference.strip():
@@ -155,6 +143,10 @@ def dues_pay(
                 ]
             }
         )
+    if not confirm:
+        odd = plausible.unusual(member, months, amount_vnd, plausible.known_for([member.pk]))
+        if odd:
+            raise NeedsConfirmation(odd)
     rows = [
         DuesPayment(
             member=member,
@@ -199,8 +191,13 @@ class DuesRecord:
 
 def dues_bulk_record(
     *, actor: Any, records: list[DuesRecord], dry_run: bool = False
-) -> dict[str, int]:
-    """Importers: record many payments; an identical existing payment is skipped, a different one is an error."""
+) -> dict[str, Any]:
+    """Importers: record many payments; an identical existing payment is skipped, a different one is an error.
+
+    An impossible amount (zero or less, above any month's dues) is an error; an unusual one
+    (not what the rule sets for that member and month) is recorded and reported under
+    ``"unusual"`` (``{"row N": [messages]}``) so the import's check shows it first.
+    """
     members = {
         m.member_code: m
         for m in Member.objects.filter(
@@ -214,6 +211,8 @@ def dues_bulk_record(
         ).values_list("member__member_code", "period", "amount_vnd", "paid_on")
     }
     errors: dict[str, list[str]] = {}
+    odd: dict[str, list[str]] = {}
+    known = plausible.known_for(m.pk for m in members.values())
     rows: list[DuesPayment] = []
     skipped = 0
     seen: set[tuple[str, dt.date]] = set()
@@ -224,8 +223,9 @@ def dues_bulk_record(
             if member is None:
                 raise ValidationError(_("Unknown member %(code)s.") % {"code": rec.member_code})
             org = _collecting_org(actor, member)
-            if rec.amount_vnd <= 0 or rec.method not in PaymentMethod.values:
-                raise ValidationError(_("Amount must be positive and method cash or online."))
+            if rec.method not in PaymentMethod.values:
+                raise ValidationError(_("Choose cash or online payment."))
+            plausible.refuse_impossible(rec.amount_vnd, period)
             _validate_periods(member, [period], rec.paid_on)
             key = (rec.member_code, period)
             if key in seen:
@@ -243,6 +243,9 @@ def dues_bulk_record(
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             errors[f"row {n}"] = messages
             continue
+        unusual = plausible.unusual(member, [period], rec.amount_vnd, known)
+        if unusual:
+            odd[f"row {n}"] = unusual
         rows.append(
             DuesPayment(
                 member=member,
@@ -271,7 +274,7 @@ def dues_bulk_record(
                 object_id="",
                 data={"rows": len(rows), "members": sorted({r.member.member_code for r in rows})},
             )
-    return {"created": len(rows), "skipped": skipped}
+    return {"created": len(rows), "skipped": skipped, "unusual": odd}
 
 
 def dues_relief_grant(

@@ -2,47 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chibo.activity.models import MeetingKind, PaymentMethod
+from chibo.core.datefields import MonthField
+from chibo.core.plausibility import AmountField, confirm_field
 from chibo.core.web import date_field
-
-MONTH_FORMATS = ("%m/%Y", "%Y-%m")
-
-
-class MonthField(forms.CharField):
-    """A month typed as mm/yyyy (or yyyy-mm); cleaned to its first day."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 7)
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={
-                    "placeholder": "mm/yyyy",
-                    "inputmode": "numeric",
-                    "autocomplete": "off",
-                    "size": 8,
-                }
-            ),
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> dt.date | None:  # type: ignore[override]
-        text = (super().clean(value) or "").strip()
-        if not text:
-            return None
-        for fmt in MONTH_FORMATS:
-            try:
-                return dt.datetime.strptime(text, fmt).date().replace(day=1)
-            except ValueError:
-                continue
-        raise ValidationError(_("Enter the month as mm/yyyy, e.g. 09/2026."))
 
 
 class MeetingForm(forms.Form):
@@ -65,6 +33,7 @@ class MeetingForm(forms.Form):
     resolution = forms.CharField(
         label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    confirm = confirm_field()
 
     TEXT = ("place", "topic", "agenda", "documents", "minutes", "resolution")
 
@@ -78,12 +47,13 @@ class PaymentForm(forms.Form):
     last = MonthField(
         label=_("To month"), required=False, help_text=_("Leave empty for a single month.")
     )
-    amount_vnd = forms.IntegerField(label=_("Amount per month (đ)"), min_value=1, initial=5000)
+    amount_vnd = AmountField(label=_("Amount per month (đ)"), initial=5000)
     paid_on = date_field(_("Paid on"))
     method = forms.ChoiceField(
         label=_("Method"), choices=PaymentMethod.choices, initial=PaymentMethod.CASH
     )
     reference = forms.CharField(label=_("Payment reference"), max_length=64, required=False)
+    confirm = confirm_field()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

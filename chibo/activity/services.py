@@ -35,6 +35,7 @@ from chibo.activity.models import (
 )
 from chibo.core import audit
 from chibo.core.notify import notify
+from chibo.core.plausibility import NeedsConfirmation
 from chibo.core.scoping import has_cap, require_cap_on
 from chibo.members.models import EventKind, Member, MemberEvent, Status
 from chibo.orgs.models import Org
@@ -117,7 +118,17 @@ def roster(org: Org, day: dt.date) -> list[RosterEntry]:
 # --- meetings ----------------------------------------------------------------
 
 
-def _check_meeting(org: Org, kind: str, held_on: dt.date, exclude_pk: int | None = None) -> None:
+def _check_meeting(
+    org: Org,
+    kind: str,
+    held_on: dt.date,
+    exclude_pk: int | None = None,
+    *,
+    topic: str = "",
+    confirm: bool = False,
+) -> None:
+    """Refuse what cannot be (a meeting that has not happened yet, a thematic meeting without
+    a topic); ask before what is unusual (a second regular meeting in a month)."""
     if not org.is_cell:
         raise ValidationError(
             {
@@ -129,8 +140,23 @@ def _check_meeting(org: Org, kind: str, held_on: dt.date, exclude_pk: int | None
         )
     if kind not in MeetingKind.values:
         raise ValidationError({"kind": [_("Choose regular or thematic.")]})
+    if held_on > timezone.localdate():
+        # Recorded with everyone present by default, a future meeting would count as held.
+        raise ValidationError(
+            {
+                "held_on": [
+                    _(
+                        "The meeting of %(date)s has not taken place yet: record it on its day "
+                        "or after."
+                    )
+                    % {"date": held_on.strftime("%d/%m/%Y")}
+                ]
+            }
+        )
     if held_on < org.opened_on or (org.closed_on is not None and held_on >= org.closed_on):
         raise ValidationError({"held_on": [_("The cell did not exist on that date.")]})
+    if kind == MeetingKind.THEMATIC and not (topic or "").strip():
+        raise ValidationError({"topic": [_("A thematic meeting needs a topic.")]})
     clash = Meeting.objects.filter(org=org, held_on=held_on, kind=kind)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
@@ -138,14 +164,44 @@ def _check_meeting(org: Org, kind: str, held_on: dt.date, exclude_pk: int | None
         raise ValidationError(
             {"held_on": [_("This cell already has a meeting of this type on that day.")]}
         )
+    if kind == MeetingKind.REGULAR and not confirm:
+        other = _regular_that_month(org, held_on, exclude_pk)
+        if other is not None:
+            raise NeedsConfirmation([_second_regular_message(other)])
+
+
+def _regular_that_month(org: Org, day: dt.date, exclude_pk: int | None = None) -> Meeting | None:
+    """The cell's regular meeting already recorded in ``day``'s month, if any."""
+    qs = Meeting.objects.filter(org=org, month=periods.month_of(day), kind=MeetingKind.REGULAR)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("held_on").first()
+
+
+def _second_regular_message(other: Meeting) -> str:
+    return _(
+        "The cell already held its regular meeting this month, on %(date)s. The Charter asks "
+        "for one a month: is this really a second regular meeting (not a thematic one)?"
+    ) % {"date": other.held_on.strftime("%d/%m/%Y")}
 
 
 def meeting_create(
-    *, actor: Any, org: Org, kind: str, held_on: dt.date, online: bool = False, **text: str
+    *,
+    actor: Any,
+    org: Org,
+    kind: str,
+    held_on: dt.date,
+    online: bool = False,
+    confirm: bool = False,
+    **text: str,
 ) -> Meeting:
-    """Plan or record a meeting. Once its day has come, the roster is marked present by default."""
+    """Record a meeting that took place; the roster is marked present by default.
+
+    Refused: a day still to come, a thematic meeting without a topic. A second regular
+    meeting in the same month needs ``confirm``.
+    """
     require_cap_on(actor, org, Cap.MEMBER_CHANGE)
-    _check_meeting(org, kind, held_on)
+    _check_meeting(org, kind, held_on, topic=text.get("topic", ""), confirm=confirm)
     unknown = set(text) - set(MEETING_TEXT_FIELDS)
     if unknown:
         raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
@@ -162,7 +218,7 @@ def meeting_create(
     with transaction.atomic():
         meeting.save()
         tracking.note_records(meetings={org.pk: held_on})
-        created = _ensure_rows(meeting) if held_on <= timezone.localdate() else 0
+        created = _ensure_rows(meeting)
         audit.record(
             actor=actor,
             action="activity.meeting_created",
@@ -180,6 +236,7 @@ def meeting_update(
     held_on: dt.date | None = None,
     kind: str | None = None,
     online: bool | None = None,
+    confirm: bool = False,
     **text: str,
 ) -> Meeting:
     require_cap_on(actor, meeting.org, Cap.MEMBER_CHANGE)
@@ -189,7 +246,15 @@ def meeting_update(
         raise ValidationError(
             {"held_on": [_("Attendance is recorded: the meeting cannot move to another month.")]}
         )
-    _check_meeting(meeting.org, new_kind, new_day, exclude_pk=meeting.pk)
+    _check_meeting(
+        meeting.org,
+        new_kind,
+        new_day,
+        exclude_pk=meeting.pk,
+        topic=text.get("topic", meeting.topic),
+        confirm=confirm
+        or (new_kind == meeting.kind and periods.month_of(new_day) == meeting.month),
+    )
     changed: dict[str, Any] = {}
     for name, value in (
         ("held_on", new_day),
@@ -339,11 +404,14 @@ class MeetingRecord:
 
 def meetings_bulk_record(
     *, actor: Any, records: list[MeetingRecord], dry_run: bool = False
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Importers: create meetings (skipping existing ones by org + date + type) with their sheets.
 
     Raises ValidationError ``{"row N": [...]}`` for the first-found problems and writes nothing.
     Members on the roster who are not listed are recorded present (the sheet's default).
+    What the forms ask to confirm (a thematic meeting without a topic, a second regular
+    meeting in a month) is recorded and reported under ``"unusual"`` (``{"row N": [...]}``)
+    for the import's check to show first.
     """
     orgs = {o.code: o for o in Org.objects.filter(code__in={r.org_code for r in records})}
     reasons = {r.code: r for r in AbsenceReason.objects.all()}
@@ -379,6 +447,7 @@ def meetings_bulk_record(
             errors[f"row {n}"] = problems
     if errors:
         raise ValidationError(errors)
+    unusual = _unusual_meetings(records, orgs)
     created = skipped = rows = 0
     with transaction.atomic():
         log: list[tuple[str, str, Any, dict[str, Any]]] = []
@@ -459,7 +528,38 @@ def meetings_bulk_record(
             audit.record_many(actor=actor, entries=log)
         if dry_run:
             transaction.set_rollback(True)
-    return {"created": created, "skipped": skipped, "attendance_rows": rows}
+    return {"created": created, "skipped": skipped, "attendance_rows": rows, "unusual": unusual}
+
+
+def _unusual_meetings(records: list[MeetingRecord], orgs: dict[str, Org]) -> dict[str, list[str]]:
+    """A thematic meeting without a topic; a second regular meeting in a month (in the file or
+    already recorded)."""
+    out: dict[str, list[str]] = {}
+    months = {(rec.org_code, periods.month_of(rec.held_on)) for rec in records}
+    have: dict[tuple[str, dt.date], list[dt.date]] = {}
+    for code, month in months:
+        have[(code, month)] = list(
+            Meeting.objects.filter(
+                org=orgs[code], month=month, kind=MeetingKind.REGULAR
+            ).values_list("held_on", flat=True)
+        )
+    for n, rec in enumerate(records, start=1):
+        notes: list[str] = []
+        if rec.kind == MeetingKind.THEMATIC and not rec.topic.strip():
+            notes.append(_("A thematic meeting needs a topic."))
+        if rec.kind == MeetingKind.REGULAR:
+            days = have[(rec.org_code, periods.month_of(rec.held_on))]
+            others = sorted(d for d in days if d != rec.held_on)
+            if others:
+                notes.append(
+                    _("Second regular meeting this month (another on %(date)s).")
+                    % {"date": others[0].strftime("%d/%m/%Y")}
+                )
+            if rec.held_on not in days:
+                days.append(rec.held_on)
+        if notes:
+            out[f"row {n}"] = notes
+    return out
 
 
 # --- absence reasons (configuration by committee staff) -----------------------

@@ -23,6 +23,7 @@ from chibo.accounts.roles import Cap
 from chibo.activity import dues, periods, selectors, services, tracking, transfers
 from chibo.activity.forms import LetterForm, MeetingForm, PaymentForm, ReasonForm, TrackingForm
 from chibo.activity.models import AbsenceReason, Presence, WarningLevel
+from chibo.core.plausibility import ask_confirmation
 from chibo.core.scoping import get_member_for, has_cap
 from chibo.core.web import is_htmx, run_service
 from chibo.lib.dates import add_months
@@ -99,12 +100,14 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 kind=data["kind"],
                 held_on=data["held_on"],
                 online=data["online"],
+                confirm=data["confirm"],
                 **form.text(),
             ),
             _("The meeting was recorded. Mark who was absent below."),
         )
         if meeting is not None:
             return redirect("activity:meeting", pk=meeting.pk)
+    ask_confirmation(form)
     return render(
         request, "activity/meeting_form.html", {"org": org, "form": form, "meeting": None}
     )
@@ -129,12 +132,14 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                     held_on=data["held_on"],
                     kind=data["kind"],
                     online=data["online"],
+                    confirm=data["confirm"],
                     **form.text(),
                 ),
                 _("The meeting was saved."),
             )
             if saved is not None:
                 return redirect("activity:meeting", pk=meeting.pk)
+        ask_confirmation(form)
     elif may_change:
         form = MeetingForm(
             initial={
@@ -345,12 +350,14 @@ def dues_page(request: HttpRequest) -> HttpResponse:
                 paid_on=data["paid_on"],
                 method=data["method"],
                 reference=data["reference"],
+                confirm=data["confirm"],
             ),
             _("Payment recorded for %(name)s.") % {"name": member.full_name},
             {"periods": "first"},
         )
         if paid is not None:
             return redirect(reverse("activity:dues") + f"?org={org.code}&year={year}")
+    ask_confirmation(form)
     months, rows, totals = selectors.dues_grid(org, year, today)
     selectors.audit_list_read(
         request.user, [r.member.member_code for r in rows], {"page": "dues", "year": year}

@@ -53,6 +53,9 @@ class RegisterIn(Schema):
     citizen_id: str = ""
     phone: str = ""
     note: str = ""
+    confirm: bool = Field(
+        False, description="Record an unusual value anyway (after a confirmation_required answer)"
+    )
 
 
 class IntroducerIn(Schema):
@@ -145,6 +148,7 @@ def candidate_register(request: HttpRequest, payload: RegisterIn) -> HttpRespons
         citizen_id=payload.citizen_id,
         phone=payload.phone,
         note=payload.note,
+        confirm=payload.confirm,
     )
     return api.create_response(request, _dict(request, candidate, full=True), status=201)
 

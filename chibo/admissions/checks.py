@@ -15,8 +15,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from chibo.core.datefields import no_such_date_message
 from chibo.core.rules import Rule, RuleMissing, RuleViolation, rule_in_force
-from chibo.lib.dates import add_months, full_months_between
+from chibo.lib.dates import NoSuchDate, add_months, full_months_between, parse_day
 from chibo.lib.workdays import add_working_days
 from chibo.members.models import ON_ROLLS, Member
 
@@ -220,6 +221,12 @@ def decision_received_on(value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
+        try:
+            parse_day(str(value))
+        except NoSuchDate as exc:
+            raise ValidationError({"received_on": [no_such_date_message(exc)]}) from None
+        except ValueError:
+            pass
         raise ValidationError(
             {"received_on": [_("Enter the date the cell received the decision as yyyy-mm-dd.")]}
         ) from None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from chibo.accounts.roles import Cap
 from chibo.admissions import selectors, services
 from chibo.admissions.models import PATH, Candidate, CandidateStep, Stage
+from chibo.core.plausibility import confirm_field
 from chibo.core.rules import all_rules
 from chibo.core.scoping import members_for, orgs_for
 from chibo.core.web import date_field
@@ -81,6 +82,7 @@ class RegisterForm(forms.Form):
     )
     citizen_id = forms.CharField(label=gettext_lazy("Citizen ID"), max_length=16, required=False)
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20, required=False)
+    confirm = confirm_field()
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,6 +115,7 @@ class RegisterForm(forms.Form):
             youth_union_exists=data["youth_union_exists"],
             citizen_id=data["citizen_id"],
             phone=data["phone"],
+            confirm=data["confirm"],
         )
 
 

@@ -121,6 +121,15 @@ class Candidate(models.Model):
     def is_closed(self) -> bool:
         return self.stage in CLOSED
 
+    @property
+    def due_is_certificate_expiry(self) -> bool:
+        """Before the cell's vote, ``next_due`` is the awareness-course certificate's expiry
+        (``path.refresh_due``): the cell must vote before it, but no step is due by then."""
+        return self.next_due_for == Stage.CELL_RESOLUTION and self.stage not in (
+            Stage.CELL_RESOLUTION,
+            *CLOSED,
+        )
+
 
 class CandidateStep(models.Model):
     """One step done, append-only: date, document, who recorded it, and its figures."""

@@ -40,6 +40,7 @@ from chibo.admissions.path import (
 )
 from chibo.admissions.selectors import awareness_certificate_for
 from chibo.core import audit
+from chibo.core.plausibility import check_age_for_category
 from chibo.core.rules import RuleMissing, rule_in_force
 from chibo.core.scoping import require_cap_on
 from chibo.lib.text import fold
@@ -71,8 +72,13 @@ def candidate_register(
     citizen_id: str = "",
     phone: str = "",
     note: str = "",
+    confirm: bool = False,
 ) -> Candidate:
-    """A cell registers an outstanding candidate and assigns a full member to help them."""
+    """A cell registers an outstanding candidate and assigns a full member to help them.
+
+    The date of birth must fit the category (``core.plausibility``): an 11-year-old
+    "student" is refused; an older-than-usual one needs ``confirm``.
+    """
     require_cap_on(actor, org, Cap.MEMBER_CHANGE)
     _not_future(registered_on, "registered_on")
     errors: dict[str, list[str]] = {}
@@ -93,6 +99,13 @@ def candidate_register(
         errors["mentor"] = [_("The mentor must be a full member on the rolls of this cell.")]
     if errors:
         raise ValidationError(errors)
+    check_age_for_category(
+        date_of_birth=date_of_birth,
+        category=category,
+        category_label=str(Category(category).label).lower(),
+        on=registered_on,
+        confirm=confirm,
+    )
     with transaction.atomic():
         candidate = Candidate.objects.create(
             full_name=name,

@@ -25,6 +25,7 @@ from chibo.admissions.forms import (
 )
 from chibo.admissions.models import CLOSED, PATH, Candidate, Stage
 from chibo.admissions.path import allowed_stages, next_stage
+from chibo.core.plausibility import ask_confirmation
 from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import is_htmx, require_page_cap, run_service
 from chibo.members.selectors import audit_list_read as audit_members_read
@@ -88,6 +89,7 @@ def register(request: HttpRequest) -> HttpResponse:
         )
         if candidate is not None:
             return redirect("admissions:detail", pk=candidate.pk)
+        ask_confirmation(form)
     return render(request, "admissions/register.html", {"form": form})
 
 
@@ -101,6 +103,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "c": candidate,
         "rows": selectors.path_rows(candidate),
         "next": next_stage(candidate),
+        "next_label": Stage(next_stage(candidate)).label if next_stage(candidate) else "",
+        "due_label": Stage(candidate.next_due_for).label
+        if candidate.next_due_for in Stage.values
+        else "",
         "actions": [
             (s, Stage(s).label) for s in allowed if selectors.can_record(request.user, candidate, s)
         ],

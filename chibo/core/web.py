@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from chibo.core.datefields import DayField
 from chibo.core.scoping import has_cap
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
@@ -32,8 +33,8 @@ T = TypeVar("T")
 
 
 def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    """A date typed as dd/mm/yyyy (DATE_INPUT_FORMATS of chibo.formats)."""
-    return forms.DateField(
+    """A date typed as dd/mm/yyyy (or yyyy-mm-dd); ``31/02/2024`` says the day does not exist."""
+    return DayField(
         label=label,
         required=required,
         help_text=help_text,
@@ -41,7 +42,6 @@ def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> for
             format="%d/%m/%Y",
             attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off"},
         ),
-        error_messages={"invalid": _l("Enter the date as dd/mm/yyyy, e.g. 01/07/2025.")},
     )
 
 

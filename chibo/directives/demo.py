@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from chibo.directives import compile as compiling
 from chibo.directives import selectors, services
+from chibo.directives import text as document_text
 from chibo.directives.figures import own_figures
 from chibo.directives.models import CommitteeTerm, Document, Recurrence, Urgency
 from chibo.orgs.models import Org
@@ -65,17 +66,19 @@ REPORT_LINES = [
 
 
 def _sections(text: str) -> dict[str, str]:
-    """Top-level sections "1." … "8." of 1000-CV/TU (after "Ban Thường vụ Thành ủy yêu cầu:")."""
+    """Top-level sections "1." … "8." of 1000-CV/TU (after "Ban Thường vụ Thành ủy yêu cầu:"),
+    with their paragraphs, and the page's footnote as a footnote (``directives.text.tidy``)."""
     body = text.split("Ban Thường vụ Thành ủy yêu cầu:", 1)[-1].split("Nơi nhận:", 1)[0]
     parts = re.split(r"(?m)^\s*(\d)\.\s+", body)
     out: dict[str, str] = {}
     for i in range(1, len(parts) - 1, 2):
-        out.setdefault(parts[i], " ".join(parts[i + 1].split()))
+        out.setdefault(parts[i], document_text.tidy(parts[i + 1]))
     return out
 
 
 def _title(section_text: str) -> str:
-    head = re.split(r"\s\d\.\d\.\s", section_text, maxsplit=1)[0]
+    first = document_text.split(section_text).paragraphs[:1] or [""]
+    head = re.split(r"\s\d\.\d\.\s", first[0], maxsplit=1)[0]
     return head if len(head) <= 290 else head[:287].rsplit(" ", 1)[0] + "…"
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from chibo.lib.dates import BadDate, NoSuchDate, parse_day
 from chibo.lib.text import fold
 from chibo.members.models import Category, Gender, RemovalReason, Status
 from chibo.orgs.models import OrgKind, Ownership, SchoolLevel
@@ -227,14 +228,20 @@ def text(value: Any) -> str:
     return out
 
 
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _MY = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 class BadValue(ValueError):
     """A cell that cannot be read as its column's type."""
+
+
+class NoSuchDay(BadValue):
+    """A date or month written right that the calendar does not have (``31/02/2024``)."""
+
+    def __init__(self, raw: str, cause: NoSuchDate) -> None:
+        super().__init__(raw)
+        self.cause = cause
 
 
 def date(value: Any) -> dt.date | None:
@@ -269,13 +276,11 @@ def _date(value: Any) -> dt.date | None:
     if not raw:
         return None
     try:
-        if m := _DMY.match(raw):
-            return dt.date(int(m[3]), int(m[2]), int(m[1]))
-        if m := _ISO.match(raw):
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError as exc:
+        return parse_day(raw)
+    except NoSuchDate as exc:
+        raise NoSuchDay(raw, exc) from exc
+    except BadDate as exc:
         raise BadValue(raw) from exc
-    raise BadValue(raw)
 
 
 def month(value: Any) -> dt.date | None:
@@ -288,7 +293,7 @@ def month(value: Any) -> dt.date | None:
     if m := _MY.match(raw):
         if 1 <= int(m[1]) <= 12:
             return dt.date(int(m[2]), int(m[1]), 1)
-        raise BadValue(raw)
+        raise NoSuchDay(raw, NoSuchDate(0, int(m[1]), int(m[2])))
     parsed = date(raw)
     return parsed.replace(day=1) if parsed else None
 

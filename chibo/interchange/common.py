@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chibo.core.datefields import no_such_date_message
 from chibo.interchange import columns as C
 from chibo.interchange.reader import Table
 from chibo.interchange.report import ImportResult, Problem
@@ -88,6 +89,12 @@ class RowReader:
         self.bad = True
         self.result.add(Problem(self.sheet, self.number, column, C.text(value)[:200], message))
 
+    def warn(self, column: str, message: str, value: Any = "") -> None:
+        """Unusual, not wrong: shown by the check (a warning), the row is still imported."""
+        self.result.add(
+            Problem(self.sheet, self.number, column, C.text(value)[:200], message, fatal=False)
+        )
+
     def text(self, column: str, *, required: bool = False, max_length: int = 255) -> str:
         value = C.text(self.get(column))
         if required and not value:
@@ -101,6 +108,9 @@ class RowReader:
         raw = self.get(column)
         try:
             value = C.date(raw)
+        except C.NoSuchDay as exc:
+            self.error(column, no_such_date_message(exc.cause), raw)
+            return None
         except C.BadValue:
             self.error(column, _("Not a valid date: write it as dd/mm/yyyy."), raw)
             return None

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chibo.core.datefields import no_such_date_message
 from chibo.interchange import columns as C
 from chibo.interchange.common import Columns, RowReader
 from chibo.interchange.reader import Table
@@ -92,7 +93,21 @@ def import_attendance(
     result.created = counts.get("created", 0)
     result.unchanged = counts.get("skipped", 0)
     result.events = counts.get("attendance_rows", 0)
+    _warn_unusual(counts.get("unusual", {}), table.sheet, [rows_of[k] for k in keys], result)
     result.written = not dry_run
+
+
+def _warn_unusual(
+    unusual: dict[str, list[str]], sheet: str, rows_of: list[list[int]], result: ImportResult
+) -> None:
+    """Values the services record but find unusual: warnings the check shows before the import."""
+    for key, messages in unusual.items():
+        try:
+            number = rows_of[int(str(key).split()[-1]) - 1][0]
+        except (ValueError, IndexError):
+            number = 0
+        for message in messages:
+            result.add(Problem(sheet, number, "", "", message, fatal=False))
 
 
 def import_dues(
@@ -109,6 +124,9 @@ def import_dues(
         raw_month = rr.get("thang")
         try:
             period = C.month(raw_month)
+        except C.NoSuchDay as exc:
+            period = None
+            rr.error("thang", no_such_date_message(exc.cause), raw_month)
         except C.BadValue:
             period = None
             rr.error("thang", _("Not a valid month: write it as mm/yyyy."), raw_month)
@@ -139,4 +157,5 @@ def import_dues(
         return
     result.created = counts.get("created", 0)
     result.unchanged = counts.get("skipped", 0)
+    _warn_unusual(counts.get("unusual", {}), table.sheet, numbers, result)
     result.written = not dry_run

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
+from chibo.core.plausibility import AgeProblem, age_problem
 from chibo.core.rules import rule_in_force
 from chibo.core.scoping import scope_for
 from chibo.interchange import columns as C
@@ -34,7 +35,7 @@ from chibo.interchange.report import ImportResult, Problem
 from chibo.lib.dates import add_months
 from chibo.members import lifecycle
 from chibo.members import services as ms
-from chibo.members.models import ON_ROLLS, Member, RemovalReason, Status
+from chibo.members.models import ON_ROLLS, Category, Member, RemovalReason, Status
 from chibo.orgs.models import CELL_KINDS, Org
 
 
@@ -89,6 +90,10 @@ class Context:
 
     def may_change(self, org: OrgInfo) -> bool:
         return self.scope is None or self.scope.covers_path(org.path)
+
+    def age_problem(self, dob: dt.date, category: str, on: dt.date) -> AgeProblem | None:
+        label = str(Category(category).label).lower() if category in Category.values else ""
+        return age_problem(dob, category, label, on)
 
     def probation_end(self, ceremony: dt.date) -> dt.date:
         end = self._probation.get(ceremony)
@@ -145,6 +150,17 @@ def parse_row(rr: RowReader, ctx: Context, cols: Columns) -> MemberRow | None:
         rr.error(
             "ngay_sinh", _("The date of birth must be before the admission."), rr.get("ngay_sinh")
         )
+    elif dob and admitted_on and category:
+        # Age against category (core.plausibility), at admission and today: too young is an
+        # error, older than usual a warning the check shows before the import.
+        found = [ctx.age_problem(dob, cat_adm or category, admitted_on)]
+        if category != (cat_adm or category):
+            found.append(ctx.age_problem(dob, category, ctx.today))
+        for problem in filter(None, found):
+            if problem.too_young:
+                rr.error("ngay_sinh", problem.message, rr.get("ngay_sinh"))
+            else:
+                rr.warn("ngay_sinh", problem.message, rr.get("ngay_sinh"))
     reason = ""
     if admitted_on and recognized_on:
         end = ctx.probation_end(admitted_on)

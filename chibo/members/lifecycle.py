@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from chibo.accounts.roles import Cap
 from chibo.core import audit
+from chibo.core.plausibility import check_age_for_category
 from chibo.core.rules import RuleViolation, rule_in_force
 from chibo.core.scoping import require_cap_on
 from chibo.lib.dates import add_months
@@ -357,12 +358,29 @@ def _check_card(m: Member, req: EventRequest) -> None:
         raise ValidationError({"card_number": [_("This card number belongs to another member.")]})
 
 
+def check_age(dob: dt.date, category: str, on: dt.date, field: str = "date_of_birth") -> None:
+    """Too young for the category on that day (an 11-year-old "student"): refused (issue 17).
+
+    Only the lower bound of ``people.category_age_years``: a member's older-than-usual
+    category is recorded as it is (``core.plausibility``).
+    """
+    check_age_for_category(
+        date_of_birth=dob,
+        category=category,
+        category_label=str(Category(category).label).lower() if category in Category.values else "",
+        on=on,
+        confirm=True,
+        field=field,
+    )
+
+
 def _check_category(m: Member, req: EventRequest) -> None:
     category = req.values.get("category")
     if category not in Category.values:
         raise ValidationError({"category": [_("Choose a valid category.")]})
     if category == m.category:
         raise ValidationError({"category": [_("The member is already in this category.")]})
+    check_age(m.date_of_birth, category, req.effective_date, field="category")
 
 
 def _not_given(text: str, org: Any) -> str:

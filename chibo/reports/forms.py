@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.datefields import DayField
 from chibo.reports.models import Indicator
 
 
@@ -18,9 +19,10 @@ class DateInput(forms.DateInput):
 
 class ReportForm(forms.Form):
     org = forms.CharField(label=_("Organization (code)"), required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput())
+    # DayField: ?from=2024-02-31 says the day does not exist.
+    start = DayField(label=_("From"), required=False, widget=DateInput())
+    end = DayField(label=_("To"), required=False, widget=DateInput())
+    as_of = DayField(label=_("As of"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -82,7 +82,7 @@ def test_dues_endpoints(tree: dict[str, Org], apis: dict) -> None:
     body = {
         "member_code": m.member_code,
         "months": ["2026-01", "2026-02"],
-        "amount_vnd": 5000,
+        "amount_vnd": 2000,  # QĐ 342-QĐ/TW until 3/2/2026
         "paid_on": "2026-02-10",
         "method": "online",
         "reference": "DVC-123",
@@ -96,7 +96,7 @@ def test_dues_endpoints(tree: dict[str, Org], apis: dict) -> None:
     )
     assert DuesPayment.objects.filter(member=m).count() == 2
     grid = apis["staff"].get("/activity/dues", org="BK", year=2026).json()
-    assert grid["amount_vnd"] == 10000
+    assert grid["amount_vnd"] == 4000
     row = next(r for r in grid["members"] if r["member_code"] == m.member_code)
     assert row["paid_through"] == "2026-02" and "2026-03" in row["arrears"]
 

@@ -53,6 +53,7 @@ def test_lapses_concentrate_among_final_year_students(tree: dict[str, Org]) -> N
             full_name=f"Lê Văn {i}",
             admitted_on=dt.date(2021, 1, rng.randint(1, 28)),
             category=Category.STUDENT if student else Category.LECTURER,
+            date_of_birth=dt.date(2002, 5, 17) if student else dt.date(1985, 5, 17),
         )
         if student and i % 4 == 1:  # final year
             Member.objects.filter(pk=m.pk).update(expected_graduation=dt.date(2027, 6, 30))

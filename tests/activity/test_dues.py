@@ -25,7 +25,10 @@ def test_student_dues_change_on_3_february_2026(tree: dict[str, Org]) -> None:
 
 def test_salaried_and_pensioner_shares(tree: dict[str, Org]) -> None:
     lecturer = factories.member(
-        tree["cell_b"], category=Category.LECTURER, admitted_on=dt.date(2020, 1, 1)
+        tree["cell_b"],
+        category=Category.LECTURER,
+        admitted_on=dt.date(2020, 1, 1),
+        date_of_birth=dt.date(1985, 4, 2),
     )
     assert dues.amount_due(lecturer, dt.date(2026, 5, 1)) is None  # salary not known yet
     dues.dues_base_set(
@@ -150,8 +153,16 @@ def test_bulk_record_is_validated_and_idempotent(tree: dict[str, Org]) -> None:
         dues.DuesRecord(m.member_code, dt.date(2025, month, 1), 2000, dt.date(2025, month, 10))
         for month in range(1, 7)
     ]
-    assert dues.dues_bulk_record(actor=None, records=rows) == {"created": 6, "skipped": 0}
-    assert dues.dues_bulk_record(actor=None, records=rows) == {"created": 0, "skipped": 6}
+    assert dues.dues_bulk_record(actor=None, records=rows) == {
+        "created": 6,
+        "skipped": 0,
+        "unusual": {},
+    }
+    assert dues.dues_bulk_record(actor=None, records=rows) == {
+        "created": 0,
+        "skipped": 6,
+        "unusual": {},
+    }
     bad = [
         *rows[:1],
         dues.DuesRecord("NOPE", dt.date(2025, 1, 1), 2000, dt.date(2025, 1, 2)),

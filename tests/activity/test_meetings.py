@@ -63,20 +63,15 @@ def test_meeting_validation(tree: dict[str, Org], student: Member) -> None:
         )
 
 
-def test_future_meeting_is_planned_without_attendance(
-    tree: dict[str, Org], student: Member
-) -> None:
+def test_future_meeting_is_refused(tree: dict[str, Org], student: Member) -> None:
+    """Recorded with everyone present by default, it would count as held (issue 17)."""
     future = dt.date.today() + dt.timedelta(days=10)
-    meeting = services.meeting_create(
-        actor=None, org=tree["cell_a"], kind="thematic", held_on=future
-    )
-    assert not meeting.attendance.exists()
-    with pytest.raises(ValidationError):
-        services.attendance_record(
-            actor=None,
-            meeting=meeting,
-            entries=[services.AttendanceEntry(student.member_code, "unexcused")],
+    with pytest.raises(ValidationError) as exc:
+        services.meeting_create(
+            actor=None, org=tree["cell_a"], kind="thematic", held_on=future, topic="Nghị quyết"
         )
+    assert "held_on" in exc.value.message_dict
+    assert not Meeting.objects.exists()
 
 
 def test_bulk_record_meetings(tree: dict[str, Org], student: Member) -> None:
@@ -90,11 +85,10 @@ def test_bulk_record_meetings(tree: dict[str, Org], student: Member) -> None:
         ),
         services.MeetingRecord("BK-SV1", dt.date(2025, 3, 20), "thematic"),
     ]
-    assert services.meetings_bulk_record(actor=None, records=records) == {
-        "created": 2,
-        "skipped": 0,
-        "attendance_rows": 4,
-    }
+    done = services.meetings_bulk_record(actor=None, records=records)
+    assert (done["created"], done["skipped"], done["attendance_rows"]) == (2, 0, 4)
+    # Recorded, and shown by the import's check (issue 17): a thematic meeting has a topic.
+    assert list(done["unusual"]) == ["row 2"] and len(done["unusual"]["row 2"]) == 1
     assert services.meetings_bulk_record(actor=None, records=records)["skipped"] == 2
     assert (
         Attendance.objects.get(member=other, meeting__held_on=dt.date(2025, 3, 5)).status

@@ -24,30 +24,9 @@ from chibo.orgs.models import Org
 from tests import factories
 from tests.activity.conftest import AS_OF, hold, pay
 from tests.api.conftest import api_for
-from tests.interchange.helpers import MEMBER_HEADER, member_row, write_csv, write_xlsx
+from tests.interchange.helpers import import_roster
 
 pytestmark = pytest.mark.django_db
-
-ORG_HEADER = ["ma_to_chuc", "ten_to_chuc", "ma_to_chuc_cap_tren", "loai_to_chuc", "cap_hoc"]
-
-
-def _import_roster(tmp_path: Path) -> None:
-    """A city's roster as a school loads it: orgs and members, no meetings, no dues."""
-    orgs = [
-        ["TP", "Thành ủy Thành phố", "", "Thành ủy", ""],
-        ["KDH", "Đảng ủy Khối Đại học", "TP", "Đảng ủy trực thuộc", ""],
-        ["DH1", "Đảng ủy Trường Đại học 1", "KDH", "Đảng bộ cơ sở", "Đại học"],
-        ["DH1-SV", "Chi bộ Sinh viên", "DH1", "Chi bộ trực thuộc", "Đại học"],
-        ["DH1-GV", "Chi bộ Giảng viên", "DH1", "Chi bộ trực thuộc", "Đại học"],
-    ]
-    write_xlsx(tmp_path / "orgs.xlsx", ORG_HEADER, orgs, sheet="to_chuc")
-    members = [
-        member_row(f"DV{i:03d}", ma_to_chuc="DH1-SV" if i % 2 else "DH1-GV", so_cccd="")
-        for i in range(1, 21)
-    ]
-    write_csv(tmp_path / "members.csv", MEMBER_HEADER, members)
-    call_command("import", "orgs", str(tmp_path / "orgs.xlsx"), stdout=io.StringIO())
-    call_command("import", "members", str(tmp_path / "members.csv"), stdout=io.StringIO())
 
 
 def _warnings_json(*args: str) -> list[dict[str, object]]:
@@ -57,7 +36,7 @@ def _warnings_json(*args: str) -> list[dict[str, object]]:
 
 
 def test_imported_roster_without_meetings_or_dues_flags_no_member(tmp_path: Path) -> None:
-    _import_roster(tmp_path)
+    import_roster(tmp_path)
     today = timezone.localdate().isoformat()
     assert _warnings_json("--org", "TP", "--as-of", today) == []
     assert (

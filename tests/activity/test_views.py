@@ -176,10 +176,10 @@ def test_dues_page_and_payment(tree: dict[str, Org], actors: dict[str, Client]) 
     form = {
         "org": "BK-SV1",
         "member": m.member_code,
-        "first": "01/2026",
-        "last": "03/2026",
-        "amount_vnd": "5000",
-        "paid_on": "15/03/2026",
+        "first": "03/2026",
+        "last": "05/2026",
+        "amount_vnd": "5.000",  # as people type it (Django's IntegerField read this as 5)
+        "paid_on": "15/05/2026",
         "method": "cash",
     }
     assert actors["viewer"].post("/activity/dues/?org=BK-SV1", form).status_code == 403

@@ -72,7 +72,12 @@ def test_youth_union_step_is_skipped_where_no_youth_union_exists(world: dict) ->
 
 
 def test_cell_review_refuses_an_expired_certificate_naming_rule_and_source(world: dict) -> None:
-    c = f.candidate(world["tree"]["cell_a"], world["full"][0], registered_on=dt.date(2019, 9, 1))
+    c = f.candidate(
+        world["tree"]["cell_a"],
+        world["full"][0],
+        registered_on=dt.date(2019, 9, 1),
+        date_of_birth=dt.date(2001, 2, 10),  # a student at registration (18), not a 15-year-old
+    )
     steps = [(s, d, doc, dict(data)) for s, d, doc, data in HAPPY]
     steps[0] = (
         Stage.COURSE,

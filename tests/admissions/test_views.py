@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -279,3 +280,26 @@ def test_decision_form_takes_the_date_the_cell_received_it(world: dict, cand: Ca
     cand.refresh_from_db()
     assert cand.decision_received_on == dt.date(2025, 3, 14)
     assert cand.next_due == add_working_days(dt.date(2025, 3, 14), 30)
+
+
+def test_after_the_course_the_certificate_expiry_is_not_called_the_next_deadline(
+    world: dict, cand: Candidate
+) -> None:
+    """Issue 17: "Hạn tiếp theo: 15/10/2029" read as a deadline five years away."""
+    walk(world, cand, Stage.COURSE)  # certificate of 15/10/2024, valid 60 months
+    client = client_for(world["users"]["sec"])
+    body = client.get(reverse("admissions:detail", args=[cand.pk])).content.decode()
+    expiry = re.search(r'<p id="certificate-expiry"[^>]*>(.*?)</p>', body, re.S)
+    assert expiry and "hết hạn ngày</strong> 15/10/2029" in expiry.group(1)
+    nxt = re.search(r'<p id="next-deadline"[^>]*>(.*?)</p>', body, re.S).group(1)
+    assert "15/10/2029" not in nxt
+    assert "không có: quy định không đặt thời hạn cho bước tiếp theo" in nxt
+    board = client.get(reverse("admissions:board")).content.decode()
+    assert "15/10/2029 <small" in board and "giấy chứng nhận hết hạn" in board
+    # After the cell's vote, the next deadline is the decision's: 60 working days on.
+    other = f.candidate(world["tree"]["cell_a"], world["full"][0], full_name="Lý Thị Mai")
+    walk(world, other, Stage.CELL_RESOLUTION)
+    body = client.get(reverse("admissions:detail", args=[other.pk])).content.decode()
+    nxt = re.search(r'<p id="next-deadline"[^>]*>(.*?)</p>', body, re.S).group(1)
+    assert add_working_days(dt.date(2025, 2, 3), 60).strftime("%d/%m/%Y") in nxt
+    assert 'id="certificate-expiry"' not in body

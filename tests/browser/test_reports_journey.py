@@ -49,3 +49,35 @@ def test_dashboard_draws_its_charts_and_links_to_reports(page, live_url) -> None
     page.click("text=Báo cáo và xuất tệp")
     page.wait_for_selector("#report-body table")
     assert "Kết nạp" in page.locator("#report-body").inner_text()
+
+
+@pytest.mark.browser
+def test_charts_count_in_whole_numbers_with_straight_lines(page, live_url) -> None:
+    """Issue 17: counts had ticks 0,1 … 0,9 members and the admissions chart a smoothed curve."""
+    tree = factories.tree()
+    today = dt.date.today()
+    data.admissions(tree["cell_a"], 1, Category.STUDENT, [dt.date(today.year, 1, 1)])
+    data.admissions(tree["school"], 2, Category.PUPIL, [dt.date(today.year - 1, 3, 1)])
+    factories.user("vanphong", Role.CITY_OFFICE, tree["city"])
+    login(page, live_url, "vanphong")
+    page.goto(f"{live_url}/reports/")
+    for chart in ("trend", "units", "removals"):
+        page.wait_for_selector(f"#chart-{chart}[data-ready='1']")
+    charts = page.evaluate(
+        """() => ["chart-trend", "chart-units", "chart-removals"].map((id) => {
+            const chart = window.Chart.getChart(document.getElementById(id));
+            return {
+              id: id,
+              type: chart.config.type,
+              ticks: chart.scales.y.ticks.map((t) => t.value),
+              labels: chart.scales.y.ticks.map((t) => t.label),
+              tension: chart.data.datasets.map((d) => d.tension),
+            };
+        })"""
+    )
+    for chart in charts:
+        assert len(chart["ticks"]) >= 2, chart
+        assert all(float(v).is_integer() for v in chart["ticks"]), chart
+        assert not any("," in str(label) for label in chart["labels"]), chart
+        if chart["type"] == "line":
+            assert all(t == 0 for t in chart["tension"]), chart

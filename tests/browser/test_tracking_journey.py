@@ -8,19 +8,17 @@ started recording, and the cell's secretary sees from which month her cell is tr
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from chibo.accounts.roles import Role
 from chibo.activity.models import MemberWarning, Tracking
 from chibo.orgs.models import Org
 from tests import factories
 from tests.browser.helpers import login
-from tests.interchange.helpers import MEMBER_HEADER, member_row, write_csv, write_xlsx
+from tests.interchange.helpers import import_roster
 
 pytestmark = pytest.mark.browser
 
@@ -35,27 +33,7 @@ def _fast_hasher(settings: Any) -> None:
 def test_imported_roster_proposes_nobody_for_removal(
     live_url: str, page: Any, tmp_path: Path
 ) -> None:
-    orgs = [
-        ["TP", "Thành ủy Thành phố", "", "Thành ủy", ""],
-        ["KDH", "Đảng ủy Khối Đại học", "TP", "Đảng ủy trực thuộc", ""],
-        ["DH1", "Đảng ủy Trường Đại học 1", "KDH", "Đảng bộ cơ sở", "Đại học"],
-        ["DH1-SV", "Chi bộ Sinh viên", "DH1", "Chi bộ trực thuộc", "Đại học"],
-        ["DH1-GV", "Chi bộ Giảng viên", "DH1", "Chi bộ trực thuộc", "Đại học"],
-    ]
-    header = ["ma_to_chuc", "ten_to_chuc", "ma_to_chuc_cap_tren", "loai_to_chuc", "cap_hoc"]
-    write_xlsx(tmp_path / "orgs.xlsx", header, orgs, sheet="to_chuc")
-    rows = [
-        member_row(
-            f"DV{i:03d}",
-            ho_ten=f"Đảng viên {i}",
-            ma_to_chuc="DH1-SV" if i % 2 else "DH1-GV",
-            so_cccd="",
-        )
-        for i in range(1, 13)
-    ]
-    write_csv(tmp_path / "members.csv", MEMBER_HEADER, rows)
-    call_command("import", "orgs", str(tmp_path / "orgs.xlsx"), stdout=io.StringIO())
-    call_command("import", "members", str(tmp_path / "members.csv"), stdout=io.StringIO())
+    import_roster(tmp_path, members=12)
     factories.user("dang-uy", Role.GRASSROOTS_STAFF, Org.objects.get(code="DH1"))
     factories.user("bithu", Role.CELL_SECRETARY, Org.objects.get(code="DH1-SV"))
 

@@ -75,3 +75,33 @@ def test_seed_demo_after_the_base_seed() -> None:
         .values_list("org__code", flat=True)
     )
     assert {"DHQG", "KDHCD", "SGDDT"} <= codes
+
+
+@pytest.mark.django_db
+def test_directive_text_keeps_paragraphs_and_shows_the_footnote_as_a_footnote() -> None:
+    """Issue 17: the footnote of 1000-CV/TU was spliced into a sentence of one wall of text."""
+    import re
+
+    from django.test import Client
+
+    from chibo.directives.models import Assignment
+
+    tree = f.tree()
+    f.org("SGDDT", "Đảng ủy Sở Giáo dục và Đào tạo", "direct_committee", tree["city"])
+    demo.seed_demo(rng=random.Random(7), today=dt.date(2026, 1, 20), scale=0.1)
+    section1 = Task.objects.get(document__symbol="1000-CV/TU", section="1")
+    # Paragraphs kept; the sentence cut by the page break is whole again; the footnote last.
+    paragraphs = section1.text.split("\n\n")
+    assert [p[:4] for p in paragraphs[1:7]] == ["1.1.", "1.2.", "1.3.", "1.4.", "1.5.", "1.6."]
+    assert "đổi mới căn bản, toàn diện giáo dục và đào tạo, đáp ứng" in paragraphs[1]
+    assert paragraphs[-1].startswith("¹ Từ năm 2020 đến nay")
+    assert "¹" not in "".join(paragraphs[:-1])
+    assignment = Assignment.objects.filter(task=section1).first()
+    client = Client()
+    client.force_login(f.user("vanphong", "city_office", tree["city"]))
+    html = client.get(f"/directives/assignments/{assignment.pk}/").content.decode()
+    text = html.split('<div class="document-text">', 1)[1].split("</div>", 1)[0]
+    body, notes = text.split('<aside class="footnotes"', 1)
+    assert body.count("<p>") == len(paragraphs) - 1 >= 7
+    assert "Từ năm 2020" not in body
+    assert re.search(r'<li id="fn-1"><span class="fn-marker">¹</span> Từ năm 2020 đến nay', notes)

@@ -104,3 +104,35 @@ def cp1258_bytes(text: str) -> bytes:
             base = unicodedata.normalize("NFC", parts.replace(tone, ""))
             out += base.encode("cp1258") + tone.encode("cp1258")
     return bytes(out)
+
+
+ORG_HEADER = ["ma_to_chuc", "ten_to_chuc", "ma_to_chuc_cap_tren", "loai_to_chuc", "cap_hoc"]
+
+
+def import_roster(tmp_path: Path, members: int = 20) -> None:
+    """A city's roster as a school loads it, through ``chibo import``: orgs and members only
+    (no meetings, no dues). Root ``TP``; cells ``DH1-SV`` and ``DH1-GV`` under ``DH1``."""
+    import io
+
+    from django.core.management import call_command
+
+    orgs = [
+        ["TP", "Thành ủy Thành phố", "", "Thành ủy", ""],
+        ["KDH", "Đảng ủy Khối Đại học", "TP", "Đảng ủy trực thuộc", ""],
+        ["DH1", "Đảng ủy Trường Đại học 1", "KDH", "Đảng bộ cơ sở", "Đại học"],
+        ["DH1-SV", "Chi bộ Sinh viên", "DH1", "Chi bộ trực thuộc", "Đại học"],
+        ["DH1-GV", "Chi bộ Giảng viên", "DH1", "Chi bộ trực thuộc", "Đại học"],
+    ]
+    write_xlsx(tmp_path / "orgs.xlsx", ORG_HEADER, orgs, sheet="to_chuc")
+    rows = [
+        member_row(
+            f"DV{i:03d}",
+            ho_ten=f"Đảng viên {i}",
+            ma_to_chuc="DH1-SV" if i % 2 else "DH1-GV",
+            so_cccd="",
+        )
+        for i in range(1, members + 1)
+    ]
+    write_csv(tmp_path / "members.csv", MEMBER_HEADER, rows)
+    call_command("import", "orgs", str(tmp_path / "orgs.xlsx"), stdout=io.StringIO())
+    call_command("import", "members", str(tmp_path / "members.csv"), stdout=io.StringIO())

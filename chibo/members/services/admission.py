@@ -24,6 +24,7 @@ from chibo.members.lifecycle import (
     EventKind,
     EventRequest,
     Status,
+    check_age,
     check_cell,
     check_not_future,
     probation_end,
@@ -111,6 +112,7 @@ def member_admit(
         raise ValidationError(
             {"date_of_birth": [_("The date of birth must be before the admission.")]}
         )
+    check_age(identity.date_of_birth, identity.category, admitted_on)
     member = _identity_member(identity)
     member.org = org
     member.status = Status.ACTIVE
@@ -185,6 +187,7 @@ def member_receive(
         )
     if not from_body.strip():
         raise ValidationError({"from_body": [_("Say which organization the member comes from.")]})
+    check_age(identity.date_of_birth, identity.category, arrived_on)
     member = _identity_member(identity)
     member.org = org
     member.status = Status.ACTIVE

@@ -6,13 +6,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
 from chibo.core import audit
 from chibo.core.scoping import require_cap_on
 from chibo.lib.text import fold
-from chibo.members.lifecycle import lock
+from chibo.members.lifecycle import check_age, lock
 from chibo.members.models import Member
 
 IDENTITY_FIELDS = (
@@ -49,6 +50,8 @@ def member_update_identity(
                 setattr(m, name, value)
         if not changed:
             return m
+        if "date_of_birth" in changed:
+            check_age(m.date_of_birth, m.category, timezone.localdate())
         if "full_name" in changed:
             m.name_folded = fold(m.full_name)
             m.given_folded = m.name_folded.rsplit(" ", 1)[-1]

@@ -11,7 +11,8 @@
     var common = {
       responsive: true, maintainAspectRatio: false, animation: false,
       plugins: { legend: { position: "bottom" } },
-      scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return fmt.format(v); } } } }
+      // Counts of people: whole-number ticks only (precision 0), never 0,1 … 0,9 members.
+      scales: { y: { beginAtZero: true, ticks: { precision: 0, callback: function (v) { return fmt.format(v); } } } }
     };
     var palette = ["#b3261e", "#1565c0", "#6d6d6d"];
     function chart(id, type, labels, sets) {
@@ -23,7 +24,7 @@
         data: {
           labels: labels,
           datasets: sets.map(function (s, i) {
-            return { label: s.label, data: s.data, borderColor: palette[i % 3], backgroundColor: palette[i % 3], tension: 0.2 };
+            return { label: s.label, data: s.data, borderColor: palette[i % 3], backgroundColor: palette[i % 3], tension: 0 };  // straight lines: no smoothing
           })
         },
         options: common
