@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from chibo.activity import selectors, services, tracking
 from chibo.activity import warnings as risk
-from chibo.activity.models import MeetingKind, Tracking
+from chibo.activity.models import MeetingKind, MemberWarning, Tracking
 from chibo.core.models import AuditEntry
 from chibo.members import services as member_services
 from chibo.members.models import Member
@@ -45,6 +45,14 @@ def test_imported_roster_without_meetings_or_dues_flags_no_member(tmp_path: Path
         )
         == []
     )
+    # The stored warnings (what the pages, dashboard and reports count) agree.
+    assert services.warnings_refresh(as_of=timezone.localdate())["removal_review"] == 0
+    assert not MemberWarning.objects.exists()
+    # The table names the cells to follow up instead.
+    out = io.StringIO()
+    call_command("warnings", "--org", "TP", "--as-of", today, "--format", "table", stdout=out)
+    last = out.getvalue().strip().splitlines()[-1]
+    assert last.startswith("2 chi bộ chưa có dữ liệu sinh hoạt") and "DH1-SV, DH1-GV" in last
 
 
 # --- the rule, at its boundaries ------------------------------------------------------------------

@@ -122,6 +122,7 @@ CASES: dict[str, dict[str, str]] = {
         "ma_to_chuc_ket_nap": "BK-SV1",
         "doi_tuong": "Giảng viên",
         "doi_tuong_khi_ket_nap": "Sinh viên",
+        "ngay_sinh": "17/05/1999",  # a lecturer from the admission day: old enough (22)
     },
     "recognized": {"ngay_chinh_thuc": "01/03/2023"},
     "exempted": {"trang_thai": "Miễn sinh hoạt", "ly_do": "Ốm dài ngày"},
@@ -193,7 +194,7 @@ def _by_services(code: str, row: dict[str, str], tree: dict[str, Any]) -> Member
         identity=services.Identity(
             member_code=code,
             full_name=row["ho_ten"],
-            date_of_birth=dt.date(2001, 5, 17),
+            date_of_birth=dt.datetime.strptime(row["ngay_sinh"], "%d/%m/%Y").date(),
             gender="female",
             category=category_at_admission,
             citizen_id=row["so_cccd"],
