@@ -47,5 +47,5 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_notification")]
+    dependencies = [("core", "0004_audit_keyed")]
     operations = [migrations.RunPython(load, unload)]
