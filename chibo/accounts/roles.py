@@ -70,12 +70,14 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.SYSADMIN: frozenset({Cap.ORG_VIEW, Cap.ACCOUNTS_MANAGE}),
 }
 
-# Directives: the city office and superior committees register documents and
-# assign tasks; committee staff report on their tasks; everyone but the
-# system administrator reads the register of their subtree.
+# Directives: every party organization keeps its register (HD 36-HD/VPTW): a cell
+# its resolutions, a school's committee the directive it receives, forwards and
+# gives to its cells, the city office and superior committees theirs. Each
+# manages the register of its subtree and reports on the tasks given to it;
+# everyone but the system administrator reads the register of their subtree.
 _DIRECTIVE_CAPS: dict[str, set[str]] = {
-    Role.CELL_SECRETARY: {Cap.DIRECTIVE_VIEW},
-    Role.GRASSROOTS_STAFF: {Cap.DIRECTIVE_VIEW, Cap.DIRECTIVE_REPORT},
+    Role.CELL_SECRETARY: {Cap.DIRECTIVE_VIEW, Cap.DIRECTIVE_MANAGE, Cap.DIRECTIVE_REPORT},
+    Role.GRASSROOTS_STAFF: {Cap.DIRECTIVE_VIEW, Cap.DIRECTIVE_MANAGE, Cap.DIRECTIVE_REPORT},
     Role.SUPERIOR_STAFF: {Cap.DIRECTIVE_VIEW, Cap.DIRECTIVE_MANAGE, Cap.DIRECTIVE_REPORT},
     Role.CITY_OFFICE: {Cap.DIRECTIVE_VIEW, Cap.DIRECTIVE_MANAGE},
     Role.VIEWER: {Cap.DIRECTIVE_VIEW},

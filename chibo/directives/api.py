@@ -26,6 +26,7 @@ router = Router(tags=["directives"])
 class RecipientOut(Schema):
     name: str
     org: str | None
+    kind: str
     copies: int
 
 
@@ -33,6 +34,8 @@ class LinkOut(Schema):
     kind: str
     symbol: str
     id: int | None
+    date: dt.date | None = None
+    ambiguous: bool = False
 
 
 class DocumentOut(Schema):
@@ -50,6 +53,9 @@ class DocumentOut(Schema):
     confidentiality: str
     incoming_number: str
     received_at: dt.datetime | None
+    issuing_unit: str
+    signature_for: str
+    signer_title: str
     signer: str
     has_attachment: bool
 
@@ -71,6 +77,8 @@ class RecipientIn(Schema):
     name: str = ""
     org: str | None = None
     copies: int = 1
+    # "to": addressed (Kính gửi); "copy": also sent to (Nơi nhận)
+    kind: str = "to"
 
 
 class DocumentIn(Schema):
@@ -93,11 +101,18 @@ class IncomingIn(DocumentIn):
     issuing_body: str
     incoming_number: str = ""
     received_at: dt.datetime | None = None
+    # The same symbol and date already in this register is refused unless true.
+    allow_duplicate: bool = False
 
 
 class OutgoingIn(DocumentIn):
     doc_type: str
     issuing_body: str = ""
+    issuing_unit: str = "committee"
+    # The signature block ("T/M BAN THƯỜNG VỤ", "" for an office head); null: the usual one.
+    signature_for: str | None = None
+    # A number already given on paper; null: the next number of the term.
+    number: int | None = None
 
 
 class AssignmentOut(Schema):
@@ -182,16 +197,38 @@ class StatusOut(Schema):
 class CompileIn(Schema):
     period: str
     issued_on: dt.date | None = None
+    issuing_unit: str = "committee"
+    signature_for: str | None = None
     signer: str = ""
     signer_title: str = ""
+    recipients: list[str] | None = None
 
 
 class CompiledOut(Schema):
     id: int
     directive: int
     period: str
-    output: DocumentOut
+    version: int
+    draft: bool
+    output: DocumentOut | None
     figures: dict[str, Any]
+
+
+class TermIn(Schema):
+    org: str
+    name: str = ""
+    congress: str = ""
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+
+
+class TermOut(Schema):
+    id: int
+    org: str
+    name: str
+    congress: str
+    starts_on: dt.date
+    ends_on: dt.date | None
 
 
 # --- helpers ---------------------------------------------------------------------
@@ -213,6 +250,9 @@ def _doc_out(d: Document) -> dict[str, Any]:
         "confidentiality": d.confidentiality,
         "incoming_number": d.incoming_number,
         "received_at": d.received_at,
+        "issuing_unit": d.issuing_unit,
+        "signature_for": d.signature_for,
+        "signer_title": d.signer_title,
         "signer": d.signer,
         "has_attachment": d.attachment_id is not None,
     }
@@ -223,15 +263,31 @@ def _detail_out(d: Document) -> dict[str, Any]:
     return {
         **_doc_out(d),
         "recipients": [
-            {"name": r.name, "org": r.org.code if r.org else None, "copies": r.copies}
+            {
+                "name": r.name,
+                "org": r.org.code if r.org else None,
+                "kind": r.kind,
+                "copies": r.copies,
+            }
             for r in d.recipients.select_related("org")
         ],
         "links_out": [
-            {"kind": link.kind, "symbol": link.target_symbol, "id": link.target_id}
+            {
+                "kind": link.kind,
+                "symbol": link.target_symbol,
+                "id": link.target_id,
+                "date": link.target.issued_on if link.target else link.target_date,
+                "ambiguous": link.ambiguous,
+            }
             for link in links["out"]
         ],
         "links_in": [
-            {"kind": link.kind, "symbol": link.source.symbol, "id": link.source_id}
+            {
+                "kind": link.kind,
+                "symbol": link.source.symbol,
+                "id": link.source_id,
+                "date": link.source.issued_on,
+            }
             for link in links["in"]
         ],
         "tasks": list(d.tasks.values_list("id", flat=True)),
@@ -293,7 +349,10 @@ def _common(request: HttpRequest, body: DocumentIn) -> dict[str, Any]:
     org = get_org_for(request.user, body.org, write_cap=Cap.DIRECTIVE_MANAGE)
     recipients = [
         services.RecipientIn(
-            name=r.name, copies=r.copies, org=_org(request, r.org, "recipients") if r.org else None
+            name=r.name,
+            copies=r.copies,
+            org=_org(request, r.org, "recipients") if r.org else None,
+            kind=r.kind,
         )
         for r in body.recipients
     ]
@@ -312,6 +371,15 @@ def _common(request: HttpRequest, body: DocumentIn) -> dict[str, Any]:
         "cites": body.cites,
         "attachment": _file(body.attachment),
     }
+
+
+def _issuer_of(symbol: str) -> str:
+    from chibo.directives.symbols import SymbolError, parse_symbol
+
+    try:
+        return parse_symbol(symbol).issuer
+    except SymbolError:
+        return ""
 
 
 def _require(request: HttpRequest, cap: str) -> None:
@@ -347,6 +415,8 @@ def register_incoming(request: HttpRequest, body: IncomingIn) -> Status:
         issuing_body=body.issuing_body,
         incoming_number=body.incoming_number,
         received_at=body.received_at,
+        allow_duplicate=body.allow_duplicate,
+        issuing_org=services.issuing_org_for(_issuer_of(body.symbol)),
     )
     return Status(201, _detail_out(doc))
 
@@ -354,9 +424,58 @@ def register_incoming(request: HttpRequest, body: IncomingIn) -> Status:
 @router.post("/documents/outgoing", response={201: DocumentDetailOut})
 def issue_outgoing(request: HttpRequest, body: OutgoingIn) -> Status:
     doc = services.document_issue(
-        **_common(request, body), doc_type=body.doc_type, issuing_body=body.issuing_body
+        **_common(request, body),
+        doc_type=body.doc_type,
+        issuing_body=body.issuing_body,
+        issuing_unit=body.issuing_unit,
+        signature_for=body.signature_for,
+        number=body.number,
     )
     return Status(201, _detail_out(doc))
+
+
+@router.get("/documents/{doc_id}/docx")
+def document_docx(request: HttpRequest, doc_id: int) -> HttpResponse:
+    """An outgoing document in the Party's format (HD 36-HD/VPTW), as DOCX."""
+    from chibo.directives.views import document_docx as view
+
+    return view(request, doc_id)
+
+
+# --- committee terms ---------------------------------------------------------------------
+
+
+def _term_out(t: Any) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "org": t.org.code,
+        "name": t.name,
+        "congress": t.congress,
+        "starts_on": t.starts_on,
+        "ends_on": t.ends_on,
+    }
+
+
+@router.get("/terms", response=list[TermOut])
+def list_terms(request: HttpRequest, org: str = "") -> list[dict[str, Any]]:
+    """Committee terms of the orgs you manage (one org's with ``org``)."""
+    _require(request, Cap.DIRECTIVE_MANAGE)
+    return [_term_out(t) for t in selectors.terms_for(request.user, org)]
+
+
+@router.post("/terms", response={201: TermOut})
+def create_term(request: HttpRequest, body: TermIn) -> Status:
+    """Declare a committee term (nhiệm kỳ): numbering restarts at 01 in each."""
+    org = get_org_for(request.user, body.org, write_cap=Cap.DIRECTIVE_MANAGE)
+    term = services.term_create(
+        actor=request.user,
+        org=org,
+        name=body.name,
+        congress=body.congress,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
+    )
+    return Status(201, _term_out(term))
 
 
 @router.get("/documents/{doc_id}", response=DocumentDetailOut)
@@ -395,10 +514,11 @@ def create_task(request: HttpRequest, doc_id: int, body: TaskIn) -> Status:
 def status(request: HttpRequest, doc_id: int, period: str) -> list[dict[str, Any]]:
     doc = selectors.get_document_for(request.user, doc_id)
     out = []
-    for task in doc.tasks.all():
-        found = selectors.find_period(task, period)
-        if found is None:
-            continue
+    try:
+        pairs = compiling.tasks_for_period(doc, compiling.report_period(doc, period))
+    except ValidationError:
+        pairs = []
+    for task, found in pairs:
         board = selectors.status_board(task, found)
         out.append(
             {
@@ -432,19 +552,32 @@ def compile_report(request: HttpRequest, doc_id: int, body: CompileIn) -> Status
         directive=doc,
         period=body.period,
         issued_on=body.issued_on,
+        issuing_unit=body.issuing_unit,
+        signature_for=body.signature_for,
         signer=body.signer,
         signer_title=body.signer_title,
+        recipients=body.recipients,
     )
-    return Status(
-        201,
-        {
-            "id": compiled.pk,
-            "directive": doc.pk,
-            "period": compiled.period,
-            "output": _doc_out(compiled.output),
-            "figures": compiled.figures,
-        },
-    )
+    return Status(201, _compiled_out(compiled))
+
+
+def _compiled_out(compiled: Any) -> dict[str, Any]:
+    return {
+        "id": compiled.pk,
+        "directive": compiled.directive_id,
+        "period": compiled.period,
+        "version": compiled.version,
+        "draft": compiled.draft,
+        "output": _doc_out(compiled.output) if compiled.output else None,
+        "figures": compiled.figures,
+    }
+
+
+@router.get("/documents/{doc_id}/compiled", response=list[CompiledOut])
+def list_compiled(request: HttpRequest, doc_id: int) -> list[dict[str, Any]]:
+    """The directive's compiled reports, every version and draft, newest first."""
+    doc = selectors.get_document_for(request.user, doc_id)
+    return [_compiled_out(c) for c in doc.compilations.select_related("output__org")]
 
 
 @router.get("/compiled/{compiled_id}/{fmt}")

@@ -1,4 +1,13 @@
-"""The 6-monthly compiled report (item 8 of 1000-CV/TU) and reminders before deadlines."""
+"""The 6-monthly compiled report (item 8 of 1000-CV/TU) and reminders before deadlines.
+
+The report is an outgoing BC of the body that holds the directive in its
+register, or of that committee's office (the seed's item 8: "Văn phòng Thành
+ủy … báo cáo Thường trực Thành ủy"), laid out as that body's document
+(``directives.documents``). A period that has not ended is compiled only as a
+draft (dự thảo): no number is taken. Compiling a period again makes a new
+version under the same number. One-off tasks due within the period are part
+of its report.
+"""
 
 from __future__ import annotations
 
@@ -15,56 +24,78 @@ from chibo.accounts.roles import ROLE_CAPS, Cap
 from chibo.core import audit
 from chibo.core.notify import notify
 from chibo.core.scoping import require_cap_on
-from chibo.directives import export, selectors, services
+from chibo.directives import documents, export, selectors, services
 from chibo.directives import periods as P
 from chibo.directives.figures import system_figures
 from chibo.directives.models import (
     Assignment,
     CompiledReport,
+    Direction,
     Document,
+    IssuingUnit,
     LinkKind,
     Recurrence,
     ReportStatus,
     Task,
 )
+from chibo.lib import partydoc
+from chibo.orgs import letterhead
 
-PLACE = "Thành phố Hồ Chí Minh"
-SIGNATURE_FOR = "T/M BAN THƯỜNG VỤ"
 # Not a regulation: how many days ahead units are reminded (configurable here).
 REMIND_BEFORE_DAYS = (7, 1)
 
 
-def _tasks_for_period(
-    directive: Document, key: str
-) -> tuple[list[tuple[Task, P.Period]], P.Period]:
+def report_period(directive: Document, key: str) -> P.Period:
+    """The period ``key`` ("2026-H2") if some task of the directive reports for it."""
+    try:
+        period = P.parse_period(key)
+    except ValueError:
+        period = None
+    if period is not None and tasks_for_period(directive, period):
+        return period
+    raise ValidationError(
+        {"period": [_("No task of this directive reports for %(key)s.") % {"key": key}]}
+    )
+
+
+def tasks_for_period(directive: Document, period: P.Period) -> list[tuple[Task, P.Period]]:
+    """Recurring tasks reporting for ``period``, and one-off tasks due within it."""
     pairs: list[tuple[Task, P.Period]] = []
-    period: P.Period | None = None
     for task in directive.tasks.order_by("id"):
-        found = selectors.find_period(task, key)
-        if found is not None:
+        if task.recurrence == Recurrence.ONCE:
+            due = task.deadline
+            if due is not None and period.start <= due <= period.end:
+                pairs.append((task, selectors.task_periods(task)[0]))
+            continue
+        found = selectors.find_period(task, period.key)
+        if found is not None and found == period:
             pairs.append((task, found))
-            period = period or found
-    if period is None:
-        raise ValidationError(
-            {"period": [_("No task of this directive reports for %(key)s.") % {"key": key}]}
-        )
-    return pairs, period
+    return pairs
+
+
+def default_recipients(directive: Document, unit: str) -> list[str]:
+    """Whom the report goes to: an office reports to its committee's standing members
+    ("Thường trực Thành ủy", item 8 of 1000-CV/TU); a committee to the body whose directive it
+    implements (its issuing body), or to its own standing board for its own directive."""
+    org = directive.org
+    if unit == IssuingUnit.OFFICE:
+        return [letterhead.standing_committee(org)]
+    if directive.direction == Direction.INCOMING and directive.issuing_body:
+        return [directive.issuing_body]
+    return [letterhead.standing_board(org, directive.issued_on)]
 
 
 def compile_content(
     *,
     directive: Document,
-    period_key: str,
+    period: P.Period,
+    issuing_body: str,
     symbol: str,
-    issued_on: dt.date,
-    signer: str,
-    signer_title: str,
     today: dt.date | None = None,
 ) -> export.CompiledContent:
-    pairs, period = _tasks_for_period(directive, period_key)
     figures = system_figures(root=directive.org, start=period.start, end=period.end).as_dict()
     tasks = []
-    for task, task_period in pairs:
+    for task, task_period in tasks_for_period(directive, period):
         board = selectors.status_board(task, task_period, today)
         units = [
             export.UnitSection(
@@ -80,36 +111,55 @@ def compile_content(
             )
             for row in board.rows
         ]
-        tasks.append(export.TaskSection(task.section, task.title, units))
+        deadline = task.deadline if task.recurrence == Recurrence.ONCE else None
+        tasks.append(export.TaskSection(task.section, task.title, units, deadline))
     with translation.override("vi"):
         label = period.label
+        date = directive.issued_on.strftime("%d/%m/%Y")
         subtitle = _("on the implementation of %(symbol)s dated %(date)s, %(period)s") % {
             "symbol": directive.symbol,
-            "date": directive.issued_on.strftime("%d/%m/%Y"),
+            "date": date,
             "period": label,
         }
-        recipients = [
-            _("The Standing Board of the City Party Committee"),
-            _("File: City Party Office"),
-        ]
+        opening = _(
+            "Implementing %(symbol)s dated %(date)s of %(issuer)s on %(title)s, %(body)s "
+            "reports the results of %(period)s as follows:"
+        ) % {
+            "symbol": directive.symbol,
+            "date": date,
+            "issuer": directive.issuing_body,
+            "title": documents.lower_first(directive.title),
+            "body": issuing_body,
+            "period": label,
+        }
         title = _("Report")
     return export.CompiledContent(
-        issuing_body=directive.org.name,
-        superior_body="",
-        symbol=symbol,
-        place=PLACE,
-        issued_on=issued_on,
         title=title,
-        subtitle=subtitle,
+        subtitle=subtitle[:1].upper() + subtitle[1:],
+        opening=opening,
+        symbol=symbol,
         directive_symbol=directive.symbol,
         period_label=label,
         figures=figures,
         tasks=tasks,
-        signature_for=SIGNATURE_FOR,
-        signer_title=signer_title,
-        signer=signer,
-        recipients=recipients,
     )
+
+
+def _docx(
+    output: Document, content: export.CompiledContent, *, draft: bool, recipients: list[str]
+) -> bytes:
+    doc = documents.party_doc(
+        output,
+        body=export.body_blocks(content),
+        subtitle=content.subtitle,
+        draft=draft,
+        recipients=partydoc.recipient_lines(
+            recipients,
+            letterhead.archive_line(output.org, output.issuing_unit),
+            as_above=False,
+        ),
+    )
+    return partydoc.render(doc)
 
 
 def report_compile(
@@ -120,53 +170,90 @@ def report_compile(
     issued_on: dt.date | None = None,
     signer: str = "",
     signer_title: str = "",
+    signature_for: str | None = None,
+    issuing_unit: str = IssuingUnit.COMMITTEE,
+    recipients: list[str] | None = None,
     today: dt.date | None = None,
 ) -> CompiledReport:
-    """Issue the compiled report (an outgoing BC, auto-numbered) with its DOCX; keep the figures."""
+    """Compile the period's report: a new numbered BC, a new version of the period's report
+    under its number, or — while the period has not ended — a draft without a number."""
     require_cap_on(actor, directive.org, Cap.DIRECTIVE_MANAGE)
-    issued_on = issued_on or timezone.localdate()
-    _pairs, p = _tasks_for_period(directive, period)
+    today = today or timezone.localdate()
+    issued_on = issued_on or today
+    p = report_period(directive, period)
+    if issuing_unit not in IssuingUnit.values:
+        raise ValidationError({"issuing_unit": [_("Choose who issues the document.")]})
+    draft = today <= p.end
+    recipients = [
+        " ".join(r.split()) for r in (recipients or default_recipients(directive, issuing_unit))
+    ]
+    recipients = [r for r in recipients if r]
+    previous = (
+        CompiledReport.objects.filter(directive=directive, period=p.key)
+        .select_related("output")
+        .order_by("-version")
+        .first()
+    )
+    numbered = (
+        CompiledReport.objects.filter(directive=directive, period=p.key, output__isnull=False)
+        .select_related("output")
+        .order_by("-version")
+        .first()
+    )
+    version = previous.version + 1 if previous else 1
+    with translation.override("vi"):
+        title = _("Results of implementing %(symbol)s, %(period)s") % {
+            "symbol": directive.symbol,
+            "period": p.label,
+        }
     with transaction.atomic():
-        with translation.override("vi"):
-            title = _("Results of implementing %(symbol)s, %(period)s") % {
-                "symbol": directive.symbol,
-                "period": p.label,
-            }
-        output = services.document_issue(
-            actor=actor,
-            org=directive.org,
-            doc_type="BC",
-            title=title,
-            issued_on=issued_on,
-            signer=signer,
-            signer_title=signer_title,
-            recipients=[
-                services.RecipientIn(name=_("The Standing Board of the City Party Committee"))
-            ],
-        )
-        services._link(output, directive.symbol, LinkKind.REPORTS_ON)
+        if draft:
+            output = _draft_document(
+                directive, issued_on, title, issuing_unit, signature_for, signer, signer_title
+            )
+        elif numbered is not None:
+            output = _reissue(
+                actor, numbered.output, issued_on, signature_for, signer, signer_title
+            )
+        else:
+            output = services.document_issue(
+                actor=actor,
+                org=directive.org,
+                doc_type="BC",
+                title=title,
+                issued_on=issued_on,
+                issuing_unit=issuing_unit,
+                signature_for=signature_for,
+                signer=signer,
+                signer_title=signer_title,
+                recipients=[services.RecipientIn(name=r, kind="copy") for r in recipients],
+            )
+            services._link(output, directive.symbol, LinkKind.REPORTS_ON, target=directive)
         content = compile_content(
             directive=directive,
-            period_key=period,
-            symbol=output.symbol,
-            issued_on=issued_on,
-            signer=signer,
-            signer_title=signer_title,
+            period=p,
+            issuing_body=output.issuing_body,
+            symbol="" if draft else output.symbol,
             today=today,
         )
-        output.attachment = services.attachment_store(
-            services.FileIn(
-                f"{output.symbol.replace('/', '-')}.docx",
-                export.DOCX_TYPE,
-                export.build_docx(content),
-            )
+        data = _docx(output, content, draft=draft, recipients=recipients)
+        name = (
+            f"du-thao-{p.key}-v{version}.docx"
+            if draft
+            else f"{output.symbol.replace('/', '-')}-v{version}.docx"
         )
-        output.body = content.subtitle
-        output.save(update_fields=["attachment", "body"])
+        stored = services.attachment_store(services.FileIn(name, export.DOCX_TYPE, data))
+        if not draft:
+            output.attachment = stored
+            output.body = content.subtitle
+            output.save(update_fields=["attachment", "body"])
         compiled = CompiledReport.objects.create(
             directive=directive,
             period=p.key,
-            output=output,
+            output=None if draft else output,
+            version=version,
+            draft=draft,
+            attachment=stored,
             figures=content.figures,
             created_by=services._user(actor),
         )
@@ -175,22 +262,92 @@ def report_compile(
             action="directives.compile",
             object_type="compiled_report",
             object_id=compiled.pk,
-            data={"directive": directive.symbol, "period": p.key, "output": output.symbol},
+            data={
+                "directive": directive.symbol,
+                "period": p.key,
+                "output": "" if draft else output.symbol,
+                "version": version,
+                "draft": draft,
+            },
         )
     return compiled
 
 
+def _draft_document(
+    directive: Document,
+    issued_on: dt.date,
+    title: str,
+    unit: str,
+    signature_for: str | None,
+    signer: str,
+    signer_title: str,
+) -> Document:
+    """An unsaved outgoing document: what the draft DOCX is laid out from (no number taken)."""
+    org = directive.org
+    capacity = (
+        signature_for if signature_for is not None else letterhead.capacities(org, unit)[0].text
+    )
+    capacity, title_upper = letterhead.check_signature(org, unit, capacity, signer_title)
+    code = services.issuer_code_for(org, unit)
+    return Document(
+        direction=Direction.OUTGOING,
+        org=org,
+        number=0,
+        doc_type="BC",
+        issuer_code=code,
+        symbol=f"-BC/{code}",
+        title=title,
+        issuing_org=org,
+        issuing_unit=unit,
+        issuing_body=services.default_issuing_body(org, unit, issued_on),
+        signature_for=capacity,
+        signer=signer.strip(),
+        signer_title=title_upper,
+        issued_on=issued_on,
+    )
+
+
+def _reissue(
+    actor: Any,
+    output: Document,
+    issued_on: dt.date,
+    signature_for: str | None,
+    signer: str,
+    signer_title: str,
+) -> Document:
+    """The period's numbered report, re-dated and re-signed for a new version (same number)."""
+    if issued_on != output.issued_on:
+        services.check_redate(output, issued_on)
+    capacity = signature_for if signature_for is not None else output.signature_for
+    capacity, title_upper = letterhead.check_signature(
+        output.org, output.issuing_unit, capacity, signer_title or output.signer_title
+    )
+    output.issued_on = issued_on
+    output.signature_for = capacity
+    output.signer = signer.strip() or output.signer
+    output.signer_title = title_upper
+    output.save(update_fields=["issued_on", "signature_for", "signer", "signer_title"])
+    return output
+
+
+def compiled_docx(compiled: CompiledReport) -> bytes:
+    """The version's DOCX as compiled."""
+    return bytes(compiled.attachment.data) if compiled.attachment_id else b""
+
+
 def compiled_xlsx(compiled: CompiledReport) -> bytes:
+    period = P.parse_period(compiled.period)
     output = compiled.output
     content = compile_content(
         directive=compiled.directive,
-        period_key=compiled.period,
-        symbol=output.symbol,
-        issued_on=output.issued_on,
-        signer=output.signer,
-        signer_title=output.signer_title,
+        period=period,
+        issuing_body=output.issuing_body if output else compiled.directive.org.name,
+        symbol=output.symbol if output else "",
     )
     content.figures = compiled.figures  # the figures as compiled, not as of today
+    if compiled.draft:
+        with translation.override("vi"):
+            content.symbol = _("draft (not numbered)")
     return export.build_xlsx(content)
 
 

@@ -16,9 +16,16 @@ from chibo.accounts.roles import Cap
 from chibo.core.scoping import orgs_for
 from chibo.core.web import date_field
 from chibo.directives import selectors, services
-from chibo.directives.models import Confidentiality, Direction, Recurrence, Urgency
+from chibo.directives.models import (
+    Confidentiality,
+    Direction,
+    IssuingUnit,
+    RecipientKind,
+    Recurrence,
+    Urgency,
+)
 from chibo.directives.symbols import DOC_TYPES, SymbolError, parse_symbol
-from chibo.orgs.models import Org, OrgKind
+from chibo.orgs.models import Org
 
 _SPLIT = re.compile(r"[,;\n]+")
 _COPIES = re.compile(r"^(?P<name>.*?)\s*\|\s*(?P<copies>\d{1,3})\s*$")
@@ -78,10 +85,16 @@ class _DocumentForm(forms.Form):
     signer = forms.CharField(label=_("Signed by"), max_length=120, required=False)
     signer_title = forms.CharField(label=_("Signer's title"), max_length=120, required=False)
     recipients = forms.CharField(
-        label=_("Recipients (one per line)"),
+        label=_("Addressed to (Kính gửi), one per line"),
         required=False,
         help_text=_("An organization code (e.g. KDHCD) or a name; add “| 2” for 2 copies."),
         widget=_textarea(4),
+    )
+    copies_to = forms.CharField(
+        label=_("Also sent to (Nơi nhận), one per line"),
+        required=False,
+        help_text=_("“Như trên” and “Lưu …” are added by themselves."),
+        widget=_textarea(3),
     )
     forwards = forms.CharField(
         label=_("Forwards (numbers and symbols)"), required=False, max_length=500
@@ -100,20 +113,17 @@ class _DocumentForm(forms.Form):
         self.user = user
         self.fields["org"] = forms.ModelChoiceField(
             label=_("Register of"),
-            queryset=orgs_for(user, Cap.DIRECTIVE_MANAGE).filter(
-                kind__in=[
-                    OrgKind.CITY_COMMITTEE,
-                    OrgKind.DIRECT_COMMITTEE,
-                    OrgKind.GRASSROOTS_COMMITTEE,
-                ]
-            ),
+            queryset=orgs_for(user, Cap.DIRECTIVE_MANAGE).filter(closed_on__isnull=True),
             empty_label=None,
         )
         self.order_fields(
             [
                 "org",
+                "issuing_unit",
                 "symbol",
+                "allow_duplicate",
                 "doc_type",
+                "number",
                 "title",
                 "issuing_body",
                 "issued_on",
@@ -121,9 +131,11 @@ class _DocumentForm(forms.Form):
                 "received_at",
                 "urgency",
                 "confidentiality",
-                "signer",
+                "signature_for",
                 "signer_title",
+                "signer",
                 "recipients",
+                "copies_to",
                 "forwards",
                 "cites",
                 "body",
@@ -137,8 +149,14 @@ class _DocumentForm(forms.Form):
         return _symbols(self.cleaned_data["cites"], "cites")
 
     def clean_recipients(self) -> list[services.RecipientIn]:
+        return self._recipients(self.cleaned_data["recipients"], RecipientKind.TO)
+
+    def clean_copies_to(self) -> list[services.RecipientIn]:
+        return self._recipients(self.cleaned_data["copies_to"], RecipientKind.COPY)
+
+    def _recipients(self, text: str, kind: str) -> list[services.RecipientIn]:
         out = []
-        for line in (self.cleaned_data["recipients"] or "").splitlines():
+        for line in (text or "").splitlines():
             line = line.strip().lstrip("-").strip()
             if not line:
                 continue
@@ -147,7 +165,11 @@ class _DocumentForm(forms.Form):
             if match:
                 line, copies = match["name"].strip(), int(match["copies"])
             org = orgs_for(self.user, Cap.ORG_VIEW).filter(code=line).first()
-            out.append(services.RecipientIn(name=org.name if org else line, copies=copies, org=org))
+            out.append(
+                services.RecipientIn(
+                    name=org.name if org else line, copies=copies, org=org, kind=kind
+                )
+            )
         return out
 
     def common(self) -> dict[str, Any]:
@@ -162,7 +184,7 @@ class _DocumentForm(forms.Form):
             "confidentiality": data["confidentiality"],
             "signer": data["signer"],
             "signer_title": data["signer_title"],
-            "recipients": data["recipients"],
+            "recipients": [*data["recipients"], *data["copies_to"]],
             "body": data["body"],
             "attachment": _file(data.get("attachment")),
             "forwards": data["forwards"],
@@ -198,9 +220,15 @@ class IncomingForm(_DocumentForm):
                 _("Write the number and symbol as on the document, e.g. 1000-CV/TU.")
             ) from exc
 
+    allow_duplicate = forms.BooleanField(
+        label=_("Register it even though the register already has it"),
+        required=False,
+        help_text=_("Tick only for a second copy that must have its own entry."),
+    )
+
     def save(self) -> Any:
         data = self.cleaned_data
-        issuer = Org.objects.filter(code=parse_symbol(data["symbol"]).issuer).first()
+        issuer = services.issuing_org_for(parse_symbol(data["symbol"]).issuer)
         return services.document_register_incoming(
             **self.common(),
             symbol=data["symbol"],
@@ -208,16 +236,116 @@ class IncomingForm(_DocumentForm):
             issuing_org=issuer,
             incoming_number=data["incoming_number"],
             received_at=data["received_at"],
+            allow_duplicate=data["allow_duplicate"],
         )
 
 
+SIGNATURE_CHOICES = [
+    ("", _("The issuing body's usual block")),
+    ("T/M BAN THƯỜNG VỤ", "T/M BAN THƯỜNG VỤ"),
+    ("T/M ĐẢNG ỦY", "T/M ĐẢNG ỦY"),
+    ("T/M CHI BỘ", "T/M CHI BỘ"),
+    ("T/M THÀNH ỦY", "T/M THÀNH ỦY"),
+    ("T/M QUẬN ỦY", "T/M QUẬN ỦY"),
+    ("T/M HUYỆN ỦY", "T/M HUYỆN ỦY"),
+    ("T/M ĐẢNG ỦY KHỐI", "T/M ĐẢNG ỦY KHỐI"),
+    ("K/T BÍ THƯ", "K/T BÍ THƯ"),
+    ("-", _("(the head of the office signs: CHÁNH VĂN PHÒNG)")),
+    ("K/T CHÁNH VĂN PHÒNG", "K/T CHÁNH VĂN PHÒNG"),
+    ("T/L BAN THƯỜNG VỤ", "T/L BAN THƯỜNG VỤ"),
+]
+TITLE_CHOICES = [
+    ("BÍ THƯ", "BÍ THƯ"),
+    ("PHÓ BÍ THƯ", "PHÓ BÍ THƯ"),
+    ("CHÁNH VĂN PHÒNG", "CHÁNH VĂN PHÒNG"),
+    ("PHÓ CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"),
+]
+
+
+class TitleField(forms.ChoiceField):
+    """The signer's title, matched however it is typed ("Phó Bí thư" is PHÓ BÍ THƯ)."""
+
+    def to_python(self, value: Any) -> str:
+        return " ".join(str(value or "").split()).upper()
+
+
+def signature_fields(form: forms.Form) -> None:
+    """The signature block chosen at issue: block, the signer's title and name."""
+    form.fields["signature_for"] = forms.ChoiceField(
+        label=_("Signed for (signature block)"), choices=SIGNATURE_CHOICES, required=False
+    )
+    form.fields["signer_title"] = TitleField(
+        label=_("Signer's title"), choices=TITLE_CHOICES, initial="BÍ THƯ"
+    )
+    form.fields["signer"] = forms.CharField(
+        label=_("Signed by (full name)"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+def signature_for_value(choice: str) -> str | None:
+    """The form's choice as the service's ``signature_for`` (None: the usual block)."""
+    if not choice:
+        return None
+    return "" if choice == "-" else choice
+
+
 class OutgoingForm(_DocumentForm):
+    issuing_unit = forms.TypedChoiceField(
+        label=_("Issued by"),
+        choices=IssuingUnit.choices,
+        initial=IssuingUnit.COMMITTEE,
+        required=False,
+        empty_value=IssuingUnit.COMMITTEE,
+    )
     doc_type = forms.ChoiceField(
         label=_("Type"), choices=[(code, f"{code} — {label}") for code, label in DOC_TYPES.items()]
     )
+    number = forms.IntegerField(
+        label=_("Number already given on paper"),
+        required=False,
+        min_value=1,
+        max_value=999999,
+        help_text=_("Leave empty to take the next number of the term."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        signature_fields(self)
+        self.order_fields(
+            [
+                "org",
+                "issuing_unit",
+                "doc_type",
+                "number",
+                "title",
+                "issued_on",
+                "urgency",
+                "confidentiality",
+                "signature_for",
+                "signer_title",
+                "signer",
+                "recipients",
+                "copies_to",
+                "forwards",
+                "cites",
+                "body",
+            ]
+        )
 
     def save(self) -> Any:
-        return services.document_issue(**self.common(), doc_type=self.cleaned_data["doc_type"])
+        data = self.cleaned_data
+        common = self.common()
+        common["signer"] = data["signer"]
+        common["signer_title"] = data["signer_title"]
+        return services.document_issue(
+            **common,
+            doc_type=data["doc_type"],
+            issuing_unit=data["issuing_unit"],
+            signature_for=signature_for_value(data["signature_for"]),
+            number=data["number"],
+        )
 
 
 GROUPS = [
@@ -343,11 +471,78 @@ class ReviewForm(forms.Form):
 class CompileForm(forms.Form):
     period = forms.CharField(widget=forms.HiddenInput)
     issued_on = date_field(_("Date of the report"))
-    signer = forms.CharField(label=_("Signed by"), max_length=120, required=False)
-    signer_title = forms.CharField(
-        label=_("Signer's title"), max_length=120, required=False, initial="PHÓ BÍ THƯ"
+    issuing_unit = forms.TypedChoiceField(
+        label=_("Issued by"),
+        choices=IssuingUnit.choices,
+        initial=IssuingUnit.COMMITTEE,
+        required=False,
+        empty_value=IssuingUnit.COMMITTEE,
+    )
+    recipients = forms.CharField(
+        label=_("Sent to (Nơi nhận), one per line"),
+        required=False,
+        widget=_textarea(2),
+        help_text=_("“Lưu …” is added by itself."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("issued_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+        signature_fields(self)
+
+    def clean_recipients(self) -> list[str]:
+        lines = [
+            " ".join(line.strip().lstrip("-").split())
+            for line in self.cleaned_data["recipients"].splitlines()
+        ]
+        return [line.rstrip(",.;") for line in lines if line]
+
+
+class TermForm(forms.Form):
+    """Declare a committee term (nhiệm kỳ)."""
+
+    org = forms.CharField(
+        label=_("Organization code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"list": "term-orgs"}),
+    )
+    name = forms.CharField(
+        label=_("Term"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "2025–2030"}),
+    )
+    congress = forms.CharField(
+        label=_("Opened by the congress"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Đại hội đại biểu lần thứ XII")}),
+    )
+    starts_on = date_field(_("Starts on"), help_text=_("The day after the congress closed."))
+    ends_on = date_field(
+        _("Ends on"), required=False, help_text=_("Leave empty while the term runs.")
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_org(self) -> Org:
+        code = self.cleaned_data["org"].strip()
+        org = orgs_for(self.user, Cap.DIRECTIVE_MANAGE).filter(code=code).first()
+        if org is None:
+            raise ValidationError(
+                _("No organization with code %(code)s in your scope.") % {"code": code}
+            )
+        return org
+
+    def save(self) -> Any:
+        data = self.cleaned_data
+        return services.term_create(
+            actor=self.user,
+            org=data["org"],
+            name=data["name"],
+            congress=data["congress"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+        )

@@ -41,11 +41,25 @@ class Recurrence(models.TextChoices):
     YEARLY = "yearly", _("Every year")
 
 
+class IssuingUnit(models.TextChoices):
+    """Who in an org issues a document: the committee itself, or its advisory office."""
+
+    COMMITTEE = "committee", _("The committee")
+    OFFICE = "office", _("The committee's office")
+
+
+class RecipientKind(models.TextChoices):
+    TO = "to", _("Addressed to (Kính gửi)")
+    COPY = "copy", _("Copy (Nơi nhận)")
+
+
 class CommitteeTerm(models.Model):
     """A committee's term: from the day after one congress closes to the close of the next."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="committee_terms")
     name = models.CharField(_("term"), max_length=40)
+    # The congress that opened the term ("Đại hội đại biểu lần thứ XI").
+    congress = models.CharField(_("congress"), max_length=200, blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
 
@@ -66,12 +80,16 @@ class NumberCounter(models.Model):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
     term = models.ForeignKey(CommitteeTerm, on_delete=models.PROTECT, related_name="counters")
     doc_type = models.CharField(max_length=8)
+    # The committee and its office number separately ("…/TU" and "…/VPTU").
+    issuing_unit = models.CharField(
+        max_length=12, choices=IssuingUnit.choices, default=IssuingUnit.COMMITTEE
+    )
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "term", "doc_type"], name="numbercounter_unique"
+                fields=["org", "term", "doc_type", "issuing_unit"], name="numbercounter_unique_unit"
             ),
         ]
 
@@ -116,6 +134,11 @@ class Document(models.Model):
         "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     issuing_body = models.CharField(_("issuing body"), max_length=200)
+    issuing_unit = models.CharField(
+        _("issued by"), max_length=12, choices=IssuingUnit.choices, default=IssuingUnit.COMMITTEE
+    )
+    # The signature block: "T/M BAN THƯỜNG VỤ" (empty: the head signs in their own right).
+    signature_for = models.CharField(_("signing for"), max_length=60, blank=True)
     signer = models.CharField(_("signed by"), max_length=120, blank=True)
     signer_title = models.CharField(_("signer's title"), max_length=120, blank=True)
     issued_on = models.DateField(_("date"), db_index=True)
@@ -134,6 +157,9 @@ class Document(models.Model):
     attachment = models.ForeignKey(
         Attachment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # What produced the entry when another app did ("admissions.candidate:12:decision",
+    # "activity.transfer:34"): that app finds its register entry again by it.
+    source = models.CharField(max_length=80, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -144,9 +170,9 @@ class Document(models.Model):
         constraints = [
             # Outgoing numbers: never twice the same in a type and term (HD 36-HD/VPTW).
             models.UniqueConstraint(
-                fields=["org", "term", "doc_type", "number"],
+                fields=["org", "term", "doc_type", "issuing_unit", "number"],
                 condition=models.Q(direction="out"),
-                name="document_outgoing_number_unique",
+                name="document_outgoing_unit_number_unique",
             ),
         ]
         indexes = [models.Index(fields=["org", "issued_on"], name="document_org_date_idx")]
@@ -164,6 +190,7 @@ class Recipient(models.Model):
         "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(_("recipient"), max_length=255)
+    kind = models.CharField(max_length=8, choices=RecipientKind.choices, default=RecipientKind.TO)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -190,13 +217,18 @@ class DocumentLink(models.Model):
     )
     target_symbol = models.CharField(max_length=40)
     target_folded = ByteOrderCharField(max_length=40, db_index=True)
+    # The date the source gives for it ("… số 01-CV/KDHCD ngày 05/03/2025"), when it does.
+    target_date = models.DateField(null=True, blank=True)
+    # More than one document fits the symbol (and date): the link took the likeliest; check it.
+    ambiguous = models.BooleanField(default=False)
     kind = models.CharField(max_length=12, choices=LinkKind.choices)
 
     class Meta:
         ordering = ["source_id", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "target_folded", "kind"], name="documentlink_unique"
+                fields=["source", "target_folded", "target_date", "kind"],
+                name="documentlink_unique_dated",
             ),
         ]
 
@@ -308,11 +340,23 @@ class ProgressReport(models.Model):
 
 
 class CompiledReport(models.Model):
-    """The issuer's report for a directive and a period: an outgoing BC with a DOCX and figures."""
+    """The issuer's report for a directive and a period: an outgoing BC with a DOCX and figures.
+
+    Compiling the period again makes a new ``version`` under the same number (the
+    same ``output`` document). A period not yet ended is compiled only as a draft
+    (dự thảo): no number, ``output`` empty, the DOCX kept here.
+    """
 
     directive = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="compilations")
     period = models.CharField(max_length=8)
-    output = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="compiled_from")
+    output = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="compiled_from"
+    )
+    version = models.PositiveIntegerField(default=1)
+    draft = models.BooleanField(default=False)
+    attachment = models.ForeignKey(
+        Attachment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     figures = models.JSONField(default=dict)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -320,7 +364,7 @@ class CompiledReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.directive_id} {self.period}"
+        return f"{self.directive_id} {self.period} v{self.version}"

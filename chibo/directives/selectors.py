@@ -22,6 +22,7 @@ from chibo.core.scoping import orgs_for, scope_for
 from chibo.directives import periods as P
 from chibo.directives.models import (
     Assignment,
+    CommitteeTerm,
     CompiledReport,
     Document,
     ProgressReport,
@@ -208,7 +209,12 @@ def status_board(task: Task, period: P.Period, today: dt.date | None = None) -> 
     """Who has and has not reported on ``task`` for ``period``; overdue = not in and past due."""
     today = today or timezone.localdate()
     due = due_on(task, period)
-    assignments = list(task.assignments.select_related("org").all())
+    # A unit dissolved before the period began has nothing to report for it.
+    assignments = [
+        a
+        for a in task.assignments.select_related("org")
+        if a.org is None or a.org.closed_on is None or a.org.closed_on > period.start
+    ]
     reports = {
         r.assignment_id: r
         for r in ProgressReport.objects.filter(assignment__task=task, period=period.key)
@@ -232,12 +238,52 @@ def status_board(task: Task, period: P.Period, today: dt.date | None = None) -> 
 
 
 def directive_periods(document: Document, today: dt.date | None = None) -> list[P.Period]:
-    """Every period any recurring task of the directive has reached, newest first."""
+    """Every period any recurring task of the directive has reached, newest first; a one-off
+    task counts in the half-year of its deadline (that half-year's report includes it)."""
     keyed: dict[str, P.Period] = {}
+    today = today or timezone.localdate()
     for task in document.tasks.all():
+        if task.recurrence == Recurrence.ONCE:
+            if task.deadline is not None and task.deadline <= max(today, task.deadline):
+                half = P.period_containing(P.SEMIANNUAL, task.deadline)
+                if half.start <= today:
+                    keyed.setdefault(half.key, half)
+            continue
         for period in task_periods(task, today):
             keyed[period.key] = period
     return sorted(keyed.values(), key=lambda p: (p.start, p.key), reverse=True)
+
+
+# --- committee terms -------------------------------------------------------------------
+
+
+def term_covering(org: Org, day: dt.date) -> CommitteeTerm | None:
+    return (
+        CommitteeTerm.objects.filter(org=org, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .first()
+    )
+
+
+def terms_for(actor: Any, code: str = "") -> list[CommitteeTerm]:
+    """Terms of the orgs the actor manages (one org's when ``code`` is given), newest first."""
+    scope = scope_for(actor, Cap.DIRECTIVE_MANAGE)
+    if scope.is_empty:
+        return []
+    qs = CommitteeTerm.objects.filter(scope.q("org__")).select_related("org")
+    if code:
+        qs = qs.filter(org__code=code)
+    return list(qs.order_by("org__path", "-starts_on")[:500])
+
+
+def term_org_choices(actor: Any) -> list[Org]:
+    """Open orgs the actor manages (the terms form's datalist), at most 500."""
+    return list(
+        orgs_for(actor, Cap.DIRECTIVE_MANAGE)
+        .filter(closed_on__isnull=True)
+        .order_by("path")
+        .only("code", "name")[:500]
+    )
 
 
 def group_orgs(actor: Any, group: str) -> list[Org]:

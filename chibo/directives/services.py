@@ -31,10 +31,12 @@ from chibo.directives.models import (
     Direction,
     Document,
     DocumentLink,
+    IssuingUnit,
     LinkKind,
     NumberCounter,
     ProgressReport,
     Recipient,
+    RecipientKind,
     Recurrence,
     ReportStatus,
     Task,
@@ -42,15 +44,17 @@ from chibo.directives.models import (
 )
 from chibo.directives.symbols import (
     DOC_TYPES,
+    Reference,
     SymbolError,
-    canonical_issuer,
     canonical_type,
-    find_symbols,
+    find_references,
     format_symbol,
+    parse_reference,
     parse_symbol,
 )
 from chibo.lib.numbers import count_value
 from chibo.lib.text import fold
+from chibo.orgs import letterhead
 from chibo.orgs.models import Org
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -72,6 +76,7 @@ class RecipientIn:
     name: str
     copies: int = 1
     org: Org | None = None
+    kind: str = RecipientKind.TO  # "to": Kính gửi; "copy": Nơi nhận only
 
 
 def attachment_store(file: FileIn | None) -> Attachment | None:
@@ -92,34 +97,75 @@ def attachment_store(file: FileIn | None) -> Attachment | None:
 
 
 def term_create(
-    *, actor: Any, org: Org, name: str, starts_on: dt.date, ends_on: dt.date | None = None
+    *,
+    actor: Any,
+    org: Org,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    congress: str = "",
 ) -> CommitteeTerm:
+    """Declare a committee term (nhiệm kỳ): from the day after the congress that opened it
+    closed to the close of the next; outgoing numbers restart at 01 in each (HD 36-HD/VPTW)."""
     require_cap_on(actor, org, Cap.DIRECTIVE_MANAGE)
+    name = " ".join((name or "").split())
+    if not name:
+        name = f"{starts_on.year}–{ends_on.year}" if ends_on else f"{starts_on.year}–"
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": [_("The term cannot end before it starts.")]})
-    overlapping = CommitteeTerm.objects.filter(
-        org=org, starts_on__lte=ends_on or dt.date.max
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
-    if overlapping.exists():
+    overlapping = (
+        CommitteeTerm.objects.filter(org=org, starts_on__lte=ends_on or dt.date.max)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+        .first()
+    )
+    if overlapping is not None:
         raise ValidationError(
-            {"starts_on": [_("This term overlaps another term of the committee.")]}
+            {
+                "starts_on": [
+                    _("This term overlaps the term %(term)s (%(start)s – %(end)s).")
+                    % {
+                        "term": overlapping.name,
+                        "start": overlapping.starts_on.strftime("%d/%m/%Y"),
+                        "end": overlapping.ends_on.strftime("%d/%m/%Y")
+                        if overlapping.ends_on
+                        else "…",
+                    }
+                ]
+            }
         )
     with transaction.atomic():
         term = CommitteeTerm.objects.create(
-            org=org, name=name.strip(), starts_on=starts_on, ends_on=ends_on
+            org=org,
+            name=name[:40],
+            congress=" ".join((congress or "").split())[:200],
+            starts_on=starts_on,
+            ends_on=ends_on,
         )
         audit.record(
             actor=actor,
             action="directives.term_create",
             object_type="committee_term",
             object_id=term.pk,
-            data={"org": org.code, "name": term.name, "starts_on": starts_on, "ends_on": ends_on},
+            data={
+                "org": org.code,
+                "name": term.name,
+                "congress": term.congress,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+            },
         )
     return term
 
 
+NO_TERM = "no_term"
+
+
 def term_on(org: Org, day: dt.date) -> CommitteeTerm:
-    """The committee's term containing ``day``; numbering restarts at 01 in each (HD 36-HD/VPTW)."""
+    """The committee's term containing ``day``; numbering restarts at 01 in each (HD 36-HD/VPTW).
+
+    Without one the refusal says how to declare it (code ``no_term``; the views
+    add a link to the terms page).
+    """
     term = (
         CommitteeTerm.objects.filter(org=org, starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
@@ -129,21 +175,97 @@ def term_on(org: Org, day: dt.date) -> CommitteeTerm:
         raise ValidationError(
             {
                 "issued_on": [
-                    _("No committee term of %(org)s covers this date: record the term first.")
-                    % {"org": org.name}
+                    ValidationError(
+                        _(
+                            "No committee term of %(org)s covers %(date)s: numbers run per term. "
+                            "Declare the term first (page “Committee terms” of %(code)s, "
+                            "POST /api/v1/directives/terms, or chibo term add %(code)s …)."
+                        )
+                        % {"org": org.name, "date": day.strftime("%d/%m/%Y"), "code": org.code},
+                        code=NO_TERM,
+                        params={"org": org.code},
+                    )
                 ]
             }
         )
     return term
 
 
-def _take_number(org: Org, term: CommitteeTerm, doc_type: str, issued_on: dt.date) -> int:
-    """The next number of ``doc_type`` in ``term``: call inside the issuing transaction.
+def _sequence_error(message: str) -> ValidationError:
+    return ValidationError({"issued_on": [message]})
+
+
+def _check_sequence(taken: Any, issued_on: dt.date, number: int | None) -> None:
+    """Numbers follow dates within a type and term: refuse a number that would break that.
+
+    ``taken`` are the numbered documents of the same org, term, type and unit.
+    Without ``number`` (the next one), the new document may not be dated before
+    the latest of them; with an explicit ``number``, every lower number must be
+    dated on or before it and every higher one on or after it.
+    """
+    if number is None:
+        latest = taken.order_by("-issued_on", "-number").first()
+        if latest is not None and issued_on < latest.issued_on:
+            raise _sequence_error(
+                _(
+                    "%(symbol)s is already dated %(date)s: a document dated %(day)s cannot take "
+                    "the next number after it. Date it %(date)s or later, or record it with the "
+                    "number it was given on paper."
+                )
+                % {
+                    "symbol": latest.symbol,
+                    "date": latest.issued_on.strftime("%d/%m/%Y"),
+                    "day": issued_on.strftime("%d/%m/%Y"),
+                }
+            )
+        return
+    clash = taken.filter(number=number).first()
+    if clash is not None:
+        raise ValidationError(
+            {"number": [_("The number %(symbol)s is already used.") % {"symbol": clash.symbol}]}
+        )
+    later_lower = (
+        taken.filter(number__lt=number, issued_on__gt=issued_on).order_by("-number").first()
+    )
+    earlier_higher = (
+        taken.filter(number__gt=number, issued_on__lt=issued_on).order_by("number").first()
+    )
+    wrong = later_lower or earlier_higher
+    if wrong is not None:
+        raise ValidationError(
+            {
+                "number": [
+                    _(
+                        "Number %(number)s dated %(day)s would break the sequence: %(symbol)s is "
+                        "dated %(date)s."
+                    )
+                    % {
+                        "number": f"{number:02d}",
+                        "day": issued_on.strftime("%d/%m/%Y"),
+                        "symbol": wrong.symbol,
+                        "date": wrong.issued_on.strftime("%d/%m/%Y"),
+                    }
+                ]
+            }
+        )
+
+
+def _take_number(
+    org: Org,
+    term: CommitteeTerm,
+    doc_type: str,
+    issued_on: dt.date,
+    unit: str = IssuingUnit.COMMITTEE,
+    number: int | None = None,
+) -> int:
+    """The next number of ``doc_type`` in ``term`` (or ``number``, checked): call inside the
+    issuing transaction.
 
     The counter row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's
     IMMEDIATE transactions already serialise writers), so two concurrent
     issuings get consecutive numbers; the document insert in the same
-    transaction means a rollback returns the number too — no gaps.
+    transaction means a rollback returns the number too — no gaps. Numbers
+    follow the documents' dates (``_check_sequence``).
     """
     try:
         rule = rule_in_force("directives.numbering", on=issued_on)
@@ -153,16 +275,24 @@ def _take_number(org: Org, term: CommitteeTerm, doc_type: str, issued_on: dt.dat
         ) from exc
     first = int(rule.value["first"])
     counters = NumberCounter.objects.select_for_update()
+    key = {"org": org, "term": term, "doc_type": doc_type, "issuing_unit": unit}
     try:
         with transaction.atomic():
-            counter, _created = counters.get_or_create(
-                org=org, term=term, doc_type=doc_type, defaults={"last_number": first - 1}
-            )
+            counter, _created = counters.get_or_create(**key, defaults={"last_number": first - 1})
     except IntegrityError:  # another transaction created it first; wait for its lock
-        counter = counters.get(org=org, term=term, doc_type=doc_type)
-    counter.last_number += 1
+        counter = counters.get(**key)
+    taken = Document.objects.filter(
+        direction=Direction.OUTGOING, org=org, term=term, doc_type=doc_type, issuing_unit=unit
+    )
+    _check_sequence(taken, issued_on, number)
+    if number is None:
+        counter.last_number += 1
+    else:
+        if number < first:
+            raise ValidationError({"number": [_("Numbers start at %(n)s.") % {"n": first}]})
+        counter.last_number = max(counter.last_number, number)
     counter.save(update_fields=["last_number"])
-    return counter.last_number
+    return counter.last_number if number is None else number
 
 
 # --- documents -----------------------------------------------------------------
@@ -194,37 +324,106 @@ def _add_recipients(document: Document, recipients: Iterable[RecipientIn]) -> No
             continue
         if r.copies < 1:
             raise ValidationError({"recipients": [_("The number of copies must be at least 1.")]})
+        if r.kind not in RecipientKind.values:
+            raise ValidationError({"recipients": [_("A recipient is addressed or copied.")]})
         rows.append(
             Recipient(
-                document=document, org=r.org, name=name[:255], copies=r.copies, position=position
+                document=document,
+                org=r.org,
+                name=name[:255],
+                kind=r.kind,
+                copies=r.copies,
+                position=position,
             )
         )
     Recipient.objects.bulk_create(rows)
 
 
-def _link(document: Document, symbol_text: str, kind: str) -> DocumentLink | None:
+def _reference(text: str) -> Reference:
     try:
-        symbol = parse_symbol(symbol_text)
+        return parse_reference(text)
     except SymbolError as exc:
         raise ValidationError(
-            {
-                "links": [
-                    _("“%(text)s” is not a document number and symbol.") % {"text": symbol_text}
-                ]
-            }
+            {"links": [_("“%(text)s” is not a document number and symbol.") % {"text": text}]}
         ) from exc
-    if symbol.folded == document.symbol_folded:
+
+
+def resolve_reference(document: Document, ref: Reference) -> tuple[Document | None, bool]:
+    """The register entry ``document`` means by ``ref``, and whether that is ambiguous.
+
+    Numbers restart each term, so a symbol alone can name several documents.
+    Looked for first in the referencing org's own register (a unit's forward of
+    1000-CV/TU means the unit's incoming copy, not the city's), then anywhere;
+    by the date when the reference gives one, else among documents dated on or
+    before ``document``. Copies of one document (same symbol and date in
+    several registers) are one document: the issuer's own is preferred. Two or
+    more dates left means ambiguous: the latest is taken and the link marked.
+    """
+    same = Document.objects.filter(symbol_folded=ref.symbol.folded)
+    if document.pk:
+        same = same.exclude(pk=document.pk)
+    if ref.day is not None:
+        same = same.filter(issued_on=ref.day)
+    elif same.filter(issued_on__lte=document.issued_on).exists():
+        same = same.filter(issued_on__lte=document.issued_on)
+    own = same.filter(org=document.org)
+    pool = own if own.exists() else same
+    candidates = list(pool.order_by("-issued_on", "direction", "id")[:50])
+    if not candidates:
+        return None, False
+    dates = {c.issued_on for c in candidates}
+    best_date = max(dates)
+    same_day = [c for c in candidates if c.issued_on == best_date]
+    outgoing = [c for c in same_day if c.direction == Direction.OUTGOING]
+    return (outgoing or same_day)[0], len(dates) > 1
+
+
+def _link(
+    document: Document, text: str, kind: str, *, target: Document | None = None
+) -> DocumentLink | None:
+    """Link ``document`` to the document ``text`` names ("1000-CV/TU", "01-CV/KDHCD ngày
+    05/03/2025"); ``target`` when the caller knows it."""
+    ref = _reference(text)
+    if ref.symbol.folded == document.symbol_folded and (
+        ref.day is None or ref.day == document.issued_on
+    ):
         return None
-    target = (
-        Document.objects.filter(symbol_folded=symbol.folded).order_by("direction", "id").first()
-    )
+    ambiguous = False
+    if target is None:
+        target, ambiguous = resolve_reference(document, ref)
     link, _created = DocumentLink.objects.get_or_create(
         source=document,
-        target_folded=symbol.folded,
+        target_folded=ref.symbol.folded,
+        target_date=ref.day,
         kind=kind,
-        defaults={"target": target, "target_symbol": symbol.text},
+        defaults={"target": target, "target_symbol": ref.symbol.text, "ambiguous": ambiguous},
     )
     return link
+
+
+def check_redate(document: Document, day: dt.date) -> None:
+    """A numbered document may take a new date only if its number still follows the dates."""
+    taken = Document.objects.filter(
+        direction=Direction.OUTGOING,
+        org=document.org,
+        term=document.term,
+        doc_type=document.doc_type,
+        issuing_unit=document.issuing_unit,
+    ).exclude(pk=document.pk)
+    if term_on(document.org, day).pk != document.term_id:
+        raise ValidationError(
+            {"issued_on": [_("The new date falls in another committee term than the number.")]}
+        )
+    _check_sequence(taken, day, document.number)
+
+
+def _backfill_links(document: Document) -> None:
+    """Earlier documents that named this one, and found nothing then, now point at it
+    (when the date they gave, if any, is this one's)."""
+    waiting = DocumentLink.objects.filter(
+        target__isnull=True, target_folded=document.symbol_folded
+    ).filter(Q(target_date__isnull=True) | Q(target_date=document.issued_on))
+    waiting.update(target=document)
 
 
 def _finish_document(
@@ -244,10 +443,7 @@ def _finish_document(
         _link(document, text, LinkKind.FORWARDS)
     for text in cites:
         _link(document, text, LinkKind.CITES)
-    # Earlier documents that named this one now point at it.
-    DocumentLink.objects.filter(target__isnull=True, target_folded=document.symbol_folded).update(
-        target=document
-    )
+    _backfill_links(document)
     audit.record(
         actor=actor,
         action=action,
@@ -261,6 +457,59 @@ def _finish_document(
         },
     )
     return document
+
+
+def issuing_org_for(issuer: str) -> Org | None:
+    """The org a symbol's issuer part names: by code, else by a unique abbreviation."""
+    org = Org.objects.filter(code=issuer).first()
+    if org is not None:
+        return org
+    matches = list(Org.objects.filter(abbreviation=issuer, closed_on__isnull=True)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+DUPLICATE = "duplicate"
+
+
+def _check_duplicate(org: Org, folded: str, issued_on: dt.date) -> None:
+    """The same document (symbol and date) already in ``org``'s incoming register: refuse
+    unless the caller says it is a second copy (code ``duplicate``)."""
+    existing = (
+        Document.objects.filter(
+            org=org, direction=Direction.INCOMING, symbol_folded=folded, issued_on=issued_on
+        )
+        .order_by("id")
+        .first()
+    )
+    if existing is None:
+        return
+    received = (
+        timezone.localtime(existing.received_at).strftime("%d/%m/%Y %H:%M")
+        if existing.received_at
+        else ""
+    )
+    raise ValidationError(
+        {
+            "symbol": [
+                ValidationError(
+                    _(
+                        "%(symbol)s dated %(date)s is already in the incoming register of %(org)s "
+                        "(incoming no. %(number)s %(received)s). Register it again only if it is "
+                        "a second copy that needs its own entry."
+                    )
+                    % {
+                        "symbol": existing.symbol,
+                        "date": existing.issued_on.strftime("%d/%m/%Y"),
+                        "org": org.name,
+                        "number": existing.incoming_number or "—",
+                        "received": received,
+                    },
+                    code=DUPLICATE,
+                    params={"id": existing.pk},
+                )
+            ]
+        }
+    )
 
 
 def document_register_incoming(
@@ -283,8 +532,13 @@ def document_register_incoming(
     attachment: FileIn | None = None,
     forwards: Iterable[str] = (),
     cites: Iterable[str] = (),
+    allow_duplicate: bool = False,
 ) -> Document:
-    """Enter a received document in ``org``'s register (sổ văn bản đến)."""
+    """Enter a received document in ``org``'s register (sổ văn bản đến).
+
+    The same document (symbol and date) twice in one register is refused unless
+    ``allow_duplicate`` (a second copy that needs its own entry).
+    """
     require_cap_on(actor, org, Cap.DIRECTIVE_MANAGE)
     try:
         parsed = parse_symbol(symbol)
@@ -299,6 +553,8 @@ def document_register_incoming(
         )
     if issued_on > timezone.localdate():
         raise ValidationError({"issued_on": [_("The date cannot be in the future.")]})
+    if not allow_duplicate:
+        _check_duplicate(org, parsed.folded, issued_on)
     with transaction.atomic():
         document = Document(
             direction=Direction.INCOMING,
@@ -332,6 +588,12 @@ def document_register_incoming(
         )
 
 
+def issuer_code_for(org: Org, unit: str = IssuingUnit.COMMITTEE) -> str:
+    """The issuer part of the org's symbols: its abbreviation, or its office's ("VPTU")."""
+    abbreviation = org.abbreviation or letterhead.default_abbreviation(org.name, org.kind)
+    return f"VP{abbreviation}" if unit == IssuingUnit.OFFICE else abbreviation
+
+
 def document_issue(
     *,
     actor: Any,
@@ -339,8 +601,9 @@ def document_issue(
     doc_type: str,
     title: str,
     issued_on: dt.date,
-    issuer_code: str = "",
+    issuing_unit: str = IssuingUnit.COMMITTEE,
     issuing_body: str = "",
+    signature_for: str | None = None,
     signer: str = "",
     signer_title: str = "",
     urgency: str = Urgency.NORMAL,
@@ -350,21 +613,39 @@ def document_issue(
     attachment: FileIn | None = None,
     forwards: Iterable[str] = (),
     cites: Iterable[str] = (),
+    number: int | None = None,
+    source: str = "",
 ) -> Document:
-    """Issue an outgoing document of ``org``, numbered from 01 per type within the committee's term.
+    """Issue an outgoing document of ``org`` (or of its office), numbered from 01 per type
+    within the committee's term of the document's date.
 
-    Secret documents share their type's sequence (HD 36-HD/VPTW).
+    The symbol's issuer is the org's abbreviation (``01-BC/ĐUK``; the office's
+    ``01-BC/VPTU``). ``signature_for`` is the block it is signed under, one the
+    issuing body uses (``orgs.letterhead.capacities``; None: its usual one).
+    ``number`` records a document already numbered on paper, if it keeps the
+    sequence. Secret documents share their type's sequence (HD 36-HD/VPTW).
     """
     require_cap_on(actor, org, Cap.DIRECTIVE_MANAGE)
     doc_type = canonical_type(doc_type)
     if doc_type not in DOC_TYPES:
         raise ValidationError({"doc_type": [_("Choose a document type.")]})
+    if issuing_unit not in IssuingUnit.values:
+        raise ValidationError({"issuing_unit": [_("Choose who issues the document.")]})
+    if issuing_unit == IssuingUnit.OFFICE and org.is_cell:
+        raise ValidationError({"issuing_unit": [_("A party cell has no office.")]})
     _check_choices(urgency, confidentiality)
-    issuer = canonical_issuer(issuer_code or org.code)
+    if signature_for is None:
+        signature_for = letterhead.capacities(org, issuing_unit)[0].text
+    signature_for, signer_title = letterhead.check_signature(
+        org, issuing_unit, signature_for, signer_title
+    )
+    issuer = issuer_code_for(org, issuing_unit)
     title = _clean_title(title)
+    letterhead.standing_on(org, issued_on)  # the org existed on that day
     term = term_on(org, issued_on)
     with transaction.atomic():
-        number = _take_number(org, term, doc_type, issued_on)
+        number = _take_number(org, term, doc_type, issued_on, issuing_unit, number)
+        symbol = format_symbol(number, doc_type, issuer)
         document = Document(
             direction=Direction.OUTGOING,
             org=org,
@@ -372,18 +653,21 @@ def document_issue(
             number=number,
             doc_type=doc_type,
             issuer_code=issuer,
-            symbol=format_symbol(number, doc_type, issuer),
-            symbol_folded=fold(format_symbol(number, doc_type, issuer)),
+            symbol=symbol,
+            symbol_folded=fold(symbol),
             title=title,
             issuing_org=org,
-            issuing_body=issuing_body.strip() or org.name,
+            issuing_unit=issuing_unit,
+            issuing_body=issuing_body.strip() or default_issuing_body(org, issuing_unit, issued_on),
+            signature_for=signature_for,
             signer=signer.strip(),
-            signer_title=signer_title.strip(),
+            signer_title=signer_title,
             issued_on=issued_on,
             urgency=urgency,
             confidentiality=confidentiality,
             body=body,
             attachment=attachment_store(attachment),
+            source=source[:80],
             created_by=_user(actor),
         )
         return _finish_document(
@@ -394,6 +678,15 @@ def document_issue(
             cites=cites,
             action="directives.issue",
         )
+
+
+def default_issuing_body(org: Org, unit: str, day: dt.date) -> str:
+    """ "Đảng ủy Trường Đại học Bách khoa", "Văn phòng Thành ủy" (as named on ``day``)."""
+    standing = letterhead.standing_on(org, day)
+    committee = letterhead.committee_form(standing.name, org.kind)
+    if unit == IssuingUnit.OFFICE:
+        return f"Văn phòng {letterhead.committee_word(standing.name, org.kind)}"
+    return committee
 
 
 def document_link(
@@ -415,9 +708,9 @@ def document_link(
 
 
 def cited_symbols(text: str, exclude: Iterable[str] = ()) -> list[str]:
-    """Symbols named in a text (to propose as "cites" links)."""
-    skip = {fold(s) for s in exclude}
-    return [s.text for s in find_symbols(text) if s.folded not in skip]
+    """The documents named in a text, with their dates when given (to propose as "cites")."""
+    skip = {_reference(s).symbol.folded for s in exclude}
+    return [r.text for r in find_references(text) if r.symbol.folded not in skip]
 
 
 # --- tasks ---------------------------------------------------------------------

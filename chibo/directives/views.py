@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,7 +18,7 @@ from chibo.core import audit
 from chibo.core.scoping import has_cap
 from chibo.core.web import form_page, is_htmx, require_page_cap, run_service
 from chibo.directives import compile as compiling
-from chibo.directives import export, forms, selectors, services
+from chibo.directives import documents, export, forms, selectors, services
 from chibo.directives.models import Assignment, Attachment, ProgressReport, ReportStatus
 
 PAGE_SIZE = 50
@@ -62,7 +64,10 @@ def register(request: HttpRequest) -> HttpResponse:
 def _new_document(request: HttpRequest, form_class: type, title: str) -> HttpResponse:
     require_page_cap(request, Cap.DIRECTIVE_MANAGE)
     form = form_class(request.POST or None, request.FILES or None, user=request.user)
+    missing_term = None
+    duplicate = False
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)  # a service error takes its field out of cleaned_data
         document = run_service(
             request,
             form,
@@ -71,7 +76,23 @@ def _new_document(request: HttpRequest, form_class: type, title: str) -> HttpRes
         )
         if document is not None:
             return redirect("directives:document", pk=document.pk)
-    return form_page(request, "directives/form.html", form, title, multipart=True)
+        if (
+            form_class is forms.OutgoingForm
+            and data.get("org")
+            and data.get("issued_on")
+            and selectors.term_covering(data["org"], data["issued_on"]) is None
+        ):
+            missing_term = data["org"]
+        duplicate = "symbol" in form.errors and "allow_duplicate" in form.fields
+    return form_page(
+        request,
+        "directives/form.html",
+        form,
+        title,
+        multipart=True,
+        missing_term=missing_term,
+        duplicate=duplicate,
+    )
 
 
 @login_required
@@ -101,8 +122,58 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
         "periods": selectors.directive_periods(doc),
         "compilations": doc.compilations.select_related("output").all(),
         "compile_form": forms.CompileForm(),
+        "has_docx": doc.direction == "out",
     }
     return render(request, "directives/document.html", context)
+
+
+@login_required
+@require_GET
+def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """An outgoing document in the Party's format (HD 36-HD/VPTW), from the register's data."""
+    doc = selectors.get_document_for(request.user, pk)
+    if doc.direction != "out":
+        raise Http404(_("Only an outgoing document is laid out by the system."))
+    audit.record(
+        actor=request.user,
+        action="directives.download",
+        object_type="document",
+        object_id=doc.pk,
+        data={"file": "docx"},
+    )
+    return _download(
+        documents.document_docx(doc), f"{doc.symbol.replace('/', '-')}.docx", export.DOCX_TYPE
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def terms(request: HttpRequest) -> HttpResponse:
+    """Committee terms (nhiệm kỳ) of the orgs the user manages; declare one."""
+    require_page_cap(request, Cap.DIRECTIVE_MANAGE)
+    initial = {k: request.GET[k] for k in ("org", "starts_on") if request.GET.get(k)}
+    form = forms.TermForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        term = run_service(
+            request,
+            form,
+            form.save,
+            lambda row: (
+                _("The term %(term)s of %(org)s was recorded.")
+                % {"term": row.name, "org": row.org.name}
+            ),
+        )
+        if term is not None:
+            return redirect(f"{reverse('directives:terms')}?org={term.org.code}")
+    code = request.GET.get("org") or (request.POST.get("org") or "").strip()
+    rows = selectors.terms_for(request.user, code)
+    context = {
+        "form": form,
+        "rows": rows,
+        "org_code": code,
+        "org_choices": selectors.term_org_choices(request.user),
+    }
+    return render(request, "directives/terms.html", context)
 
 
 @login_required
@@ -146,19 +217,28 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def status(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     doc = selectors.get_document_for(request.user, pk)
-    boards = []
-    for task in doc.tasks.all():
-        found = selectors.find_period(task, period)
-        if found is not None:
-            boards.append(selectors.status_board(task, found))
-    if not boards:
-        raise Http404(_("No task of this document reports for this period."))
+    try:
+        found = compiling.report_period(doc, period)
+    except ValidationError as exc:
+        raise Http404(_("No task of this document reports for this period.")) from exc
+    boards = [
+        selectors.status_board(task, task_period)
+        for task, task_period in compiling.tasks_for_period(doc, found)
+    ]
+    today = timezone.localdate()
+    unit = "committee"
+    initial = {
+        "period": found.key,
+        "recipients": "\n".join(compiling.default_recipients(doc, unit)),
+    }
     context = {
         "doc": doc,
         "boards": boards,
-        "period": boards[0].period,
+        "period": found,
+        "draft_only": today <= found.end,
+        "compilations": doc.compilations.filter(period=found.key).select_related("output"),
         "may_manage": selectors.can_manage(request.user, doc),
-        "compile_form": forms.CompileForm(initial={"period": period}),
+        "compile_form": forms.CompileForm(initial=initial),
         "review_form": forms.ReviewForm(),
     }
     return render(request, "directives/status.html", context)
@@ -169,26 +249,44 @@ def status(request: HttpRequest, pk: int, period: str) -> HttpResponse:
 def compile_report(request: HttpRequest, pk: int) -> HttpResponse:
     doc = selectors.get_document_for(request.user, pk, manage=True)
     form = forms.CompileForm(request.POST)
+    period = request.POST.get("period", "")
     if form.is_valid():
+        data = form.cleaned_data
         try:
             compiled = compiling.report_compile(
                 actor=request.user,
                 directive=doc,
-                period=form.cleaned_data["period"],
-                issued_on=form.cleaned_data["issued_on"],
-                signer=form.cleaned_data["signer"],
-                signer_title=form.cleaned_data["signer_title"],
+                period=data["period"],
+                issued_on=data["issued_on"],
+                issuing_unit=data["issuing_unit"],
+                signature_for=forms.signature_for_value(data["signature_for"]),
+                signer=data["signer"],
+                signer_title=data["signer_title"],
+                recipients=data["recipients"] or None,
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
+            if compiled.draft:
+                text = _(
+                    "A draft of the report (version %(v)s) was prepared; it is numbered once the period has ended."
+                )
+            elif compiled.version > 1:
+                text = _("Version %(v)s of %(symbol)s was compiled (same number).")
+            else:
+                text = _("The compiled report %(symbol)s was issued.")
             messages.success(
                 request,
-                _("The compiled report %(symbol)s was issued.")
-                % {"symbol": compiled.output.symbol},
+                text
+                % {
+                    "symbol": compiled.output.symbol if compiled.output else "",
+                    "v": compiled.version,
+                },
             )
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    if period:
+        return redirect("directives:status", pk=doc.pk, period=period)
     return redirect("directives:document", pk=doc.pk)
 
 
@@ -207,11 +305,20 @@ def compiled_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         action="directives.export",
         object_type="compiled_report",
         object_id=compiled.pk,
-        data={"format": fmt, "symbol": output.symbol},
+        data={
+            "format": fmt,
+            "symbol": output.symbol if output else "",
+            "version": compiled.version,
+            "draft": compiled.draft,
+        },
     )
-    base = output.symbol.replace("/", "-")
+    base = (
+        f"{output.symbol.replace('/', '-')}-v{compiled.version}"
+        if output
+        else f"du-thao-{compiled.period}-v{compiled.version}"
+    )
     if fmt == "docx":
-        return _download(output.attachment.data, f"{base}.docx", export.DOCX_TYPE)
+        return _download(compiling.compiled_docx(compiled), f"{base}.docx", export.DOCX_TYPE)
     if fmt == "xlsx":
         return _download(compiling.compiled_xlsx(compiled), f"{base}.xlsx", export.XLSX_TYPE)
     raise Http404(_("Unknown format."))

@@ -49,6 +49,9 @@ class OrgItem(Schema):
     ownership: str
     opened_on: dt.date
     closed_on: dt.date | None
+    abbreviation: str = Field(
+        "", description="The issuer part of its documents' symbols (HD 36): TU, ĐUK, ĐU, CB"
+    )
 
 
 class OrgRef(Schema):
@@ -96,6 +99,7 @@ def _item(org: Org, parent_codes: dict[int, str]) -> dict:
         "ownership": org.ownership,
         "opened_on": org.opened_on,
         "closed_on": org.closed_on,
+        "abbreviation": org.abbreviation,
     }
 
 
@@ -190,6 +194,11 @@ class CreateIn(Schema):
     school_level: LevelLiteral = ""  # type: ignore[valid-type]
     ownership: OwnershipLiteral = ""  # type: ignore[valid-type]
     decision_number: str = Field("", max_length=64)
+    abbreviation: str = Field("", max_length=24, description="Empty: the default of its type")
+
+
+class AbbreviationIn(Schema):
+    abbreviation: str = Field(..., min_length=1, max_length=24)
 
 
 class MoveIn(DecisionIn):
@@ -234,8 +243,21 @@ def org_create(request: HttpRequest, payload: CreateIn) -> Reply:
         school_level=payload.school_level,
         ownership=payload.ownership,
         decision_number=payload.decision_number,
+        abbreviation=payload.abbreviation,
     )
     return Reply(201, org_detail(request, org.code))
+
+
+@router.post(
+    "/{code}/abbreviation",
+    response=OrgDetail,
+    summary="Set the abbreviation used in its document symbols (HD 36-HD/VPTW)",
+)
+def org_abbreviation(request: HttpRequest, code: str, payload: AbbreviationIn) -> dict:
+    _clean(payload)
+    org = get_org_for(request.user, path_code(code))
+    services.org_set_abbreviation(actor=request.user, org=org, abbreviation=payload.abbreviation)
+    return org_detail(request, org.code)
 
 
 @router.post(

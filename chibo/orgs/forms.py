@@ -99,6 +99,20 @@ class RenameForm(_UserForm):
         return []
 
 
+class AbbreviationForm(_UserForm):
+    abbreviation = forms.CharField(
+        label=_l("Document abbreviation"),
+        max_length=24,
+        help_text=_l(
+            "The issuer part of its documents' numbers and symbols (HD 36-HD/VPTW), "
+            "e.g. ĐU in 01-BC/ĐU: TU, ĐUK, QU, ĐU, CB …"
+        ),
+    )
+
+    def choices(self) -> list[Org]:
+        return []
+
+
 class CloseForm(_UserForm):
     effective_date = date_field(_l("Dissolved on"))
     decision_number = decision_field()

@@ -84,6 +84,9 @@ class Org(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The issuer part of its documents' symbols (HD 36-HD/VPTW): "01-BC/ĐUK", "03-NQ/CB".
+    # Defaults by type (orgs.letterhead.default_abbreviation); editable.
+    abbreviation = models.CharField(_("document abbreviation"), max_length=24, blank=True)
 
     class Meta:
         ordering = ["path"]

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
 from chibo.core import audit
-from chibo.core.scoping import require_cap_on
+from chibo.core.scoping import require_cap_on, scope_for
 from chibo.lib.text import fold
+from chibo.orgs import letterhead
 from chibo.orgs.models import (
     ALLOWED_PARENTS,
     CELL_KINDS,
@@ -78,9 +79,15 @@ def org_create(
     school_level: str = "",
     ownership: str = "",
     decision_number: str = "",
+    abbreviation: str = "",
 ) -> Org:
     code = code.strip()
     name = " ".join(name.split())
+    abbreviation = (
+        letterhead.clean_abbreviation(abbreviation)
+        if abbreviation.strip()
+        else letterhead.default_abbreviation(name, kind)
+    )
     if parent is not None:
         require_cap_on(actor, parent, Cap.ORG_RESTRUCTURE)
     elif actor is not None:
@@ -103,6 +110,7 @@ def org_create(
         school_level=school_level,
         ownership=ownership,
         opened_on=opened_on,
+        abbreviation=abbreviation,
     )
     org.full_clean(exclude=["path", "name_folded", "depth"])
     with transaction.atomic():
@@ -367,5 +375,32 @@ def org_close(
             object_type="org",
             object_id=org.code,
             data={"effective_date": effective_date, "decision_number": decision_number},
+        )
+    return org
+
+
+def org_set_abbreviation(*, actor: Any, org: Org, abbreviation: str) -> Org:
+    """Change the issuer part of the org's document symbols (HD 36-HD/VPTW), audited.
+
+    Documents already numbered keep their symbols; new ones use the new abbreviation.
+    """
+    if actor is not None and not (
+        scope_for(actor, Cap.ORG_RESTRUCTURE).covers(org)
+        or scope_for(actor, Cap.DIRECTIVE_MANAGE).covers(org)
+    ):
+        require_cap_on(actor, org, Cap.ORG_RESTRUCTURE)  # raises the usual 404 / 403
+    value = letterhead.clean_abbreviation(abbreviation)
+    if value == org.abbreviation:
+        return org
+    old = org.abbreviation
+    with transaction.atomic():
+        Org.objects.filter(pk=org.pk).update(abbreviation=value)
+        org.abbreviation = value
+        audit.record(
+            actor=actor,
+            action="orgs.abbreviation",
+            object_type="org",
+            object_id=org.code,
+            data={"from": old, "to": value},
         )
     return org

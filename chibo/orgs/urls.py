@@ -13,5 +13,6 @@ urlpatterns = [
     path("<str:code>/merge/", views.merge, name="merge"),
     path("<str:code>/rename/", views.rename, name="rename"),
     path("<str:code>/close/", views.close, name="close"),
+    path("<str:code>/abbreviation/", views.abbreviation, name="abbreviation"),
     path("<str:code>/new-child/", views.new_child, name="new_child"),
 ]

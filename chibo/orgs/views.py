@@ -8,6 +8,7 @@ visible subtree, rolled up the materialized path in Python
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from chibo.core.scoping import get_org_for, scope_for
 from chibo.core.web import add_service_errors
 from chibo.orgs import services
 from chibo.orgs.forms import (
+    AbbreviationForm,
     CloseForm,
     MergeForm,
     MoveForm,
@@ -101,9 +103,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "member_count": counts.get(org.pk, 0),
         "events": org.events.select_related("actor").order_by("-effective_date", "-id"),
         "may_restructure": org.is_open and scope_for(user, Cap.ORG_RESTRUCTURE).covers(org),
+        "may_set_abbreviation": org.is_open and _may_set_abbreviation(user, org),
         "may_admit": org.is_open and org.is_cell and scope_for(user, Cap.MEMBER_CHANGE).covers(org),
         "may_view_members": scope_for(user, Cap.MEMBER_VIEW).covers(org),
         "merged_into_visible": org.merged_into is not None and view_scope.covers(org.merged_into),
+        # closed_on is the first day without the org; people read the last day it existed.
+        "last_day": org.closed_on - dt.timedelta(days=1) if org.closed_on else None,
     }
     return render(request, "orgs/detail.html", context)
 
@@ -269,3 +274,47 @@ def new_child(request: HttpRequest, code: str) -> HttpResponse:
         done=_("%(org)s was created."),
         field_map={"parent": "kind"},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def abbreviation(request: HttpRequest, code: str) -> HttpResponse:
+    """The abbreviation in the org's document symbols (by the restructuring staff or the
+    staff who keep its register)."""
+    org = get_org_for(request.user, code)
+    if not _may_set_abbreviation(request.user, org):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("Your role may read this organization but not change it."))
+    form = AbbreviationForm(
+        request.POST or None, user=request.user, org=org, initial={"abbreviation": org.abbreviation}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_set_abbreviation(
+                actor=request.user, org=org, abbreviation=form.cleaned_data["abbreviation"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("New documents of %(org)s will use %(abbr)s.")
+                % {"org": org.name, "abbr": org.abbreviation},
+            )
+            return redirect("orgs:detail", code=org.code)
+    context = {
+        "org": org,
+        "form": form,
+        "title": _("Document abbreviation"),
+        "submit": _("Save"),
+        "confirm": "",
+        "choices": [],
+    }
+    return render(request, "orgs/restructure.html", context)
+
+
+def _may_set_abbreviation(user: Any, org: Org) -> bool:
+    return scope_for(user, Cap.ORG_RESTRUCTURE).covers(org) or scope_for(
+        user, Cap.DIRECTIVE_MANAGE
+    ).covers(org)

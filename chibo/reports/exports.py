@@ -1,11 +1,11 @@
 """XLSX and DOCX renderings of a report's tables.
 
 XLSX: one sheet per table, typed cells (counts as integers, shares as
-fractions formatted ``0.00%``), Vietnamese headers. DOCX: the Party's
-document format (HD 36-HD/VPTW, 3/4/2018): "ĐẢNG CỘNG SẢN VIỆT NAM" top
-right, underlined; the issuing body with "*" beneath on the left; number
-and symbol; place and date; title; tables with Vietnamese number formats
-(``1.065``, ``5,16%``, ``1.234.567 đ``).
+fractions formatted ``0.00%``), Vietnamese headers. DOCX: a report (BC) of
+the org in the Party's document format (HD 36-HD/VPTW, ``chibo.lib.partydoc``):
+its header from the tree as of the day, its number left blank for the register,
+tables with Vietnamese number formats (``1.065``, ``5,16%``, ``1.234.567 đ``),
+"Nơi nhận" and the org's signature block (signer chosen at export).
 
 Every file carries who exported it and when (``Stamp``): XLSX in the
 document properties and each sheet's printed footer
@@ -151,136 +151,90 @@ def _stamp_sheets(wb: Any, stamp: Stamp) -> None:
         ws.oddFooter.right.text = first.oddFooter.right.text
 
 
-def _no_borders(table: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+@dataclass(frozen=True)
+class Signing:
+    """Who signs the report and to whom it goes (chosen at export; blanks are marked fields)."""
 
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tbl_pr.append(borders)
+    signer: str = ""
+    signer_title: str = ""
+    signature_for: str | None = None  # None: the issuing body's usual block
+    recipients: tuple[str, ...] = ()  # empty: the superior committee
 
 
-def _para(
-    cell_or_doc: Any,
-    text: str,
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    underline: bool = False,
-    size: int = 13,
-    center: bool = True,
-) -> Any:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+def default_recipients(org: Any, day: dt.date) -> list[str]:
+    """A report goes up: to the standing board of the committee above (as the tree stood on
+    ``day``), or, at the root, to the committee's standing members."""
+    from chibo.orgs import letterhead
 
-    p = cell_or_doc.add_paragraph()
-    if center:
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(text)
-    run.bold, run.italic, run.underline = bold, italic, underline
-    run.font.size = Pt(size)
-    run.font.name = "Times New Roman"
-    return p
-
-
-def _stamp_docx(document: Any, stamp: Stamp) -> None:
-    """Author and last editor in the core properties; "Xuất bởi … lúc …" in every page's footer."""
-    props = document.core_properties
-    props.author = props.last_modified_by = stamp.by
-    props.created = props.modified = stamp.local.replace(tzinfo=None)
-    props.comments = stamp.line()
-    from docx.shared import Pt
-
-    footer = document.sections[0].footer
-    footer.is_linked_to_previous = False
-    paragraph = footer.paragraphs[0]
-    paragraph.text = ""
-    run = paragraph.add_run(stamp.line())
-    run.italic = True
-    run.font.size = Pt(9)
-    run.font.name = "Times New Roman"
-
-
-def vn_long_date(day: dt.date) -> str:
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    standing = letterhead.standing_on(org, day)
+    if standing.parent is None:
+        return [letterhead.standing_committee(org)]
+    return [letterhead.standing_board(standing.parent, day)]
 
 
 def to_docx(
     doc: ReportDoc,
     *,
     stamp: Stamp,
-    superior_name: str = "",
-    place: str = "TP. Hồ Chí Minh",
+    org: Any,
     today: dt.date | None = None,
-    symbol: str = "",
+    signing: Signing | None = None,
 ) -> bytes:
-    """The report as a Party document (HD 36-HD/VPTW); the number is left blank for the registry."""
-    import docx
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm, Pt
+    """The report as a Party document of ``org`` (HD 36-HD/VPTW): its header from the tree as of
+    ``today``, the number left blank for the register ("Số    -BC/ĐU"), "Nơi nhận" from the
+    recipients and "Lưu" the org's office, the signature block of ``org`` with the signer chosen
+    at export (marked fields to fill in when not given)."""
+    from chibo.lib import partydoc
+    from chibo.orgs import letterhead
 
     today = today or dt.date.today()
+    signing = signing or Signing()
     with translation.override("vi"):
-        document = docx.Document()
-        section = document.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Cm(21), Cm(29.7)
-        section.top_margin = section.bottom_margin = Cm(2)
-        section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-        style = document.styles["Normal"]
-        style.font.name = "Times New Roman"
-        style.font.size = Pt(13)
-
-        header = document.add_table(rows=1, cols=2)
-        _no_borders(header)
-        left, right = header.rows[0].cells
-        left.paragraphs[0].text = ""
-        if superior_name:
-            _para(left, superior_name.upper(), size=13)
-        _para(left, doc.org_name.upper(), bold=True, size=13)
-        _para(left, "*", size=13)
-        _para(left, f"Số      -BC/{symbol or doc.org_code}", size=13)
-        right.paragraphs[0].text = ""
-        _para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=14)
-        _para(right, "")
-        _para(right, f"{place}, {vn_long_date(today)}", italic=True, size=13)
-
-        _para(document, "")
-        _para(document, "BÁO CÁO", bold=True, size=15)
-        _para(document, doc.title, bold=True, size=14)
-        _para(document, doc.subtitle, italic=True, size=13)
-
+        capacity = (
+            signing.signature_for
+            if signing.signature_for is not None
+            else letterhead.capacities(org)[0].text
+        )
+        capacity, title = letterhead.check_signature(
+            org, "committee", capacity, signing.signer_title
+        )
+        body: list[partydoc.Block] = [partydoc.center(doc.subtitle, italic=True)]
         for table in doc.tables:
-            _para(document, table.title, bold=True, size=13, center=False)
-            grid = document.add_table(rows=1, cols=len(table.columns))
-            grid.style = "Table Grid"
-            for cell, (head, _kind) in zip(grid.rows[0].cells, table.columns, strict=True):
-                cell.text = ""
-                run = cell.paragraphs[0].add_run(head)
-                run.bold = True
-                run.font.size = Pt(11)
-            for row in table.typed_rows:
-                cells = grid.add_row().cells
-                for cell, (value, kind) in zip(cells, row, strict=True):
-                    cell.text = ""
-                    run = cell.paragraphs[0].add_run(cell_text(value, kind))
-                    run.font.size = Pt(11)
+            body.append(partydoc.h(table.title))
+            rows = [[head for head, _kind in table.columns]]
+            rows += [[cell_text(value, kind) for value, kind in row] for row in table.typed_rows]
+            body.append(partydoc.table(rows))
+        recipients = list(signing.recipients) or default_recipients(org, today)
+        abbreviation = org.abbreviation or letterhead.default_abbreviation(org.name, org.kind)
+        document = partydoc.PartyDoc(
+            issuer=[
+                partydoc.Line(line.text, line.bold) for line in letterhead.header_lines(org, today)
+            ],
+            symbol=f"-BC/{abbreviation}",
+            place=letterhead.place_name(org),
+            day=today,
+            title="BÁO CÁO",
+            subtitle=doc.title,
+            body=body,
+            recipients=partydoc.recipient_lines(
+                recipients, letterhead.archive_line(org), as_above=False
+            ),
+            signature=partydoc.Signature(capacity, title, signing.signer.strip()),
+            footer=stamp.line(),
+        )
+        data = partydoc.render(document)
+    return _stamped(data, stamp)
 
-        _para(document, "")
-        sign = document.add_table(rows=1, cols=2)
-        _no_borders(sign)
-        recv, signer = sign.rows[0].cells
-        recv.paragraphs[0].text = ""
-        _para(recv, "Nơi nhận:", italic=True, underline=True, size=12, center=False)
-        _para(recv, "- Như trên,", size=11, center=False)
-        _para(recv, "- Lưu.", size=11, center=False)
-        signer.paragraphs[0].text = ""
-        _para(signer, "T/M BAN THƯỜNG VỤ", bold=True, size=13)
-        _stamp_docx(document, stamp)
-        out = io.BytesIO()
-        document.save(out)
-        return out.getvalue()
+
+def _stamped(data: bytes, stamp: Stamp) -> bytes:
+    """The DOCX with its author and comments set to the stamp (the footer already says it)."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    props = document.core_properties
+    props.author = props.last_modified_by = stamp.by
+    props.created = props.modified = stamp.local.replace(tzinfo=None)
+    props.comments = stamp.line()
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -121,7 +122,19 @@ def report(request: HttpRequest, kind: str) -> HttpResponse:
     }
     if params:
         root, data, doc = _report(request, kind, params)
-        context.update(root=root, data=data, doc=doc, query=request.GET.urlencode())
+        context.update(
+            root=root,
+            data=data,
+            doc=doc,
+            query=request.GET.urlencode(),
+            query_items=[
+                (k, v)
+                for k, values in request.GET.lists()
+                if k not in ("signer", "signer_title", "recipients")
+                for v in values
+            ],
+            default_recipients=exports.default_recipients(root, _today()),
+        )
     if is_htmx(request, "report-body"):
         return render(request, "reports/_report_body.html", context)
     return render(request, "reports/report.html", context)
@@ -146,15 +159,29 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
         body = exports.to_xlsx(doc, stamp=stamp)
     else:
-        body = exports.to_docx(
-            doc,
-            stamp=stamp,
-            superior_name=root.parent.name if root.parent_id else "",
-            today=_today(),
-        )
+        try:
+            body = exports.to_docx(
+                doc, stamp=stamp, org=root, today=_today(), signing=_signing(request)
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(f"{reverse('reports:report', args=[kind])}?{request.GET.urlencode()}")
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{kind}-{root.code}.{fmt}"'
     return response
+
+
+def _signing(request: HttpRequest) -> exports.Signing:
+    """Who signs the DOCX and to whom it goes, from the export form (blanks: marked fields)."""
+    get = request.GET
+    block = get.get("signature_for")
+    lines = [" ".join(line.split()) for line in get.get("recipients", "").splitlines()]
+    return exports.Signing(
+        signer=get.get("signer", "")[:120],
+        signer_title=get.get("signer_title", "")[:60],
+        signature_for=None if block is None or block == "" else ("" if block == "-" else block),
+        recipients=tuple(line for line in lines if line)[:20],
+    )
 
 
 @login_required

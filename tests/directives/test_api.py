@@ -52,8 +52,15 @@ def test_documents_register_issue_search_and_detail(
         "TU",
         True,
     )
-    assert doc["recipients"][0] == {"name": t["khoi"].name, "org": "KDHCD", "copies": 2}
-    assert doc["links_out"] == [{"kind": "cites", "symbol": "29-NQ/TW", "id": None}]
+    assert doc["recipients"][0] == {
+        "name": t["khoi"].name,
+        "org": "KDHCD",
+        "kind": "to",
+        "copies": 2,
+    }
+    assert doc["links_out"] == [
+        {"kind": "cites", "symbol": "29-NQ/TW", "id": None, "date": None, "ambiguous": False}
+    ]
     assert (
         post(
             login(viewer_user), f"{API}/documents/incoming", {**incoming, "symbol": "1-CV/TU"}

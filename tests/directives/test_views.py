@@ -111,6 +111,9 @@ def test_issue_outgoing_gets_the_next_number(t: dict[str, Org], office_user: Any
         "issued_on": "01/03/2024",
         "urgency": "normal",
         "confidentiality": "normal",
+        "issuing_unit": "committee",
+        "signer_title": "PHÓ BÍ THƯ",
+        "signer": "Nguyễn Hồ Hải",
     }
     client = login(office_user)
     client.post(reverse("directives:outgoing"), data)

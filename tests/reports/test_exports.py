@@ -147,7 +147,7 @@ def test_activity_figures_are_typed() -> None:
     assert values["open_warnings"] == "chưa có dữ liệu"
 
 
-def test_activity_figures_in_the_page_xlsx_and_docx() -> None:
+def test_activity_figures_in_the_page_xlsx_and_docx(tree) -> None:
     doc = _doc()
     with translation.override("vi"):
         html = render_to_string("reports/_tables.html", {"doc": doc})
@@ -165,7 +165,7 @@ def test_activity_figures_in_the_page_xlsx_and_docx() -> None:
     assert cells["cells"].value == 1234 and cells["cells"].number_format == "#,##0"
     assert cells["open_warnings"].value == "chưa có dữ liệu"
 
-    document = docx.Document(io.BytesIO(exports.to_docx(doc, stamp=stamp)))
+    document = docx.Document(io.BytesIO(exports.to_docx(doc, stamp=stamp, org=tree["city"])))
     texts = _by_key([row.cells[1].text for row in document.tables[1].rows[1:]])
     assert texts["monthly_meetings_held_pct"] == "83,33%"
     assert texts["attendance_rate_pct"] == "91,01%"

@@ -35,6 +35,7 @@ ORG_FIELDS = [
     "opened_on",
     "closed_on",
     "merged_into",
+    "abbreviation",
 ]
 PERIOD_FIELDS = ["id", "org", "parent", "name", "valid_from", "valid_to"]
 ORG_EVENT_FIELDS = [
@@ -99,6 +100,7 @@ class Plan:
                     opened,
                     None,
                     None,
+                    org.suffix,
                 )
             )
             periods.append((org.id, org.id, parent, org.name, opened, None))

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 
 from chibo.members.demo import catalog as cat
+from chibo.orgs.letterhead import default_abbreviation
 from chibo.orgs.models import encode_step
 
 CITY = "city_committee"
@@ -31,7 +32,7 @@ class OrgSpec:
     path: str
     school_level: str = ""
     ownership: str = ""
-    suffix: str = "ĐU"  # symbol in this committee's decision numbers (123-QĐ/ĐU)
+    suffix: str = "ĐU"  # its document abbreviation (HD 36): 123-QĐ/ĐU, 01-NQ/CB
     profile: str = ""  # cells: which members it holds (see people.PROFILES)
     size: int = 0  # cells: members to generate
     students: int = 0  # of which students (student cells)
@@ -90,6 +91,7 @@ class TreeBase:
             raise ValueError(f"duplicate org code {code}")
         pk = len(self.tree.orgs) + 1
         path = (parent.path if parent else "") + encode_step(pk)
+        extra.setdefault("suffix", default_abbreviation(name, kind))
         org = OrgSpec(pk, code, name, kind, parent, path, **extra)  # type: ignore[arg-type]
         if parent is not None and parent.school_level and not org.school_level:
             org.school_level, org.ownership = parent.school_level, parent.ownership

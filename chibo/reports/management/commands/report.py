@@ -38,6 +38,10 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="org code (default: the root of the tree)")
         parser.add_argument("--format", choices=["json", "xlsx", "docx"], default="json")
         parser.add_argument("--output", help="file to write (default: stdout for JSON)")
+        parser.add_argument("--signer", default="", help="docx: the signer's full name")
+        parser.add_argument(
+            "--signer-title", default="", help="docx: the signer's title (BÍ THƯ, PHÓ BÍ THƯ)"
+        )
         parser.add_argument(
             "--breakdown",
             action="store_true",
@@ -78,12 +82,15 @@ class Command(BaseCommand):
             body = (
                 exports.to_xlsx(doc, stamp=stamp)
                 if fmt == "xlsx"
-                else exports.to_docx(doc, stamp=stamp, superior_name=_superior(root))
+                else exports.to_docx(
+                    doc,
+                    stamp=stamp,
+                    org=root,
+                    signing=exports.Signing(
+                        signer=opts["signer"], signer_title=opts["signer_title"]
+                    ),
+                )
             )
         with open(opts["output"], "wb") as fh:
             fh.write(body)
         self.stderr.write(f"Đã ghi {opts['output']}")
-
-
-def _superior(root: Any) -> str:
-    return root.parent.name if root.parent_id else ""
