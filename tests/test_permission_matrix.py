@@ -33,6 +33,8 @@ MEMBER_READ = (200, 200, 200, 200, 200, 403)
 MEMBER_RECORD = (200, 200, 200, 200, 200, 404)  # sysadmin: personal data is not in its scope
 MEMBER_WRITE = (200, 200, 200, 403, 403, 403)
 MEMBER_RECORD_WRITE = (200, 200, 200, 403, 403, 404)
+# The document abbreviation: restructuring staff or whoever keeps the org's register.
+ABBREVIATION = (200, 200, 200, 200, 403, 403)
 
 # (url name, method, expected statuses); codes: org BK-SV1, member DV0001, incoming DV0002.
 MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
@@ -44,6 +46,7 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "orgs:rename": ("GET", RESTRUCTURE),
     "orgs:close": ("GET", RESTRUCTURE),
     "orgs:new_child": ("GET", RESTRUCTURE),
+    "orgs:abbreviation": ("GET", ABBREVIATION),
     "members:list": ("GET", MEMBER_READ),
     "members:admit": ("GET", MEMBER_WRITE),
     "members:receive": ("GET", MEMBER_WRITE),
