@@ -75,14 +75,17 @@ def tasks_for_period(directive: Document, period: P.Period) -> list[tuple[Task, 
 
 def default_recipients(directive: Document, unit: str) -> list[str]:
     """Whom the report goes to: an office reports to its committee's standing members
-    ("Thường trực Thành ủy", item 8 of 1000-CV/TU); a committee to the body whose directive it
-    implements (its issuing body), or to its own standing board for its own directive."""
+    ("Thường trực Thành ủy", item 8 of 1000-CV/TU); a committee to the committee above it
+    (a school's committee to "Ban Thường vụ Đảng ủy Khối …"), the root to its own standing
+    members."""
     org = directive.org
-    if unit == IssuingUnit.OFFICE:
+    today = timezone.localdate()
+    above = org.parent if org.is_open else None
+    if org.is_open:
+        above = letterhead.standing_on(org, today).parent
+    if unit == IssuingUnit.OFFICE or above is None:
         return [letterhead.standing_committee(org)]
-    if directive.direction == Direction.INCOMING and directive.issuing_body:
-        return [directive.issuing_body]
-    return [letterhead.standing_board(org, directive.issued_on)]
+    return [letterhead.standing_board(above, today)]
 
 
 def compile_content(

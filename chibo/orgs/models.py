@@ -37,12 +37,15 @@ class OrgKind(models.TextChoices):
     SUBORDINATE_CELL = "subordinate_cell", _("Subordinate party cell")
 
 
-# Which kind of org may sit under which (Party Charter, Art. 21–24).
+# Which kind of org may sit under which (Party Charter, Art. 21–24). A grassroots
+# organization may sit directly under the provincial committee: the commune and ward
+# committees have since 1/7/2025 (QĐ 294-QĐ/TW, no district level), and some
+# grassroots committees always did.
 ALLOWED_PARENTS: dict[str, set[str | None]] = {
     OrgKind.CITY_COMMITTEE: {None},
     OrgKind.DIRECT_COMMITTEE: {OrgKind.CITY_COMMITTEE},
-    OrgKind.GRASSROOTS_COMMITTEE: {OrgKind.DIRECT_COMMITTEE},
-    OrgKind.GRASSROOTS_CELL: {OrgKind.DIRECT_COMMITTEE},
+    OrgKind.GRASSROOTS_COMMITTEE: {OrgKind.DIRECT_COMMITTEE, OrgKind.CITY_COMMITTEE},
+    OrgKind.GRASSROOTS_CELL: {OrgKind.DIRECT_COMMITTEE, OrgKind.CITY_COMMITTEE},
     OrgKind.SUBORDINATE_CELL: {OrgKind.GRASSROOTS_COMMITTEE},
 }
 CELL_KINDS = {OrgKind.GRASSROOTS_CELL, OrgKind.SUBORDINATE_CELL}

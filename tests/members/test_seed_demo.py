@@ -124,7 +124,18 @@ def test_members_sit_in_cells_and_the_tree_is_consistent() -> None:
         assert orgs[Org.objects.get(code=code).id].kind == "direct_committee"
     levels = set(Org.objects.exclude(school_level="").values_list("school_level", flat=True))
     assert levels == {"mam_non", "tieu_hoc", "thcs", "thpt", "trung_cap", "cao_dang", "dai_hoc"}
-    assert OrgPeriod.objects.count() == len(orgs) == OrgEvent.objects.filter(kind="created").count()
+    assert OrgEvent.objects.filter(kind="created").count() == len(orgs)
+    # The 2025 reform: districts closed, their organizations moved under the city on 1/7/2025.
+    reform = dt.date(2025, 7, 1)
+    moved = set(OrgEvent.objects.filter(kind="moved").values_list("org_id", flat=True))
+    closed = set(OrgEvent.objects.filter(kind="closed").values_list("org_id", flat=True))
+    assert moved and closed == {o.id for o in orgs.values() if o.closed_on == reform}
+    assert OrgPeriod.objects.count() == len(orgs) + len(moved)
+    for period in OrgPeriod.objects.filter(org_id__in=moved):
+        assert (period.valid_to == reform) != (period.valid_from == reform)
+    open_periods = OrgPeriod.objects.filter(valid_to__isnull=True)
+    assert {p.org_id for p in open_periods} == set(orgs) - closed
+    assert all(orgs[p.org_id].parent_id == p.parent_id for p in open_periods)
     seen = set(Member.objects.values_list("category", flat=True))
     seen |= set(Member.objects.values_list("category_at_admission", flat=True))
     assert seen == set(Category.values)

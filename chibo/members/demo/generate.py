@@ -80,11 +80,15 @@ class Plan:
     tree: Tree
 
     def org_rows(self) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        """Orgs as they stand at the end, and their dated history: periods and events
+        (created; moved, renamed and closed in the 2025 reform)."""
         opened = ORGS_OPENED.isoformat()
         stamp = f"{opened} 02:00:00"
         orgs, periods, events = [], [], []
+        extra = len(self.tree.orgs)  # ids of the second periods and events
         for org in self.tree.orgs:
             parent = org.parent.id if org.parent else None
+            closed = org.closed_on.isoformat() if org.closed_on else None
             orgs.append(
                 (
                     org.id,
@@ -98,14 +102,48 @@ class Plan:
                     org.school_level,
                     org.ownership,
                     opened,
-                    None,
+                    closed,
                     None,
                     org.suffix,
                 )
             )
-            periods.append((org.id, org.id, parent, org.name, opened, None))
-            data = json.dumps({"parent": org.parent.code if org.parent else None})
+            first_parent = org.old_parent if org.moved_on else org.parent
+            data = json.dumps({"parent": first_parent.code if first_parent else None})
             events.append((org.id, org.id, "created", opened, stamp, "", None, data, ""))
+            if org.moved_on is None:
+                periods.append((org.id, org.id, parent, org.name, opened, closed))
+                if org.closed_on is not None:
+                    extra += 1
+                    events.append(
+                        (
+                            extra,
+                            org.id,
+                            "closed",
+                            closed,
+                            f"{closed} 02:00:00",
+                            "",
+                            None,
+                            "{}",
+                            "Kết thúc hoạt động của đảng bộ cấp huyện (QĐ 294-QĐ/TW); "
+                            "ngày hoạt động cuối cùng 30/06/2025.",
+                        )
+                    )
+                continue
+            day = org.moved_on.isoformat()
+            periods.append(
+                (org.id, org.id, org.old_parent.id, org.old_name or org.name, opened, day)
+            )
+            extra += 1
+            periods.append((extra, org.id, parent, org.name, day, None))
+            note = "Sắp xếp tổ chức đảng khi kết thúc hoạt động cấp huyện (QĐ 294-QĐ/TW)."
+            moved = json.dumps({"from": org.old_parent.code, "to": org.parent.code})
+            events.append((extra, org.id, "moved", day, f"{day} 02:00:00", "", None, moved, note))
+            if org.old_name:
+                extra += 1
+                renamed = json.dumps({"from": org.old_name, "to": org.name}, ensure_ascii=False)
+                events.append(
+                    (extra, org.id, "renamed", day, f"{day} 02:00:00", "", None, renamed, "")
+                )
         return orgs, periods, events
 
     def people(self) -> Iterator[tuple[list[tuple], list[tuple]]]:
@@ -211,5 +249,5 @@ def build_plan(*, members: int, seed: int, as_of: dt.date) -> Plan:
     """The demo data set for ``members`` members (≥ 100), reproducible from ``seed``."""
     if members < 100:
         raise ValueError("at least 100 members")
-    tree = build_tree(members, random.Random(seed))
+    tree = build_tree(members, random.Random(seed), as_of)
     return Plan(members=members, seed=seed, as_of=as_of, tree=tree)

@@ -111,11 +111,12 @@ class LifeMaker(Admissions):
             else:
                 data = {"destination_org": target.code, "destination": target.name}
                 schedule(t + rng.randint(7, 45), "arrive", target)
-            emit("transfer_out", t, org.parent, self.decision(org.parent, "GGT"), data=data)
+            up = org.parent_on(t)
+            emit("transfer_out", t, up, self.decision(up, "GGT"), data=data)
 
         ceremony = min(admitted + rng.randint(0, 20), last)
         probation_end = add_months(dt.date.fromordinal(ceremony), 12).toordinal()
-        issuer = cell.parent
+        issuer = cell.parent_on(admitted)
         emit(
             "admitted",
             admitted,
@@ -189,11 +190,12 @@ class LifeMaker(Admissions):
                     continue
                 if keep or rng.random() < (0.94 if cur_cat == "student" else 0.97):
                     full = True
+                    up = org.parent_on(probation_end)
                     emit(
                         "recognized",
                         probation_end,
-                        org.parent,
-                        self.decision(org.parent),
+                        up,
+                        self.decision(up),
                         lag=50,
                         data={"decided_on": ""},
                     )
@@ -204,11 +206,12 @@ class LifeMaker(Admissions):
                 if full or status not in ON_ROLLS:
                     continue
                 status = "removed"
+                up = org.parent_on(t)
                 emit(
                     kind="removed",
                     t=t,
-                    issuer=org.parent,
-                    dec=self.decision(org.parent),
+                    issuer=up,
+                    dec=self.decision(up),
                     reason="not_recognized",
                     note="Không đủ điều kiện công nhận đảng viên chính thức",
                 )
@@ -221,11 +224,12 @@ class LifeMaker(Admissions):
                     if cur_cat != "student":
                         continue
                     status = "removed"
+                    up = org.parent_on(t)
                     emit(
                         "removed",
                         t,
-                        org.parent,
-                        self.decision(org.parent),
+                        up,
+                        self.decision(up),
                         reason="abandoned_activity",
                     )
                 elif kind == "graduate":
@@ -252,7 +256,7 @@ class LifeMaker(Admissions):
                     transfer_out(t, self.settled, rng.random() < 0.35)
             elif kind == "arrive":
                 old, org, status, transit = org, payload, "active", None
-                emit("transfer_in", t, org.parent, data={"from_org": old.code})
+                emit("transfer_in", t, org.parent_on(t), data={"from_org": old.code})
             elif kind == "temp_back":
                 if status != "temp_away":
                     continue
@@ -271,11 +275,12 @@ class LifeMaker(Admissions):
                 status = "temp_away"
                 back = t + rng.randint(90, 330)
                 host = rng.choice(places.TEMP_HOSTS)
+                up = org.parent_on(t)
                 emit(
                     "temp_out",
                     t,
-                    org.parent,
-                    self.decision(org.parent, "GGT"),
+                    up,
+                    self.decision(up, "GGT"),
                     data={
                         "host_org": None,
                         "host": host,
@@ -286,21 +291,23 @@ class LifeMaker(Admissions):
             elif kind == "remove":
                 status = "removed"
                 reason = REMOVAL.pick(rng)
+                up = org.parent_on(t)
                 emit(
                     "removed",
                     t,
-                    org.parent,
-                    self.decision(org.parent),
+                    up,
+                    self.decision(up),
                     reason=reason,
                     note="Không còn đủ tư cách đảng viên" if reason == "other" else "",
                 )
             elif kind == "expel":
                 status = "expelled"
+                up = org.parent_on(t)
                 emit(
                     "expelled",
                     t,
-                    org.parent,
-                    self.decision(org.parent),
+                    up,
+                    self.decision(up),
                     note="Vi phạm kỷ luật đến mức phải khai trừ",
                 )
             elif kind == "exempt":

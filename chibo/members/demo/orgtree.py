@@ -8,6 +8,7 @@ of the last five years — the footnote of directive 1000-CV/TU.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field
 
@@ -37,10 +38,22 @@ class OrgSpec:
     size: int = 0  # cells: members to generate
     students: int = 0  # of which students (student cells)
     pupils: int = 0  # of which grade-12 pupils (upper-secondary cells)
+    # Dated restructuring (the 2025 reform): under ``old_parent`` (named ``old_name``)
+    # until ``moved_on``, under ``parent`` from then; a closed org's first day without it.
+    moved_on: dt.date | None = None
+    old_parent: OrgSpec | None = None
+    old_name: str = ""
+    closed_on: dt.date | None = None
 
     @property
     def depth(self) -> int:
         return len(self.path) // 6 - 1
+
+    def parent_on(self, ordinal: int) -> OrgSpec | None:
+        """The superior on a day (a date ordinal): the old one before a move."""
+        if self.moved_on is not None and ordinal < self.moved_on.toordinal():
+            return self.old_parent
+        return self.parent
 
 
 @dataclass
@@ -81,6 +94,7 @@ class TreeBase:
         self.rng = rng
         self.tree = Tree()
         self.thpt_names = iter(cat.THPT)
+        self.districts_made: list[tuple[OrgSpec, str]] = []
 
     # --- primitives ---------------------------------------------------------
 

@@ -4,6 +4,7 @@ vocational schools, agencies, and the districts with their wards and schools.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from chibo.members.demo import catalog as cat
@@ -240,6 +241,9 @@ class TreeBuilder(TreeBase):
 
     def agencies(self, kdcd: OrgSpec, budget: int) -> None:
         chosen = places.AGENCIES[: clamp(budget / 150, 2, len(places.AGENCIES))]
+        office = next(a for a in places.AGENCIES if a[0] == "VPUB")
+        if office not in chosen:  # the People's Committee's office keeps its register (demo)
+            chosen = [*chosen[:-1], office]
         for (code, name), size in zip(
             chosen, split(budget, self.weights(len(chosen), 0.6)), strict=True
         ):
@@ -253,6 +257,7 @@ class TreeBuilder(TreeBase):
             zip(chosen, split(budget, weights, minimum=12), strict=True)
         ):
             district = self.add(code, name, DIRECT, root, suffix=suffix)
+            self.districts_made.append((district, area))
             schools, agencies = round(size * 0.2), round(size * 0.12)
             self.district_schools(district, schools, [levels[(index + i) % 4] for i in range(4)])
             units = [u.replace("Quận ủy", name.split(" ")[0]) for u in places.DISTRICT_UNITS]
@@ -323,5 +328,42 @@ class TreeBuilder(TreeBase):
             )
 
 
-def build_tree(members: int, rng: random.Random) -> Tree:
-    return TreeBuilder(members, rng).build()
+# The district level ended with 30/6/2025 (QĐ 294-QĐ/TW, in force 1/7/2025).
+REFORM = dt.date(2025, 7, 1)
+
+
+def reform(tree: Tree, districts: list[tuple[OrgSpec, str]], root: OrgSpec) -> None:
+    """The 2025 reform, dated: every district committee closes (its last day 30/6/2025) and
+    its wards', schools' and agencies' organizations move directly under the city on
+    1/7/2025 (grassroots organizations directly under the provincial committee, as the
+    commune-level committees now are). Names that would repeat under the city ("Đảng bộ
+    Phường 1" of several districts) take their old district's name in brackets."""
+    moved: list[OrgSpec] = []
+    for district, _area in districts:
+        for child in [o for o in tree.orgs if o.parent is district]:
+            child.old_parent, child.parent, child.moved_on = district, root, REFORM
+            moved.append(child)
+        district.closed_on = REFORM
+    taken = [o.name for o in tree.orgs if o.parent is root and o not in moved]
+    names = [o.name for o in moved] + taken
+    area_of = {district.id: area for district, area in districts}
+    for child in moved:
+        if names.count(child.name) > 1:
+            child.old_name = child.name
+            area = area_of[child.old_parent.id]
+            child.name = f"{child.name} ({area[:1].upper()}{area[1:]})"
+    # The moved subtrees' paths: "<city><district><child>…" becomes "<city><child>…".
+    new_prefix = {child.path: root.path + child.path[-6:] for child in moved}
+    width = len(moved[0].path) if moved else 0
+    for org in tree.orgs:
+        prefix = new_prefix.get(org.path[:width])
+        if prefix is not None:
+            org.path = prefix + org.path[width:]
+
+
+def build_tree(members: int, rng: random.Random, as_of: dt.date | None = None) -> Tree:
+    builder = TreeBuilder(members, rng)
+    tree = builder.build()
+    if as_of is None or as_of > REFORM:
+        reform(tree, builder.districts_made, tree.orgs[0])
+    return tree
