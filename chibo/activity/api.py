@@ -509,4 +509,34 @@ def transfers_list(request: HttpRequest, org: str, open_only: bool = False) -> d
     }
 
 
+class LetterRegisterIn(Schema):
+    signer: str = ""
+    signer_title: str = ""
+
+
+@router.get(
+    "/transfers/{event_id}/letter/docx",
+    summary="The transfer letter as DOCX in the Party's format (HD 36-HD/VPTW)",
+)
+def transfer_letter_docx(request: HttpRequest, event_id: int) -> Any:
+    from chibo.activity.views import letter_download
+
+    return letter_download(request.user, transfers.paper_for(request.user, event_id))
+
+
+@router.post(
+    "/transfers/{event_id}/letter/register",
+    response={201: dict},
+    summary="Enter the transfer letter in its issuer's register (a numbered GGT)",
+)
+def transfer_letter_register(request: HttpRequest, event_id: int, body: LetterRegisterIn) -> Any:
+    from chibo.activity import letters
+
+    paper = transfers.paper_for(request.user, event_id)
+    entry = letters.letter_register(
+        actor=request.user, paper=paper, signer=body.signer, signer_title=body.signer_title
+    )
+    return 201, {"document": entry.pk, "symbol": entry.symbol, "org": entry.org.code}
+
+
 __all__ = ["MeetingKind", "Presence", "router"]

@@ -18,5 +18,6 @@ urlpatterns = [
     path("dues/", views.dues_page, name="dues"),
     path("transfers/", views.transfers_page, name="transfers"),
     path("transfers/<int:event_id>/letter/", views.letter, name="letter"),
+    path("transfers/<int:event_id>/letter/docx/", views.letter_docx, name="letter_docx"),
     path("reasons/", views.reasons, name="reasons"),
 ]

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.accounts.roles import Cap
-from chibo.activity import dues, periods, selectors, services, tracking, transfers
+from chibo.activity import dues, letters, periods, selectors, services, tracking, transfers
 from chibo.activity.forms import LetterForm, MeetingForm, PaymentForm, ReasonForm, TrackingForm
 from chibo.activity.models import AbsenceReason, Presence, WarningLevel
 from chibo.core.plausibility import ask_confirmation
-from chibo.core.scoping import get_member_for, has_cap
+from chibo.core.scoping import get_member_for, has_cap, scope_for
 from chibo.core.web import is_htmx, run_service
 from chibo.lib.dates import add_months
 from chibo.orgs.forms import org_by_code
@@ -423,13 +423,55 @@ def letter(request: HttpRequest, event_id: int) -> HttpResponse:
         if issued is not None:
             return redirect("activity:letter", event_id=event_id)
     selectors.audit_list_read(request.user, [paper.member.member_code], {"page": "transfer_letter"})
+    entry = letters.registered(paper)
+    issuer = letters.issuer_of(paper)
     context = {
         "paper": paper,
         "form": form,
         "may_change": may_change,
         "state": paper.state(timezone.localdate()),
+        "entry": entry,
+        "issuer": issuer,
+        "may_register": paper.letter is not None
+        and entry is None
+        and scope_for(request.user, Cap.DIRECTIVE_MANAGE).covers(issuer),
     }
     return render(request, "activity/letter.html", context)
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter_docx(request: HttpRequest, event_id: int) -> HttpResponse:
+    """GET: the transfer letter as DOCX (HD 36-HD/VPTW). POST: enter it in the issuer's register."""
+    paper = transfers.paper_for(request.user, event_id)
+    if request.method == "POST":
+        try:
+            entry = letters.letter_register(
+                actor=request.user,
+                paper=paper,
+                signer=request.POST.get("signer", "")[:120],
+                signer_title=request.POST.get("signer_title", "")[:60],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(symbol)s was entered in the register of %(org)s.")
+                % {"symbol": entry.symbol, "org": entry.org.name},
+            )
+        return redirect("activity:letter", event_id=event_id)
+    return letter_download(request.user, paper)
+
+
+def letter_download(user: Any, paper: transfers.Paper) -> HttpResponse:
+    response = HttpResponse(letters.letter_docx(user, paper), content_type=DOCX_TYPE)
+    name = f"giay-gioi-thieu-{paper.member.member_code}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 # --- absence reasons -------------------------------------------------------------------------

@@ -7,6 +7,9 @@ GET  /candidates/{id}                  detail with the whole path (read audited)
 POST /candidates/{id}/steps/{stage}    record one step (checked against the rules in force)
 POST /candidates/{id}/override         a committee override of one failed check (reason required)
 POST /candidates/{id}/decision-received  the date the cell received the admission decision
+GET  /candidates/{id}/dossier          the admission dossier's five documents and where each stands
+POST /candidates/{id}/dossier/{kind}   enter one in its issuing body's register (numbered)
+GET  /candidates/{id}/dossier/{kind}/docx  one document as DOCX (HD 36-HD/VPTW)
 """
 
 from __future__ import annotations
@@ -260,3 +263,75 @@ def candidate_override(
         },
         status=201,
     )
+
+
+# --- the admission dossier -----------------------------------------------------------------
+
+
+class DossierIssueIn(Schema):
+    signer: str = Field("", max_length=120)
+    signer_title: str = Field("", max_length=60)
+
+
+def _entry(e: Any) -> dict[str, Any]:
+    return {
+        "kind": e.kind,
+        "label": e.label,
+        "step_done_on": e.step.done_on if e.step else None,
+        "issuer": e.issuer.code if e.issuer else None,
+        "applicable": e.applicable,
+        "symbol": e.symbol,
+        "document": e.document.pk if e.document else None,
+        "may_issue": e.may_issue,
+    }
+
+
+@router.get("/{int:candidate_id}/dossier", summary="The admission dossier's documents")
+def candidate_dossier(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
+    from chibo.admissions import dossier
+
+    candidate = selectors.get_candidate_for(request.user, candidate_id)
+    return {"items": [_entry(e) for e in dossier.entries(request.user, candidate)]}
+
+
+@router.post(
+    "/{int:candidate_id}/dossier/{kind}",
+    summary="Enter one dossier document in its issuing body's register (numbered)",
+)
+def candidate_dossier_issue(
+    request: HttpRequest, candidate_id: int, kind: str, payload: DossierIssueIn
+) -> HttpResponse:
+    from chibo.admissions import dossier
+    from chibo.api import api
+
+    candidate = selectors.get_candidate_for(request.user, candidate_id)
+    if kind not in dossier.KINDS:
+        raise Http404(_("No such document in the admission dossier."))
+    document = dossier.dossier_issue(
+        actor=request.user,
+        candidate=candidate,
+        kind=kind,
+        signer=payload.signer,
+        signer_title=payload.signer_title,
+    )
+    return api.create_response(
+        request,
+        {
+            "kind": kind,
+            "document": document.pk,
+            "symbol": document.symbol,
+            "org": document.org.code,
+        },
+        status=201,
+    )
+
+
+@router.get("/{int:candidate_id}/dossier/{kind}/docx", summary="One dossier document as DOCX")
+def candidate_dossier_docx(request: HttpRequest, candidate_id: int, kind: str) -> HttpResponse:
+    from chibo.admissions import dossier
+    from chibo.admissions.views import dossier_download
+
+    candidate = selectors.get_candidate_for(request.user, candidate_id)
+    if kind not in dossier.KINDS:
+        raise Http404(_("No such document in the admission dossier."))
+    return dossier_download(request.user, candidate, kind)

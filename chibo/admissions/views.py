@@ -6,6 +6,8 @@ forms' calls to admissions.services. After a successful POST: redirect (PRG).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.roles import Cap
-from chibo.admissions import selectors
+from chibo.admissions import dossier, selectors
 from chibo.admissions.forms import (
     BoardFilterForm,
     DecisionReceiptForm,
@@ -121,8 +123,60 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "introducers": candidate.introducers.select_related("member"),
         "today": today,
         "receipt_form": _receipt_form(request, candidate),
+        "dossier": dossier.entries(request.user, candidate),
     }
     return render(request, "admissions/detail.html", context)
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """GET: one document of the admission dossier as DOCX. POST: enter it in its issuing body's
+    register (numbered), with the signer chosen now."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+
+    candidate = selectors.get_candidate_for(request.user, pk)
+    if kind not in dossier.KINDS:
+        raise Http404(_("No such document in the admission dossier."))
+    if request.method == "POST":
+        try:
+            document = dossier.dossier_issue(
+                actor=request.user,
+                candidate=candidate,
+                kind=kind,
+                signer=request.POST.get("signer", "")[:120],
+                signer_title=request.POST.get("signer_title", "")[:60],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(symbol)s was entered in the register of %(org)s.")
+                % {"symbol": document.symbol, "org": document.org.name},
+            )
+        return redirect("admissions:detail", pk=candidate.pk)
+    return dossier_download(request.user, candidate, kind)
+
+
+def dossier_download(user: Any, candidate: Candidate, kind: str) -> HttpResponse:
+    """One dossier document as DOCX (the UI and the API); 404 before its step is recorded."""
+    from urllib.parse import quote
+
+    from django.core.exceptions import ValidationError
+
+    try:
+        data = dossier.dossier_docx(user, candidate, kind)
+    except ValidationError as exc:
+        raise Http404(" ".join(exc.messages)) from exc
+    response = HttpResponse(data, content_type=DOCX_TYPE)
+    name = f"{kind.replace('_', '-')}-{candidate.pk}.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
 
 
 def _receipt_form(request: HttpRequest, candidate: Candidate) -> DecisionReceiptForm | None:

@@ -220,11 +220,16 @@ class IncomingForm(_DocumentForm):
                 _("Write the number and symbol as on the document, e.g. 1000-CV/TU.")
             ) from exc
 
+    # Shown only once the register was found to have the document already (the view).
     allow_duplicate = forms.BooleanField(
         label=_("Register it even though the register already has it"),
         required=False,
         help_text=_("Tick only for a second copy that must have its own entry."),
+        widget=forms.HiddenInput,
     )
+
+    def offer_duplicate(self) -> None:
+        self.fields["allow_duplicate"].widget = forms.CheckboxInput()
 
     def save(self) -> Any:
         data = self.cleaned_data

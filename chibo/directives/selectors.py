@@ -254,6 +254,15 @@ def directive_periods(document: Document, today: dt.date | None = None) -> list[
     return sorted(keyed.values(), key=lambda p: (p.start, p.key), reverse=True)
 
 
+def already_registered(org: Org | None, symbol: str | None, day: dt.date | None) -> bool:
+    """The same document (symbol and date) is already in ``org``'s incoming register."""
+    if org is None or not symbol or day is None:
+        return False
+    return Document.objects.filter(
+        org=org, direction="in", symbol_folded=fold(symbol), issued_on=day
+    ).exists()
+
+
 # --- committee terms -------------------------------------------------------------------
 
 

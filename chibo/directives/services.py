@@ -109,8 +109,8 @@ def term_create(
     closed to the close of the next; outgoing numbers restart at 01 in each (HD 36-HD/VPTW)."""
     require_cap_on(actor, org, Cap.DIRECTIVE_MANAGE)
     name = " ".join((name or "").split())
-    if not name:
-        name = f"{starts_on.year}–{ends_on.year}" if ends_on else f"{starts_on.year}–"
+    if not name:  # named by its years; a congress term runs five years
+        name = f"{starts_on.year}–{(ends_on.year if ends_on else starts_on.year + 5)}"
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": [_("The term cannot end before it starts.")]})
     overlapping = (

@@ -83,7 +83,15 @@ def _new_document(request: HttpRequest, form_class: type, title: str) -> HttpRes
             and selectors.term_covering(data["org"], data["issued_on"]) is None
         ):
             missing_term = data["org"]
-        duplicate = "symbol" in form.errors and "allow_duplicate" in form.fields
+        duplicate = (
+            form_class is forms.IncomingForm
+            and not data.get("allow_duplicate")
+            and selectors.already_registered(
+                data.get("org"), data.get("symbol"), data.get("issued_on")
+            )
+        )
+        if duplicate:
+            form.offer_duplicate()
     return form_page(
         request,
         "directives/form.html",

@@ -62,7 +62,8 @@ def test_api_lists_and_declares_terms(t: dict[str, Org]) -> None:
     )
     assert response.status_code == 201, response.content
     assert (
-        response.json()["name"] == "2025–" and response.json()["congress"] == "Đại hội lần thứ XXI"
+        response.json()["name"] == "2025–2030"
+        and response.json()["congress"] == "Đại hội lần thứ XXI"
     )
     assert [r["org"] for r in staff.get("/api/v1/directives/terms").json()] == ["BK"]
     clash = staff.post(
