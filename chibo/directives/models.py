@@ -368,13 +368,3 @@ class CompiledReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.directive_id} {self.period} v{self.version}"
-
-    @property
-    def period_label(self) -> str:
-        """ "6 tháng đầu năm 2026" for "2026-H1" (the key itself if it is not a period)."""
-        from chibo.directives.periods import parse_period
-
-        try:
-            return parse_period(self.period).label
-        except ValueError:
-            return self.period
