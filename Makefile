@@ -38,7 +38,11 @@ install: $(STAMP) ## create .venv and install chibo with its dev tools
 
 # --- running -------------------------------------------------------------------
 
-run: install ## migrate, load demo data the first time, serve on http://127.0.0.1:8000
+# `make run` serves on 127.0.0.1:$(PORT) (PORT=8001 make run) with the task worker
+# beside the server (scripts/run-dev): Ctrl-C stops both.
+PORT ?= 8000
+
+run: install ## migrate, load demo data once, serve on http://127.0.0.1:$PORT (8000) with the task worker
 	@mkdir -p var
 	$(CHIBO) migrate --noinput
 	@if $(CHIBO) demo-status; then \
@@ -48,7 +52,8 @@ run: install ## migrate, load demo data the first time, serve on http://127.0.0.
 		$(CHIBO) seed-demo; \
 	fi
 	$(CHIBO) demo-logins
-	$(CHIBO) runserver 127.0.0.1:8000
+	@echo "==> http://127.0.0.1:$(PORT)/ — máy chủ và bộ xử lý nền (chibo db_worker) chạy cùng nhau; Ctrl-C dừng cả hai"
+	@scripts/run-dev $(PORT)
 
 # Production stack on 127.0.0.1 (docs/deploy.md): PostgreSQL in var/prod-local,
 # gunicorn (2 workers) on :8001, 1 task worker. PROD_MEMBERS=400000 for city scale.

@@ -26,7 +26,6 @@ import base64
 import binascii
 import hashlib
 import os
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,10 +44,6 @@ VERSION = "c2"
 TOKEN_PREFIX = VERSION + ":"  # the current format
 LEGACY_PREFIX = "gAAAAA"  # a Fernet token (version byte 0x80), the format before c2
 NONCE_BYTES = 12
-
-
-class FieldKeyWarning(UserWarning):
-    """The development key derived from SECRET_KEY is in use."""
 
 
 @dataclass(frozen=True)
@@ -79,12 +74,9 @@ def _raw_keys(raw: str, secret_key: str, production: bool) -> list[bytes]:
     if not raw.strip():
         if production:
             raise ImproperlyConfigured("CHIBO_FIELD_KEY must be set when CHIBO_ENV=production")
-        warnings.warn(
-            "CHIBO_FIELD_KEY is not set: sensitive fields are encrypted with a key derived from "
-            "SECRET_KEY (development only; set CHIBO_FIELD_KEY in production).",
-            FieldKeyWarning,
-            stacklevel=5,
-        )
+        # Development without a key (the documented default of `make run`): the
+        # derived key, silently; `seed-demo` says so in Vietnamese
+        # (``uses_development_key``) and production refuses to start without one.
         raw = development_key(secret_key)
     try:
         return key_ring(raw)
@@ -113,6 +105,11 @@ def _settings_key() -> tuple[str, str, bool]:
         settings.SECRET_KEY,
         bool(getattr(settings, "PRODUCTION", False)),
     )
+
+
+def uses_development_key() -> bool:
+    """No CHIBO_FIELD_KEY: the key is derived from SECRET_KEY (development only; production refuses)."""
+    return not _settings_key()[0].strip()
 
 
 def ring() -> KeyRing:

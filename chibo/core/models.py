@@ -128,3 +128,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.message[:40]}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A background-task worker's last sign of life (``chibo db_worker`` stamps it every few seconds).
+
+    The import page reads it to tell, when no worker has been seen lately, that
+    an uploaded file will wait until one runs (``core.worker``).
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("task worker")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid} ({self.seen_at:%Y-%m-%d %H:%M:%S})"

@@ -16,6 +16,14 @@ from django.utils.translation import gettext_lazy as _
 # environment variable of the same name, else 10 minutes (docs/import.md).
 DEFAULT_STALE_MINUTES = 10
 
+# What each kind of file holds, as the pages name it (columns.KINDS, in order).
+KIND_LABELS = {
+    "orgs": _("Party organizations"),
+    "members": _("Party members"),
+    "attendance": _("Meeting attendance"),
+    "dues": _("Party dues"),
+}
+
 
 def stale_after() -> dt.timedelta:
     configured = getattr(settings, "CHIBO_IMPORT_STALE_MINUTES", None) or os.environ.get(
@@ -60,6 +68,10 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} ({self.state})"
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def percent(self) -> int:

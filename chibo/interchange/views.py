@@ -21,9 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 from chibo.accounts.roles import Cap
 from chibo.core.scoping import get_org_for, has_cap, orgs_for
 from chibo.core.web import is_htmx, require_page_cap
+from chibo.core.worker import worker_missing
 from chibo.interchange import columns as C
 from chibo.interchange import export, jobs, sheets
-from chibo.interchange.models import ImportJob
+from chibo.interchange.models import KIND_LABELS, ImportJob
 from chibo.interchange.reader import FileRefused, open_table
 
 PREVIEW_ROWS = 10
@@ -44,18 +45,17 @@ def index(request: HttpRequest) -> HttpResponse:
     kinds = [(kind, label) for kind, label in _kind_labels() if jobs.may_import(request.user, kind)]
     recent = ImportJob.objects.filter(user=request.user)[:10]
     orgs = orgs_for(request.user).filter(depth__lte=3).order_by("path")[:500]
-    return render(
-        request, "interchange/index.html", {"kinds": kinds, "recent": recent, "orgs": orgs}
-    )
+    context = {
+        "kinds": kinds,
+        "recent": recent,
+        "orgs": orgs,
+        "worker_missing": bool(kinds) and worker_missing(),
+    }
+    return render(request, "interchange/index.html", context)
 
 
 def _kind_labels() -> list[tuple[str, str]]:
-    return [
-        (C.ORGS, _("Party organizations")),
-        (C.MEMBERS, _("Party members")),
-        (C.ATTENDANCE, _("Meeting attendance")),
-        (C.DUES, _("Party dues")),
-    ]
+    return [(kind, str(KIND_LABELS[kind])) for kind in C.KINDS]
 
 
 @login_required
@@ -92,11 +92,11 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
         except FileRefused as exc:
             refused = str(exc)
     context = {
-        "job": job,
+        **_progress(job),
         "headers": preview_headers,
         "preview": preview,
         "refused": refused,
-        "kind_label": dict(_kind_labels()).get(job.kind, job.kind),
+        "kind_label": job.kind_label,
     }
     return render(request, "interchange/job.html", context)
 
@@ -104,7 +104,12 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_GET
 def job_progress(request: HttpRequest, pk: str) -> HttpResponse:
-    return render(request, "interchange/_progress.html", {"job": _job(request, pk)})
+    return render(request, "interchange/_progress.html", _progress(_job(request, pk)))
+
+
+def _progress(job: ImportJob) -> dict:
+    """The progress partial's context: the job, and whether it waits for a worker nobody runs."""
+    return {"job": job, "worker_missing": job.is_running and worker_missing()}
 
 
 @login_required
@@ -117,7 +122,7 @@ def job_run(request: HttpRequest, pk: str) -> HttpResponse:
     else:
         job = jobs.job_start(actor=request.user, job=job, dry_run=action != "import")
     if is_htmx(request):
-        return render(request, "interchange/_progress.html", {"job": job})
+        return render(request, "interchange/_progress.html", _progress(job))
     return redirect("interchange:job", pk=job.pk)
 
 

@@ -187,3 +187,34 @@ def test_status_and_logins_commands() -> None:
     assert text.startswith("Tài khoản demo (mật khẩu: chibo-demo-2026):")
     assert "Bí thư chi bộ" in text and "KDHCD" in text
     assert text.rstrip().endswith("Mở http://127.0.0.1:8000")
+
+
+@pytest.mark.django_db
+def test_seed_output_is_vietnamese_without_a_python_warning(settings) -> None:
+    """The summary names what was loaded in Vietnamese; no English FieldKeyWarning with a source path."""
+    import warnings
+    from importlib import import_module
+
+    from chibo.core import crypto
+
+    command = import_module("chibo.members.management.commands.seed-demo")
+
+    settings.CHIBO_FIELD_KEY = ""
+    crypto._ring_for.cache_clear()  # a cached key ring: start as a fresh process does
+    out, err = StringIO(), StringIO()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call_command("seed-demo", members=200, seed=3, stdout=out, stderr=err)
+    assert [str(w.message) for w in caught if "crypto" in w.filename] == []
+    text = out.getvalue() + err.getvalue()
+    assert ".py:" not in text and "Warning" not in text
+    assert "CHIBO_FIELD_KEY" in text  # said once, in Vietnamese: the development key is in use
+    summaries = [line for line in text.splitlines() if line.startswith("  ") and ": " in line]
+    assert len(summaries) >= len(command.EXTRA_APPS)  # one line per app, and the warnings
+    labels = set(command.COUNT_LABELS.values())
+    for line in summaries:
+        heading, _, counts = line.strip().partition(": ")
+        assert heading in command.APP_LABELS.values(), line
+        for part in counts.rsplit(" (", 1)[0].split(", "):
+            number, _, label = part.partition(" ")
+            assert number.replace(".", "").isdigit() and label in labels, line

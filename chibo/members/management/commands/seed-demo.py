@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from chibo.core.crypto import uses_development_key
 from chibo.members.demo.accounts import PASSWORD
 from chibo.members.demo.generate import build_plan
 from chibo.members.demo.writer import DemoRefused, write_plan
@@ -19,6 +20,61 @@ from chibo.members.demo.writer import DemoRefused, write_plan
 # Apps that add their own demo data on top of the members, in this order
 # (each has ``demo.seed_demo(*, rng, today, scale) -> dict[str, int]``).
 EXTRA_APPS = ["admissions", "activity", "directives", "oversight", "training", "reports"]
+
+# What the summary lines say, in Vietnamese: a heading per app, a label per count
+# key the apps' ``seed_demo`` (and the warnings refresh) return. A new key needs
+# its label here (tests/members/test_seed_demo.py reads every line); no comma in a label.
+APP_LABELS = {
+    "admissions": "Kết nạp",
+    "activity": "Sinh hoạt, đảng phí",
+    "directives": "Chỉ đạo, văn bản",
+    "oversight": "Kiểm tra, giám sát, đánh giá",
+    "training": "Bồi dưỡng",
+    "reports": "Thống kê",
+    "warnings": "Cảnh báo",
+}
+COUNT_LABELS = {
+    "candidates": "quần chúng ưu tú",
+    "steps": "bước thủ tục",
+    "introducers": "người giới thiệu",
+    "admitted_linked": "đã kết nạp (nối với hồ sơ đảng viên)",
+    "admitted_at_decision": "có quyết định chờ lễ kết nạp",
+    "meetings": "buổi sinh hoạt",
+    "attendance": "lượt điểm danh",
+    "dues_payments": "lượt đóng đảng phí",
+    "documents": "văn bản",
+    "tasks": "nhiệm vụ",
+    "assignments": "lượt giao cho đơn vị",
+    "reports": "báo cáo của đơn vị",
+    "late_reports": "báo cáo nộp muộn",
+    "compiled_reports": "báo cáo tổng hợp",
+    "links": "liên kết giữa văn bản",
+    "inspections": "cuộc kiểm tra và giám sát",
+    "follow_ups": "việc theo dõi sau kiểm tra",
+    "discipline_cases": "vụ kỷ luật",
+    "member_evaluations": "lượt đánh giá đảng viên",
+    "org_evaluations": "lượt đánh giá tổ chức",
+    "courses": "lớp bồi dưỡng",
+    "enrolments": "lượt học viên",
+    "leadership_posts": "chức vụ lãnh đạo",
+    "candidates_trained": "quần chúng đã học lớp nhận thức",
+    "report_targets": "chỉ tiêu",
+    "warning": "cảnh báo",
+    "removal_review": "đề nghị xem xét xóa tên",
+    "notified": "thông báo đã gửi",
+}
+
+
+def _summary(heading: str, counts: dict[str, Any], seconds: float) -> str:
+    """``  Kết nạp: 155 quần chúng ưu tú, 999 bước thủ tục (0,3 giây)``."""
+    parts = ", ".join(
+        f"{_n(v)} {COUNT_LABELS.get(k, k)}" for k, v in counts.items() if isinstance(v, int)
+    )
+    return f"  {APP_LABELS.get(heading, heading)}: {parts} ({_seconds(seconds)} giây)"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
 
 
 def _date(text: str) -> dt.date:
@@ -69,7 +125,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã nạp {_n(counts['orgs'])} tổ chức, {_n(counts['members'])} đảng viên, "
-                f"{_n(counts['events'])} sự kiện trong {str(counts['seconds']).replace('.', ',')} giây."
+                f"{_n(counts['events'])} sự kiện trong {_seconds(counts['seconds'])} giây."
             )
         )
         if not options["members_only"]:
@@ -78,6 +134,12 @@ class Command(BaseCommand):
             # Fresh statistics: without them SQLite drives name searches from the
             # wrong index (docs/performance.md, finding 6).
             cursor.execute("ANALYZE")
+        if uses_development_key():
+            self.stdout.write(
+                "Lưu ý: chưa đặt CHIBO_FIELD_KEY nên số CCCD và số điện thoại được mã hóa bằng "
+                "khóa phát triển suy ra từ SECRET_KEY (chỉ dùng khi phát triển; khi triển khai "
+                "thật phải đặt CHIBO_FIELD_KEY, xem README mục Configuration)."
+            )
         self.stdout.write(
             f"Đăng nhập bằng các tài khoản demo (mật khẩu: {PASSWORD}): chibo demo-logins"
         )
@@ -95,8 +157,7 @@ class Command(BaseCommand):
                 counts = module.seed_demo(
                     rng=random.Random(seed * 100 + index), today=as_of, scale=scale
                 )
-            summary = ", ".join(f"{_n(v)} {k}" for k, v in counts.items())
-            self.stdout.write(f"  {app}: {summary} ({time.perf_counter() - started:.1f} s)")
+            self.stdout.write(_summary(app, counts, time.perf_counter() - started))
         self._refresh_warnings(as_of)
 
     def _refresh_warnings(self, as_of: dt.date) -> None:
@@ -112,5 +173,4 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         counts = warnings_refresh(actor=None, org=root, as_of=as_of)
-        summary = ", ".join(f"{_n(v)} {k}" for k, v in counts.items() if isinstance(v, int))
-        self.stdout.write(f"  warnings: {summary} ({time.perf_counter() - started:.1f} s)")
+        self.stdout.write(_summary("warnings", counts, time.perf_counter() - started))
