@@ -9,6 +9,7 @@ against a throwaway SQLite database and look at the processes it leaves.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -16,7 +17,7 @@ import sqlite3
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite database with what the server's login page and the worker need."""
     path = tmp_path_factory.mktemp("run-dev")
     for app in ("core", "sessions", "django_tasks_database"):
-        subprocess.run(
+        subprocess.run(  # noqa: S603 (our own command)
             [str(CHIBO), "migrate", app, "--noinput", "-v", "0"],
             env=_env(path),
             check=True,
@@ -86,7 +87,7 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def _wait(predicate, timeout: float, what: str) -> None:  # noqa: ANN001
+def _wait(predicate: Callable[[], bool], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -97,8 +98,9 @@ def _wait(predicate, timeout: float, what: str) -> None:  # noqa: ANN001
 
 def _serves(port: int) -> bool:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2) as r:  # noqa: S310
-            return r.status == 200
+        url = f"http://127.0.0.1:{port}/accounts/login/"
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
     except OSError:
         return False
 
@@ -115,7 +117,7 @@ def run_dev(var_dir: Path, tmp_path: Path) -> Iterator:
     def start(port: int) -> subprocess.Popen:
         log = (tmp_path / "run-dev.log").open("wb")
         # A session of its own, as a terminal gives `make run` its process group.
-        proc = subprocess.Popen(
+        proc = subprocess.Popen(  # noqa: S603 (our own script)
             [str(ROOT / "scripts" / "run-dev"), str(port)],
             cwd=ROOT,
             env=_env(var_dir),
@@ -129,10 +131,8 @@ def run_dev(var_dir: Path, tmp_path: Path) -> Iterator:
     yield start
     for proc in started:  # never leave a server behind, even when a test fails
         for pid in _descendants(proc.pid) | {proc.pid}:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
         proc.wait()
 
 
@@ -172,7 +172,7 @@ def test_when_the_port_is_taken_the_worker_stops_too(var_dir: Path, run_dev) -> 
 
 def test_make_run_serves_on_port() -> None:
     out = subprocess.run(
-        ["make", "-n", "run"],
+        ["make", "-n", "run"],  # noqa: S607 (make from PATH, as a developer runs it)
         cwd=ROOT,
         env={**os.environ, "PORT": "8011"},
         capture_output=True,
@@ -181,7 +181,7 @@ def test_make_run_serves_on_port() -> None:
     ).stdout
     assert "scripts/run-dev 8011" in out
     default = subprocess.run(
-        ["make", "-n", "run"],
+        ["make", "-n", "run"],  # noqa: S607
         cwd=ROOT,
         env={k: v for k, v in os.environ.items() if k != "PORT"},
         capture_output=True,

@@ -11,6 +11,7 @@ nothing happens until a worker (``chibo db_worker``) picks them up. chibo's
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 import threading
@@ -18,6 +19,8 @@ import threading
 from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 BEAT_SECONDS = 10
 SEEN_WITHIN = dt.timedelta(seconds=60)
@@ -72,8 +75,8 @@ def start_heartbeat(worker_id: str, *, every: float = BEAT_SECONDS) -> threading
             try:
                 close_old_connections()
                 beat(worker_id, started_at)
-            except Exception:  # noqa: BLE001 — a missed beat (locked database) is retried next time
-                pass
+            except Exception:  # a missed beat (a locked database) is retried next time
+                logger.warning("worker heartbeat: could not write", exc_info=True)
             finally:
                 connection.close()
 
