@@ -39,7 +39,16 @@ from chibo.directives.models import (
     Task,
 )
 from chibo.lib import partydoc
+from chibo.lib.text import file_name
 from chibo.orgs import letterhead
+
+
+def compiled_file_name(symbol: str, period: str, version: int, ext: str) -> str:
+    """``bao-cao-tong-hop-01-BC-TU-v1.docx``; a draft (no number yet) ``du-thao-…-2026-H1-v1``."""
+    if symbol:
+        return file_name("bao cao tong hop", symbol, f"v{version}", ext=ext)
+    return file_name("du thao bao cao tong hop", period, f"v{version}", ext=ext)
+
 
 # Not a regulation: how many days ahead units are reminded (configurable here).
 REMIND_BEFORE_DAYS = (7, 1)
@@ -240,11 +249,7 @@ def report_compile(
             today=today,
         )
         data = _docx(output, content, draft=draft, recipients=recipients)
-        name = (
-            f"du-thao-{p.key}-v{version}.docx"
-            if draft
-            else f"{output.symbol.replace('/', '-')}-v{version}.docx"
-        )
+        name = compiled_file_name("" if draft else output.symbol, p.key, version, "docx")
         stored = services.attachment_store(services.FileIn(name, export.DOCX_TYPE, data))
         if not draft:
             output.attachment = stored

@@ -20,6 +20,7 @@ from chibo.core.web import form_page, is_htmx, require_page_cap, run_service
 from chibo.directives import compile as compiling
 from chibo.directives import documents, export, forms, selectors, services
 from chibo.directives.models import Assignment, Attachment, ProgressReport, ReportStatus
+from chibo.lib.text import file_name
 
 PAGE_SIZE = 50
 
@@ -150,7 +151,7 @@ def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
         data={"file": "docx"},
     )
     return _download(
-        documents.document_docx(doc), f"{doc.symbol.replace('/', '-')}.docx", export.DOCX_TYPE
+        documents.document_docx(doc), file_name(doc.symbol, ext="docx"), export.DOCX_TYPE
     )
 
 
@@ -320,15 +321,13 @@ def compiled_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             "draft": compiled.draft,
         },
     )
-    base = (
-        f"{output.symbol.replace('/', '-')}-v{compiled.version}"
-        if output
-        else f"du-thao-{compiled.period}-v{compiled.version}"
-    )
+    symbol = output.symbol if output else ""
     if fmt == "docx":
-        return _download(compiling.compiled_docx(compiled), f"{base}.docx", export.DOCX_TYPE)
+        name = compiling.compiled_file_name(symbol, compiled.period, compiled.version, "docx")
+        return _download(compiling.compiled_docx(compiled), name, export.DOCX_TYPE)
     if fmt == "xlsx":
-        return _download(compiling.compiled_xlsx(compiled), f"{base}.xlsx", export.XLSX_TYPE)
+        name = compiling.compiled_file_name(symbol, compiled.period, compiled.version, "xlsx")
+        return _download(compiling.compiled_xlsx(compiled), name, export.XLSX_TYPE)
     raise Http404(_("Unknown format."))
 
 

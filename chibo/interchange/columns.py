@@ -1,9 +1,13 @@
 """The file contract: sheets, columns, vocabularies and how typed values are read.
 
-Headers and vocabulary labels are matched after ``lib.text.fold`` (case and
-diacritics ignored, đ included), so ``Mã đảng viên``, ``MA_DANG_VIEN`` and
-``ma dang vien`` are the same column. Values accept what people type:
-dates ``dd/mm/yyyy``, ``d/m/yyyy``, ISO and real spreadsheet dates.
+Each column has a key (``ma_dang_vien``: code, docs, error reports) and a
+Vietnamese header (``Mã đảng viên``), which the files chibo writes carry
+(template, export). An import accepts the header, the key and the other
+spellings in ``HEADERS``; headers and vocabulary labels are matched after
+``lib.text.fold`` (case and diacritics ignored, đ included), so ``Mã đảng
+viên``, ``MA_DANG_VIEN`` and ``ma dang vien`` are the same column. Values accept
+what people type: dates ``dd/mm/yyyy``, ``d/m/yyyy``, ISO and real spreadsheet
+dates.
 """
 
 from __future__ import annotations
@@ -27,8 +31,48 @@ ATTENDANCE = "attendance"
 DUES = "dues"
 KINDS = (ORGS, MEMBERS, ATTENDANCE, DUES)
 
-# Sheet names written on export and preferred on import (else the first sheet).
+# Sheet names: an import prefers the sheet whose name folds to the key (else the
+# first sheet); files chibo writes name it in Vietnamese words.
 SHEET_NAMES = {ORGS: "to_chuc", MEMBERS: "dang_vien", ATTENDANCE: "diem_danh", DUES: "dang_phi"}
+SHEET_TITLES = {ORGS: "Tổ chức", MEMBERS: "Đảng viên", ATTENDANCE: "Điểm danh", DUES: "Đảng phí"}
+
+# Column key → its header in the files chibo writes, then the other spellings an
+# import accepts. The key itself is always accepted, and matching folds case,
+# diacritics, spaces and hyphens. The one table of header aliases: a column
+# mapping (issue 23) adds to it, it does not replace it.
+HEADERS: dict[str, tuple[str, ...]] = {
+    "ma_to_chuc": ("Mã tổ chức",),
+    "ten_to_chuc": ("Tên tổ chức",),
+    "ma_to_chuc_cap_tren": ("Mã tổ chức cấp trên",),
+    "loai_to_chuc": ("Loại tổ chức",),
+    "cap_hoc": ("Cấp học",),
+    "loai_hinh": ("Loại hình",),
+    "ngay_thanh_lap": ("Ngày thành lập",),
+    "ma_dang_vien": ("Mã đảng viên",),
+    "ho_ten": ("Họ và tên", "Họ tên"),
+    "ngay_sinh": ("Ngày sinh",),
+    "gioi_tinh": ("Giới tính",),
+    "dan_toc": ("Dân tộc",),
+    "doi_tuong": ("Đối tượng",),
+    "ngay_vao_dang": ("Ngày vào Đảng",),
+    "ma_to_chuc_ket_nap": ("Mã tổ chức kết nạp",),
+    "doi_tuong_khi_ket_nap": ("Đối tượng khi kết nạp",),
+    "ngay_chinh_thuc": ("Ngày chính thức",),
+    "so_the_dang": ("Số thẻ đảng",),
+    "so_cccd": ("Số CCCD", "Số căn cước", "Số căn cước công dân"),
+    "so_dien_thoai": ("Số điện thoại",),
+    "trang_thai": ("Trạng thái",),
+    "ngay_thay_doi_trang_thai": ("Ngày thay đổi trạng thái",),
+    "ly_do": ("Lý do",),
+    "ngay_tot_nghiep_du_kien": ("Ngày tốt nghiệp dự kiến",),
+    "so_quyet_dinh": ("Số quyết định",),
+    "ngay_hop": ("Ngày họp",),
+    "loai_hop": ("Loại họp",),
+    "tinh_trang": ("Tình trạng",),
+    "thang": ("Tháng",),
+    "so_tien": ("Số tiền",),
+    "ngay_nop": ("Ngày nộp",),
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +83,11 @@ class Column:
     sample: str = ""
     # Vocabulary name for data validation lists in the template.
     vocab: str = ""
+
+    @property
+    def header(self) -> str:
+        """The Vietnamese header written in the template and exports (``Mã đảng viên``)."""
+        return HEADERS[self.name][0]
 
 
 ORG_COLUMNS = (
@@ -192,9 +241,33 @@ def vocab_label(vocab: str, value: str) -> str:
     return LABELS[vocab].get(value, "")
 
 
-def header_key(text: Any) -> str:
-    """``Mã đảng viên`` / ``MA_DANG_VIEN`` / ``ma dang vien`` → ``ma_dang_vien``."""
+def _folded_key(text: Any) -> str:
     return fold(str(text or "")).replace(" ", "_").replace("-", "_")
+
+
+# Folded spelling → column key (built from HEADERS; a spelling names one column only).
+_HEADER_KEYS: dict[str, str] = {}
+for _key, _spellings in HEADERS.items():
+    for _spelling in (_key, *_spellings):
+        _folded = _folded_key(_spelling)
+        if _HEADER_KEYS.setdefault(_folded, _key) != _key:
+            raise ValueError(f"header {_spelling!r} names two columns")
+
+
+def header_of(key: str) -> str:
+    """The Vietnamese header of a column key (``ma_dang_vien`` → ``Mã đảng viên``); other text as is."""
+    spellings = HEADERS.get(key)
+    return spellings[0] if spellings else key
+
+
+def header_key(text: Any) -> str:
+    """``Mã đảng viên`` / ``MA_DANG_VIEN`` / ``ma dang vien`` / ``Họ tên`` → the column key.
+
+    A header that names no known column comes back folded (``ghi_chu``), and is
+    reported as unknown by the importer.
+    """
+    folded = _folded_key(text)
+    return _HEADER_KEYS.get(folded, folded)
 
 
 # --- typed values -----------------------------------------------------------

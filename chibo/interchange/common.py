@@ -48,7 +48,8 @@ class Columns:
                         1,
                         col.name,
                         "",
-                        _("The required column %(column)s is missing.") % {"column": col.name},
+                        _("The required column %(column)s is missing.")
+                        % {"column": f"«{col.header}» ({col.name})"},
                     )
                 )
 

@@ -189,7 +189,7 @@ def write_csv(out: IO[str], header: list[str], rows: Iterable[list[Any]]) -> int
 def export(*, actor: Any, kind: str, root: Org | None, fmt: str, out: Any) -> int:
     """Write ``kind`` (orgs | members) under ``root`` (None: all the actor sees) to ``out``; audited."""
     as_text = fmt == "csv"
-    header = [col.name for col in C.COLUMNS[kind]]
+    header = [col.header for col in C.COLUMNS[kind]]
     codes: list[str] = []
     if kind == C.ORGS:
         rows: Iterable[list[Any]] = org_rows(actor, root, as_text=as_text)
@@ -203,7 +203,7 @@ def export(*, actor: Any, kind: str, root: Org | None, fmt: str, out: Any) -> in
         who = getattr(actor, "username", "") or "system"
         full = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
         by = f"{full} ({who})" if full else who
-        count = write_xlsx(out, C.SHEET_NAMES[kind], header, rows, stamp=(by, timezone.now()))
+        count = write_xlsx(out, C.SHEET_TITLES[kind], header, rows, stamp=(by, timezone.now()))
     else:
         raise ValueError(fmt)
     audit.record(

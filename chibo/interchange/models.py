@@ -110,8 +110,16 @@ class ImportJob(models.Model):
 
     @property
     def errors(self) -> list[dict]:
-        return [p for p in self.problems if p.get("fatal", True)]
+        return [_with_header(p) for p in self.problems if p.get("fatal", True)]
 
     @property
     def warnings(self) -> list[dict]:
-        return [p for p in self.problems if not p.get("fatal", True)]
+        return [_with_header(p) for p in self.problems if not p.get("fatal", True)]
+
+
+def _with_header(problem: dict) -> dict:
+    """A stored problem with its column's Vietnamese header (``header``) for the page."""
+    from chibo.interchange.columns import header_of
+
+    column = problem.get("column") or ""
+    return {**problem, "header": header_of(column) if column else ""}

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,6 +27,7 @@ from chibo.interchange import columns as C
 from chibo.interchange import export, jobs, sheets
 from chibo.interchange.models import KIND_LABELS, ImportJob
 from chibo.interchange.reader import FileRefused, open_table
+from chibo.lib.text import file_name
 
 PREVIEW_ROWS = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -132,7 +134,8 @@ def job_errors(request: HttpRequest, pk: str) -> HttpResponse:
     job = _job(request, pk)
     data = sheets.error_report_xlsx(job.stored_as, job.kind, job.problems)
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="loi-{job.kind}.xlsx"'
+    name = file_name("loi nhap", C.SHEET_NAMES[job.kind], ext="xlsx")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -143,7 +146,8 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in C.KINDS:
         raise Http404(_("No such template."))
     response = HttpResponse(sheets.template_xlsx(kind), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="mau-{C.SHEET_NAMES[kind]}.xlsx"'
+    name = file_name("mau nhap", C.SHEET_NAMES[kind], ext="xlsx")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -159,7 +163,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Your role does not give access to members' records."))
     code = request.GET.get("org", "").strip()
     root = get_org_for(request.user, code) if code else None
-    name = f"{C.SHEET_NAMES[kind]}{'-' + code if code else ''}.{fmt}"
+    name = file_name(C.SHEET_NAMES[kind], code, f"{timezone.localdate():%d-%m-%Y}", ext=fmt)
     if fmt == "csv":
         text = io.StringIO()
         text.write("\ufeff")  # BOM: Excel then reads the UTF-8 correctly

@@ -33,3 +33,25 @@ def prefix_upper_bound(prefix: str) -> str:
     if not prefix:
         raise ValueError("empty prefix")
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+_NOT_WORD = re.compile(r"[^A-Za-z0-9]+")
+
+
+def file_name(*parts: object, ext: str) -> str:
+    """A download's name in Vietnamese without diacritics: ``bao-cao-ket-nap-TU-2026.xlsx``.
+
+    Each part loses its marks (đ → d, Đ → D) but keeps its case (org codes,
+    document symbols); anything between letters and digits becomes one hyphen.
+    Empty parts are left out.
+    """
+    words = []
+    for part in parts:
+        text = str(part).replace("đ", "d").replace("Đ", "D")
+        text = "".join(
+            ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)
+        )
+        text = _NOT_WORD.sub("-", text).strip("-")
+        if text:
+            words.append(text)
+    return f"{'-'.join(words) or 'chibo'}.{ext}"

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.core.scoping import get_org_for
 from chibo.core.web import is_htmx, require_page_cap
+from chibo.lib.text import file_name
 from chibo.reports import build as builder
 from chibo.reports import exports, selectors, services
 from chibo.reports.forms import ReportForm, TargetForm
@@ -34,6 +35,31 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+
+
+# Each report in a file name, Vietnamese without diacritics (bao-cao-ket-nap-TU-2026.xlsx).
+FILE_WORDS = {
+    "admissions": "ket nap",
+    "removals": "xoa ten khai tru",
+    "composition": "co cau dang vien",
+    "activity": "sinh hoat",
+}
+
+
+def _when(params: dict[str, Any], kind: str) -> str:
+    """The period or the day of a file: ``2026`` for a whole year or the year to date."""
+    if kind not in builder.PERIOD_KINDS:
+        return f"{params['as_of']:%d-%m-%Y}"
+    start, end = params["start"], params["end"]
+    from_new_year = start == dt.date(start.year, 1, 1) and end.year == start.year
+    if from_new_year and (end == dt.date(end.year, 12, 31) or end == _today()):
+        return str(start.year)
+    return f"{start:%d-%m-%Y}-den-{end:%d-%m-%Y}"
+
+
+def _attachment(response: HttpResponse, name: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _today() -> dt.date:
@@ -166,9 +192,8 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(f"{reverse('reports:report', args=[kind])}?{request.GET.urlencode()}")
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{kind}-{root.code}.{fmt}"'
-    return response
+    name = file_name("bao cao", FILE_WORDS[kind], root.code, _when(params, kind), ext=fmt)
+    return _attachment(HttpResponse(body, content_type=CONTENT_TYPES[fmt]), name)
 
 
 def _signing(request: HttpRequest) -> exports.Signing:
@@ -236,9 +261,8 @@ def admitted_export(request: HttpRequest) -> HttpResponse:
             [table],
         )
         body = exports.to_xlsx(doc, stamp=exports.stamp_for(request.user))
-    response = HttpResponse(body, content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="ket-nap-{root.code}.xlsx"'
-    return response
+    name = file_name("danh sach ket nap", root.code, _when(params, "admissions"), ext="xlsx")
+    return _attachment(HttpResponse(body, content_type=CONTENT_TYPES["xlsx"]), name)
 
 
 @login_required

@@ -233,3 +233,27 @@ def test_pages_of_a_document_outside_are_404(t: dict[str, Org], office_user: Any
         ("status", [other.pk, "2024-H1"]),
     ):
         assert stranger.get(reverse(f"directives:{name}", args=args)).status_code == 404
+
+
+def test_compiled_report_downloads_are_named_by_their_symbol_without_diacritics(
+    t: dict, task: Any, unit_user: Any, office_user: Any
+) -> None:
+    import re
+
+    from chibo.directives import compile as compiling
+
+    a = task.assignments.get(org=t["khoi"])
+    report = services.report_save(
+        actor=unit_user, assignment=a, period="2024-H1", text="Đã quán triệt.", figures={}
+    )
+    services.report_submit(actor=unit_user, report=report)
+    compiled = compiling.report_compile(
+        actor=office_user, directive=task.document, period="2024-H1", issued_on=dt.date(2024, 7, 20)
+    )
+    office = login(office_user)
+    for fmt in ("docx", "xlsx"):
+        disposition = office.get(reverse("directives:compiled_file", args=[compiled.pk, fmt]))[
+            "Content-Disposition"
+        ]
+        name = re.search(r"filename\*=UTF-8''(.+)$", disposition).group(1)
+        assert name == f"bao-cao-tong-hop-01-BC-TU-v1.{fmt}"

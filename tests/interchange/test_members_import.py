@@ -229,3 +229,28 @@ def test_command_exit_code_and_report(tree, tmp_path, capsys) -> None:
     assert Member.objects.count() == 0
     call_command("import", "members", str(good))
     assert Member.objects.count() == 1
+
+
+def test_template_headers_and_technical_keys_import_alike(tree, tmp_path) -> None:
+    """The template's Vietnamese headers, their other spellings and the keys are one column each."""
+    from chibo.interchange import columns as C
+
+    keys = [col.name for col in C.MEMBER_COLUMNS if col.name != "so_quyet_dinh"]
+    words = [C.header_of(k) for k in keys]
+    assert "Mã tổ chức kết nạp" in words and "ma_to_chuc_ket_nap" not in words
+    others = ["Họ tên" if k == "ho_ten" else "SỐ CĂN CƯỚC" if k == "so_cccd" else k for k in keys]
+    rows = [member_row("DV1"), member_row("DV2", ho_ten="Lý Thị Cúc")]
+
+    def imported(header: list[str], name: str) -> list[tuple]:
+        values = [[row[k] for k in keys] for row in rows]
+        result = import_file(
+            actor=None,
+            kind="members",
+            path=write_xlsx(tmp_path / name, header, values),
+            dry_run=True,
+        )
+        assert result.ok and result.created == 2, [p.line() for p in result.problems]
+        return [(p.column, p.message) for p in result.problems]
+
+    assert imported(words, "words.xlsx") == imported(keys, "keys.xlsx") == []
+    assert imported(others, "others.xlsx") == []

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from chibo.accounts.roles import Role
 from chibo.interchange.models import ImportJob
@@ -83,12 +86,16 @@ def test_errors_report_download(inside, tmp_path, django_capture_on_commit_callb
     assert response.status_code == 200
     path = tmp_path / "report.xlsx"
     path.write_bytes(response.content)
-    rows = list(load_workbook(path)["dong_loi"].values)
+    workbook = load_workbook(path)
+    rows = list(workbook["Dòng lỗi"].values)
     assert (
-        rows[0][:3] == ("loi", "dong", "ma_dang_vien")
+        rows[0][:3] == ("Lỗi", "Dòng", "ma_dang_vien")  # the uploaded file's own headers
         and rows[1][1] == 3
-        and "ngay_sinh" in rows[1][0]
+        and rows[1][0].startswith("Ngày sinh: ")  # the column by its Vietnamese header
     )
+    detail = list(workbook["Chi tiết"].values)
+    assert detail[0] == ("Trang tính", "Dòng", "Cột", "Giá trị", "Lỗi")
+    assert detail[1][:4] == ("dang_vien", 3, "Ngày sinh", "xx")
 
 
 def test_import_refused_without_clean_check(inside, tmp_path) -> None:
@@ -141,8 +148,11 @@ def test_template_has_headers_sample_and_lists(inside, tmp_path) -> None:
     assert response.status_code == 200
     path = tmp_path / "t.xlsx"
     path.write_bytes(response.content)
-    ws = load_workbook(path)["dang_vien"]
-    assert [c.value for c in ws[1]][:3] == ["ma_dang_vien", "ho_ten", "ngay_sinh"]
+    ws = load_workbook(path)["Đảng viên"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:3] == ["Mã đảng viên", "Họ và tên", "Ngày sinh"]
+    assert "Mã tổ chức kết nạp" in headers  # words, not ma_to_chuc_ket_nap
+    assert all(not re.search(r"[a-z]_[a-z]", h) for h in headers)
     assert ws["B2"].value == "Nguyễn Văn An"
     assert any("Sinh viên" in dv.formula1 for dv in ws.data_validations.dataValidation)
 
@@ -221,3 +231,28 @@ def test_failed_job_offers_retry(inside, tmp_path) -> None:
     ImportJob.objects.filter(pk=job.pk).update(state="failed", dry_run=True)
     page = client.get(reverse("interchange:progress", args=[job.pk])).content.decode()
     assert 'value="retry"' in page
+
+
+def test_download_names_are_vietnamese_without_diacritics(
+    inside, tmp_path, django_capture_on_commit_callbacks
+) -> None:
+    import re
+
+    client = _client(inside)
+
+    def name(url: str, params: dict | None = None) -> str:
+        disposition = client.get(url, params or {})["Content-Disposition"]
+        return re.search(r'filename="([^"]+)"', disposition).group(1)
+
+    assert name(reverse("interchange:template", args=["members"])) == "mau-nhap-dang-vien.xlsx"
+    assert name(reverse("interchange:template", args=["orgs"])) == "mau-nhap-to-chuc.xlsx"
+    assert name(reverse("interchange:template", args=["attendance"])) == "mau-nhap-diem-danh.xlsx"
+    assert name(reverse("interchange:template", args=["dues"])) == "mau-nhap-dang-phi.xlsx"
+    today = f"{timezone.localdate():%d-%m-%Y}"
+    export = reverse("interchange:export")
+    assert name(export, {"kind": "members", "org": "BK-SV1"}) == f"dang-vien-BK-SV1-{today}.xlsx"
+    assert name(export, {"kind": "orgs", "format": "csv"}) == f"to-chuc-{today}.csv"
+    _upload(client, tmp_path, [member_row("DV1", ngay_sinh="31/02/2003")])
+    job = ImportJob.objects.get()
+    _run(client, job, "check", django_capture_on_commit_callbacks)
+    assert name(reverse("interchange:errors", args=[job.pk])) == "loi-nhap-dang-vien.xlsx"

@@ -31,3 +31,13 @@ def test_prefix_bound_covers_exactly_the_prefix() -> None:
     bound = prefix_upper_bound("dang")
     assert bound > "dang" and bound > "dang thi" and bound > "dangz"
     assert bound <= "danh"
+
+
+def test_file_name_is_vietnamese_without_diacritics() -> None:
+    from chibo.lib.text import file_name
+
+    assert file_name("báo cáo", "kết nạp", "TU", 2026, ext="xlsx") == "bao-cao-ket-nap-TU-2026.xlsx"
+    assert file_name("Đảng viên", "BK-SV1", "", ext="csv") == "Dang-vien-BK-SV1.csv"
+    assert file_name("12-BC/ĐU", ext="docx") == "12-BC-DU.docx"
+    assert file_name("../../etc/passwd", ext="xlsx") == "etc-passwd.xlsx"
+    assert file_name("", ext="xlsx") == "chibo.xlsx"

@@ -148,3 +148,42 @@ def test_api_scoped_and_readonly(client, actors) -> None:
         == 200
     )
     assert client.get("/api/v1/reports/targets").json()[0]["value"] == 5
+
+
+def _download_name(resp) -> str:
+    import re
+
+    return re.search(r'filename="([^"]+)"', resp["Content-Disposition"]).group(1)
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("admissions", "ket-nap"),
+        ("removals", "xoa-ten-khai-tru"),
+        ("composition", "co-cau-dang-vien"),
+        ("activity", "sinh-hoat"),
+    ],
+)
+def test_export_file_names_are_vietnamese_without_diacritics(client, actors, kind, words) -> None:
+    client.force_login(actors["inside"])
+    year = timezone.localdate().year
+    for fmt in ("xlsx", "docx"):
+        name = _download_name(client.get(f"/reports/{kind}/export/{fmt}/"))
+        if kind in ("admissions", "removals"):  # a period: the year to date
+            assert name == f"bao-cao-{words}-BK-{year}.{fmt}"
+        else:  # a day
+            assert name == f"bao-cao-{words}-BK-{timezone.localdate():%d-%m-%Y}.{fmt}"
+    half = client.get(
+        "/reports/admissions/export/xlsx/",
+        {"org": "BK-SV1", "from": f"{year - 1}-01-01", "to": f"{year - 1}-06-30"},
+    )
+    assert (
+        _download_name(half) == f"bao-cao-ket-nap-BK-SV1-01-01-{year - 1}-den-30-06-{year - 1}.xlsx"
+    )
+    whole = client.get(
+        "/reports/admissions/export/xlsx/", {"from": f"{year - 1}-01-01", "to": f"{year - 1}-12-31"}
+    )
+    assert _download_name(whole) == f"bao-cao-ket-nap-BK-{year - 1}.xlsx"
+    admitted = client.get("/reports/admissions/members.xlsx")
+    assert _download_name(admitted) == f"danh-sach-ket-nap-BK-{year}.xlsx"
