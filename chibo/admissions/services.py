@@ -40,6 +40,7 @@ from chibo.admissions.path import (
 )
 from chibo.admissions.selectors import awareness_certificate_for
 from chibo.core import audit
+from chibo.core.names import person_name
 from chibo.core.plausibility import check_age_for_category
 from chibo.core.rules import RuleMissing, rule_in_force
 from chibo.core.scoping import require_cap_on
@@ -225,9 +226,7 @@ def candidate_record_step(
                     "%(who)s recorded “%(step)s” (%(date)s). Reload the page."
                 )
                 % {
-                    "who": (last.actor.get_full_name() or last.actor.username)
-                    if last and last.actor
-                    else _("the system"),
+                    "who": person_name(last.actor) if last and last.actor else _("the system"),
                     "step": Stage(last.stage).label if last else "",
                     "date": checks.fmt(last.done_on) if last else "",
                 }

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
 from chibo.core import audit
+from chibo.core.names import person_name
 from chibo.core.rules import RuleMissing, rule_in_force
 from chibo.core.scoping import require_cap_on
 from chibo.directives import selectors
@@ -838,7 +839,8 @@ def _stale_report(report: ProgressReport) -> ValidationError:
     last = (
         AuditEntry.objects.filter(object_type="progress_report", object_id=str(report.pk))
         .order_by("-seq")
-        .only("actor_username", "created_at")
+        .select_related("actor")
+        .only("actor_username", "created_at", "actor__first_name", "actor__last_name")
         .first()
     )
     excerpt = report.text if len(report.text) <= 300 else report.text[:300] + "…"
@@ -849,7 +851,7 @@ def _stale_report(report: ProgressReport) -> ValidationError:
             "and try again."
         )
         % {
-            "who": last.actor_username if last else _("Someone else"),
+            "who": (person_name(last.actor) or last.actor_username) if last else _("Someone else"),
             "when": timezone.localtime(last.created_at).strftime("%d/%m/%Y %H:%M") if last else "",
             "text": excerpt,
         }

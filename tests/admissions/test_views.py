@@ -303,3 +303,15 @@ def test_after_the_course_the_certificate_expiry_is_not_called_the_next_deadline
     nxt = re.search(r'<p id="next-deadline"[^>]*>(.*?)</p>', body, re.S).group(1)
     assert add_working_days(dt.date(2025, 2, 3), 60).strftime("%d/%m/%Y") in nxt
     assert 'id="certificate-expiry"' not in body
+
+
+def test_candidate_page_names_who_recorded_each_step_by_full_name(
+    world: dict, cand: Candidate
+) -> None:
+    sec = world["users"]["sec"]
+    sec.first_name, sec.last_name = "Trần Thị", "Mai"  # as chibo stores names
+    sec.save()
+    walk(world, cand, Stage.COURSE, actor=sec)
+    html = client_for(sec).get(reverse("admissions:detail", args=[cand.pk])).content.decode()
+    main = html.split("<main", 1)[1]
+    assert "Trần Thị Mai" in main and ">sec<" not in main and " sec " not in main

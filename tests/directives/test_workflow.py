@@ -350,3 +350,31 @@ def test_remind_command(task: Task, t: dict[str, Org]) -> None:
     assert out.getvalue().startswith("Đã gửi ") and Notification.objects.exists()
     with pytest.raises(CommandError):
         call_command("directives-remind", "--date", "2024-07-03")
+
+
+def test_a_stale_report_save_names_who_changed_it_by_full_name(
+    t: dict[str, Org], task: Task, unit_user: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    unit_user.first_name, unit_user.last_name = "Phạm Minh", "Tuấn"  # as chibo stores names
+    unit_user.save()
+    a = task.assignments.get(org=t["khoi"])
+    first = services.report_save(actor=unit_user, assignment=a, period="2024-H1", text="Bản 1")
+    services.report_save(
+        actor=unit_user,
+        assignment=a,
+        period="2024-H1",
+        text="Bản 2",
+        expected_version=first.version,
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.report_save(
+            actor=unit_user,
+            assignment=a,
+            period="2024-H1",
+            text="Bản 3",
+            expected_version=first.version,
+        )
+    message = " ".join(refused.value.messages)
+    assert "Phạm Minh Tuấn" in message and "khoi" not in message

@@ -411,3 +411,20 @@ def test_incoming_access(t: dict[str, Org], m: Member, inside: Client, readonly:
     # not an incoming transfer for this cell: 404
     assert inside.post(reverse("members:arrive", args=["DV0001"]), {}).status_code == 404
     assert readonly.post(reverse("members:arrive", args=["DV0001"]), {}).status_code == 403
+
+
+def test_timeline_names_who_recorded_an_event_by_full_name(t: dict[str, Org], m: Member) -> None:
+    """ "người ghi cosoviec": the timeline named the user by login; people read the full name."""
+    staff = f.user("cosoviec", Role.GRASSROOTS_STAFF, t["uni"])
+    staff.first_name, staff.last_name = "Lê Văn", "Hùng"  # as chibo stores names
+    staff.save()
+    services.member_exempt(
+        actor=staff,
+        member=m,
+        effective_date=dt.date(2025, 2, 1),
+        decision=services.Decision(number=""),
+        note="Ốm",
+    )
+    html = login(staff).get(reverse("members:detail", args=[m.member_code])).content.decode()
+    timeline = html.split("timeline", 1)[1]
+    assert "Lê Văn Hùng" in timeline and "cosoviec" not in timeline

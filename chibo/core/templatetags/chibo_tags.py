@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 
+from chibo.core.names import person_name
 from chibo.lib.numbers import count_value, round_pct
 
 register = template.Library()
@@ -74,3 +75,9 @@ def periods_filter(values: Any) -> str:
     from chibo.core import periods
 
     return periods.labels(values or [])
+
+
+@register.filter
+def person(user: Any) -> str:
+    """A user by full name (``core.names.person_name``): "Lê Văn Hùng", not "cosoviec"."""
+    return person_name(user)
