@@ -8,6 +8,7 @@ one of its tasks (a unit sees the directive that assigns it work).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,14 +93,17 @@ def can_report(actor: Any, assignment: Assignment) -> bool:
     return scope_for(actor, Cap.DIRECTIVE_REPORT).covers(assignment.org)
 
 
+def can_view_assignment(actor: Any, assignment: Assignment) -> bool:
+    """The unit's own assignment, or any assignment of a document in the actor's register."""
+    view = scope_for(actor, Cap.DIRECTIVE_VIEW)
+    return view.covers(assignment.org) or view.covers(assignment.task.document.org)
+
+
 def get_assignment_for(actor: Any, pk: int, *, report: bool = False) -> Assignment:
     assignment = (
         Assignment.objects.select_related("task__document__org", "org").filter(pk=pk).first()
     )
-    if assignment is None:
-        raise Http404(_("No such assignment in your scope."))
-    view = scope_for(actor, Cap.DIRECTIVE_VIEW)
-    if not (view.covers(assignment.org) or view.covers(assignment.task.document.org)):
+    if assignment is None or not can_view_assignment(actor, assignment):
         raise Http404(_("No such assignment in your scope."))
     if report and not can_report(actor, assignment):
         raise PermissionDenied(_("Your role may read this task but not report on it."))
@@ -131,6 +135,19 @@ def links_of(document: Document) -> dict[str, list[Any]]:
         "out": list(document.links_out.select_related("target").all()),
         "in": list(document.links_in.select_related("source").all()),
     }
+
+
+def visible_document_ids(actor: Any, ids: Iterable[int | None]) -> set[int]:
+    """Which of ``ids`` the actor may open (``get_document_for``): the pages link only those."""
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted:
+        return set()
+    return set(documents_for(actor).filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+def visible_assignment_ids(actor: Any, assignments: Iterable[Assignment]) -> set[int]:
+    """Which assignments the actor may open (``get_assignment_for``)."""
+    return {a.pk for a in assignments if can_view_assignment(actor, a)}
 
 
 def my_assignments(actor: Any) -> QuerySet[Assignment]:

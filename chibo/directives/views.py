@@ -122,14 +122,26 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     doc = selectors.get_document_for(request.user, pk)
     may_manage = selectors.can_manage(request.user, doc)
     tasks = list(doc.tasks.prefetch_related("assignments__org"))
+    links = selectors.links_of(doc)
+    compilations = list(doc.compilations.select_related("output").all())
+    # Link only what the user may open; the rest is named without a link.
+    linked = [row.target_id for row in links["out"]] + [row.source_id for row in links["in"]]
+    for task in tasks:
+        task.document = doc  # the assignments' visibility reads their document's org
     context = {
         "doc": doc,
         "may_manage": may_manage,
         "recipients": doc.recipients.all(),
-        "links": selectors.links_of(doc),
+        "links": links,
+        "visible_documents": selectors.visible_document_ids(
+            request.user, linked + [c.output_id for c in compilations]
+        ),
+        "visible_assignments": selectors.visible_assignment_ids(
+            request.user, [a for task in tasks for a in task.assignments.all()]
+        ),
         "tasks": tasks,
         "periods": selectors.directive_periods(doc),
-        "compilations": doc.compilations.select_related("output").all(),
+        "compilations": compilations,
         "compile_form": forms.CompileForm(),
         "has_docx": doc.direction == "out",
     }
@@ -235,6 +247,7 @@ def status(request: HttpRequest, pk: int, period: str) -> HttpResponse:
         for task, task_period in compiling.tasks_for_period(doc, found)
     ]
     today = timezone.localdate()
+    compilations = list(doc.compilations.filter(period=found.key).select_related("output"))
     unit = "committee"
     initial = {
         "period": found.key,
@@ -245,7 +258,13 @@ def status(request: HttpRequest, pk: int, period: str) -> HttpResponse:
         "boards": boards,
         "period": found,
         "draft_only": today <= found.end,
-        "compilations": doc.compilations.filter(period=found.key).select_related("output"),
+        "compilations": compilations,
+        "visible_documents": selectors.visible_document_ids(
+            request.user, [c.output_id for c in compilations]
+        ),
+        "visible_assignments": selectors.visible_assignment_ids(
+            request.user, [row.assignment for board in boards for row in board.rows]
+        ),
         "may_manage": selectors.can_manage(request.user, doc),
         "compile_form": forms.CompileForm(initial=initial),
         "review_form": forms.ReviewForm(),

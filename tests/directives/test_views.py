@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document as Docx
 
+from chibo.accounts.roles import Role
 from chibo.core.models import AuditEntry
 from chibo.directives import services
 from chibo.directives.models import Document, ProgressReport, ReportStatus, Task
@@ -257,3 +258,64 @@ def test_compiled_report_downloads_are_named_by_their_symbol_without_diacritics(
         ]
         name = re.search(r"filename\*=UTF-8''(.+)$", disposition).group(1)
         assert name == f"bao-cao-tong-hop-01-BC-TU-v1.{fmt}"
+
+
+@pytest.fixture
+def cited(t: dict) -> Document:
+    """A document in the district's register that the directive (registered after it) cites."""
+    return services.document_register_incoming(
+        actor=None,
+        org=t["district"],
+        symbol="14-CT/TU",
+        title="Chỉ thị về công tác phát triển đảng viên",
+        issuing_body="Ban Thường vụ Thành ủy",
+        issued_on=dt.date(2022, 5, 1),
+    )
+
+
+def _links(html: str) -> list[str]:
+    import re
+
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return sorted({h for h in re.findall(r'href="(/[^"]*)"', main) if not h.startswith("/static/")})
+
+
+def test_every_link_on_a_directive_page_opens_for_the_user(
+    t: dict, cited: Document, task: Task, unit_user: Any, office_user: Any
+) -> None:
+    """A viewer of one unit saw links to other units' assignments and other registers' documents: 404."""
+    from chibo.directives import compile as compiling
+
+    a = task.assignments.get(org=t["khoi"])
+    report = services.report_save(
+        actor=unit_user, assignment=a, period="2024-H1", text="Đã quán triệt.", figures={}
+    )
+    services.report_submit(actor=unit_user, report=report)
+    compiling.report_compile(
+        actor=office_user, directive=task.document, period="2024-H1", issued_on=dt.date(2024, 7, 20)
+    )
+    viewer = quick_user("xem-khoi", Role.VIEWER, t["khoi"])
+    for user, hidden in ((viewer, True), (unit_user, True), (office_user, False)):
+        client = login(user)
+        start = reverse("directives:document", args=[task.document_id])
+        pages, seen = [start], set()
+        while pages:
+            url = pages.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            response = client.get(url)
+            assert response.status_code == 200, (user.username, url, response.status_code)
+            if response["Content-Type"].startswith("text/html") and "/directives/" in url:
+                pages += [
+                    h for h in _links(response.content.decode()) if h.startswith("/directives/")
+                ]
+        # What the unit cannot open is still named, without a link.
+        html = client.get(start).content.decode()
+        assert "14-CT/TU" in html and "Quận ủy Quận 1" in html
+        cited_url = reverse("directives:document", args=[cited.pk])
+        district = task.assignments.get(org=t["district"])
+        district_url = reverse("directives:assignment", args=[district.pk])
+        assert (cited_url in html) is not hidden and (district_url in html) is not hidden
+        if not hidden:
+            assert {cited_url, district_url} <= seen
