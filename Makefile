@@ -51,7 +51,7 @@ run: install ## migrate, load demo data once, serve on http://127.0.0.1:$PORT (8
 		echo "==> loading demo data (chibo seed-demo)"; \
 		$(CHIBO) seed-demo; \
 	fi
-	$(CHIBO) demo-logins
+	PORT=$(PORT) $(CHIBO) demo-logins
 	@echo "==> http://127.0.0.1:$(PORT)/ — máy chủ và bộ xử lý nền (chibo db_worker) chạy cùng nhau; Ctrl-C dừng cả hai"
 	@scripts/run-dev $(PORT)
 

@@ -179,7 +179,7 @@ def test_make_run_serves_on_port() -> None:
         text=True,
         check=True,
     ).stdout
-    assert "scripts/run-dev 8011" in out
+    assert "scripts/run-dev 8011" in out and "PORT=8011 .venv/bin/chibo demo-logins" in out
     default = subprocess.run(
         ["make", "-n", "run"],  # noqa: S607
         cwd=ROOT,

@@ -190,6 +190,15 @@ def test_status_and_logins_commands() -> None:
 
 
 @pytest.mark.django_db
+def test_demo_logins_names_the_port_make_run_serves_on(monkeypatch) -> None:
+    _seed()
+    monkeypatch.setenv("PORT", "8011")  # PORT=8011 make run
+    out = StringIO()
+    call_command("demo-logins", stdout=out)
+    assert out.getvalue().rstrip().endswith("Mở http://127.0.0.1:8011")
+
+
+@pytest.mark.django_db
 def test_seed_output_is_vietnamese_without_a_python_warning(settings) -> None:
     """The summary names what was loaded in Vietnamese; no English FieldKeyWarning with a source path."""
     import warnings

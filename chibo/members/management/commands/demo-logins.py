@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -65,4 +66,6 @@ class Command(BaseCommand):
                     twofactor.set_recovery_codes(user=user, codes=codes)
                 unused = twofactor.unused_codes_among(user=user, codes=codes)
                 self.stdout.write(f"  {user.username.ljust(9)} {' '.join(unused) or '(hết)'}")
-        self.stdout.write("Mở http://127.0.0.1:8000")
+        # `make run` passes its PORT (PORT=8001 make run); 8000 otherwise.
+        port = os.environ.get("PORT", "").strip()
+        self.stdout.write(f"Mở http://127.0.0.1:{port if port.isdigit() else 8000}")
