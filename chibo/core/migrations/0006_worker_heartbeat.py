@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_audit_keyed'),
+        ('core', '0005_rules_people'),
     ]
 
     operations = [
