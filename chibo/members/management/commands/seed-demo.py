@@ -49,6 +49,8 @@ COUNT_LABELS = {
     "late_reports": "báo cáo nộp muộn",
     "compiled_reports": "báo cáo tổng hợp",
     "links": "liên kết giữa văn bản",
+    "terms": "nhiệm kỳ cấp ủy",
+    "draft_reports": "dự thảo báo cáo tổng hợp",
     "inspections": "cuộc kiểm tra và giám sát",
     "follow_ups": "việc theo dõi sau kiểm tra",
     "discipline_cases": "vụ kỷ luật",
