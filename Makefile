@@ -75,10 +75,12 @@ load-test: install ## load test: 50 and 200 users against prod-local (docs/perfo
 # pip-audit needs PyPI's per-version JSON API (its vulnerability data): when that
 # cannot be reached (no network, or a proxy without it) the audit is skipped with
 # the reason, rather than "passing" with every package unaudited.
-lint: install ## ruff check (security rules "S" included) + ruff format --check + pip-audit
+lint: install ## ruff check (security rules "S" included) + ruff format --check + layers + mypy + pip-audit
 	@rc=0; \
 	echo "==> ruff check ."; $(RUFF) check . || rc=1; \
 	echo "==> ruff format --check ."; $(RUFF) format --check . || rc=1; \
+	echo "==> lint-imports (the layers of docs/architecture.md)"; $(BIN)/lint-imports --no-cache || rc=1; \
+	echo "==> mypy (django-stubs; strict on lib, core, accounts)"; DATABASE_URL='sqlite://:memory:' $(BIN)/mypy || rc=1; \
 	echo "==> pip-audit"; \
 	if $(BIN)/python -c 'import django, urllib.request as u; u.urlopen(f"https://pypi.org/pypi/django/{django.__version__}/json", timeout=15)' >/dev/null 2>&1; then \
 		$(BIN)/pip-audit --skip-editable --progress-spinner off || rc=1; \

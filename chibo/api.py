@@ -300,7 +300,6 @@ ROUTERS: list[tuple[str, str]] = [
     ("activity", "/activity"),
     ("directives", "/directives"),
     ("reports", "/reports"),
-    ("interchange", "/interchange"),
     ("oversight", "/oversight"),
     ("training", "/training"),
 ]

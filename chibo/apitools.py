@@ -14,9 +14,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from ninja import Status
 
 from chibo.accounts.roles import Cap
-from chibo.core.scoping import has_cap, orgs_for
+from chibo.core.scoping import has_cap
+from chibo.orgs.selectors import orgs_for
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -148,3 +150,8 @@ def validation_message(err: dict[str, Any]) -> str:
     if kind in {"string_type", "string_unicode"}:
         return _("Enter text.")
     return _("This value is not valid.")
+
+
+def created(body: Any) -> Status:
+    """The one way a route answers 201 Created (declare ``response={201: Schema}``)."""
+    return Status(201, body)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -18,7 +18,9 @@ from chibo.accounts.models import LoginFailure, RoleAssignment, RoleRequest
 from chibo.accounts.roles import Cap, Role
 from chibo.core import audit
 from chibo.core.scoping import forget_scopes, require_cap_on
-from chibo.orgs.models import Org
+
+if TYPE_CHECKING:  # a role is held on an org; accounts sits below orgs
+    from chibo.orgs.models import Org
 
 
 def user_create(

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods
 from chibo.accounts import services
 from chibo.accounts.roles import Cap, Role
 from chibo.accounts.views_roles import _require_manage
-from chibo.core.scoping import get_org_for
+from chibo.orgs.selectors import get_org_for
 
 PASSWORD = "password"  # noqa: S105 — a form choice, not a secret
 INVITE = "invite"

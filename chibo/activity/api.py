@@ -12,14 +12,15 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja import Status as Reply
 
 from chibo.activity import dues, periods, selectors, services, tracking, transfers
 from chibo.activity import warnings as risk
 from chibo.activity.models import Meeting, MeetingKind, PaymentMethod, Presence
-from chibo.apitools import check_text
-from chibo.core.scoping import get_member_for
+from chibo.apitools import check_text, created
+from chibo.members.selectors import get_member_for
 
 router = Router(tags=["activity"])
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
@@ -40,7 +41,7 @@ def _day(value: dt.date | None, name: str = "as_of") -> dt.date:
 
     day = value or timezone.localdate()
     if not EARLIEST <= day <= LATEST:
-        raise ValidationError({name: ["2000-01-01 … 2100-12-31"]})
+        raise ValidationError({name: [_("Enter a date from 2000-01-01 to 2100-12-31.")]})
     return day
 
 
@@ -245,7 +246,7 @@ def meetings_create(request: HttpRequest, payload: MeetingIn) -> Reply:
         confirm=payload.confirm,
         **data,
     )
-    return Reply(201, _meeting(m))
+    return created(_meeting(m))
 
 
 class AttendanceRow(Schema):
@@ -383,7 +384,7 @@ def dues_pay(request: HttpRequest, payload: PaymentIn) -> Reply:
         for month in months:
             _day(month, "months")
     except ValueError as exc:
-        raise ValidationError({"months": ["YYYY-MM"]}) from exc
+        raise ValidationError({"months": [_("Enter each month as YYYY-MM.")]}) from exc
     dues.dues_pay(
         actor=request.user,
         member=member,
@@ -394,8 +395,7 @@ def dues_pay(request: HttpRequest, payload: PaymentIn) -> Reply:
         reference=payload.reference,
         confirm=payload.confirm,
     )
-    return Reply(
-        201,
+    return created(
         {
             "member_code": member.member_code,
             "months": sorted(payload.months),

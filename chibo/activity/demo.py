@@ -23,7 +23,7 @@ import bisect
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,38 +31,13 @@ from django.db import connection, transaction
 
 from chibo.activity import periods, tracking
 from chibo.activity.models import AbsenceReason, Attendance
+from chibo.core import bulk
 from chibo.members.models import Category, MemberEvent, Status
 from chibo.orgs.models import CELL_KINDS, Org
 
 YEARS = 5
-BATCH = 50_000
 BIG_LOAD = 1_000_000  # rows above which indexes and foreign keys are rebuilt after the load
 STUDENT_DUES_2026 = dt.date(2026, 2, 1)
-
-
-def _copy_rows(table: str, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
-    """Insert ``rows`` into ``table`` fast: COPY on PostgreSQL, executemany elsewhere."""
-    count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor
-            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            return count
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-        batch: list[tuple[Any, ...]] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
-    return count
 
 
 class _Line:
@@ -158,7 +133,7 @@ def seed(*, rng: random.Random, today: dt.date, dues_years: int = 0) -> dict[str
         connection.vendor == "postgresql" or not connection.in_atomic_block
     )
     with transaction.atomic():
-        n_meetings = _copy_rows(
+        n_meetings = bulk.insert_rows(
             "activity_meeting",
             [
                 "org_id",
@@ -220,7 +195,7 @@ def seed(*, rng: random.Random, today: dt.date, dues_years: int = 0) -> dict[str
 
     try:
         with _load("activity_attendance", big=big):
-            n_attendance = _copy_rows(
+            n_attendance = bulk.insert_rows(
                 "activity_attendance",
                 [
                     "meeting_id",
@@ -243,7 +218,7 @@ def seed(*, rng: random.Random, today: dt.date, dues_years: int = 0) -> dict[str
     )
     dues_months = [m for m in months if m >= dues_from]
     with _load("activity_duespayment", big=len(lines) * len(dues_months) > BIG_LOAD):
-        n_dues = _copy_rows(
+        n_dues = bulk.insert_rows(
             "activity_duespayment",
             [
                 "member_id",

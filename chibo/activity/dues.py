@@ -26,14 +26,11 @@ from chibo.core import audit
 from chibo.core.plausibility import NeedsConfirmation
 from chibo.core.rules import RuleViolation, rule_in_force
 from chibo.core.scoping import require_cap_on, scope_for
+from chibo.core.services import user_or_none
 from chibo.members.models import Category, Member
 from chibo.orgs.models import Org
 
 FLAT_CATEGORIES = (Category.STUDENT, Category.PUPIL)
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def relief_percent(member: Member, period: dt.date) -> int:
@@ -156,7 +153,7 @@ def dues_pay(
             method=method,
             reference=reference.strip(),
             org=org,
-            recorded_by=_user(actor),
+            recorded_by=user_or_none(actor),
         )
         for m in months
     ]
@@ -255,7 +252,7 @@ def dues_bulk_record(
                 method=rec.method,
                 reference=rec.reference.strip(),
                 org=org,
-                recorded_by=_user(actor),
+                recorded_by=user_or_none(actor),
             )
         )
     if errors:

@@ -26,9 +26,10 @@ from chibo.activity.models import (
 )
 from chibo.activity.services import RosterEntry, roster
 from chibo.core import audit
-from chibo.core.scoping import get_org_for, orgs_for, scope_for
+from chibo.core.scoping import scope_for
 from chibo.members.models import ON_ROLLS, Member, Status
 from chibo.orgs.models import CELL_KINDS, Org
+from chibo.orgs.selectors import get_org_for, orgs_for
 
 
 def org_for(actor: Any, code: str, *, write: bool = False) -> Org:

@@ -37,6 +37,7 @@ from chibo.core import audit
 from chibo.core.notify import notify
 from chibo.core.plausibility import NeedsConfirmation
 from chibo.core.scoping import has_cap, require_cap_on
+from chibo.core.services import user_or_none
 from chibo.members.models import EventKind, Member, MemberEvent, Status
 from chibo.orgs.models import Org
 
@@ -45,10 +46,6 @@ MEETING_TEXT_FIELDS = ("place", "topic", "agenda", "documents", "minutes", "reso
 # Sent inside the refresh's transaction: the warnings of ``org``'s subtree were replaced
 # (the reports' dashboard cache listens; bulk deletes send no model signals).
 warnings_refreshed = Signal()
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 # --- who belongs to a meeting ----------------------------------------------
@@ -211,7 +208,7 @@ def meeting_create(
         held_on=held_on,
         month=periods.month_of(held_on),
         online=online,
-        recorded_by=_user(actor),
+        recorded_by=user_or_none(actor),
         **{k: (v or "").strip() for k, v in text.items()},
     )
     meeting.full_clean(exclude=["org", "recorded_by"])
@@ -478,7 +475,7 @@ def meetings_bulk_record(
                 agenda=rec.agenda.strip(),
                 minutes=rec.minutes.strip(),
                 resolution=rec.resolution.strip(),
-                recorded_by=_user(actor),
+                recorded_by=user_or_none(actor),
             )
             given = {e.member_code: e for e in rec.attendance}
             batch = []

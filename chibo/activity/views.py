@@ -24,9 +24,10 @@ from chibo.activity import dues, letters, periods, selectors, services, tracking
 from chibo.activity.forms import LetterForm, MeetingForm, PaymentForm, ReasonForm, TrackingForm
 from chibo.activity.models import AbsenceReason, Presence, WarningLevel
 from chibo.core.plausibility import ask_confirmation
-from chibo.core.scoping import get_member_for, has_cap, scope_for
+from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import is_htmx, run_service
 from chibo.lib.dates import add_months
+from chibo.members.selectors import get_member_for
 from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import CELL_KINDS, Org
 

@@ -21,14 +21,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from chibo.accounts.roles import Cap
 from chibo.admissions import selectors, services
 from chibo.admissions.models import Stage
-from chibo.apitools import DEFAULT_LIMIT, MAX_LIMIT, org_ref
-from chibo.core.scoping import get_member_for, scope_for
+from chibo.apitools import DEFAULT_LIMIT, MAX_LIMIT, created, org_ref
+from chibo.core.scoping import scope_for
 from chibo.members.selectors import audit_list_read as audit_members_read
+from chibo.members.selectors import get_member_for
 
 router = Router(tags=["admissions"])
 
@@ -89,6 +90,98 @@ class OverrideIn(Schema):
     reason: str
 
 
+# --- responses (every field a client receives is declared here) ----------------------
+
+
+class CandidateOut(Schema):
+    id: int
+    full_name: str
+    date_of_birth: str
+    gender: str
+    category: str
+    org: str = Field(description="Code of the candidate's cell")
+    stage: str
+    stage_on: str
+    next_step: str | None
+    next_due: str | None
+    overdue: bool
+    member_code: str | None = Field(description="Set once the candidate was admitted")
+    version: int
+    decision_received_on: str | None
+    citizen_id: str | None = Field(None, description="Only for roles that see it")
+    phone: str | None = Field(None, description="Only for roles that see it")
+
+
+class CertificateOut(Schema):
+    number: str
+    issuer: str
+    issued_on: str
+    expires_on: str
+
+
+class CandidateMemberOut(Schema):
+    member_code: str
+    admitted_on: str | None
+    ceremony_on: str | None
+    probation_ends_on: str | None
+    recognized_on: str | None
+    is_full: bool
+
+
+class PathStepOut(Schema):
+    stage: str
+    state: str = Field(description="done, next, todo or skipped")
+    done_on: str | None
+    document_number: str
+    recorded_by: str | None
+    data: dict[str, Any]
+
+
+class OverrideOut(Schema):
+    stage: str
+    rule: str
+    reason: str
+    by: str | None
+
+
+class CandidateDetail(CandidateOut):
+    mentor: str | None
+    youth_union_exists: bool
+    member: CandidateMemberOut | None
+    allowed_steps: list[str]
+    certificate: CertificateOut | None
+    path: list[PathStepOut]
+    overrides: list[OverrideOut]
+
+
+class CandidatePage(Schema):
+    items: list[CandidateOut]
+    total: int
+    counts: dict[str, int]
+    overdue: int
+
+
+class ProbationItem(Schema):
+    member_code: str
+    full_name: str
+    org: str
+    ceremony_on: str
+    probation_ends_on: str
+    vote_due: str
+    state: str = Field(description="upcoming, due or overdue")
+
+
+class ProbationOut(Schema):
+    items: list[ProbationItem]
+
+
+class OverrideCreated(Schema):
+    id: int
+    stage: str
+    rule_key: str
+    reason: str
+
+
 def _dict(request: HttpRequest, candidate: Any, *, full: bool = False) -> dict[str, Any]:
     return selectors.to_dict(
         candidate,
@@ -98,7 +191,7 @@ def _dict(request: HttpRequest, candidate: Any, *, full: bool = False) -> dict[s
     )
 
 
-@router.get("", summary="List candidates in scope")
+@router.get("", response=CandidatePage, exclude_unset=True, summary="List candidates in scope")
 def candidate_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     org = org_ref(request.user, filters.org, "org") if filters.org else None
     flt = selectors.BoardFilter(
@@ -122,10 +215,13 @@ def candidate_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
     }
 
 
-@router.post("", summary="Register an outstanding candidate")
-def candidate_register(request: HttpRequest, payload: RegisterIn) -> HttpResponse:
-    from chibo.api import api
-
+@router.post(
+    "",
+    response={201: CandidateDetail},
+    exclude_unset=True,
+    summary="Register an outstanding candidate",
+)
+def candidate_register(request: HttpRequest, payload: RegisterIn) -> Status:
     org = org_ref(request.user, payload.org, "org")
     try:
         mentor = get_member_for(request.user, payload.mentor.strip())
@@ -153,10 +249,14 @@ def candidate_register(request: HttpRequest, payload: RegisterIn) -> HttpRespons
         note=payload.note,
         confirm=payload.confirm,
     )
-    return api.create_response(request, _dict(request, candidate, full=True), status=201)
+    return created(_dict(request, candidate, full=True))
 
 
-@router.get("/probation-watch", summary="Probationary members due or overdue for recognition")
+@router.get(
+    "/probation-watch",
+    response=ProbationOut,
+    summary="Probationary members due or overdue for recognition",
+)
 def probation_watch(request: HttpRequest, org: str = "") -> dict[str, Any]:
     root = org_ref(request.user, org, "org") if org else None
     rows = selectors.probation_watch(request.user, timezone.localdate(), org=root)
@@ -179,12 +279,22 @@ def probation_watch(request: HttpRequest, org: str = "") -> dict[str, Any]:
     }
 
 
-@router.get("/{int:candidate_id}", summary="A candidate with the whole path")
+@router.get(
+    "/{int:candidate_id}",
+    response=CandidateDetail,
+    exclude_unset=True,
+    summary="A candidate with the whole path",
+)
 def candidate_detail(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
     return _dict(request, selectors.candidate_detail(request.user, candidate_id), full=True)
 
 
-@router.post("/{int:candidate_id}/steps/{stage}", summary="Record one step of the path")
+@router.post(
+    "/{int:candidate_id}/steps/{stage}",
+    response=CandidateDetail,
+    exclude_unset=True,
+    summary="Record one step of the path",
+)
 def candidate_step(
     request: HttpRequest, candidate_id: int, stage: str, payload: StepIn
 ) -> dict[str, Any]:
@@ -221,6 +331,8 @@ def candidate_step(
 
 @router.post(
     "/{int:candidate_id}/decision-received",
+    response=CandidateDetail,
+    exclude_unset=True,
     summary="Record the date the cell received the admission decision",
 )
 def candidate_decision_received(
@@ -236,13 +348,11 @@ def candidate_decision_received(
 
 
 @router.post(
-    "/{int:candidate_id}/override", summary="Record a committee override of a failed check"
+    "/{int:candidate_id}/override",
+    response={201: OverrideCreated},
+    summary="Record a committee override of a failed check",
 )
-def candidate_override(
-    request: HttpRequest, candidate_id: int, payload: OverrideIn
-) -> HttpResponse:
-    from chibo.api import api
-
+def candidate_override(request: HttpRequest, candidate_id: int, payload: OverrideIn) -> Status:
     candidate = selectors.get_candidate_for(
         request.user, candidate_id, write=True, stage="override"
     )
@@ -253,15 +363,13 @@ def candidate_override(
         rule_key=payload.rule_key,
         reason=payload.reason,
     )
-    return api.create_response(
-        request,
+    return created(
         {
             "id": override.pk,
             "stage": override.stage,
             "rule_key": override.rule_key,
             "reason": override.reason,
-        },
-        status=201,
+        }
     )
 
 
@@ -294,15 +402,22 @@ def candidate_dossier(request: HttpRequest, candidate_id: int) -> dict[str, Any]
     return {"items": [_entry(e) for e in dossier.entries(request.user, candidate)]}
 
 
+class DossierIssued(Schema):
+    kind: str
+    document: int
+    symbol: str
+    org: str
+
+
 @router.post(
     "/{int:candidate_id}/dossier/{kind}",
+    response={201: DossierIssued},
     summary="Enter one dossier document in its issuing body's register (numbered)",
 )
 def candidate_dossier_issue(
     request: HttpRequest, candidate_id: int, kind: str, payload: DossierIssueIn
-) -> HttpResponse:
+) -> Status:
     from chibo.admissions import dossier
-    from chibo.api import api
 
     candidate = selectors.get_candidate_for(request.user, candidate_id)
     if kind not in dossier.KINDS:
@@ -314,15 +429,13 @@ def candidate_dossier_issue(
         signer=payload.signer,
         signer_title=payload.signer_title,
     )
-    return api.create_response(
-        request,
+    return created(
         {
             "kind": kind,
             "document": document.pk,
             "symbol": document.symbol,
             "org": document.org.code,
-        },
-        status=201,
+        }
     )
 
 

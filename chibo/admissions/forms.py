@@ -14,10 +14,11 @@ from chibo.admissions import selectors, services
 from chibo.admissions.models import PATH, Candidate, CandidateStep, Stage
 from chibo.core.plausibility import confirm_field
 from chibo.core.rules import all_rules
-from chibo.core.scoping import members_for, orgs_for
 from chibo.core.web import date_field
 from chibo.members.models import ON_ROLLS, Category, Gender, Member
+from chibo.members.selectors import members_for
 from chibo.orgs.models import CELL_KINDS, Org
+from chibo.orgs.selectors import orgs_for
 
 
 def _member_by_code(user: Any, code: str, field: str) -> Member:

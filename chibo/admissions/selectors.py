@@ -16,8 +16,9 @@ from chibo.admissions import checks
 from chibo.admissions.models import CLOSED, COMMITTEE_STEPS, PATH, Candidate, CandidateStep, Stage
 from chibo.admissions.path import allowed_stages, next_stage, youth_union_needed
 from chibo.core import audit
-from chibo.core.scoping import members_for, scope_for
+from chibo.core.scoping import scope_for
 from chibo.members.models import ON_ROLLS, Member
+from chibo.members.selectors import members_for
 from chibo.orgs.models import Org
 
 

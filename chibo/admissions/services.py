@@ -44,18 +44,10 @@ from chibo.core.names import person_name
 from chibo.core.plausibility import check_age_for_category
 from chibo.core.rules import RuleMissing, rule_in_force
 from chibo.core.scoping import require_cap_on
+from chibo.core.services import check_not_future, user_or_none
 from chibo.lib.text import fold
 from chibo.members.models import ON_ROLLS, Category, Gender, Member
 from chibo.orgs.models import Org
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _not_future(day: dt.date, name: str = "done_on") -> None:
-    if day > timezone.localdate():
-        raise ValidationError({name: [_("The date cannot be in the future.")]})
 
 
 def candidate_register(
@@ -81,7 +73,7 @@ def candidate_register(
     "student" is refused; an older-than-usual one needs ``confirm``.
     """
     require_cap_on(actor, org, Cap.MEMBER_CHANGE)
-    _not_future(registered_on, "registered_on")
+    check_not_future(registered_on, "registered_on")
     errors: dict[str, list[str]] = {}
     if not org.is_cell or not org.is_open:
         errors["org"] = [_("Candidates are registered by an open party cell.")]
@@ -128,7 +120,7 @@ def candidate_register(
             candidate=candidate,
             stage=Stage.REGISTERED,
             done_on=registered_on,
-            actor=_user(actor),
+            actor=user_or_none(actor),
             note=note.strip(),
             data={"mentor": mentor.member_code},
         )
@@ -166,7 +158,7 @@ def candidate_override(
             stage=stage,
             rule_key=rule_key,
             reason=reason.strip(),
-            actor=_user(actor),
+            actor=user_or_none(actor),
         )
         audit.record(
             actor=actor,
@@ -212,7 +204,7 @@ def candidate_record_step(
     """Record one step of the path, checked against the rules in force on ``done_on``."""
     cap = Cap.ADMISSION_DECIDE if stage in COMMITTEE_STEPS else Cap.MEMBER_CHANGE
     require_cap_on(actor, candidate.org, cap)
-    _not_future(done_on)
+    check_not_future(done_on, "done_on")
     data = dict(data or {})
     received_on = _received_with_decision(stage, data, done_on)
     with transaction.atomic():
@@ -262,7 +254,7 @@ def candidate_record_step(
             stage=stage,
             done_on=done_on,
             document_number=document_number.strip(),
-            actor=_user(actor),
+            actor=user_or_none(actor),
             note=note.strip(),
             data=kept,
         )

@@ -6,3 +6,13 @@ class CoreConfig(AppConfig):
     name = "chibo.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # Rules changed by another process are read again from the next request or task on.
+        from django.core.signals import request_started
+        from django_tasks.signals import task_started
+
+        from chibo.core.rules import refresh_if_changed
+
+        request_started.connect(refresh_if_changed, dispatch_uid="chibo-rules-request")
+        task_started.connect(refresh_if_changed, dispatch_uid="chibo-rules-task")

@@ -88,7 +88,8 @@ def compute_hash(
 def _normalize(data: dict[str, Any]) -> dict[str, Any]:
     # Round-trip through JSON so the hash is computed over exactly what the
     # database will give back (dates become strings, tuples lists).
-    return json.loads(json.dumps(data, default=str, ensure_ascii=False))
+    normalized: dict[str, Any] = json.loads(json.dumps(data, default=str, ensure_ascii=False))
+    return normalized
 
 
 def record(

@@ -68,7 +68,8 @@ def sha256_file(path: Path) -> str:
 
 
 def _quote(conn: Any, name: str) -> str:
-    return conn.ops.quote_name(name)
+    quoted: str = conn.ops.quote_name(name)
+    return quoted
 
 
 def _tables(conn: Any) -> list[str]:
@@ -201,14 +202,14 @@ def _backup_postgres(conn: Any, out: Path) -> tuple[dict[str, int], dict[str, An
     }
     with psycopg.connect(**{k: v for k, v in dsn_kwargs.items() if v}) as pg:
         pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        snapshot = pg.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        snapshot = pg.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
         names = [
             r[0]
             for r in pg.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
             )
         ]
-        counts = {n: pg.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}  # noqa: S608
+        counts = {n: pg.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}  # type: ignore[index]  # noqa: S608
         cur = pg.cursor()
         head = _audit_head(cur)
         # pg_dump writes to a pipe, sealed as it comes: no plain dump on disk.

@@ -54,7 +54,7 @@ def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 def client_ip(request: HttpRequest) -> str:
     """The client's address: ``REMOTE_ADDR``, or from ``X-Forwarded-For`` via a trusted proxy."""
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote: str = request.META.get("REMOTE_ADDR", "")
     peer = _address(remote)
     if peer is None or not _trusted(peer):
         return remote[:45]

@@ -204,7 +204,7 @@ def to_current(value: str) -> str:
     return encrypt_value(decrypt_value(value))
 
 
-class EncryptedCharField(models.CharField):
+class EncryptedCharField(models.CharField):  # type: ignore[type-arg]
     """A CharField stored encrypted (``c2`` tokens); ``max_length`` is the column's (the token's).
 
     The plain value's length is checked by the forms, the API and the importers.

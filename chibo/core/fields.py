@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 
 
-class ByteOrderCharField(models.CharField):
+class ByteOrderCharField(models.CharField):  # type: ignore[type-arg]
     """A CharField compared byte by byte on every database.
 
     Prefix searches are ranges (``>= p AND < bound``); they are only right

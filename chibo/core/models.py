@@ -32,6 +32,9 @@ class RuleVersion(models.Model):
     valid_to = models.DateField(_("in force until (exclusive)"), null=True, blank=True)
     confidence = models.CharField(_("confidence"), max_length=1, choices=Confidence.choices)
     note = models.TextField(_("note"), blank=True)
+    # With the row count and the newest id, the version stamp every process reads per
+    # request to know its cached rules are current (core.rules.refresh_if_changed).
+    changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["key", "valid_from"]

@@ -73,12 +73,26 @@ class RuleViolation(ValidationError):
             super().__init__(full, code="rule")
 
 
+# Each process keeps the rules in memory, with the version stamp they were read under.
+# At the start of every request and every background task it reads the stamp again (one
+# small query) and drops its copy when another process changed a rule meanwhile: an edit
+# in one gunicorn worker reaches all of them by their next request.
 _cache: dict[str, list[Rule]] | None = None
+_stamp: tuple[Any, ...] | None = None
+
+
+def version_stamp() -> tuple[Any, ...]:
+    """(rows, newest id, last change) of the rule versions: any insert, edit or delete moves it."""
+    from django.db.models import Count, Max
+
+    row = RuleVersion.objects.aggregate(n=Count("id"), top=Max("id"), at=Max("changed_at"))
+    return (row["n"], row["top"], row["at"])
 
 
 def _load() -> dict[str, list[Rule]]:
-    global _cache
+    global _cache, _stamp
     if _cache is None:
+        stamp = version_stamp()
         table: dict[str, list[Rule]] = {}
         for row in RuleVersion.objects.order_by("key", "valid_from"):
             table.setdefault(row.key, []).append(
@@ -93,13 +107,22 @@ def _load() -> dict[str, list[Rule]]:
                     confidence=row.confidence,
                 )
             )
-        _cache = table
+        _cache, _stamp = table, stamp
     return _cache
 
 
 def clear_cache() -> None:
-    global _cache
+    global _cache, _stamp
     _cache = None
+    _stamp = None
+
+
+def refresh_if_changed(**kwargs: Any) -> None:
+    """Drop this process's rules if the stamp moved since they were read (another process
+    changed a rule). Connected to ``request_started`` and the tasks' ``task_started``."""
+    stamp = version_stamp()  # read on every request, loaded or not: one query, always
+    if _cache is not None and stamp != _stamp:
+        clear_cache()
 
 
 @receiver(post_save, sender=RuleVersion)

@@ -4,8 +4,10 @@ Every query of orgs or personal data starts from ``scope_for(actor, cap)``:
 the union of the subtrees of the actor's role assignments whose role grants
 ``cap``. Object access goes through the ``get_*_for`` helpers, which answer
 404 for what the actor cannot see and 403 for what it may see but not
-change. Views, the API, exports and commands all call these; none filters
-by hand.
+change: ``orgs.selectors.orgs_for`` / ``get_org_for`` and
+``members.selectors.members_for`` / ``get_member_for`` (they live with their
+models: core may not import the apps above it). Views, the API, exports and
+commands all call these; none filters by hand.
 """
 
 from __future__ import annotations
@@ -14,11 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import ROLE_CAPS, Cap
+from chibo.core.roles import ROLE_CAPS
 from chibo.lib.text import prefix_upper_bound
 
 
@@ -63,14 +64,11 @@ def _in_force_today() -> Q:
 
 def _roles(user: Any) -> list[tuple[str, str]]:
     """(role, org path) of the user's assignments in force: one query per user object."""
-    from chibo.accounts.models import RoleAssignment
-
     rows: list[tuple[str, str]] | None = getattr(user, "_chibo_roles", None)
     if rows is None:
+        # accounts.RoleAssignment, through the user's reverse relation (core is below accounts).
         rows = list(
-            RoleAssignment.objects.filter(_in_force_today())
-            .filter(user=user)
-            .values_list("role", "org__path")
+            user.role_assignments.filter(_in_force_today()).values_list("role", "org__path")
         )
         user._chibo_roles = rows
     return rows
@@ -109,44 +107,6 @@ def forget_scopes(user: Any) -> None:
 
 def has_cap(user: Any, cap: str) -> bool:
     return not scope_for(user, cap).is_empty
-
-
-def orgs_for(user: Any, cap: str = Cap.ORG_VIEW) -> QuerySet:
-    from chibo.orgs.models import Org
-
-    return Org.objects.filter(scope_for(user, cap).q())
-
-
-def members_for(user: Any, cap: str = Cap.MEMBER_VIEW) -> QuerySet:
-    from chibo.members.models import Member
-
-    scope = scope_for(user, cap)
-    if scope.is_empty:
-        return Member.objects.none()
-    return Member.objects.filter(scope.q("org__"))
-
-
-def get_org_for(
-    user: Any, code: str, *, cap: str = Cap.ORG_VIEW, write_cap: str | None = None
-) -> Any:
-    """The org ``code`` if ``user`` may see it (404 otherwise); 403 without ``write_cap``."""
-
-    org = orgs_for(user, cap).filter(code=code).first()
-    if org is None:
-        raise Http404(_("No such party organization in your scope."))
-    if write_cap and not scope_for(user, write_cap).covers(org):
-        raise PermissionDenied(_("Your role may view this organization but not change it."))
-    return org
-
-
-def get_member_for(user: Any, code: str, *, write: bool = False) -> Any:
-    """The member ``code`` if ``user`` may see it (404 otherwise); 403 on write without the right."""
-    member = members_for(user).select_related("org").filter(member_code=code).first()
-    if member is None:
-        raise Http404(_("No such party member in your scope."))
-    if write and not scope_for(user, Cap.MEMBER_CHANGE).covers(member.org):
-        raise PermissionDenied(_("Your role may view this member but not change the record."))
-    return member
 
 
 def require_cap_on(user: Any, org: Any, cap: str) -> None:

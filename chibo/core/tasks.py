@@ -37,11 +37,10 @@ def audit_verify_and_alert(*, today: dt.date | None = None) -> dict[str, Any]:
     """Verify the chain; on a break notify the sysadmins (once a day) and record it. Returns a summary."""
     from django.contrib.auth.models import User
 
-    from chibo.accounts.models import RoleAssignment
-    from chibo.accounts.roles import Role
     from chibo.core import audit, checkpoints
     from chibo.core.models import AuditEntry
     from chibo.core.notify import notify
+    from chibo.core.roles import Role
 
     day = today or timezone.localdate()
     problems = list(audit.verify())
@@ -58,7 +57,7 @@ def audit_verify_and_alert(*, today: dt.date | None = None) -> dict[str, Any]:
         return summary
     logger.error("audit chain BROKEN: %s", summary)
     admins = User.objects.filter(is_active=True).filter(
-        pk__in=RoleAssignment.objects.filter(role=Role.SYSADMIN).values("user_id")
+        role_assignments__role=Role.SYSADMIN
     ) | User.objects.filter(is_active=True, is_superuser=True)
     message = (
         f"Nhật ký kiểm toán bị phá vỡ: {len(problems)} lỗi trong {summary['entries']} bản ghi "

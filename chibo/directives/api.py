@@ -7,15 +7,17 @@ import binascii
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from chibo.accounts.roles import Cap
-from chibo.core.scoping import get_org_for, has_cap, orgs_for
+from chibo.apitools import created, org_ref, require_cap
 from chibo.directives import compile as compiling
 from chibo.directives import selectors, services
 from chibo.directives.models import Assignment, Document, ProgressReport, Task
+from chibo.orgs.selectors import get_org_for
 
 router = Router(tags=["directives"])
 
@@ -334,15 +336,10 @@ def _file(body: FileBody | None) -> services.FileIn | None:
     try:
         data = base64.b64decode(body.data_base64, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ValidationError({"attachment": ["data_base64 is not valid base64."]}) from exc
+        raise ValidationError(
+            {"attachment": [_("The attachment's data_base64 is not valid base64.")]}
+        ) from exc
     return services.FileIn(body.name, body.content_type, data)
-
-
-def _org(request: HttpRequest, code: str, field: str = "org") -> Any:
-    org = orgs_for(request.user, Cap.ORG_VIEW).filter(code=code).first()
-    if org is None:
-        raise ValidationError({field: [f"No organization with code {code} in your scope."]})
-    return org
 
 
 def _common(request: HttpRequest, body: DocumentIn) -> dict[str, Any]:
@@ -351,7 +348,7 @@ def _common(request: HttpRequest, body: DocumentIn) -> dict[str, Any]:
         services.RecipientIn(
             name=r.name,
             copies=r.copies,
-            org=_org(request, r.org, "recipients") if r.org else None,
+            org=org_ref(request.user, r.org, "recipients") if r.org else None,
             kind=r.kind,
         )
         for r in body.recipients
@@ -382,11 +379,6 @@ def _issuer_of(symbol: str) -> str:
         return ""
 
 
-def _require(request: HttpRequest, cap: str) -> None:
-    if not has_cap(request.user, cap):
-        raise PermissionDenied("Your role does not give access to this.")
-
-
 # --- documents -----------------------------------------------------------------------
 
 
@@ -400,7 +392,7 @@ def list_documents(
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0),
 ) -> list[dict[str, Any]]:
-    _require(request, Cap.DIRECTIVE_VIEW)
+    require_cap(request.user, Cap.DIRECTIVE_VIEW)
     flt = selectors.DocumentFilter(q=q, date_from=date_from, date_to=date_to, direction=direction)
     return [
         _doc_out(d) for d in selectors.document_search(request.user, flt)[offset : offset + limit]
@@ -418,7 +410,7 @@ def register_incoming(request: HttpRequest, body: IncomingIn) -> Status:
         allow_duplicate=body.allow_duplicate,
         issuing_org=services.issuing_org_for(_issuer_of(body.symbol)),
     )
-    return Status(201, _detail_out(doc))
+    return created(_detail_out(doc))
 
 
 @router.post("/documents/outgoing", response={201: DocumentDetailOut})
@@ -431,7 +423,7 @@ def issue_outgoing(request: HttpRequest, body: OutgoingIn) -> Status:
         signature_for=body.signature_for,
         number=body.number,
     )
-    return Status(201, _detail_out(doc))
+    return created(_detail_out(doc))
 
 
 @router.get("/documents/{doc_id}/docx")
@@ -459,7 +451,7 @@ def _term_out(t: Any) -> dict[str, Any]:
 @router.get("/terms", response=list[TermOut])
 def list_terms(request: HttpRequest, org: str = "") -> list[dict[str, Any]]:
     """Committee terms of the orgs you manage (one org's with ``org``)."""
-    _require(request, Cap.DIRECTIVE_MANAGE)
+    require_cap(request.user, Cap.DIRECTIVE_MANAGE)
     return [_term_out(t) for t in selectors.terms_for(request.user, org)]
 
 
@@ -475,7 +467,7 @@ def create_term(request: HttpRequest, body: TermIn) -> Status:
         starts_on=body.starts_on,
         ends_on=body.ends_on,
     )
-    return Status(201, _term_out(term))
+    return created(_term_out(term))
 
 
 @router.get("/documents/{doc_id}", response=DocumentDetailOut)
@@ -492,7 +484,7 @@ def list_tasks(request: HttpRequest, doc_id: int) -> list[dict[str, Any]]:
 @router.post("/documents/{doc_id}/tasks", response={201: TaskOut})
 def create_task(request: HttpRequest, doc_id: int, body: TaskIn) -> Status:
     doc = selectors.get_document_for(request.user, doc_id, manage=True)
-    orgs = [_org(request, code, "orgs") for code in body.orgs]
+    orgs = [org_ref(request.user, code, "orgs") for code in body.orgs]
     task = services.task_create(
         actor=request.user,
         document=doc,
@@ -507,7 +499,7 @@ def create_task(request: HttpRequest, doc_id: int, body: TaskIn) -> Status:
         orgs=orgs,
         named_units=body.named_units,
     )
-    return Status(201, _task_out(task))
+    return created(_task_out(task))
 
 
 @router.get("/documents/{doc_id}/status/{period}", response=list[StatusOut])
@@ -558,7 +550,7 @@ def compile_report(request: HttpRequest, doc_id: int, body: CompileIn) -> Status
         signer_title=body.signer_title,
         recipients=body.recipients,
     )
-    return Status(201, _compiled_out(compiled))
+    return created(_compiled_out(compiled))
 
 
 def _compiled_out(compiled: Any) -> dict[str, Any]:
@@ -595,9 +587,7 @@ def compiled_file(request: HttpRequest, compiled_id: int, fmt: str) -> HttpRespo
 def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
     task = Task.objects.filter(pk=task_id).first()
     if task is None:
-        from django.http import Http404
-
-        raise Http404("No such task in your scope.")
+        raise Http404(_("No such task in your scope."))
     selectors.get_document_for(request.user, task.document_id)
     return _task_out(task)
 

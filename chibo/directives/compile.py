@@ -24,6 +24,7 @@ from chibo.accounts.roles import ROLE_CAPS, Cap
 from chibo.core import audit
 from chibo.core.notify import notify
 from chibo.core.scoping import require_cap_on
+from chibo.core.services import user_or_none
 from chibo.directives import documents, export, selectors, services
 from chibo.directives import periods as P
 from chibo.directives.figures import system_figures
@@ -263,7 +264,7 @@ def report_compile(
             draft=draft,
             attachment=stored,
             figures=content.figures,
-            created_by=services._user(actor),
+            created_by=user_or_none(actor),
         )
         audit.record(
             actor=actor,

@@ -34,7 +34,7 @@ from django.utils import timezone
 from chibo.directives import compile as compiling
 from chibo.directives import selectors, services
 from chibo.directives import text as document_text
-from chibo.directives.figures import own_figures
+from chibo.directives.figures import system_figures
 from chibo.directives.models import CommitteeTerm, Document, Recurrence, Task, Urgency
 from chibo.orgs.models import CELL_KINDS, Org, OrgKind
 from chibo.orgs.selectors import tree_as_of
@@ -201,7 +201,7 @@ def _reports(
             roll = rng.random()
             if roll < missing:
                 continue
-            own = own_figures(root=org, start=period.start, end=period.end)
+            own = system_figures(root=org, start=period.start, end=period.end)
             report = services.report_save(
                 actor=None,
                 assignment=assignment,

@@ -6,22 +6,21 @@ as counts and as shares of all admissions in the period, and student
 members removed for abandoning party activity.
 
 Aggregates only (no personal data leaves this module). The counts come
-from ``chibo.reports.figures`` (which places each event in the org tree as
-it stood on its date) when that module is installed; ``own_figures`` is the
-directives app's small fallback over the current tree.
+from ``chibo.reports.figures``, which places each event in the org tree as
+it stood on its date: one definition for the compiled report and the
+statistics.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.numbers import fraction
-from chibo.members.models import Category, EventKind, MemberEvent, RemovalReason
 from chibo.orgs.models import Org
 
 
@@ -76,49 +75,13 @@ FIGURE_ROWS: list[tuple[str, Any, str]] = [
 ]
 
 
+# The counts are reports' (``reports.figures``: each event placed in the org tree as it
+# stood on its date). Reports sits above directives (docs/architecture.md, "Layers"), so it
+# registers its counter here in ``ReportsConfig.ready``.
+counter: Callable[[Org, dt.date, dt.date], SystemFigures] | None = None
+
+
 def system_figures(*, root: Org, start: dt.date, end: dt.date) -> SystemFigures:
-    """Counts for events dated in [start, end] in ``root``'s subtree."""
-    try:
-        from chibo.reports import figures as report_figures
-    except ImportError:
-        return own_figures(root=root, start=start, end=end)
-    admitted = report_figures.admissions(root, start, end).counts
-    removed = report_figures.removals(root, start, end)
-    return SystemFigures(
-        period_start=start,
-        period_end=end,
-        org_code=root.code,
-        admissions_total=admitted.total,
-        admissions_students=admitted.school_students,
-        admissions_pupils=admitted.school_pupils,
-        removals_students_abandoned=removed.students_abandoned,
-    )
-
-
-def own_figures(*, root: Org, start: dt.date, end: dt.date) -> SystemFigures:
-    """The same counts over the current tree (one grouped query each)."""
-    in_tree = root.subtree_filter("org__")
-    in_period = Q(effective_date__gte=start, effective_date__lte=end)
-    admitted = MemberEvent.objects.filter(in_tree, in_period, kind=EventKind.ADMITTED)
-    by_category = dict(
-        admitted.exclude(org__school_level="")
-        .filter(data__category_at_admission__in=[Category.STUDENT, Category.PUPIL])
-        .values_list("data__category_at_admission")
-        .annotate(n=Count("id"))
-    )
-    removed = MemberEvent.objects.filter(
-        in_tree,
-        in_period,
-        kind=EventKind.REMOVED,
-        reason=RemovalReason.ABANDONED_ACTIVITY,
-        category_after=Category.STUDENT,
-    ).count()
-    return SystemFigures(
-        period_start=start,
-        period_end=end,
-        org_code=root.code,
-        admissions_total=admitted.count(),
-        admissions_students=by_category.get(Category.STUDENT, 0),
-        admissions_pupils=by_category.get(Category.PUPIL, 0),
-        removals_students_abandoned=removed,
-    )
+    """Counts for events dated in [start, end] in ``root``'s subtree (the tree of each date)."""
+    assert counter is not None, "the reports app registers directives.figures.counter"
+    return counter(root, start, end)

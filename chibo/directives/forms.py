@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.accounts.roles import Cap
-from chibo.core.scoping import orgs_for
 from chibo.core.web import date_field
 from chibo.directives import selectors, services
 from chibo.directives.models import (
@@ -26,6 +25,7 @@ from chibo.directives.models import (
 )
 from chibo.directives.symbols import DOC_TYPES, SymbolError, parse_symbol
 from chibo.orgs.models import Org
+from chibo.orgs.selectors import orgs_for
 
 _SPLIT = re.compile(r"[,;\n]+")
 _COPIES = re.compile(r"^(?P<name>.*?)\s*\|\s*(?P<copies>\d{1,3})\s*$")

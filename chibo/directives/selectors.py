@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
-from chibo.core.scoping import orgs_for, scope_for
+from chibo.core.scoping import scope_for
 from chibo.directives import periods as P
 from chibo.directives.models import (
     Assignment,
@@ -34,6 +34,7 @@ from chibo.directives.models import (
 )
 from chibo.lib.text import fold
 from chibo.orgs.models import Org, OrgKind
+from chibo.orgs.selectors import orgs_for
 
 
 def documents_for(actor: Any) -> QuerySet[Document]:

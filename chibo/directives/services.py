@@ -23,6 +23,7 @@ from chibo.core import audit
 from chibo.core.names import person_name
 from chibo.core.rules import RuleMissing, rule_in_force
 from chibo.core.scoping import require_cap_on
+from chibo.core.services import user_or_none
 from chibo.directives import selectors
 from chibo.directives.models import (
     Assignment,
@@ -59,10 +60,6 @@ from chibo.orgs import letterhead
 from chibo.orgs.models import Org
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @dataclass
@@ -577,7 +574,7 @@ def document_register_incoming(
             received_at=received_at,
             body=body,
             attachment=attachment_store(attachment),
-            created_by=_user(actor),
+            created_by=user_or_none(actor),
         )
         return _finish_document(
             actor=actor,
@@ -669,7 +666,7 @@ def document_issue(
             body=body,
             attachment=attachment_store(attachment),
             source=source[:80],
-            created_by=_user(actor),
+            created_by=user_or_none(actor),
         )
         return _finish_document(
             actor=actor,
@@ -931,7 +928,7 @@ def report_submit(
             raise ValidationError({"text": [_("Write the report before submitting it.")]})
         report.status = ReportStatus.SUBMITTED
         report.submitted_at = now or timezone.now()
-        report.submitted_by = _user(actor)
+        report.submitted_by = user_or_none(actor)
         report.version += 1
         report.save(
             update_fields=["status", "submitted_at", "submitted_by", "version", "updated_at"]
@@ -962,7 +959,7 @@ def report_review(
         report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
         report.review_comment = comment
         report.reviewed_at = timezone.now()
-        report.reviewed_by = _user(actor)
+        report.reviewed_by = user_or_none(actor)
         report.save(
             update_fields=["status", "review_comment", "reviewed_at", "reviewed_by", "updated_at"]
         )

@@ -19,10 +19,12 @@ from django.utils import timezone
 
 from chibo.accounts.roles import Cap
 from chibo.core import audit
-from chibo.core.scoping import members_for, orgs_for, scope_for
+from chibo.core.scoping import scope_for
 from chibo.interchange import columns as C
 from chibo.members.models import EventKind, MemberEvent, RemovalReason, Status
+from chibo.members.selectors import members_for
 from chibo.orgs.models import Org
+from chibo.orgs.selectors import orgs_for
 
 STATUS_KINDS = {
     EventKind.EXEMPTED,

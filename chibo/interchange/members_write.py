@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from types import SimpleNamespace as Before
 from typing import Any
 
+from chibo.core import bulk
 from chibo.core.crypto import encrypt_many
-from chibo.interchange import bulk
 from chibo.interchange.members_import import Context, MemberRow, status_values
 from chibo.lib.text import fold
 from chibo.members import lifecycle

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chibo.accounts.roles import Cap
-from chibo.core.scoping import get_org_for, has_cap, orgs_for
+from chibo.core.scoping import has_cap
 from chibo.core.web import is_htmx, require_page_cap
 from chibo.core.worker import worker_missing
 from chibo.interchange import columns as C
@@ -28,6 +28,7 @@ from chibo.interchange import export, jobs, sheets
 from chibo.interchange.models import KIND_LABELS, ImportJob
 from chibo.interchange.reader import FileRefused, open_table
 from chibo.lib.text import file_name
+from chibo.orgs.selectors import get_org_for, orgs_for
 
 PREVIEW_ROWS = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -48,7 +48,7 @@ def _group(digits: str) -> str:
     """``1234567`` → ``1.234.567`` (Vietnamese groups thousands with dots)."""
     sign = "-" if digits.startswith("-") else ""
     digits = digits.lstrip("-")
-    groups = []
+    groups: list[str] = []
     while len(digits) > 3:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]

@@ -55,3 +55,12 @@ def file_name(*parts: object, ext: str) -> str:
         if text:
             words.append(text)
     return f"{'-'.join(words) or 'chibo'}.{ext}"
+
+
+def mask(value: str) -> str:
+    """``0912345689`` → ``0*******89``: enough to recognise, not to use."""
+    if not value:
+        return ""
+    if len(value) <= 3:
+        return "*" * len(value)
+    return value[0] + "*" * (len(value) - 3) + value[-2:]

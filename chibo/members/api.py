@@ -26,6 +26,7 @@ from chibo.apitools import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     check_text,
+    created,
     decode_cursor,
     encode_cursor,
     not_empty,
@@ -36,7 +37,6 @@ from chibo.apitools import (
     sensitive_forbidden,
 )
 from chibo.core import audit
-from chibo.core.scoping import get_member_for
 from chibo.members import lifecycle, selectors, services
 from chibo.members.models import (
     Category,
@@ -48,6 +48,7 @@ from chibo.members.models import (
     Status,
     mask,
 )
+from chibo.members.selectors import get_member_for
 
 router = Router(tags=["members"])
 
@@ -382,7 +383,7 @@ def member_admit(request: HttpRequest, payload: AdmitIn) -> Reply:
         ceremony_on=payload.ceremony_on,
         note=payload.note,
     )
-    return Reply(201, _detail(request.user, member))
+    return created(_detail(request.user, member))
 
 
 class IdentityPatch(Schema):
@@ -440,14 +441,14 @@ def _describe(item: lifecycle.Input) -> str:
 def _input_field(item: lifecycle.Input) -> tuple[Any, Any]:
     """The pydantic field of one of a kind's inputs (``lifecycle.Input``)."""
     about = _describe(item)
-    if item.type == lifecycle.InputType.DATE:
+    if item.kind == lifecycle.InputType.DATE:
         if item.required:
             return dt.date, Field(description=about)
         return dt.date | None, Field(None, description=about)
-    if item.type == lifecycle.InputType.CHOICE:
+    if item.kind == lifecycle.InputType.CHOICE:
         assert item.choices is not None
         return Literal[tuple(item.choices.values)], Field(description=about)  # type: ignore[misc]
-    max_length = 32 if item.type in ORG_INPUTS else item.max_length
+    max_length = 32 if item.kind in ORG_INPUTS else item.max_length
     if item.required:
         return str, Field(..., min_length=1, max_length=max_length, description=about)
     return str, Field("", max_length=max_length, description=about)
@@ -467,9 +468,9 @@ def event_schema(spec: lifecycle.EventSpec) -> type[Schema]:
 
 
 def _input_value(request: HttpRequest, item: lifecycle.Input, value: Any) -> Any:
-    if item.type == lifecycle.InputType.ORG:
+    if item.kind == lifecycle.InputType.ORG:
         return org_by_exact_code(value, item.name) if value.strip() else None
-    if item.type == lifecycle.InputType.OWN_CELL:
+    if item.kind == lifecycle.InputType.OWN_CELL:
         return org_ref(request.user, value, item.name, Cap.MEMBER_CHANGE)
     return value
 
@@ -495,7 +496,7 @@ def _event_endpoint(spec: lifecycle.EventSpec) -> None:
         member = get_member_for(request.user, path_code(member_code), write=True)
         event = _record(request, member, spec, payload)
         member.refresh_from_db()
-        return Reply(201, {"event": _event(event, True), "member": _detail(request.user, member)})
+        return created({"event": _event(event, True), "member": _detail(request.user, member)})
 
     # The body's schema differs per kind: annotate the real class (not a string).
     record_event.__annotations__ = {
@@ -532,7 +533,7 @@ class ReceiveIn(Schema):
     response={201: EventResult},
     summary="Record the arrival of an incoming member",
 )
-def member_receive(request: HttpRequest, member_code: str, payload: ReceiveIn) -> Reply:
+def member_transfer_in(request: HttpRequest, member_code: str, payload: ReceiveIn) -> Reply:
     _clean(payload)
     _require(request, Cap.MEMBER_CHANGE)
     member = selectors.incoming_member_for(request.user, path_code(member_code))
@@ -546,4 +547,4 @@ def member_receive(request: HttpRequest, member_code: str, payload: ReceiveIn) -
         expected_version=payload.version,
     )
     member.refresh_from_db()
-    return Reply(201, {"event": _event(event, True), "member": _detail(request.user, member)})
+    return created({"event": _event(event, True), "member": _detail(request.user, member)})

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from chibo.accounts.roles import Cap
-from chibo.core.scoping import orgs_for
 from chibo.core.web import date_field, decision_field
 from chibo.members import services
 from chibo.members.lifecycle import (
@@ -22,8 +23,10 @@ from chibo.members.lifecycle import (
     record,
 )
 from chibo.members.models import Category, Gender, Member, Status
+from chibo.members.selectors import get_member_for
 from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import CELL_KINDS, Org
+from chibo.orgs.selectors import orgs_for
 
 STATUS_CHOICES = [
     ("on_rolls", _l("On the rolls")),
@@ -73,6 +76,16 @@ class MemberFilterForm(forms.Form):
     def clean_status(self) -> str:
         status = self.cleaned_data["status"] or "on_rolls"
         return "" if status == "all" else status
+
+
+def member_by_code(user: Any, code: str) -> Member:
+    """The member ``code`` within ``user``'s scope, or a form error (other apps' forms use it)."""
+    try:
+        return get_member_for(user, code.strip())
+    except (Http404, PermissionDenied) as exc:
+        raise ValidationError(
+            _("No member with code %(code)s in your scope.") % {"code": code}
+        ) from exc
 
 
 def cells_for_change(user: Any) -> Any:
@@ -192,7 +205,7 @@ class ReceiveForm(_NewMemberForm):
 
     def save(self) -> Member:
         data = self.cleaned_data
-        return services.member_receive(
+        return services.member_receive_from_outside(
             actor=self.user,
             org=data["org"],
             identity=self.identity(),
@@ -285,10 +298,10 @@ class EventForm(forms.Form):
         data = super().clean()
         for item in self.spec.inputs:
             name = item.name
-            if name not in data or item.type not in (InputType.ORG, InputType.OWN_CELL):
+            if name not in data or item.kind not in (InputType.ORG, InputType.OWN_CELL):
                 continue
             try:
-                if item.type == InputType.ORG:
+                if item.kind == InputType.ORG:
                     data[name] = org_by_exact_code(data[name])
                 else:
                     data[name] = org_by_code(self.user, data[name], Cap.MEMBER_CHANGE)
@@ -311,14 +324,14 @@ class EventForm(forms.Form):
 
 
 def _input_field(item: Input) -> forms.Field:
-    if item.type == InputType.DATE:
+    if item.kind == InputType.DATE:
         return date_field(item.label, required=item.required, help_text=item.help_text)
-    if item.type == InputType.CHOICE:
+    if item.kind == InputType.CHOICE:
         assert item.choices is not None
         return forms.ChoiceField(
             label=item.label, required=item.required, choices=[("", "—"), *item.choices.choices]
         )
-    max_length = 32 if item.type in (InputType.ORG, InputType.OWN_CELL) else item.max_length
+    max_length = 32 if item.kind in (InputType.ORG, InputType.OWN_CELL) else item.max_length
     return forms.CharField(
         label=item.label,
         max_length=max_length or None,

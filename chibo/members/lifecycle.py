@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -43,6 +42,7 @@ from chibo.core import audit
 from chibo.core.plausibility import check_age_for_category
 from chibo.core.rules import RuleViolation, rule_in_force
 from chibo.core.scoping import require_cap_on
+from chibo.core.services import check_not_future, dmy, user_or_none
 from chibo.lib.dates import add_months
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ class Input:
     """
 
     name: str
-    type: str
+    kind: str  # an InputType
     label: Promise
     required: bool = False
     max_length: int = 0
@@ -206,15 +206,6 @@ class EventSpec:
 # --- shared checks ---------------------------------------------------------------
 
 
-def fmt(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def check_not_future(day: dt.date, name: str = "effective_date") -> None:
-    if day > timezone.localdate():
-        raise ValidationError({name: [_("The date cannot be in the future.")]})
-
-
 def check_cell(org: Org, name: str = "org") -> None:
     if not org.is_cell:
         raise ValidationError(
@@ -245,7 +236,7 @@ def _check_ceremony(m: Member, req: EventRequest) -> None:
     if m.ceremony_on is not None:
         raise ValidationError(
             _("The admission ceremony of this member was already recorded (%(date)s).")
-            % {"date": fmt(m.ceremony_on)}
+            % {"date": dmy(m.ceremony_on)}
         )
     if m.is_full:
         raise ValidationError(_("This member is already a full member."))
@@ -254,7 +245,7 @@ def _check_ceremony(m: Member, req: EventRequest) -> None:
             {
                 "effective_date": [
                     _("The ceremony cannot be before the admission decision (%(date)s).")
-                    % {"date": fmt(m.admitted_on)}
+                    % {"date": dmy(m.admitted_on)}
                 ]
             }
         )
@@ -277,10 +268,11 @@ def _check_recognition(m: Member, req: EventRequest) -> None:
     decided_on = req.values["decided_on"]
     check_not_future(decided_on, "decided_on")
     if decided_on < m.probation_ends_on:
+        assert m.ceremony_on is not None  # probation ends only after a ceremony
         rule = rule_in_force("probation.months", on=m.ceremony_on)
         raise RuleViolation(
             rule,
-            _("Probation has not ended: it ends on %(date)s.") % {"date": fmt(m.probation_ends_on)},
+            _("Probation has not ended: it ends on %(date)s.") % {"date": dmy(m.probation_ends_on)},
             field="decided_on",
         )
 
@@ -614,11 +606,6 @@ def import_kind(old: str, new: str) -> str | None:
 # --- writing -------------------------------------------------------------------
 
 
-def user_or_none(actor: Any) -> Any:
-    """The actor as stored on a row: a logged-in user, or None for the system itself."""
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def lock(member: Member, expected_version: int | None) -> Member:
     """The member's row, locked for this transaction; refused if someone changed it meanwhile."""
     locked = type(member).objects.select_for_update().get(pk=member.pk)
@@ -708,7 +695,7 @@ def _append(
                 {
                     "effective_date": [
                         _("The date cannot be before the member's latest event (%(date)s).")
-                        % {"date": fmt(m.last_event_on)}
+                        % {"date": dmy(m.last_event_on)}
                     ]
                 }
             )

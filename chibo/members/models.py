@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.crypto import EncryptedCharField
 from chibo.core.fields import ByteOrderCharField
+from chibo.lib.text import mask as mask
 from chibo.members.lifecycle import ON_ROLLS as ON_ROLLS
 from chibo.members.lifecycle import TERMINAL as TERMINAL
 from chibo.members.lifecycle import Category, EventKind, RemovalReason, Status
@@ -108,15 +109,6 @@ class Member(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask(self.phone)
-
-
-def mask(value: str) -> str:
-    """``0912345689`` → ``0*******89``: enough to recognise, not to use."""
-    if not value:
-        return ""
-    if len(value) <= 3:
-        return "*" * len(value)
-    return value[0] + "*" * (len(value) - 3) + value[-2:]
 
 
 class MemberEvent(models.Model):

@@ -7,16 +7,37 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
 from chibo.core import audit
-from chibo.core.scoping import get_member_for, scope_for
+from chibo.core.scoping import scope_for
 from chibo.lib.text import fold, prefix_upper_bound
 from chibo.members.lifecycle import state_on as state_on
 from chibo.members.models import ON_ROLLS, Member, MemberEvent, Status
 from chibo.orgs.models import Org
+
+
+def members_for(user: Any, cap: str = Cap.MEMBER_VIEW) -> QuerySet[Member]:
+    """The members of orgs in ``user``'s scope for ``cap`` (core.scoping)."""
+    scope = scope_for(user, cap)
+    if scope.is_empty:
+        return Member.objects.none()
+    return Member.objects.filter(scope.q("org__"))
+
+
+def get_member_for(user: Any, code: str, *, write: bool = False) -> Member:
+    """The member ``code`` if ``user`` may see it (404 otherwise); 403 on write without the right."""
+    member = members_for(user).select_related("org").filter(member_code=code).first()
+    if member is None:
+        raise Http404(_("No such party member in your scope."))
+    if write and not scope_for(user, Cap.MEMBER_CHANGE).covers(member.org):
+        raise PermissionDenied(_("Your role may view this member but not change the record."))
+    return member
 
 
 @dataclass
@@ -217,10 +238,23 @@ def incoming_transfers(actor: Any) -> QuerySet[Member]:
 
 
 def incoming_member_for(actor: Any, code: str) -> Member:
-    from django.http import Http404
-    from django.utils.translation import gettext as _
-
     member = incoming_transfers(actor).filter(member_code=code).first()
     if member is None:
         raise Http404(_("No such incoming transfer in your scope."))
     return member
+
+
+# --- what the org tree needs of members (registered in orgs.hooks) ---------------
+
+
+def on_rolls_in(org_ids: Any) -> QuerySet[Member]:
+    """The members on the rolls of the orgs ``org_ids`` (ids, or a query of them)."""
+    return Member.objects.filter(org__in=org_ids, status__in=ON_ROLLS)
+
+
+def check_no_members(org: Org) -> None:
+    """An org still holding members on its rolls may not close."""
+    if Member.objects.filter(org=org, status__in=ON_ROLLS).exists():
+        raise ValidationError(
+            _("The organization still has members: transfer them or merge it instead.")
+        )

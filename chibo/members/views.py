@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.accounts.roles import Cap
-from chibo.core.scoping import get_member_for
 from chibo.core.web import form_page, is_htmx, require_page_cap, run_service
 from chibo.members import selectors, services
 from chibo.members.forms import (
@@ -28,6 +27,7 @@ from chibo.members.forms import (
 )
 from chibo.members.lifecycle import allowed_events
 from chibo.members.models import EventKind, Status
+from chibo.members.selectors import get_member_for
 
 PAGE_SIZE = 50
 

@@ -20,15 +20,16 @@ from chibo.apitools import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     check_text,
+    created,
     decode_cursor,
     encode_cursor,
     org_ref,
     path_code,
 )
-from chibo.core.scoping import get_org_for, orgs_for
 from chibo.lib.text import fold, prefix_upper_bound
 from chibo.orgs import selectors, services
 from chibo.orgs.models import Org, OrgKind, Ownership, SchoolLevel
+from chibo.orgs.selectors import get_org_for, orgs_for
 
 router = Router(tags=["orgs"])
 
@@ -245,7 +246,7 @@ def org_create(request: HttpRequest, payload: CreateIn) -> Reply:
         decision_number=payload.decision_number,
         abbreviation=payload.abbreviation,
     )
-    return Reply(201, org_detail(request, org.code))
+    return created(org_detail(request, org.code))
 
 
 @router.post(

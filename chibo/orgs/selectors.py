@@ -8,12 +8,32 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
-from chibo.core.scoping import orgs_for, scope_for
-from chibo.members.models import ON_ROLLS, Member
+from chibo.core.scoping import scope_for
+from chibo.orgs.hooks import hooks
 from chibo.orgs.models import STEP, Org, OrgPeriod
+
+
+def orgs_for(user: Any, cap: str = Cap.ORG_VIEW) -> QuerySet[Org]:
+    """The orgs in ``user``'s scope for ``cap`` (core.scoping)."""
+    return Org.objects.filter(scope_for(user, cap).q())
+
+
+def get_org_for(
+    user: Any, code: str, *, cap: str = Cap.ORG_VIEW, write_cap: str | None = None
+) -> Org:
+    """The org ``code`` if ``user`` may see it (404 otherwise); 403 without ``write_cap``."""
+    org = orgs_for(user, cap).filter(code=code).first()
+    if org is None:
+        raise Http404(_("No such party organization in your scope."))
+    if write_cap and not scope_for(user, write_cap).covers(org):
+        raise PermissionDenied(_("Your role may view this organization but not change it."))
+    return org
 
 
 def scope_roots(actor: Any, cap: str = Cap.ORG_VIEW) -> list[Org]:
@@ -30,7 +50,8 @@ COUNT_TTL = 300  # seconds
 def _on_rolls_in(orgs: Q) -> Any:
     # ``org_id IN (…)`` rather than a join condition on the path: SQLite then reads
     # a ward's members through the (org, status) index instead of scanning them all.
-    return Member.objects.filter(org__in=Org.objects.filter(orgs).values("pk"), status__in=ON_ROLLS)
+    assert hooks.on_rolls is not None, "members registers orgs.hooks.on_rolls"
+    return hooks.on_rolls(Org.objects.filter(orgs).values("pk"))
 
 
 def rolled_up_counts(orgs: Q) -> dict[str, int]:

@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 from chibo.accounts.roles import Cap
 from chibo.core import audit
 from chibo.core.scoping import require_cap_on, scope_for
+from chibo.core.services import user_or_none
 from chibo.lib.text import fold
 from chibo.orgs import letterhead
+from chibo.orgs.hooks import hooks
 from chibo.orgs.models import (
     ALLOWED_PARENTS,
     CELL_KINDS,
@@ -123,7 +125,7 @@ def org_create(
             kind=OrgEvent.Kind.CREATED,
             effective_date=opened_on,
             decision_number=decision_number,
-            actor=_user(actor),
+            actor=user_or_none(actor),
             data={"parent": parent.code if parent else None},
         )
         audit.record(
@@ -134,10 +136,6 @@ def org_create(
             data={"name": name, "kind": kind, "parent": parent.code if parent else None},
         )
     return org
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _check_open(org: Org) -> None:
@@ -195,7 +193,7 @@ def org_move(
             kind=OrgEvent.Kind.MOVED,
             effective_date=effective_date,
             decision_number=decision_number,
-            actor=_user(actor),
+            actor=user_or_none(actor),
             note=note,
             data={"from": old_parent.code, "to": new_parent.code},
         )
@@ -250,7 +248,7 @@ def org_rename(
             kind=OrgEvent.Kind.RENAMED,
             effective_date=effective_date,
             decision_number=decision_number,
-            actor=_user(actor),
+            actor=user_or_none(actor),
             data={"from": old, "to": name},
         )
         audit.record(
@@ -273,8 +271,6 @@ def org_merge(
     note: str = "",
 ) -> Org:
     """Merge ``source`` into ``target``: its members and child orgs move to ``target``, ``source`` closes."""
-    from chibo.members.services import members_reassign  # members depend on orgs, not the reverse
-
     require_cap_on(actor, source, Cap.ORG_RESTRUCTURE)
     require_cap_on(actor, target, Cap.ORG_RESTRUCTURE)
     _check_open(source)
@@ -296,12 +292,16 @@ def org_merge(
     _check_not_before_history(source, effective_date)
     children = list(source.children.filter(closed_on__isnull=True))
     with transaction.atomic():
-        moved_members = members_reassign(
-            actor=actor,
-            source=source,
-            target=target,
-            effective_date=effective_date,
-            decision_number=decision_number,
+        # Members move first (members.services.members_reassign, registered in orgs.hooks).
+        moved_members = sum(
+            step(
+                actor=actor,
+                source=source,
+                target=target,
+                effective_date=effective_date,
+                decision_number=decision_number,
+            )
+            for step in hooks.merge_steps
         )
         for child in children:
             org_move(
@@ -320,7 +320,7 @@ def org_merge(
             kind=OrgEvent.Kind.MERGED,
             effective_date=effective_date,
             decision_number=decision_number,
-            actor=_user(actor),
+            actor=user_or_none(actor),
             note=note,
             data={
                 "into": target.code,
@@ -346,17 +346,13 @@ def org_merge(
 def org_close(
     *, actor: Any, org: Org, effective_date: dt.date, decision_number: str = "", note: str = ""
 ) -> Org:
-    from chibo.members.models import ON_ROLLS, Member
-
     require_cap_on(actor, org, Cap.ORG_RESTRUCTURE)
     _check_open(org)
     _check_date(effective_date)
     if org.children.filter(closed_on__isnull=True).exists():
         raise ValidationError(_("Move or merge its subordinate organizations first."))
-    if Member.objects.filter(org=org, status__in=ON_ROLLS).exists():
-        raise ValidationError(
-            _("The organization still has members: transfer them or merge it instead.")
-        )
+    for check in hooks.close_checks:  # members: none left on its rolls
+        check(org)
     with transaction.atomic():
         Org.objects.filter(pk=org.pk).update(closed_on=effective_date)
         org.refresh_from_db()
@@ -366,7 +362,7 @@ def org_close(
             kind=OrgEvent.Kind.CLOSED,
             effective_date=effective_date,
             decision_number=decision_number,
-            actor=_user(actor),
+            actor=user_or_none(actor),
             note=note,
         )
         audit.record(

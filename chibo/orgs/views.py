@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.roles import Cap
-from chibo.core.scoping import get_org_for, scope_for
+from chibo.core.scoping import scope_for
 from chibo.core.web import add_service_errors
 from chibo.orgs import services
 from chibo.orgs.forms import (
@@ -35,7 +35,7 @@ from chibo.orgs.forms import (
     RenameForm,
 )
 from chibo.orgs.models import Org
-from chibo.orgs.selectors import subtree_member_counts
+from chibo.orgs.selectors import get_org_for, subtree_member_counts
 
 
 @dataclass

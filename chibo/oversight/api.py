@@ -28,8 +28,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from chibo.accounts.roles import Cap
-from chibo.apitools import check_text, org_ref, path_code, require_cap
-from chibo.core.scoping import get_member_for, get_org_for
+from chibo.apitools import check_text, created, org_ref, path_code, require_cap
+from chibo.members.selectors import get_member_for
+from chibo.orgs.selectors import get_org_for
 from chibo.oversight import evaluation as ev
 from chibo.oversight import selectors, services
 from chibo.oversight.models import DisciplineCase, Inspection
@@ -143,7 +144,7 @@ def inspection_create(request: HttpRequest, payload: InspectionIn) -> Status:
         target_member=target_member,
         team=check_text(payload.team, "team"),
     )
-    return Status(201, _inspection(item, full=True))
+    return created(_inspection(item, full=True))
 
 
 def selectors_member(user: Any, code: str) -> Any:
@@ -211,7 +212,7 @@ def followup_create(request: HttpRequest, inspection_id: int, payload: FollowUpI
         responsible=check_text(payload.responsible, "responsible"),
         due_on=payload.due_on,
     )
-    return Status(201, _inspection(item, full=True))
+    return created(_inspection(item, full=True))
 
 
 @router.get("/coverage", summary="School orgs inspected or supervised in a period, and those never")
@@ -274,7 +275,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status:
         violation=check_text(payload.violation, "violation"),
         opened_on=payload.opened_on,
     )
-    return Status(201, _case(case))
+    return created(_case(case))
 
 
 @router.get("/discipline/{int:case_id}", summary="One discipline case (the read is audited)")

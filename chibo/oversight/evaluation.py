@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 from chibo.accounts.roles import Cap
 from chibo.core import audit
 from chibo.core.rules import Rule, RuleMissing, RuleViolation, rule_in_force
-from chibo.core.scoping import get_org_for, require_cap_on
+from chibo.core.scoping import require_cap_on
 from chibo.members.models import Member, Status
 from chibo.orgs.models import Org, OrgKind
+from chibo.orgs.selectors import get_org_for
 from chibo.oversight.models import EvalStatus, Grade, MemberEvaluation, OrgEvaluation
 
 GRADES = [Grade.EXCELLENT, Grade.GOOD, Grade.FULFILLED, Grade.FAILED]

@@ -5,30 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.accounts.roles import Cap
-from chibo.core.scoping import get_member_for
 from chibo.core.web import date_field, decision_field
+from chibo.members.forms import member_by_code
 from chibo.members.models import Member
 from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import Org
 from chibo.oversight.models import HoldReason, InspectionKind, Penalty
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
-
-
-def member_by_code(user: Any, code: str) -> Member:
-    try:
-        return get_member_for(user, code.strip())
-    except (Http404, PermissionDenied) as exc:
-        raise ValidationError(
-            _("No member with code %(code)s in your scope.") % {"code": code}
-        ) from exc
 
 
 class _UserForm(forms.Form):

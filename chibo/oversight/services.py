@@ -13,13 +13,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
 from chibo.core import audit
 from chibo.core.rules import RuleViolation, rule_in_force
 from chibo.core.scoping import require_cap_on
+from chibo.core.services import check_not_future, dmy, user_or_none
 from chibo.lib.dates import add_months
 from chibo.members import services as member_services
 from chibo.members.models import Member
@@ -37,19 +37,6 @@ from chibo.oversight.models import (
 )
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _fmt(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def _not_future(day: dt.date, name: str) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({name: [_("The date cannot be in the future.")]})
 
 
 def _under(org: Org, root: Org) -> bool:
@@ -109,7 +96,7 @@ def inspection_plan(
             team=team.strip(),
             starts_on=starts_on,
             ends_on=ends_on,
-            created_by=_user(actor),
+            created_by=user_or_none(actor),
         )
         audit.record(
             actor=actor,
@@ -203,11 +190,11 @@ def inspection_conclude(
     if concluded_on < inspection.starts_on:
         errors["concluded_on"] = [
             _("The conclusion cannot come before the period starts (%(date)s).")
-            % {"date": _fmt(inspection.starts_on)}
+            % {"date": dmy(inspection.starts_on)}
         ]
     if errors:
         raise ValidationError(errors)
-    _not_future(concluded_on, "concluded_on")
+    check_not_future(concluded_on, "concluded_on")
     with transaction.atomic():
         number, document_id = conclusion_number.strip(), None
         if issue_number:
@@ -254,7 +241,7 @@ def followup_add(
 
 def followup_done(*, actor: Any, followup: FollowUp, done_on: dt.date) -> FollowUp:
     require_cap_on(actor, followup.inspection.org, Cap.OVERSIGHT_MANAGE)
-    _not_future(done_on, "done_on")
+    check_not_future(done_on, "done_on")
     with transaction.atomic():
         followup.done_on = done_on
         followup.save(update_fields=["done_on"])
@@ -279,7 +266,7 @@ def attachment_add(
             inspection=inspection,
             name=(upload.name or "file")[:200],
             size=upload.size or 0,
-            uploaded_by=_user(actor),
+            uploaded_by=user_or_none(actor),
         )
         item.file.save(upload.name or "file", upload, save=False)
         item.save()
@@ -315,7 +302,7 @@ def case_open(
         require_cap_on(actor, subject_org.parent or subject_org, Cap.OVERSIGHT_MANAGE)
     if not violation.strip():
         raise ValidationError({"violation": [_("Describe the violation.")]})
-    _not_future(opened_on, "opened_on")
+    check_not_future(opened_on, "opened_on")
     with transaction.atomic():
         case = DisciplineCase.objects.create(
             member=member,
@@ -323,7 +310,7 @@ def case_open(
             org=scope_org,
             violation=violation.strip(),
             opened_on=opened_on,
-            created_by=_user(actor),
+            created_by=user_or_none(actor),
         )
         audit.record(
             actor=actor,
@@ -402,7 +389,7 @@ def check_reviewable(case: DisciplineCase, on: dt.date) -> None:
     if ends is not None:
         message = _("The case waits (%(reason)s) until %(date)s.") % {
             "reason": reason,
-            "date": _fmt(ends),
+            "date": dmy(ends),
         }
     else:
         message = _("The case waits (%(reason)s): release it when the situation has ended.") % {
@@ -519,7 +506,7 @@ def case_decide(
     """Decide the case. An expulsion records the member's expelled event (members.services.member_expel)."""
     if case.status not in (CaseStatus.OPEN, CaseStatus.ON_HOLD):
         raise ValidationError(_("This case is already closed."))
-    _not_future(decided_on, "decided_on")
+    check_not_future(decided_on, "decided_on")
     if decided_on < case.opened_on:
         raise ValidationError(
             {"decided_on": [_("The decision cannot come before the case was opened.")]}
@@ -585,7 +572,7 @@ def case_decide(
         )
         case.save()
         if penalty == Penalty.EXPULSION:
-            _not_future(effective, "effective_on")
+            check_not_future(effective, "effective_on")
             member_services.member_expel(
                 actor=actor,
                 member=case.member,
@@ -660,7 +647,7 @@ def case_appeal(
         raise ValidationError(
             {"filed_on": [_("The appeal cannot be filed before the decision was received.")]}
         )
-    _not_future(filed_on, "filed_on")
+    check_not_future(filed_on, "filed_on")
     rule = rule_in_force("discipline.appeal_days", on=received)
     days = (filed_on - received).days
     if days > int(rule.value):
@@ -670,7 +657,7 @@ def case_appeal(
                 "The appeal came %(days)s days after the decision was received (%(date)s); "
                 "the limit is %(limit)s days."
             )
-            % {"days": days, "date": _fmt(received), "limit": rule.value},
+            % {"days": days, "date": dmy(received), "limit": rule.value},
             field="filed_on",
         )
     with transaction.atomic():

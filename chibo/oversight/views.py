@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.accounts.roles import Cap
-from chibo.core.scoping import get_org_for, has_cap, orgs_for, scope_for
+from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import add_service_errors, form_page, is_htmx, require_page_cap, run_service
 from chibo.members.selectors import member_detail
-from chibo.orgs.selectors import scope_roots
+from chibo.orgs.selectors import get_org_for, orgs_for, scope_roots
 from chibo.oversight import evaluation as ev
 from chibo.oversight import forms as f
 from chibo.oversight import selectors, services

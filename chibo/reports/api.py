@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from chibo.core.scoping import get_org_for, has_cap
+from chibo.core.scoping import has_cap
+from chibo.orgs.selectors import get_org_for
 from chibo.reports import build as builder
 from chibo.reports import selectors, services
 from chibo.reports.selectors import REPORT_CAP

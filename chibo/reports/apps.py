@@ -20,7 +20,12 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from chibo.activity.services import warnings_refreshed
+        from chibo.directives import figures as directive_figures
         from chibo.reports.cache import bump_generation
+        from chibo.reports.figures import directive_figures as count_for_directives
+
+        # The compiled reports of directives quote reports' counts (directives is below reports).
+        directive_figures.counter = count_for_directives
 
         warnings_refreshed.connect(bump_generation, dispatch_uid="reports-warnings-refreshed")
 

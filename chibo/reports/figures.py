@@ -655,3 +655,21 @@ def _fill_composition(report: CompositionReport, totals: list[int]) -> None:
 
 # Status labels used by the composition table (kept here so the exports share them).
 STATUS_ORDER = [Status.ACTIVE, Status.EXEMPTED, Status.TEMP_AWAY]
+
+
+def directive_figures(root: Org, start: dt.date, end: dt.date) -> Any:
+    """The counts a directive's compiled report quotes (``directives.figures.SystemFigures``):
+    admissions and student removals in [start, end], by the tree of each event's date."""
+    from chibo.directives.figures import SystemFigures
+
+    admitted = admissions(root, start, end).counts
+    removed = removals(root, start, end)
+    return SystemFigures(
+        period_start=start,
+        period_end=end,
+        org_code=root.code,
+        admissions_total=admitted.total,
+        admissions_students=admitted.school_students,
+        admissions_pupils=admitted.school_pupils,
+        removals_students_abandoned=removed.students_abandoned,
+    )

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
 from chibo.core.dbrouter import reporting
-from chibo.core.scoping import get_org_for, orgs_for, scope_for
+from chibo.core.scoping import scope_for
 from chibo.lib.numbers import round_pct
 from chibo.orgs.models import CELL_KINDS, Org
+from chibo.orgs.selectors import get_org_for, orgs_for
 from chibo.reports import cache as dashboard_cache
 from chibo.reports import figures
 from chibo.reports.models import Indicator, Target
@@ -247,7 +248,7 @@ def _dashboard_figures(actor: Any, root: Org, today: dt.date) -> dict[str, Any]:
 
 def admitted_members(actor: Any, root: Org, start: dt.date, end: dt.date) -> list[Any]:
     """Members admitted in [start, end] by orgs under ``root`` who are, today, in the actor's scope."""
-    from chibo.core.scoping import members_for
+    from chibo.members.selectors import members_for
 
     qs = members_for(actor).filter(
         root.subtree_filter("admitting_org__"), admitted_on__gte=start, admitted_on__lte=end

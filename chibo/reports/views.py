@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chibo.core.scoping import get_org_for
 from chibo.core.web import is_htmx, require_page_cap
 from chibo.lib.text import file_name
+from chibo.orgs.selectors import get_org_for
 from chibo.reports import build as builder
 from chibo.reports import exports, selectors, services
 from chibo.reports.forms import ReportForm, TargetForm

@@ -26,9 +26,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from chibo.accounts.roles import Cap
-from chibo.apitools import check_text, org_ref, path_code, require_cap
-from chibo.core.scoping import get_member_for
-from chibo.members.selectors import audit_list_read, member_detail
+from chibo.apitools import check_text, created, org_ref, path_code, require_cap
+from chibo.members.selectors import audit_list_read, get_member_for, member_detail
 from chibo.training import selectors, services
 from chibo.training.models import Course, Enrolment, PostRequirement
 
@@ -111,7 +110,7 @@ def course_create(request: HttpRequest, payload: CourseIn) -> Status:
         ends_on=payload.ends_on,
         place=check_text(payload.place, "place"),
     )
-    return Status(201, _course(course))
+    return created(_course(course))
 
 
 @router.get("/courses/{int:course_id}", summary="A course with its participants")
@@ -147,7 +146,7 @@ def enrolment_create(request: HttpRequest, course_id: int, payload: EnrolIn) -> 
                 {"candidate": [_("No candidate with this number in your scope.")]}
             )
     row = services.enrol(actor=request.user, course=course, member=member, candidate=candidate)
-    return Status(201, _enrolment(row))
+    return created(_enrolment(row))
 
 
 class CompleteIn(Schema):
@@ -197,7 +196,7 @@ def certificate_create(request: HttpRequest, payload: CertificateIn) -> Status:
         certificate_date=payload.certificate_date,
         issuer=check_text(payload.issuer, "issuer"),
     )
-    return Status(201, _enrolment(row))
+    return created(_enrolment(row))
 
 
 @router.get("/members/{code}/certificates", summary="A member's certificates with their validity")
@@ -238,7 +237,7 @@ def post_create(request: HttpRequest, payload: PostIn) -> Status:
         "from_on": _date(row.from_on),
         "to_on": _date(row.to_on),
     }
-    return Status(201, body)
+    return created(body)
 
 
 @router.get(

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 
 from chibo.accounts.roles import Cap
 from chibo.core.web import date_field
+from chibo.members.forms import member_by_code
 from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import Org
-from chibo.oversight.forms import member_by_code
 from chibo.training.models import THEORY_LEVELS, CourseKind, Post
 
 ORG_INPUT = forms.TextInput(attrs={"list": "org-choices", "autocomplete": "off"})

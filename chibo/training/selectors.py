@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
 from chibo.core.rules import RuleMissing, rule_in_force
-from chibo.core.scoping import members_for, scope_for
+from chibo.core.scoping import scope_for
 from chibo.lib.dates import add_months
 from chibo.members.models import Member, Status
+from chibo.members.selectors import members_for
 from chibo.orgs.models import Org
 from chibo.training.models import (
     THEORY_LEVELS,

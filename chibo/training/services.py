@@ -7,12 +7,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.accounts.roles import Cap
 from chibo.core import audit
 from chibo.core.scoping import require_cap_on
+from chibo.core.services import check_not_future
 from chibo.members.models import ON_ROLLS, Member
 from chibo.orgs.models import Org
 from chibo.training.models import (
@@ -24,11 +24,6 @@ from chibo.training.models import (
     Post,
     PostRequirement,
 )
-
-
-def _not_future(day: dt.date, name: str) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({name: [_("The date cannot be in the future.")]})
 
 
 def course_create(
@@ -124,7 +119,7 @@ def enrolment_complete(
     """Record completion and the certificate (number and date)."""
     org = enrolment.course.organizer if enrolment.course_id else enrolment.org
     require_cap_on(actor, org, Cap.TRAINING_MANAGE)
-    _not_future(completed_on, "completed_on")
+    check_not_future(completed_on, "completed_on")
     if enrolment.course_id and completed_on < enrolment.course.starts_on:
         raise ValidationError(
             {"completed_on": [_("Completion cannot come before the course starts.")]}
@@ -175,7 +170,7 @@ def certificate_record(
         raise ValidationError({"kind": [_("Choose the course.")]})
     if not certificate_number.strip():
         raise ValidationError({"certificate_number": [_("Enter the certificate number.")]})
-    _not_future(certificate_date, "certificate_date")
+    check_not_future(certificate_date, "certificate_date")
     with transaction.atomic():
         enrolment = Enrolment.objects.create(
             kind=kind,
@@ -246,7 +241,7 @@ def post_end(*, actor: Any, post: LeadershipPost, to_on: dt.date) -> LeadershipP
 
 def requirement_set(*, actor: Any, post: str, level: str, note: str = "") -> PostRequirement:
     """Configure the political-theory level a post requires (a committee-wide setting)."""
-    from chibo.core.scoping import orgs_for
+    from chibo.orgs.selectors import orgs_for
 
     root = (
         orgs_for(actor, Cap.TRAINING_MANAGE).filter(parent__isnull=True).first()
@@ -275,3 +270,15 @@ def requirement_set(*, actor: Any, post: str, level: str, note: str = "") -> Pos
             data={"level": level},
         )
     return row
+
+
+def enrolments_anonymize(candidate_ids: list[int], dry_run: bool) -> int:
+    """The enrolments of purged candidates keep their counts but lose the name (the purge's
+    audit entry covers them); returns how many. Called by ``admissions.retention``."""
+    from chibo.admissions.retention import ANONYMIZED_NAME
+
+    enrolments = Enrolment.objects.filter(candidate_id__in=candidate_ids)
+    count = enrolments.count()
+    if not dry_run and count:
+        enrolments.update(candidate=None, full_name=ANONYMIZED_NAME, certificate_number="", note="")
+    return count

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.accounts.roles import Cap
-from chibo.core.scoping import has_cap, orgs_for, scope_for
+from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import form_page, require_page_cap, run_service
 from chibo.members.selectors import audit_list_read, member_detail
+from chibo.orgs.selectors import orgs_for
 from chibo.training import forms as f
 from chibo.training import selectors, services
 from chibo.training.models import CourseKind, PostRequirement

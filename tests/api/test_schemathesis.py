@@ -66,7 +66,8 @@ def test_no_input_makes_the_api_fail_with_5xx() -> None:
     user = _committee_user()
     _token, raw = token_create(actor=None, user=user)
     # Half the cases use real codes in scope, so generated bodies reach the services.
-    from chibo.core.scoping import members_for, orgs_for
+    from chibo.members.selectors import members_for
+    from chibo.orgs.selectors import orgs_for
 
     real = {
         "member_code": list(

@@ -8,7 +8,9 @@ from django.http import Http404
 
 from chibo.accounts.models import RoleAssignment
 from chibo.accounts.roles import Cap, Role
-from chibo.core.scoping import get_member_for, get_org_for, members_for, orgs_for, scope_for
+from chibo.core.scoping import scope_for
+from chibo.members.selectors import get_member_for, members_for
+from chibo.orgs.selectors import get_org_for, orgs_for
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from chibo.accounts.roles import Role
 from chibo.core.models import AuditEntry, Notification
 from chibo.directives import compile as compiling
 from chibo.directives import selectors, services
-from chibo.directives.figures import own_figures, system_figures
+from chibo.directives.figures import system_figures
 from chibo.directives.models import Document, DocumentLink, LinkKind, ReportStatus, Task
 from chibo.members import services as member_services
 from chibo.members.models import Category, RemovalReason
@@ -275,14 +275,11 @@ def _admissions(t: dict[str, Org]) -> None:
 
 def test_system_figures_count_school_admissions_and_student_removals(t: dict[str, Org]) -> None:
     _admissions(t)
-    for figures in (
-        system_figures(root=t["city"], start=dt.date(2024, 1, 1), end=dt.date(2024, 6, 30)),
-        own_figures(root=t["city"], start=dt.date(2024, 1, 1), end=dt.date(2024, 6, 30)),
-    ):
-        assert figures.admissions_total == 5
-        assert (figures.admissions_students, figures.admissions_pupils) == (3, 1)
-        assert figures.removals_students_abandoned == 1
-        assert figures.as_dict()["share_school"] == 0.8
+    figures = system_figures(root=t["city"], start=dt.date(2024, 1, 1), end=dt.date(2024, 6, 30))
+    assert figures.admissions_total == 5
+    assert (figures.admissions_students, figures.admissions_pupils) == (3, 1)
+    assert figures.removals_students_abandoned == 1
+    assert figures.as_dict()["share_school"] == 0.8
 
 
 def test_compiled_report_docx_and_xlsx_open_back(

@@ -58,8 +58,8 @@ def run_floor(path: str) -> dict:
     from django.utils import timezone
     from python_calamine import CalamineWorkbook
 
+    from chibo.core import bulk
     from chibo.core.crypto import encrypt_many
-    from chibo.interchange import bulk
     from chibo.interchange.members_write import EVENT_FIELDS, MEMBER_FIELDS
     from chibo.lib.dates import add_months
     from chibo.lib.text import fold

@@ -14,8 +14,8 @@ import pytest
 from cryptography.fernet import Fernet
 from django.db import connection
 
+from chibo.core import bulk
 from chibo.core.crypto import decrypt_value, encrypt_many, encrypt_value
-from chibo.interchange import bulk
 from chibo.interchange.members_write import Folder
 from chibo.interchange.reader import _has_formulas
 from chibo.interchange.services import import_file

@@ -281,7 +281,7 @@ def test_receive_from_outside_chibo(tree) -> None:
         gender="female",
         category="teacher",
     )
-    m = s.member_receive(
+    m = s.member_receive_from_outside(
         actor=None,
         org=tree["school"],
         identity=identity,
@@ -419,16 +419,3 @@ def test_reassignment_needs_the_restructuring_right_on_both_orgs(tree) -> None:
         )
     m.refresh_from_db()
     assert m.org == tree["cell_a"] and not m.events.filter(kind="reassigned").exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_reassignment_runs_in_its_own_transaction() -> None:
-    """Called on its own (autocommit), it locks, writes and audits in one transaction."""
-    orgs = factories.tree()
-    m = factories.member(orgs["cell_a"])
-    staff = factories.user("dv", Role.GRASSROOTS_STAFF, orgs["uni"])
-    moved = s.members_reassign(
-        actor=staff, source=orgs["cell_a"], target=orgs["cell_b"], effective_date=dt.date.today()
-    )
-    m.refresh_from_db()
-    assert moved == 1 and m.org == orgs["cell_b"] and s.replay(m)["org_id"] == orgs["cell_b"].pk

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from chibo.admissions.models import Candidate, CandidateStep, Stage
+from chibo.admissions.retention import candidates_purge, cutoff_for
 from chibo.core.models import AuditEntry
-from chibo.core.retention import candidates_purge, cutoff_for
 from tests import factories as f
 from tests.security.conftest import full_member
 

@@ -10,6 +10,7 @@ from django.utils.formats import number_format
 
 from chibo.core.names import person_name
 from chibo.lib.numbers import count_value, round_pct
+from chibo.lib.text import mask as mask_value
 
 register = template.Library()
 
@@ -56,8 +57,6 @@ def pct(value: Any, decimal_pos: int = 2) -> str:
 @register.filter
 def mask(value: Any) -> str:
     """Hide most of a sensitive value (``0912345689`` → ``0*******89``)."""
-    from chibo.members.models import mask as mask_value
-
     return mask_value(str(value or ""))
 
 

@@ -8,13 +8,13 @@ so sequences are reset afterwards.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 
-from chibo.core import audit
+from chibo.core import audit, bulk
 from chibo.core.crypto import encrypt_value
 from chibo.members.demo import accounts
 from chibo.members.demo.generate import (
@@ -31,24 +31,6 @@ from chibo.orgs.models import Org, OrgEvent, OrgPeriod
 
 class DemoRefused(Exception):
     """The database already holds data the demo would collide with."""
-
-
-def _insert(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> None:
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            # Names come from the models' metadata; values are parameters.
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, rows)
 
 
 _SENSITIVE = [MEMBER_FIELDS.index("citizen_id"), MEMBER_FIELDS.index("phone")]
@@ -91,14 +73,14 @@ def write_plan(plan: Plan, *, progress: Callable[[str], None] | None = None) -> 
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size=-262144")  # 256 MB: the indexes stay in memory
         orgs, periods, org_events = plan.org_rows()
-        _insert(Org, ORG_FIELDS, orgs)
-        _insert(OrgPeriod, PERIOD_FIELDS, periods)
-        _insert(OrgEvent, ORG_EVENT_FIELDS, org_events)
+        bulk.insert(Org, ORG_FIELDS, orgs)
+        bulk.insert(OrgPeriod, PERIOD_FIELDS, periods)
+        bulk.insert(OrgEvent, ORG_EVENT_FIELDS, org_events)
         counts["orgs"] = len(orgs)
         say(f"  {len(orgs):,} tổ chức đảng".replace(",", "."))
         for members, events in plan.people():
-            _insert(Member, MEMBER_FIELDS, _encrypted(members))
-            _insert(MemberEvent, EVENT_ROW_FIELDS, events)
+            bulk.insert(Member, MEMBER_FIELDS, _encrypted(members))
+            bulk.insert(MemberEvent, EVENT_ROW_FIELDS, events)
             counts["members"] += len(members)
             counts["events"] += len(events)
             if counts["members"] % 100_000 < len(members):

@@ -16,7 +16,7 @@ from chibo.members.lifecycle import (
     record,
     replay,
 )
-from chibo.members.services.admission import Identity, member_admit, member_receive
+from chibo.members.services.admission import Identity, member_admit, member_receive_from_outside
 from chibo.members.services.events import (
     member_change_category,
     member_end_exemption,
@@ -52,7 +52,7 @@ __all__ = [
     "member_exempt",
     "member_expel",
     "member_issue_card",
-    "member_receive",
+    "member_receive_from_outside",
     "member_recognize",
     "member_record_ceremony",
     "member_record_death",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from chibo.accounts.roles import Cap
 from chibo.core import audit
 from chibo.core.scoping import require_cap_on
+from chibo.core.services import check_not_future, user_or_none
 from chibo.lib.text import fold
 from chibo.members.lifecycle import (
     SPECS,
@@ -26,9 +27,7 @@ from chibo.members.lifecycle import (
     Status,
     check_age,
     check_cell,
-    check_not_future,
     probation_end,
-    user_or_none,
 )
 from chibo.members.models import Member, MemberEvent
 from chibo.orgs.models import Org
@@ -161,7 +160,7 @@ def member_admit(
     return member
 
 
-def member_receive(
+def member_receive_from_outside(
     *,
     actor: Any,
     org: Org,

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from chibo.accounts.roles import Cap
 from chibo.core import audit
 from chibo.core.scoping import require_cap_on
+from chibo.core.services import user_or_none
 from chibo.members.lifecycle import (
     ON_ROLLS,
     SPECS,
     EventKind,
     EventRequest,
     Status,
-    user_or_none,
 )
 from chibo.members.models import Member, MemberEvent
 from chibo.orgs.models import Org

@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from chibo.core.scoping import orgs_for
 from chibo.interchange import export
 from chibo.interchange.management.commands._common import acting_user
 from chibo.orgs.models import Org
+from chibo.orgs.selectors import orgs_for
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -62,20 +62,47 @@ def prepare() -> None:
             cursor.execute("PRAGMA cache_size=-131072")  # 128 MB
 
 
-def insert(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> None:
-    if not rows:
-        return
+# Rows per executemany on SQLite (COPY streams).
+BATCH = 50_000
+
+
+def insert(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> int:
+    """Insert ``rows`` (tuples in ``fields`` order) into ``model``'s table; returns how many.
+
+    The one raw bulk insert: the importer, the demo loaders and the activity seed use it.
+    """
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    columns = [quote(model._meta.get_field(name).column) for name in fields]  # type: ignore[union-attr, arg-type]
+    return insert_rows(quote(model._meta.db_table), columns, rows)
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
+    """``insert`` by (quoted) table and column names: COPY on PostgreSQL, executemany on SQLite."""
+    count = 0
+    names = ", ".join(columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+                    count += 1
+            return count
+        marks = ", ".join(["%s"] * len(columns))
+        # Names come from the models' metadata; values are parameters.
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+        batch: list[tuple[Any, ...]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
 
 
 # Below this many rows the index rebuild is not worth the DDL.

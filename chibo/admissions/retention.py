@@ -8,11 +8,16 @@ are deleted, and course enrolments keep their counts but lose the name.
 A candidate who became a member (``member`` set) is never purged here.
 Each purge is one audit entry listing the ids, and the command prints a
 report. The audit log itself is append-only and is not rewritten.
+
+What apps above admissions keep of a candidate they anonymize through
+``ANONYMIZERS``, registered in their ``AppConfig.ready`` (training: the course
+enrolments); admissions may not import them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,10 +26,15 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from chibo.admissions.models import CLOSED, Candidate, CandidateStep, Stage
 from chibo.core import audit
 from chibo.lib.dates import add_months
 
 ANONYMIZED_NAME = "—"
+
+# Each takes (candidate ids, dry_run), anonymizes (unless dry_run) what it keeps of
+# them and returns how many rows; run inside the purge's transaction, before the delete.
+ANONYMIZERS: list[Callable[[list[int], bool], int]] = []
 
 
 @dataclass
@@ -46,8 +56,6 @@ def cutoff_for(today: dt.date, years: int) -> dt.date:
 
 def purgeable(*, today: dt.date | None = None, years: int | None = None) -> QuerySet:
     """Candidates due for purging on ``today``: never admitted, and last step before the cutoff."""
-    from chibo.admissions.models import CLOSED, Candidate, Stage
-
     years = years or settings.CHIBO_CANDIDATE_RETENTION_YEARS
     cutoff = cutoff_for(today or timezone.localdate(), years)
     ended = Q(stage__in=[Stage.WITHDRAWN, Stage.REJECTED])
@@ -62,9 +70,6 @@ def candidates_purge(
     *, actor: Any, today: dt.date | None = None, years: int | None = None, dry_run: bool = False
 ) -> PurgeReport:
     """Purge (or, with ``dry_run``, only count) the candidates due; audited."""
-    from chibo.admissions.models import CandidateStep
-    from chibo.training.models import Enrolment
-
     today = today or timezone.localdate()
     years = years or settings.CHIBO_CANDIDATE_RETENTION_YEARS
     report = PurgeReport(cutoff=cutoff_for(today, years), years=years, dry_run=dry_run)
@@ -76,13 +81,9 @@ def candidates_purge(
             report.by_stage[c.stage] = report.by_stage.get(c.stage, 0) + 1
             report.by_org[c.org.code] = report.by_org.get(c.org.code, 0) + 1
         report.steps = CandidateStep.objects.filter(candidate_id__in=ids).count()
-        enrolments = Enrolment.objects.filter(candidate_id__in=ids)
-        report.enrolments_anonymized = enrolments.count()
+        report.enrolments_anonymized = sum(anonymize(ids, dry_run) for anonymize in ANONYMIZERS)
         if dry_run or not ids:
             return report
-        enrolments.update(candidate=None, full_name=ANONYMIZED_NAME, certificate_number="", note="")
-        from chibo.admissions.models import Candidate
-
         Candidate.objects.filter(pk__in=ids).delete()  # steps, introducers, overrides cascade
         audit.record(
             actor=actor,

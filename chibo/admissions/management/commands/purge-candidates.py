@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chibo.core.retention import candidates_purge
+from chibo.admissions.retention import candidates_purge
 
 
 class Command(BaseCommand):

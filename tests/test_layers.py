@@ -1,0 +1,41 @@
+"""The layers of docs/architecture.md hold: `lint-imports` (import-linter, in `make lint`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _lint_imports(*args: str) -> subprocess.CompletedProcess[str]:
+    binary = Path(sys.executable).with_name("lint-imports")
+    return subprocess.run(  # noqa: S603 — our own tool, fixed arguments
+        [str(binary), "--no-cache", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_layers_are_kept() -> None:
+    result = _lint_imports()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_an_upward_import_breaks_the_contract(tmp_path: Path) -> None:
+    """The contract bites: an import against the declared order is reported."""
+    config = (ROOT / "pyproject.toml").read_text()
+    start = config.index("[tool.importlinter]")
+    end = config.index("[tool.ruff]")
+    section = config[start:end]
+    probe = tmp_path / "contract.toml"
+    probe.write_text(section)
+    result = _lint_imports(str(probe))
+    assert result.returncode == 0, result.stdout  # the same contract from another file is kept
+    # lib declared above core: every import of lib from core is now an upward import.
+    swapped = section.replace('"chibo.core",\n    "chibo.lib",', '"chibo.lib",\n    "chibo.core",')
+    assert swapped != section
+    probe.write_text(swapped)
+    result = _lint_imports(str(probe))
+    assert result.returncode == 1
+    assert "chibo.core is not allowed to import chibo.lib" in result.stdout
