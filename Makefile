@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 # Parsed once when make starts: `make test` reports the time since then.
 START_TIME := $(shell date +%s)
 
-.PHONY: help install run lint format check-migrations test bench clean prod-local bench-scale load-test
+.PHONY: help install run lint format check-migrations test bench clean prod-local bench-scale load-test docs-preview
 
 help: ## list the targets
 	@echo "chibo make targets:"
@@ -60,6 +60,22 @@ run: install ## migrate, load demo data once, serve on http://127.0.0.1:$PORT (8
 prod-local: install ## production stack on 127.0.0.1:8001 (PostgreSQL, gunicorn ×2, worker)
 	@$(BIN)/python -c 'import gunicorn' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[dev,prod]'
 	scripts/prod-local
+
+# Samples of every Party document, rendered for a person to look at (not part of `make test`):
+# a throwaway demo database (as of 07/12/2026), the DOCX files, PDF by LibreOffice, PNG by
+# poppler into docs/samples/ (apt-get install -y libreoffice-writer-nogui poppler-utils).
+PREVIEW_DB := sqlite:///$(CURDIR)/var/preview/db.sqlite3
+docs-preview: install ## render a sample of every Party document to PDF and PNG (docs/samples/)
+	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null || \
+		{ echo "docs-preview needs LibreOffice and poppler: apt-get install -y libreoffice-writer-nogui poppler-utils" >&2; exit 1; }
+	rm -rf var/preview && mkdir -p var/preview docs/samples
+	DATABASE_URL=$(PREVIEW_DB) $(CHIBO) migrate --noinput -v0
+	DATABASE_URL=$(PREVIEW_DB) $(CHIBO) seed-demo --members 300 --as-of 2026-12-07 >/dev/null
+	DATABASE_URL=$(PREVIEW_DB) $(CHIBO) docs-preview --output var/preview
+	cd var/preview && soffice --headless --convert-to pdf *.docx >/dev/null
+	rm -f docs/samples/*.png
+	for pdf in var/preview/*.pdf; do pdftoppm -png -r 60 "$$pdf" "docs/samples/$$(basename "$$pdf" .pdf)"; done
+	@ls docs/samples/*.png | wc -l | xargs echo "PNG pages in docs/samples:"
 
 # 5.5M members on a kept PostgreSQL in var/bench-pg (docs/performance.md).
 bench-scale: install ## national-scale benchmark (PostgreSQL, BENCH_MEMBERS=5500000)

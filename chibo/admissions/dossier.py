@@ -218,8 +218,10 @@ def dossier_issue(
         raise PermissionDenied(
             _("Only the register of %(org)s numbers this document.") % {"org": issuer.name}
         )
-    with transaction.atomic():
-        document = register.document_issue(
+    paper = _paper_number(step, doc_type, issuer)
+
+    def issue(number: int | None) -> Any:
+        return register.document_issue(
             actor=actor,
             org=issuer,
             doc_type=doc_type,
@@ -231,15 +233,31 @@ def dossier_issue(
                 register.RecipientIn(name, kind="copy")
                 for name in _recipients(candidate, kind, step.done_on)
             ],
-            number=_paper_number(step, doc_type, issuer),
+            number=number,
             source=source_of(candidate, kind),
         )
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                document = issue(paper)
+        except ValidationError as exc:
+            # The number typed on the step is taken or out of date order in the register:
+            # the register decides, with its next number.
+            if paper is None or "number" not in getattr(exc, "error_dict", {}):
+                raise
+            document = issue(None)
         audit.record(
             actor=actor,
             action="admissions.dossier_issue",
             object_type="candidate",
             object_id=candidate.pk,
-            data={"kind": kind, "symbol": document.symbol, "org": issuer.code},
+            data={
+                "kind": kind,
+                "symbol": document.symbol,
+                "org": issuer.code,
+                "recorded_number": step.document_number,
+            },
         )
     return document
 
@@ -266,9 +284,10 @@ def _recipients(candidate: Candidate, kind: str, day: dt.date) -> list[str]:
 
 def _charter_sources(day: dt.date) -> str:
     try:
-        return rule_in_force("admission.decision_working_days", on=day).source
+        source = rule_in_force("admission.decision_working_days", on=day).source
     except RuleMissing:
         return "[quy định thi hành Điều lệ Đảng]"
+    return source.removeprefix("Điều lệ Đảng;").strip() or source
 
 
 def _vote(step: CandidateStep | None) -> tuple[str, str, str]:
@@ -285,7 +304,8 @@ def _identity(candidate: Candidate) -> str:
     return (
         f"{candidate.full_name}, sinh ngày {_fmt(candidate.date_of_birth)}, dân tộc "
         f"{candidate.ethnicity}, quê quán: [quê quán], nơi ở hiện nay: [nơi ở hiện nay], "
-        f"{candidate.get_category_display().lower()} tại {candidate.org.name}"
+        f"{candidate.get_category_display().lower()}, nơi làm việc, học tập: "
+        "[nơi làm việc, học tập]"
     )
 
 

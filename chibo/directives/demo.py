@@ -236,7 +236,9 @@ def seed_demo(*, rng: random.Random, today: dt.date, scale: float) -> dict[str, 
         return {"documents": 0}  # no tree, or already seeded
     terms = seed_terms()
     text = FIXTURE.read_text(encoding="utf-8")
-    body_1000 = text[text.index("Thời gian qua, các cấp ủy") : text.rindex("Nơi nhận:")].strip()
+    body_1000 = document_text.tidy(
+        text[text.index("Thời gian qua, các cấp ủy") : text.rindex("Nơi nhận:")]
+    )
     letter_719 = text[: text.index("THÀNH ỦY THÀNH PHỐ HỒ CHÍ MINH ĐẢNG")]
     attachment = services.FileIn(
         "719-CV-BCSD_1000-CV-TU.txt", "text/plain; charset=utf-8", text.encode()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from chibo.directives import text as document_text
 from chibo.directives.models import Document, IssuingUnit, RecipientKind
 from chibo.directives.symbols import ADDRESSED_TYPES, TYPE_TITLES
 from chibo.lib import partydoc
@@ -57,7 +58,7 @@ def party_doc(
     own_to, own_recipients = recipient_parts(document)
     type_title = TYPE_TITLES.get(document.doc_type, "")
     is_letter = not type_title
-    blocks = list(body) if body is not None else [partydoc.p(document.body or "")]
+    blocks = list(body) if body is not None else text_blocks(document.body)
     symbol = document.symbol if not draft else f"-{document.doc_type}/{document.issuer_code}"
     return partydoc.PartyDoc(
         issuer=[
@@ -93,3 +94,11 @@ def lower_first(text: str) -> str:
 def document_docx(document: Document) -> bytes:
     """An outgoing document's DOCX in the Party's format (its stored text as the body)."""
     return partydoc.render(party_doc(document))
+
+
+def text_blocks(raw: str) -> list[partydoc.Block]:
+    """A stored text as paragraphs, its footnotes after it (``directives.text``)."""
+    parts = document_text.split(raw or "")
+    blocks = [partydoc.p(paragraph) for paragraph in parts.paragraphs]
+    blocks += [partydoc.note(f"{marker} {note}") for marker, note in parts.footnotes]
+    return blocks or [partydoc.p("")]

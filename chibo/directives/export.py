@@ -120,7 +120,16 @@ def body_blocks(content: CompiledContent) -> list[partydoc.Block]:
                     blocks.append(partydoc.p("\n".join(lines)))
                 for label, value in unit.figures.items():
                     blocks.append(partydoc.p(f"+ {label}: {vn_count(value)}"))
-            if not reported:
+            outside = [u.unit for u in task.units if u.state == "outside"]
+            if outside:
+                blocks.append(
+                    partydoc.p(
+                        _("Units outside the system report on paper: %(units)s.")
+                        % {"units": "; ".join(outside)},
+                        italic=True,
+                    )
+                )
+            elif not reported:
                 blocks.append(
                     partydoc.p(_("No unit has reported on this section yet."), italic=True)
                 )

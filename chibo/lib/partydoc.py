@@ -52,6 +52,7 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)  # table: the first row is the header
     italic: bool = False
     bold: bool = False
+    widths: tuple[float, ...] = ()  # table: column widths in cm (empty: even)
 
 
 def p(text: str, *, italic: bool = False, bold: bool = False) -> Block:
@@ -70,8 +71,13 @@ def center(text: str, *, bold: bool = False, italic: bool = False) -> Block:
     return Block("center", text, bold=bold, italic=italic)
 
 
-def table(rows: list[list[str]]) -> Block:
-    return Block("table", rows=rows)
+def table(rows: list[list[str]], widths: tuple[float, ...] = ()) -> Block:
+    return Block("table", rows=rows, widths=widths)
+
+
+def note(text: str) -> Block:
+    """A footnote printed after the text (smaller, no indent)."""
+    return Block("note", text)
 
 
 @dataclass
@@ -100,7 +106,7 @@ class PartyDoc:
 
 
 def date_line(place: str, day: dt.date | None) -> str:
-    """``Thành phố Hồ Chí Minh, ngày 16 tháng 06 năm 2023`` (a marked field when undated)."""
+    """``TP. Hồ Chí Minh, ngày 16 tháng 06 năm 2023`` (a marked field when undated)."""
     if day is None:
         return f"{place}, ngày [  ] tháng [  ] năm [    ]"
     return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
@@ -135,6 +141,15 @@ def _no_borders(tbl: Any) -> None:
         el.set(qn("w:val"), "nil")
         borders.append(el)
     tbl._tbl.tblPr.append(borders)
+
+
+def _widths(tbl: Any, widths: tuple[Any, ...]) -> None:
+    """Fixed column widths (LibreOffice reads the grid, Word the cells)."""
+    tbl.autofit = False
+    for column, width in zip(tbl.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
 
 
 def _runs(paragraph: Any, text: str, *, size: float, bold: bool, italic: bool, under: bool) -> None:
@@ -198,37 +213,33 @@ def render(doc: PartyDoc) -> bytes:
 
     head = document.add_table(rows=1, cols=2)
     _no_borders(head)
-    head.autofit = False
+    _widths(head, (Cm(8.5), Cm(8.7)))
     left, right = head.rows[0].cells
-    left.width, right.width = Cm(7.5), Cm(9)
     for i, line in enumerate(doc.issuer):
-        _para(left, line.text, size=13, bold=line.bold, align="center", first=i == 0)
+        _para(left, line.text, size=12, bold=line.bold, align="center", first=i == 0)
     _para(left, "*", size=13, align="center")
     _para(left, number_line(doc.symbol, doc.draft), size=13, align="center")
     if doc.subject:
         _para(left, doc.subject, size=12, italic=True, align="center")
     _para(right, PARTY, size=14, bold=True, under=True, align="center", first=True)
     _para(right, "", size=8)
-    _para(right, date_line(doc.place, doc.day), size=14, italic=True, align="center")
+    _para(right, date_line(doc.place, doc.day), size=12, italic=True, align="center")
 
     if doc.draft or doc.urgency:
         marks = [m for m in (DRAFT if doc.draft else "", doc.urgency) if m]
         _para(document, "   ".join(marks), size=13, bold=True)
-    if doc.to:
-        _para(document, "", size=8)
-        if len(doc.to) == 1:
-            _para(document, f"{TO_WHOM} {doc.to[0]}", size=14, align="center")
-        else:
-            _para(document, TO_WHOM, size=14, align="center")
-            for name in doc.to:
-                _para(document, f"- {name},", size=14, indent=True)
+    titled = bool(doc.title or doc.subtitle)
+    if doc.to and not titled:  # a letter: "Kính gửi" under the header
+        _to_whom(document, doc.to)
     if doc.title:
         _para(document, "", size=8)
         _para(document, doc.title.upper(), size=15, bold=True, align="center")
     if doc.subtitle:
         _para(document, doc.subtitle, size=14, bold=True, align="center")
-    if doc.title or doc.subtitle:
+    if titled:
         _para(document, "-----", size=14, align="center", after=6)
+        if doc.to:  # a submission, an introduction: "Kính gửi" under the title
+            _to_whom(document, doc.to)
     else:
         _para(document, "", size=8)
 
@@ -238,6 +249,7 @@ def render(doc: PartyDoc) -> bytes:
     _para(document, "", size=8)
     sign = document.add_table(rows=1, cols=2)
     _no_borders(sign)
+    _widths(sign, (Cm(8), Cm(8.5)))
     left, right = sign.rows[0].cells
     _para(left, RECIPIENTS, size=14, under=True, first=True)
     for line in doc.recipients:
@@ -261,6 +273,16 @@ def render(doc: PartyDoc) -> bytes:
     return out.getvalue()
 
 
+def _to_whom(document: Any, names: list[str]) -> None:
+    _para(document, "", size=8)
+    if len(names) == 1:
+        _para(document, f"{TO_WHOM} {names[0]}", size=14, align="center", after=6)
+        return
+    _para(document, TO_WHOM, size=14, align="center")
+    for name in names:
+        _para(document, f"- {name},", size=14, indent=True)
+
+
 def _block(document: Any, block: Block) -> None:
     from docx.shared import Pt
 
@@ -271,7 +293,8 @@ def _block(document: Any, block: Block) -> None:
     elif block.kind == "table":
         if not block.rows:
             return
-        grid = document.add_table(rows=0, cols=len(block.rows[0]))
+        columns = len(block.rows[0])
+        grid = document.add_table(rows=0, cols=columns)
         grid.style = "Table Grid"
         for index, row in enumerate(block.rows):
             cells = grid.add_row().cells
@@ -280,9 +303,17 @@ def _block(document: Any, block: Block) -> None:
                 _runs(
                     cell.paragraphs[0], value, size=12, bold=index == 0, italic=False, under=False
                 )
+        from docx.shared import Cm
+
+        if block.widths and len(block.widths) == columns:
+            _widths(grid, tuple(Cm(w) for w in block.widths))
+        elif columns == 2:  # an indicator and its figure: room for the words
+            _widths(grid, (Cm(12.5), Cm(4)))
         document.add_paragraph().paragraph_format.space_after = Pt(0)
+    elif block.kind == "note":
+        _para(document, block.text, size=11, align="justify", after=3)
     else:
-        for line in block.text.splitlines() or [""]:
+        for line in [line for line in block.text.splitlines() if line.strip()] or [""]:
             _para(
                 document,
                 line.strip(),

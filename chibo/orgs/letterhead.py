@@ -198,14 +198,16 @@ def header_lines(org: Org, day: dt.date, unit: str = COMMITTEE) -> list[HeaderLi
 
 
 def place_name(org: Org) -> str:
-    """Where the documents are written: the province or city of the tree's root
-    ("Thành phố Hồ Chí Minh")."""
+    """Where the documents are written: the province or city of the tree's root, a city
+    written "TP. Hồ Chí Minh" as on 1000-CV/TU ("TP.Hồ Chí Minh, ngày 16 tháng 6 năm 2023")."""
     root = org
     if org.parent_id is not None:
         root = Org.objects.filter(path=org.path[:STEP]).first() or org
     words = organization_form(root.name, root.kind)
     if fold(words).startswith("dang bo "):
         words = words[len("Đảng bộ ") :]
+    if fold(words).startswith("thanh pho "):
+        return f"TP. {words[len('Thành phố ') :]}"
     return words[:1].upper() + words[1:]
 
 

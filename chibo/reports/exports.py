@@ -203,7 +203,7 @@ def to_docx(
             body.append(partydoc.h(table.title))
             rows = [[head for head, _kind in table.columns]]
             rows += [[cell_text(value, kind) for value, kind in row] for row in table.typed_rows]
-            body.append(partydoc.table(rows))
+            body.append(partydoc.table(rows, _column_widths([k for _h, k in table.columns])))
         recipients = list(signing.recipients) or default_recipients(org, today)
         abbreviation = org.abbreviation or letterhead.default_abbreviation(org.name, org.kind)
         document = partydoc.PartyDoc(
@@ -224,6 +224,20 @@ def to_docx(
         )
         data = partydoc.render(document)
     return _stamped(data, stamp)
+
+
+TEXT_WIDTH_CM = 16.5  # A4 less the 30 mm and 15 mm margins
+
+
+def _column_widths(kinds: list[str]) -> tuple[float, ...]:
+    """Figures in narrow columns, the words (unit names, indicators) in what is left."""
+    numbers = sum(1 for kind in kinds if kind != TEXT)
+    words = len(kinds) - numbers
+    if not words:
+        return ()
+    figure = min(2.6, (TEXT_WIDTH_CM - 3.0 * words) / numbers) if numbers else 0.0
+    text = (TEXT_WIDTH_CM - figure * numbers) / words
+    return tuple(round(text if kind == TEXT else figure, 2) for kind in kinds)
 
 
 def _stamped(data: bytes, stamp: Stamp) -> bytes:

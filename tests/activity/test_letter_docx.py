@@ -51,7 +51,7 @@ def test_the_letter_is_the_grassroots_committees_document(
     back = read_back(staff.get(f"{url}docx/").content)
     assert back.issuer == ["ĐẢNG BỘ KHỐI ĐẠI HỌC, CAO ĐẲNG", "ĐẢNG ỦY TRƯỜNG ĐẠI HỌC BÁCH KHOA"]
     assert back.symbol_line == "Số 25-GGT/ĐU"
-    assert back.date_line == "Thành phố Hồ Chí Minh, ngày 02 tháng 09 năm 2026"
+    assert back.date_line == "TP. Hồ Chí Minh, ngày 02 tháng 09 năm 2026"
     assert "GIẤY GIỚI THIỆU" in back.paragraphs and "Sinh hoạt đảng chính thức" in back.paragraphs
     assert back.to == [tree["school"].name]
     assert back.signature == ["T/M ĐẢNG ỦY", "PHÓ BÍ THƯ", "Phạm Văn Bình"]

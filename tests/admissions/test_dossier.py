@@ -52,7 +52,7 @@ def test_the_cells_resolution_with_the_vote(admitted: dict) -> None:
     back = _docx(sec, cand, "cell_resolution")
     assert back.issuer == ["ĐẢNG BỘ TRƯỜNG ĐẠI HỌC BÁCH KHOA", "CHI BỘ SINH VIÊN 1"]
     assert back.symbol_line == "Số 06-NQ/CB"
-    assert back.date_line == "Thành phố Hồ Chí Minh, ngày 03 tháng 02 năm 2025"
+    assert back.date_line == "TP. Hồ Chí Minh, ngày 03 tháng 02 năm 2025"
     assert "NGHỊ QUYẾT" in back.paragraphs and "Đề nghị kết nạp đảng viên" in back.paragraphs
     assert back.signature == ["T/M CHI BỘ", "BÍ THƯ", "Lê Văn Minh"]
     assert back.recipients == ["- Đảng ủy Trường Đại học Bách khoa,", "- Lưu Chi bộ."]
@@ -92,7 +92,7 @@ def test_the_grassroots_resolution_and_the_decisions(admitted: dict) -> None:
     decision = _docx(khoi, cand, "decision")
     assert decision.issuer == ["ĐẢNG BỘ THÀNH PHỐ HỒ CHÍ MINH", "ĐẢNG ỦY KHỐI ĐẠI HỌC, CAO ĐẲNG"]
     assert decision.symbol_line == "Số 01-QĐ/ĐUK"  # 09-QĐ/ĐU on the step is not the Khối's number
-    assert decision.date_line == "Thành phố Hồ Chí Minh, ngày 10 tháng 03 năm 2025"
+    assert decision.date_line == "TP. Hồ Chí Minh, ngày 10 tháng 03 năm 2025"
     assert decision.signature == ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Võ Văn Cường"]
     assert "Điều 1. Kết nạp quần chúng Trần Thị Cúc" in decision.text
     assert "QĐ 24-QĐ/TW" in decision.text and "12 tháng" in decision.text  # the rules of 10/03/2025

@@ -117,7 +117,7 @@ def test_a_school_committee_runs_the_loop(live_url: str, page: Any) -> None:
     back = read_back(download(page, "a[href$='/docx/']"))
     assert back.issuer == ["ĐẢNG BỘ KHỐI ĐẠI HỌC, CAO ĐẲNG", "ĐẢNG ỦY TRƯỜNG ĐẠI HỌC BÁCH KHOA"]
     assert back.symbol_line == "Số 01-CV/ĐU"
-    assert back.date_line == "Thành phố Hồ Chí Minh, ngày 30 tháng 06 năm 2023"
+    assert back.date_line == "TP. Hồ Chí Minh, ngày 30 tháng 06 năm 2023"
     assert back.to == ["Các chi bộ trực thuộc"]
     assert back.signature == ["T/M ĐẢNG ỦY", "BÍ THƯ", "Nguyễn Thị Thanh Hương"]
     assert back.recipients[-1] == "- Lưu Văn phòng Đảng ủy."
@@ -164,7 +164,7 @@ def test_a_school_committee_runs_the_loop(live_url: str, page: Any) -> None:
     back = read_back(download(page, "a[href*='/compiled/'][href$='/docx/']"))
     assert back.issuer == ["ĐẢNG BỘ KHỐI ĐẠI HỌC, CAO ĐẲNG", "ĐẢNG ỦY TRƯỜNG ĐẠI HỌC BÁCH KHOA"]
     assert back.symbol_line == "Số 01-BC/ĐU"
-    assert back.date_line.startswith("Thành phố Hồ Chí Minh, ngày ")
+    assert back.date_line.startswith("TP. Hồ Chí Minh, ngày ")
     assert back.signature == ["T/M ĐẢNG ỦY", "BÍ THƯ", "Nguyễn Thị Thanh Hương"]
     assert back.recipients == [
         "- Ban Thường vụ Đảng ủy Khối Đại học, Cao đẳng,",

@@ -20,7 +20,7 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2024, 3, 10)
-PLACE_DATE = "Thành phố Hồ Chí Minh, ngày 10 tháng 03 năm 2024"
+PLACE_DATE = "TP. Hồ Chí Minh, ngày 10 tháng 03 năm 2024"
 
 
 @pytest.fixture

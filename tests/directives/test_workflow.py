@@ -311,7 +311,7 @@ def test_compiled_report_docx_and_xlsx_open_back(
     assert party.text == "ĐẢNG CỘNG SẢN VIỆT NAM" and party.runs[0].underline and party.runs[0].bold
     left = [p.text for p in head[0].paragraphs]
     assert left == ["THÀNH ỦY THÀNH PHỐ HỒ CHÍ MINH", "*", "Số 01-BC/TU"]
-    assert head[1].paragraphs[-1].text == "Thành phố Hồ Chí Minh, ngày 20 tháng 07 năm 2024"
+    assert head[1].paragraphs[-1].text == "TP. Hồ Chí Minh, ngày 20 tháng 07 năm 2024"
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "BÁO CÁO" in text and "1000-CV/TU" in text
     assert (

@@ -171,7 +171,7 @@ def test_footnote_figures_in_json_api_ui_xlsx_docx(footnote, client, tmp_path) -
     )
     assert party_run.underline and party_run.bold
     assert "THÀNH ỦY THÀNH PHỐ HỒ CHÍ MINH" in left and "*" in left and "-BC/TU" in left
-    assert "Thành phố Hồ Chí Minh, ngày" in right
+    assert "TP. Hồ Chí Minh, ngày" in right
     body = "\n".join(p.text for p in document.paragraphs)
     assert "BÁO CÁO" in body and "01/01/2020" in body and "30/06/2023" in body
     summary = document.tables[1]
