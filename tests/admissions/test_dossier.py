@@ -142,3 +142,22 @@ def test_api_lists_issues_and_downloads(admitted: dict) -> None:
     assert (
         outsider.get(reverse("admissions:dossier", args=[cand.pk, "decision"])).status_code == 404
     )
+
+
+def test_a_typed_number_that_breaks_the_order_gives_way_to_the_registers(admitted: dict) -> None:
+    """06-NQ/CB typed on the step (03/02/2025), but the cell's register has 07 of 01/02/2025."""
+    from chibo.directives import services as register
+
+    cand, tree = admitted["cand"], admitted["tree"]
+    register.document_issue(
+        actor=None,
+        org=tree["cell_a"],
+        doc_type="NQ",
+        title="Nghị quyết sinh hoạt chi bộ tháng 2",
+        issued_on=dt.date(2025, 2, 1),
+        number=7,
+    )
+    entry = dossier.dossier_issue(actor=None, candidate=cand, kind="cell_resolution")
+    assert entry.symbol == "08-NQ/CB"  # not 06, dated after the 07
+    issued = AuditEntry.objects.get(action="admissions.dossier_issue")
+    assert issued.data["recorded_number"] == "06-NQ/CB" and issued.data["symbol"] == "08-NQ/CB"

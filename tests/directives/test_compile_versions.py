@@ -114,6 +114,7 @@ def test_the_office_reports_to_the_standing_committee(task: Task, office_user: A
     assert back.signature == ["CHÁNH VĂN PHÒNG", "Trần Văn Dũng"]
     assert back.recipients == ["- Thường trực Thành ủy,", "- Lưu Văn phòng Thành ủy."]
     assert "Văn phòng Thành ủy báo cáo kết quả thực hiện" in back.text
+    assert "Đơn vị ngoài hệ thống báo cáo bằng văn bản giấy: Ban Thường vụ Thành Đoàn." in back.text
     with pytest.raises(ValidationError):
         compiling.report_compile(
             actor=office_user,
