@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from chibo.core.rules import Rule, RuleMissing, RuleViolation, rule_in_force
+from chibo.core.services import dmy
 from chibo.lib.dates import full_months_between
 
 CONFIRM = "confirm"
@@ -116,12 +117,12 @@ def age_problem(
     low, high = int(bounds[0]), int(bounds[1])
     years = full_months_between(date_of_birth, on) // 12
     values = {
-        "dob": _fmt(date_of_birth),
+        "dob": dmy(date_of_birth),
         "years": years,
         "category": category_label,
         "low": low,
         "high": high,
-        "date": _fmt(on),
+        "date": dmy(on),
     }
     if years < low:
         return AgeProblem(
@@ -169,10 +170,6 @@ def check_age_for_category(
         raise RuleViolation(problem.rule, problem.message, field=field)
     if not confirm:
         raise NeedsConfirmation([problem.message])
-
-
-def _fmt(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def confirmed(value: Any) -> bool:

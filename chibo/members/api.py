@@ -224,10 +224,6 @@ def _clean(payload: Schema) -> None:
             check_text(value, name)
 
 
-def _require(request: HttpRequest, cap: str) -> None:
-    require_cap(request.user, cap)
-
-
 # --- reads -------------------------------------------------------------------
 
 
@@ -278,7 +274,7 @@ def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> dict:
     summary="Members transferred to a cell you manage, not yet received",
 )
 def incoming(request: HttpRequest) -> dict:
-    _require(request, Cap.MEMBER_CHANGE)
+    require_cap(request.user, Cap.MEMBER_CHANGE)
     rows = list(
         selectors.incoming_transfers(request.user).order_by("name_folded", "member_code")[:1000]
     )
@@ -358,7 +354,7 @@ class AdmitIn(IdentityIn):
 @router.post("", response={201: MemberDetail}, summary="Admit a new probationary member (kết nạp)")
 def member_admit(request: HttpRequest, payload: AdmitIn) -> Reply:
     _clean(payload)
-    _require(request, Cap.MEMBER_CHANGE)
+    require_cap(request.user, Cap.MEMBER_CHANGE)
     org = org_ref(request.user, payload.org, "org", Cap.ORG_VIEW)
     identity = services.Identity(
         member_code=payload.member_code,
@@ -535,7 +531,7 @@ class ReceiveIn(Schema):
 )
 def member_transfer_in(request: HttpRequest, member_code: str, payload: ReceiveIn) -> Reply:
     _clean(payload)
-    _require(request, Cap.MEMBER_CHANGE)
+    require_cap(request.user, Cap.MEMBER_CHANGE)
     member = selectors.incoming_member_for(request.user, path_code(member_code))
     org = org_ref(request.user, payload.org, "org", Cap.MEMBER_CHANGE)
     event = services.member_transfer_in(

@@ -19,7 +19,6 @@ PASSWORD = "mat-khau-dai-123"
 
 @pytest.fixture(autouse=True)
 def _fast(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LOGIN_FAILURE_LIMIT = 3
 
 

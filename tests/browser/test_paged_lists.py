@@ -26,7 +26,6 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(autouse=True)
 def _small_pages(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     for view in ("members", "admissions", "directives"):
         monkeypatch.setattr(f"chibo.{view}.views.PAGE_SIZE", 2)
 

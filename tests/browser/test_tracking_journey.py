@@ -25,11 +25,6 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_imported_roster_proposes_nobody_for_removal(
     live_url: str, page: Any, tmp_path: Path
 ) -> None:
