@@ -17,8 +17,9 @@ from django.urls.converters import IntConverter, UUIDConverter
 
 from chibo.api import api
 
-# Pages anyone may open: signing in and out, and the language switch.
-PUBLIC = {"accounts:login", "accounts:logout", "set_language"}
+# Pages anyone may open: signing in and out, the language switch, and the invitation link
+# (its token is the credential; a bad one is refused with 400).
+PUBLIC = {"accounts:login", "accounts:logout", "set_language", "accounts:invite"}
 
 
 def _patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, URLPattern]]:

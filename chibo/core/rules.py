@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
@@ -120,7 +121,10 @@ def clear_cache() -> None:
 def refresh_if_changed(**kwargs: Any) -> None:
     """Drop this process's rules if the stamp moved since they were read (another process
     changed a rule). Connected to ``request_started`` and the tasks' ``task_started``."""
-    stamp = version_stamp()  # read on every request, loaded or not: one query, always
+    try:
+        stamp = version_stamp()  # read on every request, loaded or not: one query, always
+    except DatabaseError:  # a database not migrated yet (collectstatic, a first `migrate`)
+        return
     if _cache is not None and stamp != _stamp:
         clear_cache()
 
