@@ -2,16 +2,16 @@
 
 ``make bench`` (marked bench): the demo data at its default size (3,000 members, as
 ``make run`` loads it), each demo role on a 390 × 844 phone, every page of the phone
-crawl (tests/browser/crawl.py). Each page is loaded twice: the first visit fills the
-browser's cache with the static files (CSS, JavaScript, icons), the second is what a
-phone transfers every day. Bytes are what Chromium received over the network (headers
-and bodies as sent, the DevTools "transferred" figure), counted for everything the page
-loaded, its htmx fragments included. The live server does not compress; "gzip" estimates
-the page with compression (nginx compresses HTML, docs/deploy.md).
+crawl (tests/browser/crawl.py). Bytes are what Chromium received over the network
+(headers and bodies as sent, the DevTools "transferred" figure) for everything the page
+loaded, its htmx fragments included. "Cached" leaves out the files under /static/: a phone
+that has them fetches none again (production names them by content and sends them as
+immutable, tests/test_static_files.py). The live server does not compress; "gzip"
+estimates the document compressed (nginx compresses HTML).
 
-Prints the table: role, page, first visit (the page's own static files not yet cached, the
-shared ones cached by the login page), cached visit, its document, gzip estimate; and the
-login page on a phone that never saw chibo.
+Prints the table: role, page, first visit (the page's own static files not yet in the
+cache; the shared ones came with the login page), with static files cached, the document,
+its gzip estimate; and the login page on a phone that never saw chibo.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import gzip
 import io
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -32,6 +33,7 @@ pytestmark = [pytest.mark.bench, pytest.mark.browser]
 
 LIMIT = 200 * 1024  # bytes a phone page may transfer with static files cached
 MEMBERS = 3000
+STATIC = "/static/"
 
 
 class Meter:
@@ -40,6 +42,7 @@ class Meter:
     def __init__(self, page: Any) -> None:
         self.page = page
         self.documents: set[str] = set()
+        self.static: set[str] = set()
         self.bytes: dict[str, int] = {}
         session = page.context.new_cdp_session(page)
         session.send("Network.enable")
@@ -49,23 +52,27 @@ class Meter:
     def _sent(self, event: dict) -> None:
         if event.get("type") == "Document":  # the page and any redirect before it
             self.documents.add(event["requestId"])
+        if urlsplit(event["request"]["url"]).path.startswith(STATIC):
+            self.static.add(event["requestId"])
 
     def _finished(self, event: dict) -> None:
         self.bytes[event["requestId"]] = int(event["encodedDataLength"])
 
     def reset(self) -> None:
         self.documents.clear()
+        self.static.clear()
         self.bytes.clear()
 
-    def load(self, url: str) -> tuple[int, int, int]:
-        """Load ``url``; answer (all bytes, the document's bytes, gzip estimate of the document)."""
-        self.reset()
-        response = self.page.goto(url)
+    def read(self, response: Any) -> tuple[int, int, int, int]:
+        """The load since the last reset: (all bytes, without static files, the document's
+        bytes, gzip estimate of the document); then reset."""
         self.page.wait_for_load_state("networkidle")
         total = sum(self.bytes.values())
+        cached = sum(n for rid, n in self.bytes.items() if rid not in self.static)
         document = sum(self.bytes.get(rid, 0) for rid in self.documents)
         body = response.body() if response is not None else b""
-        return total, document, len(gzip.compress(body, 6))
+        self.reset()
+        return total, cached, document, len(gzip.compress(body, 6))
 
 
 @pytest.fixture
@@ -75,24 +82,18 @@ def demo(live_url: str) -> str:
 
 
 def _measure(browser: Any, base: str, role: str) -> list[tuple[str, str, int, int, int, int]]:
-    """The role's pages: (role, page, first visit, cached visit, document, gzip estimate)."""
+    """The role's pages: (role, page, first visit, static cached, document, gzip estimate)."""
     context = phone_context(browser)
     try:
         page = context.new_page()
         login(page, base, role, password=PASSWORD, totp_secret=TOTP_SECRET)
         meter = Meter(page)
-        first: dict[str, int] = {}
-
-        def cold(url: str, kind: str, response: Any) -> None:
-            page.wait_for_load_state("networkidle")
-            first[url] = sum(meter.bytes.values())
-            meter.reset()
-
-        meter.reset()
         rows = []
-        for url in crawl(page, base, cold):
-            cached, document, zipped = meter.load(base + url)
-            rows.append((role, url, first.get(url, 0), cached, document, zipped))
+
+        def weigh(url: str, kind: str, response: Any) -> None:
+            rows.append((role, url, *meter.read(response)))
+
+        crawl(page, base, weigh)
         return rows
     finally:
         context.close()
@@ -102,7 +103,9 @@ def _first_ever_visit(browser: Any, base: str) -> int:
     """Bytes of the login page on a phone that never saw chibo: its static files included."""
     context = phone_context(browser)
     try:
-        return Meter(context.new_page()).load(base + "/accounts/login/")[0]
+        page = context.new_page()
+        meter = Meter(page)
+        return meter.read(page.goto(base + "/accounts/login/"))[0]
     finally:
         context.close()
 

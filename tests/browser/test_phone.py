@@ -142,6 +142,16 @@ def test_every_page_of_every_demo_role_fits_a_phone(demo: str, phone: Any) -> No
     index: list[tuple] = []
     problems: list[str] = []
     timings: list[str] = []
+    # before logging in: the login page
+    page = phone().new_page()
+    page.goto(demo + "/accounts/login/")
+    (out / "anonymous").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out / "anonymous" / "01-login.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    checks = page.evaluate(CHECKS_JS)
+    if width > WIDTH:
+        problems.append(f"login page: {width} px wide on a {WIDTH} px screen")
+    problems.extend(f"login page: tap target under 44 px: {s}" for s in checks["small"])
     for role in USERNAMES:
         started = time.perf_counter()
         shots = out / role
