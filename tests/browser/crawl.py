@@ -117,7 +117,12 @@ def crawl(
         if kind is None or kind in seen:
             continue
         seen.add(kind)
-        response = page.goto(base + url)
+        try:
+            response = page.goto(base + url)
+        except Exception as exc:  # a link to a file (DOCX, XLSX…) is not a page
+            if "Download is starting" in str(exc):
+                continue
+            raise
         visited.append(url)
         on_page(url, kind, response)
         if response is not None and response.status == 200 and level < depth:
