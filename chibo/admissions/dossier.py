@@ -371,6 +371,12 @@ def body_of(candidate: Candidate, kind: str, step: CandidateStep | None) -> list
     member = candidate.member
     admitted = member.admitted_on if member else None
     decision = last_step(candidate, Stage.DECISION)
+    entered = _registered(candidate).get(DECISION)
+    decision_number = (
+        entered.symbol
+        if entered is not None
+        else (decision.document_number if decision and decision.document_number else "")
+    ) or "[số quyết định]"
     ceremony = member.ceremony_on if member else None
     probation_end = member.probation_ends_on if member else None
     if kind == RECOGNITION_RESOLUTION:
@@ -381,7 +387,7 @@ def body_of(candidate: Candidate, kind: str, step: CandidateStep | None) -> list
                 f"Ngày {_fmt(day)}, {cell} đã họp xét đề nghị công nhận đảng viên chính thức cho đồng chí {name}."
             ),
             p(
-                f"Đồng chí {name}, sinh ngày {_fmt(candidate.date_of_birth)}, được kết nạp vào Đảng theo Quyết định số {decision.document_number if decision and decision.document_number else '[số quyết định]'} ngày {_fmt(admitted)}; thời gian dự bị từ ngày {_fmt(ceremony)} đến ngày {_fmt(probation_end)}."
+                f"Đồng chí {name}, sinh ngày {_fmt(candidate.date_of_birth)}, được kết nạp vào Đảng theo Quyết định số {decision_number} ngày {_fmt(admitted)}; thời gian dự bị từ ngày {_fmt(ceremony)} đến ngày {_fmt(probation_end)}."
             ),
             p(
                 "Ưu điểm, khuyết điểm chính trong thời gian dự bị: [Ưu điểm, khuyết điểm do chi bộ nhận xét]."

@@ -230,14 +230,15 @@ TEXT_WIDTH_CM = 16.5  # A4 less the 30 mm and 15 mm margins
 
 
 def _column_widths(kinds: list[str]) -> tuple[float, ...]:
-    """Figures in narrow columns, the words (unit names, indicators) in what is left."""
-    numbers = sum(1 for kind in kinds if kind != TEXT)
-    words = len(kinds) - numbers
+    """Counts and shares in narrow columns ("100,00%" on one line), the words (unit names,
+    indicators) in what is left."""
+    fixed = {INT: 1.5, PCT: 2.1, MONEY: 2.9}
+    words = sum(1 for kind in kinds if kind not in fixed)
     if not words:
         return ()
-    figure = min(2.6, (TEXT_WIDTH_CM - 3.0 * words) / numbers) if numbers else 0.0
-    text = (TEXT_WIDTH_CM - figure * numbers) / words
-    return tuple(round(text if kind == TEXT else figure, 2) for kind in kinds)
+    figures = sum(fixed[kind] for kind in kinds if kind in fixed)
+    text = max(2.5, (TEXT_WIDTH_CM - figures) / words)
+    return tuple(round(fixed.get(kind, text), 2) for kind in kinds)
 
 
 def _stamped(data: bytes, stamp: Stamp) -> bytes:

@@ -108,6 +108,7 @@ def test_the_grassroots_resolution_and_the_decisions(admitted: dict) -> None:
     assert "là đảng viên chính thức kể từ ngày" in recognition.text
 
     resolution = _docx(sec, cand, "recognition_resolution")
+    assert "theo Quyết định số 01-QĐ/ĐUK ngày 10/03/2025" in resolution.text  # the register's
     assert (
         resolution.signature[0] == "T/M CHI BỘ" and "3/3 đồng chí, đạt 100,00%" in resolution.text
     )
