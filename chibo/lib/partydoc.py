@@ -246,10 +246,15 @@ def render(doc: PartyDoc) -> bytes:
     for block in doc.body:
         _block(document, block)
 
-    _para(document, "", size=8)
+    # The signature never stands alone on a page: the text's last lines go with it.
+    for paragraph in document.paragraphs[-2:]:
+        paragraph.paragraph_format.keep_with_next = True
+    spacer = _para(document, "", size=8)
+    spacer.paragraph_format.keep_with_next = True
     sign = document.add_table(rows=1, cols=2)
     _no_borders(sign)
     _widths(sign, (Cm(8), Cm(8.5)))
+    _keep_together(sign.rows[0])
     left, right = sign.rows[0].cells
     _para(left, RECIPIENTS, size=14, under=True, first=True)
     for line in doc.recipients:
@@ -271,6 +276,14 @@ def render(doc: PartyDoc) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _keep_together(row: Any) -> None:
+    """The row is never split across pages (the signature stays with "Nơi nhận")."""
+    from docx.oxml import OxmlElement
+
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
 
 
 def _to_whom(document: Any, names: list[str]) -> None:
