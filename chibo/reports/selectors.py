@@ -241,19 +241,3 @@ def _dashboard_figures(actor: Any, root: Org, today: dt.date) -> dict[str, Any]:
         "activity": activity(actor, root, today, with_health=False),
         "trend_start": trend_start,
     }
-
-
-# --- the records behind a figure ---------------------------------------------------
-
-
-def admitted_members(actor: Any, root: Org, start: dt.date, end: dt.date) -> list[Any]:
-    """Members admitted in [start, end] by orgs under ``root`` who are, today, in the actor's scope."""
-    from chibo.members.selectors import members_for
-
-    qs = members_for(actor).filter(
-        root.subtree_filter("admitting_org__"), admitted_on__gte=start, admitted_on__lte=end
-    )
-    with reporting():
-        return list(
-            qs.select_related("org", "admitting_org").order_by("admitted_on", "member_code")[:20000]
-        )

@@ -21,7 +21,7 @@ from chibo.core.periods import label as period_label
 from chibo.lib.numbers import round_pct
 from chibo.members.models import Category, Gender, RemovalReason, Status
 from chibo.orgs.models import SchoolLevel
-from chibo.reports import figures
+from chibo.reports import figures, records
 
 INT, PCT, MONEY, TEXT = "int", "pct", "vnd", "text"
 
@@ -60,9 +60,9 @@ def fmt_date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _members_link(org_code: str, category: str = "") -> str:
-    link = f"/members/?org={org_code}&status="
-    return link + (f"&category={category}" if category else "")
+def _linked(table: Table, figures_of_rows: list[int], links: list[str]) -> None:
+    """Each row's link to the members behind its figure; none where the figure is 0."""
+    table.links = [link if n else "" for n, link in zip(figures_of_rows, links, strict=True)]
 
 
 def _level_label(level: str) -> str:
@@ -94,12 +94,21 @@ def admissions_doc(report: figures.AdmissionsReport) -> ReportDoc:
         ],
     ]
     code = report.org.code
-    summary.links = [
-        _members_link(code),
-        _members_link(code, Category.STUDENT),
-        _members_link(code, Category.PUPIL),
-        "",
-    ]
+    when = {"start": report.start, "end": report.end}
+
+    def link(**facets: Any) -> str:
+        return records.link("admissions", code, when, **facets)
+
+    _linked(
+        summary,
+        [row[1] for row in summary.rows],
+        [
+            link(),
+            link(category=Category.STUDENT),
+            link(category=Category.PUPIL),
+            link(category=records.SCHOOL),
+        ],
+    )
     counted = [
         (_("Admissions"), INT),
         (_("Students"), INT),
@@ -131,16 +140,30 @@ def admissions_doc(report: figures.AdmissionsReport) -> ReportDoc:
     )
     for row in data["by_unit"]:
         by_unit.rows.append([row["org"], row["name"], *counts(row)])
-        by_unit.links.append(_members_link(row["org"]))
+    _linked(
+        by_unit,
+        [r["total_admissions"] for r in data["by_unit"]],
+        [link(unit=r["org"]) for r in data["by_unit"]],
+    )
     by_level = Table(
         _("By school level"),
         [(_("School level"), TEXT), *counted, (_("Share of the level's admissions"), PCT), whole],
     )
     by_level.rows = [[_level_label(r["school_level"]), *counts(r)] for r in data["by_school_level"]]
+    _linked(
+        by_level,
+        [r["total_admissions"] for r in data["by_school_level"]],
+        [link(level=r["school_level"] or records.NO_LEVEL) for r in data["by_school_level"]],
+    )
     by_year = Table(
         _("By year"), [(_("Year"), TEXT), *counted, (_("Share of the year's admissions"), PCT)]
     )
     by_year.rows = [[str(r["year"]), *counts(r, of_whole=False)] for r in data["by_year"]]
+    _linked(
+        by_year,
+        [r["total_admissions"] for r in data["by_year"]],
+        [link(year=r["year"]) for r in data["by_year"]],
+    )
     return ReportDoc(
         "admissions",
         _("Admissions of students and pupils"),
@@ -164,8 +187,23 @@ def removals_doc(report: figures.RemovalsReport) -> ReportDoc:
             data["students_removed_abandoned_activity"],
         ],
     ]
+    when = {"start": report.start, "end": report.end}
+
+    def link(**facets: Any) -> str:
+        return records.link("removals", report.org.code, when, **facets)
+
+    _linked(
+        summary,
+        [row[1] for row in summary.rows],
+        [link(), link(kind="removed"), link(kind="expelled"), link(abandoned="1")],
+    )
     reasons = Table(_("Removals by reason"), [(_("Reason"), TEXT), (_("Number"), INT)])
     reasons.rows = [[str(RemovalReason(r).label), n] for r, n in data["by_reason"].items()]
+    _linked(
+        reasons,
+        list(data["by_reason"].values()),
+        [link(kind="removed", reason=r) for r in data["by_reason"]],
+    )
     cols = [
         (_("Removed"), INT),
         (_("Expelled"), INT),
@@ -177,10 +215,25 @@ def removals_doc(report: figures.RemovalsReport) -> ReportDoc:
 
     by_cat = Table(_("By category"), [(_("Category"), TEXT), *cols])
     by_cat.rows = [[str(Category(c).label), *counts(v)] for c, v in data["by_category"].items()]
+    _linked(
+        by_cat,
+        [v["removed"] + v["expelled"] for v in data["by_category"].values()],
+        [link(category=c) for c in data["by_category"]],
+    )
     by_year = Table(_("By year"), [(_("Year"), TEXT), *cols])
     by_year.rows = [[str(r["year"]), *counts(r)] for r in data["by_year"]]
+    _linked(
+        by_year,
+        [r["removed"] + r["expelled"] for r in data["by_year"]],
+        [link(year=r["year"]) for r in data["by_year"]],
+    )
     by_unit = Table(_("By unit"), [(_("Code"), TEXT), (_("Unit"), TEXT), *cols])
     by_unit.rows = [[r["org"], r["name"], *counts(r)] for r in data["by_unit"]]
+    _linked(
+        by_unit,
+        [r["removed"] + r["expelled"] for r in data["by_unit"]],
+        [link(unit=r["org"]) for r in data["by_unit"]],
+    )
     return ReportDoc(
         "removals",
         _("Removals from the rolls and expulsions"),
@@ -204,10 +257,17 @@ AGE_LABELS = {
 def composition_doc(report: figures.CompositionReport) -> ReportDoc:
     data = report.as_dict()
     total = data["total_members"]
+    when = {"as_of": report.as_of}
 
-    def share_table(title: str, head: str, items: list[tuple[str, int]]) -> Table:
+    def link(**facets: Any) -> str:
+        return records.link("composition", report.org.code, when, **facets)
+
+    def share_table(
+        title: str, head: str, items: list[tuple[str, int]], facets: list[dict[str, str]]
+    ) -> Table:
         table = Table(title, [(head, TEXT), (_("Members"), INT), (_("Share"), PCT)])
         table.rows = [[label, n, figures.share_pct(n, total)] for label, n in items]
+        _linked(table, [n for _label, n in items], [link(**f) for f in facets])
         return table
 
     summary = share_table(
@@ -218,6 +278,7 @@ def composition_doc(report: figures.CompositionReport) -> ReportDoc:
             (_("Full members"), data["full"]),
             (_("Probationary members"), data["probationary"]),
         ],
+        [{}, {"standing": "full"}, {"standing": "probationary"}],
     )
     tables = [
         summary,
@@ -225,24 +286,31 @@ def composition_doc(report: figures.CompositionReport) -> ReportDoc:
             _("By status"),
             _("Status"),
             [(str(Status(s).label), n) for s, n in data["by_status"].items()],
+            [{"status": s} for s in data["by_status"]],
         ),
         share_table(
             _("By category"),
             _("Category"),
             [(str(Category(c).label), n) for c, n in data["by_category"].items()],
+            [{"category": c} for c in data["by_category"]],
         ),
         share_table(
             _("By gender"),
             _("Gender"),
             [(str(Gender(g).label), n) for g, n in data["by_gender"].items()],
+            [{"gender": g} for g in data["by_gender"]],
         ),
         share_table(
-            _("By age"), _("Age"), [(AGE_LABELS[b], n) for b, n in data["by_age_band"].items()]
+            _("By age"),
+            _("Age"),
+            [(AGE_LABELS[b], n) for b, n in data["by_age_band"].items()],
+            [{"age": b} for b in data["by_age_band"]],
         ),
         share_table(
             _("By school level"),
             _("School level"),
             [(_level_label(lv), n) for lv, n in data["by_school_level"].items()],
+            [{"level": lv or records.NO_LEVEL} for lv in data["by_school_level"]],
         ),
     ]
     by_unit = Table(
@@ -257,7 +325,11 @@ def composition_doc(report: figures.CompositionReport) -> ReportDoc:
     )
     for r in data["by_unit"]:
         by_unit.rows.append([r["org"], r["name"], r["total"], r["full"], r["probationary"]])
-        by_unit.links.append(_members_link(r["org"]))
+    _linked(
+        by_unit,
+        [r["total"] for r in data["by_unit"]],
+        [link(unit=r["org"]) for r in data["by_unit"]],
+    )
     tables.append(by_unit)
     return ReportDoc(
         "composition",

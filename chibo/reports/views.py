@@ -23,9 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.core.web import is_htmx, require_page_cap
 from chibo.lib.text import file_name
+from chibo.members.models import Category
 from chibo.orgs.selectors import get_org_for
 from chibo.reports import build as builder
-from chibo.reports import exports, selectors, services
+from chibo.reports import exports, records, selectors, services
 from chibo.reports.forms import ReportForm, TargetForm
 from chibo.reports.selectors import REPORT_CAP
 
@@ -111,6 +112,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     root = selectors.report_root(request.user, request.GET.get("org") or None)
     context = selectors.dashboard(request.user, root, _today())
     context["can_set_target"] = selectors.can_set_target(request.user, root)
+    _link_figures(context, root.code)
     context["children"] = context["admissions_by_unit"]
     context["chart_data"] = {
         "trend": {
@@ -132,6 +134,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _link_figures(context: dict[str, Any], code: str) -> None:
+    """Each dashboard figure's link to the members it counts (its period and its filter)."""
+    year = {"start": context["start"], "end": context["today"]}
+    trend = {"start": context["trend_start"], "end": context["today"]}
+    context["links"] = {
+        "school": records.link("admissions", code, year, category=records.SCHOOL),
+        "students": records.link("admissions", code, year, category=Category.STUDENT),
+        "pupils": records.link("admissions", code, year, category=Category.PUPIL),
+        "abandoned": records.link("removals", code, year, abandoned="1"),
+        "trend_students": records.link("admissions", code, trend, category=Category.STUDENT),
+        "trend_pupils": records.link("admissions", code, trend, category=Category.PUPIL),
+        "trend_abandoned": records.link("removals", code, trend, abandoned="1"),
+    }
+    context["admissions_trend"] = [
+        {**r, "records": records.link("admissions", code, trend, year=r["year"])}
+        for r in context["admissions_trend"]
+    ]
+    context["admissions_by_unit"] = [
+        {**r, "records": records.link("admissions", code, year, unit=r["org"])}
+        for r in context["admissions_by_unit"]
+    ]
+    context["removals_trend"] = [
+        {**r, "records": records.link("removals", code, trend, year=r["year"])}
+        for r in context["removals_trend"]
+    ]
 
 
 @login_required
@@ -207,62 +236,6 @@ def _signing(request: HttpRequest) -> exports.Signing:
         signature_for=None if block is None or block == "" else ("" if block == "-" else block),
         recipients=tuple(line for line in lines if line)[:20],
     )
-
-
-@login_required
-@require_GET
-def admitted_export(request: HttpRequest) -> HttpResponse:
-    """The persons behind the admissions figure, as XLSX (audited)."""
-    require_page_cap(request, REPORT_CAP, NO_ACCESS)
-    _form, params = _params(request)
-    if not params:
-        raise Http404(_("Invalid report parameters."))
-    root = selectors.report_root(request.user, params.get("org") or None)
-    members = selectors.admitted_members(request.user, root, params["start"], params["end"])
-    services.export_recorded(
-        actor=request.user,
-        kind="admitted_members",
-        org=root,
-        params={"from": params["start"], "to": params["end"]},
-        member_codes=[m.member_code for m in members],
-    )
-    from chibo.reports.tables import INT, TEXT, ReportDoc, Table, fmt_date
-
-    with translation.override("vi"):
-        table = Table(
-            _("Members admitted"),
-            [
-                (_("Member code"), TEXT),
-                (_("Full name"), TEXT),
-                (_("Category at admission"), TEXT),
-                (_("Admitting organization"), TEXT),
-                (_("Admission decision date"), TEXT),
-                (_("Year"), INT),
-            ],
-        )
-        table.rows = [
-            [
-                m.member_code,
-                m.full_name,
-                m.get_category_at_admission_display(),
-                m.admitting_org.name if m.admitting_org else "",
-                fmt_date(m.admitted_on),
-                m.admitted_on.year,
-            ]
-            for m in members
-        ]
-        doc = ReportDoc(
-            "admitted",
-            _("Members admitted"),
-            _("From %(start)s to %(end)s")
-            % {"start": fmt_date(params["start"]), "end": fmt_date(params["end"])},
-            root.code,
-            root.name,
-            [table],
-        )
-        body = exports.to_xlsx(doc, stamp=exports.stamp_for(request.user))
-    name = file_name("danh sach ket nap", root.code, _when(params, "admissions"), ext="xlsx")
-    return _attachment(HttpResponse(body, content_type=CONTENT_TYPES["xlsx"]), name)
 
 
 @login_required
