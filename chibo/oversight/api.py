@@ -100,6 +100,143 @@ def _case(c: DisciplineCase) -> dict[str, Any]:
     }
 
 
+# --- responses (every field a client receives is declared here) ----------------------
+
+
+class InspectionOut(Schema):
+    id: int
+    org: str = Field(description="Code of the committee that runs it")
+    year: int
+    kind: str
+    topic: str
+    target_org: str | None
+    target_member: str | None = Field(description="Member code when one member is inspected")
+    team: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    status: str
+    concluded_on: dt.date | None
+    conclusion_number: str
+
+
+class FollowUpOut(Schema):
+    id: int
+    action: str
+    responsible: str
+    due_on: dt.date | None
+    done_on: dt.date | None
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+
+
+class InspectionDetail(InspectionOut):
+    findings: str
+    conclusion: str
+    conclusion_document_id: int | None = Field(description="The conclusion in the register")
+    followups: list[FollowUpOut]
+    attachments: list[AttachmentOut]
+
+
+class CoverageRowOut(Schema):
+    org: str
+    name: str
+    in_period: int = Field(description="Inspections or supervisions in the period")
+    last_on: dt.date | None = Field(description="The last one ever; null: never")
+    never: bool
+
+
+class CoverageOut(Schema):
+    org: str
+    date_from: dt.date
+    date_to: dt.date
+    schools: list[CoverageRowOut]
+    covered: int
+    never: int
+
+
+class CaseOut(Schema):
+    id: int
+    member: str | None = Field(description="Member code (a case against a member)")
+    org: str | None = Field(description="Org code (a case against an organization)")
+    violation: str
+    opened_on: dt.date | None
+    status: str
+    hold_reason: str
+    hold_ends_on: dt.date | None
+    penalty: str
+    deciding_org: str | None
+    by_cell_vote: bool
+    decision_number: str
+    decided_on: dt.date | None
+    effective_on: dt.date | None
+    received_on: dt.date | None
+    appeal_on: dt.date | None
+    appeal_outcome: str
+
+
+class MemberDisciplineOut(Schema):
+    member: str
+    discipline: list[CaseOut]
+
+
+class SavedGradeOut(Schema):
+    member: str
+    grade: str
+    score: int | None
+    status: str
+
+
+class CapOut(Schema):
+    excellent: int = Field(description="Members proposed or graded HTXSNV")
+    good: int
+    limit: int = Field(description="The most HTXSNV grades the cap allows")
+    ok: bool
+
+
+class ProposalOut(Schema):
+    saved: list[SavedGradeOut]
+    cap: CapOut | None
+    failed_twice: list[str] = Field(description="Member codes graded KHTNV two years running")
+    warnings: list[str]
+
+
+class MemberGradesOut(Schema):
+    HTXSNV: int
+    HTTNV: int
+    HTNV: int
+    KHTNV: int
+    proposed: int
+    confirmed: int
+    evaluated: int
+
+
+class OrgGradesOut(Schema):
+    HTXSNV: int
+    HTTNV: int
+    HTNV: int
+    KHTNV: int
+    evaluated: int
+
+
+class EvaluationSummaryOut(Schema):
+    org: str
+    year: int
+    source: str = Field(description="The regulation the grades follow")
+    members: MemberGradesOut
+    orgs: OrgGradesOut
+    cap: CapOut | None
+    failed_twice: int
+
+
+class ConfirmOut(Schema):
+    confirmed: int
+    summary: EvaluationSummaryOut
+
+
 class InspectionIn(Schema):
     org: str
     year: int = Field(..., ge=2000, le=2100)
@@ -112,7 +249,9 @@ class InspectionIn(Schema):
     ends_on: dt.date
 
 
-@router.get("/inspections", summary="Inspections and supervisions in scope")
+@router.get(
+    "/inspections", response=list[InspectionOut], summary="Inspections and supervisions in scope"
+)
 def inspection_list(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
     require_cap(request.user, Cap.MEMBER_VIEW)
     qs = selectors.inspections_for(request.user)
@@ -121,7 +260,9 @@ def inspection_list(request: HttpRequest, year: int | None = None) -> list[dict[
     return [_inspection(i) for i in qs[:500]]
 
 
-@router.post("/inspections", response={201: dict}, summary="Plan an inspection or supervision")
+@router.post(
+    "/inspections", response={201: InspectionDetail}, summary="Plan an inspection or supervision"
+)
 def inspection_create(request: HttpRequest, payload: InspectionIn) -> Status:
     require_cap(request.user, Cap.OVERSIGHT_MANAGE)
     org = org_ref(request.user, payload.org, "org")
@@ -159,7 +300,9 @@ def selectors_member(user: Any, code: str) -> Any:
 
 
 @router.get(
-    "/inspections/{int:inspection_id}", summary="One inspection with follow-ups and documents"
+    "/inspections/{int:inspection_id}",
+    response=InspectionDetail,
+    summary="One inspection with follow-ups and documents",
 )
 def inspection_detail(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
     return _inspection(selectors.get_inspection_for(request.user, inspection_id), full=True)
@@ -174,7 +317,9 @@ class ConclusionIn(Schema):
 
 
 @router.post(
-    "/inspections/{int:inspection_id}/conclusion", summary="Record findings and the conclusion"
+    "/inspections/{int:inspection_id}/conclusion",
+    response=InspectionDetail,
+    summary="Record findings and the conclusion",
 )
 def inspection_conclusion(
     request: HttpRequest, inspection_id: int, payload: ConclusionIn
@@ -200,7 +345,7 @@ class FollowUpIn(Schema):
 
 @router.post(
     "/inspections/{int:inspection_id}/followups",
-    response={201: dict},
+    response={201: InspectionDetail},
     summary="Add a follow-up action",
 )
 def followup_create(request: HttpRequest, inspection_id: int, payload: FollowUpIn) -> Status:
@@ -215,7 +360,11 @@ def followup_create(request: HttpRequest, inspection_id: int, payload: FollowUpI
     return created(_inspection(item, full=True))
 
 
-@router.get("/coverage", summary="School orgs inspected or supervised in a period, and those never")
+@router.get(
+    "/coverage",
+    response=CoverageOut,
+    summary="School orgs inspected or supervised in a period, and those never",
+)
 def coverage(
     request: HttpRequest, org: str, date_from: dt.date, date_to: dt.date
 ) -> dict[str, Any]:
@@ -250,7 +399,7 @@ class CaseIn(Schema):
     opened_on: dt.date
 
 
-@router.get("/discipline", summary="Discipline cases in scope")
+@router.get("/discipline", response=list[CaseOut], summary="Discipline cases in scope")
 def case_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
     require_cap(request.user, Cap.MEMBER_VIEW)
     qs = selectors.cases_for(request.user)
@@ -263,7 +412,7 @@ def case_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
     return [_case(c) for c in rows]
 
 
-@router.post("/discipline", response={201: dict}, summary="Open a discipline case")
+@router.post("/discipline", response={201: CaseOut}, summary="Open a discipline case")
 def case_create(request: HttpRequest, payload: CaseIn) -> Status:
     require_cap(request.user, Cap.OVERSIGHT_PROPOSE)
     member = selectors_member(request.user, payload.member) if payload.member else None
@@ -278,7 +427,11 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status:
     return created(_case(case))
 
 
-@router.get("/discipline/{int:case_id}", summary="One discipline case (the read is audited)")
+@router.get(
+    "/discipline/{int:case_id}",
+    response=CaseOut,
+    summary="One discipline case (the read is audited)",
+)
 def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return _case(selectors.get_case_for(request.user, case_id))
 
@@ -291,7 +444,9 @@ class HoldIn(Schema):
 
 
 @router.post(
-    "/discipline/{int:case_id}/hold", summary="The case waits (pregnancy, nursing, serious illness)"
+    "/discipline/{int:case_id}/hold",
+    response=CaseOut,
+    summary="The case waits (pregnancy, nursing, serious illness)",
 )
 def case_hold(request: HttpRequest, case_id: int, payload: HoldIn) -> dict[str, Any]:
     case = selectors.get_case_for(request.user, case_id, write=True)
@@ -310,7 +465,7 @@ class ReleaseIn(Schema):
     on: dt.date
 
 
-@router.post("/discipline/{int:case_id}/release", summary="Resume the review")
+@router.post("/discipline/{int:case_id}/release", response=CaseOut, summary="Resume the review")
 def case_release(request: HttpRequest, case_id: int, payload: ReleaseIn) -> dict[str, Any]:
     case = selectors.get_case_for(request.user, case_id, write=True)
     services.case_release(actor=request.user, case=case, on=payload.on)
@@ -331,7 +486,9 @@ class DecideIn(Schema):
 
 
 @router.post(
-    "/discipline/{int:case_id}/decide", summary="Decide (an expulsion records the expelled event)"
+    "/discipline/{int:case_id}/decide",
+    response=CaseOut,
+    summary="Decide (an expulsion records the expelled event)",
 )
 def case_decide(request: HttpRequest, case_id: int, payload: DecideIn) -> dict[str, Any]:
     case = selectors.get_case_for(request.user, case_id, write=True)
@@ -360,7 +517,9 @@ class AppealIn(Schema):
 
 
 @router.post(
-    "/discipline/{int:case_id}/appeal", summary="Record an appeal (within 30 days of receipt)"
+    "/discipline/{int:case_id}/appeal",
+    response=CaseOut,
+    summary="Record an appeal (within 30 days of receipt)",
 )
 def case_appeal(request: HttpRequest, case_id: int, payload: AppealIn) -> dict[str, Any]:
     case = selectors.get_case_for(request.user, case_id, write=True)
@@ -374,7 +533,11 @@ def case_appeal(request: HttpRequest, case_id: int, payload: AppealIn) -> dict[s
     return _case(case)
 
 
-@router.get("/members/{code}/discipline", summary="A member's discipline timeline")
+@router.get(
+    "/members/{code}/discipline",
+    response=MemberDisciplineOut,
+    summary="A member's discipline timeline",
+)
 def member_discipline(request: HttpRequest, code: str) -> dict[str, Any]:
     from chibo.members.selectors import member_detail
 
@@ -402,7 +565,9 @@ class ProposeIn(Schema):
 
 
 @router.post(
-    "/evaluations", summary="The cell proposes its members' grades (warnings: cap, KHTNV twice)"
+    "/evaluations",
+    response=ProposalOut,
+    summary="The cell proposes its members' grades (warnings: cap, KHTNV twice)",
 )
 def evaluations_propose(request: HttpRequest, payload: ProposeIn) -> dict[str, Any]:
     require_cap(request.user, Cap.OVERSIGHT_PROPOSE)
@@ -442,7 +607,11 @@ class ConfirmIn(Schema):
     overrides: dict[str, str] = Field(default_factory=dict, description="member code → grade")
 
 
-@router.post("/evaluations/confirm", summary="The committee confirms a grassroots unit's grades")
+@router.post(
+    "/evaluations/confirm",
+    response=ConfirmOut,
+    summary="The committee confirms a grassroots unit's grades",
+)
 def evaluations_confirm(request: HttpRequest, payload: ConfirmIn) -> dict[str, Any]:
     require_cap(request.user, Cap.OVERSIGHT_MANAGE)
     unit = org_ref(request.user, payload.unit, "unit")
@@ -460,7 +629,11 @@ def evaluations_confirm(request: HttpRequest, payload: ConfirmIn) -> dict[str, A
     return {"confirmed": n, "summary": ev.evaluation_summary(request.user, unit, payload.year)}
 
 
-@router.get("/evaluations/summary", summary="Grades per org and year (aggregates)")
+@router.get(
+    "/evaluations/summary",
+    response=EvaluationSummaryOut,
+    summary="Grades per org and year (aggregates)",
+)
 def evaluations_summary(request: HttpRequest, org: str, year: int | None = None) -> dict[str, Any]:
     root = get_org_for(request.user, path_code(org), cap=Cap.MEMBER_VIEW)
     return ev.evaluation_summary(request.user, root, year or timezone.localdate().year - 1)
