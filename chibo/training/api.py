@@ -77,6 +77,74 @@ def _member_ref(user: Any, code: str, field: str = "member") -> Any:
         ) from exc
 
 
+# --- responses (every field a client receives is declared here) ----------------------
+
+
+class CourseOut(Schema):
+    id: int
+    kind: str
+    title: str
+    organizer: str = Field(description="Code of the organizing org")
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    place: str
+
+
+class EnrolmentOut(Schema):
+    id: int
+    course: int | None = Field(description="Course id; null for a certificate recorded alone")
+    kind: str
+    member: str | None = Field(description="Member code (a member participant)")
+    candidate: int | None = Field(description="Candidate id (a candidate participant)")
+    full_name: str
+    org: str
+    completed: bool
+    completed_on: dt.date | None
+    certificate_number: str
+    certificate_date: dt.date | None
+    valid_until: dt.date | None = Field(description="Null: valid without end")
+
+
+class CourseDetail(CourseOut):
+    participants: list[EnrolmentOut]
+
+
+class MemberCertificatesOut(Schema):
+    member: str
+    certificates: list[EnrolmentOut]
+
+
+class PostOut(Schema):
+    id: int
+    member: str
+    post: str
+    org: str
+    from_on: dt.date | None
+    to_on: dt.date | None
+
+
+class LeaderGapOut(Schema):
+    member: str
+    full_name: str
+    post: str
+    org: str
+    has: str | None = Field(description="The highest level completed; null: none")
+    required: str
+
+
+class NewMemberGapOut(Schema):
+    member: str
+    full_name: str
+    org: str
+    admitted_on: dt.date | None
+
+
+class RequirementOut(Schema):
+    post: str
+    level: str
+    note: str
+
+
 class CourseIn(Schema):
     kind: str
     title: str = Field(..., max_length=255)
@@ -86,7 +154,7 @@ class CourseIn(Schema):
     place: str = Field("", max_length=255)
 
 
-@router.get("/courses", summary="Courses organized in scope")
+@router.get("/courses", response=list[CourseOut], summary="Courses organized in scope")
 def course_list(request: HttpRequest, kind: str = "") -> list[dict[str, Any]]:
     require_cap(request.user, Cap.MEMBER_VIEW)
     qs = selectors.courses_for(request.user)
@@ -96,7 +164,9 @@ def course_list(request: HttpRequest, kind: str = "") -> list[dict[str, Any]]:
 
 
 @router.post(
-    "/courses", response={201: dict}, summary="Create a course (a session with dates and organizer)"
+    "/courses",
+    response={201: CourseOut},
+    summary="Create a course (a session with dates and organizer)",
 )
 def course_create(request: HttpRequest, payload: CourseIn) -> Status:
     require_cap(request.user, Cap.TRAINING_MANAGE)
@@ -113,7 +183,9 @@ def course_create(request: HttpRequest, payload: CourseIn) -> Status:
     return created(_course(course))
 
 
-@router.get("/courses/{int:course_id}", summary="A course with its participants")
+@router.get(
+    "/courses/{int:course_id}", response=CourseDetail, summary="A course with its participants"
+)
 def course_detail(request: HttpRequest, course_id: int) -> dict[str, Any]:
     course = selectors.get_course_for(request.user, course_id)
     rows = list(course.enrolments.select_related("member", "org"))
@@ -131,7 +203,7 @@ class EnrolIn(Schema):
 
 
 @router.post(
-    "/courses/{int:course_id}/enrolments", response={201: dict}, summary="Add a participant"
+    "/courses/{int:course_id}/enrolments", response={201: EnrolmentOut}, summary="Add a participant"
 )
 def enrolment_create(request: HttpRequest, course_id: int, payload: EnrolIn) -> Status:
     course = selectors.get_course_for(request.user, course_id, write=True)
@@ -157,7 +229,9 @@ class CompleteIn(Schema):
 
 
 @router.post(
-    "/enrolments/{int:enrolment_id}/complete", summary="Record completion and the certificate"
+    "/enrolments/{int:enrolment_id}/complete",
+    response=EnrolmentOut,
+    summary="Record completion and the certificate",
 )
 def enrolment_complete(
     request: HttpRequest, enrolment_id: int, payload: CompleteIn
@@ -183,7 +257,9 @@ class CertificateIn(Schema):
 
 
 @router.post(
-    "/certificates", response={201: dict}, summary="Record an existing certificate of a member"
+    "/certificates",
+    response={201: EnrolmentOut},
+    summary="Record an existing certificate of a member",
 )
 def certificate_create(request: HttpRequest, payload: CertificateIn) -> Status:
     require_cap(request.user, Cap.TRAINING_MANAGE)
@@ -199,7 +275,11 @@ def certificate_create(request: HttpRequest, payload: CertificateIn) -> Status:
     return created(_enrolment(row))
 
 
-@router.get("/members/{code}/certificates", summary="A member's certificates with their validity")
+@router.get(
+    "/members/{code}/certificates",
+    response=MemberCertificatesOut,
+    summary="A member's certificates with their validity",
+)
 def member_certificates(request: HttpRequest, code: str) -> dict[str, Any]:
     member = member_detail(request.user, path_code(code))
     return {
@@ -216,7 +296,7 @@ class PostIn(Schema):
     to_on: dt.date | None = None
 
 
-@router.post("/posts", response={201: dict}, summary="Record a leadership post")
+@router.post("/posts", response={201: PostOut}, summary="Record a leadership post")
 def post_create(request: HttpRequest, payload: PostIn) -> Status:
     require_cap(request.user, Cap.TRAINING_MANAGE)
     member = _member_ref(request.user, payload.member)
@@ -241,7 +321,9 @@ def post_create(request: HttpRequest, payload: PostIn) -> Status:
 
 
 @router.get(
-    "/gaps/leaders", summary="School leaders below the political-theory level their post requires"
+    "/gaps/leaders",
+    response=list[LeaderGapOut],
+    summary="School leaders below the political-theory level their post requires",
 )
 def gaps_leaders(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, Any]]:
     require_cap(request.user, Cap.MEMBER_VIEW)
@@ -260,7 +342,11 @@ def gaps_leaders(request: HttpRequest, on: dt.date | None = None) -> list[dict[s
     ]
 
 
-@router.get("/gaps/new-members", summary="New members without the new-member course")
+@router.get(
+    "/gaps/new-members",
+    response=list[NewMemberGapOut],
+    summary="New members without the new-member course",
+)
 def gaps_new_members(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, Any]]:
     require_cap(request.user, Cap.MEMBER_VIEW)
     rows = list(
@@ -278,7 +364,11 @@ def gaps_new_members(request: HttpRequest, on: dt.date | None = None) -> list[di
     ]
 
 
-@router.get("/requirements", summary="The political-theory level each post requires")
+@router.get(
+    "/requirements",
+    response=list[RequirementOut],
+    summary="The political-theory level each post requires",
+)
 def requirement_list(request: HttpRequest) -> list[dict[str, Any]]:
     require_cap(request.user, Cap.ORG_VIEW)
     return [
@@ -292,7 +382,9 @@ class RequirementIn(Schema):
 
 
 @router.put(
-    "/requirements/{post}", summary="Change the level a post requires (city organizing staff)"
+    "/requirements/{post}",
+    response=RequirementOut,
+    summary="Change the level a post requires (city organizing staff)",
 )
 def requirement_put(request: HttpRequest, post: str, payload: RequirementIn) -> dict[str, Any]:
     require_cap(request.user, Cap.TRAINING_MANAGE)

@@ -18,14 +18,6 @@ NOT_YET_DECLARED = {
     "GET /api/v1/reports/removals",
     "GET /api/v1/reports/composition",
     "GET /api/v1/reports/activity",
-    "GET /api/v1/training/courses",
-    "GET /api/v1/training/courses/{course_id}",
-    "POST /api/v1/training/enrolments/{enrolment_id}/complete",
-    "GET /api/v1/training/members/{code}/certificates",
-    "GET /api/v1/training/gaps/leaders",
-    "GET /api/v1/training/gaps/new-members",
-    "GET /api/v1/training/requirements",
-    "PUT /api/v1/training/requirements/{post}",
 }
 
 
