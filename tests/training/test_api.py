@@ -74,3 +74,28 @@ def test_training_api_flow(world: dict) -> None:
         .status_code
         == 403
     )
+
+
+def test_training_reads_answer_their_declared_fields(world: dict) -> None:
+    staff = api_for(world["staff"])
+    course = staff.post(
+        "/training/courses",
+        {
+            "kind": "new_member",
+            "title": "Lớp đảng viên mới",
+            "organizer": "BK",
+            "starts_on": "2026-05-04",
+            "ends_on": "2026-05-08",
+        },
+    ).json()
+    staff.post(f"/training/courses/{course['id']}/enrolments", {"member": "DV-P1"})
+    listed = staff.get("/training/courses").json()
+    assert [c["id"] for c in listed] == [course["id"]] and listed[0] == course
+    assert set(course) == {"id", "kind", "title", "organizer", "starts_on", "ends_on", "place"}
+    detail = staff.get(f"/training/courses/{course['id']}").json()
+    assert [p["member"] for p in detail["participants"]] == ["DV-P1"]
+    assert detail["participants"][0]["valid_until"] is None
+    certificates = staff.get("/training/members/DV-P1/certificates").json()
+    assert certificates == {"member": "DV-P1", "certificates": []}  # not completed yet
+    requirements = staff.get("/training/requirements").json()
+    assert requirements and set(requirements[0]) == {"post", "level", "note"}
