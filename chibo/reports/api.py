@@ -35,6 +35,136 @@ class AdmissionsOut(Schema):
     school_students_and_pupils_share_pct: float
 
 
+# Breakdown rows: the row's key first, then its counts (the order of the JSON).
+
+
+class AdmissionsYearOut(Schema):
+    year: int
+    total_admissions: int
+    school_students: int
+    school_pupils: int
+    school_students_and_pupils: int
+    school_students_share_pct: float = Field(description="Of the row's own admissions")
+    school_pupils_share_pct: float
+    school_students_and_pupils_share_pct: float
+    share_of_total_pct: float = Field(
+        description="The row's students and pupils, % of the whole report's admissions"
+    )
+
+
+class AdmissionsUnitOut(Schema):
+    org: str
+    name: str
+    total_admissions: int
+    school_students: int
+    school_pupils: int
+    school_students_and_pupils: int
+    school_students_share_pct: float = Field(description="Of the row's own admissions")
+    school_pupils_share_pct: float
+    school_students_and_pupils_share_pct: float
+    share_of_total_pct: float = Field(
+        description="The row's students and pupils, % of the whole report's admissions"
+    )
+
+
+class AdmissionsLevelOut(Schema):
+    school_level: str
+    total_admissions: int
+    school_students: int
+    school_pupils: int
+    school_students_and_pupils: int
+    school_students_share_pct: float = Field(description="Of the row's own admissions")
+    school_pupils_share_pct: float
+    school_students_and_pupils_share_pct: float
+    share_of_total_pct: float = Field(
+        description="The row's students and pupils, % of the whole report's admissions"
+    )
+
+
+class AdmissionsBreakdownOut(AdmissionsOut):
+    by_year: list[AdmissionsYearOut]
+    by_unit: list[AdmissionsUnitOut]
+    by_school_level: list[AdmissionsLevelOut]
+
+
+class RemovalCountsOut(Schema):
+    removed: int
+    expelled: int
+    students_removed_abandoned_activity: int
+
+
+class RemovalsYearOut(Schema):
+    year: int
+    removed: int
+    expelled: int
+    students_removed_abandoned_activity: int
+
+
+class RemovalsUnitOut(Schema):
+    org: str
+    name: str
+    removed: int
+    expelled: int
+    students_removed_abandoned_activity: int
+
+
+class RemovalsOut(Schema):
+    org: str
+    from_: dt.date = Field(..., alias="from")
+    to: dt.date
+    total_removals: int
+    removed: int
+    expelled: int
+    students_removed_abandoned_activity: int
+    by_reason: dict[str, int] = Field(description="Removal reason → removals")
+    by_category: dict[str, RemovalCountsOut] = Field(description="Member category → counts")
+    by_year: list[RemovalsYearOut]
+    by_unit: list[RemovalsUnitOut]
+
+
+class CompositionUnitOut(Schema):
+    org: str
+    name: str
+    total: int
+    full: int
+    probationary: int
+
+
+class CompositionOut(Schema):
+    org: str
+    as_of: dt.date
+    total_members: int
+    full: int
+    probationary: int
+    by_status: dict[str, int]
+    by_category: dict[str, int]
+    by_gender: dict[str, int]
+    by_age_band: dict[str, int]
+    by_school_level: dict[str, int] = Field(description='School level → members ("": none)')
+    by_unit: list[CompositionUnitOut]
+
+
+class ActivityOut(Schema):
+    """docs/reports.md, "JSON shapes": null = no data yet."""
+
+    org: str
+    as_of: dt.date
+    cells: int
+    cells_missing_meetings: int | None
+    cells_without_activity_data: int | None
+    monthly_meetings_held_pct: float | None
+    thematic_meetings_held_pct: float | None
+    attendance_rate_pct: float | None
+    dues_collected: int | None = Field(description="Đồng")
+    open_warnings: int | None
+    overdue_tasks: int | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    quarter: str | None
+    dues_from: dt.date | None
+    dues_to: dt.date | None
+
+
 def _check(request: HttpRequest) -> None:
     from django.core.exceptions import PermissionDenied
 
@@ -66,7 +196,7 @@ def admissions(
     return _run(request, "admissions", org, start=start, end=to)
 
 
-@router.get("/admissions/breakdown")
+@router.get("/admissions/breakdown", response=AdmissionsBreakdownOut, by_alias=True)
 def admissions_breakdown(
     request: HttpRequest,
     to: dt.date,
@@ -78,7 +208,7 @@ def admissions_breakdown(
     return _run(request, "admissions", org, start=start, end=to, breakdown=True)
 
 
-@router.get("/removals")
+@router.get("/removals", response=RemovalsOut, by_alias=True)
 def removals(
     request: HttpRequest,
     to: dt.date,
@@ -89,14 +219,14 @@ def removals(
     return _run(request, "removals", org, start=start, end=to)
 
 
-@router.get("/composition")
+@router.get("/composition", response=CompositionOut)
 def composition(
     request: HttpRequest, org: str | None = None, as_of: dt.date | None = None
 ) -> dict[str, Any]:
     return _run(request, "composition", org, as_of=as_of or timezone.localdate())
 
 
-@router.get("/activity")
+@router.get("/activity", response=ActivityOut)
 def activity(
     request: HttpRequest, org: str | None = None, as_of: dt.date | None = None
 ) -> dict[str, Any]:

@@ -14,10 +14,6 @@ NOT_YET_DECLARED = {
     "GET /api/v1/candidates/{candidate_id}/dossier/{kind}/docx",
     "GET /api/v1/directives/documents/{doc_id}/docx",
     "GET /api/v1/directives/compiled/{compiled_id}/{fmt}",
-    "GET /api/v1/reports/admissions/breakdown",
-    "GET /api/v1/reports/removals",
-    "GET /api/v1/reports/composition",
-    "GET /api/v1/reports/activity",
 }
 
 
