@@ -19,7 +19,8 @@ from ninja import Status as Reply
 from chibo.activity import dues, periods, selectors, services, tracking, transfers
 from chibo.activity import warnings as risk
 from chibo.activity.models import Meeting, MeetingKind, PaymentMethod, Presence
-from chibo.apitools import check_text, created
+from chibo.apitools import check_text, created, file_response
+from chibo.core.web import DOCX_TYPE
 from chibo.members.selectors import get_member_for
 
 router = Router(tags=["activity"])
@@ -514,9 +515,16 @@ class LetterRegisterIn(Schema):
     signer_title: str = ""
 
 
+class LetterRegisteredOut(Schema):
+    document: int = Field(description="The letter in its issuer's register")
+    symbol: str = Field(description="Its number and symbol (a numbered GGT)")
+    org: str = Field(description="Code of the issuing org")
+
+
 @router.get(
     "/transfers/{event_id}/letter/docx",
     summary="The transfer letter as DOCX in the Party's format (HD 36-HD/VPTW)",
+    openapi_extra=file_response(DOCX_TYPE),
 )
 def transfer_letter_docx(request: HttpRequest, event_id: int) -> Any:
     from chibo.activity.views import letter_download
@@ -526,7 +534,7 @@ def transfer_letter_docx(request: HttpRequest, event_id: int) -> Any:
 
 @router.post(
     "/transfers/{event_id}/letter/register",
-    response={201: dict},
+    response={201: LetterRegisteredOut},
     summary="Enter the transfer letter in its issuer's register (a numbered GGT)",
 )
 def transfer_letter_register(request: HttpRequest, event_id: int, body: LetterRegisterIn) -> Any:
@@ -536,7 +544,7 @@ def transfer_letter_register(request: HttpRequest, event_id: int, body: LetterRe
     entry = letters.letter_register(
         actor=request.user, paper=paper, signer=body.signer, signer_title=body.signer_title
     )
-    return 201, {"document": entry.pk, "symbol": entry.symbol, "org": entry.org.code}
+    return created({"document": entry.pk, "symbol": entry.symbol, "org": entry.org.code})
 
 
 __all__ = ["MeetingKind", "Presence", "router"]

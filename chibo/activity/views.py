@@ -25,7 +25,7 @@ from chibo.activity.forms import LetterForm, MeetingForm, PaymentForm, ReasonFor
 from chibo.activity.models import AbsenceReason, Presence, WarningLevel
 from chibo.core.plausibility import ask_confirmation
 from chibo.core.scoping import has_cap, scope_for
-from chibo.core.web import is_htmx, run_service
+from chibo.core.web import DOCX_TYPE, is_htmx, run_service
 from chibo.lib.dates import add_months
 from chibo.members.selectors import get_member_for
 from chibo.orgs.forms import org_by_code
@@ -438,9 +438,6 @@ def letter(request: HttpRequest, event_id: int) -> HttpResponse:
         and scope_for(request.user, Cap.DIRECTIVE_MANAGE).covers(issuer),
     }
     return render(request, "activity/letter.html", context)
-
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required

@@ -26,8 +26,9 @@ from ninja import Field, Query, Router, Schema, Status
 from chibo.accounts.roles import Cap
 from chibo.admissions import selectors, services
 from chibo.admissions.models import Stage
-from chibo.apitools import DEFAULT_LIMIT, MAX_LIMIT, created, org_ref
+from chibo.apitools import DEFAULT_LIMIT, MAX_LIMIT, created, file_response, org_ref
 from chibo.core.scoping import scope_for
+from chibo.core.web import DOCX_TYPE
 from chibo.members.selectors import audit_list_read as audit_members_read
 from chibo.members.selectors import get_member_for
 
@@ -394,7 +395,26 @@ def _entry(e: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/{int:candidate_id}/dossier", summary="The admission dossier's documents")
+class DossierEntryOut(Schema):
+    kind: str
+    label: str
+    step_done_on: dt.date | None = Field(description="When the admission step was done")
+    issuer: str | None = Field(description="Code of the org that issues the document")
+    applicable: bool
+    symbol: str = Field(description="Its number and symbol once entered in the register")
+    document: int | None = Field(description="The document in the register")
+    may_issue: bool = Field(description="The caller may enter it in the register now")
+
+
+class DossierOut(Schema):
+    items: list[DossierEntryOut]
+
+
+@router.get(
+    "/{int:candidate_id}/dossier",
+    response=DossierOut,
+    summary="The admission dossier's documents",
+)
 def candidate_dossier(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
     from chibo.admissions import dossier
 
@@ -439,7 +459,11 @@ def candidate_dossier_issue(
     )
 
 
-@router.get("/{int:candidate_id}/dossier/{kind}/docx", summary="One dossier document as DOCX")
+@router.get(
+    "/{int:candidate_id}/dossier/{kind}/docx",
+    summary="One dossier document as DOCX",
+    openapi_extra=file_response(DOCX_TYPE),
+)
 def candidate_dossier_docx(request: HttpRequest, candidate_id: int, kind: str) -> HttpResponse:
     from chibo.admissions import dossier
     from chibo.admissions.views import dossier_download

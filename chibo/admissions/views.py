@@ -29,7 +29,7 @@ from chibo.admissions.models import CLOSED, PATH, Candidate, Stage
 from chibo.admissions.path import allowed_stages, next_stage
 from chibo.core.plausibility import ask_confirmation
 from chibo.core.scoping import has_cap, scope_for
-from chibo.core.web import is_htmx, require_page_cap, run_service
+from chibo.core.web import DOCX_TYPE, is_htmx, require_page_cap, run_service
 from chibo.members.selectors import audit_list_read as audit_members_read
 
 PAGE_SIZE = 50
@@ -126,9 +126,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dossier": dossier.entries(request.user, candidate),
     }
     return render(request, "admissions/detail.html", context)
-
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required

@@ -7,6 +7,7 @@
 - ``is_htmx``: the request comes from htmx (optionally aimed at one target), so the
   view answers with the partial.
 - ``form_page``: a form page's render (form, title, the page to go back to).
+- ``DOCX_TYPE`` / ``XLSX_TYPE``: the content types of the files the app answers.
 
 Only Django and ``core`` below it: every app may import this module.
 """
@@ -28,6 +29,8 @@ from chibo.core.datefields import DayField
 from chibo.core.scoping import has_cap
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 T = TypeVar("T")
 

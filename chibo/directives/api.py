@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from chibo.accounts.roles import Cap
-from chibo.apitools import created, org_ref, require_cap
+from chibo.apitools import created, file_response, org_ref, require_cap
+from chibo.core.web import DOCX_TYPE, XLSX_TYPE
 from chibo.directives import compile as compiling
 from chibo.directives import selectors, services
 from chibo.directives.models import Assignment, Document, ProgressReport, Task
@@ -426,7 +427,7 @@ def issue_outgoing(request: HttpRequest, body: OutgoingIn) -> Status:
     return created(_detail_out(doc))
 
 
-@router.get("/documents/{doc_id}/docx")
+@router.get("/documents/{doc_id}/docx", openapi_extra=file_response(DOCX_TYPE))
 def document_docx(request: HttpRequest, doc_id: int) -> HttpResponse:
     """An outgoing document in the Party's format (HD 36-HD/VPTW), as DOCX."""
     from chibo.directives.views import document_docx as view
@@ -572,7 +573,7 @@ def list_compiled(request: HttpRequest, doc_id: int) -> list[dict[str, Any]]:
     return [_compiled_out(c) for c in doc.compilations.select_related("output__org")]
 
 
-@router.get("/compiled/{compiled_id}/{fmt}")
+@router.get("/compiled/{compiled_id}/{fmt}", openapi_extra=file_response(DOCX_TYPE, XLSX_TYPE))
 def compiled_file(request: HttpRequest, compiled_id: int, fmt: str) -> HttpResponse:
     """``fmt`` is ``docx`` (the Party-format report) or ``xlsx`` (its figures)."""
     from chibo.directives.views import compiled_download

@@ -25,6 +25,7 @@ from chibo.core import audit
 from chibo.core.notify import notify
 from chibo.core.scoping import require_cap_on
 from chibo.core.services import user_or_none
+from chibo.core.web import DOCX_TYPE
 from chibo.directives import documents, export, selectors, services
 from chibo.directives import periods as P
 from chibo.directives.figures import system_figures
@@ -251,7 +252,7 @@ def report_compile(
         )
         data = _docx(output, content, draft=draft, recipients=recipients)
         name = compiled_file_name("" if draft else output.symbol, p.key, version, "docx")
-        stored = services.attachment_store(services.FileIn(name, export.DOCX_TYPE, data))
+        stored = services.attachment_store(services.FileIn(name, DOCX_TYPE, data))
         if not draft:
             output.attachment = stored
             output.body = content.subtitle

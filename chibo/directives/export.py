@@ -22,9 +22,6 @@ from chibo.directives.models import ReportStatus
 from chibo.lib import partydoc
 from chibo.lib.numbers import count_value, fraction, percent, vn_count, vn_pct
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 @dataclass
 class UnitSection:

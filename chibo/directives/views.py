@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chibo.accounts.roles import Cap
 from chibo.core import audit
 from chibo.core.scoping import has_cap
-from chibo.core.web import form_page, is_htmx, require_page_cap, run_service
+from chibo.core.web import DOCX_TYPE, XLSX_TYPE, form_page, is_htmx, require_page_cap, run_service
 from chibo.directives import compile as compiling
-from chibo.directives import documents, export, forms, selectors, services
+from chibo.directives import documents, forms, selectors, services
 from chibo.directives.models import Assignment, Attachment, ProgressReport, ReportStatus
 from chibo.lib.text import file_name
 
@@ -162,9 +162,7 @@ def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
         object_id=doc.pk,
         data={"file": "docx"},
     )
-    return _download(
-        documents.document_docx(doc), file_name(doc.symbol, ext="docx"), export.DOCX_TYPE
-    )
+    return _download(documents.document_docx(doc), file_name(doc.symbol, ext="docx"), DOCX_TYPE)
 
 
 @login_required
@@ -343,10 +341,10 @@ def compiled_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     symbol = output.symbol if output else ""
     if fmt == "docx":
         name = compiling.compiled_file_name(symbol, compiled.period, compiled.version, "docx")
-        return _download(compiling.compiled_docx(compiled), name, export.DOCX_TYPE)
+        return _download(compiling.compiled_docx(compiled), name, DOCX_TYPE)
     if fmt == "xlsx":
         name = compiling.compiled_file_name(symbol, compiled.period, compiled.version, "xlsx")
-        return _download(compiling.compiled_xlsx(compiled), name, export.XLSX_TYPE)
+        return _download(compiling.compiled_xlsx(compiled), name, XLSX_TYPE)
     raise Http404(_("Unknown format."))
 
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chibo.accounts.roles import Cap
 from chibo.core.scoping import has_cap
-from chibo.core.web import is_htmx, require_page_cap
+from chibo.core.web import XLSX_TYPE, is_htmx, require_page_cap
 from chibo.core.worker import worker_missing
 from chibo.interchange import columns as C
 from chibo.interchange import export, jobs, sheets
@@ -31,7 +31,7 @@ from chibo.lib.text import file_name
 from chibo.orgs.selectors import get_org_for, orgs_for
 
 PREVIEW_ROWS = 10
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_TYPE
 
 
 def _job(request: HttpRequest, pk: str) -> ImportJob:

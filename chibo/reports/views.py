@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chibo.core.web import is_htmx, require_page_cap
+from chibo.core.web import DOCX_TYPE, XLSX_TYPE, is_htmx, require_page_cap
 from chibo.lib.text import file_name
 from chibo.members.models import Category
 from chibo.orgs.selectors import get_org_for
@@ -33,8 +33,8 @@ from chibo.reports.selectors import REPORT_CAP
 NO_ACCESS = _l("Your role gives no access to statistics.")
 
 CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": XLSX_TYPE,
+    "docx": DOCX_TYPE,
 }
 
 
