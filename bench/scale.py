@@ -589,6 +589,45 @@ def _activity_health(b: Bench, actor: User, root: Org, as_of: dt.date) -> None:
     b.case("activity health (whole city)", health, floor, repeat=5, kind="report")
 
 
+def home(b: Bench, actors: dict[str, User], as_of: dt.date) -> None:
+    """The start page: the whole request per role, and the work figures against their floor."""
+    from bench import home_floor
+    from chibo.home import work
+
+    for label, actor in actors.items():
+        client = Client()
+        client.force_login(actor)
+        session = client.session
+        session["chibo_2fa_user"] = actor.pk
+        session.save()
+
+        def get(client: Client = client) -> int:
+            response = client.get("/")
+            assert response.status_code == 200, response.status_code
+            return response.status_code
+
+        b.case(f"home page / ({label})", get, None)
+    today = dt.date.today()
+    roots = [Org.objects.filter(parent__isnull=True).order_by("path").first()]
+    secretary = actors.get("cell secretary")
+    if secretary is not None:
+        path = member_sel.scope_for(secretary, "member.view").ranges[0][0]
+        roots.append(Org.objects.get(path=path))
+    for root in roots:
+
+        def orm(root: Org = root) -> dict[str, dict[str, int]]:
+            result = work.compute(root, today, can_see_directives=False)
+            units = result.units or [result.total]
+            return {u.org.path: {k: n for k, n in u.n.items() if n} for u in units if +u.n}
+
+        def floor(root: Org = root) -> dict[str, dict[str, int]]:
+            step = 0 if root.is_cell else STEP  # a cell is its own unit
+            found = home_floor.figures(root.path, prefix_upper_bound(root.path), today, step)
+            return {p: dict(c) for p, c in found.items() if +c}
+
+        b.case(f"home work figures ({root.code})", orm, floor, kind="orm")
+
+
 def _user_covering(org: Org) -> User:
     from chibo.accounts.models import RoleAssignment
 
@@ -610,7 +649,7 @@ def main() -> None:
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
     parser.add_argument(
         "--only",
-        default="search,pages,orgs,reports,activity",
+        default="search,pages,orgs,reports,activity,home",
         help="comma-separated groups of cases (default: all)",
     )
     args = parser.parse_args()
@@ -634,6 +673,7 @@ def main() -> None:
         "orgs": lambda: subtree_counts(b),
         "reports": lambda: reports(b, city, as_of),
         "activity": lambda: activity(b, city, as_of),
+        "home": lambda: home(b, {**actors, **_home_actors()}, as_of),
     }
     for name in args.only.split(","):
         if name.strip() == "activity" and not _has_activity():
@@ -654,6 +694,12 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, default=str))
     print(f"== done in {result['seconds']} s", flush=True)
+
+
+def _home_actors() -> dict[str, User]:
+    """The demo's committee accounts, when the database has them (seed-demo)."""
+    names = {"cosoviec": "grassroots staff", "captren": "superior staff", "quantri": "sysadmin"}
+    return {label: u for name, label in names.items() for u in User.objects.filter(username=name)}
 
 
 def _has_activity() -> bool:

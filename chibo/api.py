@@ -302,5 +302,6 @@ ROUTERS: list[tuple[str, str]] = [
     ("reports", "/reports"),
     ("oversight", "/oversight"),
     ("training", "/training"),
+    ("home", "/notifications"),
 ]
 _register()

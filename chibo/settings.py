@@ -29,6 +29,7 @@ silently replaced by a default. Variables:
     CHIBO_AUDIT_CHECKPOINTS  file of signed audit checkpoints (default var/audit/checkpoints.jsonl)
     CHIBO_2FA_REQUIRED    true/false: committee roles and sysadmins must use 2FA (default true)
     CHIBO_CANDIDATE_RETENTION_YEARS  years before candidates never admitted are purged (default 5)
+    CHIBO_NOTIFICATION_RETENTION_DAYS  days a read notification is kept (default 180)
     CHIBO_BACKUP_DIR      where `chibo backup` writes (default var/backups)
     CHIBO_BACKUP_KEY      key that encrypts and authenticates backups (url-safe base64 of
                           32 bytes; comma-separated to rotate); required in production,
@@ -127,6 +128,7 @@ INSTALLED_APPS = [
     "chibo.interchange",
     "chibo.oversight",
     "chibo.training",
+    "chibo.home",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -180,6 +182,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chibo.accounts.context_processors.roles",
+                "chibo.home.context_processors.home",
             ],
         },
     }
@@ -257,7 +260,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "accounts:login"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 900, minimum=1)
@@ -296,6 +299,7 @@ CHIBO_AUDIT_CHECKPOINTS = Path(
 )
 CHIBO_2FA_REQUIRED = env_bool("CHIBO_2FA_REQUIRED", True)
 CHIBO_CANDIDATE_RETENTION_YEARS = env_int("CHIBO_CANDIDATE_RETENTION_YEARS", 5, minimum=1)
+CHIBO_NOTIFICATION_RETENTION_DAYS = env_int("CHIBO_NOTIFICATION_RETENTION_DAYS", 180, minimum=1)
 CHIBO_BACKUP_DIR = Path(os.environ.get("CHIBO_BACKUP_DIR", VAR_DIR / "backups"))
 # Backups are sealed with this key (chibo.core.sealed; AES-256-GCM, url-safe base64 of
 # 32 bytes, comma-separated to rotate). Kept apart from the backups and the database.

@@ -48,6 +48,7 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "orgs:new_child": ("GET", RESTRUCTURE),
     "orgs:abbreviation": ("GET", ABBREVIATION),
     "members:list": ("GET", MEMBER_READ),
+    "members:pick": ("GET", MEMBER_READ),  # the person picker's search
     "members:admit": ("GET", MEMBER_WRITE),
     "members:receive": ("GET", MEMBER_WRITE),
     "members:incoming": ("GET", MEMBER_WRITE),
@@ -71,6 +72,7 @@ def _urls(name: str) -> list[str]:
     if name in {
         "orgs:tree",
         "members:list",
+        "members:pick",
         "members:admit",
         "members:receive",
         "members:incoming",

@@ -323,7 +323,17 @@ def enrol_with_secret(*, user: User, secret: str) -> None:
 
 # --- middleware ----------------------------------------------------------------------
 
-_EXEMPT_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/i18n/", "/static/")
+_EXEMPT_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/2fa/",
+    "/i18n/",
+    "/static/",
+    # The installable app's files hold no personal data (home/pwa.py).
+    "/manifest.webmanifest",
+    "/sw.js",
+    "/offline/",
+)
 
 
 _ENROLLED_KEY = "chibo_2fa_enrolled"

@@ -15,7 +15,7 @@ from chibo.core.clientip import client_ip
 
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("home:index")
     idle_logout = request.session.pop("chibo_idle_logout", False)
     locked = False
     form = AuthenticationForm(request, data=request.POST or None)
@@ -31,7 +31,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             target = request.POST.get("next") or request.GET.get("next") or ""
             if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
                 return redirect(target)
-            return redirect("core:home")
+            return redirect("home:index")
         else:
             services.login_failed(username=username, ip_address=ip)
             locked = services.login_locked(username=username, ip_address=ip)

@@ -30,7 +30,7 @@ def _throttle_key(request: HttpRequest) -> str:
 def enrol(request: HttpRequest) -> HttpResponse:
     if twofactor.is_enrolled(request.user):
         return redirect(
-            "accounts:2fa_verify" if not twofactor.is_verified(request) else "core:home"
+            "accounts:2fa_verify" if not twofactor.is_verified(request) else "home:index"
         )
     device = twofactor.device_for(request.user)
     if device is None:
@@ -69,7 +69,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if not twofactor.is_enrolled(request.user):
         return redirect("accounts:2fa_enrol")
     if twofactor.is_verified(request):
-        return redirect(_next(request) or "core:home")
+        return redirect(_next(request) or "home:index")
     error = ""
     status = 200
     ip = client_ip(request)
@@ -88,7 +88,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                     _("Only %(n)s recovery codes are left: make new ones under Two-step login.")
                     % {"n": left},
                 )
-            return redirect(_next(request) or "core:home")
+            return redirect(_next(request) or "home:index")
         else:
             services.login_failed(username=_throttle_key(request), ip_address=ip)
             if outcome == twofactor.CODE_REUSED:

@@ -257,6 +257,7 @@ class AttendanceRow(Schema):
     status: PresenceLiteral
     reason: str
     note: str
+    version: int = Field(description="The row's version; send it back to detect a change by others")
 
 
 class SummaryOut(Schema):
@@ -296,6 +297,7 @@ def _sheet(request: HttpRequest, m: Meeting) -> dict[str, object]:
             "status": r.status,
             "reason": reasons.get(r.reason_id or 0, ""),
             "note": r.note,
+            "version": r.version,
         }
         for r in (*sheet.expected, *sheet.attached)
     ]
@@ -327,6 +329,13 @@ class AttendanceIn(Schema):
     status: PresenceLiteral
     reason: str = ""
     note: str = Field("", max_length=255)
+    version: int | None = Field(
+        None,
+        ge=0,
+        le=2**31,
+        description="The row's version this mark was made from (GET gives it); a row changed "
+        "since is refused (422 naming the member code), never overwritten. Omit: not checked.",
+    )
 
 
 @router.put(
@@ -344,7 +353,8 @@ def attendance_put(
         actor=request.user,
         meeting=m,
         entries=[
-            services.AttendanceEntry(a.member_code, a.status, a.reason, a.note) for a in payload
+            services.AttendanceEntry(a.member_code, a.status, a.reason, a.note, a.version)
+            for a in payload
         ],
     )
     return _sheet(request, m)

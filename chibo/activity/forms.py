@@ -11,6 +11,7 @@ from chibo.activity.models import MeetingKind, PaymentMethod
 from chibo.core.datefields import MonthField
 from chibo.core.plausibility import AmountField, confirm_field
 from chibo.core.web import date_field
+from chibo.members.pick import PickField, resolve
 
 
 class MeetingForm(forms.Form):
@@ -42,7 +43,7 @@ class MeetingForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    member = forms.CharField(label=_("Member code"), max_length=32)
+    member = PickField(label=_("Member"))
     first = MonthField(label=_("From month"))
     last = MonthField(
         label=_("To month"), required=False, help_text=_("Leave empty for a single month.")
@@ -54,6 +55,15 @@ class PaymentForm(forms.Form):
     )
     reference = forms.CharField(label=_("Payment reference"), max_length=64, required=False)
     confirm = confirm_field()
+
+    def __init__(self, *args: Any, roster: Any, org: Any, **kwargs: Any) -> None:
+        """``roster``: the members the actor may record dues for on this page (``org``'s)."""
+        super().__init__(*args, **kwargs)
+        self.roster = roster
+        self.fields["member"].pick(org=org)
+
+    def clean_member(self) -> Any:
+        return resolve(self.roster, self.cleaned_data["member"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

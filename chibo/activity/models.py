@@ -95,6 +95,11 @@ class Attendance(models.Model):
     # Copies of the meeting's org and month (see module docstring).
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", db_index=False)
     month = models.DateField()
+    # Optimistic locking for the sheet (a device that marked offline sends the version it
+    # saw; a row saved meanwhile is a conflict, never overwritten). NULL is version 0: the
+    # row as created, present by default. Nullable so that adding it does not rebuild the
+    # table on SQLite (about 26M rows at city scale).
+    version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

@@ -26,6 +26,7 @@ from chibo.activity.models import (
 )
 from chibo.activity.services import RosterEntry, roster
 from chibo.core import audit
+from chibo.core.models import AuditEntry
 from chibo.core.scoping import scope_for
 from chibo.members.models import ON_ROLLS, Member, Status
 from chibo.orgs.models import CELL_KINDS, Org
@@ -102,6 +103,7 @@ class SheetRow:
     reason_id: int | None
     note: str
     saved: bool
+    version: int = 0  # Attendance.version (NULL or no row yet: 0)
 
     @property
     def member(self) -> Member:
@@ -128,10 +130,10 @@ def attendance_sheet(meeting: Meeting) -> Sheet:
     """The whole roster on one screen, present by default where nothing is recorded yet."""
     people = roster(meeting.org, meeting.held_on)
     rows = {
-        member_id: (status, reason_id, note)
-        for member_id, status, reason_id, note in Attendance.objects.filter(
+        member_id: (status, reason_id, note, version or 0)
+        for member_id, status, reason_id, note, version in Attendance.objects.filter(
             meeting=meeting
-        ).values_list("member_id", "status", "reason_id", "note")
+        ).values_list("member_id", "status", "reason_id", "note", "version")
     }
     expected: list[SheetRow] = []
     attached: list[SheetRow] = []
@@ -141,13 +143,29 @@ def attendance_sheet(meeting: Meeting) -> Sheet:
             not_expected.append(entry)
             continue
         row = rows.get(entry.member.pk)
-        status, reason_id, note = row or (Presence.PRESENT, None, "")
-        sheet_row = SheetRow(entry, status, reason_id, note, row is not None)
+        status, reason_id, note, version = row or (Presence.PRESENT, None, "", 0)
+        sheet_row = SheetRow(entry, status, reason_id, note, row is not None, version)
         (attached if entry.attached else expected).append(sheet_row)
     every_reason = list(AbsenceReason.objects.all())
     sheet = Sheet(meeting, expected, attached, not_expected, [r for r in every_reason if r.active])
     sheet.summary = minutes_summary(sheet, {r.pk: r.name for r in every_reason})
     return sheet
+
+
+def last_attendance_change(meeting: Meeting, code: str) -> dict[str, Any] | None:
+    """Who last saved ``code``'s row of ``meeting``, and when (from the audit log), or None."""
+    for entry in (
+        AuditEntry.objects.filter(
+            object_type="member", object_id=code, action="activity.attendance"
+        )
+        .select_related("actor")
+        .order_by("-seq")[:20]
+    ):
+        if (entry.data or {}).get("meeting") == meeting.pk:
+            actor = entry.actor
+            name = (actor.get_full_name() or actor.username) if actor else ""
+            return {"name": name, "at": entry.created_at}
+    return None
 
 
 def minutes_summary(sheet: Sheet, reasons: dict[int, str] | None = None) -> dict[str, Any]:
@@ -231,7 +249,7 @@ def cells_missing_meetings(
         held[org_id].add((kind, month))
     out: list[MissingMeetings] = []
     starts = tracking.starts(populated)
-    for cell in cells.filter(pk__in=populated).order_by("path"):
+    for cell in cells.filter(pk__in=populated).select_related("parent").order_by("path"):
         if cell.pk not in starts:
             continue
 
@@ -371,6 +389,37 @@ def dues_grid(
             "in_arrears": sum(bool(r.arrears) for r in rows),
         },
     )
+
+
+def cells_page(org: Org, number: Any) -> Any:
+    """One open cell of ``org``'s subtree per page, in tree order (with its parent): city-scale
+    lists are paged by unit. A cell is its own only page."""
+    from django.core.paginator import Paginator
+
+    cells = (
+        Org.objects.filter(org.subtree_filter(), kind__in=CELL_KINDS, closed_on__isnull=True)
+        .select_related("parent")
+        .order_by("path")
+    )
+    return Paginator(cells, 1).get_page(number)
+
+
+def cells_by_unit(org: Org, number: Any, per_page: int = 20) -> Any:
+    """The open cells of ``org``'s subtree grouped under their parent (the unit), paged by unit.
+
+    Returns the page of units; each unit carries ``.cells`` (in tree order). Three queries.
+    """
+    from django.core.paginator import Paginator
+
+    cells = Org.objects.filter(org.subtree_filter(), kind__in=CELL_KINDS, closed_on__isnull=True)
+    units = Org.objects.filter(pk__in=cells.values("parent_id")).order_by("path")
+    page = Paginator(units, per_page).get_page(number)
+    grouped: dict[int, list[Org]] = defaultdict(list)
+    for cell in cells.filter(parent__in=[u.pk for u in page.object_list]).order_by("path"):
+        grouped[cell.parent_id].append(cell)
+    for unit in page.object_list:
+        unit.cells = grouped.get(unit.pk, [])
+    return page
 
 
 def open_warnings(actor: Any, root: Org) -> Any:

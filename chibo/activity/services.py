@@ -311,10 +311,35 @@ class AttendanceEntry:
     status: str
     reason_code: str = ""
     note: str = ""
+    # The row's version the marker saw (0: as created, present by default); None: not checked
+    # (imports, the system). A row saved by someone else since then is a conflict.
+    version: int | None = None
+
+
+class AttendanceConflict(ValidationError):
+    """Rows saved by someone else since the marker saw them: nothing was written.
+
+    ``codes`` lists the member codes in conflict (the sheet shows each row as it
+    is now, with the marker's choice, to resolve).
+    """
+
+    def __init__(self, codes: list[str]) -> None:
+        self.codes = codes
+        super().__init__(
+            {
+                code: [_("Someone else saved this row meanwhile: check it before saving yours.")]
+                for code in codes
+            }
+        )
 
 
 def attendance_record(*, actor: Any, meeting: Meeting, entries: list[AttendanceEntry]) -> int:
-    """Record attendance at ``meeting`` (one row or the whole sheet). Returns rows changed."""
+    """Record attendance at ``meeting`` (one row or the whole sheet). Returns rows changed.
+
+    Each row carries a version, increased at each change. An entry that names the
+    version it started from is refused as a conflict (``AttendanceConflict``, nothing
+    written) when the row changed since and now says something else.
+    """
     require_cap_on(actor, meeting.org, Cap.MEMBER_CHANGE)
     if meeting.held_on > timezone.localdate():
         raise ValidationError(
@@ -351,19 +376,25 @@ def attendance_record(*, actor: Any, meeting: Meeting, entries: list[AttendanceE
         raise ValidationError(errors)
     with transaction.atomic():
         _ensure_rows(meeting, people)
-        rows = {a.member_id: a for a in meeting.attendance.all()}
+        rows = {a.member_id: a for a in meeting.attendance.select_for_update()}
         changed: list[Attendance] = []
         log: list[tuple[str, str, Any, dict[str, Any]]] = []
+        wanted = []
+        conflicts = []
         for who, entry, reason in clean:
             row = rows[who.member.pk]
-            note = entry.note.strip()[:255]
-            if (row.status, row.reason_id, row.note) == (
-                entry.status,
-                reason.pk if reason else None,
-                note,
-            ):
+            state = (entry.status, reason.pk if reason else None, entry.note.strip()[:255])
+            if state == (row.status, row.reason_id, row.note):
+                continue  # nothing to change (also when two people marked the same)
+            if entry.version is not None and entry.version != (row.version or 0):
+                conflicts.append(entry.member_code)
                 continue
+            wanted.append((who, entry, reason, row, state))
+        if conflicts:
+            raise AttendanceConflict(conflicts)
+        for who, entry, reason, row, (_status, _reason, note) in wanted:
             row.status, row.reason, row.note = entry.status, reason, note
+            row.version = (row.version or 0) + 1
             changed.append(row)
             log.append(
                 (
@@ -378,7 +409,9 @@ def attendance_record(*, actor: Any, meeting: Meeting, entries: list[AttendanceE
                     },
                 )
             )
-        Attendance.objects.bulk_update(changed, ["status", "reason", "note"], batch_size=500)
+        Attendance.objects.bulk_update(
+            changed, ["status", "reason", "note", "version"], batch_size=500
+        )
         if log:
             audit.record_many(actor=actor, entries=log)
     return len(changed)

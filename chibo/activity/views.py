@@ -27,9 +27,9 @@ from chibo.core.plausibility import ask_confirmation
 from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import DOCX_TYPE, is_htmx, run_service
 from chibo.lib.dates import add_months
-from chibo.members.selectors import get_member_for
+from chibo.members.selectors import members_for
 from chibo.orgs.forms import org_by_code
-from chibo.orgs.models import CELL_KINDS, Org
+from chibo.orgs.models import Org
 
 
 def _org(request: HttpRequest, *, write: bool = False) -> Org:
@@ -61,11 +61,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "missing_count": len(missing),
         "warning_count": counts[WarningLevel.WARNING],
         "review_count": counts[WarningLevel.REMOVAL_REVIEW],
-        "cells": list(
-            Org.objects.filter(
-                org.subtree_filter(), kind__in=CELL_KINDS, closed_on__isnull=True
-            ).order_by("path")[:300]
-        ),
+        "units": selectors.cells_by_unit(org, request.GET.get("page")),
     }
     return render(request, "activity/overview.html", context)
 
@@ -160,6 +156,11 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "activity/meeting.html", context)
 
 
+def _version(raw: str | None) -> int | None:
+    """The row version a form sent (absent: not checked, as from an old page)."""
+    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else None
+
+
 def _entries(request: HttpRequest, codes: list[str]) -> list[services.AttendanceEntry]:
     return [
         services.AttendanceEntry(
@@ -167,6 +168,7 @@ def _entries(request: HttpRequest, codes: list[str]) -> list[services.Attendance
             request.POST.get(f"status-{code}", Presence.PRESENT),
             request.POST.get(f"reason-{code}", ""),
             request.POST.get(f"note-{code}", ""),
+            _version(request.POST.get(f"version-{code}")),
         )
         for code in codes
     ]
@@ -175,40 +177,79 @@ def _entries(request: HttpRequest, codes: list[str]) -> list[services.Attendance
 @login_required
 @require_POST
 def sheet_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save the whole sheet (the form's submit button; works without JavaScript)."""
+    """Save the whole sheet (the form's submit button; works without JavaScript).
+
+    Rows someone else saved since the page was opened are left as they are and
+    named in a message; the others are saved.
+    """
     meeting = selectors.meeting_for(request.user, pk, write=True)
     codes = [key.removeprefix("status-") for key in request.POST if key.startswith("status-")]
+    entries = _entries(request, codes)
+    kept: list[str] = []
     try:
-        changed = services.attendance_record(
-            actor=request.user, meeting=meeting, entries=_entries(request, codes)
-        )
+        try:
+            changed = services.attendance_record(
+                actor=request.user, meeting=meeting, entries=entries
+            )
+        except services.AttendanceConflict as conflict:
+            kept = conflict.codes
+            changed = services.attendance_record(
+                actor=request.user,
+                meeting=meeting,
+                entries=[e for e in entries if e.member_code not in kept],
+            )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
         messages.success(request, _("Attendance saved (%(n)s changes).") % {"n": changed})
+    if kept:
+        messages.warning(
+            request,
+            _(
+                "Someone else saved the rows of %(codes)s while you were marking: they were "
+                "not changed. Check them below and mark again if needed."
+            )
+            % {"codes": ", ".join(kept)},
+        )
     return redirect(reverse("activity:meeting", kwargs={"pk": meeting.pk}) + "#sheet")
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def row_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    """htmx: one row changed; answer the row and the minutes summary (out of band)."""
-    meeting = selectors.meeting_for(request.user, pk, write=True)
+    """htmx: one row changed; answer the row and the minutes summary (out of band).
+
+    GET answers the row as saved. A mark made from a version of the row that
+    someone else has changed since (the sheet marked offline, two markers) is
+    not written: the answer (409) shows the row as saved now, with the mark
+    that was sent, to keep one or the other.
+    """
+    meeting = selectors.meeting_for(request.user, pk, write=request.method == "POST")
     error = ""
-    try:
-        services.attendance_record(
-            actor=request.user, meeting=meeting, entries=_entries(request, [code])
-        )
-    except ValidationError as exc:
-        error = " ".join(exc.messages)
+    conflict: dict[str, Any] | None = None
+    if request.method == "POST":
+        try:
+            services.attendance_record(
+                actor=request.user, meeting=meeting, entries=_entries(request, [code])
+            )
+        except services.AttendanceConflict:
+            conflict = {
+                "status": request.POST.get(f"status-{code}", Presence.PRESENT),
+                "reason": request.POST.get(f"reason-{code}", ""),
+                "note": request.POST.get(f"note-{code}", ""),
+            }
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
     sheet = selectors.attendance_sheet(meeting)
     row = next(
         (r for r in (*sheet.expected, *sheet.attached) if r.member.member_code == code), None
     )
     if row is None:
         raise Http404(_("This member is not on the meeting's roster."))
-    if error:  # show what was chosen, unsaved, with the reason to fix it
+    if conflict is not None:
+        conflict["by"] = selectors.last_attendance_change(meeting, code)
+    elif error:  # show what was chosen, unsaved, with the reason to fix it
         reason = next(
             (r for r in sheet.reasons if r.code == request.POST.get(f"reason-{code}")), None
         )
@@ -218,17 +259,19 @@ def row_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             reason.pk if reason else None,
             request.POST.get(f"note-{code}", ""),
             False,
+            row.version,
         )
     context = {
         "meeting": meeting,
         "sheet": sheet,
         "row": row,
         "error": error,
-        "saved": not error,
-        "may_change": True,
-        "open": True,
+        "conflict": conflict,
+        "saved": request.method == "POST" and not error and conflict is None,
+        "may_change": selectors.can_write(request.user, meeting.org),
+        "open": meeting.held_on <= timezone.localdate(),
     }
-    return render(request, "activity/_row_response.html", context)
+    return render(request, "activity/_row_response.html", context, status=409 if conflict else 200)
 
 
 # --- warnings -----------------------------------------------------------------------------
@@ -330,16 +373,26 @@ def warnings_refresh(request: HttpRequest) -> HttpResponse:
 def dues_page(request: HttpRequest) -> HttpResponse:
     org = _org(request, write=request.method == "POST")
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
-    form = PaymentForm(
-        request.POST or None, initial={"paid_on": today, "first": today.strftime("%m/%Y")}
+    raw_year = request.GET.get("year") or ""
+    year = int(raw_year) if raw_year.isdigit() and 1900 < int(raw_year) < 2200 else today.year
+    # Paged by unit: one cell per page (a committee's subtree may hold thousands).
+    page = None if org.is_cell else selectors.cells_page(org, request.GET.get("page"))
+    cell = org if page is None else (page.object_list[0] if page.object_list else None)
+    roster = members_for(request.user, Cap.MEMBER_CHANGE).filter(
+        (cell or org).subtree_filter("org__")
     )
+    form = PaymentForm(
+        request.POST or None,
+        initial={"paid_on": today, "first": today.strftime("%m/%Y")},
+        roster=roster,
+        org=cell or org,
+    )
+    here = reverse("activity:dues") + f"?org={org.code}&year={year}"
+    if page is not None:
+        here += f"&page={page.number}"
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        member = get_member_for(request.user, data["member"].strip(), write=True)
+        member = data["member"]
         paid = run_service(
             request,
             form,
@@ -357,14 +410,20 @@ def dues_page(request: HttpRequest) -> HttpResponse:
             {"periods": "first"},
         )
         if paid is not None:
-            return redirect(reverse("activity:dues") + f"?org={org.code}&year={year}")
+            return redirect(here)
     ask_confirmation(form)
-    months, rows, totals = selectors.dues_grid(org, year, today)
+    if cell is None:
+        months, rows, totals = [], [], {"amount": 0, "payments": 0, "members": 0, "in_arrears": 0}
+    else:
+        months, rows, totals = selectors.dues_grid(cell, year, today)
     selectors.audit_list_read(
         request.user, [r.member.member_code for r in rows], {"page": "dues", "year": year}
     )
     context = {
         "org": org,
+        "cell": cell,
+        "page": page,
+        "here": here,
         "year": year,
         "months": months,
         "rows": rows,

@@ -16,18 +16,19 @@ from chibo.core.plausibility import confirm_field
 from chibo.core.rules import all_rules
 from chibo.core.web import date_field
 from chibo.members.models import ON_ROLLS, Category, Gender, Member
+from chibo.members.pick import PickField, resolve
 from chibo.members.selectors import members_for
 from chibo.orgs.models import CELL_KINDS, Org
 from chibo.orgs.selectors import orgs_for
 
 
-def _member_by_code(user: Any, code: str, field: str) -> Member:
-    member = members_for(user).filter(member_code=code.strip()).first()
-    if member is None:
-        raise ValidationError(
-            {field: [_("No member with code %(code)s in your scope.") % {"code": code}]}
-        )
-    return member
+def _full_member(user: Any, text: str, field: str) -> Member:
+    """A full member on the rolls in the actor's scope, by code or name (members.pick)."""
+    roster = members_for(user).filter(is_full=True, status__in=ON_ROLLS)
+    try:
+        return resolve(roster, text)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
 
 
 class BoardFilterForm(forms.Form):
@@ -67,11 +68,9 @@ class RegisterForm(forms.Form):
     category = forms.ChoiceField(
         label=gettext_lazy("Category"), choices=Category.choices, initial=Category.STUDENT
     )
-    mentor = forms.CharField(
-        label=gettext_lazy("Mentor (member code)"),
-        max_length=32,
+    mentor = PickField(
+        label=gettext_lazy("Mentor"),
         help_text=gettext_lazy("A full member of the cell assigned to help the candidate."),
-        widget=forms.TextInput(attrs={"list": "mentors", "autocomplete": "off"}),
     )
     registered_on = date_field(gettext_lazy("Registered on"))
     youth_union_exists = forms.BooleanField(
@@ -93,6 +92,7 @@ class RegisterForm(forms.Form):
             .filter(kind__in=CELL_KINDS, closed_on__isnull=True)
             .order_by("name")
         )
+        self.fields["mentor"].pick(standing="full")
 
     def mentor_options(self) -> list[Member]:
         cells = self.fields["org"].queryset
@@ -112,7 +112,7 @@ class RegisterForm(forms.Form):
             gender=data["gender"],
             category=data["category"],
             registered_on=data["registered_on"],
-            mentor=_member_by_code(self.user, data["mentor"], "mentor"),
+            mentor=_full_member(self.user, data["mentor"], "mentor"),
             youth_union_exists=data["youth_union_exists"],
             citizen_id=data["citizen_id"],
             phone=data["phone"],
@@ -178,14 +178,8 @@ class StepForm(forms.Form):
                 ),
             )
         elif stage == Stage.INTRODUCERS:
-            add(
-                "introducer_1",
-                forms.CharField(
-                    label=gettext_lazy("First introducer (member code)"),
-                    max_length=32,
-                    widget=forms.TextInput(attrs={"list": "members"}),
-                ),
-            )
+            add("introducer_1", PickField(label=gettext_lazy("First introducer")))
+            self.fields["introducer_1"].pick(org=candidate.org, standing="full")
             add(
                 "months_1",
                 forms.IntegerField(
@@ -194,14 +188,13 @@ class StepForm(forms.Form):
             )
             add(
                 "introducer_2",
-                forms.CharField(
-                    label=gettext_lazy("Second introducer (member code)"),
-                    max_length=32,
+                PickField(
+                    label=gettext_lazy("Second introducer"),
                     required=False,
-                    widget=forms.TextInput(attrs={"list": "members"}),
                     help_text=gettext_lazy("Not needed when the Youth Union committee introduces."),
                 ),
             )
+            self.fields["introducer_2"].pick(org=candidate.org, standing="full")
             add(
                 "months_2",
                 forms.IntegerField(
@@ -280,9 +273,7 @@ class StepForm(forms.Form):
                         raise ValidationError(
                             {f"months_{i}": [_("Enter the months worked or studied together.")]}
                         )
-                    introducers.append(
-                        (_member_by_code(self.user, code, f"introducer_{i}"), months)
-                    )
+                    introducers.append((_full_member(self.user, code, f"introducer_{i}"), months))
         expected_version = data.pop("version", None)
         extra = {k: v for k, v in data.items() if k not in ("done_on", "document_number", "note")}
         if self.stage == Stage.COURSE:

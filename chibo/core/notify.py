@@ -1,12 +1,20 @@
-"""In-app notifications, with e-mail when EMAIL_HOST is configured."""
+"""In-app notifications, with e-mail when EMAIL_HOST is configured.
+
+Read notifications are kept ``CHIBO_NOTIFICATION_RETENTION_DAYS`` days (default
+180) after they were read, then deleted by ``chibo purge-candidates``
+(``notifications_purge``); unread ones are kept until read.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
 from chibo.core.models import Notification
 
@@ -31,3 +39,35 @@ def notify(
             )
         )
     return notice
+
+
+@dataclass
+class NotificationPurge:
+    cutoff: dt.datetime
+    days: int
+    dry_run: bool
+    deleted: int = 0
+
+
+def notifications_purge(
+    *, actor: Any, now: dt.datetime | None = None, days: int | None = None, dry_run: bool = False
+) -> NotificationPurge:
+    """Delete notifications read more than ``days`` ago (never unread ones); audited."""
+    from chibo.core import audit
+
+    days = days or settings.CHIBO_NOTIFICATION_RETENTION_DAYS
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    report = NotificationPurge(cutoff=cutoff, days=days, dry_run=dry_run)
+    due = Notification.objects.filter(read_at__isnull=False, read_at__lt=cutoff)
+    with transaction.atomic():
+        report.deleted = due.count()
+        if dry_run or not report.deleted:
+            return report
+        due.delete()
+        audit.record(
+            actor=actor,
+            action="core.notifications_purge",
+            object_type="notification",
+            data={"deleted": report.deleted, "cutoff": cutoff.isoformat(), "days": days},
+        )
+    return report

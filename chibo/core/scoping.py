@@ -74,6 +74,13 @@ def _roles(user: Any) -> list[tuple[str, str]]:
     return rows
 
 
+def roles_in_force(user: Any) -> set[str]:
+    """The roles of the user's assignments in force today (no query after the first per request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return {role for role, _path in _roles(user)}
+
+
 def _compute(user: Any, cap: str) -> Scope:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return EMPTY

@@ -1,17 +1,11 @@
-"""Home page and error pages."""
+"""Error pages (the start page is ``chibo.home``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("orgs:tree")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

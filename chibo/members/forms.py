@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _l
 
 from chibo.accounts.roles import Cap
@@ -23,7 +21,7 @@ from chibo.members.lifecycle import (
     record,
 )
 from chibo.members.models import Category, Gender, Member, Status
-from chibo.members.selectors import get_member_for
+from chibo.members.selectors import members_for
 from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import CELL_KINDS, Org
 from chibo.orgs.selectors import orgs_for
@@ -79,13 +77,11 @@ class MemberFilterForm(forms.Form):
 
 
 def member_by_code(user: Any, code: str) -> Member:
-    """The member ``code`` within ``user``'s scope, or a form error (other apps' forms use it)."""
-    try:
-        return get_member_for(user, code.strip())
-    except (Http404, PermissionDenied) as exc:
-        raise ValidationError(
-            _("No member with code %(code)s in your scope.") % {"code": code}
-        ) from exc
+    """The member within ``user``'s scope that ``code`` names: a code, or a name only one
+    member has (``members.pick``); else a form error (other apps' forms use it)."""
+    from chibo.members.pick import resolve
+
+    return resolve(members_for(user), code)
 
 
 def cells_for_change(user: Any) -> Any:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("receive/", views.receive, name="receive"),
     path("incoming/", views.incoming, name="incoming"),
     path("incoming/<str:code>/", views.arrive, name="arrive"),
+    # Before <code>/: "pick" is not a member code.
+    path("pick/", views.pick, name="pick"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/edit/", views.edit, name="edit"),
     path("<str:code>/events/<str:kind>/", views.event, name="event"),

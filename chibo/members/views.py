@@ -34,6 +34,36 @@ PAGE_SIZE = 50
 
 @login_required
 @require_GET
+def pick(request: HttpRequest) -> HttpResponse:
+    """htmx: members of the roster in scope matching what was typed (the person picker)."""
+    from chibo.members.pick import MAX_SHOWN
+    from chibo.orgs.selectors import get_org_for
+
+    require_page_cap(request, Cap.MEMBER_VIEW)
+    field = request.GET.get("field", "")[:40]
+    q = (request.GET.get(field, "") if field else request.GET.get("q", ""))[:100]
+    q = q.replace("\x00", "").strip()
+    code = request.GET.get("org", "")[:32].replace("\x00", "")
+    org = get_org_for(request.user, code, cap=Cap.MEMBER_VIEW) if code else None
+    standing = request.GET.get("standing", "")
+    status = request.GET.get("status", "")
+    flt = selectors.MemberFilter(
+        q=q,
+        org=org,
+        status=status if status in Status.values else "on_rolls",
+        standing=standing if standing in ("full", "probationary") else "",
+    )
+    rows = list(selectors.member_list(request.user, flt)[: MAX_SHOWN + 1])
+    more = len(rows) > MAX_SHOWN
+    rows = rows[:MAX_SHOWN]
+    selectors.audit_list_read(
+        request.user, rows, {"q": q, "org": code, "via": "picker", "standing": flt.standing}
+    )
+    return render(request, "members/_pick_results.html", {"members": rows, "q": q, "more": more})
+
+
+@login_required
+@require_GET
 def member_list(request: HttpRequest) -> HttpResponse:
     require_page_cap(request, Cap.MEMBER_VIEW)
     form = MemberFilterForm(request.GET or None, user=request.user)

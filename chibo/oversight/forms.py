@@ -12,6 +12,7 @@ from chibo.accounts.roles import Cap
 from chibo.core.web import date_field, decision_field
 from chibo.members.forms import member_by_code
 from chibo.members.models import Member
+from chibo.members.pick import PickField
 from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import Org
 from chibo.oversight.models import HoldReason, InspectionKind, Penalty
@@ -40,9 +41,7 @@ class InspectionForm(_UserForm):
         required=False,
         widget=forms.TextInput(attrs={"list": "org-choices", "autocomplete": "off"}),
     )
-    target_member = forms.CharField(
-        label=gettext_lazy("or member inspected (member code)"), max_length=32, required=False
-    )
+    target_member = PickField(label=gettext_lazy("or member inspected"), required=False)
     team = forms.CharField(
         label=gettext_lazy("Team"),
         required=False,
@@ -92,9 +91,7 @@ class AttachmentForm(forms.Form):
 
 
 class CaseForm(_UserForm):
-    member = forms.CharField(
-        label=gettext_lazy("Member (member code)"), max_length=32, required=False
-    )
+    member = PickField(label=gettext_lazy("Member"), required=False)
     subject_org = forms.CharField(
         label=gettext_lazy("or organization (code)"),
         max_length=32,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from chibo.accounts.roles import Cap
 from chibo.core.web import date_field
 from chibo.members.forms import member_by_code
+from chibo.members.pick import PickField
 from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import Org
 from chibo.training.models import THEORY_LEVELS, CourseKind, Post
@@ -40,7 +41,7 @@ class CourseForm(_UserForm):
 
 
 class EnrolForm(_UserForm):
-    member = forms.CharField(label=gettext_lazy("Member code"), max_length=32, required=False)
+    member = PickField(label=gettext_lazy("Member"), required=False)
     candidate = forms.IntegerField(
         label=gettext_lazy("or candidate number (admissions)"), required=False, min_value=1
     )
@@ -70,7 +71,7 @@ class CompleteForm(forms.Form):
 
 
 class CertificateForm(_UserForm):
-    member = forms.CharField(label=gettext_lazy("Member code"), max_length=32)
+    member = PickField(label=gettext_lazy("Member"))
     kind = forms.ChoiceField(label=gettext_lazy("Course"), choices=CourseKind.choices)
     certificate_number = forms.CharField(label=gettext_lazy("Certificate number"), max_length=64)
     certificate_date = date_field(gettext_lazy("Certificate date"))
@@ -81,7 +82,7 @@ class CertificateForm(_UserForm):
 
 
 class PostForm(_UserForm):
-    member = forms.CharField(label=gettext_lazy("Member code"), max_length=32)
+    member = PickField(label=gettext_lazy("Member"))
     post = forms.ChoiceField(label=gettext_lazy("Post"), choices=Post.choices)
     org = forms.CharField(
         label=gettext_lazy("Organization (code)"), max_length=32, widget=ORG_INPUT

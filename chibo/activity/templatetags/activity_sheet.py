@@ -11,11 +11,14 @@ answer of one row.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -41,6 +44,12 @@ class _Kit:
     reason: str
     note: str
     saved: str
+    labels: dict[str, str]  # presence value -> escaped label
+    conflict: str
+    theirs: str
+    yours: str
+    keep: str
+    use_mine: str
 
 
 def _kit(context: template.Context) -> _Kit:
@@ -66,18 +75,76 @@ def _kit(context: template.Context) -> _Kit:
             reason=escape(_("Reason")),
             note=escape(_("Note")),
             saved=escape(_("Saved")),
+            labels={value: escape(str(label)) for value, label in Presence.choices},
+            conflict=escape(_("Someone else saved this row meanwhile.")),
+            theirs=escape(_("Saved now:")),
+            yours=escape(_("Your mark, not saved:")),
+            keep=escape(_("Keep the saved one")),
+            use_mine=escape(_("Save my mark")),
         )
     return cache["activity_sheet_kit"]
 
 
-def _row(kit: _Kit, row: SheetRow, error: str = "", saved: bool = False) -> str:
+def _conflict(kit: _Kit, row: SheetRow, url: str, conflict: dict[str, Any]) -> str:
+    """The row saved by someone else meanwhile: what it says now, the mark that was sent, and
+    the two ways out (nothing is overwritten until the marker chooses)."""
+    code = row.member.member_code
+    by = conflict.get("by") or {}
+    who = ""
+    if by.get("name"):
+        when = timezone.localtime(by["at"]).strftime("%d/%m %H:%M") if by.get("at") else ""
+        who = f" ({escape(by['name'])}{', ' + when if when else ''})"
+    reasons = {_option_code(head): name for _pk, head, name in kit.reasons}
+    mine = kit.labels.get(conflict["status"], escape(conflict["status"]))
+    if conflict.get("reason"):
+        mine += f" — {reasons.get(conflict['reason'], escape(conflict['reason']))}"
+    theirs = kit.labels.get(row.status, "")
+    if row.reason_id:
+        theirs += f" — {next((n for pk, _h, n in kit.reasons if pk == row.reason_id), '')}"
+    values = escape(
+        json.dumps(
+            {
+                f"status-{code}": conflict["status"],
+                f"reason-{code}": conflict.get("reason", ""),
+                f"note-{code}": conflict.get("note", ""),
+                f"version-{code}": str(row.version),
+            }
+        )
+    )
+    buttons = ""
+    if url:
+        buttons = (
+            f'<button type="button" class="small conflict-mine" hx-post="{url}"'
+            f' hx-vals="{values}" hx-target="closest tr" hx-swap="outerHTML">{kit.use_mine}</button>'
+            f'<button type="button" class="small secondary outline conflict-keep" hx-get="{url}"'
+            f' hx-target="closest tr" hx-swap="outerHTML">{kit.keep}</button>'
+        )
+    return (
+        f'<div class="conflict" role="alert"><strong>{kit.conflict}</strong>{who}'
+        f"<br>{kit.theirs} <em>{theirs}</em><br>{kit.yours} <em>{mine}</em>"
+        f'<span class="conflict-actions">{buttons}</span></div>'
+    )
+
+
+def _option_code(head: str) -> str:
+    """The reason's code from its prepared ``<option value="…"`` head."""
+    return head.split('value="', 1)[1].rstrip('"')
+
+
+def _row(
+    kit: _Kit,
+    row: SheetRow,
+    error: str = "",
+    saved: bool = False,
+    conflict: dict[str, Any] | None = None,
+) -> str:
     code = escape(row.member.member_code)
     name = escape(row.member.full_name)
     entry = row.entry
     standing = kit.standing[
         "attached" if entry.attached else "full" if entry.full else "probationary"
     ]
-    htmx = ""
+    htmx = url = ""
     if kit.url:
         url = escape(kit.url.replace(_PLACEHOLDER, quote(row.member.member_code, safe="")))
         htmx = (
@@ -96,7 +163,9 @@ def _row(kit: _Kit, row: SheetRow, error: str = "", saved: bool = False) -> str:
         f"{head}{' selected' if row.reason_id == pk else ''}>{label}</option>"
         for pk, head, label in kit.reasons
     )
-    if error:
+    if conflict is not None:
+        state = _conflict(kit, row, url, conflict)
+    elif error:
         state = f'<small class="field-error" role="alert">{escape(error)}</small>'
     elif saved:
         state = f'<small class="saved" role="status">✓ {kit.saved}</small>'
@@ -104,8 +173,12 @@ def _row(kit: _Kit, row: SheetRow, error: str = "", saved: bool = False) -> str:
         state = ""
     note_class = " has-note" if row.note else ""
     return (
-        f'<tr id="row-{code}" class="sheet-row status-row-{escape(row.status)}{note_class}"{htmx}>'
-        f'<td class="c-member"><strong>{name}</strong> <code>{code}</code></td>'
+        f'<tr id="row-{code}" class="sheet-row status-row-{escape(row.status)}{note_class}'
+        f'{" conflict-row" if conflict is not None else ""}"{htmx}>'
+        # The row's version (optimistic locking, sheet-offline.js) sits with the name: the
+        # state cell's content is replaced by the sheet's scripts.
+        f'<td class="c-member"><strong>{name}</strong> <code>{code}</code>'
+        f'<input type="hidden" name="version-{code}" value="{row.version}"></td>'
         f'<td class="c-standing">{standing}</td>'
         f'<td class="c-presence"><fieldset class="presence" role="radiogroup"'
         f' aria-label="{kit.attendance} {name}">{radios}</fieldset></td>'
@@ -125,5 +198,11 @@ def sheet_rows(context: template.Context, rows: list[SheetRow]) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def sheet_row(context: template.Context, row: SheetRow) -> SafeString:
-    html = _row(_kit(context), row, context.get("error", ""), bool(context.get("saved")))
+    html = _row(
+        _kit(context),
+        row,
+        context.get("error", ""),
+        bool(context.get("saved")),
+        context.get("conflict"),
+    )
     return mark_safe(html)  # noqa: S308 - every value escaped

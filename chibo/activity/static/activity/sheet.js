@@ -4,10 +4,14 @@
    - Each member is a <tr class="sheet-row" id="row-<code>"> whose hx-post is the row's URL,
      /activity/meetings/<meeting>/attendance/<code>/. It posts the row's own fields:
      status-<code> (present | excused | unexcused), reason-<code> (an absence reason code,
-     required for excused) and note-<code>.
-   - The answer is always 200 with the row's new <tr> (swapped in place of the old one) and
+     required for excused), note-<code> and version-<code> (the row's version, a hidden
+     field in the member's cell).
+   - The answer is 200 with the row's new <tr> (swapped in place of the old one) and
      the minutes summary out of band (#summary). A refused row comes back as sent, with the
      message in .row-state .field-error; a saved one with .row-state .saved ("✓ Đã lưu").
+     A row someone else saved since its version answers 409: the row as saved now, with
+     the mark sent and the choice to keep one or the other (tr.conflict-row; sheet-offline.js
+     lets htmx swap it, and keeps marks made offline until they can be sent).
    - The row's classes say its state: status-row-<status>, has-note.
    - Everything is present by default: only changes are posted.
    Hooks: sheet.rowValues(row) reads a row's fields; the "chibo:row-pending" event fires on

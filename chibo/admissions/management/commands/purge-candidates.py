@@ -1,18 +1,22 @@
-"""``chibo purge-candidates [--dry-run] [--years N]``: retention of candidates never admitted."""
+"""``chibo purge-candidates [--dry-run] [--years N]``: retention of candidates never admitted,
+and of notifications read more than CHIBO_NOTIFICATION_RETENTION_DAYS (180) days ago."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from chibo.admissions.retention import candidates_purge
+from chibo.core.notify import notifications_purge
 
 
 class Command(BaseCommand):
     help = (
         "Delete candidates who never became members (withdrawn, not admitted, or inactive) "
-        "whose last step is older than CHIBO_CANDIDATE_RETENTION_YEARS; audited."
+        "whose last step is older than CHIBO_CANDIDATE_RETENTION_YEARS, and notifications read "
+        "more than CHIBO_NOTIFICATION_RETENTION_DAYS ago; audited."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -34,3 +38,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  giai đoạn {stage}: {n}")
         for org, n in sorted(report.by_org.items()):
             self.stdout.write(f"  {org}: {n}")
+        notices = notifications_purge(actor=None, dry_run=options["dry_run"])
+        self.stdout.write(
+            f"{verb} {notices.deleted} thông báo đã đọc trước {timezone.localtime(notices.cutoff):%d/%m/%Y} "
+            f"(lưu {notices.days} ngày sau khi đọc)."
+        )

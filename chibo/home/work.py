@@ -1,0 +1,502 @@
+"""This month's work ("Việc cần làm") of a cell, and the same counted per unit of a committee.
+
+Every figure is a handful of grouped queries over the root's subtree, whatever
+its size (no query per unit or per cell); the grouping into units is done in
+Python from each row's org path (a unit is an open child of the root, and the
+first ``len(root.path) + STEP`` characters of a path name it).
+
+What counts, on ``today``:
+
+- **no activity data**: an open cell with members on the rolls and no tracking start
+  (``activity.tracking``: no meeting or dues payment recorded, no date set by the
+  committee): a cell to follow up, whose members are not judged;
+- **regular meeting**: an open cell with members on the rolls and no regular
+  meeting held (``held_on <= today``) in ``today``'s month; a meeting planned
+  later in the month is linked as such;
+- **attendance**: a regular meeting of the month already held whose sheet has no
+  row (created before its day, never opened since);
+- **thematic meeting**: an open cell with members and no thematic meeting in the
+  quarter (Charter Art. 24: at least one a quarter);
+- **dues**: members (active or temporarily away) whose dues are not paid through
+  ``today``'s month (no payment for this month or a later one), counted only in
+  cells whose activity is tracked (``activity.tracking``: no figure from missing data);
+  a cell counts as having missed last month's meeting only when last month is tracked;
+- **warnings**: the stored early warnings (``activity.MemberWarning``, the daily run);
+- **admissions**: open candidates whose next deadline is past (overdue) or within
+  ``SOON_DAYS`` (due);
+- **directive tasks**: assignments of the subtree whose latest period's report is
+  not in and due within ``SOON_DAYS`` or past due;
+- **transfers**: transfers out in the last 12 months without a letter (to hand
+  over), and members transferred to the subtree not yet received (to confirm).
+
+A unit **lags** by its overdue items: cells that missed last month's regular
+meeting, meetings of the month without attendance, overdue admission steps,
+overdue directive reports and members with a warning. Units are listed by
+that sum, the largest first.
+
+Cost: about ten queries whatever the size of the subtree; the dues query reads
+every member of the subtree once (two index probes each). For a subtree of
+``BIG_SUBTREE`` members or more (a district, the city) the result is kept in the
+shared cache for ``CACHE_TTL`` seconds, shared by everyone starting there; the
+page says when it was computed. A cell's or a school's list is always live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.activity import periods
+from chibo.activity.models import (
+    Attendance,
+    DuesPayment,
+    Meeting,
+    MeetingKind,
+    MemberWarning,
+    Tracking,
+    TransferLetter,
+    WarningLevel,
+)
+from chibo.admissions.models import CLOSED, Candidate
+from chibo.directives import selectors as directive_selectors
+from chibo.directives.models import Assignment, ProgressReport, ReportStatus
+from chibo.lib.dates import add_months
+from chibo.members.models import ON_ROLLS, EventKind, Member, MemberEvent, Status
+from chibo.orgs.models import CELL_KINDS, STEP, Org
+from chibo.orgs.selectors import BIG_SUBTREE, subtree_member_counts
+
+SOON_DAYS = 14
+CACHE_TTL = 300  # seconds, big subtrees only
+DUES_STATUSES = (Status.ACTIVE, Status.TEMP_AWAY)
+
+# The order of the items on a page and of the columns of the units' table.
+KEYS = (
+    "no_data",
+    "regular",
+    "attendance",
+    "thematic",
+    "dues",
+    "warnings",
+    "reviews",
+    "admissions_overdue",
+    "admissions_due",
+    "directives_overdue",
+    "directives_due",
+    "transfers_out",
+    "transfers_in",
+)
+LAG_KEYS = (
+    "missed_last_month",
+    "attendance",
+    "admissions_overdue",
+    "directives_overdue",
+    "warnings",
+    "reviews",
+)
+
+
+@dataclass(frozen=True)
+class MeetingRef:
+    """A meeting to link to (the page needs its id and date only)."""
+
+    pk: int
+    held_on: dt.date
+
+
+@dataclass
+class Counts:
+    """The figures of one cell or unit (``org``); ``cells`` = open cells with members."""
+
+    org: Org
+    cells: int = 0
+    n: Counter = field(default_factory=Counter)
+    # Cell level only: what to link to.
+    planned: MeetingRef | None = None  # this month's regular meeting, not yet held
+    unrecorded: MeetingRef | None = None  # held this month, no attendance rows
+
+    @property
+    def lag(self) -> int:
+        return sum(self.n[k] for k in LAG_KEYS)
+
+    @property
+    def open_items(self) -> int:
+        return sum(self.n[k] for k in KEYS)
+
+
+@dataclass
+class Item:
+    """One line of the to-do list: a sentence, its count and the page that resolves it."""
+
+    key: str
+    label: str
+    count: int
+    url: str
+    late: bool = False
+
+
+@dataclass
+class Work:
+    root: Org
+    month: dt.date
+    quarter: tuple[int, int]
+    total: Counts
+    units: list[Counts]  # committee: one per unit, lagging first; a cell: empty
+    computed_at: dt.datetime | None = None
+    cached: bool = False  # kept in the shared cache (a big subtree)
+
+
+# --- the figures --------------------------------------------------------------------------------
+
+
+def _unit_of(root: Org, units: dict[str, Counts], total: Counts) -> Any:
+    """A function from an org path to the Counts of its unit (the root itself: ``total`` only)."""
+    width = len(root.path) + STEP
+
+    def find(path: str) -> Counts | None:
+        return units.get(path[:width]) if len(path) >= width else None
+
+    return find
+
+
+def compute(root: Org, today: dt.date, *, can_see_directives: bool = True) -> Work:
+    """The month's work under ``root`` (a cell: its own; a committee: per unit)."""
+    month = periods.month_of(today)
+    last_month = periods.shift(month, -1)
+    quarter = periods.quarter_of(month)
+    quarter_months = periods.quarter_months(*quarter)
+    total = Counts(root)
+    units: dict[str, Counts] = {}
+    if not root.is_cell:
+        for unit in Org.objects.filter(parent=root, closed_on__isnull=True).order_by("path"):
+            units[unit.path] = Counts(unit)
+    unit_of = _unit_of(root, units, total)
+
+    def add(path: str, key: str, n: int = 1) -> None:
+        total.n[key] += n
+        unit = unit_of(path)
+        if unit is not None:
+            unit.n[key] += n
+
+    # Cells with members on the rolls: the ones expected to meet.
+    cells: dict[int, str] = {}
+    opened: dict[int, dt.date] = {}
+    tracked_from: dict[int, dt.date] = {}  # the first month judged (activity.tracking)
+    for pk, path, opened_on, start, first_month in (
+        Org.objects.filter(root.subtree_filter(), kind__in=CELL_KINDS, closed_on__isnull=True)
+        .filter(
+            Exists(Member.objects.filter(org=OuterRef("pk"), status__in=ON_ROLLS)),
+            opened_on__lte=today,
+        )
+        .values_list(
+            "pk", "path", "opened_on", "activity_tracking__start", "activity_tracking__month"
+        )
+    ):
+        cells[pk], opened[pk] = path, opened_on
+        if start is not None and start <= today:
+            tracked_from[pk] = first_month
+        else:
+            add(path, "no_data")
+    for path in cells.values():
+        total.cells += 1
+        unit = unit_of(path)
+        if unit is not None:
+            unit.cells += 1
+
+    # Meetings: this month's and last month's regular ones, the quarter's thematic ones.
+    held_regular: set[int] = set()
+    held_last_month: set[int] = set()
+    held_thematic: set[int] = set()
+    meetings = (
+        Meeting.objects.filter(root.subtree_filter("org__"))
+        .filter(
+            Q(kind=MeetingKind.REGULAR, month__in=[last_month, month])
+            | Q(kind=MeetingKind.THEMATIC, month__in=quarter_months, held_on__lte=today)
+        )
+        .annotate(has_rows=Exists(Attendance.objects.filter(meeting=OuterRef("pk"))))
+        .order_by("held_on", "pk")
+    )
+    planned: dict[int, MeetingRef] = {}
+    for pk, org_id, kind, month_of, held_on, has_rows in meetings.values_list(
+        "pk", "org_id", "kind", "month", "held_on", "has_rows"
+    ):
+        if kind == MeetingKind.THEMATIC:
+            held_thematic.add(org_id)
+        elif month_of == last_month:
+            held_last_month.add(org_id)
+        elif held_on > today:
+            planned.setdefault(org_id, MeetingRef(pk, held_on))
+        else:
+            held_regular.add(org_id)
+            if not has_rows and org_id in cells:
+                add(cells[org_id], "attendance")
+                if root.is_cell:
+                    total.unrecorded = MeetingRef(pk, held_on)
+    for org_id, path in cells.items():
+        if org_id not in held_regular:
+            add(path, "regular")
+            if root.is_cell:
+                total.planned = planned.get(org_id)
+        if org_id not in held_thematic:
+            add(path, "thematic")
+        # Last month is judged only when the cell was open and tracked the whole of it.
+        tracked = tracked_from.get(org_id)
+        if (
+            org_id not in held_last_month
+            and opened[org_id] <= last_month
+            and tracked is not None
+            and tracked <= last_month
+        ):
+            add(path, "missed_last_month")
+
+    # Dues not paid through this month, in tracked cells only.
+    unpaid = (
+        Member.objects.filter(
+            root.subtree_filter("org__"), status__in=DUES_STATUSES, admitted_on__lte=today
+        )
+        .filter(_tracked("org", today))
+        .exclude(Exists(DuesPayment.objects.filter(member=OuterRef("pk"), period__gte=month)))
+        .order_by()
+        .values_list("org__path")
+        .annotate(n=Count("pk"))
+    )
+    for path, n in unpaid:
+        add(path, "dues", n)
+
+    # Stored warnings.
+    for path, level, n in (
+        MemberWarning.objects.filter(root.subtree_filter("org__"))
+        .order_by()
+        .values_list("org__path", "level")
+        .annotate(n=Count("pk"))
+    ):
+        add(path, "reviews" if level == WarningLevel.REMOVAL_REVIEW else "warnings", n)
+
+    # Admission steps due or overdue.
+    soon = today + dt.timedelta(days=SOON_DAYS)
+    for path, due, n in (
+        Candidate.objects.filter(root.subtree_filter("org__"), next_due__lte=soon)
+        .exclude(stage__in=CLOSED)
+        .order_by()
+        .values_list("org__path", "next_due")
+        .annotate(n=Count("pk"))
+    ):
+        add(path, "admissions_overdue" if due < today else "admissions_due", n)
+
+    # Transfers: out without a letter (last 12 months), in not yet received. For a committee
+    # the rows are found through the (kind, date) index and the pending members (a few
+    # thousand at city scale) and kept by path here: joined to a large subtree's orgs, SQLite
+    # would read every event of every org (docs/performance.md).
+    width = len(root.path)
+    outgoing = MemberEvent.objects.filter(
+        kind__in=(EventKind.TRANSFER_OUT, EventKind.TEMP_OUT),
+        effective_date__gte=add_months(today, -12),
+    ).exclude(Exists(TransferLetter.objects.filter(event=OuterRef("pk"))))
+    if root.is_cell:
+        outgoing = outgoing.filter(org=root)
+    for path in outgoing.order_by().values_list("org__path", flat=True):
+        if path[:width] == root.path:
+            add(path, "transfers_out")
+    # pending_org is set only while a transfer inside chibo is in transit: its index is small.
+    for path, status in (
+        Member.objects.filter(pending_org_id__gt=0)
+        .order_by()
+        .values_list("pending_org__path", "status")
+    ):
+        if status == Status.TRANSFERRED_OUT and path[:width] == root.path:
+            add(path, "transfers_in")
+
+    if can_see_directives:
+        for path, state in directive_states(root, today):
+            add(path, state)
+
+    ordered = sorted(units.values(), key=lambda u: (-u.lag, -u.open_items, u.org.path))
+    return Work(root, month, quarter, total, ordered, computed_at=timezone.now())
+
+
+def compute_cached(root: Org, today: dt.date) -> Work:
+    """``compute``, kept CACHE_TTL seconds in the shared cache for a subtree of BIG_SUBTREE members."""
+    if root.is_cell or subtree_member_counts([root]).get(root.pk, 0) < BIG_SUBTREE:
+        return compute(root, today)
+    key = f"home:work:v1:{root.pk}:{root.path}:{today.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute(root, today)
+        found.cached = True
+        cache.set(key, found, CACHE_TTL)
+    return found
+
+
+def _tracked(prefix: str, today: dt.date) -> Q:
+    """Orgs whose activity is tracked by ``today`` (a start in ``activity.tracking``)."""
+    return Q(Exists(Tracking.objects.filter(org=OuterRef(prefix), start__lte=today)))
+
+
+def directive_states(root: Org, today: dt.date) -> list[tuple[str, str]]:
+    """(org path, "directives_overdue" | "directives_due") of the subtree's assignments (2 queries)."""
+    soon = today + dt.timedelta(days=SOON_DAYS)
+    assignments = list(
+        Assignment.objects.filter(root.subtree_filter("org__"))
+        .select_related("task", "org")
+        .order_by("pk")
+    )
+    latest: dict[int, tuple[str, dt.date]] = {}
+    for a in assignments:
+        started = directive_selectors.task_periods(a.task, today)
+        if started:
+            period = max(started, key=lambda p: p.start)
+            latest[a.pk] = (period.key, directive_selectors.due_on(a.task, period))
+    done = {
+        (assignment_id, period)
+        for assignment_id, period in ProgressReport.objects.filter(
+            assignment_id__in=list(latest),
+            status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED),
+        ).values_list("assignment_id", "period")
+    }
+    out = []
+    for a in assignments:
+        if a.pk not in latest:
+            continue
+        key, due = latest[a.pk]
+        if (a.pk, key) in done or due > soon:
+            continue
+        out.append((a.org.path, "directives_overdue" if due < today else "directives_due"))
+    return out
+
+
+# --- the to-do list ---------------------------------------------------------------------------
+
+
+def quarter_label(quarter: tuple[int, int]) -> str:
+    year, q = quarter
+    return _("quarter %(q)s/%(y)s") % {"q": ("I", "II", "III", "IV")[q - 1], "y": year}
+
+
+def items(counts: Counts, work: Work, *, cell: bool, can_report: bool = False) -> list[Item]:
+    """The lines of the list for one cell or committee, in order; what is done is left out.
+
+    A line's label reads after its count ("4 | members have not paid …"); the
+    meeting lines of a cell have no count (``count`` = 0: shown as a mark).
+    """
+    n = counts.n
+    month = work.month.strftime("%m/%Y")
+    org_q = f"?org={counts.org.code}"
+    # Reporting on a task needs directive.report; others read the assignment in the register.
+    tasks_url = reverse("directives:my_tasks") if can_report else reverse("directives:register")
+    new_meeting = reverse("activity:meeting_new") + org_q
+    overview = reverse("activity:overview") + org_q
+    warnings = reverse("activity:warnings") + org_q
+    out: list[Item] = []
+
+    def add(key: str, label: str, url: str, late: bool = False, count: bool = True) -> None:
+        if n[key]:
+            out.append(Item(key, label, n[key] if count else 0, url, late))
+
+    if cell:
+        add(
+            "no_data",
+            _(
+                "No activity data yet for this cell: record its meetings and dues (its members "
+                "are not warned until then)."
+            ),
+            reverse("activity:meetings") + org_q,
+            count=False,
+        )
+        planned = counts.planned
+        if planned is not None:
+            label = _(
+                "This month's regular meeting is planned for %(date)s: hold it, then mark attendance."
+            ) % {"date": planned.held_on.strftime("%d/%m/%Y")}
+            add("regular", label, reverse("activity:meeting", args=[planned.pk]), count=False)
+        else:
+            label = _("The regular meeting of %(month)s has not been held yet.") % {"month": month}
+            add("regular", label, new_meeting, count=False)
+        if counts.unrecorded is not None:
+            add(
+                "attendance",
+                _("The meeting of %(date)s was held but its attendance is not recorded.")
+                % {"date": counts.unrecorded.held_on.strftime("%d/%m/%Y")},
+                reverse("activity:meeting", args=[counts.unrecorded.pk]) + "#sheet",
+                late=True,
+                count=False,
+            )
+        add(
+            "thematic",
+            _("No thematic meeting yet in %(quarter)s.") % {"quarter": quarter_label(work.quarter)},
+            new_meeting + "&kind=thematic",
+            count=False,
+        )
+    else:
+        add(
+            "no_data",
+            _("cells have no activity data yet (no meeting or dues recorded): follow them up"),
+            reverse("activity:tracking") + org_q,
+        )
+        add(
+            "regular",
+            _("cells have not held the regular meeting of %(month)s") % {"month": month},
+            overview,
+        )
+        add(
+            "attendance",
+            _("meetings held this month have no attendance recorded"),
+            overview,
+            late=True,
+        )
+        add(
+            "thematic",
+            _("cells have had no thematic meeting in %(quarter)s")
+            % {"quarter": quarter_label(work.quarter)},
+            overview,
+        )
+    add(
+        "dues",
+        _("members have not paid dues through %(month)s") % {"month": month},
+        reverse("activity:dues") + org_q,
+    )
+    add(
+        "reviews",
+        _("members have reached the removal threshold: review with the cell"),
+        warnings + "&level=removal_review",
+        late=True,
+    )
+    add(
+        "warnings",
+        _("members have an early warning (missed activity or dues)"),
+        warnings + "&level=warning",
+    )
+    add(
+        "admissions_overdue",
+        _("admission steps are overdue"),
+        reverse("admissions:board") + org_q + "&overdue=1",
+        late=True,
+    )
+    add(
+        "admissions_due",
+        _("admission steps are due within %(days)s days") % {"days": SOON_DAYS},
+        reverse("admissions:board") + org_q,
+    )
+    add("directives_overdue", _("directive reports are overdue"), tasks_url, late=True)
+    add(
+        "directives_due",
+        _("directive reports are due within %(days)s days") % {"days": SOON_DAYS},
+        tasks_url,
+    )
+    add(
+        "transfers_out",
+        _("transfers out have no transfer letter yet: hand them over"),
+        reverse("activity:transfers") + org_q,
+    )
+    add(
+        "transfers_in",
+        _("members transferred here wait to be received"),
+        reverse("activity:transfers") + org_q,
+    )
+    return out
