@@ -414,7 +414,7 @@ def cells_by_unit(org: Org, number: Any, per_page: int = 20) -> Any:
     cells = Org.objects.filter(org.subtree_filter(), kind__in=CELL_KINDS, closed_on__isnull=True)
     units = Org.objects.filter(pk__in=cells.values("parent_id")).order_by("path")
     page = Paginator(units, per_page).get_page(number)
-    grouped: dict[int, list[Org]] = defaultdict(list)
+    grouped: dict[int | None, list[Org]] = defaultdict(list)
     for cell in cells.filter(parent__in=[u.pk for u in page.object_list]).order_by("path"):
         grouped[cell.parent_id].append(cell)
     for unit in page.object_list:

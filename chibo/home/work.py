@@ -200,7 +200,7 @@ def compute(root: Org, today: dt.date, *, can_see_directives: bool = True) -> Wo
         )
     ):
         cells[pk], opened[pk] = path, opened_on
-        if start is not None and start <= today:
+        if start is not None and first_month is not None and start <= today:
             tracked_from[pk] = first_month
         else:
             add(path, "no_data")
@@ -365,7 +365,7 @@ def directive_states(root: Org, today: dt.date) -> list[tuple[str, str]]:
         if a.pk not in latest:
             continue
         key, due = latest[a.pk]
-        if (a.pk, key) in done or due > soon:
+        if (a.pk, key) in done or due > soon or a.org is None:
             continue
         out.append((a.org.path, "directives_overdue" if due < today else "directives_due"))
     return out

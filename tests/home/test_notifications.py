@@ -14,8 +14,7 @@ from django.utils import timezone
 from chibo.accounts.roles import Role
 from chibo.accounts.tokens import token_create
 from chibo.core.models import AuditEntry, Notification
-from chibo.core.notify import notify
-from chibo.core.notify import notifications_purge
+from chibo.core.notify import notifications_purge, notify
 from tests import factories
 
 pytestmark = pytest.mark.django_db
