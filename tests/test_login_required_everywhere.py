@@ -17,9 +17,18 @@ from django.urls.converters import IntConverter, UUIDConverter
 
 from chibo.api import api
 
-# Pages anyone may open: signing in and out, the language switch, and the invitation link
-# (its token is the credential; a bad one is refused with 400).
-PUBLIC = {"accounts:login", "accounts:logout", "set_language", "accounts:invite"}
+# Pages anyone may open: signing in and out, the language switch, an invitation link (its
+# token is the credential), and the installable app's files, which hold no personal data
+# (the browser fetches the manifest without cookies; home/pwa.py).
+PUBLIC = {
+    "accounts:login",
+    "accounts:logout",
+    "set_language",
+    "accounts:invite",
+    "home:manifest",
+    "home:service_worker",
+    "home:offline",
+}
 
 
 def _patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, URLPattern]]:
