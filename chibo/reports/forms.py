@@ -11,10 +11,12 @@ from chibo.reports.models import Indicator
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """dd/mm/yyyy typed, as every date field: the browser's picker shows its own order
+    (12/07/2026 for 7 December on an English browser)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        attrs = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(format="%d/%m/%Y", attrs=attrs | kwargs.pop("attrs", {}), **kwargs)
 
 
 class ReportForm(forms.Form):

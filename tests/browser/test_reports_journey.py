@@ -81,3 +81,51 @@ def test_charts_count_in_whole_numbers_with_straight_lines(page, live_url) -> No
         assert not any("," in str(label) for label in chart["labels"]), chart
         if chart["type"] == "line":
             assert all(t == 0 for t in chart["tension"]), chart
+
+
+@pytest.mark.browser
+def test_report_period_in_dd_mm_yyyy_and_every_list_link_on_a_laptop_screen(page, live_url) -> None:
+    """The period fields showed 12/07/2026 for 7 December (the browser's picker), and on a
+    1366 px laptop the unit table ran off the screen: its "danh sách" links were out of sight,
+    the unit names one word per line (the long column heads did not wrap)."""
+    tree = factories.tree()
+    year = dt.date.today().year
+    data.admissions(tree["cell_a"], 3, Category.STUDENT, [dt.date(year - 1, 3, 1)])
+    data.admissions(tree["school"], 2, Category.PUPIL, [dt.date(year - 1, 5, 1)])
+    data.admissions(tree["ward"], 1, Category.OTHER, [dt.date(year - 1, 6, 1)])
+    factories.user("vanphong", Role.CITY_OFFICE, tree["city"])
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, live_url, "vanphong")
+    page.goto(f"{live_url}/reports/admissions/")
+    assert page.get_attribute("#id_start", "type") == "text"
+    assert page.input_value("#id_start") == f"01/01/{year}"
+    assert page.input_value("#id_end") == dt.date.today().strftime("%d/%m/%Y")
+    page.fill("#id_start", f"01/01/{year - 1}")
+    page.fill("#id_end", f"31/12/{year - 1}")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_function(
+        "y => document.querySelector('#report-body').innerText.includes('31/12/' + y)",
+        arg=str(year - 1),
+    )
+    assert page.input_value("#id_end") == f"31/12/{year - 1}"
+    page.wait_for_url(lambda url: f"to=31%2F12%2F{year - 1}" in url)
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll('.report-table .table-wrap')]
+            .filter((w) => w.scrollWidth > w.clientWidth + 1)
+            .map((w) => w.previousElementSibling ? w.previousElementSibling.innerText : '?')"""
+    )
+    assert overflow == []
+    links = page.locator("#report-body td.records-link a")
+    assert links.count() >= 4
+    for i in range(links.count()):
+        box = links.nth(i).bounding_box()
+        assert box and box["x"] + box["width"] <= 1366 and box["height"] < 30, box
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "reports_admissions_1366.png"), full_page=True)
+    # The unit row's link lists the unit's admitted members of that period.
+    row = page.locator(".report-table").nth(1).locator("tbody tr").first
+    admitted = row.locator("td").nth(2).inner_text().strip()
+    row.locator("td.records-link a").click()
+    page.wait_for_selector("#records-count")
+    assert f" {admitted} " in page.locator("#records-count").inner_text()
+    assert page.locator("#records-count ~ .table-wrap tbody tr").count() == int(admitted)

@@ -188,3 +188,24 @@ def test_export_file_names_are_vietnamese_without_diacritics(client, actors, kin
     assert _download_name(whole) == f"bao-cao-ket-nap-BK-{year - 1}.xlsx"
     admitted = client.get("/reports/admissions/members.xlsx")
     assert _download_name(admitted) == f"danh-sach-ket-nap-BK-{year}.xlsx"
+
+
+def test_report_period_fields_read_and_take_dd_mm_yyyy(client, actors) -> None:
+    """The period fields were the browser's date picker: "12/07/2026" for 7 December on an
+    English browser. They read dd/mm/yyyy as every other date field, and take it typed."""
+    client.force_login(actors["inside"])
+    year = THIS_YEAR - 1
+    html = client.get("/reports/admissions/", {"from": f"01/02/{year}", "to": f"31/12/{year}"})
+    html = html.content.decode()
+    assert 'type="date"' not in html
+    assert f'value="01/02/{year}"' in html and f'value="31/12/{year}"' in html
+    assert f"01/02/{year}" in html.split('id="report-body"', 1)[1]  # the report is of that period
+    assert html.count('placeholder="dd/mm/yyyy"') == 2
+    # The links in the page (ISO in the URL) fill the fields the same way.
+    iso = client.get("/reports/admissions/", {"from": f"{year}-02-01", "to": f"{year}-12-31"})
+    assert f'value="01/02/{year}"' in iso.content.decode()
+    day = client.get("/reports/composition/", {"as_of": f"{year}-12-31"}).content.decode()
+    assert 'type="date"' not in day and f'value="31/12/{year}"' in day
+    # A day that does not exist says so and keeps what was typed.
+    bad = client.get("/reports/admissions/", {"from": "31/02/2024"}).content.decode()
+    assert "không tồn tại" in bad and 'value="31/02/2024"' in bad
