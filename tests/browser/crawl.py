@@ -37,7 +37,9 @@ CHECKS_JS = """() => {
   const visible = (el) => {
     const r = el.getBoundingClientRect();
     const s = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
+    // checkVisibility: false inside a closed <details> too, whose content Chromium lays out
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none' &&
+      (!el.checkVisibility || el.checkVisibility({contentVisibilityAuto: true}));
   };
   const name = (el) => {
     const text = (el.tagName === 'SELECT' ? el.name : (el.innerText || el.value || el.getAttribute('aria-label') || el.name || '')).trim();
