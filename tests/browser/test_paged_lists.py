@@ -1,4 +1,5 @@
-"""Each paged list in Chromium: a filter, then "next page", shows the next page of the filtered rows.
+"""Each paged list in Chromium (members, admissions, directives, the members behind a report
+figure): a filter, then "next page", shows the next page of the filtered rows.
 
 Before the fix the pager links read ``??page=2``: "Trang sau ›" showed page 1
 again, the stage chips and the overdue link on /admissions/ did nothing.
@@ -137,3 +138,50 @@ def test_directive_register_search_then_next_page(page: Any, live_url: str) -> N
     second = _texts(page, "#results a.doc-symbol")
     assert first == ["03-CV/TU", "02-CV/TU"]  # newest first
     assert second == ["01-CV/TU"]
+
+
+def test_report_figure_list_after_a_period_filter_then_next_page(
+    page: Any, live_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fourth paged list: the members behind a report figure (/reports/<kind>/members/).
+    The period typed on the report page travels into the figure's link, and "Trang sau"
+    keeps both the period and the figure's filter."""
+    from chibo.reports import record_views
+    from tests.reports import data
+
+    monkeypatch.setattr(record_views, "PAGE_SIZE", 2)
+    tree = f.tree()
+    year = dt.date.today().year - 1
+    data.admissions(tree["cell_a"], 5, Category.STUDENT, [dt.date(year, 3, 1)])
+    data.admissions(tree["cell_a"], 2, Category.STUDENT, [dt.date(year - 1, 3, 1)])  # before
+    data.admissions(tree["cell_a"], 1, Category.LECTURER, [dt.date(year, 4, 1)])  # not a student
+    f.user("captren", Role.SUPERIOR_STAFF, tree["city"])
+    login(page, live_url, "captren")
+    page.goto(f"{live_url}/reports/admissions/")
+    page.fill("#id_start", f"01/01/{year}")
+    page.fill("#id_end", f"31/12/{year}")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_function(
+        "y => document.querySelector('#report-body').innerText.includes('31/12/' + y)",
+        arg=str(year),
+    )
+    # The summary's second row: students admitted at school orgs in that year, 5.
+    row = page.locator(".report-table").first.locator("tbody tr").nth(1)
+    assert row.locator("td").nth(1).inner_text().strip() == "5"
+    row.locator("td.records-link a").click()
+    page.wait_for_selector("#records-count")
+    assert " 5 " in page.locator("#records-count").inner_text()
+    first = _texts(page, "table tbody td:first-child a")
+    assert len(first) == 2
+    seen = list(first)
+    for expected in (2, 1):
+        page.click(".pager a:has-text('›')")
+        page.wait_for_function(
+            "n => !document.querySelector('table tbody').innerText.includes(n)", arg=seen[-1]
+        )
+        names = _texts(page, "table tbody td:first-child a")
+        assert len(names) == expected and not set(names) & set(seen)
+        seen += names
+        assert f"from={year}-01-01" in page.url and "category=" in page.url
+    assert page.locator(".pager a:has-text('›')").count() == 0
+    assert len(seen) == 5
