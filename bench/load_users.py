@@ -51,7 +51,7 @@ from django.test import RequestFactory  # noqa: E402
 
 from chibo.accounts import twofactor  # noqa: E402
 from chibo.accounts.models import RoleAssignment  # noqa: E402
-from chibo.accounts.roles import Role  # noqa: E402
+from chibo.core.roles import Role  # noqa: E402
 from chibo.members.models import ON_ROLLS, Member  # noqa: E402
 from chibo.orgs.models import CELL_KINDS, Org  # noqa: E402
 

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Status
 
-from chibo.accounts.roles import Cap
+from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap
 from chibo.orgs.selectors import orgs_for
 

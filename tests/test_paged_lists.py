@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from chibo.accounts.roles import Role
 from chibo.admissions import services as admission_services
 from chibo.admissions.models import Stage
+from chibo.core.roles import Role
 from chibo.members.models import Category
 from tests import factories as f
 

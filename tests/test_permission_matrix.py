@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.members import services
 from chibo.members.forms import EVENT_FORMS
 from tests import factories as f

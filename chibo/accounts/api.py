@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from chibo.accounts.models import RoleAssignment
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 
 router = Router(tags=["accounts"])
 

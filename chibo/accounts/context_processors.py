@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from chibo.accounts.roles import Cap
+from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap
 
 

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chibo.accounts.roles import Role
 from chibo.core.crypto import EncryptedCharField
+from chibo.core.roles import Role
 
 
 class RoleAssignment(models.Model):

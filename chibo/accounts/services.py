@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.accounts.models import LoginFailure, RoleAssignment, RoleRequest
-from chibo.accounts.roles import Cap, Role
 from chibo.core import audit
+from chibo.core.roles import Cap, Role
 from chibo.core.scoping import forget_scopes, require_cap_on
 
 if TYPE_CHECKING:  # a role is held on an org; accounts sits below orgs

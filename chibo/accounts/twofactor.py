@@ -31,8 +31,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.accounts.models import RecoveryCode, RoleAssignment, TwoFactorDevice
-from chibo.accounts.roles import Role
 from chibo.core import audit
+from chibo.core.roles import Role
 
 STEP = 30  # seconds per code (RFC 6238 default)
 DIGITS = 6
@@ -264,7 +264,7 @@ def twofactor_reset(*, actor: Any, user: User) -> None:
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext as _
 
-    from chibo.accounts.roles import Cap
+    from chibo.core.roles import Cap
     from chibo.core.scoping import has_cap, scope_for
 
     if actor is not None:

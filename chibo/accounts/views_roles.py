@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chibo.accounts import services
 from chibo.accounts.models import RoleAssignment, RoleRequest
-from chibo.accounts.roles import Cap, Role
+from chibo.core.roles import Cap, Role
 from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import date_field
 from chibo.orgs.selectors import get_org_for

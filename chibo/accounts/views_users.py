@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chibo.accounts import services
-from chibo.accounts.roles import Cap, Role
 from chibo.accounts.views_roles import _require_manage
+from chibo.core.roles import Cap, Role
 from chibo.orgs.selectors import get_org_for
 
 PASSWORD = "password"  # noqa: S105 — a form choice, not a secret

@@ -18,12 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.activity import dues_plausible as plausible
 from chibo.activity import periods, tracking
 from chibo.activity.models import DuesBase, DuesBasis, DuesPayment, DuesRelief, PaymentMethod
 from chibo.core import audit
 from chibo.core.plausibility import NeedsConfirmation
+from chibo.core.roles import Cap
 from chibo.core.rules import RuleViolation, rule_in_force
 from chibo.core.scoping import require_cap_on, scope_for
 from chibo.core.services import user_or_none

@@ -10,16 +10,15 @@ not know (the personal-history number, the order in the cell's list) is a marked
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.activity.transfers import Paper
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.lib import partydoc
 from chibo.orgs import letterhead
@@ -101,10 +100,6 @@ def letter_register(*, actor: Any, paper: Paper, signer: str = "", signer_title:
     return document
 
 
-def _fmt(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "[ngày/tháng/năm]"
-
-
 def body_of(paper: Paper, issuer: Org) -> list[partydoc.Block]:
     member = paper.member
     committee = letterhead.committee_form(
@@ -116,7 +111,7 @@ def body_of(paper: Paper, issuer: Org) -> list[partydoc.Block]:
     p = partydoc.p
     return [
         p(f"{committee} trân trọng giới thiệu:"),
-        p(f"Đồng chí {member.full_name}, sinh ngày {_fmt(member.date_of_birth)},"),
+        p(f"Đồng chí {member.full_name}, sinh ngày {partydoc.day_or_blank(member.date_of_birth)},"),
         p(
             f"là đảng viên {'chính thức' if full else 'dự bị'}; số thẻ đảng viên: "
             f"{member.party_card_number or '[số thẻ đảng viên]'}; số lý lịch đảng viên: "
@@ -131,9 +126,9 @@ def body_of(paper: Paper, issuer: Org) -> list[partydoc.Block]:
         p(f"Đảng phí đã đóng đến hết tháng {dues}."),
         p("Đề nghị các đồng chí tiếp nhận và giới thiệu đồng chí sinh hoạt đảng theo quy định."),
         p(
-            f"Giấy giới thiệu có giá trị đến hết ngày {_fmt(paper.deadline)}."
+            f"Giấy giới thiệu có giá trị đến hết ngày {partydoc.day_or_blank(paper.deadline)}."
             if paper.deadline
-            else "Giấy giới thiệu có giá trị đến hết ngày [ngày/tháng/năm]."
+            else f"Giấy giới thiệu có giá trị đến hết ngày {partydoc.BLANK_DAY}."
         ),
     ]
 

@@ -12,7 +12,6 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.activity import periods, tracking
 from chibo.activity.models import (
     AbsenceReason,
@@ -27,6 +26,7 @@ from chibo.activity.models import (
 from chibo.activity.services import RosterEntry, roster
 from chibo.core import audit
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.members.models import ON_ROLLS, Member, Status
 from chibo.orgs.models import CELL_KINDS, Org

@@ -21,7 +21,6 @@ from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap, Role
 from chibo.activity import periods, tracking
 from chibo.activity import warnings as risk
 from chibo.activity.models import (
@@ -36,6 +35,7 @@ from chibo.activity.models import (
 from chibo.core import audit
 from chibo.core.notify import notify
 from chibo.core.plausibility import NeedsConfirmation
+from chibo.core.roles import Cap, Role
 from chibo.core.scoping import has_cap, require_cap_on
 from chibo.core.services import user_or_none
 from chibo.members.models import EventKind, Member, MemberEvent, Status

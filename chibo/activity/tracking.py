@@ -30,9 +30,9 @@ from django.db.models import Count, Exists, Min, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.activity.models import DuesPayment, Meeting, Tracking
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.core.scoping import require_cap_on, scope_for
 from chibo.members.models import ON_ROLLS, Member
 from chibo.orgs.models import CELL_KINDS, Org

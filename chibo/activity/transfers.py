@@ -17,8 +17,8 @@ from typing import Any
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.activity.models import TransferLetter
+from chibo.core.roles import Cap
 from chibo.core.rules import Rule, rule_in_force
 from chibo.core.scoping import scope_for
 from chibo.lib.dates import add_months

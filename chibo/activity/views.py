@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chibo.accounts.roles import Cap
 from chibo.activity import dues, letters, periods, selectors, services, tracking, transfers
 from chibo.activity.forms import LetterForm, MeetingForm, PaymentForm, ReasonForm, TrackingForm
 from chibo.activity.models import AbsenceReason, Presence, WarningLevel
 from chibo.core.plausibility import ask_confirmation
+from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import DOCX_TYPE, is_htmx, run_service
 from chibo.lib.dates import add_months

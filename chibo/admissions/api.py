@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from chibo.accounts.roles import Cap
 from chibo.admissions import selectors, services
 from chibo.admissions.models import Stage
 from chibo.apitools import DEFAULT_LIMIT, MAX_LIMIT, created, file_response, org_ref
+from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.core.web import DOCX_TYPE
 from chibo.members.selectors import audit_list_read as audit_members_read

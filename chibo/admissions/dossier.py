@@ -29,10 +29,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chibo.accounts.roles import Cap
 from chibo.admissions.models import Candidate, CandidateStep, Stage
 from chibo.admissions.path import last_step
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.core.rules import RuleMissing, rule_in_force
 from chibo.core.scoping import scope_for
 from chibo.lib import partydoc
@@ -79,10 +79,6 @@ KINDS: dict[str, tuple[str, str, str, Any]] = {
         gettext_lazy("Decision on recognition"),
     ),
 }
-
-
-def _fmt(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "[ngày/tháng/năm]"
 
 
 def source_of(candidate: Candidate, kind: str) -> str:
@@ -302,7 +298,7 @@ def _vote(step: CandidateStep | None) -> tuple[str, str, str]:
 
 def _identity(candidate: Candidate) -> str:
     return (
-        f"{candidate.full_name}, sinh ngày {_fmt(candidate.date_of_birth)}, dân tộc "
+        f"{candidate.full_name}, sinh ngày {partydoc.day_or_blank(candidate.date_of_birth)}, dân tộc "
         f"{candidate.ethnicity}, quê quán: [quê quán], nơi ở hiện nay: [nơi ở hiện nay], "
         f"{candidate.get_category_display().lower()}, nơi làm việc, học tập: "
         "[nơi làm việc, học tập]"
@@ -322,7 +318,7 @@ def body_of(candidate: Candidate, kind: str, step: CandidateStep | None) -> list
         above = grassroots if levels.grassroots.pk != levels.cell.pk else superior
         return [
             p(
-                f"Ngày {_fmt(day)}, {cell} đã họp xét đề nghị kết nạp quần chúng {name} vào Đảng Cộng sản Việt Nam."
+                f"Ngày {partydoc.day_or_blank(day)}, {cell} đã họp xét đề nghị kết nạp quần chúng {name} vào Đảng Cộng sản Việt Nam."
             ),
             p(
                 "Căn cứ đơn xin vào Đảng, lý lịch của người xin vào Đảng, ý kiến nhận xét của các đoàn thể chính trị - xã hội và chi ủy nơi cư trú, giấy giới thiệu của đảng viên chính thức, Chi bộ nhận thấy:"
@@ -342,7 +338,7 @@ def body_of(candidate: Candidate, kind: str, step: CandidateStep | None) -> list
         resolution = last_step(candidate, Stage.CELL_RESOLUTION)
         return [
             p(
-                f"Ngày {_fmt(day)}, {grassroots} đã họp xét đề nghị của {cell} (nghị quyết ngày {_fmt(resolution.done_on if resolution else None)}) về việc kết nạp quần chúng {name} vào Đảng Cộng sản Việt Nam."
+                f"Ngày {partydoc.day_or_blank(day)}, {grassroots} đã họp xét đề nghị của {cell} (nghị quyết ngày {partydoc.day_or_blank(resolution.done_on if resolution else None)}) về việc kết nạp quần chúng {name} vào Đảng Cộng sản Việt Nam."
             ),
             p(f"Quần chúng {_identity(candidate)}."),
             p(
@@ -384,10 +380,10 @@ def body_of(candidate: Candidate, kind: str, step: CandidateStep | None) -> list
         above = grassroots if levels.grassroots.pk != levels.cell.pk else superior
         return [
             p(
-                f"Ngày {_fmt(day)}, {cell} đã họp xét đề nghị công nhận đảng viên chính thức cho đồng chí {name}."
+                f"Ngày {partydoc.day_or_blank(day)}, {cell} đã họp xét đề nghị công nhận đảng viên chính thức cho đồng chí {name}."
             ),
             p(
-                f"Đồng chí {name}, sinh ngày {_fmt(candidate.date_of_birth)}, được kết nạp vào Đảng theo Quyết định số {decision_number} ngày {_fmt(admitted)}; thời gian dự bị từ ngày {_fmt(ceremony)} đến ngày {_fmt(probation_end)}."
+                f"Đồng chí {name}, sinh ngày {partydoc.day_or_blank(candidate.date_of_birth)}, được kết nạp vào Đảng theo Quyết định số {decision_number} ngày {partydoc.day_or_blank(admitted)}; thời gian dự bị từ ngày {partydoc.day_or_blank(ceremony)} đến ngày {partydoc.day_or_blank(probation_end)}."
             ),
             p(
                 "Ưu điểm, khuyết điểm chính trong thời gian dự bị: [Ưu điểm, khuyết điểm do chi bộ nhận xét]."
@@ -408,7 +404,7 @@ def body_of(candidate: Candidate, kind: str, step: CandidateStep | None) -> list
         p(f"- Xét đề nghị của {grassroots} và {cell},"),
         partydoc.center("QUYẾT ĐỊNH:", bold=True),
         p(
-            f"Điều 1. Công nhận đồng chí {name}, sinh ngày {_fmt(candidate.date_of_birth)}, kết nạp vào Đảng ngày {_fmt(admitted)}, là đảng viên chính thức kể từ ngày {_fmt(probation_end)}."
+            f"Điều 1. Công nhận đồng chí {name}, sinh ngày {partydoc.day_or_blank(candidate.date_of_birth)}, kết nạp vào Đảng ngày {partydoc.day_or_blank(admitted)}, là đảng viên chính thức kể từ ngày {partydoc.day_or_blank(probation_end)}."
         ),
         p(f"Điều 2. {grassroots}, {cell} và đồng chí {name} thi hành Quyết định này."),
     ]

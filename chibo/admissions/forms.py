@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chibo.accounts.roles import Cap
 from chibo.admissions import selectors, services
 from chibo.admissions.models import PATH, Candidate, CandidateStep, Stage
 from chibo.core.plausibility import confirm_field
+from chibo.core.roles import Cap
 from chibo.core.rules import all_rules
 from chibo.core.web import date_field
 from chibo.members.models import ON_ROLLS, Category, Gender, Member

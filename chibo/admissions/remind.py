@@ -24,11 +24,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chibo.accounts.models import RoleAssignment
-from chibo.accounts.roles import ROLE_CAPS, Cap
 from chibo.admissions import checks
 from chibo.admissions.models import CLOSED, COMMITTEE_STEPS, Candidate, Stage
 from chibo.core import audit
 from chibo.core.notify import notify
+from chibo.core.roles import ROLE_CAPS, Cap
 from chibo.members.models import ON_ROLLS, Member
 from chibo.orgs.models import Org
 

@@ -11,11 +11,11 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.admissions import checks
 from chibo.admissions.models import CLOSED, COMMITTEE_STEPS, PATH, Candidate, CandidateStep, Stage
 from chibo.admissions.path import allowed_stages, next_stage, youth_union_needed
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.members.models import ON_ROLLS, Member
 from chibo.members.selectors import members_for

@@ -21,7 +21,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.admissions import checks, membership
 from chibo.admissions.models import (
     COMMITTEE_STEPS,
@@ -42,6 +41,7 @@ from chibo.admissions.selectors import awareness_certificate_for
 from chibo.core import audit
 from chibo.core.names import person_name
 from chibo.core.plausibility import check_age_for_category
+from chibo.core.roles import Cap
 from chibo.core.rules import RuleMissing, rule_in_force
 from chibo.core.scoping import require_cap_on
 from chibo.core.services import check_not_future, user_or_none

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chibo.accounts.roles import Cap
 from chibo.admissions import dossier, selectors
 from chibo.admissions.forms import (
     BoardFilterForm,
@@ -28,6 +27,7 @@ from chibo.admissions.forms import (
 from chibo.admissions.models import CLOSED, PATH, Candidate, Stage
 from chibo.admissions.path import allowed_stages, next_stage
 from chibo.core.plausibility import ask_confirmation
+from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import DOCX_TYPE, is_htmx, require_page_cap, run_service
 from chibo.members.selectors import audit_list_read as audit_members_read

@@ -29,8 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from chibo.core.rules import Rule, RuleMissing, RuleViolation, rule_in_force
-from chibo.core.services import dmy
-from chibo.lib.dates import full_months_between
+from chibo.lib.dates import dmy, full_months_between
 
 CONFIRM = "confirm"
 

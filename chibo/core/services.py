@@ -2,7 +2,6 @@
 
 - ``user_or_none(actor)``: the actor as a row stores it (None for the system itself);
 - ``check_not_future(day, field)``: a date a person typed may not lie ahead of today;
-- ``dmy(day)``: a date as a message quotes it (dd/mm/yyyy).
 """
 
 from __future__ import annotations
@@ -24,8 +23,3 @@ def check_not_future(day: dt.date, name: str = "effective_date") -> None:
     """Refuse a date after today, on the field ``name``."""
     if day > timezone.localdate():
         raise ValidationError({name: [_("The date cannot be in the future.")]})
-
-
-def dmy(day: dt.date) -> str:
-    """``day`` as dd/mm/yyyy, the way messages quote dates."""
-    return day.strftime("%d/%m/%Y")

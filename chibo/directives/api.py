@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from chibo.accounts.roles import Cap
 from chibo.apitools import created, file_response, org_ref, require_cap
+from chibo.core.roles import Cap
 from chibo.core.web import DOCX_TYPE, XLSX_TYPE
 from chibo.directives import compile as compiling
 from chibo.directives import selectors, services

@@ -20,9 +20,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chibo.accounts.models import RoleAssignment
-from chibo.accounts.roles import ROLE_CAPS, Cap
 from chibo.core import audit
 from chibo.core.notify import notify
+from chibo.core.roles import ROLE_CAPS, Cap
 from chibo.core.scoping import require_cap_on
 from chibo.core.services import user_or_none
 from chibo.core.web import DOCX_TYPE

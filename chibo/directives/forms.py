@@ -12,7 +12,7 @@ from django.utils import timezone
 # Lazy throughout: labels are evaluated per request, in the user's language.
 from django.utils.translation import gettext_lazy as _
 
-from chibo.accounts.roles import Cap
+from chibo.core.roles import Cap
 from chibo.core.web import date_field
 from chibo.directives import selectors, services
 from chibo.directives.models import (

@@ -18,9 +18,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.core import audit
 from chibo.core.names import person_name
+from chibo.core.roles import Cap
 from chibo.core.rules import RuleMissing, rule_in_force
 from chibo.core.scoping import require_cap_on
 from chibo.core.services import user_or_none

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chibo.accounts.roles import Cap
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap
 from chibo.core.web import DOCX_TYPE, XLSX_TYPE, form_page, is_htmx, require_page_cap, run_service
 from chibo.directives import compile as compiling

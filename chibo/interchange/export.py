@@ -17,8 +17,8 @@ from typing import IO, Any
 
 from django.utils import timezone
 
-from chibo.accounts.roles import Cap
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.interchange import columns as C
 from chibo.members.models import EventKind, MemberEvent, RemovalReason, Status

@@ -25,8 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap
 from chibo.interchange import columns as C
 from chibo.interchange.models import ImportJob

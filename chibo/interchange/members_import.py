@@ -24,8 +24,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.core.plausibility import AgeProblem, age_problem
+from chibo.core.roles import Cap
 from chibo.core.rules import rule_in_force
 from chibo.core.scoping import scope_for
 from chibo.interchange import columns as C

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
+from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.interchange.common import Columns, RowReader
 from chibo.interchange.reader import Table

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from chibo.accounts.roles import Cap
+from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap
 from chibo.core.web import XLSX_TYPE, is_htmx, require_page_cap
 from chibo.core.worker import worker_missing

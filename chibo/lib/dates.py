@@ -7,6 +7,11 @@ import datetime as dt
 import re
 
 
+def dmy(day: dt.date | None, blank: str = "") -> str:
+    """``day`` as dd/mm/yyyy, the way messages and documents quote dates; ``blank`` when None."""
+    return day.strftime("%d/%m/%Y") if day else blank
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus ``months`` calendar months, clamped to the month's end."""
     index = day.year * 12 + (day.month - 1) + months

@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from chibo.lib.dates import dmy
+
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 DRAFT = "DỰ THẢO"
 TO_WHOM = "Kính gửi:"
@@ -103,6 +105,14 @@ class PartyDoc:
     draft: bool = False
     urgency: str = ""  # "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"
     footer: str = ""  # e.g. who exported the file and when
+
+
+BLANK_DAY = "[ngày/tháng/năm]"
+
+
+def day_or_blank(day: dt.date | None) -> str:
+    """A date in a document's text (dd/mm/yyyy), or the blank to fill in by hand."""
+    return dmy(day, BLANK_DAY)
 
 
 def date_line(place: str, day: dt.date | None) -> str:

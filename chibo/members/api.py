@@ -21,7 +21,6 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from pydantic import create_model
 
-from chibo.accounts.roles import Cap
 from chibo.apitools import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -37,6 +36,7 @@ from chibo.apitools import (
     sensitive_forbidden,
 )
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.members import lifecycle, selectors, services
 from chibo.members.models import (
     Category,

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _l
 
-from chibo.accounts.roles import Cap
+from chibo.core.roles import Cap
 from chibo.core.web import date_field, decision_field
 from chibo.members import services
 from chibo.members.lifecycle import (

@@ -37,13 +37,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from chibo.accounts.roles import Cap
 from chibo.core import audit
 from chibo.core.plausibility import check_age_for_category
+from chibo.core.roles import Cap
 from chibo.core.rules import RuleViolation, rule_in_force
 from chibo.core.scoping import require_cap_on
-from chibo.core.services import check_not_future, dmy, user_or_none
-from chibo.lib.dates import add_months
+from chibo.core.services import check_not_future, user_or_none
+from chibo.lib.dates import add_months, dmy
 
 if TYPE_CHECKING:
     from chibo.members.models import Member, MemberEvent

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chibo.accounts.roles import Cap
+from chibo.core.roles import Cap
 from chibo.core.web import form_page, is_htmx, require_page_cap, run_service
 from chibo.members import selectors, services
 from chibo.members.forms import (

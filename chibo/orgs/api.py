@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 
-from chibo.accounts.roles import Cap
 from chibo.apitools import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -26,6 +25,7 @@ from chibo.apitools import (
     org_ref,
     path_code,
 )
+from chibo.core.roles import Cap
 from chibo.lib.text import fold, prefix_upper_bound
 from chibo.orgs import selectors, services
 from chibo.orgs.models import Org, OrgKind, Ownership, SchoolLevel

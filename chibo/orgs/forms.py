@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from chibo.accounts.roles import Cap
+from chibo.core.roles import Cap
 from chibo.core.web import date_field, decision_field
 from chibo.orgs.models import ALLOWED_PARENTS, CELL_KINDS, Org, OrgKind, Ownership, SchoolLevel
 from chibo.orgs.selectors import get_org_for, orgs_for

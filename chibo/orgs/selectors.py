@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
+from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.orgs.hooks import hooks
 from chibo.orgs.models import STEP, Org, OrgPeriod

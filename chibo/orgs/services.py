@@ -18,8 +18,8 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.core.scoping import require_cap_on, scope_for
 from chibo.core.services import user_or_none
 from chibo.lib.text import fold

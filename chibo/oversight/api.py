@@ -27,8 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from chibo.accounts.roles import Cap
 from chibo.apitools import check_text, created, org_ref, path_code, require_cap
+from chibo.core.roles import Cap
 from chibo.members.selectors import get_member_for
 from chibo.orgs.selectors import get_org_for
 from chibo.oversight import evaluation as ev

@@ -22,8 +22,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.core.rules import Rule, RuleMissing, RuleViolation, rule_in_force
 from chibo.core.scoping import require_cap_on
 from chibo.members.models import Member, Status

@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.members.models import Member
 from chibo.orgs.models import Org

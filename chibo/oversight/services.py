@@ -15,12 +15,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.core.rules import RuleViolation, rule_in_force
 from chibo.core.scoping import require_cap_on
-from chibo.core.services import check_not_future, dmy, user_or_none
-from chibo.lib.dates import add_months
+from chibo.core.services import check_not_future, user_or_none
+from chibo.lib.dates import add_months, dmy
 from chibo.members import services as member_services
 from chibo.members.models import Member
 from chibo.orgs.models import CELL_KINDS, Org

@@ -26,8 +26,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connections, transaction
 
-from chibo.accounts.roles import Cap
 from chibo.core.dbrouter import reporting_alias
+from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 
 TTL = 600  # seconds

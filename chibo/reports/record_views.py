@@ -23,13 +23,14 @@ from django.views.decorators.http import require_GET
 
 from chibo.core.dbrouter import reporting
 from chibo.core.web import require_page_cap
+from chibo.lib.dates import dmy
 from chibo.lib.text import file_name
 from chibo.members.models import Category, Gender, Member, RemovalReason, Status
 from chibo.members.selectors import audit_list_read
 from chibo.orgs.models import Org, SchoolLevel
 from chibo.reports import exports, records, selectors, services
 from chibo.reports.selectors import REPORT_CAP
-from chibo.reports.tables import AGE_LABELS, TEXT, ReportDoc, Table, fmt_date
+from chibo.reports.tables import AGE_LABELS, TEXT, ReportDoc, Table
 from chibo.reports.views import CONTENT_TYPES, FILE_WORDS, NO_ACCESS, _attachment, _params
 from chibo.reports.views import _when as _file_when
 
@@ -92,8 +93,8 @@ def _title(kind: str, when: dict[str, dt.date]) -> str:
     elif kind == "removals":
         text = _("Members removed from the rolls or expelled from %(start)s to %(end)s")
     else:
-        return _("Members on the rolls on %(date)s") % {"date": fmt_date(when["as_of"])}
-    return text % {"start": fmt_date(when["start"]), "end": fmt_date(when["end"])}
+        return _("Members on the rolls on %(date)s") % {"date": dmy(when["as_of"])}
+    return text % {"start": dmy(when["start"]), "end": dmy(when["end"])}
 
 
 def _found(request: HttpRequest, kind: str) -> tuple[Org, dict, dict[str, str], records.Records]:
@@ -199,7 +200,7 @@ def _table(kind: str, people: list[Member], found: records.Records) -> Table:
                 m.full_name,
                 m.get_category_at_admission_display(),
                 admitting[m.admitting_org_id].name if m.admitting_org_id in admitting else "",
-                fmt_date(m.admitted_on),
+                dmy(m.admitted_on),
                 str(m.admitted_on.year),
             ]
             for m in people
@@ -220,6 +221,6 @@ def _table(kind: str, people: list[Member], found: records.Records) -> Table:
         row.append(m.get_status_display())
         if kind == "removals":
             day = found.days.get(m.pk)
-            row.append(fmt_date(day) if day else "")
+            row.append(dmy(day) if day else "")
         table.rows.append(row)
     return table

@@ -17,8 +17,8 @@ from django.db import DatabaseError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.core.dbrouter import reporting
+from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.lib.numbers import round_pct
 from chibo.orgs.models import CELL_KINDS, Org

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core.periods import label as period_label
+from chibo.lib.dates import dmy
 from chibo.lib.numbers import round_pct
 from chibo.members.models import Category, Gender, RemovalReason, Status
 from chibo.orgs.models import SchoolLevel
@@ -54,10 +55,6 @@ class ReportDoc:
     org_code: str
     org_name: str
     tables: list[Table]
-
-
-def fmt_date(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _linked(table: Table, figures_of_rows: list[int], links: list[str]) -> None:
@@ -167,8 +164,7 @@ def admissions_doc(report: figures.AdmissionsReport) -> ReportDoc:
     return ReportDoc(
         "admissions",
         _("Admissions of students and pupils"),
-        _("From %(start)s to %(end)s")
-        % {"start": fmt_date(report.start), "end": fmt_date(report.end)},
+        _("From %(start)s to %(end)s") % {"start": dmy(report.start), "end": dmy(report.end)},
         report.org.code,
         report.org.name,
         [summary, by_unit, by_level, by_year],
@@ -237,8 +233,7 @@ def removals_doc(report: figures.RemovalsReport) -> ReportDoc:
     return ReportDoc(
         "removals",
         _("Removals from the rolls and expulsions"),
-        _("From %(start)s to %(end)s")
-        % {"start": fmt_date(report.start), "end": fmt_date(report.end)},
+        _("From %(start)s to %(end)s") % {"start": dmy(report.start), "end": dmy(report.end)},
         report.org.code,
         report.org.name,
         [summary, reasons, by_cat, by_year, by_unit],
@@ -334,7 +329,7 @@ def composition_doc(report: figures.CompositionReport) -> ReportDoc:
     return ReportDoc(
         "composition",
         _("Membership composition"),
-        _("As of %(date)s") % {"date": fmt_date(report.as_of)},
+        _("As of %(date)s") % {"date": dmy(report.as_of)},
         report.org.code,
         report.org.name,
         tables,
@@ -375,7 +370,7 @@ ACTIVITY_ROWS = (
 
 def _span(first: Any, last: Any) -> str:
     if isinstance(first, dt.date) and isinstance(last, dt.date):
-        return f"{fmt_date(first)} – {fmt_date(last)}"
+        return f"{dmy(first)} – {dmy(last)}"
     return ""
 
 
@@ -410,7 +405,7 @@ def activity_doc(org_code: str, org_name: str, data: dict[str, Any]) -> ReportDo
     return ReportDoc(
         "activity",
         _("Activity health"),
-        _("As of %(date)s") % {"date": fmt_date(data["as_of"])},
+        _("As of %(date)s") % {"date": dmy(data["as_of"])},
         org_code,
         org_name,
         [table],

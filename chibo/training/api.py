@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from chibo.accounts.roles import Cap
 from chibo.apitools import check_text, created, org_ref, path_code, require_cap
+from chibo.core.roles import Cap
 from chibo.members.selectors import audit_list_read, get_member_for, member_detail
 from chibo.training import selectors, services
 from chibo.training.models import Course, Enrolment, PostRequirement

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chibo.accounts.roles import Cap
+from chibo.core.roles import Cap
 from chibo.core.web import date_field
 from chibo.members.forms import member_by_code
 from chibo.members.pick import PickField

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
+from chibo.core.roles import Cap
 from chibo.core.rules import RuleMissing, rule_in_force
 from chibo.core.scoping import scope_for
 from chibo.lib.dates import add_months

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chibo.accounts.roles import Cap
+from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import form_page, require_page_cap, run_service
 from chibo.members.selectors import audit_list_read, member_detail

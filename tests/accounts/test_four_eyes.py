@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from chibo.accounts import services, twofactor
 from chibo.accounts.models import RoleAssignment, RoleRequest, TwoFactorDevice
-from chibo.accounts.roles import Cap, Role
 from chibo.core.models import AuditEntry, Notification
+from chibo.core.roles import Cap, Role
 from chibo.core.scoping import forget_scopes, has_cap
 from tests import factories as f
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from chibo.accounts.roles import Role
 from chibo.admissions import services
 from chibo.admissions.models import Candidate, Stage
+from chibo.core.roles import Role
 from chibo.members import services as member_services
 from chibo.members.models import Category, Member
 from tests import factories as f

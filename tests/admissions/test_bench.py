@@ -9,10 +9,10 @@ import time
 import pytest
 from django.utils import timezone
 
-from chibo.accounts.roles import Role
 from chibo.admissions import selectors
 from chibo.admissions.demo import seed_demo
 from chibo.admissions.models import Candidate
+from chibo.core.roles import Role
 from tests import factories as f
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]

@@ -9,10 +9,10 @@ import json
 import pytest
 from django.urls import reverse
 
-from chibo.accounts.roles import Role
 from chibo.admissions import dossier
 from chibo.admissions.models import Candidate
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from chibo.directives.models import CommitteeTerm, Document
 from chibo.lib.partydoc import read_back
 from tests import factories as f

@@ -8,11 +8,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from chibo.accounts.roles import Role
 from chibo.admissions import services
 from chibo.admissions.models import Candidate, Stage
 from chibo.admissions.remind import overdue_steps, remind_overdue
 from chibo.core.models import AuditEntry, Notification
+from chibo.core.roles import Role
 from chibo.lib.workdays import add_working_days
 from tests import factories as f
 from tests.admissions.conftest import decided_on_20_january_2025, walk

@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from chibo.accounts.roles import Role
 from chibo.accounts.tokens import token_create
+from chibo.core.roles import Role
 from chibo.members.models import Category
 from tests import factories
 

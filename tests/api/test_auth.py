@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from chibo.accounts.models import ApiToken
-from chibo.accounts.roles import Role
 from chibo.accounts.tokens import MAX_DAYS, token_create, token_revoke
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from tests import factories
 from tests.api.conftest import Api, api_for
 

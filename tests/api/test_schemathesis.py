@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from chibo.accounts.roles import Role
 from chibo.accounts.tokens import token_create
+from chibo.core.roles import Role
 from chibo.wsgi import application
 from tests import factories
 

@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 
 from chibo.accounts.models import ApiToken
-from chibo.accounts.roles import Role
 from chibo.accounts.tokens import token_create
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chibo.accounts.models import RoleAssignment
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from tests import factories
 from tests.browser.helpers import login
 

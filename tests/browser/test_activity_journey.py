@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from chibo.accounts.roles import Role
 from chibo.activity.models import Attendance, Meeting
+from chibo.core.roles import Role
 from tests import factories
 from tests.browser.helpers import login
 

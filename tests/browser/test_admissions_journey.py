@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from chibo.accounts.roles import Role
 from chibo.admissions.models import Candidate
+from chibo.core.roles import Role
 from tests import factories
 from tests.admissions.conftest import full_member
 from tests.browser.helpers import login

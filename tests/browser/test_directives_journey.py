@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from docx import Document as Docx
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.directives.models import CommitteeTerm
 from tests import factories as f
 from tests.browser.helpers import login

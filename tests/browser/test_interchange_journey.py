@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from tests import factories as f
 from tests.browser.helpers import login
 from tests.interchange.helpers import MEMBER_HEADER, member_row, write_xlsx

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.members.models import Member, Status
 from tests import factories
 from tests.browser.helpers import login

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.oversight.models import Inspection, InspectionStatus, MemberEvaluation
 from tests import factories as f
 from tests.browser.helpers import login

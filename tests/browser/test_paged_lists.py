@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from chibo.accounts.roles import Role
 from chibo.admissions import services as admission_services
 from chibo.admissions.models import Candidate, Stage
+from chibo.core.roles import Role
 from chibo.members.models import Category
 from tests import factories as f
 from tests.browser.helpers import login

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from tests import factories
 from tests.browser.crawl import CHECKS_JS, phone_context
 from tests.browser.helpers import login

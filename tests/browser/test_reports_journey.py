@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.members.models import Category
 from tests import factories
 from tests.browser.helpers import login

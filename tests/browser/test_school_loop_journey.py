@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.lib.partydoc import read_back
 from tests import factories as f
 from tests.browser.helpers import login

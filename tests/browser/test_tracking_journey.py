@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from chibo.accounts.roles import Role
 from chibo.activity.models import MemberWarning, Tracking
+from chibo.core.roles import Role
 from chibo.orgs.models import Org
 from tests import factories
 from tests.browser.helpers import login

@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import Http404
 
 from chibo.accounts.models import RoleAssignment
-from chibo.accounts.roles import Cap, Role
+from chibo.core.roles import Cap, Role
 from chibo.core.scoping import scope_for
 from chibo.members.selectors import get_member_for, members_for
 from chibo.orgs.selectors import get_org_for, orgs_for

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.directives import services
 from chibo.directives.models import CommitteeTerm, Document, Recurrence, Task
 from chibo.orgs.models import Org

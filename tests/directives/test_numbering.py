@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, connections, transaction
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.directives import services
 from chibo.directives.models import CommitteeTerm, Direction, Document
 from chibo.orgs.models import Org

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.lib.partydoc import read_back
 from chibo.orgs.models import Org
 from tests.directives.conftest import login, quick_user

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from chibo.accounts.roles import Role
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from chibo.directives.models import CommitteeTerm, Document
 from chibo.orgs.models import Org
 from tests.directives.conftest import login, quick_user

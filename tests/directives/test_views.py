@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document as Docx
 
-from chibo.accounts.roles import Role
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from chibo.directives import services
 from chibo.directives.models import Document, ProgressReport, ReportStatus, Task
 from chibo.orgs.models import Org
@@ -225,7 +225,7 @@ def test_pages_of_a_document_outside_are_404(t: dict[str, Org], office_user: Any
         issuing_body="Thành ủy",
         issued_on=dt.date(2024, 1, 1),
     )
-    from chibo.accounts.roles import Role
+    from chibo.core.roles import Role
 
     stranger = login(quick_user("stranger", Role.GRASSROOTS_STAFF, t["uni"]))
     for name, args in (

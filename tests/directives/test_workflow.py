@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from docx import Document as Docx
 from openpyxl import load_workbook
 
-from chibo.accounts.roles import Role
 from chibo.core.models import AuditEntry, Notification
+from chibo.core.roles import Role
 from chibo.directives import compile as compiling
 from chibo.directives import selectors, services
 from chibo.directives.figures import system_figures

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from chibo.accounts.roles import Role
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from chibo.interchange.services import import_file
 from chibo.members.models import EventKind, Member, MemberEvent, RemovalReason, Status
 from chibo.members.services import replay

@@ -92,7 +92,7 @@ def test_export_neutralizes_formula_like_cells(tree, tmp_path) -> None:
 
 
 def test_export_is_scoped_and_hides_sensitive_columns(tree, tmp_path) -> None:
-    from chibo.accounts.roles import Role
+    from chibo.core.roles import Role
 
     f.member(tree["cell_a"], code="A1")
     f.member(tree["school"], code="S1")

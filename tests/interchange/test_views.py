@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.interchange.models import ImportJob
 from chibo.members.models import Member
 from tests import factories as f

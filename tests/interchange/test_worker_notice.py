@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from chibo.accounts.roles import Role
 from chibo.core import worker
+from chibo.core.roles import Role
 from chibo.interchange.models import ImportJob
 from tests import factories as f
 from tests.interchange.helpers import MEMBER_HEADER, member_row, write_xlsx

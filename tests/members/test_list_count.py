@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.members import selectors, views
 from chibo.members.models import Member
 from chibo.members.selectors import CappedPaginator, MemberFilter, member_list

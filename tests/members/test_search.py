@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.members.models import Member
 from chibo.members.selectors import MemberFilter, member_list, search_q
 from tests import factories

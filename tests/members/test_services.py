@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from chibo.accounts.roles import Role
 from chibo.core import audit
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from chibo.core.rules import RuleViolation
 from chibo.members import services as s
 from chibo.members.models import EventKind, Member, RemovalReason, Status

@@ -9,8 +9,8 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from chibo.accounts.roles import Role
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from chibo.members import services
 from chibo.members.forms import EVENT_FORMS
 from chibo.members.models import EventKind, Member, MemberEvent, Status

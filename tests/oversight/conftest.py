@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.members import services as member_services
 from chibo.members.models import Category, Member
 from tests import factories as f

@@ -17,9 +17,9 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from chibo.accounts.roles import Role
 from chibo.activity import selectors as activity_selectors
 from chibo.activity.models import MeetingKind
+from chibo.core.roles import Role
 from chibo.reports import exports, tables
 from tests import factories
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.members import services as member_services
 from chibo.members.models import Category, RemovalReason
 from chibo.orgs import services as org_services

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.members import services as ms
 from chibo.members.models import Category, RemovalReason
 from chibo.reports import build

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.members import services as member_services
 from chibo.members.models import Category, RemovalReason
 from chibo.reports import cache as dashboard_cache

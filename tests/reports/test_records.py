@@ -15,8 +15,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from chibo.accounts.roles import Role
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from chibo.members import services as ms
 from chibo.members.models import Category, Gender, Member, RemovalReason
 from chibo.orgs import services as org_services

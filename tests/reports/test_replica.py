@@ -16,8 +16,8 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from chibo.accounts.roles import Role
 from chibo.core.dbrouter import REPLICA, reporting, reporting_alias
+from chibo.core.roles import Role
 from chibo.members.models import Category
 from chibo.reports import figures, selectors
 from tests import factories

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.lib.partydoc import read_back
 from chibo.members.models import Category
 from tests import factories

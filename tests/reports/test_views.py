@@ -9,8 +9,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from chibo.accounts.roles import Role
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from chibo.members.models import Category
 from chibo.reports.models import Target
 from tests import factories

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from chibo.accounts.roles import Role
 from chibo.core import audit, tasks
 from chibo.core.models import AuditEntry, Notification
+from chibo.core.roles import Role
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

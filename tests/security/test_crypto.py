@@ -13,9 +13,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from chibo.accounts.roles import Role
 from chibo.core import crypto
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from chibo.members.models import Member
 from tests import factories as f
 from tests.security.conftest import full_member

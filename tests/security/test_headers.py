@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from chibo.accounts.roles import Role
 from chibo.accounts.tokens import token_create
+from chibo.core.roles import Role
 from tests import factories as f
 from tests.security.served import FIELD_KEY, Browser, gunicorn
 

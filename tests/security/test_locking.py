@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from chibo.accounts.roles import Role
 from chibo.admissions.models import Candidate, Stage
+from chibo.core.roles import Role
 from chibo.directives import services as dir_services
 from chibo.directives.models import ProgressReport, Recurrence
 from tests import factories as f

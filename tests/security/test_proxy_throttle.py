@@ -13,8 +13,8 @@ import pytest
 from django.test import RequestFactory
 
 from chibo.accounts import services
-from chibo.accounts.roles import Role
 from chibo.core.clientip import client_ip, parse_networks
+from chibo.core.roles import Role
 from tests import factories as f
 from tests.security.served import Browser, gunicorn, shipped_env
 

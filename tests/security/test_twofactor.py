@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from chibo.accounts import services, twofactor
 from chibo.accounts.models import ApiToken, RecoveryCode, RoleAssignment, TwoFactorDevice
-from chibo.accounts.roles import Cap, Role
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Cap, Role
 from chibo.core.scoping import forget_scopes, has_cap
 from tests import factories as f
 

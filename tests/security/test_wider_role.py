@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from chibo.accounts import services
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

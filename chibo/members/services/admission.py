@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.core.scoping import require_cap_on
 from chibo.core.services import check_not_future, user_or_none
 from chibo.lib.text import fold

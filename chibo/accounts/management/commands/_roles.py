@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import CommandError, CommandParser
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.orgs.models import Org
 
 

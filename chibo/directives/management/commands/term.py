@@ -13,6 +13,7 @@ from django.utils import translation
 
 from chibo.directives import services
 from chibo.directives.models import CommitteeTerm
+from chibo.lib.dates import dmy
 from chibo.orgs.models import Org
 
 
@@ -23,10 +24,6 @@ def _date(text: str) -> dt.date:
         except ValueError:
             continue
     raise CommandError(f"Ngày không hợp lệ: {text!r} (viết dd/mm/yyyy, ví dụ 16/10/2025).")
-
-
-def _fmt(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "…"
 
 
 class Command(BaseCommand):
@@ -67,7 +64,7 @@ class Command(BaseCommand):
             for term in terms:
                 congress = f" — {term.congress}" if term.congress else ""
                 self.stdout.write(
-                    f"{term.name}\t{_fmt(term.starts_on)} – {_fmt(term.ends_on)}{congress}"
+                    f"{term.name}\t{dmy(term.starts_on, '…')} – {dmy(term.ends_on, '…')}{congress}"
                 )
             return
         try:
@@ -83,5 +80,5 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(
             f"Đã khai báo nhiệm kỳ {term.name} của {org.name} ({org.code}): "
-            f"{_fmt(term.starts_on)} – {_fmt(term.ends_on)}."
+            f"{dmy(term.starts_on, '…')} – {dmy(term.ends_on, '…')}."
         )
