@@ -7,13 +7,26 @@ fails the completeness test instead of going unchecked.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import io
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
-from django.urls import get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from chibo.core.roles import Role
 from chibo.members import services
+from chibo.members.demo import accounts as demo_accounts
 from chibo.members.forms import EVENT_FORMS
 from tests import factories as f
 
@@ -133,3 +146,379 @@ def test_permission_matrix(name: str, clients: dict[str, Client]) -> None:
         anon = clients["anonymous"].get(url) if method == "GET" else clients["anonymous"].post(url)
         assert anon.status_code == 302, url
         assert anon["Location"].startswith(reverse("accounts:login")), url
+
+
+# --- every app: each demo role × each page and each API operation ----------------------
+#
+# The demo data (``chibo seed-demo``, 300 members) and its six accounts. Each page is
+# opened (GET; a page that only takes POST is posted empty) and each API operation called
+# with a body of the right types (the demo cell's real codes), every request rolled back,
+# so one role's write never changes what the next role sees. The answers are the table in
+# docs/permission-matrix.md: a change of who may do what fails here until that table is
+# regenerated (CHIBO_WRITE_MATRIX=1) and reviewed. Rules every answer must keep, whatever
+# the table says, are checked as well.
+
+MATRIX_DOC = Path(__file__).resolve().parents[1] / "docs" / "permission-matrix.md"
+DEMO = [account[0] for account in demo_accounts.ACCOUNTS]
+NOT_CHECKED = {"accounts:login", "accounts:logout", "accounts:invite", "set_language"}
+# What a path parameter named ``pk`` (or ``fid``) is, by the URL name's prefix.
+PK = {
+    "accounts:token": "token",
+    "accounts:role_request": "role_request",
+    "accounts:role": "role",
+    "admissions:": "candidate",
+    "activity:": "meeting",
+    "directives:assignment": "assignment",
+    "directives:report": "assignment",
+    "directives:review": "report",
+    "directives:compiled_file": "compiled",
+    "directives:": "document",
+    "interchange:": "job",
+    "oversight:case": "case",
+    "oversight:": "inspection",
+    "training:complete": "enrolment",
+    "training:": "course",
+}
+MEMBER_CODE_PAGES = ("members:", "activity:row_save", "oversight:member", "training:member")
+ORG_FIELDS = {"org", "cell", "unit", "organizer", "target_org", "deciding_org", "parent", "under"}
+MEMBER_FIELDS = {"member", "member_code"}
+ALLOWED = {200, 201, 204, 302}
+
+
+def _near(qs: Any, field: str, paths: list[str]) -> Any:
+    """The first row whose ``field`` org lies in the demo cell, else its grassroots unit, else
+    the committee above (the accounts that can see it differ), else any row."""
+    for path in paths:
+        row = qs.filter(**{f"{field}__path__startswith": path}).order_by("pk").first()
+        if row is not None:
+            return row
+    return qs.order_by("pk").first()
+
+
+def _samples() -> dict[str, Any]:
+    """One real row of each kind, as near the demo cell secretary's cell as there is one."""
+    from chibo.accounts.models import ApiToken, RoleAssignment, RoleRequest
+    from chibo.accounts.tokens import token_create
+    from chibo.admissions.models import Candidate
+    from chibo.directives.models import Assignment, CompiledReport, Document, ProgressReport, Task
+    from chibo.interchange.models import ImportJob
+    from chibo.members.models import Member, MemberEvent
+    from chibo.oversight.models import DisciplineCase, FollowUp, Inspection, MemberEvaluation
+    from chibo.training.models import Course, Enrolment
+
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO)}
+    held = {r.user.username: r.org for r in RoleAssignment.objects.select_related("user", "org")}
+    cell = held["bithu"]
+    paths = [held[u].path for u in ("bithu", "cosoviec", "captren")]
+    token_create(actor=None, user=users["bithu"])
+    request = RoleRequest.objects.create(
+        user=users["xem"], role=Role.VIEWER, org=cell, proposed_by=users["quantri"]
+    )
+    assignment = _near(Assignment.objects.filter(reports__isnull=False), "org", paths)
+    report = ProgressReport.objects.filter(assignment=assignment).order_by("pk").first()
+    inspection = _near(Inspection.objects.all(), "target_org", paths)
+    followup = FollowUp.objects.filter(inspection=inspection).order_by("pk").first()
+    return {
+        "cell": cell.code,
+        "member": Member.objects.filter(org=cell).order_by("member_code").first().member_code,
+        "candidate": _near(Candidate.objects.all(), "org", paths).pk,
+        "meeting": cell.meetings.order_by("pk").first().pk,
+        "transfer": _near(MemberEvent.objects.filter(kind="transfer_out"), "org", paths).pk,
+        "document": _near(Document.objects.all(), "org", paths).pk,
+        "task": _near(Task.objects.all(), "document__org", paths).pk,
+        "assignment": assignment.pk,
+        "period": report.period,
+        "report": report.pk,
+        "compiled": _near(CompiledReport.objects.all(), "directive__org", paths).pk,
+        "inspection": inspection.pk,
+        "followup": followup.pk if followup else 10**6,
+        "case": _near(DisciplineCase.objects.all(), "org", paths).pk,
+        "year": MemberEvaluation.objects.order_by("-year").values_list("year", flat=True)[0],
+        "course": _near(Course.objects.all(), "organizer", paths).pk,
+        "enrolment": _near(Enrolment.objects.all(), "org", paths).pk,
+        "token": ApiToken.objects.order_by("pk").first().pk,
+        "role": RoleAssignment.objects.get(user__username="xem").pk,
+        "role_request": request.pk,
+        "job": ImportJob.objects.create(
+            user=users["cosoviec"], kind="members", filename="x.xlsx", stored_as="x.xlsx"
+        ).pk,
+    }
+
+
+def _page_kwargs(name: str, pattern: URLPattern, s: dict[str, Any]) -> dict[str, Any]:
+    from chibo.admissions import dossier
+
+    out: dict[str, Any] = {}
+    for param in pattern.pattern.converters:
+        if param == "pk":
+            out[param] = s[next(v for k, v in PK.items() if name.startswith(k))]
+        elif param == "code":
+            out[param] = s["member"] if name.startswith(MEMBER_CODE_PAGES) else s["cell"]
+        elif param == "kind":
+            out[param] = {
+                "members:event": next(iter(EVENT_FORMS)),
+                "admissions:dossier": next(iter(dossier.KINDS)),
+                "interchange:template": "members",
+            }.get(name, "admissions")
+        elif param == "fmt":
+            out[param] = "docx" if name.startswith("directives:") else "xlsx"
+        else:
+            out[param] = {
+                "stage": "course",
+                "period": s["period"],
+                "event_id": s["transfer"],
+                "fid": s["followup"],
+                "year": s["year"],
+                "action": "hold",
+            }[param]
+    return out
+
+
+def _pages() -> list[tuple[str, URLPattern]]:
+    out = []
+
+    def walk(resolver: URLResolver, namespace: str) -> None:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace != "api":
+                    walk(entry, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
+            elif entry.name and f"{namespace}{entry.name}" not in NOT_CHECKED:
+                out.append((f"{namespace}{entry.name}", entry))
+
+    walk(get_resolver(), "")
+    return sorted(out, key=lambda row: row[0])
+
+
+def _example(schema: dict[str, Any], components: dict[str, Any], name: str, s: dict) -> Any:
+    """A value of the schema's type: the demo cell's codes for references, else the least."""
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    if "anyOf" in schema:
+        return _example(schema["anyOf"][0], components, name, s)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        required = schema.get("required", [])
+        props = schema.get("properties", {})
+        return {k: _example(props[k], components, k, s) for k in required if k in props}
+    if kind == "array":
+        return []
+    if kind == "integer":
+        return schema.get("minimum", 1)
+    if kind == "number":
+        return schema.get("minimum", 1)
+    if kind == "boolean":
+        return False
+    if schema.get("format") == "date":
+        return "2026-01-15"
+    if name in ORG_FIELDS:
+        return s["cell"]
+    if name in MEMBER_FIELDS:
+        return s["member"]
+    return "X"
+
+
+def _query_value(name: str, schema: dict[str, Any], s: dict[str, Any]) -> Any:
+    """A required query parameter: the demo cell, last year's dates, the evaluated year."""
+    if name in ORG_FIELDS:
+        return s["cell"]
+    if name in {"from", "date_from", "start"}:
+        return "2025-01-01"
+    if name in {"to", "date_to", "end", "on", "as_of"}:
+        return "2025-12-31"
+    if name == "year":
+        return s["year"]
+    if name == "month":
+        return "2025-12"
+    return _example(schema, {}, name, s)
+
+
+def _operations(s: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
+    """(row label, method, path, body) of every API operation."""
+    from chibo.admissions import dossier
+    from chibo.api import api
+
+    schema = api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+    values = {
+        "member_code": s["member"],
+        "candidate_id": s["candidate"],
+        "stage": "course",
+        "kind": next(iter(dossier.KINDS)),
+        "meeting_id": s["meeting"],
+        "event_id": s["transfer"],
+        "doc_id": s["document"],
+        "period": s["period"],
+        "compiled_id": s["compiled"],
+        "fmt": "docx",
+        "task_id": s["task"],
+        "assignment_id": s["assignment"],
+        "report_id": s["report"],
+        "inspection_id": s["inspection"],
+        "case_id": s["case"],
+        "course_id": s["course"],
+        "enrolment_id": s["enrolment"],
+        "post": "bi_thu",
+    }
+    out = []
+    for template, operations in schema["paths"].items():
+        for method, op in operations.items():
+            path = template
+            for param in re.findall(r"\{([^}]+)\}", template):
+                bare = param.split(":")[-1]
+                if bare == "code":
+                    value = s["member"] if "/members/{" in template else s["cell"]
+                else:
+                    value = values[bare]
+                path = path.replace("{" + param + "}", str(value))
+            query = {
+                p["name"]: _query_value(p["name"], p.get("schema", {}), s)
+                for p in op.get("parameters", [])
+                if p.get("in") == "query" and p.get("required")
+            }
+            if query:
+                path += "?" + urlencode(query)
+            body = None
+            content = op.get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                body = _example(content["application/json"]["schema"], components, "", s)
+            out.append((f"{method.upper()} {template}", method, path, body))
+    return sorted(out)
+
+
+def _call(client: Client, method: str, url: str, body: Any, headers: dict[str, str]) -> int:
+    cache.clear()  # throttles
+    with transaction.atomic():
+        if body is None and method in ("get", "delete"):
+            response = getattr(client, method)(url, headers=headers)
+        else:
+            response = getattr(client, method)(
+                url, json.dumps(body or {}), content_type="application/json", headers=headers
+            )
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+def _page(client: Client, url: str) -> str:
+    cache.clear()
+    with transaction.atomic():
+        response = client.get(url)
+        if response.status_code == 405:
+            response = client.post(url, {})
+            status = f"P{response.status_code}"
+        else:
+            status = str(response.status_code)
+        transaction.set_rollback(True)
+    if response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")):
+        status += "L"
+    return status
+
+
+def _matrix() -> list[tuple[str, list[str]]]:
+    from chibo.accounts import twofactor
+    from chibo.accounts.tokens import token_create
+
+    call_command("seed-demo", members=300, seed=2023, stdout=io.StringIO())
+    s = _samples()
+    rows: list[tuple[str, list[str]]] = []
+    clients, headers = {}, {}
+    for username in DEMO:
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[twofactor.SESSION_KEY] = user.pk
+        session.save()
+        clients[username] = client
+        _token, raw = token_create(actor=None, user=user)
+        headers[username] = {"Authorization": f"Bearer {raw}"}
+    for name, pattern in _pages():
+        url = reverse(name, kwargs=_page_kwargs(name, pattern, s))
+        rows.append((f"page {name}", [_page(clients[u], url) for u in DEMO]))
+    api_client = Client()
+    for label, method, path, body in _operations(s):
+        got = [str(_call(api_client, method, path, body, headers[u])) for u in DEMO]
+        rows.append((f"api {label}", got))
+    return rows
+
+
+def _render(rows: list[tuple[str, list[str]]]) -> str:
+    head = [
+        "# Permission matrix: each demo role × each page and API operation",
+        "",
+        "Generated by `tests/test_permission_matrix.py::test_every_app_matrix` on the demo",
+        "data (`chibo seed-demo --members 300 --seed 2023`); that test fails when an answer",
+        "changes. Regenerate with",
+        "`CHIBO_WRITE_MATRIX=1 .venv/bin/pytest tests/test_permission_matrix.py -k every_app`",
+        "and review the diff: it is the change of who may do what.",
+        "",
+        "The demo accounts: "
+        + ", ".join(
+            f"`{u}` ({role} at the demo's {where})"
+            for u, role, where in (
+                ("bithu", "cell secretary", "cell KDHCD-SP-SV01"),
+                ("cosoviec", "grassroots staff", "grassroots committee KDHCD-SP"),
+                ("captren", "superior staff", "committee KDHCD"),
+                ("vanphong", "city office", "city committee TU"),
+                ("xem", "viewer", "committee SGDDT, another branch"),
+                ("quantri", "sysadmin", "TU"),
+            )
+        )
+        + ". Each row opens one real record of the demo cell KDHCD-SP-SV01 (or its "
+        "committee): a 404 is the record outside the account's subtree.",
+        "",
+        "Answers: 200/201/204 allowed; 302 done, then sent on (a form, a download's page); "
+        "400/422 the role passes and the sample input is refused; 403 the role may not; "
+        "404 not in the account's scope (or no such record); 405 method not allowed. "
+        "`P…`: a page that only takes POST, posted empty; `…L`: sent to sign in again "
+        "(the second factor). Pages are opened with GET; API writes get a body of the "
+        "right types, and every request is rolled back.",
+        "",
+        "| page or operation | " + " | ".join(DEMO) + " |",
+        "|---|" + "---|" * len(DEMO),
+    ]
+    body = [f"| `{label}` | " + " | ".join(cells) + " |" for label, cells in rows]
+    return "\n".join(head + body) + "\n"
+
+
+def _rules(rows: list[tuple[str, list[str]]]) -> list[str]:
+    """What every answer must keep, whatever the table says."""
+    broken = []
+    for label, cells in rows:
+        by = dict(zip(DEMO, cells, strict=True))
+        codes = {u: int(re.sub(r"\D", "", c)) for u, c in by.items()}
+        if any(code >= 500 for code in codes.values()):
+            broken.append(f"{label}: a server error {by}")
+        write = label.startswith("api ") and not label.startswith("api GET")
+        # The viewer reads; it never writes.
+        if write and codes["xem"] in ALLOWED:
+            broken.append(f"{label}: the viewer wrote ({by['xem']})")
+        # The system administrator manages accounts; a member's record is not its to read.
+        personal = (
+            "{member_code}" in label
+            or "/members/{code}" in label
+            or (label.startswith("page members:") and label != "page members:list")
+        )
+        if personal and codes["quantri"] in ALLOWED:
+            broken.append(f"{label}: the sysadmin read a member's record ({by['quantri']})")
+    return broken
+
+
+@pytest.mark.django_db
+def test_every_app_matrix() -> None:
+    rows = _matrix()
+    assert _rules(rows) == []
+    # Every page and every operation has its row.
+    labels = {label for label, _cells in rows}
+    assert {f"page {name}" for name, _p in _pages()} <= labels
+    text = _render(rows)
+    if os.environ.get("CHIBO_WRITE_MATRIX"):
+        MATRIX_DOC.write_text(text, encoding="utf-8")
+    written = MATRIX_DOC.read_text(encoding="utf-8") if MATRIX_DOC.exists() else ""
+    changed = [
+        line
+        for line in difflib.unified_diff(written.splitlines(), text.splitlines(), lineterm="")
+        if line.startswith(("+|", "-|"))
+    ]
+    assert changed == [], "who may do what changed: regenerate docs/permission-matrix.md"
