@@ -1,7 +1,11 @@
-"""Every URL of orgs/ and members/, with each role and anonymously: the expected status.
+"""Who may do what: the expected answer of each page and API operation to each role.
 
-The URL list is walked from the URLconf, so a new view without a row here
-fails the completeness test instead of going unchecked.
+- Every URL of orgs/ and members/, with each role and anonymously, against the statuses
+  written here by hand (``test_permission_matrix``). The URL list is walked from the
+  URLconf, so a new view without a row here fails the completeness test.
+- Every page and API operation of every app, with each demo account on the demo data,
+  against docs/permission-matrix.md (``test_every_app_matrix``), plus the rules no answer
+  may break.
 """
 
 from __future__ import annotations
