@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chibo.accounts.models import RoleAssignment
-from chibo.accounts.roles import Cap, Role
+from chibo.core.roles import Cap, Role
 from chibo.core.scoping import has_cap
 from chibo.home import offices, work
 from chibo.orgs.models import Org

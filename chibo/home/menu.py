@@ -14,7 +14,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from chibo.accounts.roles import Cap, Role
+from chibo.core.roles import Cap, Role
 from chibo.core.scoping import has_cap, roles_in_force
 
 ALL_ROLES = frozenset(Role.values)

@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from chibo.accounts.models import RoleAssignment, TwoFactorDevice
-from chibo.accounts.roles import Role
 from chibo.activity.models import MemberWarning, WarningLevel
 from chibo.admissions.models import CLOSED, Candidate
 from chibo.core.models import AuditEntry, AuditHead
+from chibo.core.roles import Role
 from chibo.directives import periods as P
 from chibo.directives import selectors as directive_selectors
 from chibo.directives.models import (

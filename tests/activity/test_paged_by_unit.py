@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.orgs.models import OrgKind
 from tests import factories
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from chibo.accounts.roles import Role
 from chibo.activity.models import DuesPayment
 from chibo.core.models import Notification
 from chibo.core.notify import notify
+from chibo.core.roles import Role
 from tests import factories
 from tests.browser.helpers import login
 

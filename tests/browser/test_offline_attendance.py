@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from chibo.accounts.roles import Role
 from chibo.activity import services
 from chibo.activity.models import Attendance
+from chibo.core.roles import Role
 from tests import factories
 from tests.browser.helpers import login
 

@@ -13,11 +13,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from chibo.accounts.roles import Role
 from chibo.activity import dues, periods, services, tracking
 from chibo.activity.models import Meeting, MeetingKind, MemberWarning, WarningLevel
 from chibo.admissions.models import Candidate
 from chibo.core.notify import notify
+from chibo.core.roles import Role
 from chibo.home import work
 from chibo.members import services as member_services
 from tests import factories

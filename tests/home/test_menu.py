@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.home.menu import menu_for
 from tests import factories
 

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from chibo.accounts.roles import Role
 from chibo.accounts.tokens import token_create
 from chibo.core.models import AuditEntry, Notification
 from chibo.core.notify import notifications_purge, notify
+from chibo.core.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from chibo.accounts.roles import Role
 from chibo.activity.models import DuesPayment
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from chibo.members.models import Member
 from chibo.members.pick import resolve
 from tests import factories
