@@ -74,9 +74,14 @@ CHECKS_JS = """() => {
 }"""
 
 
-def phone_context(browser: Any) -> Any:
-    """A new browser context like a phone: 390 × 844, touch, Vietnamese."""
+def phone_context(browser: Any, service_workers: str = "allow") -> Any:
+    """A new browser context like a phone: 390 × 844, touch, Vietnamese.
+
+    ``service_workers="block"`` keeps chibo's worker (home/pwa.py) out: the DevTools network
+    events of a page then count what its requests received (through the worker, they read 0).
+    """
     context = browser.new_context(
+        service_workers=service_workers,
         locale="vi-VN",
         viewport={"width": WIDTH, "height": HEIGHT},
         is_mobile=True,

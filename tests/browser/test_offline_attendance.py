@@ -231,3 +231,38 @@ def test_installable_app_offline_page_and_logout_clears_the_device(
     page.wait_for_url("**/accounts/login/**")
     assert _kept(page) == {}
     assert json.dumps(_rows(meeting)) and _rows(meeting)["DV-A1"] == ("present", "")
+
+
+def test_marks_left_on_the_device_are_named_on_every_page(live_url: str, page: Any) -> None:
+    """The sheet was closed offline: back online, every page says marks wait, with a link to
+    the sheet; opening it sends them. Marks another account left on the device are deleted."""
+    tree = factories.tree()
+    meeting = _meeting(tree)
+    secretary = factories.user("bithu", Role.CELL_SECRETARY, tree["cell_a"])
+    login(page, live_url, "bithu")
+    assert page.is_hidden("#pending-marks")
+    sheet = page.context.new_page()
+    _open_sheet(sheet, live_url, meeting)
+    page.context.set_offline(True)
+    sheet.check("#row-DV-A1 input[value=unexcused]")
+    sheet.wait_for_selector("#row-DV-A1.pending-row")
+    sheet.close()  # the tab is closed before the connection returns
+    page.context.set_offline(False)
+
+    # Another account's marks, left when its session ended without logging out.
+    page.evaluate("""() => localStorage.setItem("chibo:attendance:999999:1", '{"DV-X": {}}')""")
+    page.goto(f"{live_url}/members/")
+    reminder = page.locator("#pending-marks")
+    assert reminder.is_visible()
+    assert "Còn 1 điểm danh chưa gửi" in reminder.inner_text()
+    assert list(_kept(page)) == [f"chibo:attendance:{secretary.pk}:{meeting.pk}"]
+    assert _rows(meeting)["DV-A1"] == ("present", "")
+
+    reminder.get_by_role("link").click()
+    page.wait_for_url(f"**/activity/meetings/{meeting.pk}/")
+    page.wait_for_selector("#row-DV-A1 .saved")
+    assert page.is_hidden("#pending-marks")  # the sheet has its own banner
+    assert _rows(meeting)["DV-A1"] == ("unexcused", "")
+    assert _kept(page) == {}
+    page.goto(f"{live_url}/")
+    assert page.is_hidden("#pending-marks")

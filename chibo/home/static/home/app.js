@@ -56,8 +56,53 @@
     clearDevice();
   }, true);
 
-  // The offline page says how many marks wait on this device.
+  // Marks kept by another account (its session ended without logging out, then someone
+  // else logged in on this device) are not this user's to keep: they are deleted.
+  // Returns this user's kept marks by meeting: {meeting: number of marks}.
+  function ownMarks(user) {
+    var mine = {};
+    var stale = [];
+    try {
+      for (var i = 0; i < localStorage.length; i++) {
+        var key = localStorage.key(i);
+        if (!key || key.indexOf(PREFIX + "attendance:") !== 0) continue;
+        var parts = key.slice((PREFIX + "attendance:").length).split(":");
+        if (parts[0] !== user) { stale.push(key); continue; }
+        var n = Object.keys(JSON.parse(localStorage.getItem(key) || "{}")).length;
+        if (n) mine[parts[1]] = n;
+      }
+      stale.forEach(function (k) { localStorage.removeItem(k); });
+    } catch (e) { /* storage unavailable */ }
+    return mine;
+  }
+
+  // Every page says when marks wait on this device, with a link to each sheet that sends
+  // them (activity/sheet-offline.js sends them when the sheet opens online). The sheet
+  // itself has its own banner.
+  function remind() {
+    var user = document.body && document.body.getAttribute("data-user");
+    var note = document.getElementById("pending-marks");
+    if (!user || !note) return;
+    var mine = ownMarks(user);
+    var sheet = document.getElementById("sheet");
+    var open = sheet && sheet.getAttribute("data-offline-key");
+    var meetings = Object.keys(mine).filter(function (m) { return open !== user + ":" + m; });
+    if (!meetings.length) { note.hidden = true; return; }
+    var total = meetings.reduce(function (sum, m) { return sum + mine[m]; }, 0);
+    note.textContent = note.getAttribute("data-template").replace("{n}", total) + " ";
+    meetings.forEach(function (m, i) {
+      var link = document.createElement("a");
+      link.href = note.getAttribute("data-url").replace(/0\/$/, encodeURIComponent(m) + "/");
+      link.textContent = note.getAttribute("data-link") + (meetings.length > 1 ? " " + (i + 1) : "");
+      if (i) note.appendChild(document.createTextNode(", "));
+      note.appendChild(link);
+    });
+    note.hidden = false;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    remind();
+    // The offline page says how many marks wait on this device.
     var note = document.getElementById("offline-pending");
     var n = pendingMarks();
     if (note && n) {
