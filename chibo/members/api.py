@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Literal
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
@@ -250,11 +249,11 @@ def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> dict:
         status="" if filters.status == "all" else filters.status,
         standing=filters.standing,
     )
-    qs = selectors.member_list(user, flt)
+    after = None
     if filters.cursor:
         name, code = decode_cursor(filters.cursor, 2)
-        qs = qs.filter(Q(name_folded__gt=name) | Q(name_folded=name, member_code__gt=code))
-    rows = list(qs[: filters.limit + 1])
+        after = (name, code)
+    rows = selectors.member_search(user, flt).rows(limit=filters.limit + 1, after=after)
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
     selectors.audit_list_read(

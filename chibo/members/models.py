@@ -32,9 +32,10 @@ class Gender(models.TextChoices):
 class Member(models.Model):
     member_code = models.CharField(_("member code"), max_length=32, unique=True)
     full_name = models.CharField(_("full name"), max_length=120)
-    # Folded (lowercase, no diacritics, đ→d) for search; see lib.text.fold.
-    name_folded = ByteOrderCharField(max_length=120, db_index=True, editable=False)
-    given_folded = ByteOrderCharField(max_length=40, db_index=True, editable=False)
+    # Folded (lowercase, no diacritics, đ→d) for search; see lib.text.fold. Indexed with
+    # the columns a list reads (Meta.indexes; members.search).
+    name_folded = ByteOrderCharField(max_length=120, editable=False)
+    given_folded = ByteOrderCharField(max_length=40, editable=False)
     date_of_birth = models.DateField(_("date of birth"))
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=40, default="Kinh")
@@ -47,8 +48,13 @@ class Member(models.Model):
     phone = EncryptedCharField(_("phone"), max_length=255, blank=True)
 
     # Derived from the events (services keep these consistent).
-    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="members")
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, db_index=True)
+    # Indexed by member_org_state_idx (org first): a separate org index repeats it.
+    org = models.ForeignKey(
+        "orgs.Org", on_delete=models.PROTECT, related_name="members", db_index=False
+    )
+    # Not indexed alone: lists and counts read it with the org (member_org_state_idx) or the
+    # name (member_name_idx); members in transit are found by their pending org.
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     is_full = models.BooleanField(_("full member"), default=False)
     admitted_on = models.DateField(_("admission decision date"))
     admitting_org = models.ForeignKey(
@@ -59,12 +65,23 @@ class Member(models.Model):
     ceremony_on = models.DateField(_("admission ceremony date"), null=True, blank=True)
     probation_ends_on = models.DateField(_("probation ends"), null=True, blank=True)
     recognized_on = models.DateField(_("recognized on"), null=True, blank=True)
+    # Empty for nearly every member: indexed where set only (Meta.indexes).
     temp_host_org = models.ForeignKey(
-        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="attached_members"
+        "orgs.Org",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attached_members",
+        db_index=False,
     )
     # Set while an official transfer to an org inside chibo is in transit.
     pending_org = models.ForeignKey(
-        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="incoming_members"
+        "orgs.Org",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incoming_members",
+        db_index=False,
     )
     status_changed_on = models.DateField(null=True, blank=True)
     last_event_on = models.DateField()
@@ -76,11 +93,13 @@ class Member(models.Model):
     class Meta:
         ordering = ["name_folded", "member_code"]
         indexes = [
-            # Covering on PostgreSQL (INCLUDE is ignored elsewhere): the composition
-            # report counts every member of a subtree from this index alone, about
-            # a third faster than from the table at 5.5M (docs/performance.md).
+            # A scope's members by org (members.search, the "orgs" plan): a name prefix is a
+            # seek inside each (org, status), and the list's filter and order read from the
+            # index alone. Covering on PostgreSQL (INCLUDE is ignored elsewhere): the
+            # composition report counts every member of a subtree from this index alone,
+            # about a third faster than from the table at 5.5M (docs/performance.md).
             models.Index(
-                fields=["org", "status"],
+                fields=["org", "status", "name_folded", "member_code", "given_folded"],
                 include=[
                     "last_event_on",
                     "admitted_on",
@@ -91,6 +110,26 @@ class Member(models.Model):
                     "id",
                 ],
                 name="member_org_state_idx",
+            ),
+            # The list in its order (name, code), with what its filter reads (members.search,
+            # the "name" plan): a wide scope's page stops after fifty entries.
+            models.Index(
+                fields=["name_folded", "member_code", "status", "org"], name="member_name_idx"
+            ),
+            # A one-word search's given names, each in list order.
+            models.Index(
+                fields=["given_folded", "name_folded", "member_code", "status", "org"],
+                name="member_given_idx",
+            ),
+            models.Index(
+                fields=["temp_host_org"],
+                condition=models.Q(temp_host_org__isnull=False),
+                name="member_temp_host_idx",
+            ),
+            models.Index(
+                fields=["pending_org"],
+                condition=models.Q(pending_org__isnull=False),
+                name="member_pending_org_idx",
             ),
         ]
         verbose_name = _("party member")
@@ -112,17 +151,31 @@ class Member(models.Model):
 
 
 class MemberEvent(models.Model):
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
+    # Indexed by mevent_member_state_idx (member first): a separate member index repeats it.
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
     effective_date = models.DateField(_("effective date"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    # Empty for most events (imports, the demo): indexed where set only (Meta.indexes).
     issuing_org = models.ForeignKey(
-        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.Org",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     issuing_body = models.CharField(_("issuing body"), max_length=255, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     note = models.TextField(_("note"), blank=True)
     reason = models.CharField(_("reason"), max_length=24, choices=RemovalReason.choices, blank=True)
@@ -145,6 +198,14 @@ class MemberEvent(models.Model):
                 name="mevent_member_state_idx",
             ),
             models.Index(fields=["kind", "effective_date"], name="mevent_kind_date_idx"),
+            models.Index(
+                fields=["issuing_org"],
+                condition=models.Q(issuing_org__isnull=False),
+                name="mevent_issuing_org_idx",
+            ),
+            models.Index(
+                fields=["actor"], condition=models.Q(actor__isnull=False), name="mevent_actor_idx"
+            ),
         ]
         verbose_name = _("member event")
 

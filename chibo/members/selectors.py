@@ -19,6 +19,7 @@ from chibo.core.scoping import scope_for
 from chibo.lib.text import fold, prefix_upper_bound
 from chibo.members.lifecycle import state_on as state_on
 from chibo.members.models import ON_ROLLS, Member, MemberEvent, Status
+from chibo.members.search import MemberSearch, intersect
 from chibo.orgs.models import Org
 
 
@@ -89,8 +90,11 @@ def _within(subtrees: Callable[[str], Q], *, by_name: bool) -> Q:
 
 def member_list(actor: Any, flt: MemberFilter) -> QuerySet[Member]:
     """Members in scope matching ``flt``, by name. Lists show no citizen ID or phone:
-    those columns are not read (nor decrypted: 2 Fernet tokens a row); a record's
-    page reads them through ``member_detail``."""
+    those columns are not read (nor decrypted); a record's page reads them through
+    ``member_detail``.
+
+    The definition of the list; the page and the API read the same answer through
+    ``member_search``, planned per scope (tests/members/test_search_plans.py)."""
     scope = scope_for(actor, Cap.MEMBER_VIEW)
     if scope.is_empty:
         return Member.objects.none()
@@ -114,6 +118,24 @@ def member_list(actor: Any, flt: MemberFilter) -> QuerySet[Member]:
     return qs.order_by("name_folded", "member_code")
 
 
+def member_search(actor: Any, flt: MemberFilter) -> MemberSearch:
+    """``member_list``'s answer, read by the index that suits the scope (members.search)."""
+    scope = scope_for(actor, Cap.MEMBER_VIEW)
+    statuses: tuple[str, ...] = ()
+    if flt.status == "on_rolls":
+        statuses = tuple(ON_ROLLS)
+    elif flt.status:
+        statuses = (flt.status,)
+    full = {"full": True, "probationary": False}.get(flt.standing)
+    return MemberSearch(
+        intersect(scope.ranges, flt.org),
+        text=flt.q,
+        statuses=statuses,
+        category=flt.category,
+        full=full,
+    )
+
+
 COUNT_CAP = 10_000
 
 
@@ -127,12 +149,16 @@ class CappedPaginator(Paginator):
     as long as there are rows (``has_next`` from one row more than a page).
     """
 
-    def __init__(self, object_list: QuerySet, per_page: int, cap: int | None = None) -> None:
+    def __init__(
+        self, object_list: QuerySet | MemberSearch, per_page: int, cap: int | None = None
+    ) -> None:
         super().__init__(object_list, per_page)
         self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
     def count(self) -> int:
+        if isinstance(self.object_list, MemberSearch):
+            return self.object_list.count_upto(self.cap + 1)
         rows = self.object_list.select_related(None).order_by()  # no join to orgs for a count
         return rows[: self.cap + 1].count()
 
@@ -179,7 +205,7 @@ class _CappedPage(Page):
 
 def member_page(actor: Any, flt: MemberFilter, number: Any, per_page: int) -> Page:
     """One page of ``member_list``, counted up to ``COUNT_CAP`` (``page.paginator.capped``)."""
-    return CappedPaginator(member_list(actor, flt), per_page).get_page(number)
+    return CappedPaginator(member_search(actor, flt), per_page).get_page(number)
 
 
 def audit_list_read(actor: Any, members: list[Member], context: dict[str, Any]) -> None:

@@ -1,0 +1,219 @@
+"""The member list's plan per scope (members.search) on a seeded database, on both databases.
+
+``selectors.member_list`` is the definition of the answer; ``member_search`` reads the same
+answer through the index that suits the scope. These tests seed the demo (a small city), then
+
+- compare the two query by query (names, prefixes, without diacritics, with đ, codes, filters,
+  pages, the API's cursor and the capped count), for the city office, a direct committee, a
+  school's committee and a cell, and again with every scope forced onto the name plan;
+- read the plan each scope chooses and the database's EXPLAIN of it: the whole city by the
+  folded-name index (``member_name_idx``, ``member_given_idx`` for a given name) with no sort
+  of the city's members, a school or a cell by the org path then ``member_org_state_idx``.
+  A change that makes the city walk its orgs again, or a cell scan the name index, fails here.
+
+The figures at 400,000 members are in ``make bench`` (bench/scale.py), never here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import connection
+
+from chibo.members import search
+from chibo.members.models import Member
+from chibo.members.selectors import MemberFilter, member_list, member_search
+
+pytestmark = pytest.mark.django_db
+
+# Demo accounts (seed-demo): the city office, a direct committee, a school's grassroots
+# committee (a faculty of the university of education), a cell of it.
+ACTORS = {"city": "vanphong", "committee": "captren", "school": "cosoviec", "cell": "bithu"}
+
+QUERIES = [
+    "",
+    "nguyen",
+    "nguyen van",
+    "Nguyễn Văn",
+    "NGUYỄN THỊ",
+    "nguyen thi thanh",
+    "tran",
+    "tran thi",
+    "le",
+    "le van",
+    "pham",
+    "pham minh",
+    "hoang",
+    "huynh",
+    "vo thi",
+    "dang",
+    "đặng",
+    "Đ",
+    "đo",
+    "duong",
+    "bui",
+    "ngo",
+    "an",
+    "anh",
+    "ánh",
+    "huy",
+    "ngoc",
+    "thanh",
+    "lan",
+    "mai",
+    "h",
+    "n",
+    "x",
+    "zzz",
+    "nguyễn văn a",
+    "Dv",
+    "  le  ",
+]
+
+
+@pytest.fixture
+def city(db) -> dict[str, User]:
+    call_command("seed-demo", members=3000, seed=7, members_only=True, stdout=_Null())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {scope: User.objects.get(username=name) for scope, name in ACTORS.items()}
+
+
+class _Null:
+    def write(self, _text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+def _codes_of_some_members() -> list[str]:
+    codes = list(Member.objects.order_by("pk").values_list("member_code", flat=True)[:400:97])
+    return [*codes, codes[0].lower()]
+
+
+def _filters() -> Iterator[MemberFilter]:
+    for q in [*QUERIES, *_codes_of_some_members()]:
+        yield MemberFilter(q=q, status="on_rolls")
+    for q in ("", "nguyen", "an"):
+        yield MemberFilter(q=q, status="")
+        yield MemberFilter(q=q, status="removed")
+        yield MemberFilter(q=q, status="on_rolls", standing="probationary")
+        yield MemberFilter(q=q, status="on_rolls", standing="full", category="cadre")
+
+
+def _same_answers(actor: User, flt: MemberFilter) -> None:
+    reference = member_list(actor, flt)
+    expected = list(reference.values_list("pk", flat=True)[:60])
+    found = member_search(actor, flt)
+    label = f"{actor.username} {flt}"
+    assert [m.pk for m in found.rows(limit=50)] == expected[:50], label
+    assert [m.pk for m in found[20:40]] == expected[20:40], label
+    total = reference.count()
+    assert found.count_upto(10) == min(total, 10), label
+    assert found.count_upto(10_001) == min(total, 10_001), label
+    if len(expected) > 12:  # the API's cursor: after the 10th row
+        tenth = Member.objects.get(pk=expected[9])
+        after = (tenth.name_folded, tenth.member_code)
+        page = member_search(actor, flt).rows(limit=25, after=after)
+        assert [m.pk for m in page] == expected[10:35], label
+
+
+def test_every_scope_gives_the_same_answers_as_the_list_definition(city) -> None:
+    for actor in city.values():
+        for flt in _filters():
+            _same_answers(actor, flt)
+
+
+def test_the_name_plan_gives_the_same_answers_in_every_scope(city, monkeypatch) -> None:
+    """Every scope read by name (as a wide committee is at scale): the org check of each row."""
+    monkeypatch.setattr(search, "WIDE", -1)  # even no match is "wide"
+    for scope in ("committee", "school", "cell"):
+        actor = city[scope]
+        for flt in _filters():
+            assert member_search(actor, flt).plan() in {"name", "code"}
+            _same_answers(actor, flt)
+
+
+def test_an_org_filter_inside_the_scope_is_the_scope(city) -> None:
+    school = member_search(city["school"], MemberFilter()).ranges
+    from chibo.orgs.models import Org
+
+    org = Org.objects.get(path=school[0][0])
+    for q in ("", "nguyen", "an"):
+        flt = MemberFilter(q=q, status="on_rolls", org=org)
+        _same_answers(city["city"], flt)
+        assert member_search(city["city"], flt).plan() == "orgs"
+
+
+# --- the plans ----------------------------------------------------------------------------
+
+
+def _explain(found: search.MemberSearch) -> str:
+    return "\n".join(found.explain())
+
+
+def _members_are_never_scanned(plan: str) -> None:
+    if connection.vendor == "sqlite":
+        for line in plan.splitlines():
+            assert not (line.startswith("SCAN m") and "INDEX" not in line), plan
+    else:
+        assert "Seq Scan on members_member" not in plan, plan
+
+
+def test_the_whole_city_is_read_by_the_name_index(city) -> None:
+    city_office = city["city"]
+    for q, index in (
+        ("", search.NAME_INDEX),
+        ("nguyen van", search.NAME_INDEX),
+        ("đặng", search.NAME_INDEX),
+        ("an", search.GIVEN_INDEX),
+    ):
+        found = member_search(city_office, MemberFilter(q=q, status="on_rolls"))
+        assert found.whole_tree()
+        assert found.plan() == "name", q
+        plan = _explain(found)
+        assert index in plan, plan
+        _members_are_never_scanned(plan)
+        assert search.ORG_INDEX not in plan, plan
+        if (connection.vendor == "sqlite" and " " in q) or not q:
+            # one stream, already in list order: the page stops after 50 entries
+            assert "TEMP B-TREE" not in plan, plan
+
+
+def test_a_school_and_a_cell_are_read_by_org_then_name(city) -> None:
+    for scope in ("school", "cell"):
+        for q in ("", "nguyen van", "đặng", "an"):
+            found = member_search(city[scope], MemberFilter(q=q, status="on_rolls"))
+            assert not found.whole_tree()
+            assert found.plan() == "orgs", (scope, q)
+            plan = _explain(found)
+            assert search.ORG_INDEX in plan, plan
+            if connection.vendor == "sqlite" or " " in q or not q:
+                # PostgreSQL may OR, inside each org, the given-name and code indexes to
+                # the org index for a one-word search (a bitmap per org): still org first.
+                assert search.NAME_INDEX not in plan and search.GIVEN_INDEX not in plan, plan
+            _members_are_never_scanned(plan)
+            if connection.vendor == "sqlite":
+                assert "SEARCH o USING" in plan and "path" in plan, plan
+            else:  # the orgs outside, each org's members inside
+                assert "Nested Loop" in plan, plan
+                assert plan.index("orgs_org_path_key") < plan.index(search.ORG_INDEX), plan
+
+
+def test_a_wide_scope_is_read_by_name_with_its_orgs_checked(city, monkeypatch) -> None:
+    monkeypatch.setattr(search, "WIDE", 10)  # a committee with more matches than WIDE
+    found = member_search(city["committee"], MemberFilter(q="nguyen", status="on_rolls"))
+    assert found.plan() == "name"
+    plan = _explain(found)
+    assert search.NAME_INDEX in plan, plan
+    _members_are_never_scanned(plan)
+    if connection.vendor == "sqlite":
+        assert "SEARCH o USING INTEGER PRIMARY KEY" in plan, plan
