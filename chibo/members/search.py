@@ -48,6 +48,23 @@ ORGS = "orgs_org"
 
 Range = tuple[str, str]
 
+# What a list row shows (members/_results.html, the API's list items, the cursor, the audit):
+# the page builds its 50 objects from these columns only (never the encrypted citizen ID or
+# phone). A field read beyond them would cost a query per row: add it here.
+LIST_FIELDS = (
+    "member_code",
+    "full_name",
+    "name_folded",
+    "date_of_birth",
+    "gender",
+    "category",
+    "status",
+    "is_full",
+    "admitted_on",
+    "org__code",
+    "org__name",
+)
+
 
 @dataclass(frozen=True)
 class Terms:
@@ -152,11 +169,10 @@ class MemberSearch:
         """Members in list order (name, code): ``limit`` of them after ``offset`` rows, or
         after the row (name, code) ``after`` (the API's cursor)."""
         ids = self.ids(limit=limit, offset=offset, after=after)
-        found = (
-            Member.objects.select_related("org").defer("citizen_id", "phone").in_bulk(ids)
-            if ids
-            else {}
-        )
+        if not ids:
+            return []
+        rows = Member.objects.select_related("org").only(*LIST_FIELDS).filter(pk__in=ids)
+        found = {m.pk: m for m in rows.order_by()}
         return [found[pk] for pk in ids if pk in found]
 
     def __getitem__(self, item: slice) -> list[Member]:

@@ -66,3 +66,5 @@ def test_scale_benchmark():
     assert result["members"] >= MEMBERS * 0.9
     wrong = [row["case"] for row in result["rows"] if row["same_answer"] is False]
     assert not wrong, f"ORM and hand-written SQL disagree: {wrong}"
+    over = {row["case"]: row["over_target"] for row in result["rows"] if row.get("over_target")}
+    assert not over, f"over target: {over}"
