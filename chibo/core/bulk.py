@@ -4,7 +4,7 @@ SQLite: ``executemany`` (~10× ``bulk_create``); PostgreSQL: ``COPY`` through
 psycopg 3 (shared/NOTES.md). On SQLite a batch at least as large as its
 table is inserted with the table's plain indexes dropped and rebuilt before
 commit (``indexes_deferred``): one sort instead of ~15 random B-tree inserts
-per member, about half the write time of a first import. Primary keys are reserved up front so events can
+per member, about a fifth of a first import's time. Primary keys are reserved up front so events can
 point at their member without reading ids back: on PostgreSQL from the
 sequence (``nextval``), on SQLite from the table's AUTOINCREMENT counter,
 which is safe because chibo's SQLite transactions are IMMEDIATE (the write

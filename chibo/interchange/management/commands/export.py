@@ -15,6 +15,9 @@ from chibo.orgs.selectors import orgs_for
 
 
 class Command(BaseCommand):
+    # A data command: Django's system checks import every URL and API module (0.5 s per
+    # run, a quarter of a school's import); `chibo check` and the server run them.
+    requires_system_checks: list[str] = []
     help = "Xuất tổ chức đảng hoặc đảng viên của một nhánh ra tệp XLSX/CSV (đúng định dạng nhập)."
 
     def add_arguments(self, parser: CommandParser) -> None:

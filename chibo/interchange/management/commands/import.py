@@ -19,6 +19,9 @@ from chibo.interchange.services import Unsupported, import_file
 
 
 class Command(BaseCommand):
+    # A data command: Django's system checks import every URL and API module (0.5 s per
+    # run, a quarter of a school's import); `chibo check` and the server run them.
+    requires_system_checks: list[str] = []
     help = "Nhập tổ chức đảng, đảng viên, điểm danh hoặc đảng phí từ tệp XLSX/CSV."
 
     def add_arguments(self, parser: CommandParser) -> None:

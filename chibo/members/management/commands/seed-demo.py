@@ -89,6 +89,9 @@ def _n(number: int) -> str:
 
 
 class Command(BaseCommand):
+    # A data command: Django's system checks import every URL and API module (0.5 s per
+    # run, a quarter of a school's import); `chibo check` and the server run them.
+    requires_system_checks: list[str] = []
     help = (
         "Load deterministic demo data (org tree, members with five years of events, one account "
         "per role) into an empty database. Same --members/--seed/--as-of give the same data."
