@@ -26,13 +26,13 @@ from django.utils.translation import gettext as _
 
 from chibo.core.plausibility import AgeProblem, age_problem
 from chibo.core.roles import Cap
-from chibo.core.rules import rule_in_force
+from chibo.core.rules import RuleMissing, rule_in_force
 from chibo.core.scoping import scope_for
 from chibo.interchange import columns as C
 from chibo.interchange.common import Columns, RowReader
 from chibo.interchange.reader import Table
 from chibo.interchange.report import ImportResult, Problem
-from chibo.lib.dates import add_months
+from chibo.lib.dates import add_months, full_months_between
 from chibo.members import lifecycle
 from chibo.members import services as ms
 from chibo.members.models import ON_ROLLS, Category, Member, RemovalReason, Status
@@ -86,14 +86,30 @@ class Context:
         self.by_id = {o.id: o for o in self.orgs.values()}
         self.scope = scope_for(actor, Cap.MEMBER_CHANGE) if actor is not None else None
         self._probation: dict[dt.date, dt.date] = {}
+        self._age_bounds: dict[tuple[str, dt.date], tuple[int, int] | None] = {}
+        self._labels = {value: str(label).lower() for value, label in Category.choices}
         self.today = timezone.localdate()
 
     def may_change(self, org: OrgInfo) -> bool:
         return self.scope is None or self.scope.covers_path(org.path)
 
     def age_problem(self, dob: dt.date, category: str, on: dt.date) -> AgeProblem | None:
-        label = str(Category(category).label).lower() if category in Category.values else ""
-        return age_problem(dob, category, label, on)
+        """``core.plausibility.age_problem``, with no per-row work for a row it does not
+        concern: the rule's bounds are read once per (category, date) and the age compared
+        here; the message (labels, dates formatted) is built for a row out of bounds only."""
+        if dob is None or not category or dob > on:
+            return None
+        key = (category, on)
+        if key in self._age_bounds:
+            bounds = self._age_bounds[key]
+        else:
+            bounds = self._age_bounds[key] = _age_bounds(category, on)
+        if bounds is None:
+            return None
+        years = full_months_between(dob, on) // 12
+        if bounds[0] <= years <= bounds[1]:
+            return None
+        return age_problem(dob, category, self._labels.get(category, ""), on)
 
     def probation_end(self, ceremony: dt.date) -> dt.date:
         end = self._probation.get(ceremony)
@@ -101,6 +117,16 @@ class Context:
             end = add_months(ceremony, int(rule_in_force("probation.months", on=ceremony).value))
             self._probation[ceremony] = end
         return end
+
+
+def _age_bounds(category: str, on: dt.date) -> tuple[int, int] | None:
+    """The (low, high) years of ``people.category_age_years`` for ``category`` on ``on``."""
+    try:
+        rule = rule_in_force("people.category_age_years", on=on)
+    except RuleMissing:
+        return None
+    bounds = (rule.value or {}).get(category)
+    return (int(bounds[0]), int(bounds[1])) if bounds else None
 
 
 def _org(rr: RowReader, ctx: Context, column: str, code: str) -> OrgInfo | None:
