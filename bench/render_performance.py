@@ -40,7 +40,10 @@ def table(result: dict[str, Any]) -> str:
         "|---|---:|---:|---:|---:|---|---|---|",
     ]
     for row in result["rows"]:
-        target = ", ".join(f"{k} ≤ {v:g}" for k, v in (row.get("target") or {}).items())
+        target = ", ".join(
+            f"{k} {'≥' if k == 'rows_per_s' else '≤'} {v:g}"
+            for k, v in (row.get("target") or {}).items()
+        )
         over = row.get("over_target") or []
         verdict = ("**over: " + "; ".join(over) + "**") if over else (target and "met")
         plan = (row.get("plan") or "").replace("|", "/")

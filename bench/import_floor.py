@@ -1,0 +1,317 @@
+"""The member import's floor, written without chibo: the same rows into the same schema.
+
+    python bench/import_floor.py sqlite PATH FILE        (a migrated database with the org tree)
+    python bench/import_floor.py postgresql CONNINFO FILE
+
+Plain ``csv`` (or ``python_calamine`` for .xlsx), ``sqlite3`` or ``psycopg`` and
+``cryptography``'s AES-GCM; no Django, no chibo module. It reads the file that
+bench/import_data.py writes (its vocabulary only: a floor, not an importer), folds the names,
+encrypts the citizen ID and phone (a random 96-bit nonce each, as chibo stores them), and
+writes each member with the events the row implies (admitted; reassigned and category
+changed when the row says so; recognized), by the best plan we know for a first import:
+
+- SQLite: one transaction, the tables' non-unique indexes dropped, ``executemany``, the
+  indexes rebuilt and the tables ANALYZEd;
+- PostgreSQL: one transaction, the tables' non-unique indexes and foreign keys dropped,
+  ``COPY`` of both tables, the indexes rebuilt, the foreign keys added back and validated in
+  one pass each.
+
+Prints one JSON line: seconds (the whole process, from start to commit), rows, events.
+bench/import_compare.py checks that chibo's import of the same file wrote the same rows.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import json
+import os
+import re
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+STARTED = time.perf_counter()
+
+GENDERS = {"Nam": "male", "Nữ": "female"}
+CATEGORIES = {"Sinh viên": "student", "Giảng viên": "lecturer", "Giáo viên": "teacher"}
+PROBATION_MONTHS = 12
+MEMBER_COLUMNS = (
+    "id, member_code, full_name, name_folded, given_folded, date_of_birth, gender, ethnicity, "
+    "category, expected_graduation, party_card_number, citizen_id, phone, org_id, status, "
+    "is_full, admitted_on, admitting_org_id, category_at_admission, ceremony_on, "
+    "probation_ends_on, recognized_on, temp_host_org_id, pending_org_id, status_changed_on, "
+    "last_event_on, version, created_at, updated_at"
+)
+EVENT_COLUMNS = (
+    "member_id, kind, effective_date, recorded_at, decision_number, issuing_org_id, "
+    "issuing_body, actor_id, note, reason, data, org_id, status_after, category_after"
+)
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    plain = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return _SPACES.sub(" ", "".join(c for c in plain if not unicodedata.combining(c))).strip()
+
+
+def day(text: str) -> dt.date | None:
+    if not text:
+        return None
+    d, m, y = text.split("/")
+    return dt.date(int(y), int(m), int(d))
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    y, m = divmod(start.month - 1 + months, 12)
+    year, month = start.year + y, m + 1
+    for d in (start.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(start)
+
+
+def read(path: str) -> list[list[str]]:
+    if path.endswith(".xlsx"):
+        from python_calamine import CalamineWorkbook
+
+        rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+        return [["" if v is None else str(v) for v in r] for r in rows]
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+class Sealer:
+    """AES-GCM under a random key of the floor's own (the cost, not chibo's key)."""
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        self.aead = AESGCM(AESGCM.generate_key(bit_length=256))
+        self.header = b"c2:floor:"
+
+    def many(self, values: list[str]) -> list[str]:
+        pool = os.urandom(12 * len(values))
+        out = []
+        for n, value in enumerate(values):
+            nonce = pool[12 * n : 12 * n + 12]
+            sealed = self.aead.encrypt(nonce, value.encode(), self.header)
+            out.append("c2:floor:" + base64.urlsafe_b64encode(nonce + sealed).decode())
+        return out
+
+
+def build(rows: list[list[str]], orgs: dict[str, int], first_id: int, iso: bool):
+    header, body = rows[0], rows[1:]
+    ix = {h: i for i, h in enumerate(header)}
+    sealer = Sealer()
+    ids = sealer.many([r[ix["so_cccd"]] for r in body])
+    phones = sealer.many([r[ix["so_dien_thoai"]] for r in body])
+    now = dt.datetime.now(dt.UTC)
+    stamp = now.isoformat(sep=" ") if iso else now
+
+    def out(d: dt.date | None):
+        return None if d is None else (d.isoformat() if iso else d)
+
+    members, events = [], []
+    data = json.dumps({"import": True})
+    for n, r in enumerate(body):
+        pk = first_id + n
+        name = r[ix["ho_ten"]]
+        folded = fold(name)
+        org = orgs[r[ix["ma_to_chuc"]]]
+        adm_org = orgs[r[ix["ma_to_chuc_ket_nap"]]] if r[ix["ma_to_chuc_ket_nap"]] else org
+        category = CATEGORIES[r[ix["doi_tuong"]]]
+        cat_adm = CATEGORIES.get(r[ix["doi_tuong_khi_ket_nap"]], category)
+        admitted = day(r[ix["ngay_vao_dang"]])
+        recognized = day(r[ix["ngay_chinh_thuc"]])
+        a = out(admitted)
+        members.append(
+            (
+                pk,
+                r[ix["ma_dang_vien"]],
+                name,
+                folded,
+                folded.rsplit(" ", 1)[-1],
+                out(day(r[ix["ngay_sinh"]])),
+                GENDERS[r[ix["gioi_tinh"]]],
+                r[ix["dan_toc"]],
+                category,
+                None,
+                "",
+                ids[n],
+                phones[n],
+                org,
+                "active",
+                recognized is not None,
+                a,
+                adm_org,
+                cat_adm,
+                a,
+                out(add_months(admitted, PROBATION_MONTHS)),
+                out(recognized),
+                None,
+                None,
+                a,
+                a,
+                1,
+                stamp,
+                stamp,
+            )
+        )
+        events.append(
+            (pk, "admitted", a, stamp, "", None, "", None, "", "", data, adm_org, "active", cat_adm)
+        )
+        if org != adm_org:
+            events.append(
+                (
+                    pk,
+                    "reassigned",
+                    a,
+                    stamp,
+                    "",
+                    None,
+                    "",
+                    None,
+                    "",
+                    "",
+                    data,
+                    org,
+                    "active",
+                    cat_adm,
+                )
+            )
+        if category != cat_adm:
+            events.append(
+                (
+                    pk,
+                    "category_changed",
+                    a,
+                    stamp,
+                    "",
+                    None,
+                    "",
+                    None,
+                    "",
+                    "",
+                    data,
+                    org,
+                    "active",
+                    category,
+                )
+            )
+        if recognized is not None:
+            events.append(
+                (
+                    pk,
+                    "recognized",
+                    out(recognized),
+                    stamp,
+                    "",
+                    None,
+                    "",
+                    None,
+                    "",
+                    "",
+                    data,
+                    org,
+                    "active",
+                    category,
+                )
+            )
+    return members, events
+
+
+def sqlite(path: str, file: str) -> dict:
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA cache_size=-131072")
+    conn.execute("BEGIN IMMEDIATE")
+    orgs = dict(conn.execute("SELECT code, id FROM orgs_org"))
+    first = (conn.execute("SELECT COALESCE(MAX(id), 0) FROM members_member").fetchone()[0]) + 1
+    members, events = build(read(file), orgs, first, iso=True)
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
+        "sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ('members_member', 'members_memberevent')"
+    ).fetchall()
+    for name, _sql in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    marks = ", ".join("?" * len(members[0]))
+    conn.executemany(f"INSERT INTO members_member ({MEMBER_COLUMNS}) VALUES ({marks})", members)  # noqa: S608
+    marks = ", ".join("?" * len(events[0]))
+    conn.executemany(f"INSERT INTO members_memberevent ({EVENT_COLUMNS}) VALUES ({marks})", events)  # noqa: S608
+    for _name, sql in indexes:
+        conn.execute(sql)
+    conn.execute("ANALYZE members_member")
+    conn.execute("ANALYZE members_memberevent")
+    conn.execute("COMMIT")
+    conn.close()
+    return {"rows": len(members), "events": len(events)}
+
+
+def postgresql(conninfo: str, file: str) -> dict:
+    import psycopg
+
+    tables = ("members_member", "members_memberevent")
+    with psycopg.connect(conninfo) as conn:
+        orgs = dict(conn.execute("SELECT code, id FROM orgs_org").fetchall())
+        count = len(read(file)) - 1
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT nextval(pg_get_serial_sequence('members_member', 'id')) "
+                "FROM generate_series(1, %s)",
+                [count],
+            )
+        ]
+        members, events = build(read(file), orgs, ids[0], iso=False)
+        if ids != list(range(ids[0], ids[0] + count)):  # a sequence shared meanwhile
+            members = [(ids[n], *m[1:]) for n, m in enumerate(members)]
+            remap = {ids[0] + n: pk for n, pk in enumerate(ids)}
+            events = [(remap[e[0]], *e[1:]) for e in events]
+        indexes = conn.execute(
+            "SELECT indexname, indexdef FROM pg_indexes i WHERE tablename = ANY(%s) AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+            [list(tables)],
+        ).fetchall()
+        fks = conn.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND (conrelid::regclass::text = ANY(%s) "
+            "OR confrelid::regclass::text = ANY(%s))",
+            [list(tables), list(tables)],
+        ).fetchall()
+        for table, name, _d in fks:
+            conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _d in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+        with conn.cursor().copy(f"COPY members_member ({MEMBER_COLUMNS}) FROM STDIN") as copy:
+            for row in members:
+                copy.write_row(row)
+        with conn.cursor().copy(f"COPY members_memberevent ({EVENT_COLUMNS}) FROM STDIN") as copy:
+            for row in events:
+                copy.write_row(row)
+        for _name, definition in indexes:
+            conn.execute(definition)
+        for table, name, definition in fks:
+            conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition} NOT VALID')
+            conn.execute(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
+        conn.execute("ANALYZE members_member")
+        conn.execute("ANALYZE members_memberevent")
+    return {"rows": len(members), "events": len(events)}
+
+
+def main() -> None:
+    vendor, target, file = sys.argv[1:4]
+    result = (sqlite if vendor == "sqlite" else postgresql)(target, file)
+    result["seconds"] = round(time.perf_counter() - STARTED, 3)
+    result["file"] = Path(file).name
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
