@@ -2,8 +2,8 @@
 
     python bench/import_bench.py ROWS [--repeat 3] [--json OUT] [--pg CONNINFO_OF_A_SERVER]
 
-For each file (CSV, XLSX of ROWS rows from bench/import_data.py) and database (SQLite, and
-PostgreSQL with ``--pg``): a fresh copy of a template database (migrated, with the org tree of
+For each file (CSV, XLSX of ROWS rows from bench/import_data.py), on SQLite (or, with
+``--pg``, on that PostgreSQL server): a fresh copy of a template database (migrated, with the org tree of
 ``tests.factories.tree``), then ``chibo import members FILE`` timed from the process's start
 to its exit, and the floor the same way, interleaved, ``--repeat`` times; medians. After the
 last run the two databases' members and events are compared (every column but the ids, the
@@ -191,7 +191,7 @@ def main() -> None:
 
     xlsx, csv_path = write(args.rows, WORK)
     files = {"csv": csv_path, "xlsx": xlsx}
-    for db in [Sqlite()] + ([Postgres(args.pg)] if args.pg else []):
+    for db in [Postgres(args.pg)] if args.pg else [Sqlite()]:
         load = _load()
         rows = [run(db, files[f], args.repeat) for f in args.formats.split(",")]
         result = {
