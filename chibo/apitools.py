@@ -1,4 +1,4 @@
-"""Helpers shared by the apps' API routers: opaque keyset cursors, body
+"""Helpers shared by the apps' API routers: keyset pages with opaque cursors, body
 references to orgs, clean text input and translated validation messages.
 
 Kept apart from ``chibo.api`` (which imports every router) so a router can
@@ -10,9 +10,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from ninja import Status
 
@@ -46,6 +48,45 @@ def decode_cursor(cursor: str, size: int, field: str = "cursor") -> list[str]:
     for value in values:
         check_text(value, field)
     return values
+
+
+def keyset_page(
+    qs: QuerySet[Any], order: Sequence[str], limit: int, cursor: str = "", field: str = "cursor"
+) -> tuple[list[Any], str | None]:
+    """One page of ``qs`` in ``order`` after the row ``cursor`` names, and the next page's
+    cursor (None on the last page): the one pagination of the API (docs/api.md, "Pagination").
+
+    ``order`` lists fields (``-`` for descending; annotations allowed), none null, the last one
+    unique (the id): a page costs the same wherever it is, and rows added meanwhile never
+    shift the pages (none skipped or repeated). A cursor that is not one of ours is a 422.
+    """
+    names = [o.lstrip("-") for o in order]
+    if cursor:
+        after = decode_cursor(cursor, len(order), field)
+        past = Q()
+        for i, (key, name) in enumerate(zip(order, names, strict=True)):
+            step = Q(**{f"{name}__{'lt' if key.startswith('-') else 'gt'}": after[i]})
+            for before, value in zip(names[:i], after[:i], strict=True):
+                step &= Q(**{before: value})
+            past |= step
+        try:
+            qs = qs.filter(past)
+        except (ValueError, TypeError, ValidationError) as exc:
+            raise ValidationError(
+                {field: [_("This cursor is not valid; start again without it.")]}
+            ) from exc
+    rows = list(qs.order_by(*order)[: limit + 1])
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor([_sort_value(rows[-1], name) for name in names])
+
+
+def _sort_value(row: Any, name: str) -> str:
+    value = row
+    for part in name.split("__"):
+        value = getattr(value, part)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def check_text(value: str, field: str) -> str:

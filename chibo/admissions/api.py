@@ -1,6 +1,6 @@
 """/api/v1/candidates: the admission path, scoped, with the same services as the UI.
 
-GET  /candidates                       list (filters: org, category, stage, overdue; offset paging)
+GET  /candidates                       list (filters: org, category, stage, overdue; keyset pages)
 POST /candidates                       register a candidate
 GET  /candidates/probation-watch       probationary members due/overdue for recognition
 GET  /candidates/{id}                  detail with the whole path (read audited)
@@ -18,6 +18,8 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import DateField, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +27,14 @@ from ninja import Field, Query, Router, Schema, Status
 
 from chibo.admissions import selectors, services
 from chibo.admissions.models import Stage
-from chibo.apitools import DEFAULT_LIMIT, MAX_LIMIT, created, file_response, org_ref
+from chibo.apitools import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    created,
+    file_response,
+    keyset_page,
+    org_ref,
+)
 from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.core.web import DOCX_TYPE
@@ -33,6 +42,7 @@ from chibo.members.selectors import audit_list_read as audit_members_read
 from chibo.members.selectors import get_member_for
 
 router = Router(tags=["admissions"])
+NO_DEADLINE = Value(dt.date(9999, 12, 31), output_field=DateField())
 
 
 class ListFilters(Schema):
@@ -42,7 +52,7 @@ class ListFilters(Schema):
     overdue: bool = False
     include_closed: bool = False
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=1_000_000)
+    cursor: str = Field("", max_length=500, description="`next` of the page before")
 
 
 class RegisterIn(Schema):
@@ -157,6 +167,7 @@ class CandidateDetail(CandidateOut):
 
 class CandidatePage(Schema):
     items: list[CandidateOut]
+    next: str | None = Field(description="Pass it as `cursor` for the next page; null: the last")
     total: int
     counts: dict[str, int]
     overdue: int
@@ -204,12 +215,15 @@ def candidate_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
     )
     qs, counts, overdue = selectors.board(request.user, flt, timezone.localdate())
     total = qs.count()
-    rows = list(qs.select_related("member")[filters.offset : filters.offset + filters.limit])
+    # The board's order (next deadline first, then the name), the undated last on every database.
+    qs = qs.select_related("member").annotate(due=Coalesce("next_due", NO_DEADLINE))
+    rows, after = keyset_page(qs, ("due", "name_folded", "id"), filters.limit, filters.cursor)
     selectors.audit_list_read(
         request.user, rows, {"api": True, "org": filters.org, "stage": filters.stage}
     )
     return {
         "items": [_dict(request, c) for c in rows],
+        "next": after,
         "total": total,
         "counts": counts,
         "overdue": overdue,

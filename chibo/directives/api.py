@@ -10,9 +10,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from chibo.apitools import created, file_response, org_ref, require_cap
+from chibo.apitools import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    created,
+    file_response,
+    keyset_page,
+    org_ref,
+    require_cap,
+)
 from chibo.core.roles import Cap
 from chibo.core.web import DOCX_TYPE, XLSX_TYPE
 from chibo.directives import compile as compiling
@@ -383,21 +391,27 @@ def _issuer_of(symbol: str) -> str:
 # --- documents -----------------------------------------------------------------------
 
 
-@router.get("/documents", response=list[DocumentOut])
+class DocumentPage(Schema):
+    items: list[DocumentOut]
+    next: str | None = Field(description="Pass it as `cursor` for the next page; null: the last")
+
+
+@router.get("/documents", response=DocumentPage)
 def list_documents(
     request: HttpRequest,
     q: str = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     direction: str = "",
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
-) -> list[dict[str, Any]]:
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    cursor: str = Query("", max_length=500, description="`next` of the page before"),
+) -> dict[str, Any]:
+    """Documents in scope, newest first, in keyset pages (docs/api.md, "Pagination")."""
     require_cap(request.user, Cap.DIRECTIVE_VIEW)
     flt = selectors.DocumentFilter(q=q, date_from=date_from, date_to=date_to, direction=direction)
-    return [
-        _doc_out(d) for d in selectors.document_search(request.user, flt)[offset : offset + limit]
-    ]
+    qs = selectors.document_search(request.user, flt)
+    rows, after = keyset_page(qs, ("-issued_on", "-id"), limit, cursor)
+    return {"items": [_doc_out(d) for d in rows], "next": after}
 
 
 @router.post("/documents/incoming", response={201: DocumentDetailOut})

@@ -1,12 +1,12 @@
 """/api/v1/oversight: inspections, coverage, discipline, evaluation — the same services as the UI.
 
-GET  /oversight/inspections?year=           inspections in scope
+GET  /oversight/inspections?year=&limit=&cursor=   inspections in scope (keyset pages)
 POST /oversight/inspections                 plan one
 GET  /oversight/inspections/{id}            detail (follow-ups, attachments)
 POST /oversight/inspections/{id}/conclusion record findings and conclusion (issue_number: number it in the register)
 POST /oversight/inspections/{id}/followups  add a follow-up action with its deadline
 GET  /oversight/coverage?org=&date_from=&date_to=   school orgs inspected in the period / never
-GET  /oversight/discipline                  cases in scope
+GET  /oversight/discipline?status=&limit=&cursor=  cases in scope (keyset pages)
 POST /oversight/discipline                  open a case
 GET  /oversight/discipline/{id}             one case (read audited)
 POST /oversight/discipline/{id}/hold|release|decide|appeal
@@ -25,9 +25,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from chibo.apitools import check_text, created, org_ref, path_code, require_cap
+from chibo.apitools import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    check_text,
+    created,
+    keyset_page,
+    org_ref,
+    path_code,
+    require_cap,
+)
 from chibo.core.roles import Cap
 from chibo.members.selectors import get_member_for
 from chibo.orgs.selectors import get_org_for
@@ -249,15 +258,28 @@ class InspectionIn(Schema):
     ends_on: dt.date
 
 
+class InspectionPage(Schema):
+    items: list[InspectionOut]
+    next: str | None = Field(description="Pass it as `cursor` for the next page; null: the last")
+
+
 @router.get(
-    "/inspections", response=list[InspectionOut], summary="Inspections and supervisions in scope"
+    "/inspections", response=InspectionPage, summary="Inspections and supervisions in scope"
 )
-def inspection_list(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
+def inspection_list(
+    request: HttpRequest,
+    year: int | None = None,
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    cursor: str = Query("", max_length=500, description="`next` of the page before"),
+) -> dict[str, Any]:
     require_cap(request.user, Cap.MEMBER_VIEW)
-    qs = selectors.inspections_for(request.user)
+    qs = selectors.inspections_for(request.user).select_related(
+        "org", "target_org", "target_member"
+    )
     if year:
         qs = qs.filter(year=year)
-    return [_inspection(i) for i in qs[:500]]
+    rows, after = keyset_page(qs, ("-year", "starts_on", "id"), limit, cursor)
+    return {"items": [_inspection(i) for i in rows], "next": after}
 
 
 @router.post(
@@ -399,17 +421,27 @@ class CaseIn(Schema):
     opened_on: dt.date
 
 
-@router.get("/discipline", response=list[CaseOut], summary="Discipline cases in scope")
-def case_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+class CasePage(Schema):
+    items: list[CaseOut]
+    next: str | None = Field(description="Pass it as `cursor` for the next page; null: the last")
+
+
+@router.get("/discipline", response=CasePage, summary="Discipline cases in scope")
+def case_list(
+    request: HttpRequest,
+    status: str = "",
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    cursor: str = Query("", max_length=500, description="`next` of the page before"),
+) -> dict[str, Any]:
     require_cap(request.user, Cap.MEMBER_VIEW)
     qs = selectors.cases_for(request.user)
     if status:
         qs = qs.filter(status=status)
-    rows = list(qs[:500])
+    rows, after = keyset_page(qs, ("-opened_on", "-id"), limit, cursor)
     from chibo.oversight.views import selectors_audit
 
     selectors_audit(request.user, rows)
-    return [_case(c) for c in rows]
+    return {"items": [_case(c) for c in rows], "next": after}
 
 
 @router.post("/discipline", response={201: CaseOut}, summary="Open a discipline case")

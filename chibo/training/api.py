@@ -1,6 +1,6 @@
 """/api/v1/training: courses, participants, certificates, posts and the gap lists.
 
-GET  /training/courses?kind=                 courses organized in scope
+GET  /training/courses?kind=&limit=&cursor=  courses organized in scope (keyset pages)
 POST /training/courses                       create a course (session)
 GET  /training/courses/{id}                  a course with its participants
 POST /training/courses/{id}/enrolments       add a member (member) or a candidate (candidate id)
@@ -23,9 +23,18 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from chibo.apitools import check_text, created, org_ref, path_code, require_cap
+from chibo.apitools import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    check_text,
+    created,
+    keyset_page,
+    org_ref,
+    path_code,
+    require_cap,
+)
 from chibo.core.roles import Cap
 from chibo.members.selectors import audit_list_read, get_member_for, member_detail
 from chibo.training import selectors, services
@@ -154,13 +163,24 @@ class CourseIn(Schema):
     place: str = Field("", max_length=255)
 
 
-@router.get("/courses", response=list[CourseOut], summary="Courses organized in scope")
-def course_list(request: HttpRequest, kind: str = "") -> list[dict[str, Any]]:
+class CoursePage(Schema):
+    items: list[CourseOut]
+    next: str | None = Field(description="Pass it as `cursor` for the next page; null: the last")
+
+
+@router.get("/courses", response=CoursePage, summary="Courses organized in scope")
+def course_list(
+    request: HttpRequest,
+    kind: str = "",
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    cursor: str = Query("", max_length=500, description="`next` of the page before"),
+) -> dict[str, Any]:
     require_cap(request.user, Cap.MEMBER_VIEW)
-    qs = selectors.courses_for(request.user)
+    qs = selectors.courses_for(request.user).select_related("organizer")
     if kind:
         qs = qs.filter(kind=kind)
-    return [_course(c) for c in qs[:500]]
+    rows, after = keyset_page(qs, ("-starts_on", "id"), limit, cursor)
+    return {"items": [_course(c) for c in rows], "next": after}
 
 
 @router.post(
