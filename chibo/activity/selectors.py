@@ -404,6 +404,30 @@ def cells_page(org: Org, number: Any) -> Any:
     return Paginator(cells, 1).get_page(number)
 
 
+JUMP_MAX = 400  # cells a dues page lists to jump to; beyond, the org picker
+
+
+def cells_jump(org: Org, count: int) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The pages of ``cells_page`` by unit, to jump to one: [(unit name, [(page, cell name)])].
+
+    Empty above JUMP_MAX cells (the org picker is the way there). One query."""
+    if count > JUMP_MAX:
+        return []
+    groups: list[tuple[str, list[tuple[int, str]]]] = []
+    last = None
+    rows = (
+        Org.objects.filter(org.subtree_filter(), kind__in=CELL_KINDS, closed_on__isnull=True)
+        .order_by("path")
+        .values_list("name", "parent_id", "parent__name")
+    )
+    for number, (name, parent_id, parent_name) in enumerate(rows, start=1):
+        if parent_id != last or not groups:
+            groups.append((parent_name or "", []))
+            last = parent_id
+        groups[-1][1].append((number, name))
+    return groups
+
+
 def cells_by_unit(org: Org, number: Any, per_page: int = 20) -> Any:
     """The open cells of ``org``'s subtree grouped under their parent (the unit), paged by unit.
 

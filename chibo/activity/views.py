@@ -423,6 +423,7 @@ def dues_page(request: HttpRequest) -> HttpResponse:
         "org": org,
         "cell": cell,
         "page": page,
+        "jump": selectors.cells_jump(org, page.paginator.count) if page is not None else [],
         "here": here,
         "year": year,
         "months": months,

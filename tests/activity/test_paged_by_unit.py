@@ -41,6 +41,29 @@ def test_dues_of_a_committee_show_one_cell_a_page(tree: dict[str, Any]) -> None:
     assert "Chi bộ 1/4:" in office.get("/activity/dues/?org=TU&page=x").content.decode()
 
 
+def test_the_dues_page_jumps_to_any_cell_by_unit(tree: dict[str, Any]) -> None:
+    factories.member(tree["cell_b"], code="DV-B1")
+    office = _client(factories.user("vanphong", Role.CITY_OFFICE, tree["city"]))
+    html = office.get("/activity/dues/?org=TU&year=2026").content.decode()
+    jump = html[html.index('class="cell-jump ') :]
+    jump = jump[: jump.index("</form>")]
+    assert '<input type="hidden" name="org" value="TU">' in jump
+    assert re.findall(r'<optgroup label="([^"]+)">', jump) == [
+        "Đảng ủy Trường Đại học Bách khoa",
+        "Quận ủy Quận 1",
+    ]
+    assert re.findall(r'<option value="(\d+)"( selected)?>', jump) == [
+        ("1", " selected"),
+        ("2", ""),
+        ("3", ""),
+        ("4", ""),
+    ]
+    assert html.count('class="cell-jump ') == 1  # above the grid only
+    # The form's answer is the chosen cell's page.
+    second = office.get("/activity/dues/", {"org": "TU", "year": "2026", "page": "2"})
+    assert "DV-B1" in second.content.decode()
+
+
 def test_a_cells_dues_page_is_its_grid(tree: dict[str, Any]) -> None:
     factories.member(tree["cell_a"], code="DV-A1")
     secretary = _client(factories.user("bithu", Role.CELL_SECRETARY, tree["cell_a"]))
