@@ -410,7 +410,8 @@ JUMP_MAX = 400  # cells a dues page lists to jump to; beyond, the org picker
 def cells_jump(org: Org, count: int) -> list[tuple[str, list[tuple[int, str]]]]:
     """The pages of ``cells_page`` by unit, to jump to one: [(unit name, [(page, cell name)])].
 
-    Empty above JUMP_MAX cells (the org picker is the way there). One query."""
+    The names without a leading "Chi bộ " (the list is labelled "Chọn chi bộ"): they fit a
+    phone's width. Empty above JUMP_MAX cells (the org picker is the way there). One query."""
     if count > JUMP_MAX:
         return []
     groups: list[tuple[str, list[tuple[int, str]]]] = []
@@ -424,7 +425,7 @@ def cells_jump(org: Org, count: int) -> list[tuple[str, list[tuple[int, str]]]]:
         if parent_id != last or not groups:
             groups.append((parent_name or "", []))
             last = parent_id
-        groups[-1][1].append((number, name))
+        groups[-1][1].append((number, name.removeprefix("Chi bộ ").strip() or name))
     return groups
 
 

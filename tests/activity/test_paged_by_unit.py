@@ -45,7 +45,7 @@ def test_the_dues_page_jumps_to_any_cell_by_unit(tree: dict[str, Any]) -> None:
     factories.member(tree["cell_b"], code="DV-B1")
     office = _client(factories.user("vanphong", Role.CITY_OFFICE, tree["city"]))
     html = office.get("/activity/dues/?org=TU&year=2026").content.decode()
-    jump = html[html.index('class="cell-jump ') :]
+    jump = html[html.index('class="org-pick cell-jump"') :]
     jump = jump[: jump.index("</form>")]
     assert '<input type="hidden" name="org" value="TU">' in jump
     assert re.findall(r'<optgroup label="([^"]+)">', jump) == [
@@ -58,7 +58,9 @@ def test_the_dues_page_jumps_to_any_cell_by_unit(tree: dict[str, Any]) -> None:
         ("3", ""),
         ("4", ""),
     ]
-    assert html.count('class="cell-jump ') == 1  # above the grid only
+    # Named without "Chi bộ " (the list says "Chọn chi bộ"): the names fit a phone.
+    assert '<option value="1" selected>Sinh viên 1</option>' in jump
+    assert html.count('class="org-pick cell-jump"') == 1  # above the grid only
     # The form's answer is the chosen cell's page.
     second = office.get("/activity/dues/", {"org": "TU", "year": "2026", "page": "2"})
     assert "DV-B1" in second.content.decode()
