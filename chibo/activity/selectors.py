@@ -21,6 +21,7 @@ from chibo.activity.models import (
     MeetingKind,
     MemberWarning,
     Presence,
+    Tracking,
     WarningLevel,
 )
 from chibo.activity.services import RosterEntry, roster
@@ -236,20 +237,21 @@ def cells_missing_meetings(
     cells = visible.filter(kind__in=CELL_KINDS)
     if under is not None:
         cells = cells.filter(under.subtree_filter())
-    populated = set(
-        Member.objects.filter(status__in=ON_ROLLS, org__in=cells)
-        .values_list("org_id")
-        .annotate(n=Count("id"))
-        .values_list("org_id", flat=True)
-    )
+    # Only tracked cells are judged: the (small) tracking table first, then one
+    # index probe per tracked cell for a member on the rolls (not a scan of the members).
+    tracked = cells.filter(
+        Exists(Tracking.objects.filter(org=OuterRef("pk"), start__isnull=False))
+    ).filter(Exists(Member.objects.filter(org=OuterRef("pk"), status__in=ON_ROLLS)))
+    judged = list(tracked.select_related("parent").order_by("path"))
+    populated = {cell.pk for cell in judged}
     held: dict[int, set[tuple[str, dt.date]]] = defaultdict(set)
     for org_id, kind, month in Meeting.objects.filter(
-        org__in=cells, month__gte=first, month__lt=current
+        org__in=tracked, month__gte=first, month__lt=current
     ).values_list("org_id", "kind", "month"):
         held[org_id].add((kind, month))
     out: list[MissingMeetings] = []
     starts = tracking.starts(populated)
-    for cell in cells.filter(pk__in=populated).select_related("parent").order_by("path"):
+    for cell in judged:
         if cell.pk not in starts:
             continue
 

@@ -82,6 +82,9 @@ def _in_list(column: str, ids: Iterable[int]) -> str:
 # --- the org tree, as plain ids ---------------------------------------------------
 
 
+_NO_HISTORY = dt.date.min  # ``OrgTree.labels``: the current names, no history read
+
+
 class OrgTree:
     """Every org's current parent and school level, and the tree on any date, as dicts of ids.
 
@@ -93,6 +96,7 @@ class OrgTree:
     def __init__(self) -> None:
         self._parents: dict[dt.date, dict[int, int | None]] = {}
         self._units: dict[tuple[dt.date, int], dict[int, int]] = {}
+        self._names: dict[int, tuple[str, str]] = {}
 
     @cached_property
     def _table(self) -> tuple[dict[int, int | None], dict[int, str]]:
@@ -152,6 +156,11 @@ class OrgTree:
     def labels(self, ids: Iterable[int], day: dt.date | None = None) -> dict[int, tuple[str, str]]:
         """(code, name) of ``ids``: the current name, or the name on ``day`` where history has one."""
         wanted = sorted(set(ids))
+        if day is None:  # current names: each read once per tree
+            missing = [pk for pk in wanted if pk not in self._names]
+            if missing:
+                self._names.update(self.labels(missing, day=_NO_HISTORY))
+            return {pk: self._names[pk] for pk in wanted if pk in self._names}
         out: dict[int, tuple[str, str]] = {}
         for i in range(0, len(wanted), IN_LIST_MAX):
             chunk = wanted[i : i + IN_LIST_MAX]
@@ -159,7 +168,7 @@ class OrgTree:
                 "id", "code", "name"
             ):
                 out[pk] = (code, name)
-            if day is not None:
+            if day is not _NO_HISTORY:
                 for pk, name in (
                     OrgPeriod.objects.filter(org_id__in=chunk, valid_from__lte=day)
                     .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
@@ -205,6 +214,25 @@ def _elsewhere(first: dt.date, last: dt.date) -> Any:
     )
 
 
+def _event_filter(ids: tuple[int, int] | None) -> tuple[str, list[Any]]:
+    """The WHERE of an events query (``{marks}``: the kinds' placeholders) and its leading params.
+
+    ``ids=(0, upto)``: every event up to ``upto`` (the period's index leads);
+    ``ids=(after, upto)``: the few newer ones, by the primary key (on SQLite
+    ``+`` keeps the planner off the (kind, date) index, which would scan the
+    whole period for a few rows).
+    """
+    plain = "e.kind IN ({marks}) AND e.effective_date >= %s AND e.effective_date <= %s"
+    if ids is None:
+        return plain, []
+    after, upto = ids
+    if not after:
+        return f"e.id <= %s AND {plain}", [upto]
+    if connections[reporting_alias()].vendor == "sqlite":
+        plain = "+e.kind IN ({marks}) AND +e.effective_date >= %s AND +e.effective_date <= %s"
+    return f"e.id > %s AND e.id <= %s AND {plain}", [after, upto]
+
+
 def _counted(units: dict[int, int], allowed: set[int] | None) -> dict[int, int]:
     """The subtree's orgs that may be counted (org id -> unit)."""
     if allowed is None:
@@ -220,8 +248,13 @@ def _event_rows(
     columns: list[str],
     allowed: set[int] | None,
     tree: OrgTree,
+    ids: tuple[int, int] | None = None,
 ) -> list[tuple[Any, ...]]:
     """Events of ``kinds`` in [start, end], grouped in SQL per org/year/``columns``.
+
+    ``ids=(after, upto)``: only the events with ``after < id <= upto`` (the
+    dashboard's cache adds the events written since it counted; events are
+    append-only), read by the primary key.
 
     Rows ``(unit_id, school_level, year, *columns, n)``, each org placed in
     the tree of the event's date (one tree per segment of the
@@ -233,14 +266,17 @@ def _event_rows(
     year = _year_sql("e.effective_date")
     cols = "".join(f", e.{c}" for c in columns)
     marks = ", ".join(["%s"] * len(kinds))
+    where, id_params = _event_filter(ids)
+    if ids is not None and ids[0]:
+        return _newer_event_rows(root, start, end, kinds, columns, allowed, tree, ids)
     if allowed is None and not _elsewhere(start, end).exists():
         rows = _fetch(
             f"""SELECT substr(o.path, 1, {len(root.path) + STEP}), o.school_level, {year}{cols}, COUNT(*)
                   FROM members_memberevent e JOIN orgs_org o ON o.id = e.org_id
-                 WHERE e.kind IN ({marks}) AND e.effective_date >= %s AND e.effective_date <= %s
+                 WHERE {where.format(marks=marks)}
                    AND o.path >= %s AND o.path < %s
                  GROUP BY 1, 2, {year}{cols}""",  # noqa: S608 (constants and ints only)
-            [*kinds, start, end, root.path, root.path_bound],
+            [*id_params, *kinds, start, end, root.path, root.path_bound],
         )
         units = dict(Org.objects.filter(path__in={r[0] for r in rows}).values_list("path", "id"))
         return [(units[path], level, *rest) for path, level, *rest in rows]
@@ -254,9 +290,9 @@ def _event_rows(
         rows = _fetch(
             f"""SELECT e.org_id, {year}{cols}, COUNT(*)
                   FROM members_memberevent e
-                 WHERE e.kind IN ({marks}) AND e.effective_date >= %s AND e.effective_date <= %s{org_sql}
+                 WHERE {where.format(marks=marks)}{org_sql}
                  GROUP BY e.org_id, {year}{cols}""",  # noqa: S608 (constants and ints only)
-            [*kinds, first, last],
+            [*id_params, *kinds, first, last],
         )
         for org_id, *rest in rows:
             unit = counted.get(org_id)
@@ -265,10 +301,73 @@ def _event_rows(
     return out
 
 
+def _newer_event_rows(
+    root: Org,
+    start: dt.date,
+    end: dt.date,
+    kinds: list[str],
+    columns: list[str],
+    allowed: set[int] | None,
+    tree: OrgTree,
+    ids: tuple[int, int],
+) -> list[tuple[Any, ...]]:
+    """``_event_rows`` of the few events with ids in ``ids``: each org placed in the tree of
+    the event's own day (the tree of its segment: the tree changes only at a segment's cut)."""
+    year = _year_sql("e.effective_date")
+    cols = "".join(f", e.{c}" for c in columns)
+    where, params = _event_filter(ids)
+    marks = ", ".join(["%s"] * len(kinds))
+    rows = _fetch(
+        f"""SELECT e.org_id, e.effective_date, {year}{cols}, COUNT(*)
+              FROM members_memberevent e
+             WHERE {where.format(marks=marks)}
+             GROUP BY e.org_id, e.effective_date, {year}{cols}""",  # noqa: S608 (constants only)
+        [*params, *kinds, start, end],
+    )
+    level = tree.school_level if rows else {}
+    out: list[tuple[Any, ...]] = []
+    for org_id, day, *rest in rows:
+        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+        unit = _counted(tree.units_on(day, root.pk), allowed).get(org_id)
+        if unit is not None:
+            out.append((unit, level.get(org_id, ""), *rest))
+    return out
+
+
+def admission_rows(
+    root: Org,
+    start: dt.date,
+    end: dt.date,
+    *,
+    allowed: set[int] | None = None,
+    tree: OrgTree | None = None,
+    ids: tuple[int, int] | None = None,
+) -> list[tuple[Any, ...]]:
+    """The grouped ``admitted`` events ``admissions`` counts: (unit, level, year, category, n)."""
+    kinds = [EventKind.ADMITTED]
+    return _event_rows(root, start, end, kinds, ["category_after"], allowed, tree or OrgTree(), ids)
+
+
+def removal_rows(
+    root: Org,
+    start: dt.date,
+    end: dt.date,
+    *,
+    allowed: set[int] | None = None,
+    tree: OrgTree | None = None,
+    ids: tuple[int, int] | None = None,
+) -> list[tuple[Any, ...]]:
+    """The grouped removals and expulsions ``removals`` counts: (unit, level, year, kind, reason, category, n)."""
+    kinds = [EventKind.REMOVED, EventKind.EXPELLED]
+    columns = ["kind", "reason", "category_after"]
+    return _event_rows(root, start, end, kinds, columns, allowed, tree or OrgTree(), ids)
+
+
 # --- admissions --------------------------------------------------------------
 
 
 SCHOOL_CATEGORIES = (Category.STUDENT, Category.PUPIL)
+_STUDENT, _PUPIL = str(Category.STUDENT), str(Category.PUPIL)  # plain str: compared per row
 
 
 @dataclass
@@ -279,9 +378,9 @@ class Counts:
 
     def add(self, n: int, category: str, is_school: bool) -> None:
         self.total += n
-        if is_school and category == Category.STUDENT:
+        if is_school and category == _STUDENT:
             self.school_students += n
-        elif is_school and category == Category.PUPIL:
+        elif is_school and category == _PUPIL:
             self.school_pupils += n
 
     def as_dict(self) -> dict[str, Any]:
@@ -319,16 +418,22 @@ class AdmissionsReport:
         both = counts.school_students + counts.school_pupils
         return {**counts.as_dict(), "share_of_total_pct": share_pct(both, self.counts.total)}
 
+    def by_year_rows(self) -> list[dict[str, Any]]:
+        return [{"year": y, **self._row(c)} for y, c in sorted(self.by_year.items())]
+
+    def by_unit_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"org": self.unit_names[u][0], "name": self.unit_names[u][1], **self._row(c)}
+            for u, c in sorted(
+                self.by_unit.items(), key=lambda kv: (-kv[1].total, self.unit_names[kv[0]][0])
+            )
+        ]
+
     def breakdown(self) -> dict[str, Any]:
         return {
             **self.summary(),
-            "by_year": [{"year": y, **self._row(c)} for y, c in sorted(self.by_year.items())],
-            "by_unit": [
-                {"org": self.unit_names[u][0], "name": self.unit_names[u][1], **self._row(c)}
-                for u, c in sorted(
-                    self.by_unit.items(), key=lambda kv: (-kv[1].total, self.unit_names[kv[0]][0])
-                )
-            ],
+            "by_year": self.by_year_rows(),
+            "by_unit": self.by_unit_rows(),
             "by_school_level": [
                 {"school_level": level, **self._row(c)}
                 for level, c in sorted(self.by_school_level.items())
@@ -343,6 +448,7 @@ def admissions(
     *,
     allowed: set[int] | None = None,
     tree: OrgTree | None = None,
+    rows: list[tuple[Any, ...]] | None = None,
 ) -> AdmissionsReport:
     """Admissions decided in [start, end] by the orgs of ``root``'s subtree (as it stood on each date).
 
@@ -352,7 +458,8 @@ def admissions(
     """
     tree = tree or OrgTree()
     report = AdmissionsReport(root, start, end, Counts())
-    rows = _event_rows(root, start, end, [EventKind.ADMITTED], ["category_after"], allowed, tree)
+    if rows is None:
+        rows = admission_rows(root, start, end, allowed=allowed, tree=tree)
     # Fold the per-org rows (tens of thousands over years) into the few keys reported.
     folded: dict[tuple[int, int, str, str], int] = defaultdict(int)
     for unit, level, year, category, n in rows:
@@ -403,12 +510,15 @@ class RemovalsReport:
             "students_removed_abandoned_activity": self.students_abandoned,
             "by_reason": {r: self.by_reason.get(r, 0) for r in _reasons()},
             "by_category": {c: self.by_category.get(c, _zero_removal()) for c in Category.values},
-            "by_year": [{"year": y, **v} for y, v in sorted(self.by_year.items())],
+            "by_year": self.by_year_rows(),
             "by_unit": [
                 {"org": self.unit_names[u][0], "name": self.unit_names[u][1], **v}
                 for u, v in sorted(self.by_unit.items(), key=lambda kv: self.unit_names[kv[0]][0])
             ],
         }
+
+    def by_year_rows(self) -> list[dict[str, Any]]:
+        return [{"year": y, **v} for y, v in sorted(self.by_year.items())]
 
 
 def _reasons() -> list[str]:
@@ -428,19 +538,13 @@ def removals(
     *,
     allowed: set[int] | None = None,
     tree: OrgTree | None = None,
+    rows: list[tuple[Any, ...]] | None = None,
 ) -> RemovalsReport:
     """Removals from the rolls (by reason) and expulsions in [start, end], by the org the member was in."""
     tree = tree or OrgTree()
     report = RemovalsReport(root, start, end)
-    rows = _event_rows(
-        root,
-        start,
-        end,
-        [EventKind.REMOVED, EventKind.EXPELLED],
-        ["kind", "reason", "category_after"],
-        allowed,
-        tree,
-    )
+    if rows is None:
+        rows = removal_rows(root, start, end, allowed=allowed, tree=tree)
     for unit, _level, year, kind, reason, category, n in rows:
         key = "removed" if kind == EventKind.REMOVED else "expelled"
         abandoned = (

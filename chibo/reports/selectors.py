@@ -197,13 +197,14 @@ def dashboard(actor: Any, root: Org, today: dt.date) -> dict[str, Any]:
     """The directive's indicators for the year to date, with last year's same period and the target.
 
     The figures are read under ``reporting()`` (the replica, when configured)
-    and kept in the shared cache for the actor's scope and the current data
-    version (``reports.cache``); the target, which the user may just have set,
-    is read from the primary on every call.
+    and kept in the shared cache for the actor's scope, in two entries
+    (``reports.cache``): the grouped events, brought up to date by the events
+    written since, and the activity counts, renewed by the writes they read;
+    the target, which the user may just have set, is read from the primary on
+    every call.
     """
     with reporting():
-        key = dashboard_cache.dashboard_key(actor, root, today)
-        context = dict(dashboard_cache.cached(key, lambda: _dashboard_figures(actor, root, today)))
+        context = _dashboard_figures(actor, root, today)
     target = target_for(root, today.year)
     current = context["admissions"]["school_students_and_pupils"]
     context.update(
@@ -214,30 +215,80 @@ def dashboard(actor: Any, root: Org, today: dt.date) -> dict[str, Any]:
     return context
 
 
-def _dashboard_figures(actor: Any, root: Org, today: dt.date) -> dict[str, Any]:
-    """The dashboard's figures as plain values (what the cache keeps), read under ``reporting()``."""
+def _windows(today: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
+    """The periods the dashboard counts: this year to date, last year's same period, five years."""
     start = dt.date(today.year, 1, 1)
-    last_start, last_end = _same_period_last_year(start, today)
-    trend_start = dt.date(today.year - 4, 1, 1)
-    allowed = allowed_ids(actor)
-    tree = figures.OrgTree()  # one tree for the six figures
-    scoped = {"allowed": allowed, "tree": tree}
-    trend = figures.admissions(root, trend_start, today, **scoped)
-    now = figures.admissions(root, start, today, **scoped)
-    before = figures.admissions(root, last_start, last_end, **scoped)
-    removed_now = figures.removals(root, start, today, **scoped)
-    removed_before = figures.removals(root, last_start, last_end, **scoped)
-    removal_trend = figures.removals(root, trend_start, today, **scoped)
+    return {
+        "now": (start, today),
+        "before": _same_period_last_year(start, today),
+        "trend": (dt.date(today.year - 4, 1, 1), today),
+    }
+
+
+def _counted_category(level: str, category: str) -> str:
+    """The category as ``figures.admissions`` counts it: only a school's students and pupils."""
+    return category if level and category in figures.SCHOOL_CATEGORIES else ""
+
+
+def _dashboard_figures(
+    actor: Any, root: Org, today: dt.date, version: dashboard_cache.Versions | None = None
+) -> dict[str, Any]:
+    """The dashboard's figures as plain values, from the cache's entries; read under ``reporting()``."""
+    version = version or dashboard_cache.versions()
+    keys = dashboard_cache.dashboard_keys(actor, root, today, version)
+    windows = _windows(today)
+    lazy: dict[str, Any] = {}
+
+    def scoped() -> dict[str, Any]:
+        if not lazy:  # one tree and one scope for every figure
+            lazy.update(allowed=allowed_ids(actor), tree=figures.OrgTree())
+        return lazy
+
+    def count(ids: tuple[int, int]) -> dashboard_cache.Rows:
+        out: dashboard_cache.Rows = {}
+        for name, (first, last) in windows.items():
+            admitted = figures.admission_rows(root, first, last, ids=ids, **scoped())
+            removed = figures.removal_rows(root, first, last, ids=ids, **scoped())
+            # Only this year's admissions are shown by unit: the other rows are
+            # kept for the whole (one unit), so that the entry stays small.
+            out[f"admissions_{name}"] = [
+                (unit if name == "now" else root.pk, level, year, _counted_category(level, cat), n)
+                for unit, level, year, cat, n in admitted
+            ]
+            out[f"removals_{name}"] = [(root.pk, *rest) for _unit, *rest in removed]
+        return out
+
+    def events_figures() -> dict[str, Any]:
+        rows = dashboard_cache.event_rows(keys.events, version.events, count)
+        labels = figures.OrgTree()  # only the units' names are read from it
+
+        def admitted(name: str) -> figures.AdmissionsReport:
+            first, last = windows[name]
+            return figures.admissions(
+                root, first, last, tree=labels, rows=rows[f"admissions_{name}"]
+            )
+
+        def removed(name: str) -> figures.RemovalsReport:
+            first, last = windows[name]
+            return figures.removals(root, first, last, tree=labels, rows=rows[f"removals_{name}"])
+
+        now, removed_now = admitted("now"), removed("now")
+        return {
+            "admissions": now.counts.as_dict(),
+            "admissions_last_year": admitted("before").counts.as_dict(),
+            "admissions_trend": admitted("trend").by_year_rows(),
+            "admissions_by_unit": now.by_unit_rows(),
+            "students_abandoned": removed_now.students_abandoned,
+            "students_abandoned_last_year": removed("before").students_abandoned,
+            "removals_trend": removed("trend").by_year_rows(),
+        }
+
     return {
         "today": today,
-        "start": start,
-        "admissions": now.counts.as_dict(),
-        "admissions_last_year": before.counts.as_dict(),
-        "admissions_trend": trend.breakdown()["by_year"],
-        "admissions_by_unit": now.breakdown()["by_unit"],
-        "students_abandoned": removed_now.students_abandoned,
-        "students_abandoned_last_year": removed_before.students_abandoned,
-        "removals_trend": removal_trend.as_dict()["by_year"],
-        "activity": activity(actor, root, today, with_health=False),
-        "trend_start": trend_start,
+        "start": windows["now"][0],
+        **dashboard_cache.cached(keys.figures, events_figures),
+        **dashboard_cache.cached(
+            keys.activity, lambda: {"activity": activity(actor, root, today, with_health=False)}
+        ),
+        "trend_start": windows["trend"][0],
     }

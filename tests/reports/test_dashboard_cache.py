@@ -121,3 +121,141 @@ def test_a_warnings_refresh_renews_the_generation(
     with django_capture_on_commit_callbacks(execute=True):
         warnings_refresh(actor=None, org=tree["uni"], as_of=today, send=False)
     assert dashboard_cache.generation() != before
+
+
+# --- writes renew only what they change (issue 24) ------------------------------------
+
+
+def _events_sql(queries) -> list[str]:
+    """The queries that group members' events (the costly part of the dashboard)."""
+    return [q["sql"] for q in queries if "FROM members_memberevent e" in q["sql"]]
+
+
+def _shown(context: dict) -> dict:
+    """The figures the dashboard shows (the target and the org itself are read on every call)."""
+    return {k: v for k, v in context.items() if k not in {"root", "target", "target_pct"}}
+
+
+def test_a_meeting_edit_or_an_attendance_sheet_never_recounts_the_events(
+    tree, users, today, django_capture_on_commit_callbacks
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chibo.activity import services as activity
+
+    city = tree["city"]
+    before = selectors.dashboard(users["city"], city, today)
+    factories.member(tree["cell_a"], admitted_on=dt.date(today.year - 1, 6, 1))
+    held_on = today.replace(day=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = activity.meeting_create(
+            actor=None, org=tree["cell_a"], kind="regular", held_on=held_on, confirm=True
+        )
+    selectors.dashboard(users["city"], city, today)  # the new member counted
+    writes = [
+        lambda: activity.meeting_update(actor=None, meeting=meeting, topic="Học tập Nghị quyết"),
+        lambda: activity.attendance_record(
+            actor=None,
+            meeting=meeting,
+            entries=[
+                activity.AttendanceEntry(meeting.attendance.first().member.member_code, "unexcused")
+            ],
+        ),
+    ]
+    for write in writes:
+        with django_capture_on_commit_callbacks(execute=True):
+            write()
+        with CaptureQueriesContext(connection) as queries:
+            after = selectors.dashboard(users["city"], city, today)
+        assert _events_sql(queries.captured_queries) == []
+        assert after["admissions"]["total_admissions"] == before["admissions"]["total_admissions"]
+
+
+def test_a_member_event_adds_only_the_newer_events_to_the_counts(tree, users, today) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    city = tree["city"]
+    assert _total(users["city"], city, today) == 5
+    member = factories.member(tree["ward"], admitted_on=today, category=Category.CADRE)
+    with CaptureQueriesContext(connection) as queries:
+        assert _total(users["city"], city, today) == 6
+    grouped = _events_sql(queries.captured_queries)
+    assert grouped, "the newer events are read"
+    assert all("e.id >" in sql for sql in grouped), grouped  # by the primary key, never the period
+    member_services.member_remove(
+        actor=None,
+        member=member,
+        effective_date=today,
+        decision=member_services.Decision("4-QĐ/ĐU"),
+        reason=RemovalReason.OTHER,
+        note="Chuyển công tác ra nước ngoài",
+    )
+    context = selectors.dashboard(users["city"], city, today)
+    cache.clear()
+    assert _shown(context) == _shown(selectors.dashboard(users["city"], city, today))
+
+
+def test_the_counts_kept_by_increments_equal_a_full_recount_after_random_writes(
+    tree, users, today
+) -> None:
+    """A random sequence of admissions, removals, expulsions and transfers through the services:
+    after each, every scope's dashboard (kept up to date by increments) equals a recount
+    from an empty cache."""
+    import random
+
+    from chibo.members.models import ON_ROLLS, Member
+
+    rng = random.Random(24)
+    cells = [tree[c] for c in ("cell_a", "cell_b", "school", "ward")]
+    scopes = [(users["city"], tree["city"]), (users["uni"], tree["uni"]), (None, tree["city"])]
+    scopes.append((users["school"], tree["school"]))
+    start = dt.date(today.year - 1, 1, 1)
+    days = (today - start).days
+    for step in range(24):
+        for actor, root in scopes:  # warm every scope's entries before the write
+            selectors.dashboard(actor, root, today)
+        on_rolls = list(Member.objects.filter(status__in=ON_ROLLS).order_by("id"))
+        op = rng.choice(["admit", "admit", "remove", "expel", "transfer"])
+        decision = member_services.Decision(f"{step}-QĐ/ĐU")
+        if op == "admit" or not on_rolls:
+            factories.member(
+                rng.choice(cells),
+                admitted_on=start + dt.timedelta(days=rng.randrange(days + 1)),
+                category=rng.choice([Category.STUDENT, Category.PUPIL, Category.CADRE]),
+            )
+        else:
+            member = rng.choice(on_rolls)
+            if op == "remove":
+                member_services.member_remove(
+                    actor=None,
+                    member=member,
+                    effective_date=today,
+                    decision=decision,
+                    reason=rng.choice(list(RemovalReason.values)),
+                    note="Ghi chú",
+                )
+            elif op == "expel":
+                member_services.member_expel(
+                    actor=None,
+                    member=member,
+                    effective_date=today,
+                    decision=decision,
+                    note="Kỷ luật",
+                )
+            else:
+                target = rng.choice([c for c in cells if c.pk != member.org_id])
+                member_services.member_transfer_out(
+                    actor=None,
+                    member=member,
+                    effective_date=today,
+                    decision=decision,
+                    destination_org=target,
+                )
+        kept = [_shown(selectors.dashboard(actor, root, today)) for actor, root in scopes]
+        cache.clear()
+        recounted = [_shown(selectors.dashboard(actor, root, today)) for actor, root in scopes]
+        for i, (k, r) in enumerate(zip(kept, recounted, strict=True)):
+            diff = {key: (k[key], r[key]) for key in r if k.get(key) != r[key]}
+            assert not diff, f"step {step} ({op}), scope {i}: {diff}"

@@ -1,0 +1,166 @@
+"""The city dashboard after writes (docs/performance.md): cold, warm, and right after each kind of write.
+
+    DATABASE_URL=sqlite:///var/copy.sqlite3 .venv/bin/python bench/dashboard_writes.py [--runs 5]
+
+Run it on a COPY of a seeded database: it writes (through the services, as
+the system): one attendance row changed on a cell's meeting, a dues payment,
+a meeting's topic edited, a member event (a member of a cell removed). After
+each write the city dashboard is read once (``reports.selectors.dashboard``,
+the figures the page shows, server time without the template); the medians
+over ``--runs`` rounds are printed with the ratio to a warm read. "cold" is
+the first read with an empty cache (a restart with a new cache, or a scope
+never seen).
+
+The code measured is the one on ``sys.path`` first: run from another checkout
+(``cd ../other && .venv/bin/python /path/to/bench/dashboard_writes.py``) to
+compare two versions on the same data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path.cwd()))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
+
+import django
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from chibo.activity import dues, services  # noqa: E402
+from chibo.activity.models import Meeting, MeetingKind  # noqa: E402
+from chibo.members import services as member_services  # noqa: E402
+from chibo.members.models import ON_ROLLS, Member, RemovalReason  # noqa: E402
+from chibo.orgs.models import CELL_KINDS, Org  # noqa: E402
+from chibo.reports import selectors  # noqa: E402
+
+
+def _ms(func: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    func()
+    return (time.perf_counter() - started) * 1000
+
+
+def _cell() -> Org:
+    """A cell with members on the rolls (the same one each run: the busiest of the first 200)."""
+    busy = (
+        Member.objects.filter(status__in=ON_ROLLS, org__kind__in=CELL_KINDS)
+        .values("org_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "org_id")[:1]
+    )
+    return Org.objects.get(pk=busy[0]["org_id"])
+
+
+def _meeting(cell: Org, today: dt.date) -> Meeting:
+    held_on = today.replace(day=1) if today.day > 1 else today
+    meeting = Meeting.objects.filter(org=cell, held_on=held_on).first()
+    if meeting is None:
+        meeting = services.meeting_create(
+            actor=None, org=cell, kind=MeetingKind.REGULAR, held_on=held_on, confirm=True
+        )
+    return meeting
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    today = timezone.localdate()
+    root = Org.objects.filter(parent__isnull=True).order_by("path").first()
+    cell = _cell()
+    meeting = _meeting(cell, today)
+    members = list(
+        Member.objects.filter(org=cell, status__in=ON_ROLLS).order_by("id")[: 2 * args.runs + 2]
+    )
+
+    def read() -> None:
+        selectors.dashboard(None, root, today)
+
+    flips = iter(range(10**6))
+
+    def attendance() -> None:
+        status = "present" if next(flips) % 2 else "unexcused"
+        row = meeting.attendance.select_related("member").order_by("id").first()
+        services.attendance_record(
+            actor=None,
+            meeting=meeting,
+            entries=[services.AttendanceEntry(row.member.member_code, status)],
+        )
+
+    def meeting_edit() -> None:
+        services.meeting_update(actor=None, meeting=meeting, topic=f"bench {time.time_ns()}")
+
+    payers = iter(members)
+
+    def dues_payment() -> None:
+        member = next(payers)
+        dues.dues_pay(
+            actor=None,
+            member=member,
+            months=[today.replace(day=1)],
+            amount_vnd=10000,
+            paid_on=today,
+            method="cash",
+            confirm=True,
+        )
+
+    leavers = iter(reversed(members))
+
+    def member_event() -> None:
+        member_services.member_remove(
+            actor=None,
+            member=next(leavers),
+            effective_date=today,
+            decision=member_services.Decision("1-QĐ/bench"),
+            reason=RemovalReason.ABANDONED_ACTIVITY,
+        )
+
+    cache.clear()
+    cold = _ms(read)
+    cases: dict[str, list[float]] = {"warm": []}
+    writes = {
+        "after an attendance row": attendance,
+        "after a dues payment": dues_payment,
+        "after a meeting edit": meeting_edit,
+        "after a member event": member_event,
+    }
+    for name in writes:
+        cases[name] = []
+    for _ in range(args.runs):
+        read()
+        cases["warm"].append(_ms(read))
+        for name, write in writes.items():
+            try:
+                write()
+            except Exception as exc:  # a write this data cannot take: said, skipped
+                print(f"  {name}: the write failed ({exc.__class__.__name__}: {exc})")
+                continue
+            cases[name].append(_ms(read))
+    warm = statistics.median(cases["warm"])
+    print(
+        f"dashboard_writes: {connection.vendor}, {Member.objects.count()} members, "
+        f"city {root.code}, cell {cell.code}, load {os.getloadavg()[0]:.2f}"
+    )
+    print(f"  cold (empty cache)          {cold:8.1f} ms")
+    for name, times in cases.items():
+        if times:
+            median = statistics.median(times)
+            print(f"  {name:27} {median:8.1f} ms  ×{median / warm:.1f} of warm")
+
+
+if __name__ == "__main__":
+    main()
