@@ -82,7 +82,7 @@ bench-scale: install ## national-scale benchmark (PostgreSQL, BENCH_MEMBERS=5500
 	bench/run-scale
 
 # Locust against a prod-local it starts itself (127.0.0.1 only, bounded time).
-load-test: install ## load test: 50 and 200 users against prod-local (docs/performance.md)
+load-test: install ## load test: a working day (every role, reads and writes), 50 and 200 users against prod-local (docs/performance.md)
 	@$(BIN)/python -c 'import locust, gunicorn' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[dev,prod,bench]'
 	bench/load-test
 
