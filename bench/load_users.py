@@ -32,7 +32,9 @@ has none) and its roster, the (member, month, amount) dues it collects
 it records and ends, a full member to mentor its candidates; a grassroots
 staff's directive assignment and reporting period.
 
-Sessions are spread over the accounts; the sessions of the previous run (from
+``--sessions`` sessions of each role without a second factor (viewers, cell
+secretaries, grassroots staff), one of each account with one, spread over
+the accounts; the sessions of the previous run (from
 the ``--out`` file) are deleted first. Output: JSON, one entry per session with
 its cookie and the org codes it browses (its scope root and a few orgs below).
 """
@@ -212,7 +214,8 @@ class Work:
             # The members whose exemption is recorded and ended leave the roster while
             # exempted: they are kept off the rows the sessions change.
             pool = self._members(cell)
-            self.events[cell.pk] = [pool.pop().member_code for _ in range(min(EVENTS, len(pool)))]
+            reserved = min(EVENTS, len(pool) // 2)
+            self.events[cell.pk] = [pool.pop().member_code for _ in range(reserved)]
             roster = sorted(
                 set(
                     meeting.attendance.filter(member__status=Status.ACTIVE).values_list(
@@ -310,9 +313,13 @@ def main() -> None:
     sessions: list[dict[str, Any]] = []
     for user, org in staff:  # one session each (one TOTP code per login)
         sessions.append(_entry(user, org, orgs[org.pk], work))
-    for i in range(max(0, args.sessions - len(sessions))):
-        user, org = others[i % len(others)]
-        sessions.append(_entry(user, org, orgs[org.pk], work))
+    by_role: dict[str, list[tuple[User, Org]]] = {}
+    for user, org in others:
+        by_role.setdefault(user.username[:5], []).append((user, org))
+    for people_of_role in by_role.values():  # --sessions of each role: every class has its own
+        for i in range(args.sessions):
+            user, org = people_of_role[i % len(people_of_role)]
+            sessions.append(_entry(user, org, orgs[org.pk], work))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(sessions, indent=1))
     args.out.chmod(0o600)
