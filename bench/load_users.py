@@ -67,10 +67,10 @@ from django.utils import timezone  # noqa: E402
 
 from chibo.accounts import twofactor  # noqa: E402
 from chibo.accounts.models import RoleAssignment  # noqa: E402
-from chibo.core.roles import Role  # noqa: E402
 from chibo.activity import dues, periods  # noqa: E402
 from chibo.activity import services as activity  # noqa: E402
 from chibo.activity.models import DuesPayment, Meeting, MeetingKind  # noqa: E402
+from chibo.core.roles import Role  # noqa: E402
 from chibo.core.rules import RuleMissing, rule_in_force  # noqa: E402
 from chibo.directives import selectors as directive_selectors  # noqa: E402
 from chibo.directives.models import Assignment, ReportStatus  # noqa: E402
