@@ -78,7 +78,8 @@ def main(argv: list[str]) -> None:
         print(table(result), end="\n\n")
         if docs:
             STORE.mkdir(exist_ok=True)
-            shutil.copy(name, STORE / f"scale-{result['vendor']}-{result['members']}.json")
+            vendor = result["vendor"].replace(" ", "-")
+            shutil.copy(name, STORE / f"scale-{vendor}-{result['members']}.json")
     if docs:
         DOC.write_text(docs_text(DOC.read_text()))
         print(f"rewrote the generated part of {DOC.relative_to(ROOT)}")
