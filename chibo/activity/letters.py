@@ -158,8 +158,10 @@ def letter_docx(actor: Any, paper: Paper) -> bytes:
             issued_on=paper.issued_on,
             signature_for=letterhead.capacities(issuer)[0].text,
         )
-        to = [paper.destination or "[tổ chức đảng nơi đến]"]
-        recipients = partydoc.recipient_lines([], letterhead.archive_line(issuer), as_above=True)
+        to: list[str] | None = [paper.destination or "[tổ chức đảng nơi đến]"]
+        recipients: list[str] | None = partydoc.recipient_lines(
+            [], letterhead.archive_line(issuer), as_above=True
+        )
     else:
         to = recipients = None
     doc = documents.party_doc(

@@ -105,7 +105,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "c": candidate,
         "rows": selectors.path_rows(candidate),
         "next": next_stage(candidate),
-        "next_label": Stage(next_stage(candidate)).label if next_stage(candidate) else "",
+        "next_label": Stage(upcoming).label if (upcoming := next_stage(candidate)) else "",
         "due_label": Stage(candidate.next_due_for).label
         if candidate.next_due_for in Stage.values
         else "",

@@ -29,7 +29,7 @@ def stale_after() -> dt.timedelta:
     configured = getattr(settings, "CHIBO_IMPORT_STALE_MINUTES", None) or os.environ.get(
         "CHIBO_IMPORT_STALE_MINUTES", DEFAULT_STALE_MINUTES
     )
-    return dt.timedelta(minutes=int(configured))
+    return dt.timedelta(minutes=int(str(configured)))
 
 
 class ImportJob(models.Model):

@@ -71,7 +71,8 @@ def tree(request: HttpRequest) -> HttpResponse:
         roots = _nodes(root_orgs, counts)
         by_parent: dict[int, list[Node]] = defaultdict(list)
         for node in _nodes(children, counts):
-            by_parent[node.org.parent_id].append(node)
+            if node.org.parent_id is not None:
+                by_parent[node.org.parent_id].append(node)
         for root in roots:
             root.children = by_parent.get(root.org.pk, [])
     return render(request, "orgs/tree.html", {"roots": roots})

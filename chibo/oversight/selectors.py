@@ -64,7 +64,7 @@ def get_case_for(actor: Any, pk: int, *, write: bool = False) -> DisciplineCase:
             action="oversight.case_view",
             object_type="discipline_case",
             object_id=case.pk,
-            data={"member": case.member.member_code if case.member_id else ""},
+            data={"member": case.member.member_code if case.member else ""},
         )
     return case
 

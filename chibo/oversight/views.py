@@ -231,7 +231,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, pk: int, fid: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int, fid: int) -> FileResponse:
     item = selectors.get_inspection_for(request.user, pk)
     row = item.attachments.filter(pk=fid).first()
     if row is None:

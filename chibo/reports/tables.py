@@ -37,8 +37,9 @@ class Table:
 
     def kinds_of(self, index: int) -> list[str]:
         """The kinds of row ``index``'s cells (the columns' unless the row says otherwise)."""
-        if index < len(self.row_kinds) and self.row_kinds[index]:
-            return list(self.row_kinds[index])
+        own = self.row_kinds[index] if index < len(self.row_kinds) else None
+        if own:
+            return list(own)
         return [kind for _header, kind in self.columns]
 
     @property
