@@ -18,7 +18,14 @@ from ninja import Status as Reply
 
 from chibo.activity import dues, periods, selectors, services, tracking, transfers
 from chibo.activity import warnings as risk
-from chibo.activity.models import Meeting, MeetingKind, PaymentMethod, Presence
+from chibo.activity.models import (
+    Meeting,
+    MeetingKind,
+    PartyGroup,
+    PartyGroupMember,
+    PaymentMethod,
+    Presence,
+)
 from chibo.apitools import check_text, created, file_response
 from chibo.core.web import DOCX_TYPE
 from chibo.members.selectors import get_member_for
@@ -194,12 +201,21 @@ class MeetingIn(Schema):
         False,
         description="Record a second regular meeting in the month (after confirmation_required)",
     )
+    group_id: int | None = Field(
+        None,
+        ge=1,
+        le=2**62,
+        description="A meeting by party group (họp theo tổ đảng): the group's id "
+        "(GET /party-groups); only in a cell of 50 members or more, at most 3 months a year",
+    )
 
 
 class MeetingOut(Schema):
     id: int
     org_code: str
     kind: str
+    group_id: int | None
+    group_name: str | None
     held_on: dt.date
     online: bool
     place: str
@@ -215,6 +231,8 @@ def _meeting(m: Meeting) -> dict[str, object]:
         "id": m.pk,
         "org_code": m.org.code,
         "kind": m.kind,
+        "group_id": m.group_id,
+        "group_name": m.group.name if m.group_id else None,
         "held_on": m.held_on,
         "online": m.online,
         "place": m.place,
@@ -237,7 +255,10 @@ def meetings_create(request: HttpRequest, payload: MeetingIn) -> Reply:
     _texts(payload.dict())
     cell = _org(request, payload.org, write=True)
     _day(payload.held_on, "held_on")
-    data = payload.dict(exclude={"org", "kind", "held_on", "online", "confirm"})
+    data = payload.dict(exclude={"org", "kind", "held_on", "online", "confirm", "group_id"})
+    group = None
+    if payload.group_id is not None:
+        group = _group(cell, payload.group_id)
     m = services.meeting_create(
         actor=request.user,
         org=cell,
@@ -245,9 +266,88 @@ def meetings_create(request: HttpRequest, payload: MeetingIn) -> Reply:
         held_on=payload.held_on,
         online=payload.online,
         confirm=payload.confirm,
+        group=group,
         **data,
     )
     return created(_meeting(m))
+
+
+def _group(cell: Any, pk: int) -> PartyGroup:
+    from django.core.exceptions import ValidationError
+
+    group = PartyGroup.objects.filter(pk=pk, org=cell).first()
+    if group is None:
+        raise ValidationError({"group_id": [_("This cell has no such party group.")]})
+    return group
+
+
+class GroupMemberOut(Schema):
+    member_code: str
+    full_name: str
+
+
+class PartyGroupOut(Schema):
+    id: int
+    org_code: str
+    name: str
+    members: list[GroupMemberOut]
+
+
+class PartyGroupIn(Schema):
+    org: str
+    name: str = Field(..., max_length=120)
+
+
+class PartyGroupMembersIn(Schema):
+    member_codes: list[str] = Field(..., max_length=5000)
+
+
+def _party_group(g: PartyGroup) -> dict[str, object]:
+    links = PartyGroupMember.objects.filter(group=g).select_related("member")
+    members = sorted(
+        ({"member_code": x.member.member_code, "full_name": x.member.full_name} for x in links),
+        key=lambda r: r["member_code"],
+    )
+    return {"id": g.pk, "org_code": g.org.code, "name": g.name, "members": members}
+
+
+@router.get("/party-groups", response=list[PartyGroupOut], summary="Party groups of a cell")
+def party_groups_list(request: HttpRequest, org: str) -> list[dict[str, object]]:
+    cell = _org(request, org)
+    out = [_party_group(g) for g in PartyGroup.objects.filter(org=cell).order_by("name")]
+    codes = [m["member_code"] for g in out for m in g["members"]]  # type: ignore[attr-defined]
+    selectors.audit_list_read(request.user, codes, {"api": "party_groups", "org": cell.code})
+    return out
+
+
+@router.post("/party-groups", response={201: PartyGroupOut}, summary="Create a party group")
+def party_groups_create(request: HttpRequest, payload: PartyGroupIn) -> Reply:
+    check_text(payload.name, "name")
+    cell = _org(request, payload.org, write=True)
+    group = services.party_group_create(actor=request.user, org=cell, name=payload.name)
+    return created(_party_group(group))
+
+
+@router.put(
+    "/party-groups/{group_id}/members",
+    response=PartyGroupOut,
+    summary="Set the members of a party group",
+)
+def party_group_members(
+    request: HttpRequest, payload: PartyGroupMembersIn, group_id: int = Path(..., ge=1, le=2**62)
+) -> dict[str, object]:
+    group = PartyGroup.objects.filter(pk=group_id).select_related("org").first()
+    if group is None:
+        from django.http import Http404
+
+        raise Http404
+    cell = _org(request, group.org.code, write=True)
+    for code in payload.member_codes:
+        check_text(code, "member_codes")
+    services.party_group_set_members(
+        actor=request.user, group=group, member_codes=payload.member_codes
+    )
+    return _party_group(PartyGroup.objects.get(pk=group.pk, org=cell))
 
 
 class AttendanceRow(Schema):

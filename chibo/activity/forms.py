@@ -34,9 +34,31 @@ class MeetingForm(forms.Form):
     resolution = forms.CharField(
         label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    group = forms.TypedChoiceField(
+        label=_("Meeting by party group (họp theo tổ đảng)"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "Cells of 50 members or more may meet by party group up to 3 times a year "
+            "(HD 03-HD/TW, 2022). Leave empty for a meeting of the whole cell."
+        ),
+    )
     confirm = confirm_field()
 
     TEXT = ("place", "topic", "agenda", "documents", "minutes", "resolution")
+
+    def __init__(self, *args: Any, groups: Any = None, **kwargs: Any) -> None:
+        """``groups``: the cell's party groups to choose from; None: no choice (an edit)."""
+        super().__init__(*args, **kwargs)
+        if not groups:
+            del self.fields["group"]
+        else:
+            self.fields["group"].choices = [
+                ("", _("No: the whole cell meets")),
+                *((g.pk, g.name) for g in groups),
+            ]
+            self.order_fields(["kind", "group"])
 
     def text(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in self.TEXT}

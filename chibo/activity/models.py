@@ -37,8 +37,47 @@ class MeetingKind(models.TextChoices):
     THEMATIC = "thematic", _("Thematic")
 
 
+class PartyGroup(models.Model):
+    """A party group (tổ đảng) inside a cell; cells of 50+ members may meet by group (issue 20)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="party_groups")
+    name = models.CharField(_("name"), max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["org_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "name"], name="party_group_unique_org_name")
+        ]
+        verbose_name = _("party group")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartyGroupMember(models.Model):
+    """A member's party group: at most one at a time (``activity.services.party_group_set_members``)."""
+
+    group = models.ForeignKey(PartyGroup, on_delete=models.CASCADE, related_name="links")
+    member = models.OneToOneField(
+        "members.Member", on_delete=models.CASCADE, related_name="party_group_link"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in {self.group_id}"
+
+
 class Meeting(models.Model):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="meetings")
+    # Set: a regular meeting held by one party group of the cell (họp theo tổ đảng).
+    group = models.ForeignKey(
+        PartyGroup,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("party group"),
+    )
     kind = models.CharField(_("type"), max_length=10, choices=MeetingKind.choices)
     held_on = models.DateField(_("date"))
     month = models.DateField(editable=False)  # first day of held_on's month
@@ -59,7 +98,14 @@ class Meeting(models.Model):
         ordering = ["-held_on", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "held_on", "kind"], name="meeting_unique_org_day_kind"
+                fields=["org", "held_on", "kind"],
+                condition=models.Q(group__isnull=True),
+                name="meeting_unique_org_day_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "held_on"],
+                condition=models.Q(group__isnull=False),
+                name="meeting_unique_group_day",
             ),
         ]
         indexes = [models.Index(fields=["org", "month"], name="meeting_org_month_idx")]

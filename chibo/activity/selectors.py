@@ -24,7 +24,7 @@ from chibo.activity.models import (
     Tracking,
     WarningLevel,
 )
-from chibo.activity.services import RosterEntry, roster
+from chibo.activity.services import RosterEntry, meeting_roster
 from chibo.core import audit
 from chibo.core.models import AuditEntry
 from chibo.core.roles import Cap
@@ -129,7 +129,7 @@ class Sheet:
 
 def attendance_sheet(meeting: Meeting) -> Sheet:
     """The whole roster on one screen, present by default where nothing is recorded yet."""
-    people = roster(meeting.org, meeting.held_on)
+    people = meeting_roster(meeting)
     rows = {
         member_id: (status, reason_id, note, version or 0)
         for member_id, status, reason_id, note, version in Attendance.objects.filter(

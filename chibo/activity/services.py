@@ -29,6 +29,8 @@ from chibo.activity.models import (
     Meeting,
     MeetingKind,
     MemberWarning,
+    PartyGroup,
+    PartyGroupMember,
     Presence,
     TransferLetter,
 )
@@ -36,6 +38,7 @@ from chibo.core import audit
 from chibo.core.notify import notify
 from chibo.core.plausibility import NeedsConfirmation
 from chibo.core.roles import Cap, Role
+from chibo.core.rules import RuleViolation, rule_in_force
 from chibo.core.scoping import has_cap, require_cap_on
 from chibo.core.services import user_or_none
 from chibo.members.models import EventKind, Member, MemberEvent, Status
@@ -112,6 +115,19 @@ def roster(org: Org, day: dt.date) -> list[RosterEntry]:
     return out
 
 
+def meeting_roster(meeting: Meeting) -> list[RosterEntry]:
+    """``roster`` of the meeting's cell on its day; of a party group's meeting, the group's members."""
+    entries = roster(meeting.org, meeting.held_on)
+    if meeting.group_id is None:
+        return entries
+    in_group = set(
+        PartyGroupMember.objects.filter(group_id=meeting.group_id).values_list(
+            "member_id", flat=True
+        )
+    )
+    return [e for e in entries if e.member.pk in in_group]
+
+
 # --- meetings ----------------------------------------------------------------
 
 
@@ -123,9 +139,11 @@ def _check_meeting(
     *,
     topic: str = "",
     confirm: bool = False,
+    group: PartyGroup | None = None,
 ) -> None:
     """Refuse what cannot be (a meeting that has not happened yet, a thematic meeting without
-    a topic); ask before what is unusual (a second regular meeting in a month)."""
+    a topic, a meeting by party group the rule does not allow); ask before what is unusual
+    (a second regular meeting in a month)."""
     if not org.is_cell:
         raise ValidationError(
             {
@@ -154,7 +172,11 @@ def _check_meeting(
         raise ValidationError({"held_on": [_("The cell did not exist on that date.")]})
     if kind == MeetingKind.THEMATIC and not (topic or "").strip():
         raise ValidationError({"topic": [_("A thematic meeting needs a topic.")]})
-    clash = Meeting.objects.filter(org=org, held_on=held_on, kind=kind)
+    if group is not None:
+        _check_group_meeting(org, kind, held_on, group, exclude_pk)
+        clash = Meeting.objects.filter(group=group, held_on=held_on)
+    else:
+        clash = Meeting.objects.filter(org=org, held_on=held_on, kind=kind, group__isnull=True)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
@@ -162,14 +184,77 @@ def _check_meeting(
             {"held_on": [_("This cell already has a meeting of this type on that day.")]}
         )
     if kind == MeetingKind.REGULAR and not confirm:
-        other = _regular_that_month(org, held_on, exclude_pk)
+        other = _regular_that_month(org, held_on, exclude_pk, group)
         if other is not None:
             raise NeedsConfirmation([_second_regular_message(other)])
 
 
-def _regular_that_month(org: Org, day: dt.date, exclude_pk: int | None = None) -> Meeting | None:
-    """The cell's regular meeting already recorded in ``day``'s month, if any."""
-    qs = Meeting.objects.filter(org=org, month=periods.month_of(day), kind=MeetingKind.REGULAR)
+def _check_group_meeting(
+    org: Org, kind: str, held_on: dt.date, group: PartyGroup, exclude_pk: int | None
+) -> None:
+    """A meeting by party group: only in a cell of ``min_members`` or more on the day, at most
+    ``max_per_year`` months of the calendar year (rule ``meetings.party_group``)."""
+    if group.org_id != org.pk:
+        raise ValidationError({"group": [_("This party group belongs to another cell.")]})
+    if kind != MeetingKind.REGULAR:
+        raise ValidationError(
+            {"kind": [_("A meeting by party group is a regular (monthly) meeting.")]}
+        )
+    rule = rule_in_force("meetings.party_group", on=held_on)
+    size = sum(not e.attached for e in roster(org, held_on))
+    if size < rule.value["min_members"]:
+        raise RuleViolation(
+            rule,
+            _(
+                "Only a cell of %(min)s members or more may meet by party group; on %(date)s "
+                "this cell has %(n)s."
+            )
+            % {"min": rule.value["min_members"], "date": held_on.strftime("%d/%m/%Y"), "n": size},
+            field="group",
+        )
+    months = set(
+        Meeting.objects.filter(org=org, group__isnull=False, held_on__year=held_on.year)
+        .exclude(pk=exclude_pk)
+        .values_list("month", flat=True)
+    )
+    month = periods.month_of(held_on)
+    if month not in months and len(months) >= rule.value["max_per_year"]:
+        raise RuleViolation(
+            rule,
+            _(
+                "The cell already met by party group %(n)s times in %(year)s (%(months)s); "
+                "at most %(max)s times a year."
+            )
+            % {
+                "n": len(months),
+                "year": held_on.year,
+                "months": ", ".join(m.strftime("%m/%Y") for m in sorted(months)),
+                "max": rule.value["max_per_year"],
+            },
+            field="group",
+        )
+
+
+def group_months(org: Org, year: int) -> list[dt.date]:
+    """The months of ``year`` in which ``org`` met by party group."""
+    return sorted(
+        set(
+            Meeting.objects.filter(org=org, group__isnull=False, held_on__year=year).values_list(
+                "month", flat=True
+            )
+        )
+    )
+
+
+def _regular_that_month(
+    org: Org, day: dt.date, exclude_pk: int | None = None, group: PartyGroup | None = None
+) -> Meeting | None:
+    """The cell's (or the group's) regular meeting already recorded in ``day``'s month, if any.
+
+    Groups of a cell meeting in the same month are one meeting of the cell held by groups."""
+    qs = Meeting.objects.filter(
+        org=org, month=periods.month_of(day), kind=MeetingKind.REGULAR, group=group
+    )
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs.order_by("held_on").first()
@@ -190,20 +275,24 @@ def meeting_create(
     held_on: dt.date,
     online: bool = False,
     confirm: bool = False,
+    group: PartyGroup | None = None,
     **text: str,
 ) -> Meeting:
     """Record a meeting that took place; the roster is marked present by default.
 
-    Refused: a day still to come, a thematic meeting without a topic. A second regular
-    meeting in the same month needs ``confirm``.
+    Refused: a day still to come, a thematic meeting without a topic, a meeting by party
+    group (``group``) in a cell under 50 members or a fourth such month in the year. A
+    second regular meeting in the same month needs ``confirm``. A group meeting's sheet
+    lists the group's members: their attendance counts like at any regular meeting.
     """
     require_cap_on(actor, org, Cap.MEMBER_CHANGE)
-    _check_meeting(org, kind, held_on, topic=text.get("topic", ""), confirm=confirm)
+    _check_meeting(org, kind, held_on, topic=text.get("topic", ""), confirm=confirm, group=group)
     unknown = set(text) - set(MEETING_TEXT_FIELDS)
     if unknown:
         raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
     meeting = Meeting(
         org=org,
+        group=group,
         kind=kind,
         held_on=held_on,
         month=periods.month_of(held_on),
@@ -211,7 +300,7 @@ def meeting_create(
         recorded_by=user_or_none(actor),
         **{k: (v or "").strip() for k, v in text.items()},
     )
-    meeting.full_clean(exclude=["org", "recorded_by"])
+    meeting.full_clean(exclude=["org", "group", "recorded_by"])
     with transaction.atomic():
         meeting.save()
         tracking.note_records(meetings={org.pk: held_on})
@@ -221,7 +310,13 @@ def meeting_create(
             action="activity.meeting_created",
             object_type="meeting",
             object_id=meeting.pk,
-            data={"org": org.code, "kind": kind, "held_on": held_on, "attendance_rows": created},
+            data={
+                "org": org.code,
+                "kind": kind,
+                "held_on": held_on,
+                "group": group.name if group else None,
+                "attendance_rows": created,
+            },
         )
     return meeting
 
@@ -251,6 +346,7 @@ def meeting_update(
         topic=text.get("topic", meeting.topic),
         confirm=confirm
         or (new_kind == meeting.kind and periods.month_of(new_day) == meeting.month),
+        group=meeting.group,
     )
     changed: dict[str, Any] = {}
     for name, value in (
@@ -286,7 +382,7 @@ def meeting_update(
 
 def _ensure_rows(meeting: Meeting, entries: list[RosterEntry] | None = None) -> int:
     """Create the missing rows of the sheet, present by default (the issue: "present by default")."""
-    entries = entries if entries is not None else roster(meeting.org, meeting.held_on)
+    entries = entries if entries is not None else meeting_roster(meeting)
     have = set(meeting.attendance.values_list("member_id", flat=True))
     rows = [
         Attendance(
@@ -346,7 +442,7 @@ def attendance_record(*, actor: Any, meeting: Meeting, entries: list[AttendanceE
             _("The meeting has not taken place yet: record attendance on or after %(date)s.")
             % {"date": meeting.held_on.strftime("%d/%m/%Y")}
         )
-    people = roster(meeting.org, meeting.held_on)
+    people = meeting_roster(meeting)
     by_code = {e.member.member_code: e for e in people if e.expected or e.attached}
     reasons = {r.code: r for r in AbsenceReason.objects.filter(active=True)}
     errors: dict[str, list[str]] = {}
@@ -755,3 +851,72 @@ def _notify_secretaries(risks: list[risk.MemberRisk], day: dt.date) -> int:
                 ):
                     sent += 1
     return sent
+
+
+# --- party groups (tổ đảng) ---------------------------------------------------
+
+
+def party_group_create(*, actor: Any, org: Org, name: str) -> PartyGroup:
+    """A party group inside cell ``org`` (its members are set by ``party_group_set_members``)."""
+    require_cap_on(actor, org, Cap.MEMBER_CHANGE)
+    name = (name or "").strip()
+    if not org.is_cell:
+        raise ValidationError(
+            {
+                "org": [
+                    _("Party groups exist inside a party cell; %(org)s is not a cell.")
+                    % {"org": org.name}
+                ]
+            }
+        )
+    if not name:
+        raise ValidationError({"name": [_("Give the party group a name.")]})
+    if PartyGroup.objects.filter(org=org, name__iexact=name).exists():
+        raise ValidationError({"name": [_("This cell already has a party group of that name.")]})
+    with transaction.atomic():
+        group = PartyGroup.objects.create(org=org, name=name[:120])
+        audit.record(
+            actor=actor,
+            action="activity.party_group_created",
+            object_type="party_group",
+            object_id=group.pk,
+            data={"org": org.code, "name": group.name},
+        )
+    return group
+
+
+def party_group_set_members(*, actor: Any, group: PartyGroup, member_codes: list[str]) -> int:
+    """Make ``member_codes`` the members of ``group`` (members of its cell on the rolls today).
+
+    A member moves out of their former group of the cell. Returns the group's size.
+    """
+    org = group.org
+    require_cap_on(actor, org, Cap.MEMBER_CHANGE)
+    today = timezone.localdate()
+    cell = {e.member.member_code: e.member for e in roster(org, today) if not e.attached}
+    codes = list(dict.fromkeys(c.strip() for c in member_codes if c.strip()))
+    unknown = [c for c in codes if c not in cell]
+    if unknown:
+        raise ValidationError(
+            {
+                "member_codes": [
+                    _("Not members of this cell: %(codes)s.") % {"codes": ", ".join(unknown)}
+                ]
+            }
+        )
+    ids = [cell[c].pk for c in codes]
+    with transaction.atomic():
+        PartyGroupMember.objects.filter(group=group).exclude(member_id__in=ids).delete()
+        PartyGroupMember.objects.filter(member_id__in=ids).exclude(group=group).delete()
+        have = set(PartyGroupMember.objects.filter(group=group).values_list("member_id", flat=True))
+        PartyGroupMember.objects.bulk_create(
+            [PartyGroupMember(group=group, member_id=i) for i in ids if i not in have]
+        )
+        audit.record(
+            actor=actor,
+            action="activity.party_group_members",
+            object_type="party_group",
+            object_id=group.pk,
+            data={"org": org.code, "name": group.name, "members": codes},
+        )
+    return len(ids)

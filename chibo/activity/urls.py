@@ -20,4 +20,5 @@ urlpatterns = [
     path("transfers/<int:event_id>/letter/", views.letter, name="letter"),
     path("transfers/<int:event_id>/letter/docx/", views.letter_docx, name="letter_docx"),
     path("reasons/", views.reasons, name="reasons"),
+    path("party-groups/", views.party_groups, name="party_groups"),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chibo.activity import dues, letters, periods, selectors, services, tracking, transfers
 from chibo.activity.forms import LetterForm, MeetingForm, PaymentForm, ReasonForm, TrackingForm
-from chibo.activity.models import AbsenceReason, Presence, WarningLevel
+from chibo.activity.models import (
+    AbsenceReason,
+    PartyGroup,
+    PartyGroupMember,
+    Presence,
+    WarningLevel,
+)
+from chibo.core import rules
 from chibo.core.plausibility import ask_confirmation
 from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap, scope_for
@@ -85,9 +93,13 @@ def meetings(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
     org = _org(request, write=True)
-    form = MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    groups = list(PartyGroup.objects.filter(org=org).order_by("name"))
+    form = MeetingForm(
+        request.POST or None, initial={"held_on": timezone.localdate()}, groups=groups
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        group = next((g for g in groups if g.pk == data.get("group")), None)
         meeting = run_service(
             request,
             form,
@@ -98,6 +110,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 held_on=data["held_on"],
                 online=data["online"],
                 confirm=data["confirm"],
+                group=group,
                 **form.text(),
             ),
             _("The meeting was recorded. Mark who was absent below."),
@@ -106,7 +119,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             return redirect("activity:meeting", pk=meeting.pk)
     ask_confirmation(form)
     return render(
-        request, "activity/meeting_form.html", {"org": org, "form": form, "meeting": None}
+        request,
+        "activity/meeting_form.html",
+        {"org": org, "form": form, "meeting": None, "groups": groups},
     )
 
 
@@ -558,3 +573,65 @@ def reasons(request: HttpRequest) -> HttpResponse:
                 return redirect("activity:reasons")
     context = {"reasons": AbsenceReason.objects.all(), "form": form, "may_change": may_change}
     return render(request, "activity/reasons.html", context)
+
+
+# --- party groups (tổ đảng) ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_groups(request: HttpRequest) -> HttpResponse:
+    """The cell's party groups and who is in each; the secretary creates them and sets members."""
+    org = _org(request, write=request.method == "POST")
+    if not org.is_cell:
+        raise Http404
+    may_change = selectors.can_write(request.user, org)
+    today = timezone.localdate()
+    people = [e.member for e in services.roster(org, today) if not e.attached]
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "create":
+                group = services.party_group_create(
+                    actor=request.user, org=org, name=request.POST.get("name", "")
+                )
+                messages.success(
+                    request, _("The party group %(name)s was created.") % {"name": group.name}
+                )
+            else:
+                # One select per member ("group-<code>"): the group's id, or empty for none.
+                chosen: dict[int, list[str]] = {}
+                for m in people:
+                    value = request.POST.get(f"group-{m.member_code}", "")
+                    if value.isdigit():
+                        chosen.setdefault(int(value), []).append(m.member_code)
+                with transaction.atomic():
+                    for group in PartyGroup.objects.filter(org=org):
+                        services.party_group_set_members(
+                            actor=request.user, group=group, member_codes=chosen.get(group.pk, [])
+                        )
+                messages.success(request, _("The party groups were saved."))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect(f"{reverse('activity:party_groups')}?org={org.code}")
+    groups = list(PartyGroup.objects.filter(org=org).order_by("name"))
+    member_of = dict(
+        PartyGroupMember.objects.filter(group__org=org).values_list("member_id", "group_id")
+    )
+    rule = rules.rule_in_force("meetings.party_group", on=today)
+    selectors.audit_list_read(
+        request.user, [m.member_code for m in people], {"page": "party_groups", "org": org.code}
+    )
+    context = {
+        "org": org,
+        "groups": [(g, [m for m in people if member_of.get(m.pk) == g.pk]) for g in groups],
+        "people": [(m, member_of.get(m.pk)) for m in people],
+        "unassigned": [m for m in people if m.pk not in member_of],
+        "size": len(people),
+        "rule": rule,
+        "allowed": len(people) >= rule.value["min_members"],
+        "months": services.group_months(org, today.year),
+        "year": today.year,
+        "may_change": may_change,
+    }
+    return render(request, "activity/party_groups.html", context)
