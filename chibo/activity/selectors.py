@@ -75,6 +75,7 @@ def meetings_of(actor: Any, org: Org) -> list[Meeting]:
         raise Http404(_("No such party organization in your scope."))
     return list(
         Meeting.objects.filter(org=org)
+        .select_related("group")
         .annotate(absent=Count("attendance", filter=~_present()), rows=Count("attendance"))
         .order_by("-held_on", "kind")
     )
