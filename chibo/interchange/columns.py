@@ -211,8 +211,63 @@ ALIASES: dict[str, dict[str, str]] = {
         "khai tru": "Đã khai trừ",
         "da tu tran": "Từ trần",
         "tam chuyen": "Tạm chuyển đi",
+        "dsh": "Đang sinh hoạt",
+        "dang sh": "Đang sinh hoạt",
+        "mien sh": "Miễn sinh hoạt",
+        "mien": "Miễn sinh hoạt",
+        "da mat": "Từ trần",
+        "tu tran": "Từ trần",
     },
+    "loai_to_chuc": {"tu": "Thành ủy", "cbcs": "Chi bộ cơ sở", "cbtt": "Chi bộ trực thuộc"},
+    "cap_hoc": {
+        "mn": "Mầm non",
+        "th": "Tiểu học",
+        "c1": "Tiểu học",
+        "c2": "THCS",
+        "trung hoc co so": "THCS",
+        "c3": "THPT",
+        "trung hoc pho thong": "THPT",
+        "dh": "Đại học",
+        "cd": "Cao đẳng",
+        "tc": "Trung cấp",
+    },
+    "loai_hinh": {"cl": "Công lập", "ncl": "Ngoài công lập", "tu thuc": "Ngoài công lập"},
     "gioi_tinh": {"nu": "Nữ", "nam": "Nam", "male": "Nam", "female": "Nữ"},
+    # Short forms school lists use (issue 23): "SV", "GV", "x" …
+    "doi_tuong": {
+        "sv": "Sinh viên",
+        "gv": "Giáo viên",
+        "gvien": "Giáo viên",
+        "ggv": "Giảng viên",
+        "gv dh": "Giảng viên",
+        "hs": "Học sinh",
+        "cb": "Cán bộ",
+        "cbql": "Cán bộ",
+        "can bo quan ly": "Cán bộ",
+        "vc": "Viên chức",
+        "nhan vien": "Viên chức",
+        "nv": "Viên chức",
+        "khac": "Khác",
+    },
+    "tinh_trang": {
+        "x": "Có mặt",
+        "co": "Có mặt",
+        "cm": "Có mặt",
+        "+": "Có mặt",
+        "p": "Vắng có lý do",
+        "cp": "Vắng có lý do",
+        "co phep": "Vắng có lý do",
+        "vang co phep": "Vắng có lý do",
+        "vcp": "Vắng có lý do",
+        "vang (co ly do)": "Vắng có lý do",
+        "k": "Vắng không lý do",
+        "kp": "Vắng không lý do",
+        "vang": "Vắng không lý do",
+        "vang khong phep": "Vắng không lý do",
+        "khong phep": "Vắng không lý do",
+        "vkp": "Vắng không lý do",
+    },
+    "loai_hop": {"tk": "Thường kỳ", "cd": "Chuyên đề", "thuong xuyen": "Thường kỳ"},
     "ly_do": {
         "bo sinh hoat": "Bỏ sinh hoạt đảng",
         "khong dong dang phi": "Không đóng đảng phí",
@@ -302,11 +357,23 @@ def text(value: Any) -> str:
 
 
 _MY = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
+_SPACED = re.compile(r"\s*([/.\-])\s*")
+_TIME = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?$")
+_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
+_TWO_DIGIT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2})$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 class BadValue(ValueError):
     """A cell that cannot be read as its column's type."""
+
+
+class TwoDigitYear(BadValue):
+    """``d/m/yy``: the century is chosen by the column (``common.RowReader.date``)."""
+
+    def __init__(self, raw: str, day: int, month: int, yy: int) -> None:
+        super().__init__(raw)
+        self.raw, self.day, self.month, self.yy = raw, day, month, yy
 
 
 class NoSuchDay(BadValue):
@@ -348,6 +415,15 @@ def _date(value: Any) -> dt.date | None:
     raw = str(value).strip()
     if not raw:
         return None
+    # What people type (issue 23): "05 / 09 / 2003", "05/09/2003 00:00:00", the
+    # serial number as text ("37869"), two-digit years ("5/9/03").
+    if " " in raw or "\u00a0" in raw:
+        raw = _TIME.sub("", raw.replace("\u00a0", " "))
+        raw = _SPACED.sub(r"\1", raw).strip()
+    if _SERIAL.match(raw):
+        return _date(float(raw))
+    if m := _TWO_DIGIT.match(raw):
+        raise TwoDigitYear(raw, int(m[1]), int(m[2]), int(m[3]))
     try:
         return parse_day(raw)
     except NoSuchDate as exc:

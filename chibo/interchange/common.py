@@ -13,6 +13,20 @@ from chibo.core.datefields import no_such_date_message
 from chibo.interchange import columns as C
 from chibo.interchange.reader import Table
 from chibo.interchange.report import ImportResult, Problem
+from chibo.lib.dates import NoSuchDate
+
+# Two-digit years: the years a column's dates are plausibly in (issue 23). Births
+# 1950–2010; other past dates from the Party's founding to today.
+BIRTH_YEARS = (1950, 2010)
+BIRTH_COLUMNS = ("ngay_sinh",)
+
+
+def year_window(column: str, past: bool, today: dt.date) -> tuple[int, int]:
+    if column in BIRTH_COLUMNS:
+        return BIRTH_YEARS
+    if past:
+        return (1930, today.year)
+    return (today.year - 30, today.year + 30)
 
 
 class Rollback(Exception):
@@ -33,11 +47,18 @@ class Columns:
             if key not in known:
                 result.add(
                     Problem(
-                        table.sheet, 1, raw, "", _("Unknown column: it is ignored."), fatal=False
+                        table.sheet,
+                        table.header_row,
+                        raw,
+                        "",
+                        _("Unknown column: it is ignored."),
+                        fatal=False,
                     )
                 )
             elif key in self.index:
-                result.add(Problem(table.sheet, 1, raw, "", _("This column appears twice.")))
+                result.add(
+                    Problem(table.sheet, table.header_row, raw, "", _("This column appears twice."))
+                )
             else:
                 self.index[key] = pos
         for col in C.COLUMNS[kind]:
@@ -45,10 +66,14 @@ class Columns:
                 result.add(
                     Problem(
                         table.sheet,
-                        1,
+                        table.header_row,
                         col.name,
                         "",
-                        _("The required column %(column)s is missing.")
+                        _(
+                            "No column of the file is matched to the required field %(column)s. "
+                            "Match one of the file's columns to it (the column mapping step, or "
+                            "--map), or add the column to the file."
+                        )
                         % {"column": f"«{col.header}» ({col.name})"},
                     )
                 )
@@ -109,6 +134,10 @@ class RowReader:
         raw = self.get(column)
         try:
             value = C.date(raw)
+        except C.TwoDigitYear as exc:
+            value = self._century(column, exc, past)
+            if value is None:
+                return None
         except C.NoSuchDay as exc:
             self.error(column, no_such_date_message(exc.cause), raw)
             return None
@@ -126,6 +155,67 @@ class RowReader:
             self.error(column, _("The date cannot be in the future."), raw)
             return None
         return value
+
+    def _century(self, column: str, two: C.TwoDigitYear, past: bool) -> dt.date | None:
+        """``5/9/03``: 1903 or 2003, whichever is plausible for the column; both → an error naming them."""
+        low, high = year_window(column, past, self.today)
+        readings = []
+        for century in (1900, 2000):
+            try:
+                readings.append(dt.date(century + two.yy, two.month, two.day))
+            except ValueError:
+                continue
+        if not readings:
+            self.error(
+                column,
+                no_such_date_message(NoSuchDate(two.day, two.month, 2000 + two.yy)),
+                two.raw,
+            )
+            return None
+        plausible = [d for d in readings if low <= d.year <= high]
+        if not plausible:
+            plausible = [d for d in readings if not past or d <= self.today]
+        if len(plausible) == 1:
+            return plausible[0]
+        self.error(
+            column,
+            _(
+                "The year has two digits: %(raw)s can be read as %(first)s or %(second)s. "
+                "Write the year with four digits."
+            )
+            % {
+                "raw": two.raw,
+                "first": readings[0].strftime("%d/%m/%Y"),
+                "second": readings[-1].strftime("%d/%m/%Y"),
+            },
+            two.raw,
+        )
+        return None
+
+    def digits(self, column: str, *, max_length: int, kind: str) -> str:
+        """A number kept as text: leading zeros Excel dropped from a numeric cell come back.
+
+        ``kind`` "citizen_id": 10–11 digits → 12 (CCCD), 8 → 9 (old ID card);
+        "phone": 9 digits → a leading 0.
+        """
+        raw = self.get(column)
+        if isinstance(raw, float) and raw.is_integer() and raw >= 0:
+            raw = int(raw)
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+            text = str(raw)
+            if kind == "citizen_id" and len(text) in (10, 11):
+                text = text.zfill(12)
+            elif kind == "citizen_id" and len(text) == 8:
+                text = text.zfill(9)
+            elif kind == "phone" and len(text) == 9:
+                text = "0" + text
+            if len(text) > max_length:
+                self.error(
+                    column, _("Too long (at most %(n)s characters).") % {"n": max_length}, text
+                )
+                return text[:max_length]
+            return text
+        return self.text(column, max_length=max_length)
 
     def vocab(self, column: str, vocab: str, *, required: bool = False) -> str:
         raw = C.text(self.get(column))

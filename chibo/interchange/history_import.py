@@ -45,7 +45,9 @@ def import_attendance(
     from chibo.activity.services import AttendanceEntry, MeetingRecord, meetings_bulk_record
 
     reasons = {}
-    for reason in AbsenceReason.objects.filter(active=True):
+    names = []
+    for reason in AbsenceReason.objects.filter(active=True).order_by("position", "name"):
+        names.append(reason.name)
         reasons[fold(reason.name)] = reason.code
         reasons[fold(reason.code)] = reason.code
     meetings: dict[tuple[str, Any, str], MeetingRecord] = {}
@@ -60,6 +62,14 @@ def import_attendance(
         code = rr.text("ma_dang_vien", required=True, max_length=32)
         status = rr.vocab("tinh_trang", "tinh_trang", required=True)
         why = rr.text("ly_do", max_length=255)
+        if status == "excused" and why and fold(why) not in reasons:
+            # Issue 23: say which reasons exist (a synonym such as "Ốm" was already mapped).
+            rr.error(
+                "ly_do",
+                _("Unknown absence reason; choose one of: %(choices)s.")
+                % {"choices": ", ".join(names)},
+                why,
+            )
         if rr.bad:
             continue
         key = (org, held_on, kind)

@@ -149,8 +149,8 @@ def parse_row(rr: RowReader, ctx: Context, cols: Columns) -> MemberRow | None:
     cat_adm = rr.vocab("doi_tuong_khi_ket_nap", "doi_tuong")
     recognized_on = rr.date("ngay_chinh_thuc")
     card = rr.text("so_the_dang", max_length=32)
-    citizen_id = rr.text("so_cccd", max_length=16)
-    phone = rr.text("so_dien_thoai", max_length=20)
+    citizen_id = rr.digits("so_cccd", max_length=16, kind="citizen_id")
+    phone = rr.digits("so_dien_thoai", max_length=20, kind="phone")
     status = rr.vocab("trang_thai", "trang_thai") or Status.ACTIVE
     status_on = rr.date("ngay_thay_doi_trang_thai")
     why = rr.text("ly_do", max_length=500)

@@ -57,6 +57,7 @@ class Table:
     keys: list[str]  # folded: ma_dang_vien …
     rows: Iterator[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
     total: int = 0  # data rows (for progress), empty ones included
+    header_row: int = 1  # the header's (last) spreadsheet row (mapping.prepare may move it)
 
 
 def _nfc(value: Any) -> Any:

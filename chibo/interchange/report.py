@@ -54,6 +54,8 @@ class ImportResult:
     # Seconds per phase (members): parse (open + read the cells), validate
     # (rows, existing members, diffs), write (the transaction, commit included).
     phases: dict[str, float] = field(default_factory=dict)
+    # What the mapping layer decided (mapping.Plan): header row, each column's field.
+    plan: Any = None
 
     @property
     def ok(self) -> bool:

@@ -26,6 +26,7 @@ from chibo.interchange import members_import as mi
 from chibo.interchange import members_write as mw
 from chibo.interchange import orgs_import as oi
 from chibo.interchange.common import Columns, Rollback, RowReader
+from chibo.interchange.mapping import Analysis, Mapping, MappingError, analyse, prepare
 from chibo.interchange.reader import FileRefused, open_table
 from chibo.interchange.report import ImportResult, Problem
 
@@ -49,8 +50,14 @@ def import_file(
     dry_run: bool = False,
     filename: str = "",
     progress: Progress | None = None,
+    mapping: Mapping | None = None,
 ) -> ImportResult:
-    """Import ``path`` as ``kind`` (orgs, members, attendance, dues) for ``actor`` (None: the system)."""
+    """Import ``path`` as ``kind`` (orgs, members, attendance, dues) for ``actor`` (None: the system).
+
+    ``mapping`` (``--map``, a profile, the web mapping step) says which row is the
+    header and what each column and value means; without it they are detected and
+    proposed (``mapping.prepare``).
+    """
     if kind not in C.KINDS:
         raise ValueError(kind)
     result = ImportResult(kind=kind, dry_run=dry_run, filename=filename or Path(path).name)
@@ -58,6 +65,7 @@ def import_file(
     try:
         opening = time.perf_counter()
         table = open_table(path, kind)
+        table, result.plan = prepare(table, kind, mapping, actor)
         result.phases["parse"] = time.perf_counter() - opening
         cols = Columns(table, kind, result)
         if not result.ok:
@@ -70,7 +78,7 @@ def import_file(
             hi.import_dues(actor, table, cols, result, dry_run)
         else:
             _import_members(actor, table, cols, result, dry_run, say)
-    except FileRefused as exc:
+    except (FileRefused, MappingError) as exc:
         result.add(Problem("", 0, "", "", str(exc)))
     return result
 
@@ -198,3 +206,8 @@ def _timed(rows: Iterator[Any], phases: dict[str, float]) -> Iterator[Any]:
         if row is None:
             return
         yield row
+
+
+def analyse_file(path: str | Path, kind: str, mapping: Mapping | None, actor: Any) -> Analysis:
+    """The mapping step's view of a file: header, columns with samples, distinct values with counts."""
+    return analyse(open_table(path, kind), kind, mapping, actor)
