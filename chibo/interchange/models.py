@@ -61,6 +61,12 @@ class ImportJob(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Last sign of life of the worker running the job (queued, started, progress).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Issue 23: the mapping the check and the import apply (mapping.Mapping JSON;
+    # empty: detected and proposed), the profile it came from, and what the
+    # check found (mapping.Analysis JSON: header, columns, distinct values).
+    mapping = models.JSONField(default=dict, blank=True)
+    profile_name = models.CharField(max_length=100, blank=True)
+    analysis = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -123,3 +129,35 @@ def _with_header(problem: dict) -> dict:
 
     column = problem.get("column") or ""
     return {**problem, "header": header_of(column) if column else ""}
+
+
+class ImportProfile(models.Model):
+    """A confirmed mapping (header row, columns, values), saved by name in an org (issue 23).
+
+    Offered for the next file with the same header; visible in the org's
+    subtree and to the orgs above it (a city ships its profiles to its
+    schools with ``chibo import-profile export/import``). The profiles chibo
+    ships are files in ``interchange/profiles/`` (``profiles.SHIPPED``).
+    """
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12)
+    name = models.CharField(_("name"), max_length=100)
+    mapping = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mapping profile")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "kind", "name"], name="import_profile_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"

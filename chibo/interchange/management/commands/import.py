@@ -1,4 +1,4 @@
-"""``chibo import orgs|members|attendance|dues FILE [--dry-run] [--user USERNAME] [--map FILE.json] [--save-map FILE.json]``.
+"""``chibo import orgs|members|attendance|dues FILE [--dry-run] [--user USERNAME] [--map FILE.json | --profile NAME [--profile-org CODE]] [--save-map FILE.json]``.
 
 The header row, each column's field and each vocabulary value's meaning are
 detected and proposed (``interchange.mapping``) and printed; ``--map`` gives
@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from chibo.interchange import columns as C
+from chibo.interchange import profiles
 from chibo.interchange.management.commands._common import acting_user
 from chibo.interchange.mapping import Mapping, MappingError, describe
 from chibo.interchange.services import Unsupported, analyse_file, import_file
@@ -42,6 +43,16 @@ class Command(BaseCommand):
             help="cách ghép dòng tiêu đề, cột và giá trị của tệp (docs/import.md)",
         )
         parser.add_argument(
+            "--profile",
+            metavar="NAME",
+            help="dùng mẫu ghép đã lưu (chibo import-profile list)",
+        )
+        parser.add_argument(
+            "--profile-org",
+            metavar="CODE",
+            help="tổ chức của mẫu ghép, khi nhiều tổ chức có mẫu cùng tên",
+        )
+        parser.add_argument(
             "--save-map",
             metavar="FILE.json",
             help="ghi cách ghép đã dùng (tự nhận hoặc từ --map/--profile) ra tệp JSON để sửa và dùng lại",
@@ -54,8 +65,16 @@ class Command(BaseCommand):
         self._file = options["file"]
         mapping = None
         try:
+            if options.get("map") and options.get("profile"):
+                raise CommandError("Chỉ dùng một trong hai: --map hoặc --profile.")
             if options.get("map"):
                 mapping = Mapping.load(options["map"], kind)
+            elif options.get("profile"):
+                profile = profiles.find(
+                    actor, options["profile"], kind, options.get("profile_org") or ""
+                )
+                mapping = profile.mapping
+                self.stdout.write(f"Mẫu ghép: {profile.name}")
         except MappingError as exc:
             raise CommandError(str(exc)) from exc
         try:
