@@ -17,6 +17,15 @@ from tests.interchange.helpers import write_xlsx
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    """Messages are compared in Vietnamese, whatever an earlier test activated in this thread."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield
+
+
 def _attendance_file(tmp_path, rows):
     header = ["Chi bộ", "Ngày sinh hoạt", "Loại sinh hoạt", "Mã ĐV", "Điểm danh", "Lý do vắng"]
     return write_xlsx(tmp_path / "diem-danh.xlsx", header, rows, sheet="Sheet1")

@@ -25,6 +25,16 @@ from tests.interchange.files.build import MEMBERS
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    """Messages are compared in Vietnamese, whatever an earlier test activated in this thread."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield
+
+
 FILES = Path(__file__).resolve().parent / "files"
 NAMES = sorted(p.name for p in FILES.glob("*.xlsx"))
 

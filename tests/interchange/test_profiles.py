@@ -19,6 +19,16 @@ from tests.interchange.test_mapping_files import EXPECTED, FILES, state
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    """Messages are compared in Vietnamese, whatever an earlier test activated in this thread."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield
+
+
 SCHOOL = "Danh sách đảng viên của trường"
 TEMPLATE = "Mẫu nhập của chibo"
 
