@@ -29,6 +29,8 @@ from chibo.core import audit
 from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap
 from chibo.interchange import columns as C
+from chibo.interchange import profiles
+from chibo.interchange.mapping import Mapping, MappingError, detect_headers
 from chibo.interchange.models import ImportJob
 from chibo.interchange.reader import FileRefused, max_bytes
 from chibo.interchange.report import MAX_PROBLEMS
@@ -51,8 +53,26 @@ def may_import(user: Any, kind: str) -> bool:
     return kind in WRITE_CAP and has_cap(user, WRITE_CAP[kind])
 
 
-def job_create(*, actor: Any, kind: str, upload: Any) -> ImportJob:
-    """Store an uploaded file (streamed to disk, size-capped) as a new job."""
+def job_for(user: Any, pk: Any) -> ImportJob:
+    """The user's own job (anybody else's: 404)."""
+    from django.http import Http404
+
+    job = ImportJob.objects.filter(pk=pk, user=user).first()
+    if job is None:
+        raise Http404(_("No such import."))
+    return job
+
+
+def job_create(*, actor: Any, kind: str, upload: Any, profile: Any = None) -> ImportJob:
+    """Store an uploaded file (streamed to disk, size-capped) as a new job.
+
+    ``profile`` (``profiles.Profile``): read the file with that mapping.
+    """
+    if profile is not None and profile.kind != kind:
+        raise FileRefused(
+            _("The mapping profile «%(name)s» is for another kind of file.")
+            % {"name": profile.name}
+        )
     if not may_import(actor, kind):
         raise PermissionDenied(_("Your role does not allow this import."))
     if upload.size > max_bytes():
@@ -74,6 +94,8 @@ def job_create(*, actor: Any, kind: str, upload: Any) -> ImportJob:
             filename=Path(upload.name).name[:255],
             stored_as=str(target),
             size=upload.size,
+            mapping=profile.mapping.as_json() if profile is not None else {},
+            profile_name=profile.name if profile is not None else "",
         )
         audit.record(
             actor=actor,
@@ -110,6 +132,36 @@ def job_start(*, actor: Any, job: ImportJob, dry_run: bool) -> ImportJob:
     return job
 
 
+def job_set_mapping(*, actor: Any, job: ImportJob, mapping: Mapping, profile_name: str) -> None:
+    """The mapping the next check and the import apply (the mapping step); a new check is needed."""
+    if job.user_id != actor.pk or not may_import(actor, job.kind):
+        raise PermissionDenied(_("Your role does not allow this import."))
+    if job.is_running or job.state == ImportJob.State.DONE:
+        raise PermissionDenied(_("This import is running or finished: its mapping cannot change."))
+    ImportJob.objects.filter(pk=job.pk).update(
+        mapping=mapping.as_json(),
+        profile_name=profile_name[:100],
+        state=ImportJob.State.UPLOADED,
+    )
+    job.refresh_from_db()
+
+
+def _mapping_for(job: ImportJob) -> Mapping | None:
+    """The job's mapping; for a check without one, a profile that names every column of the header."""
+    if job.mapping:
+        return Mapping.from_json(job.mapping, job.kind)
+    if not job.dry_run:
+        return None
+    headers = detect_headers(job.stored_as, job.kind)
+    offered = profiles.offer(job.user, job.kind, headers) if headers else None
+    if offered is None:
+        return None
+    ImportJob.objects.filter(pk=job.pk).update(
+        mapping=offered.mapping.as_json(), profile_name=offered.name
+    )
+    return offered.mapping
+
+
 def job_retry(*, actor: Any, job: ImportJob) -> ImportJob:
     """Run an interrupted (stale) or failed job again, as it was: check or import."""
     if not job.may_retry:
@@ -119,7 +171,7 @@ def job_retry(*, actor: Any, job: ImportJob) -> ImportJob:
 
 def job_run(*, job_id: str, dry_run: bool) -> None:
     """The task's body: run the import service for the job's user, storing progress and the report."""
-    from chibo.interchange.services import import_file
+    from chibo.interchange.services import analyse_file, import_file
 
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     ImportJob.objects.filter(pk=job.pk).update(
@@ -134,6 +186,16 @@ def job_run(*, job_id: str, dry_run: bool) -> None:
         )
 
     try:
+        job.dry_run = dry_run
+        mapping = None
+        try:
+            mapping = _mapping_for(job)
+            if dry_run:
+                # The mapping step shows what the check found (the web never parses the file).
+                found = analyse_file(job.stored_as, job.kind, mapping, job.user)
+                ImportJob.objects.filter(pk=job.pk).update(analysis=found.as_json())
+        except (FileRefused, MappingError):
+            pass  # the import below reports it
         result = import_file(
             actor=job.user,
             kind=job.kind,
@@ -141,6 +203,7 @@ def job_run(*, job_id: str, dry_run: bool) -> None:
             dry_run=dry_run,
             filename=job.filename,
             progress=progress,
+            mapping=mapping,
         )
     except Exception:
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED)

@@ -834,3 +834,16 @@ def describe(plan: Plan) -> list[str]:
 def header_signature(headers: list[str]) -> str:
     """The folded header names, for offering a saved profile to a file with the same header."""
     return "|".join(h for h in (_folded_header(x) for x in headers) if h)
+
+
+def detect_headers(path: Any, kind: str) -> list[str]:
+    """The detected header's names (reads only the first rows); [] for a file that cannot be read."""
+    from chibo.interchange.reader import FileRefused, open_table
+
+    try:
+        table = open_table(path, kind)
+    except FileRefused:
+        return []
+    head: list[tuple[int, list[Any]]] = [(1, list(table.headers))]
+    head.extend(islice(table.rows, SCAN_ROWS))
+    return detect(kind, head).headers

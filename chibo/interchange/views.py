@@ -24,7 +24,8 @@ from chibo.core.scoping import has_cap
 from chibo.core.web import XLSX_TYPE, is_htmx, require_page_cap
 from chibo.core.worker import worker_missing
 from chibo.interchange import columns as C
-from chibo.interchange import export, jobs, sheets
+from chibo.interchange import export, jobs, profiles, sheets
+from chibo.interchange.mapping import MappingError
 from chibo.interchange.models import KIND_LABELS, ImportJob
 from chibo.interchange.reader import FileRefused, open_table
 from chibo.lib.text import file_name
@@ -47,9 +48,21 @@ def index(request: HttpRequest) -> HttpResponse:
     require_page_cap(request, Cap.ORG_VIEW)
     kinds = [(kind, label) for kind, label in _kind_labels() if jobs.may_import(request.user, kind)]
     recent = ImportJob.objects.filter(user=request.user)[:10]
+    allowed = {kind for kind, _label in kinds}
+    labels = dict(_kind_labels())
+    offered = [
+        {
+            "value": f"{p.kind}:{p.org_code}:{p.name}",
+            "label": f"{p.name} — {labels[p.kind]}, "
+            + (p.org_name or str(_("shipped with chibo"))),
+        }
+        for p in profiles.visible(request.user)
+        if p.kind in allowed
+    ]
     orgs = orgs_for(request.user).filter(depth__lte=3).order_by("path")[:500]
     context = {
         "kinds": kinds,
+        "profiles": offered,
         "recent": recent,
         "orgs": orgs,
         "worker_missing": bool(kinds) and worker_missing(),
@@ -72,11 +85,19 @@ def upload(request: HttpRequest) -> HttpResponse:
     if file is None:
         messages.error(request, _("Choose a file to upload."))
         return redirect("interchange:index")
+    profile = None
+    chosen = request.POST.get("profile", "")
     try:
-        job = jobs.job_create(actor=request.user, kind=kind, upload=file)
-    except FileRefused as exc:
+        if chosen:
+            profile_kind, org_code, name = [*chosen.split(":", 2), "", ""][:3]
+            profile = profiles.find(request.user, name, profile_kind, org_code)
+        job = jobs.job_create(actor=request.user, kind=kind, upload=file, profile=profile)
+    except (FileRefused, MappingError) as exc:
         messages.error(request, str(exc))
         return redirect("interchange:index")
+    if profile is not None:
+        # Issue 23: with a profile there is no mapping step: the check starts at once.
+        jobs.job_start(actor=request.user, job=job, dry_run=True)
     return redirect("interchange:job", pk=job.pk)
 
 
