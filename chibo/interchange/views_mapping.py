@@ -25,6 +25,8 @@ from chibo.interchange import jobs, profiles
 from chibo.interchange.mapping import VOCAB_FIELDS, Mapping, MappingError
 from chibo.interchange.models import ImportJob
 
+LONG_CHOICES = 60
+
 
 def _how_label(how: str) -> str:
     return {
@@ -59,6 +61,8 @@ def _context(job: ImportJob) -> dict[str, Any]:
                     for i, v in enumerate(values)
                 ],
                 "choices": analysis.get("choices", {}).get(name, []),
+                # A city's hundreds of cells: a text field with suggestions, not a select per value.
+                "long": len(analysis.get("choices", {}).get(name, [])) > LONG_CHOICES,
                 "truncated": analysis.get("truncated", {}).get(name, False),
             }
         )

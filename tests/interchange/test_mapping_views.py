@@ -132,3 +132,18 @@ def test_the_mapping_step_is_the_uploaders_only(
     # Before a check there is nothing to map: back to the job page.
     response = client.get(reverse("interchange:mapping", args=[job.pk]))
     assert response.status_code == 302 and response.url.endswith(f"/interchange/jobs/{job.pk}/")
+
+
+def test_many_allowed_values_get_a_text_field_with_suggestions(
+    staff, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """A city office's hundreds of cells: no select of every cell for each value."""
+    from chibo.interchange import views_mapping
+
+    monkeypatch.setattr(views_mapping, "LONG_CHOICES", 1)
+    client = _client(staff)
+    _upload(client, "05-gia-tri-rieng.xlsx", django_capture_on_commit_callbacks)
+    job = _check(client, ImportJob.objects.get(), django_capture_on_commit_callbacks)
+    page = client.get(reverse("interchange:mapping", args=[job.pk])).content.decode()
+    assert '<datalist id="choices-ma_to_chuc">' in page
+    assert 'list="choices-ma_to_chuc"' in page and 'value="BK-SV1"' in page
