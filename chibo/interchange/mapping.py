@@ -369,7 +369,7 @@ def vocab_for(kind: str, name: str, actor: Any) -> Vocab:
 
 
 def _org_vocab(kind: str, actor: Any) -> Vocab:
-    from chibo.accounts.roles import Cap
+    from chibo.core.roles import Cap
     from chibo.core.scoping import scope_for
     from chibo.orgs.models import CELL_KINDS, Org
 

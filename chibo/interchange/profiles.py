@@ -21,8 +21,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chibo.accounts.roles import Cap
 from chibo.core import audit
+from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.interchange import columns as C
 from chibo.interchange.columns import header_key as header_key_of

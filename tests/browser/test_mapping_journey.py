@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from tests import factories as f
 from tests.browser.helpers import login
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.interchange.models import ImportJob, ImportProfile
 from chibo.members.models import Member
 from tests import factories as f

@@ -7,8 +7,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from chibo.accounts.roles import Role
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from chibo.interchange import profiles
 from chibo.interchange.mapping import Mapping, MappingError
 from chibo.interchange.models import ImportProfile
