@@ -130,6 +130,8 @@ test: install ## lint, migrations check, pytest on SQLite then on PostgreSQL
 		if [ $$crc -eq 3 ]; then export CHIBO_SKIP_BROWSER=1; \
 		elif [ $$crc -ne 0 ]; then exit $$crc; fi; \
 	fi; \
+	lrc=0; scripts/ensure-libreoffice-calc || lrc=$$?; \
+	if [ $$lrc -ne 0 ] && [ $$lrc -ne 3 ]; then exit $$lrc; fi; \
 	echo "==> pytest -m 'not bench' on SQLite"; \
 	env -u DATABASE_URL $(PYTEST) -m "not bench"; \
 	echo "==> pytest -m 'not bench' on PostgreSQL"; \
