@@ -131,6 +131,17 @@ class EventRequest:
     actor: Any = None
 
 
+class ExemptionCriterion(models.TextChoices):
+    """Why a member is exempted from work and activity (RULES.md; rule ``exemption.criteria``)."""
+
+    OLD_AGE = "old_age", _l("Old age or frail health")
+    ILLNESS = "illness", _l("Illness needing 3 months' treatment or more")
+    FAR_AWAY = "far_away", _l("Working alone abroad or far away")
+    MOBILE_WORK = "mobile_work", _l("Mobile work for under a year")
+    AWAITING_RETIREMENT = "awaiting_retirement", _l("Waiting for retirement")
+    MATERNITY = "maternity", _l("Maternity")
+
+
 class InputType:
     DATE = "date"
     TEXT = "text"
@@ -319,6 +330,32 @@ def _check_temp_out(m: Member, req: EventRequest) -> None:
 def _check_exemption(m: Member, req: EventRequest) -> None:
     if not req.note.strip():
         raise ValidationError({"note": [_("Give the reason for the exemption.")]})
+    criterion = req.values.get("criterion") or ""
+    if criterion:  # required on the form and in the API; a past record may lack it
+        rule = rule_in_force("exemption.criteria", on=req.effective_date)
+        if criterion not in rule.value["criteria"]:
+            raise RuleViolation(
+                rule,
+                _("An exemption is granted for one of the criteria of the rule."),
+                field="criterion",
+            )
+
+
+def _check_exemption_end(m: Member, req: EventRequest) -> None:
+    applied = req.values.get("application_on")
+    if applied is None:
+        return  # required on the form and in the API; a past record may lack it
+    check_not_future(applied, "application_on")
+    if applied > req.effective_date:
+        raise ValidationError(
+            {
+                "application_on": [
+                    _(
+                        "The member returns after applying: the application is dated after the return."
+                    )
+                ]
+            }
+        )
 
 
 def _check_removal(m: Member, req: EventRequest) -> None:
@@ -455,7 +492,21 @@ SPECS: dict[str, EventSpec] = {
             EventKind.EXEMPTED,
             allowed_from=(Status.ACTIVE,),
             status_after=Status.EXEMPTED,
+            inputs=(
+                Input(
+                    "criterion",
+                    InputType.CHOICE,
+                    _l("Criterion for the exemption"),
+                    required=True,
+                    choices=ExemptionCriterion,
+                    help_text=_l(
+                        "By the member's application and the cell's resolution; the upper "
+                        "level is informed (Party Charter Art. 7)."
+                    ),
+                ),
+            ),
             check=_check_exemption,
+            data=lambda before, req: {"criterion": req.values.get("criterion") or None},
             note_label=_l("Reason for the exemption"),
             note_required=True,
         ),
@@ -463,6 +514,20 @@ SPECS: dict[str, EventSpec] = {
             EventKind.EXEMPTION_ENDED,
             allowed_from=(Status.EXEMPTED,),
             status_after=Status.ACTIVE,
+            inputs=(
+                Input(
+                    "application_on",
+                    InputType.DATE,
+                    _l("Date of the member's application to return"),
+                    required=True,
+                ),
+            ),
+            check=_check_exemption_end,
+            data=lambda before, req: {
+                "application_on": req.values["application_on"].isoformat()
+                if req.values.get("application_on")
+                else None
+            },
             file_text="",
         ),
         EventSpec(

@@ -134,7 +134,12 @@ def test_events_timeline_is_audited(world: dict) -> None:
 
 def test_record_event_inside_readonly_outside(world: dict) -> None:
     u = world["users"]
-    body = {"effective_date": "2025-02-01", "note": "Điều trị bệnh dài ngày", "version": 1}
+    body = {
+        "effective_date": "2025-02-01",
+        "note": "Điều trị bệnh dài ngày",
+        "criterion": "illness",
+        "version": 1,
+    }
     assert api_for(u["viewer"]).post("/members/DV-AN/events/exempted", body).status_code == 403
     assert api_for(u["office"]).post("/members/DV-AN/events/exempted", body).status_code == 403
     assert api_for(u["q1"]).post("/members/DV-AN/events/exempted", body).status_code == 404
@@ -146,7 +151,8 @@ def test_record_event_inside_readonly_outside(world: dict) -> None:
         action="members.exempted", object_id="DV-AN", actor=u["sec"]
     ).exists()
     stale = api_for(u["sec"]).post(
-        "/members/DV-AN/events/exemption_ended", {"effective_date": "2025-03-01", "version": 1}
+        "/members/DV-AN/events/exemption_ended",
+        {"effective_date": "2025-03-01", "application_on": "2025-02-25", "version": 1},
     )
     assert stale.status_code == 422  # optimistic locking: someone changed it since version 1
 

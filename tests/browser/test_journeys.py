@@ -49,6 +49,7 @@ def test_cell_secretary_finds_a_member_without_diacritics_and_records_an_event(
     page.wait_for_url("**/members/DV-AN/events/exempted/")
     page.fill("#id_effective_date", "01/02/2025")
     page.fill("#id_note", "Điều trị bệnh dài ngày")
+    page.select_option("#id_criterion", "illness")
     page.click("main form[method=post] button[type=submit]")
     page.wait_for_url("**/members/DV-AN/")
     assert page.locator("table.timeline tbody tr").count() == 2

@@ -203,6 +203,7 @@ def test_posted_event_appears_on_timeline_and_in_audit(m: Member, inside: Client
             "effective_date": "15/01/2025",
             "decision_number": "3-QĐ/CB",
             "note": "Ốm dài ngày",
+            "criterion": "illness",
         },
     )
     assert response.status_code == 302
@@ -226,7 +227,12 @@ def test_stale_version_is_refused_and_nothing_changes(m: Member, inside: Client)
     events_before = MemberEvent.objects.filter(member=m).count()
     response = inside.post(
         event_url(EventKind.EXEMPTED),
-        {"version": stale, "effective_date": "15/01/2025", "note": "Ốm dài ngày"},
+        {
+            "version": stale,
+            "effective_date": "15/01/2025",
+            "note": "Ốm dài ngày",
+            "criterion": "illness",
+        },
     )
     assert response.status_code == 200
     body = response.content.decode()
