@@ -16,6 +16,7 @@ run finds the rows already there (or fails and writes nothing).
 from __future__ import annotations
 
 import uuid
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,14 @@ from chibo.interchange import columns as C
 from chibo.interchange import profiles
 from chibo.interchange.mapping import Mapping, MappingError, detect_headers
 from chibo.interchange.models import ImportJob
-from chibo.interchange.reader import FileRefused, max_bytes
+from chibo.interchange.reader import FileRefused, max_bytes, open_table
 from chibo.interchange.report import MAX_PROBLEMS
+from chibo.interchange.tasks import preview_import_job
+
+# The preview the job page shows: the first rows, few columns, short cells.
+PREVIEW_ROWS = 10
+PREVIEW_COLUMNS = 30
+PREVIEW_CHARS = 80
 
 WRITE_CAP = {
     C.ORGS: Cap.ORG_RESTRUCTURE,
@@ -104,12 +111,49 @@ def job_create(*, actor: Any, kind: str, upload: Any, profile: Any = None) -> Im
             object_id=job.pk,
             data={"kind": kind, "file": job.filename, "size": upload.size},
         )
+        transaction.on_commit(lambda: preview_import_job.enqueue(str(job.pk)))
     return job
+
+
+def _short(value: str, limit: int = PREVIEW_CHARS) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def job_preview(*, job_id: str) -> None:
+    """The task's body: read the first rows (bounded, as every import does) and store them small.
+
+    A refused file is refused here, in the worker: the job shows why and
+    offers no check.
+    """
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.preview:
+        return
+    try:
+        table = open_table(job.stored_as, job.kind)
+        headers = [_short(h) for h in table.headers[:PREVIEW_COLUMNS]]
+        rows = [
+            [_short(C.text(c)) for c in cells[:PREVIEW_COLUMNS]]
+            for _n, cells in islice(table.rows, PREVIEW_ROWS)
+        ]
+        preview: dict[str, Any] = {"headers": headers, "rows": rows}
+        if len(table.headers) > PREVIEW_COLUMNS:
+            preview["more_columns"] = len(table.headers) - PREVIEW_COLUMNS
+        updates: dict[str, Any] = {"preview": preview}
+    except FileRefused as exc:
+        updates = {
+            "preview": {"refused": str(exc)},
+            "state": ImportJob.State.INVALID,
+            "problems": [{"sheet": "", "row": 0, "column": "", "value": "", "message": str(exc)}],
+        }
+    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.UPLOADED).update(**updates)
 
 
 def job_start(*, actor: Any, job: ImportJob, dry_run: bool) -> ImportJob:
     """Queue a check (dry run) or the import itself; the import needs a clean check first."""
     from chibo.interchange.tasks import run_import_job
+
+    if job.preview.get("refused"):
+        raise PermissionDenied(job.preview["refused"])
 
     if job.user_id != actor.pk or not may_import(actor, job.kind):
         raise PermissionDenied(_("Your role does not allow this import."))
@@ -221,5 +265,15 @@ def job_run(*, job_id: str, dry_run: bool) -> None:
         phase="done",
         heartbeat_at=timezone.now(),
     )
+    if state == ImportJob.State.INVALID:
+        _store_error_report(job, result)
     if state == ImportJob.State.DONE:
         Path(job.stored_as).unlink(missing_ok=True)
+
+
+def _store_error_report(job: ImportJob, result: Any) -> None:
+    """The error report, built here in the worker (it reads the file again); the page serves it."""
+    from chibo.interchange.sheets import error_report_xlsx
+
+    problems = [p.as_dict() for p in result.problems[:MAX_PROBLEMS]]
+    Path(job.report_path).write_bytes(error_report_xlsx(job.stored_as, job.kind, problems))

@@ -67,6 +67,10 @@ class ImportJob(models.Model):
     mapping = models.JSONField(default=dict, blank=True)
     profile_name = models.CharField(max_length=100, blank=True)
     analysis = models.JSONField(default=dict, blank=True)
+    # The first rows, read by the background task (the web process never parses
+    # an upload): {"headers": [...], "rows": [[...]]} or {"refused": "why"}; {}
+    # while it is being read. Small by construction (jobs.PREVIEW_*).
+    preview = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -113,6 +117,11 @@ class ImportJob(models.Model):
         if self.is_stale:
             return str(_("The task was interrupted"))
         return str(self.get_state_display())
+
+    @property
+    def report_path(self) -> str:
+        """Where the task stores the error report (.xlsx) of a check that found errors."""
+        return f"{self.stored_as}.errors.xlsx"
 
     @property
     def errors(self) -> list[dict]:

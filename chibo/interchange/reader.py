@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import csv
 import os
-import re
 import unicodedata
 import zipfile
 import zlib
@@ -24,7 +23,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from chibo.interchange.columns import SHEET_NAMES, header_key
+from chibo.interchange import xlsx_guard
+from chibo.interchange.columns import COLUMNS, SHEET_NAMES, header_key
 
 MB = 1024 * 1024
 _CSV_DELIMITERS = (",", ";", "\t")
@@ -103,9 +103,17 @@ def _check_zip(path: Path) -> None:
             _("The file is damaged or incomplete: it cannot be read as an Excel file.")
         ) from exc
     names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+    if "xl/workbook.bin" in names:
+        raise FileRefused(
+            _(
+                "This is a binary Excel file (.xlsb). Open it in Excel and save it as .xlsx, "
+                "then try again."
+            )
+        )
+    if "xl/workbook.xml" not in names:
         raise FileRefused(_("This file is not an Excel spreadsheet (.xlsx)."))
-    if len(infos) > MAX_ZIP_ENTRIES:
+    # Two parts of one name: Python's zipfile reads the last, calamine may read the first.
+    if len(infos) > MAX_ZIP_ENTRIES or len(names) != len(infos):
         raise FileRefused(_("The file has an unusual structure and was refused for safety."))
     total = 0
     for info in infos:
@@ -121,74 +129,6 @@ def _check_zip(path: Path) -> None:
         )
 
 
-_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
-# The regex above scans every "<" of the sheet (slow: ~1 s for 100,000 rows);
-# this one starts from the rare "f", and the full pattern is then checked
-# just before each candidate.
-_FORMULA_TAIL = re.compile(rb"f[ >/]")
-
-
-def _has_formula(window: bytes) -> bool:
-    for candidate in _FORMULA_TAIL.finditer(window):
-        end = candidate.end()
-        if _FORMULA.search(window, max(0, end - 16), end):
-            return True
-    return False
-
-
-def _has_formulas(path: Path) -> bool:
-    """Whether any worksheet holds a formula (streamed: bounded memory)."""
-    with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():
-            if not info.filename.startswith("xl/worksheets/"):
-                continue
-            with zf.open(info) as fh:
-                tail = b""
-                while chunk := fh.read(1 << 20):
-                    if _has_formula(tail + chunk):
-                        return True
-                    tail = chunk[-16:]
-    return False
-
-
-def _open_xlsx_formulas(path: Path, kind: str) -> Table:
-    """The slow path for the rare workbook with formulas: openpyxl gives their text, never a result."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-        names = [ws.title for ws in wb.worksheets]
-        sheet_name = _pick_sheet(names, kind)
-        rows = wb[sheet_name].iter_rows(values_only=True)
-        header = next(rows, None)
-    except Exception as exc:
-        raise FileRefused(
-            _("The file is damaged or incomplete: it cannot be read as an Excel file.")
-        ) from exc
-    if not header or not any(str(cell or "").strip() for cell in header):
-        raise FileRefused(_("The first row must hold the column names; it is empty."))
-    headers = [str(_nfc(cell) or "").strip() for cell in header]
-
-    def body() -> Iterator[tuple[int, list[Any]]]:
-        try:
-            for number, row in enumerate(rows, start=2):
-                cells = ["" if cell is None else cell for cell in row]
-                if any(cell != "" for cell in cells):
-                    yield number, cells
-        except Exception as exc:
-            raise FileRefused(
-                _("The file is damaged or incomplete: it cannot be read as an Excel file.")
-            ) from exc
-
-    return Table(
-        sheet=sheet_name,
-        headers=headers,
-        keys=[header_key(h) for h in headers],
-        rows=body(),
-        total=max((wb[sheet_name].max_row or 1) - 1, 0),
-    )
-
-
 def _pick_sheet(names: list[str], kind: str) -> str:
     wanted = SHEET_NAMES[kind]
     for name in names:
@@ -197,30 +137,50 @@ def _pick_sheet(names: list[str], kind: str) -> str:
     return names[0]
 
 
+def _formula_refusal(
+    formulas: list[tuple[int, int]], start: tuple[int, int], keys: list[str], kind: str
+) -> str:
+    """The message for formula cells in the header or in a column the import reads ('' if none).
+
+    ``formulas`` are the sheet's (row, column), 0-based; ``start`` is where the
+    table begins (its header row and first column, as calamine reads it).
+    """
+    read = {col.name for col in COLUMNS[kind]}
+    cells = []
+    for row, col in sorted(formulas):
+        index = col - start[1]
+        key = keys[index] if 0 <= index < len(keys) else ""
+        if row <= start[0] or key in read:
+            name = f"{xlsx_guard.column_letters(col)}{row + 1}"
+            cells.append(f"{name} ({key})" if key and row > start[0] else name)
+    if not cells:
+        return ""
+    shown = ", ".join(cells[:5]) + (" …" if len(cells) > 5 else "")
+    return _(
+        "The file holds formulas, which are refused for safety: cell %(cells)s. Replace each "
+        "formula with its value (copy the cells, then Paste Special → Values) and upload again."
+    ) % {"cells": shown}
+
+
 def _open_xlsx(path: Path, kind: str) -> Table:
     from python_calamine import CalamineWorkbook
 
     _check_zip(path)
     try:
-        if _has_formulas(path):
-            return _open_xlsx_formulas(path, kind)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        with zipfile.ZipFile(path) as zf:
+            inspection = xlsx_guard.inspect(zf, lambda names: _pick_sheet(names, kind))
+    except xlsx_guard.Refused as exc:
+        raise FileRefused(str(exc)) from exc
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError) as exc:
         raise FileRefused(
             _("The file is damaged or incomplete: it cannot be read as an Excel file.")
         ) from exc
+    sheet_name = inspection.sheet
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        names = [
-            meta.name for meta in workbook.sheets_metadata if str(meta.typ).endswith("WorkSheet")
-        ] or list(workbook.sheet_names)
-        if not names:
-            raise FileRefused(_("The workbook has no sheet."))
-        sheet_name = _pick_sheet(names, kind)
         sheet = workbook.get_sheet_by_name(sheet_name)
         rows = sheet.iter_rows()
         header = next(rows, None)
-    except FileRefused:
-        raise
     except Exception as exc:  # calamine raises several error types for bad files
         raise FileRefused(
             _("The file is damaged or incomplete: it cannot be read as an Excel file.")
@@ -228,6 +188,11 @@ def _open_xlsx(path: Path, kind: str) -> Table:
     if not header or not any(str(cell).strip() for cell in header):
         raise FileRefused(_("The first row must hold the column names; it is empty."))
     headers = [str(_nfc(cell)).strip() for cell in header]
+    keys = [header_key(h) for h in headers]
+    if inspection.formulas:
+        refusal = _formula_refusal(inspection.formulas, sheet.start or (0, 0), keys, kind)
+        if refusal:
+            raise FileRefused(refusal)
 
     def body() -> Iterator[tuple[int, list[Any]]]:
         for number, row in enumerate(rows, start=2):
@@ -239,7 +204,7 @@ def _open_xlsx(path: Path, kind: str) -> Table:
     return Table(
         sheet=sheet_name,
         headers=headers,
-        keys=[header_key(h) for h in headers],
+        keys=keys,
         rows=body(),
         total=max(int(sheet.height) - 1, 0),
     )
@@ -285,35 +250,67 @@ def _csv_encoding(path: Path) -> tuple[str, int]:
     return "cp1258", lines
 
 
+# A physical line longer than this is refused (a row of the template with
+# every cell at Excel's limit is about 620,000 characters).
+CSV_LINE_MAX = 1 << 20
+
+
+def _too_long(number: int) -> FileRefused:
+    return FileRefused(
+        _(
+            "The file is refused for safety: row %(row)s holds more text than a spreadsheet "
+            "cell can (at most %(n)s characters)."
+        )
+        % {"row": number, "n": f"{xlsx_guard.CELL_MAX_CHARS:,}".replace(",", ".")}
+    )
+
+
+def _csv_lines(fh: Any, count: list[int]) -> Iterator[str]:
+    """The file's physical lines, none longer than CSV_LINE_MAX (memory stays bounded)."""
+    while line := fh.readline(CSV_LINE_MAX + 1):
+        count[0] += 1
+        if len(line) > CSV_LINE_MAX:
+            raise _too_long(count[0])
+        yield line
+
+
 def _open_csv(path: Path) -> Table:
     encoding, lines = _csv_encoding(path)
     with path.open(encoding=encoding, newline="") as fh:
-        first_line = fh.readline()
+        first_line = fh.readline(CSV_LINE_MAX + 1)
+        if len(first_line) > CSV_LINE_MAX:
+            raise _too_long(1)
         delimiter = max(_CSV_DELIMITERS, key=first_line.count)
         if first_line.count(delimiter) == 0 and len(first_line) > 200:
             raise FileRefused(_("This file is not a spreadsheet (.xlsx or .csv)."))
         fh.seek(0)
         try:
-            header = next(csv.reader(fh, delimiter=delimiter), None)
+            header = next(csv.reader(_csv_lines(fh, [0]), delimiter=delimiter), None)
         except csv.Error as exc:
             raise FileRefused(_("The CSV file is malformed.")) from exc
     if not header or not any(cell.strip() for cell in header):
         raise FileRefused(_("The first row must hold the column names; it is empty."))
     headers = [_nfc(cell).strip() for cell in header]
+    limit = xlsx_guard.CELL_MAX_CHARS
 
     def body() -> Iterator[tuple[int, list[Any]]]:
         # Cells are normalized to NFC when read (columns.text): CP1258 spells
         # some Vietnamese letters as a base letter plus a combining tone mark.
         number = 1
         with path.open(encoding=encoding, newline="") as fh:
-            reader = csv.reader(fh, delimiter=delimiter)
+            # csv refuses a field over its limit (131,072): "malformed" below.
+            reader = csv.reader(_csv_lines(fh, [0]), delimiter=delimiter)
             try:
                 next(reader, None)  # the header
                 for row in reader:
                     number += 1
                     if any(row) and any(cell.strip() for cell in row):
+                        if max(map(len, row)) > limit:
+                            raise _too_long(number)
                         yield number, row
             except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    raise _too_long(number + 1) from exc
                 raise FileRefused(
                     _("The CSV file is malformed near row %(row)s.") % {"row": number}
                 ) from exc

@@ -8,7 +8,7 @@ export reads through the actor's scope.
 from __future__ import annotations
 
 import io
-from itertools import islice
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,11 +27,10 @@ from chibo.interchange import columns as C
 from chibo.interchange import export, jobs, profiles, sheets
 from chibo.interchange.mapping import MappingError
 from chibo.interchange.models import KIND_LABELS, ImportJob
-from chibo.interchange.reader import FileRefused, open_table
+from chibo.interchange.reader import FileRefused
 from chibo.lib.text import file_name
 from chibo.orgs.selectors import get_org_for, orgs_for
 
-PREVIEW_ROWS = 10
 XLSX = XLSX_TYPE
 
 
@@ -104,25 +103,16 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    # The upload is never parsed here: the background task stored a small preview.
     job = _job(request, pk)
-    preview_headers: list[str] = []
-    preview: list[list[str]] = []
-    refused = ""
-    if job.state != ImportJob.State.DONE:
-        try:
-            table = open_table(job.stored_as, job.kind)
-            preview_headers = table.headers
-            preview = [[C.text(c) for c in cells] for _n, cells in islice(table.rows, PREVIEW_ROWS)]
-        except FileRefused as exc:
-            refused = str(exc)
-    context = {
-        **_progress(job),
-        "headers": preview_headers,
-        "preview": preview,
-        "refused": refused,
-        "kind_label": job.kind_label,
-    }
+    context = {**_progress(job), "kind_label": job.kind_label}
     return render(request, "interchange/job.html", context)
+
+
+@login_required
+@require_GET
+def job_preview(request: HttpRequest, pk: str) -> HttpResponse:
+    return render(request, "interchange/_preview.html", {"job": _job(request, pk)})
 
 
 @login_required
@@ -154,7 +144,10 @@ def job_run(request: HttpRequest, pk: str) -> HttpResponse:
 @require_GET
 def job_errors(request: HttpRequest, pk: str) -> HttpResponse:
     job = _job(request, pk)
-    data = sheets.error_report_xlsx(job.stored_as, job.kind, job.problems)
+    try:
+        data = Path(job.report_path).read_bytes()  # built by the check's task
+    except OSError as exc:
+        raise Http404(_("No error report for this import: run the check again.")) from exc
     response = HttpResponse(data, content_type=XLSX)
     name = file_name("loi nhap", C.SHEET_NAMES[job.kind], ext="xlsx")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -61,12 +62,16 @@ def write_xlsx(
     rows: list[dict[str, Any]] | list[list[Any]],
     sheet: str = "dang_vien",
 ) -> Path:
+    """A workbook as a person types it: text that starts with ``=`` stays text (no formula)."""
     wb = Workbook()
     ws = wb.active
     ws.title = sheet
     ws.append(header)
     for row in rows:
         ws.append([row.get(h, "") for h in header] if isinstance(row, dict) else row)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # openpyxl would write it as a formula
     wb.save(path)
     return path
 
@@ -136,3 +141,98 @@ def import_roster(tmp_path: Path, members: int = 20) -> None:
     write_csv(tmp_path / "members.csv", MEMBER_HEADER, rows)
     call_command("import", "orgs", str(tmp_path / "orgs.xlsx"), stdout=io.StringIO())
     call_command("import", "members", str(tmp_path / "members.csv"), stdout=io.StringIO())
+
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/sharedStrings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    "</Types>"
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="xl/workbook.xml" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/officeDocument"/></Relationships>'
+)
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="dang_vien" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/worksheet"/>'
+    '<Relationship Id="rId2" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/sharedStrings"/></Relationships>'
+)
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def raw_xlsx(
+    path: Path,
+    sheet_data: str,
+    shared: list[str] | str | None = None,
+    *,
+    root_attrs: str = "",
+    extra: dict[str, bytes] | None = None,
+) -> Path:
+    """An XLSX written by hand: ``sheet_data`` is the XML inside ``<sheetData>``.
+
+    ``shared`` is the list of shared strings (or the raw XML of sharedStrings.xml).
+    Real spreadsheet programs write nothing like some of these files; hostile ones do.
+    """
+    if isinstance(shared, str):
+        sst = shared
+    else:
+        items = "".join(f"<si><t>{text}</t></si>" for text in shared or [])
+        sst = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}">{items}</sst>'
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"{root_attrs}>'
+        f"<sheetData>{sheet_data}</sheetData></worksheet>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        zf.writestr("_rels/.rels", _RELS)
+        zf.writestr("xl/workbook.xml", _WORKBOOK)
+        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+        zf.writestr("xl/sharedStrings.xml", sst)
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+    return path
+
+
+def header_row(names: list[str]) -> str:
+    """Row 1 of a hand-written sheet: the column names as inline strings."""
+    cells = "".join(
+        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{name}</t></is></c>'
+        for i, name in enumerate(names)
+    )
+    return f'<row r="1">{cells}</row>'
+
+
+def shared_string_bomb(path: Path, *, size: int = 10_000_000, refs: int = 152) -> Path:
+    """The review's file: one ~10 MB shared string referenced by ``refs`` cells (~12 KB zipped)."""
+    columns = MEMBER_HEADER[:7]
+    rows = [header_row(columns)]
+    number, placed = 2, 0
+    while placed < refs:
+        cells = []
+        for i in range(len(columns)):
+            if placed < refs:
+                cells.append(f'<c r="{chr(65 + i)}{number}" t="s"><v>0</v></c>')
+                placed += 1
+        rows.append(f'<row r="{number}">{"".join(cells)}</row>')
+        number += 1
+    return raw_xlsx(path, "".join(rows), ["A" * size])

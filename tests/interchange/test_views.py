@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,11 +44,13 @@ def inside(tree):
 
 
 def _upload(client: Client, tmp_path, rows: list, kind: str = "members"):
+    """Upload; the preview task queued on commit runs (inline in these tests)."""
     data = write_xlsx(tmp_path / "up.xlsx", MEMBER_HEADER, rows).read_bytes()
-    return client.post(
-        reverse("interchange:upload"),
-        {"kind": kind, "file": SimpleUploadedFile("dang-vien.xlsx", data)},
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("interchange:upload"),
+            {"kind": kind, "file": SimpleUploadedFile("dang-vien.xlsx", data)},
+        )
 
 
 def test_upload_preview_check_confirm(inside, tmp_path, django_capture_on_commit_callbacks) -> None:
@@ -256,3 +258,100 @@ def test_download_names_are_vietnamese_without_diacritics(
     job = ImportJob.objects.get()
     _run(client, job, "check", django_capture_on_commit_callbacks)
     assert name(reverse("interchange:errors", args=[job.pk])) == "loi-nhap-dang-vien.xlsx"
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _worker_runs_queued_tasks() -> int:
+    """What `chibo db_worker` does with each waiting task (here in the test's process)."""
+    from django_tasks_db.models import DBTaskResult
+
+    ran = 0
+    for row in DBTaskResult.objects.ready():
+        task = row.task
+        task.call(*row.task_result.args, **row.task_result.kwargs)
+        row.set_successful(None)
+        ran += 1
+    return ran
+
+
+def test_the_web_process_never_parses_an_upload(inside, tmp_path, settings, monkeypatch) -> None:
+    """The review's 12 KB file took the server to 3.5 GB and a 597 MB preview page."""
+    import chibo.interchange.jobs as jobs
+    import chibo.interchange.reader as reader
+    import chibo.interchange.sheets as sheets
+    from tests.interchange.helpers import shared_string_bomb
+
+    settings.TASKS = DATABASE_TASKS
+    client = _client(inside)
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the web process parsed an upload")
+
+    with monkeypatch.context() as web:
+        for module in (reader, jobs, sheets):
+            web.setattr(module, "open_table", no_parsing)
+        data = shared_string_bomb(tmp_path / "bomb.xlsx").read_bytes()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = client.post(
+                reverse("interchange:upload"),
+                {"kind": "members", "file": SimpleUploadedFile("bomb.xlsx", data)},
+            )
+        job = ImportJob.objects.get()
+        assert response.status_code == 302
+        page = client.get(reverse("interchange:job", args=[job.pk])).content.decode()
+        assert "Đang đọc những dòng đầu" in page and len(page) < 50_000
+        partial = client.get(reverse("interchange:preview", args=[job.pk])).content.decode()
+        assert "hx-trigger" in partial
+    assert _worker_runs_queued_tasks() == 1  # the preview task, in the worker
+    job.refresh_from_db()
+    assert job.state == "invalid" and "an toàn" in job.preview["refused"]
+    with monkeypatch.context() as web:
+        for module in (reader, jobs, sheets):
+            web.setattr(module, "open_table", no_parsing)
+        page = client.get(reverse("interchange:job", args=[job.pk])).content.decode()
+        assert "an toàn" in page and 'value="check"' not in page and len(page) < 50_000
+        refused = client.post(reverse("interchange:run", args=[job.pk]), {"action": "check"})
+        assert refused.status_code == 403
+
+
+def test_preview_is_small_whatever_the_file(inside, tmp_path) -> None:
+    import random
+
+    rng = random.Random(16)
+
+    def words(n: int) -> str:
+        return "".join(rng.choice("abcdeghiklmnopqrstuvxyăâđêôơư ") for _ in range(n))
+
+    header = MEMBER_HEADER + [f"cot_them_{i}" for i in range(200)]
+    rows = [[f"DV{n}", words(3000)] + [words(300) for _ in header[2:]] for n in range(50)]
+    data = write_xlsx(tmp_path / "wide.xlsx", header, rows).read_bytes()
+    client = _client(inside)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            reverse("interchange:upload"),
+            {"kind": "members", "file": SimpleUploadedFile("wide.xlsx", data)},
+        )
+    job = ImportJob.objects.get()
+    preview = job.preview
+    assert len(preview["headers"]) == 30 and preview["more_columns"] == len(header) - 30
+    assert len(preview["rows"]) == 10 and max(len(c) for r in preview["rows"] for c in r) <= 80
+    page = client.get(reverse("interchange:job", args=[job.pk])).content.decode()
+    assert len(page) < 60_000 and "thêm 188 cột" in page
+
+
+def test_error_report_is_built_by_the_task_and_served_as_stored(
+    inside, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    client = _client(inside)
+    _upload(client, tmp_path, [member_row("DV1", ngay_sinh="xx")])
+    job = ImportJob.objects.get()
+    _run(client, job, "check", django_capture_on_commit_callbacks)
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the web process parsed an upload")
+
+    monkeypatch.setattr("chibo.interchange.sheets.open_table", no_parsing)
+    response = client.get(reverse("interchange:errors", args=[job.pk]))
+    assert response.status_code == 200 and response.content[:2] == b"PK"
