@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chibo.core.spreadsheet import Book
 from chibo.directives.figures import FIGURE_ROWS
 from chibo.directives.models import ReportStatus
 from chibo.lib import partydoc
@@ -144,13 +145,11 @@ def body_blocks(content: CompiledContent) -> list[partydoc.Block]:
 
 
 def build_xlsx(content: CompiledContent) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
     with translation.override("vi"):
-        wb = Workbook()
-        ws = wb.active
-        ws.title = _("Figures")[:31]
+        book = Book()
+        ws = book.sheet(_("Figures"))
         ws.append([content.title, content.subtitle])
         ws.append([_("Document"), content.symbol])
         ws.append([_("Directive"), content.directive_symbol])
@@ -159,16 +158,16 @@ def build_xlsx(content: CompiledContent) -> bytes:
         ws.append([_("Indicator"), _("Figure")])
         for label, _shown, raw, number_format in figure_lines(content.figures):
             ws.append([label, raw])
-            ws.cell(row=ws.max_row, column=2).number_format = number_format
+            ws.ws.cell(row=ws.ws.max_row, column=2).number_format = number_format
         for row in (1, 6):
-            for cell in ws[row]:
+            for cell in ws.ws[row]:
                 cell.font = Font(bold=True)
-        ws.column_dimensions["A"].width = 70
-        ws.column_dimensions["B"].width = 18
+        ws.ws.column_dimensions["A"].width = 70
+        ws.ws.column_dimensions["B"].width = 18
 
-        units = wb.create_sheet(_("Units")[:31])
+        units = book.sheet(_("Units"))
         units.append([_("Section"), _("Unit"), _("Status"), _("Late"), _("Indicator"), _("Figure")])
-        for cell in units[1]:
+        for cell in units.ws[1]:
             cell.font = Font(bold=True)
         for task in content.tasks:
             for unit in task.units:
@@ -179,14 +178,12 @@ def build_xlsx(content: CompiledContent) -> bytes:
                         value = count_value(value)
                         units.append([task.section, unit.unit, state, late, label, value])
                         if isinstance(value, int):
-                            units.cell(row=units.max_row, column=6).number_format = "#,##0"
+                            units.ws.cell(row=units.ws.max_row, column=6).number_format = "#,##0"
                 else:
                     units.append([task.section, unit.unit, state, late, "", None])
-        units.column_dimensions["B"].width = 55
-        units.column_dimensions["E"].width = 40
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
+        units.ws.column_dimensions["B"].width = 55
+        units.ws.column_dimensions["E"].width = 40
+        return book.save()
 
 
 STATE_LABELS: dict[str, Any] = {

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from chibo.core import spreadsheet
 from chibo.lib.dates import BadDate, NoSuchDate, parse_day
 from chibo.lib.text import fold
 from chibo.members.models import Category, Gender, RemovalReason, Status
@@ -327,7 +328,7 @@ def header_key(text: Any) -> str:
 
 # --- typed values -----------------------------------------------------------
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS_PREFIXES = spreadsheet.DANGEROUS_PREFIXES  # what core.spreadsheet guards with "'"
 
 
 def text(value: Any) -> str:

@@ -1,15 +1,13 @@
 """Export orgs and members of a subtree in the import format (XLSX or CSV).
 
-Export → import is a round trip that changes nothing. Text cells that start
-with ``=``, ``+``, ``-``, ``@`` (or a tab/CR) are prefixed with ``'`` so no
-spreadsheet runs them as formulas (CSV/XLSX injection); the importer removes
-that prefix again. Citizen ID and phone are exported only to roles that may
+Export → import is a round trip that changes nothing. The files are written
+by ``core.spreadsheet`` (text that a spreadsheet would run as a formula gets
+a leading ``'``; the importer removes it again). Citizen ID and phone are exported only to roles that may
 see them. The export of personal records is audited.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -20,6 +18,7 @@ from django.utils import timezone
 from chibo.core import audit
 from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
+from chibo.core.spreadsheet import Book, CsvWriter
 from chibo.interchange import columns as C
 from chibo.members.models import EventKind, MemberEvent, RemovalReason, Status
 from chibo.members.selectors import members_for
@@ -34,12 +33,6 @@ STATUS_KINDS = {
     EventKind.EXPELLED,
     EventKind.DECEASED,
 }
-
-
-def neutralize(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(C.DANGEROUS_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _fmt(day: dt.date | None, as_text: bool) -> Any:
@@ -154,36 +147,32 @@ def write_xlsx(
     *,
     stamp: tuple[str, dt.datetime] | None = None,
 ) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet)
+    book = Book(write_only=True)
+    ws = book.sheet(sheet)
     if stamp is not None:
-        stamp_xlsx(wb, ws, exported_by=stamp[0], exported_at=stamp[1])
+        stamp_xlsx(book.wb, ws.ws, exported_by=stamp[0], exported_at=stamp[1])
     ws.append(header)
     count = 0
     for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, dt.date):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "DD/MM/YYYY"
-                cells.append(cell)
-            else:
-                cells.append(neutralize(value))
-        ws.append(cells)
+        ws.append(
+            [
+                ws.styled(value, number_format="DD/MM/YYYY")
+                if isinstance(value, dt.date)
+                else value
+                for value in row
+            ]
+        )
         count += 1
-    wb.save(out)
+    book.save(out)
     return count
 
 
 def write_csv(out: IO[str], header: list[str], rows: Iterable[list[Any]]) -> int:
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow(header)
     count = 0
     for row in rows:
-        writer.writerow([neutralize(v) for v in row])
+        writer.writerow(row)
         count += 1
     return count
 

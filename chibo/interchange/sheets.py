@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from chibo.core.spreadsheet import Book
 from chibo.interchange import columns as C
-from chibo.interchange.export import neutralize
 from chibo.interchange.reader import FileRefused, open_table
 
 TEMPLATE_ROWS = 5000  # rows covered by the drop-down lists
@@ -22,12 +20,12 @@ ERRORS_HEADER, ROW_HEADER = "Lỗi", "Dòng"
 
 def template_xlsx(kind: str) -> bytes:
     """Headers, one sample row and drop-down lists for the vocabulary columns."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = C.SHEET_TITLES[kind]
+    book = Book()
+    sheet = book.sheet(C.SHEET_TITLES[kind])
+    ws = sheet.ws
     cols = C.COLUMNS[kind]
-    ws.append([col.header for col in cols])
-    ws.append([col.sample for col in cols])
+    sheet.append([col.header for col in cols])
+    sheet.append([col.sample for col in cols])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for index, col in enumerate(cols):
@@ -39,9 +37,7 @@ def template_xlsx(kind: str) -> bytes:
             dv.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
             ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return book.save()
 
 
 def error_report_xlsx(path: str, kind: str, problems: list[dict[str, Any]]) -> bytes:
@@ -51,22 +47,20 @@ def error_report_xlsx(path: str, kind: str, problems: list[dict[str, Any]]) -> b
         column = C.header_of(p["column"]) if p.get("column") else ""
         label = f"{column}: {p['message']}" if column else p["message"]
         by_row.setdefault(p["row"], []).append(label)
-    wb = Workbook(write_only=True)
-    rows_ws = wb.create_sheet(ERROR_ROWS_SHEET)
+    book = Book(write_only=True)
+    rows_ws = book.sheet(ERROR_ROWS_SHEET)
     try:
         table = open_table(path, kind)
         rows_ws.append([ERRORS_HEADER, ROW_HEADER, *table.headers])
         for number, cells in table.rows:
             if number in by_row:
-                rows_ws.append(["; ".join(by_row[number]), number, *[neutralize(c) for c in cells]])
+                rows_ws.append(["; ".join(by_row[number]), number, *cells])
     except (FileRefused, OSError):
         rows_ws.append([ERRORS_HEADER])
         rows_ws.append(["; ".join(by_row.get(0, []))])
-    detail = wb.create_sheet(DETAIL_SHEET)
+    detail = book.sheet(DETAIL_SHEET)
     detail.append(["Trang tính", ROW_HEADER, "Cột", "Giá trị", "Lỗi"])
     for p in problems:
         column = C.header_of(p["column"]) if p.get("column") else ""
-        detail.append([p["sheet"], p["row"], column, neutralize(p["value"]), p["message"]])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        detail.append([p["sheet"], p["row"], column, p["value"], p["message"]])
+    return book.save()

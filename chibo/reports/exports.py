@@ -25,6 +25,7 @@ from typing import Any
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chibo.core.spreadsheet import Book, Sheet
 from chibo.lib import numbers
 from chibo.reports.tables import INT, MONEY, PCT, TEXT, ReportDoc
 
@@ -90,25 +91,22 @@ def cell_text(value: Any, kind: str) -> str:
     return str(value)
 
 
-def _xlsx_cell(ws: Any, row: int, col: int, value: Any, kind: str) -> None:
+def _xlsx_cell(ws: Sheet, row: int, col: int, value: Any, kind: str) -> None:
     """A typed cell: counts as integers, shares as fractions (``0.00%``), đồng as integers."""
     if kind == MONEY:
-        ws.cell(row=row, column=col, value=int(value)).number_format = '#,##0 "đ"'
+        ws.cell(row, col, int(value)).number_format = '#,##0 "đ"'
     elif kind == PCT or isinstance(value, Decimal):
-        c = ws.cell(row=row, column=col, value=float(Decimal(str(value)) / 100))
-        c.number_format = "0.00%"
+        ws.cell(row, col, float(Decimal(str(value)) / 100)).number_format = "0.00%"
     elif isinstance(value, int):
-        ws.cell(row=row, column=col, value=int(value)).number_format = "#,##0"
+        ws.cell(row, col, int(value)).number_format = "#,##0"
     else:
-        ws.cell(row=row, column=col, value=str(value))
+        ws.cell(row, col, str(value))
 
 
 def to_xlsx(doc: ReportDoc, *, stamp: Stamp) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    book = Book()
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="ECEAE6")
     used: set[str] = set()
@@ -119,25 +117,23 @@ def to_xlsx(doc: ReportDoc, *, stamp: Stamp) -> bytes:
         if name in used:
             name = f"{name[:25]} {index}"
         used.add(name)
-        ws = wb.create_sheet(name)
-        ws.cell(
-            row=1, column=1, value=f"{doc.title} — {doc.org_name} ({doc.org_code})"
-        ).font = Font(bold=True, size=13)
-        ws.cell(row=2, column=1, value=f"{table.title} · {doc.subtitle}")
+        ws = book.sheet(name)
+        ws.cell(1, 1, f"{doc.title} — {doc.org_name} ({doc.org_code})").font = Font(
+            bold=True, size=13
+        )
+        ws.cell(2, 1, f"{table.title} · {doc.subtitle}")
         for col, (header, _kind) in enumerate(table.columns, start=1):
-            c = ws.cell(row=3, column=col, value=header)
+            c = ws.cell(3, col, header)
             c.font, c.fill = bold, fill
             c.alignment = Alignment(wrap_text=True, vertical="top")
-            ws.column_dimensions[c.column_letter].width = 44 if _kind == TEXT else 16
+            ws.ws.column_dimensions[c.column_letter].width = 44 if _kind == TEXT else 16
         for r, row in enumerate(table.typed_rows, start=4):
             for col, (value, kind) in enumerate(row, start=1):
                 if value is not None:
                     _xlsx_cell(ws, r, col, value, kind)
-        ws.freeze_panes = "A4"
-    _stamp_sheets(wb, stamp)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        ws.ws.freeze_panes = "A4"
+    _stamp_sheets(book.wb, stamp)
+    return book.save()
 
 
 def _stamp_sheets(wb: Any, stamp: Stamp) -> None:
