@@ -2,8 +2,10 @@
 
 Export → import is a round trip that changes nothing. The files are written
 by ``core.spreadsheet`` (text that a spreadsheet would run as a formula gets
-a leading ``'``; the importer removes it again). Citizen ID and phone are exported only to roles that may
-see them. The export of personal records is audited.
+a leading ``'``; the importer removes it again). Card number, citizen ID
+and phone follow the screen's masking: only for members the actor may see
+unmasked, and no such columns at all for a role that sees everyone masked.
+The export of personal records is audited (the unmasked values separately).
 """
 
 from __future__ import annotations
@@ -82,9 +84,29 @@ def _why(status: str, event: MemberEvent | None) -> str:
     return event.note
 
 
+# Shown on screen only to roles with member.view_sensitive (masked for the others).
+SENSITIVE_COLUMNS = ("so_the_dang", "so_cccd", "so_dien_thoai")
+
+
+def sensitive_columns_shown(actor: Any) -> bool:
+    """Whether a members export carries the sensitive columns at all (None: the system)."""
+    return actor is None or not scope_for(actor, Cap.MEMBER_VIEW_SENSITIVE).is_empty
+
+
 def member_rows(
-    actor: Any, root: Org | None, *, as_text: bool, codes: list[str]
+    actor: Any,
+    root: Org | None,
+    *,
+    as_text: bool,
+    codes: list[str],
+    sensitive_codes: list[str] | None = None,
 ) -> Iterator[list[Any]]:
+    """Rows in the members template's column order.
+
+    The card number, citizen ID and phone are filled only where the actor may
+    see them unmasked (``member.view_sensitive`` over the member's org), as on
+    the member's page; the codes of those rows go to ``sensitive_codes``.
+    """
     from chibo.members.models import Member
 
     qs = members_for(actor) if actor is not None else Member.objects.all()
@@ -94,9 +116,12 @@ def member_rows(
     org_codes = dict(Org.objects.values_list("id", "code"))
     org_paths = dict(Org.objects.values_list("id", "path"))
     details = _status_details(qs.values("id"))
+    shown = sensitive_codes if sensitive_codes is not None else []
     for m in qs.order_by("member_code").iterator(chunk_size=5000):
         codes.append(m.member_code)
         show = sensitive is None or sensitive.covers_path(org_paths.get(m.org_id, ""))
+        if show and (m.party_card_number or m.citizen_id or m.phone):
+            shown.append(m.member_code)
         event = details.get(m.id)
         status_on = m.status_changed_on if m.status != Status.ACTIVE else None
         yield [
@@ -111,7 +136,7 @@ def member_rows(
             org_codes.get(m.admitting_org_id, "") if m.admitting_org_id else "",
             C.vocab_label("doi_tuong", m.category_at_admission) if m.category_at_admission else "",
             _fmt(m.recognized_on, as_text),
-            m.party_card_number,
+            m.party_card_number if show else "",
             m.citizen_id if show else "",
             m.phone if show else "",
             C.vocab_label("trang_thai", m.status),
@@ -177,15 +202,32 @@ def write_csv(out: IO[str], header: list[str], rows: Iterable[list[Any]]) -> int
     return count
 
 
+def _without(rows: Iterable[list[Any]], dropped: list[int]) -> Iterator[list[Any]]:
+    for row in rows:
+        yield [value for index, value in enumerate(row) if index not in dropped]
+
+
 def export(*, actor: Any, kind: str, root: Org | None, fmt: str, out: Any) -> int:
-    """Write ``kind`` (orgs | members) under ``root`` (None: all the actor sees) to ``out``; audited."""
+    """Write ``kind`` (orgs | members) under ``root`` (None: all the actor sees) to ``out``; audited.
+
+    A role that sees members masked (viewer, city office) gets no sensitive
+    columns at all; an export that carries any unmasked value is also
+    recorded as ``interchange.export_sensitive`` with those members' codes.
+    """
     as_text = fmt == "csv"
     header = [col.header for col in C.COLUMNS[kind]]
     codes: list[str] = []
+    sensitive_codes: list[str] = []
     if kind == C.ORGS:
         rows: Iterable[list[Any]] = org_rows(actor, root, as_text=as_text)
     elif kind == C.MEMBERS:
-        rows = member_rows(actor, root, as_text=as_text, codes=codes)
+        rows = member_rows(
+            actor, root, as_text=as_text, codes=codes, sensitive_codes=sensitive_codes
+        )
+        if not sensitive_columns_shown(actor):
+            dropped = [header.index(name) for name in SENSITIVE_COLUMNS]
+            header = [name for name in header if name not in SENSITIVE_COLUMNS]
+            rows = _without(rows, dropped)
     else:
         raise ValueError(kind)
     if fmt == "csv":
@@ -197,11 +239,23 @@ def export(*, actor: Any, kind: str, root: Org | None, fmt: str, out: Any) -> in
         count = write_xlsx(out, C.SHEET_TITLES[kind], header, rows, stamp=(by, timezone.now()))
     else:
         raise ValueError(fmt)
-    audit.record(
-        actor=actor,
-        action="interchange.export",
-        object_type=kind,
-        object_id=root.code if root else "",
-        data={"format": fmt, "count": count, "members": codes},
-    )
+    entries: list[tuple[str, str, Any, dict[str, Any]]] = [
+        (
+            "interchange.export",
+            kind,
+            root.code if root else "",
+            {"format": fmt, "count": count, "members": codes},
+        )
+    ]
+    if sensitive_codes:
+        # Unmasked card numbers, citizen IDs and phones left the system (Decree 13/2023).
+        entries.append(
+            (
+                "interchange.export_sensitive",
+                kind,
+                root.code if root else "",
+                {"format": fmt, "fields": list(SENSITIVE_COLUMNS), "members": sensitive_codes},
+            )
+        )
+    audit.record_many(actor=actor, entries=entries)
     return count

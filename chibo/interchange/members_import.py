@@ -312,11 +312,8 @@ def diff(
     """What the row changes on the existing member ``ex``; errors for what import may not change."""
     current_org = ctx.by_id.get(ex["org_id"])
     if current_org is None or not ctx.may_change(current_org):
-        rr.error(
-            "ma_dang_vien",
-            _("This member code belongs to a member outside your organizations."),
-            row.code,
-        )
+        # Say no more than that: "outside your organizations" would tell who is a member.
+        rr.error("ma_dang_vien", _("This member code cannot be used."), row.code)
         return None
     if (
         row.admitted_on != ex["admitted_on"]
