@@ -200,8 +200,11 @@ class StatusOut(Schema):
     task: int
     section: str
     period: str
-    reported: int
-    total: int
+    reported: int = Field(description="Units among `rows` that have reported")
+    total: int = Field(description="Units in `rows`: those whose reports you may see")
+    others: int = Field(
+        0, description="Other units given this task, outside your scope: no status is shown"
+    )
     rows: list[StatusRowOut]
 
 
@@ -526,7 +529,7 @@ def status(request: HttpRequest, doc_id: int, period: str) -> list[dict[str, Any
     except ValidationError:
         pairs = []
     for task, found in pairs:
-        board = selectors.status_board(task, found)
+        board = selectors.status_board(task, found, actor=request.user)
         out.append(
             {
                 "task": task.pk,
@@ -534,6 +537,7 @@ def status(request: HttpRequest, doc_id: int, period: str) -> list[dict[str, Any
                 "period": found.key,
                 "reported": board.reported,
                 "total": len(board.rows),
+                "others": board.hidden,
                 "rows": [
                     {
                         "assignment": r.assignment.pk,
@@ -582,9 +586,12 @@ def _compiled_out(compiled: Any) -> dict[str, Any]:
 
 @router.get("/documents/{doc_id}/compiled", response=list[CompiledOut])
 def list_compiled(request: HttpRequest, doc_id: int) -> list[dict[str, Any]]:
-    """The directive's compiled reports, every version and draft, newest first."""
+    """The directive's compiled reports you may read (``get_compiled_for``), newest first."""
     doc = selectors.get_document_for(request.user, doc_id)
-    return [_compiled_out(c) for c in doc.compilations.select_related("output__org")]
+    return [
+        _compiled_out(c)
+        for c in selectors.compilations_for(request.user, doc).select_related("output__org")
+    ]
 
 
 @router.get("/compiled/{compiled_id}/{fmt}", openapi_extra=file_response(DOCX_TYPE, XLSX_TYPE))

@@ -9,7 +9,6 @@ whatever the user's language: it is an official Party document.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 

@@ -120,15 +120,33 @@ def get_report_for(actor: Any, pk: int) -> ProgressReport:
 
 
 def get_compiled_for(actor: Any, pk: int) -> CompiledReport:
+    """A compiled report holds every unit's figures: seeing the directive is not enough.
+
+    An issued one has the scope of its output document (the issuer's register,
+    its recipients); a draft (no output yet) that of the issuer's register.
+    """
     compiled = (
-        CompiledReport.objects.select_related("output__attachment", "directive")
+        CompiledReport.objects.select_related("output__attachment", "directive__org")
         .filter(pk=pk)
         .first()
     )
-    if compiled is None:
+    if compiled is None or not _may_read_compilation(actor, compiled):
         raise Http404(_("No such report in your scope."))
-    get_document_for(actor, compiled.directive_id)
     return compiled
+
+
+def _may_read_compilation(actor: Any, compiled: CompiledReport) -> bool:
+    if compiled.output_id is not None:
+        return documents_for(actor).filter(pk=compiled.output_id).exists()
+    return scope_for(actor, Cap.DIRECTIVE_VIEW).covers(compiled.directive.org)
+
+
+def compilations_for(actor: Any, document: Document) -> QuerySet[CompiledReport]:
+    """The compiled reports of ``document`` that ``actor`` may read (``get_compiled_for``)."""
+    issued = Q(output__in=documents_for(actor).values("pk"))
+    if scope_for(actor, Cap.DIRECTIVE_VIEW).covers(document.org):
+        issued |= Q(output__isnull=True)  # the issuer's drafts
+    return document.compilations.select_related("output").filter(issued)
 
 
 def links_of(document: Document) -> dict[str, list[Any]]:
@@ -196,6 +214,9 @@ def find_period(task: Task, key: str) -> P.Period | None:
     return period
 
 
+_EVERY_UNIT: Any = object()  # status_board without an actor: the system sees every unit
+
+
 @dataclass
 class BoardRow:
     assignment: Assignment
@@ -211,6 +232,7 @@ class Board:
     task: Task
     period: P.Period
     rows: list[BoardRow] = field(default_factory=list)
+    hidden: int = 0  # units whose reports the viewer may not see (no status shown for them)
 
     @property
     def reported(self) -> int:
@@ -223,21 +245,34 @@ class Board:
         return sum(1 for r in self.rows if r.overdue)
 
 
-def status_board(task: Task, period: P.Period, today: dt.date | None = None) -> Board:
-    """Who has and has not reported on ``task`` for ``period``; overdue = not in and past due."""
+def status_board(
+    task: Task, period: P.Period, today: dt.date | None = None, *, actor: Any = _EVERY_UNIT
+) -> Board:
+    """Who has and has not reported on ``task`` for ``period``; overdue = not in and past due.
+
+    With ``actor``, only the units whose reports it may see (``can_view_assignment``:
+    the unit, or the register that holds the directive, is in its scope) are on the
+    board, with their status and reports; the others are only counted (``hidden``).
+    Without it (the system: compilation, counts), every unit.
+    """
     today = today or timezone.localdate()
     due = due_on(task, period)
     # A unit dissolved before the period began has nothing to report for it.
     assignments = [
         a
-        for a in task.assignments.select_related("org")
+        for a in task.assignments.select_related("org", "task__document__org")
         if a.org is None or a.org.closed_on is None or a.org.closed_on > period.start
     ]
+    hidden = 0
+    if actor is not _EVERY_UNIT:
+        shown = [a for a in assignments if can_view_assignment(actor, a)]
+        hidden = len(assignments) - len(shown)
+        assignments = shown
     reports = {
         r.assignment_id: r
         for r in ProgressReport.objects.filter(assignment__task=task, period=period.key)
     }
-    board = Board(task=task, period=period)
+    board = Board(task=task, period=period, hidden=hidden)
     for assignment in assignments:
         report = reports.get(assignment.pk)
         state = report.status if report else ("missing" if assignment.org_id else "outside")

@@ -123,7 +123,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     may_manage = selectors.can_manage(request.user, doc)
     tasks = list(doc.tasks.prefetch_related("assignments__org"))
     links = selectors.links_of(doc)
-    compilations = list(doc.compilations.select_related("output").all())
+    compilations = list(selectors.compilations_for(request.user, doc))
     # Link only what the user may open; the rest is named without a link.
     linked = [row.target_id for row in links["out"]] + [row.source_id for row in links["in"]]
     for task in tasks:
@@ -241,11 +241,11 @@ def status(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     except ValidationError as exc:
         raise Http404(_("No task of this document reports for this period.")) from exc
     boards = [
-        selectors.status_board(task, task_period)
+        selectors.status_board(task, task_period, actor=request.user)
         for task, task_period in compiling.tasks_for_period(doc, found)
     ]
     today = timezone.localdate()
-    compilations = list(doc.compilations.filter(period=found.key).select_related("output"))
+    compilations = list(selectors.compilations_for(request.user, doc).filter(period=found.key))
     unit = "committee"
     initial = {
         "period": found.key,
