@@ -10,6 +10,7 @@ and is listed in ROUTERS below. Shared helpers for routers: chibo.apitools.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -22,11 +23,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import AnonRateThrottle, UserRateThrottle
 
@@ -131,6 +134,22 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated else None
 
 
+class JsonParser(Parser):
+    """JSON as its specification allows it: a number may have any number of digits.
+
+    Python refuses to read an integer of more than 4,300 digits, which would
+    make the body "unreadable" (400). Such a number is read as one too large for
+    any field instead, so the field's bounds (or the database) refuse it: 422.
+    """
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json.loads(request.body, parse_int=_json_int)
+
+
+def _json_int(text: str) -> int:
+    return int(text) if len(text) <= 4000 else 10 ** len(text)
+
+
 def _docs_csp(view: Callable) -> Callable:
     """The docs page and openapi.json: signed-in users only in production; the page's CSP.
 
@@ -190,6 +209,7 @@ api = _Api(
         '`{"error": {"code", "message", "fields"}}`.'
     ),
     urls_namespace="api",
+    parser=JsonParser(),
     auth=[BearerToken(), SessionAuth(csrf=True)],
     throttle=[ClientAnonRateThrottle(ANON_RATE), UserRateThrottle(USER_RATE)],
     docs_url="/docs",
@@ -240,6 +260,15 @@ def _invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     if isinstance(exc, NeedsConfirmation):  # send the same request with "confirm": true
         code = "confirmation_required"
     return error_response(request, 422, code, message, fields)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # An integer past a 64-bit column (SQLite: OverflowError; PostgreSQL:
+    # "out of range", a DataError): the client's number, not a server fault.
+    log.warning("API value out of range on %s %s: %s", request.method, request.path, exc)
+    return error_response(request, 422, "invalid", _("A number is out of range."))
 
 
 @api.exception_handler(NinjaValidationError)

@@ -35,6 +35,7 @@ from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import DOCX_TYPE, is_htmx, run_service
 from chibo.lib.dates import add_months
+from chibo.lib.numbers import whole_number
 from chibo.members.selectors import members_for
 from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import Org
@@ -388,8 +389,7 @@ def warnings_refresh(request: HttpRequest) -> HttpResponse:
 def dues_page(request: HttpRequest) -> HttpResponse:
     org = _org(request, write=request.method == "POST")
     today = timezone.localdate()
-    raw_year = request.GET.get("year") or ""
-    year = int(raw_year) if raw_year.isdigit() and 1900 < int(raw_year) < 2200 else today.year
+    year = whole_number(request.GET.get("year"), low=2000, high=2100) or today.year
     # Paged by unit: one cell per page (a committee's subtree may hold thousands).
     page = None if org.is_cell else selectors.cells_page(org, request.GET.get("page"))
     cell = org if page is None else (page.object_list[0] if page.object_list else None)

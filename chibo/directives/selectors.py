@@ -32,6 +32,7 @@ from chibo.directives.models import (
     ReportStatus,
     Task,
 )
+from chibo.lib.numbers import whole_number
 from chibo.lib.text import fold
 from chibo.orgs.models import Org, OrgKind
 from chibo.orgs.selectors import orgs_for
@@ -60,8 +61,9 @@ def document_search(actor: Any, flt: DocumentFilter) -> QuerySet[Document]:
     """By number, symbol or title words (diacritics ignored, every word must match) and dates."""
     qs = documents_for(actor)
     words = fold(flt.q).split()
-    if len(words) == 1 and words[0].isdigit():
-        qs = qs.filter(Q(number=int(words[0])) | Q(search_folded__contains=words[0]))
+    number = whole_number(words[0], low=1, high=10**9) if len(words) == 1 else None
+    if number is not None:
+        qs = qs.filter(Q(number=number) | Q(search_folded__contains=words[0]))
     else:
         for word in words:
             qs = qs.filter(search_folded__contains=word)

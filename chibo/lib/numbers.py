@@ -11,6 +11,7 @@ DOCX writers and the XLSX writers all call these.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -97,3 +98,28 @@ def vn_count(value: Any) -> str:
     text = f"{_decimal(value).normalize():f}"
     whole, _dot, decimals = text.partition(".")
     return _group(whole) + ("," + decimals if decimals else "")
+
+
+# --- reading a whole number a person typed ---------------------------------------
+
+_ASCII_INT = re.compile(r"-?[0-9]{1,18}")
+
+
+def whole_number(text: object, *, low: int, high: int) -> int | None:
+    """The integer ``text`` spells in ASCII digits if it lies in ``[low, high]``; else None.
+
+    ``str.isdigit`` accepts ``²`` and ``٣`` (``int`` then fails on the first and
+    reads the second), ``int`` refuses more than 4,300 digits, and a number
+    past a 64-bit column fails in the database: a year, a score or a target
+    typed in a form or a query goes through here, with the bounds its caller names.
+    """
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int):
+        value = text
+    else:
+        raw = str(text if text is not None else "").strip()
+        if not _ASCII_INT.fullmatch(raw):
+            return None
+        value = int(raw)
+    return value if low <= value <= high else None

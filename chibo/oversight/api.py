@@ -268,7 +268,7 @@ class InspectionPage(Schema):
 )
 def inspection_list(
     request: HttpRequest,
-    year: int | None = None,
+    year: int | None = Query(None, ge=2000, le=2100),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     cursor: str = Query("", max_length=500, description="`next` of the page before"),
 ) -> dict[str, Any]:
@@ -666,6 +666,8 @@ def evaluations_confirm(request: HttpRequest, payload: ConfirmIn) -> dict[str, A
     response=EvaluationSummaryOut,
     summary="Grades per org and year (aggregates)",
 )
-def evaluations_summary(request: HttpRequest, org: str, year: int | None = None) -> dict[str, Any]:
+def evaluations_summary(
+    request: HttpRequest, org: str, year: int | None = Query(None, ge=2000, le=2100)
+) -> dict[str, Any]:
     root = get_org_for(request.user, path_code(org), cap=Cap.MEMBER_VIEW)
     return ev.evaluation_summary(request.user, root, year or timezone.localdate().year - 1)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import add_service_errors, form_page, is_htmx, require_page_cap, run_service
+from chibo.lib.numbers import whole_number
 from chibo.members.selectors import member_detail
 from chibo.orgs.selectors import get_org_for, orgs_for, scope_roots
 from chibo.oversight import evaluation as ev
@@ -42,11 +43,7 @@ def _org_choices(user: Any, cap: str = Cap.MEMBER_VIEW) -> list[Any]:
 def index(request: HttpRequest) -> HttpResponse:
     require_page_cap(request, Cap.MEMBER_VIEW)
     today = timezone.localdate()
-    year = (
-        int(request.GET.get("year") or today.year)
-        if (request.GET.get("year") or "").isdigit()
-        else today.year
-    )
+    year = whole_number(request.GET.get("year"), low=2000, high=2100) or today.year
     inspections = selectors.inspections_for(request.user).filter(year=year)
     context = {
         "year": year,
@@ -480,8 +477,8 @@ def member(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year - 1
+    year = whole_number(request.GET.get("year"), low=2000, high=2100)
+    return year or timezone.localdate().year - 1
 
 
 @login_required
@@ -532,6 +529,8 @@ def evaluation(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def grade_cell(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    if whole_number(year, low=2000, high=2100) is None:
+        raise Http404(_("No evaluation for that year."))
     cell = get_org_for(request.user, code, cap=Cap.MEMBER_VIEW)
     if not cell.is_cell:
         raise Http404(_("Members are graded in their cell."))
@@ -545,9 +544,16 @@ def grade_cell(request: HttpRequest, code: str, year: int) -> HttpResponse:
         for member_code, person in members.items():
             grade = request.POST.get(f"grade_{member_code}", "")
             raw = request.POST.get(f"score_{member_code}", "").strip()
-            score = int(raw) if raw.isdigit() else None
+            score = whole_number(raw, low=0, high=100) if raw else None
+            if raw and score is None:
+                errors.append(
+                    _("%(name)s: the score is a whole number from 0 to 100.")
+                    % {"name": person.full_name}
+                )
             entries.append(ev.Entry(person, grade, score))
         try:
+            if errors:
+                raise ValidationError(errors)
             result = ev.evaluations_propose(
                 actor=request.user, cell=cell, year=year, entries=entries
             )
@@ -592,7 +598,7 @@ def grade_cell(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "may_confirm": unit is not None
         and scope_for(request.user, Cap.OVERSIGHT_MANAGE).covers(unit),
     }
-    return render(request, "oversight/grade.html", context)
+    return render(request, "oversight/grade.html", context, status=422 if errors else 200)
 
 
 @login_required

@@ -15,6 +15,7 @@ from chibo.core.scoping import has_cap
 from chibo.orgs.selectors import get_org_for
 from chibo.reports import build as builder
 from chibo.reports import selectors, services
+from chibo.reports.models import TARGET_MAX
 from chibo.reports.selectors import REPORT_CAP
 
 router = Router(tags=["reports"])
@@ -235,10 +236,10 @@ def activity(
 
 class TargetIn(Schema):
     org: str
-    year: int
+    year: int = Field(..., ge=2000, le=2100)
     indicator: str
-    value: int
-    note: str = ""
+    value: int = Field(..., ge=0, le=TARGET_MAX)
+    note: str = Field("", max_length=255)
 
 
 class TargetOut(Schema):

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.datefields import DayField
-from chibo.reports.models import Indicator
+from chibo.reports.models import TARGET_MAX, Indicator
 
 
 class DateInput(forms.DateInput):
@@ -44,5 +44,5 @@ class TargetForm(forms.Form):
     org = forms.CharField(label=_("Organization (code)"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     indicator = forms.ChoiceField(label=_("Indicator"), choices=Indicator.choices)
-    value = forms.IntegerField(label=_("Target"), min_value=0)
+    value = forms.IntegerField(label=_("Target"), min_value=0, max_value=TARGET_MAX)
     note = forms.CharField(label=_("Note"), required=False, max_length=255)

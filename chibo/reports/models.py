@@ -17,6 +17,11 @@ class Indicator(models.TextChoices):
     TOTAL_ADMISSIONS = "total_admissions", _("All admissions")
 
 
+# A yearly admissions target above this (a fifth of every party member in
+# Vietnam) is a typing error, not a target.
+TARGET_MAX = 1_000_000
+
+
 class Target(models.Model):
     """A yearly target for an org's subtree, set by its superior (Cap.ORG_RESTRUCTURE over the parent)."""
 

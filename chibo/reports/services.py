@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from chibo.core import audit
 from chibo.orgs.models import Org
-from chibo.reports.models import Indicator, Target
+from chibo.reports.models import TARGET_MAX, Indicator, Target
 from chibo.reports.selectors import can_set_target
 
 
@@ -27,8 +27,11 @@ def target_set(
         errors["indicator"] = [_("Choose an indicator.")]
     if not 2000 <= int(year) <= 2100:
         errors["year"] = [_("Enter a year between 2000 and 2100.")]
-    if int(value) < 0:
-        errors["value"] = [_("A target cannot be negative.")]
+    if not 0 <= int(value) <= TARGET_MAX:
+        errors["value"] = [
+            _("A target is a whole number from 0 to %(max)s.")
+            % {"max": f"{TARGET_MAX:,}".replace(",", ".")}
+        ]
     if errors:
         raise ValidationError(errors)
     user = actor if getattr(actor, "is_authenticated", False) else None

@@ -16,9 +16,11 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from chibo.interchange import xlsx_guard
 from chibo.interchange.reader import CSV_LINE_MAX, FileRefused, open_table
@@ -36,6 +38,12 @@ from tests.interchange.helpers import (
 
 ROOT = Path(__file__).resolve().parents[2]
 SAFETY = r"an toàn"
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese() -> Iterator[None]:
+    with translation.override("vi"):
+        yield
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from chibo.lib.numbers import count_value, percent, round_pct, vn_int, vn_pct
+from chibo.lib.numbers import count_value, percent, round_pct, vn_int, vn_pct, whole_number
 
 
 def test_the_directive_footnote_share_rounds_half_up() -> None:
@@ -40,3 +40,26 @@ def test_thousands_in_shares_and_counts() -> None:
 def test_counts_are_integers_when_whole(value: object, expected: object) -> None:
     got = count_value(value)
     assert got == expected and type(got) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025", 2025),
+        (" 2025 ", 2025),
+        (2025, 2025),
+        ("-5", None),
+        ("²", None),
+        ("٣", None),
+        ("9" * 5000, None),
+        (str(10**30), None),
+        ("1e3", None),
+        ("", None),
+        (None, None),
+        (True, None),
+        ("2101", None),
+        ("2000", 2000),
+    ],
+)
+def test_whole_number_takes_only_ascii_digits_within_bounds(text, expected) -> None:
+    assert whole_number(text, low=2000, high=2100) == expected
