@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import AliasChoices
 
 from chibo.admissions import selectors, services
 from chibo.admissions.models import Stage
@@ -78,6 +79,11 @@ class IntroducerIn(Schema):
     months_together: int = Field(..., ge=0)
 
 
+# Every write that changes an existing candidate names the version it was based on
+# (``expected_version``, its former name, is still read).
+VERSION_HELP = "The candidate's `version` as you read it (required; a stale one is refused: 422)"
+
+
 class StepIn(Schema):
     done_on: dt.date
     document_number: str = Field("", max_length=64)
@@ -86,13 +92,17 @@ class StepIn(Schema):
         default_factory=dict, description="Figures the step needs (see docs/admissions.md)"
     )
     introducers: list[IntroducerIn] = Field(default_factory=list)
-    expected_version: int | None = Field(
-        None, description="The candidate's `version` you read; a stale one is refused (422)"
+    version: int = Field(
+        ...,
+        ge=1,
+        validation_alias=AliasChoices("version", "expected_version"),
+        description=VERSION_HELP,
     )
 
 
 class DecisionReceivedIn(Schema):
     received_on: dt.date = Field(..., description="The date the cell received the decision")
+    version: int = Field(..., ge=1, description=VERSION_HELP)
 
 
 class OverrideIn(Schema):
@@ -339,7 +349,7 @@ def candidate_step(
         note=payload.note,
         data=payload.data,
         introducers=introducers,
-        expected_version=payload.expected_version,
+        expected_version=payload.version,
     )
     return _dict(request, selectors.get_candidate_for(request.user, candidate_id), full=True)
 
@@ -357,7 +367,10 @@ def candidate_decision_received(
         request.user, candidate_id, write=True, stage=Stage.CEREMONY
     )
     services.candidate_record_decision_receipt(
-        actor=request.user, candidate=candidate, received_on=payload.received_on
+        actor=request.user,
+        candidate=candidate,
+        received_on=payload.received_on,
+        expected_version=payload.version,
     )
     return _dict(request, selectors.get_candidate_for(request.user, candidate_id), full=True)
 

@@ -306,7 +306,11 @@ def _received_with_decision(stage: str, data: dict[str, Any], done_on: dt.date) 
 
 
 def candidate_record_decision_receipt(
-    *, actor: Any, candidate: Candidate, received_on: dt.date
+    *,
+    actor: Any,
+    candidate: Candidate,
+    received_on: dt.date,
+    expected_version: int | None = None,
 ) -> Candidate:
     """Record when the cell received the admission decision; the ceremony's deadline counts from it.
 
@@ -317,6 +321,10 @@ def candidate_record_decision_receipt(
     require_cap_on(actor, candidate.org, Cap.MEMBER_CHANGE)
     with transaction.atomic():
         c = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        if expected_version is not None and c.version != expected_version:
+            raise ValidationError(
+                _("Someone else changed this candidate meanwhile. Reload the page and try again.")
+            )
         if c.stage != Stage.DECISION:
             raise ValidationError(
                 {
@@ -332,8 +340,17 @@ def candidate_record_decision_receipt(
         checks.check_decision_received(received_on, c.stage_on, timezone.localdate())
         previous = c.decision_received_on
         c.decision_received_on = received_on
+        c.version += 1
         refresh_due(c, save=False)
-        c.save(update_fields=["decision_received_on", "next_due", "next_due_for", "updated_at"])
+        c.save(
+            update_fields=[
+                "decision_received_on",
+                "next_due",
+                "next_due_for",
+                "version",
+                "updated_at",
+            ]
+        )
         audit.record(
             actor=actor,
             action="admissions.decision_received",

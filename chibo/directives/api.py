@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import AliasChoices
 
 from chibo.apitools import (
     DEFAULT_LIMIT,
@@ -172,18 +173,33 @@ class ReportOut(Schema):
     version: int
 
 
+# Every write that changes an existing report names the version it was based on
+# (``expected_version``, its former name, is still read).
+VERSION_HELP = "The report's `version` as you read it (required; a stale one is refused: 422)"
+
+
 class ReportIn(Schema):
     period: str
     text: str = ""
     figures: dict[str, float] = {}
     submit: bool = False
-    # Optimistic locking: the `version` you read (0: you expect no report yet).
-    expected_version: int | None = None
+    version: int = Field(
+        ...,
+        ge=0,
+        validation_alias=AliasChoices("version", "expected_version"),
+        description="The report's `version` as you read it, 0 when there is no report yet "
+        "(required; a stale one is refused: 422)",
+    )
+
+
+class SubmitIn(Schema):
+    version: int = Field(..., ge=1, description=VERSION_HELP)
 
 
 class ReviewIn(Schema):
     accept: bool
     comment: str = ""
+    version: int = Field(..., ge=1, description=VERSION_HELP)
 
 
 class StatusRowOut(Schema):
@@ -637,7 +653,7 @@ def save_report(request: HttpRequest, assignment_id: int, body: ReportIn) -> dic
         period=body.period,
         text=body.text,
         figures=body.figures,
-        expected_version=body.expected_version,
+        expected_version=body.version,
     )
     if body.submit:
         report = services.report_submit(actor=request.user, report=report)
@@ -645,10 +661,12 @@ def save_report(request: HttpRequest, assignment_id: int, body: ReportIn) -> dic
 
 
 @router.post("/reports/{report_id}/submit", response=ReportOut)
-def submit_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
+def submit_report(request: HttpRequest, report_id: int, body: SubmitIn) -> dict[str, Any]:
     report = selectors.get_report_for(request.user, report_id)
     selectors.get_assignment_for(request.user, report.assignment_id, report=True)
-    return _report_out(services.report_submit(actor=request.user, report=report))
+    return _report_out(
+        services.report_submit(actor=request.user, report=report, expected_version=body.version)
+    )
 
 
 @router.post("/reports/{report_id}/review", response=ReportOut)
@@ -657,6 +675,10 @@ def review_report(request: HttpRequest, report_id: int, body: ReviewIn) -> dict[
     selectors.get_document_for(request.user, report.assignment.task.document_id, manage=True)
     return _report_out(
         services.report_review(
-            actor=request.user, report=report, accept=body.accept, comment=body.comment
+            actor=request.user,
+            report=report,
+            accept=body.accept,
+            comment=body.comment,
+            expected_version=body.version,
         )
     )

@@ -916,12 +916,18 @@ def report_save(
 
 
 def report_submit(
-    *, actor: Any, report: ProgressReport, now: dt.datetime | None = None
+    *,
+    actor: Any,
+    report: ProgressReport,
+    now: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> ProgressReport:
     assignment = report.assignment
     require_cap_on(actor, assignment.org, Cap.DIRECTIVE_REPORT)
     with transaction.atomic():
         report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        if expected_version is not None and report.version != expected_version:
+            raise _stale_report(report)
         if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
             raise ValidationError(_("This report has already been submitted."))
         if not report.text.strip():
@@ -944,7 +950,12 @@ def report_submit(
 
 
 def report_review(
-    *, actor: Any, report: ProgressReport, accept: bool, comment: str = ""
+    *,
+    actor: Any,
+    report: ProgressReport,
+    accept: bool,
+    comment: str = "",
+    expected_version: int | None = None,
 ) -> ProgressReport:
     """The issuer accepts a submitted report, or returns it with comments."""
     document = report.assignment.task.document
@@ -954,14 +965,24 @@ def report_review(
         raise ValidationError({"comment": [_("Say what the unit should change.")]})
     with transaction.atomic():
         report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        if expected_version is not None and report.version != expected_version:
+            raise _stale_report(report)
         if report.status != ReportStatus.SUBMITTED:
             raise ValidationError(_("Only a submitted report can be accepted or returned."))
         report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
         report.review_comment = comment
         report.reviewed_at = timezone.now()
         report.reviewed_by = user_or_none(actor)
+        report.version += 1
         report.save(
-            update_fields=["status", "review_comment", "reviewed_at", "reviewed_by", "updated_at"]
+            update_fields=[
+                "status",
+                "review_comment",
+                "reviewed_at",
+                "reviewed_by",
+                "version",
+                "updated_at",
+            ]
         )
         audit.record(
             actor=actor,

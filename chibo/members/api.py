@@ -381,8 +381,12 @@ def member_admit(request: HttpRequest, payload: AdmitIn) -> Reply:
     return created(_detail(request.user, member))
 
 
+# Every write that changes an existing member names the version it was based on.
+VERSION_HELP = "The member's `version` as you read it (required; a stale one is refused: 422)"
+
+
 class IdentityPatch(Schema):
-    version: int = Field(..., ge=1, description="The record's version as you read it")
+    version: int = Field(..., ge=1, description=VERSION_HELP)
     full_name: str | None = Field(None, min_length=1, max_length=120)
     date_of_birth: dt.date | None = None
     gender: GenderLiteral | None = None  # type: ignore[valid-type]
@@ -421,7 +425,7 @@ class EventCommonIn(Schema):
     decision_number: str = Field("", max_length=64)
     issuing_body: str = Field("", max_length=255)
     note: str = Field("", max_length=2000)
-    version: int | None = Field(None, ge=1, description="Optimistic locking: the version you read")
+    version: int = Field(..., ge=1, description=VERSION_HELP)
 
 
 class EventIn(EventCommonIn):
@@ -520,7 +524,7 @@ class ReceiveIn(Schema):
     org: str = Field(..., max_length=32, description="Your receiving cell (code)")
     effective_date: dt.date = Field(description="Date the member arrived")
     decision_number: str = Field("", max_length=64)
-    version: int | None = Field(None, ge=1)
+    version: int = Field(..., ge=1, description=VERSION_HELP)
 
 
 @router.post(

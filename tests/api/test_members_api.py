@@ -160,28 +160,30 @@ def test_record_event_inside_readonly_outside(world: dict) -> None:
 def test_event_validation_names_the_field(world: dict) -> None:
     sec = api_for(world["users"]["sec"])
     r = sec.post(
-        "/members/DV-AN/events/removed", {"effective_date": "2025-02-01", "reason": "unpaid_dues"}
+        "/members/DV-AN/events/removed",
+        {"effective_date": "2025-02-01", "reason": "unpaid_dues", "version": 1},
     )
     assert r.status_code == 422 and "decision_number" in r.json()["error"]["fields"]
     r = sec.post(
-        "/members/DV-AN/events/removed", {"effective_date": "2025-02-01", "reason": "bogus"}
+        "/members/DV-AN/events/removed",
+        {"effective_date": "2025-02-01", "reason": "bogus", "version": 1},
     )
     assert r.status_code == 422 and "reason" in r.json()["error"]["fields"]
     tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
-    r = sec.post("/members/DV-AN/events/temp_back", {"effective_date": tomorrow})
+    r = sec.post("/members/DV-AN/events/temp_back", {"effective_date": tomorrow, "version": 1})
     assert r.status_code == 422
 
 
 def test_recognition_boundary_quotes_the_rule(world: dict) -> None:
     # Admitted 1/3/2024 with ceremony the same day: probation (12 months) ends 1/3/2025.
     sec = api_for(world["users"]["sec"])
-    early = sec.post("/members/DV-AN/events/recognized", {"decided_on": "2025-02-28"})
+    early = sec.post("/members/DV-AN/events/recognized", {"decided_on": "2025-02-28", "version": 1})
     assert early.status_code == 422
     assert early.json()["error"]["code"] == "rule_violation"
     assert "decided_on" in early.json()["error"]["fields"]
     ok = sec.post(
         "/members/DV-AN/events/recognized",
-        {"decided_on": "2025-03-01", "decision_number": "7-QĐ/ĐU"},
+        {"decided_on": "2025-03-01", "decision_number": "7-QĐ/ĐU", "version": 1},
     )
     assert ok.status_code == 201, ok.json()
     assert ok.json()["member"]["standing"] == "full"
@@ -235,7 +237,12 @@ def test_transfer_then_receive_by_the_destination(world: dict) -> None:
     u = world["users"]
     r = api_for(u["sec"]).post(
         "/members/DV-AN/events/transfer_out",
-        {"effective_date": "2025-08-01", "destination_org": "Q1-THPT", "decision_number": "3"},
+        {
+            "effective_date": "2025-08-01",
+            "destination_org": "Q1-THPT",
+            "decision_number": "3",
+            "version": 1,
+        },
     )
     assert r.status_code == 201, r.json()
     assert r.json()["member"]["pending_org_code"] == "Q1-THPT"
@@ -245,17 +252,25 @@ def test_transfer_then_receive_by_the_destination(world: dict) -> None:
     assert api_for(u["viewer"]).get("/members/incoming").status_code == 403
     assert (
         api_for(u["viewer"])
-        .post("/members/DV-AN/receive", {"org": "Q1-THPT", "effective_date": "2025-08-10"})
+        .post(
+            "/members/DV-AN/receive",
+            {"org": "Q1-THPT", "effective_date": "2025-08-10", "version": 2},
+        )
         .status_code
         == 403
     )
     assert (
         api_for(u["uni"])
-        .post("/members/DV-AN/receive", {"org": "BK-SV1", "effective_date": "2025-08-10"})
+        .post(
+            "/members/DV-AN/receive",
+            {"org": "BK-SV1", "effective_date": "2025-08-10", "version": 2},
+        )
         .status_code
         == 404
     )
-    r = q1.post("/members/DV-AN/receive", {"org": "Q1-THPT", "effective_date": "2025-08-10"})
+    r = q1.post(
+        "/members/DV-AN/receive", {"org": "Q1-THPT", "effective_date": "2025-08-10", "version": 2}
+    )
     assert r.status_code == 201, r.json()
     assert r.json()["member"]["org_code"] == "Q1-THPT" and r.json()["member"]["status"] == "active"
     assert (

@@ -2,8 +2,11 @@
 
 schemathesis generates valid (positive) and invalid (negative) requests from
 /api/v1/openapi.json and sends them through the WSGI app, authenticated with
-a token of a committee user on seeded demo data. No input may produce a 5xx.
-Bounded: EXAMPLES per operation and mode (CHIBO_FUZZ_EXAMPLES overrides).
+a token on seeded demo data, once per role: a superior committee's staff, a
+grassroots committee's staff (both may write members, admissions and
+directives) and the city office (reads the whole city, writes directives and
+reports). No input may produce a 5xx. Bounded: EXAMPLES per operation and
+mode (CHIBO_FUZZ_EXAMPLES overrides).
 """
 
 from __future__ import annotations
@@ -33,16 +36,17 @@ EXAMPLES = int(os.environ.get("CHIBO_FUZZ_EXAMPLES", "5"))
 ONLY = tuple(p for p in os.environ.get("CHIBO_FUZZ_ONLY", "").split(",") if p)
 
 
-def _committee_user() -> object:
+def _user_with(role: str) -> object:
     from chibo.accounts.models import RoleAssignment
 
-    ra = RoleAssignment.objects.filter(role=Role.SUPERIOR_STAFF).select_related("user").first()
+    ra = RoleAssignment.objects.filter(role=role).select_related("user").first()
     if ra is not None:
         return ra.user
     tree = factories.tree()  # seed-demo unavailable: a small tree instead
     for i, cell in enumerate((tree["cell_a"], tree["cell_b"], tree["school"])):
         factories.member(cell, full_name=f"Nguyễn Văn Thử {i}", code=f"DVF{i}")
-    return factories.user("fuzz", Role.SUPERIOR_STAFF, tree["city"])
+    org = tree["uni"] if role == Role.GRASSROOTS_STAFF else tree["city"]
+    return factories.user("fuzz", role, org)
 
 
 @pytest.fixture
@@ -58,12 +62,13 @@ def _keep_test_connection() -> Iterator[None]:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("_keep_test_connection")
-def test_no_input_makes_the_api_fail_with_5xx() -> None:
+@pytest.mark.parametrize("role", [Role.SUPERIOR_STAFF, Role.GRASSROOTS_STAFF, Role.CITY_OFFICE])
+def test_no_input_makes_the_api_fail_with_5xx(role: str) -> None:
     try:
         call_command("seed-demo", "--members", "300", stdout=open(os.devnull, "w"))  # noqa: SIM115
     except Exception as exc:
         print(f"seed-demo unavailable ({exc}); using factories")
-    user = _committee_user()
+    user = _user_with(role)
     _token, raw = token_create(actor=None, user=user)
     # Half the cases use real codes in scope, so generated bodies reach the services.
     from chibo.members.selectors import members_for
@@ -119,7 +124,8 @@ def test_no_input_makes_the_api_fail_with_5xx() -> None:
             run()
     total = sum(statuses.values())
     print(
-        f"\nschemathesis: {operations} operations, {total} requests, statuses {dict(sorted(statuses.items()))}"
+        f"\nschemathesis as {role}: {operations} operations, {total} requests, "
+        f"statuses {dict(sorted(statuses.items()))}"
     )
     print(f"schemathesis: {time.monotonic() - started:.1f} s")
     assert operations >= (1 if ONLY else 25)

@@ -124,14 +124,19 @@ def test_tasks_reports_status_compile(
     saved = post(
         unit,
         f"{API}/assignments/{a_id}/reports",
-        {"period": "2024-H1", "text": "Đã quán triệt", "figures": {"Sinh viên được kết nạp": 12}},
+        {
+            "period": "2024-H1",
+            "text": "Đã quán triệt",
+            "figures": {"Sinh viên được kết nạp": 12},
+            "version": 0,
+        },
     )
     assert saved.status_code == 200 and saved.json()["status"] == "draft"
     assert (
         post(
             login(outside_user),
             f"{API}/assignments/{a_id}/reports",
-            {"period": "2024-H1", "text": "x"},
+            {"period": "2024-H1", "text": "x", "version": 1},
         ).status_code
         == 404
     )
@@ -139,24 +144,24 @@ def test_tasks_reports_status_compile(
         post(
             login(viewer_user),
             f"{API}/assignments/{a_id}/reports",
-            {"period": "2024-H1", "text": "x"},
+            {"period": "2024-H1", "text": "x", "version": 1},
         ).status_code
         == 403
     )
     assert (
         post(
-            unit, f"{API}/assignments/{a_id}/reports", {"period": "2031-H9", "text": "x"}
+            unit,
+            f"{API}/assignments/{a_id}/reports",
+            {"period": "2031-H9", "text": "x", "version": 1},
         ).status_code
         == 422
     )
     report_id = saved.json()["id"]
-    submitted = post(unit, f"{API}/reports/{report_id}/submit", {})
-    assert submitted.json()["status"] == "submitted"
-    assert post(unit, f"{API}/reports/{report_id}/review", {"accept": True}).status_code == 403
-    assert (
-        post(office, f"{API}/reports/{report_id}/review", {"accept": True}).json()["status"]
-        == "accepted"
-    )
+    submitted = post(unit, f"{API}/reports/{report_id}/submit", {"version": 1})
+    assert submitted.json()["status"] == "submitted" and submitted.json()["version"] == 2
+    review = {"accept": True, "version": 2}
+    assert post(unit, f"{API}/reports/{report_id}/review", review).status_code == 403
+    assert post(office, f"{API}/reports/{report_id}/review", review).json()["status"] == "accepted"
 
     boards = office.get(f"{API}/documents/{doc_id}/status/2024-H1").json()
     section1 = next(b for b in boards if b["section"] == "1")
