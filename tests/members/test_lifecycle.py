@@ -94,7 +94,7 @@ def test_a_new_kind_needs_only_its_spec(tree) -> None:
     assert isinstance(form.fields["until"], forms.DateField)
     schema = event_schema(spec)
     assert schema.__name__ == "EventMedalAwardedIn"
-    body = schema(effective_date="2025-02-01", medal="Huy hiệu 30 năm")
+    body = schema(effective_date="2025-02-01", medal="Huy hiệu 30 năm", version=1)
     assert (body.medal, body.awarded_by, body.until) == ("Huy hiệu 30 năm", "", None)
 
 
