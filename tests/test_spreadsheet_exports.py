@@ -195,7 +195,7 @@ def test_every_export_neutralises_hostile_text(tree, tmp_path, settings) -> None
         period=period,
         issued_on=today,
         signer="Nguyễn Văn A",
-        signer_title="Chánh Văn phòng",
+        signer_title="Phó Bí thư",
     )
     produced["compiled directive"] = _cells_of_xlsx(compiling.compiled_xlsx(compiled))
 

@@ -225,8 +225,9 @@ def export(*, actor: Any, kind: str, root: Org | None, fmt: str, out: Any) -> in
             actor, root, as_text=as_text, codes=codes, sensitive_codes=sensitive_codes
         )
         if not sensitive_columns_shown(actor):
-            dropped = [header.index(name) for name in SENSITIVE_COLUMNS]
-            header = [name for name in header if name not in SENSITIVE_COLUMNS]
+            names = [col.name for col in C.COLUMNS[kind]]
+            dropped = [names.index(name) for name in SENSITIVE_COLUMNS]
+            header = [h for i, h in enumerate(header) if i not in dropped]
             rows = _without(rows, dropped)
     else:
         raise ValueError(kind)

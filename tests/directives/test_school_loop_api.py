@@ -124,12 +124,17 @@ def test_a_school_committee_runs_the_loop(t: dict[str, Org]) -> None:
                 "text": f"Chi bộ {code} đã quán triệt.",
                 "figures": {"Sinh viên được kết nạp": 2.0},
                 "submit": True,
+                "version": 0,  # no report yet
             },
         )
         assert report["status"] == "submitted" and report["figures"] == {
             "Sinh viên được kết nạp": 2
         }
-        post(school, f"{API}/reports/{report['id']}/review", {"accept": True})
+        post(
+            school,
+            f"{API}/reports/{report['id']}/review",
+            {"accept": True, "version": report["version"]},
+        )
     status = school.get(f"{API}/documents/{incoming['id']}/status/2024-H1").json()
     assert status[0]["reported"] == status[0]["total"] == 2
 

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from chibo.accounts.models import RoleAssignment
 from chibo.accounts.roles import Role
 from chibo.core.models import AuditEntry
+from chibo.interchange.columns import header_key
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def _export(user, fmt: str) -> tuple[list[str], list[dict[str, str]]]:
         rows = [
             ["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)
         ]
-    header = rows[0]
+    header = [header_key(h) for h in rows[0]]  # "Số thẻ đảng" → so_the_dang
     return header, [dict(zip(header, row, strict=True)) for row in rows[1:]]
 
 
