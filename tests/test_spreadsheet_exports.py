@@ -103,6 +103,7 @@ def test_every_export_neutralises_hostile_text(tree, tmp_path, settings) -> None
     from chibo.directives.models import CommitteeTerm, Recurrence
     from chibo.interchange import export, sheets
     from chibo.orgs.models import Org
+    from chibo.reports import records
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     Org.objects.filter(pk=tree["cell_a"].pk).update(name=HOSTILE[2])
@@ -141,7 +142,7 @@ def test_every_export_neutralises_hostile_text(tree, tmp_path, settings) -> None
     for kind in ("members", "orgs"):
         _check(f"template {kind}", _cells_of_xlsx(sheets.template_xlsx(kind)), False)
 
-    # reports: every kind, and the admitted-members list, through the views
+    # reports: every kind, and the members behind each figure, through the views
     client = Client()
     client.force_login(f.user("tp", Role.CITY_OFFICE, tree["city"]))
     for kind in ("admissions", "removals", "composition", "activity"):
@@ -149,9 +150,14 @@ def test_every_export_neutralises_hostile_text(tree, tmp_path, settings) -> None
         assert response.status_code == 200, kind
         # Only the admissions report lists units here (the others show counts by category).
         _check(f"report {kind}", _cells_of_xlsx(response.content), kind == "admissions")
-    response = client.get(reverse("reports:admitted_export"), {"org": "BK"})
-    assert response.status_code == 200
-    produced["admitted members"] = _cells_of_xlsx(response.content)
+    # the members behind a figure, as XLSX (the admitted-members list is its admissions kind)
+    for kind in records.KINDS:
+        response = client.get(reverse("reports:records_xlsx", args=[kind]), {"org": "BK"})
+        assert response.status_code == 200, kind
+        if kind == "removals":  # nobody was removed: the header and title only
+            _check(f"members behind {kind}", _cells_of_xlsx(response.content), False)
+        else:
+            produced[f"members behind {kind}"] = _cells_of_xlsx(response.content)
 
     # directives: the compiled report's figures XLSX (unit names, figure labels)
     CommitteeTerm.objects.create(
