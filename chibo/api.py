@@ -23,7 +23,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -35,6 +35,13 @@ from ninja.throttling import AnonRateThrottle, UserRateThrottle
 
 from chibo.accounts.tokens import token_user
 from chibo.apitools import validation_message
+from chibo.core.busy import (
+    RETRY_AFTER_SECONDS,
+    busy_message,
+    disk_full_message,
+    is_busy,
+    is_disk_full,
+)
 from chibo.core.clientip import client_ip
 from chibo.core.plausibility import NeedsConfirmation
 from chibo.core.rules import RuleViolation
@@ -260,6 +267,17 @@ def _invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     if isinstance(exc, NeedsConfirmation):  # send the same request with "confirm": true
         code = "confirmation_required"
     return error_response(request, 422, code, message, fields)
+
+
+@api.exception_handler(OperationalError)
+def _database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    if is_busy(exc):
+        response = error_response(request, 503, "busy", busy_message())
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    if is_disk_full(exc):
+        return error_response(request, 507, "disk_full", disk_full_message())
+    return _server_error(request, exc)
 
 
 @api.exception_handler(OverflowError)

@@ -1,4 +1,9 @@
-"""The ``chibo`` console script: Django's manage.py for this project."""
+"""The ``chibo`` console script: Django's manage.py for this project.
+
+A database that is busy (another process holds SQLite's write lock) or a full
+disk is said in one line, in Vietnamese, with exit code 1 — not a traceback:
+both are the machine's state, not a bug (core/busy.py).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,20 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv if argv is not None else sys.argv)
+    try:
+        execute_from_command_line(argv if argv is not None else sys.argv)
+    except Exception as exc:
+        from chibo.core.busy import busy_message, disk_full_message, is_busy, is_disk_full
+
+        if not (is_busy(exc) or is_disk_full(exc)):
+            raise
+        from django.conf import settings
+        from django.utils import translation
+
+        with translation.override(settings.LANGUAGE_CODE):
+            line = busy_message() if is_busy(exc) else disk_full_message()
+        sys.stderr.write(f"chibo: {line}\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

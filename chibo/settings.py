@@ -34,6 +34,7 @@ silently replaced by a default. Variables:
     CHIBO_BACKUP_KEY      key that encrypts and authenticates backups (url-safe base64 of
                           32 bytes; comma-separated to rotate); required in production,
                           derived from SECRET_KEY in development
+    CHIBO_SQLITE_TIMEOUT  seconds a write waits for SQLite's write lock before a 503 (default 20)
 """
 
 from __future__ import annotations
@@ -206,7 +207,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Seconds a write waits for another writer before "database is locked"
+        # (then: 503 with Retry-After, core/busy.py).
+        "timeout": env_int("CHIBO_SQLITE_TIMEOUT", 20, minimum=1),
     }
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 else:

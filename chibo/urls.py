@@ -24,3 +24,4 @@ urlpatterns = [
 
 handler403 = "chibo.core.views.permission_denied"
 handler404 = "chibo.core.views.page_not_found"
+handler500 = "chibo.core.views.server_error"

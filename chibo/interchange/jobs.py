@@ -15,6 +15,9 @@ run finds the rows already there (or fails and writes nothing).
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import os
 import uuid
 from itertools import islice
 from pathlib import Path
@@ -27,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
+from chibo.core.busy import disk_full_message, is_disk_full
 from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap
 from chibo.interchange import columns as C
@@ -36,6 +40,11 @@ from chibo.interchange.models import ImportJob
 from chibo.interchange.reader import FileRefused, max_bytes, open_table
 from chibo.interchange.report import MAX_PROBLEMS
 from chibo.interchange.tasks import preview_import_job
+
+logger = logging.getLogger(__name__)
+
+# Days a file not imported stays in var/imports (failed, refused, left unconfirmed).
+DEFAULT_KEEP_DAYS = 7
 
 # The preview the job page shows: the first rows, few columns, short cells.
 PREVIEW_ROWS = 10
@@ -90,29 +99,111 @@ def job_create(*, actor: Any, kind: str, upload: Any, profile: Any = None) -> Im
             % {"size": round(upload.size / 1048576, 1), "limit": max_bytes() // 1048576}
         )
     suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+    uploads_cleanup()  # first: what old jobs left may be the space this one needs
     target = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
-    with target.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            user=actor,
-            kind=kind,
-            filename=Path(upload.name).name[:255],
-            stored_as=str(target),
-            size=upload.size,
-            mapping=profile.mapping.as_json() if profile is not None else {},
-            profile_name=profile.name if profile is not None else "",
-        )
-        audit.record(
-            actor=actor,
-            action="interchange.upload",
-            object_type="import_job",
-            object_id=job.pk,
-            data={"kind": kind, "file": job.filename, "size": upload.size},
-        )
-        transaction.on_commit(lambda: preview_import_job.enqueue(str(job.pk)))
+    try:
+        with target.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                user=actor,
+                kind=kind,
+                filename=Path(upload.name).name[:255],
+                stored_as=str(target),
+                size=upload.size,
+                mapping=profile.mapping.as_json() if profile is not None else {},
+                profile_name=profile.name if profile is not None else "",
+            )
+            audit.record(
+                actor=actor,
+                action="interchange.upload",
+                object_type="import_job",
+                object_id=job.pk,
+                data={"kind": kind, "file": job.filename, "size": upload.size},
+            )
+            transaction.on_commit(lambda: preview_import_job.enqueue(str(job.pk)))
+    except BaseException as exc:
+        target.unlink(missing_ok=True)  # never a partial file, nor one no job points to
+        if is_disk_full(exc):
+            raise FileRefused(disk_full_message()) from exc
+        raise
     return job
+
+
+def keep_days() -> int:
+    """Setting CHIBO_IMPORT_KEEP_DAYS, else the environment variable, else 7."""
+    configured = getattr(settings, "CHIBO_IMPORT_KEEP_DAYS", None) or os.environ.get(
+        "CHIBO_IMPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS
+    )
+    return int(configured)
+
+
+def uploads_cleanup(now: dt.datetime | None = None) -> int:
+    """Delete the uploads nobody will use again; how many files went.
+
+    * The file (and error report) of a job that is not imported, not running
+      and untouched for ``keep_days()``: failed, refused, checked but never
+      confirmed, or uploaded and left. The job stays in the list, saying the
+      file was deleted and should be uploaded again.
+    * Any file of the upload folder no job points to, a day old: a partial
+      write (a full disk, a process killed while writing).
+
+    An imported job's file is deleted as soon as it is imported (``job_run``).
+    """
+    now = now or timezone.now()
+    folder = upload_dir()
+    removed = 0
+    days = keep_days()
+    idle = ImportJob.objects.filter(
+        updated_at__lt=now - dt.timedelta(days=days),
+        state__in=[
+            ImportJob.State.UPLOADED,
+            ImportJob.State.CHECKED,
+            ImportJob.State.INVALID,
+            ImportJob.State.FAILED,
+        ],
+    )
+    for job in idle:
+        files = [p for p in (Path(job.stored_as), Path(job.report_path)) if p.exists()]
+        if not files:
+            continue  # already cleaned up
+        for path in files:
+            path.unlink(missing_ok=True)
+            removed += 1
+        message = str(
+            _("The uploaded file was deleted after %(days)s days without use; upload it again.")
+            % {"days": days}
+        )
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.INVALID,
+            preview={"refused": message},
+            problems=[
+                {
+                    "sheet": "",
+                    "row": 0,
+                    "column": "",
+                    "value": "",
+                    "message": message,
+                }
+            ],
+        )
+    known = {
+        name
+        for stored in ImportJob.objects.exclude(state=ImportJob.State.DONE).values_list(
+            "stored_as", flat=True
+        )
+        for name in (Path(stored).name, Path(stored).name + ".errors.xlsx")
+    }
+    day_ago = (now - dt.timedelta(days=1)).timestamp()
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.name not in known and path.stat().st_mtime < day_ago:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def _short(value: str, limit: int = PREVIEW_CHARS) -> str:
@@ -276,4 +367,38 @@ def _store_error_report(job: ImportJob, result: Any) -> None:
     from chibo.interchange.sheets import error_report_xlsx
 
     problems = [p.as_dict() for p in result.problems[:MAX_PROBLEMS]]
-    Path(job.report_path).write_bytes(error_report_xlsx(job.stored_as, job.kind, problems))
+    report = Path(job.report_path)
+    try:
+        report.write_bytes(error_report_xlsx(job.stored_as, job.kind, problems))
+    except OSError:
+        # A full disk: the errors are on the page all the same; no partial report is left.
+        report.unlink(missing_ok=True)
+        logger.exception("error report of import %s not stored", job.pk)
+
+
+def job_worker_died(sender: Any, orphan: Any, **kwargs: Any) -> None:
+    """The worker running an import job's task died: the job failed (the page offers a retry).
+
+    Without this the job would only show as interrupted once its own
+    heartbeat is ``CHIBO_IMPORT_STALE_MINUTES`` old.
+    """
+    from chibo.interchange.tasks import preview_import_job, run_import_job
+
+    paths = {
+        f"{t.func.__module__}.{t.func.__qualname__}": t
+        for t in (run_import_job, preview_import_job)
+    }
+    if orphan.task_path not in paths or not orphan.args:
+        return
+    if paths[orphan.task_path] is preview_import_job:
+        # Reading the first rows killed the worker: the file is not read again by itself.
+        message = _("Reading the file stopped unexpectedly; nothing was imported.")
+        ImportJob.objects.filter(pk=orphan.args[0], state=ImportJob.State.UPLOADED).update(
+            state=ImportJob.State.INVALID,
+            preview={"refused": message},
+            problems=[{"sheet": "", "row": 0, "column": "", "value": "", "message": message}],
+        )
+        return
+    ImportJob.objects.filter(
+        pk=orphan.args[0], state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
+    ).update(state=ImportJob.State.FAILED, phase="", heartbeat_at=timezone.now())

@@ -119,6 +119,15 @@ class ImportJob(models.Model):
         return str(self.get_state_display())
 
     @property
+    def preview_late(self) -> bool:
+        """Uploaded, not read after ``stale_after()``: no worker is taking the tasks."""
+        return (
+            not self.preview
+            and self.state == self.State.UPLOADED
+            and timezone.now() - self.created_at > stale_after()
+        )
+
+    @property
     def report_path(self) -> str:
         """Where the task stores the error report (.xlsx) of a check that found errors."""
         return f"{self.stored_as}.errors.xlsx"

@@ -105,14 +105,19 @@ def upload(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
     # The upload is never parsed here: the background task stored a small preview.
     job = _job(request, pk)
-    context = {**_progress(job), "kind_label": job.kind_label}
+    context = {**_progress(job), **_preview(job), "kind_label": job.kind_label}
     return render(request, "interchange/job.html", context)
+
+
+def _preview(job: ImportJob) -> dict:
+    """The preview partial's context: the job, and whether its reading waits for no worker."""
+    return {"job": job, "preview_stuck": not job.preview and (job.preview_late or worker_missing())}
 
 
 @login_required
 @require_GET
 def job_preview(request: HttpRequest, pk: str) -> HttpResponse:
-    return render(request, "interchange/_preview.html", {"job": _job(request, pk)})
+    return render(request, "interchange/_preview.html", _preview(_job(request, pk)))
 
 
 @login_required

@@ -284,6 +284,12 @@ def test_the_web_process_never_parses_an_upload(inside, tmp_path, settings, monk
     from tests.interchange.helpers import shared_string_bomb
 
     settings.TASKS = DATABASE_TASKS
+    from django.utils import timezone as tz
+
+    from chibo.core.models import WorkerHeartbeat
+
+    # A worker is running (it stamps its heartbeat), though not in this process.
+    WorkerHeartbeat.objects.create(worker_id="w", started_at=tz.now(), seen_at=tz.now())
     client = _client(inside)
 
     def no_parsing(*args: object, **kwargs: object) -> None:
