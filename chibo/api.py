@@ -33,7 +33,7 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import AnonRateThrottle, UserRateThrottle
 
-from chibo.accounts.tokens import token_user
+from chibo.accounts.tokens import TokenNeedsSecondFactor, token_user
 from chibo.apitools import validation_message
 from chibo.core.busy import (
     RETRY_AFTER_SECONDS,
@@ -82,6 +82,10 @@ def _refuse_unstorable_text(request: HttpRequest) -> None:
         )
 
 
+class SecondFactorRequired(AuthenticationError):
+    """A valid token made without the two-step login; the user's roles now require it."""
+
+
 class BearerToken(HttpBearer):
     """``Authorization: Bearer <token>``. Failed tokens are counted per client
     address (core.clientip): past BAD_TOKEN_LIMIT a minute that address gets 429,
@@ -90,7 +94,10 @@ class BearerToken(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         _refuse_unstorable_text(request)
-        user = token_user(token)
+        try:
+            user = token_user(token)
+        except TokenNeedsSecondFactor as exc:
+            raise SecondFactorRequired() from exc
         if user is None:
             key = f"chibo:api-bad-token:{client_ip(request)}"
             if cache.get(key, 0) >= BAD_TOKEN_LIMIT:
@@ -187,7 +194,10 @@ def _signed_in(request: HttpRequest) -> bool:
         return True
     header = request.headers.get("authorization", "")
     scheme, _sep, token = header.partition(" ")
-    return scheme.lower() == "bearer" and token_user(token.strip()) is not None
+    try:
+        return scheme.lower() == "bearer" and token_user(token.strip()) is not None
+    except TokenNeedsSecondFactor:
+        return False
 
 
 class _Api(NinjaAPI):
@@ -250,6 +260,22 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    if isinstance(exc, SecondFactorRequired):
+        response = error_response(
+            request,
+            401,
+            "second_factor_required",
+            _(
+                "This API token was created without the two-step login, and your roles now "
+                "require it. Log in with the two-step login and create a new token "
+                "(Account → API tokens)."
+            ),
+        )
+        # RFC 9470: the token is valid, the authentication behind it is not enough.
+        response["WWW-Authenticate"] = (
+            'Bearer realm="chibo", error="insufficient_user_authentication"'
+        )
+        return response
     response = error_response(request, 401, "unauthorized", _("Log in or send a valid API token."))
     # RFC 6750 §3: say how to authenticate, and that a token sent was not accepted.
     challenge = 'Bearer realm="chibo"'

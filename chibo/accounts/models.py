@@ -66,6 +66,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Created in a session that had passed the second factor. A token without it
+    # is refused (401) while the user's roles require the two-step login
+    # (``tokens.token_user``): a role granted later does not widen it silently.
+    second_factor = models.BooleanField(_("created after the two-step login"), default=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,4 +1,13 @@
-"""Personal API tokens: issue (shown once), look up by hash, revoke."""
+"""Personal API tokens: issue (shown once), look up by hash, revoke.
+
+A token records whether it was created after the two-step login
+(``second_factor``: the token page in a verified session). While the user's
+roles require the two-step login (``twofactor.required_for``), a token
+without it is refused: ``token_user`` raises ``TokenNeedsSecondFactor`` and
+the API answers 401 saying so. So a token made as a cell secretary stops
+working the moment a committee role is granted, instead of carrying the
+wider scope without the second factor.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +22,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chibo.accounts import twofactor
 from chibo.accounts.models import ApiToken
 from chibo.core import audit
+
+
+class TokenNeedsSecondFactor(Exception):
+    """A valid token made without the two-step login, for a user whose roles now require it."""
+
 
 TOKEN_PREFIX = "chb_"  # noqa: S105 — a public marker, not a secret
 MAX_DAYS = 365
@@ -25,9 +40,17 @@ def _hash(raw: str) -> str:
 
 
 def token_create(
-    *, actor: Any, user: User, name: str = "", expires_days: int = 90
+    *,
+    actor: Any,
+    user: User,
+    name: str = "",
+    expires_days: int = 90,
+    second_factor: bool = False,
 ) -> tuple[ApiToken, str]:
-    """A new token for ``user``; returns the row and the raw token (never stored)."""
+    """A new token for ``user``; returns the row and the raw token (never stored).
+
+    ``second_factor``: the request creating it had passed the two-step login.
+    """
     if actor is not None and getattr(actor, "pk", None) != user.pk:
         raise PermissionDenied(_("You can only create tokens for yourself."))
     if not 1 <= expires_days <= MAX_DAYS:
@@ -42,13 +65,18 @@ def token_create(
             prefix=raw[:12],
             key_hash=_hash(raw),
             expires_at=timezone.now() + dt.timedelta(days=expires_days),
+            second_factor=second_factor,
         )
         audit.record(
             actor=actor or user,
             action="accounts.token_create",
             object_type="user",
             object_id=user.username,
-            data={"token_id": token.pk, "expires_days": expires_days},
+            data={
+                "token_id": token.pk,
+                "expires_days": expires_days,
+                "second_factor": second_factor,
+            },
         )
     return token, raw
 
@@ -70,7 +98,11 @@ def token_revoke(*, actor: Any, token: ApiToken) -> None:
 
 
 def token_user(raw: str) -> User | None:
-    """The active user behind a raw token, or None (unknown, expired, revoked)."""
+    """The active user behind a raw token, or None (unknown, expired, revoked).
+
+    Raises ``TokenNeedsSecondFactor`` for a valid token made without the
+    two-step login while the user's roles require it.
+    """
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw)).first()
@@ -82,6 +114,8 @@ def token_user(raw: str) -> User | None:
         or not token.user.is_active
     ):
         return None
+    if not token.second_factor and twofactor.required_for(token.user):
+        raise TokenNeedsSecondFactor(token.prefix)
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

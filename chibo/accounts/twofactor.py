@@ -5,8 +5,9 @@ office) and for system administrators when ``CHIBO_2FA_REQUIRED`` is on;
 optional for the others, but once a user has enrolled, every login asks
 for a code. After the password, ``TwoFactorMiddleware`` sends a session that
 is not yet verified to the enrolment or verification page and refuses it
-the session-authenticated API. Bearer-token API calls are not affected;
-creating a token needs a verified session (``views_tokens``).
+the session-authenticated API. Creating a token needs a verified session
+(``views_tokens``), and the token records it: while the user's roles require
+the second factor, a token created without it is refused (``tokens.token_user``).
 """
 
 from __future__ import annotations

@@ -70,7 +70,14 @@ def token_list(request: HttpRequest) -> HttpResponse:
             raw = _create(request, form)
             if raw:
                 form = TokenForm()
-    context = {"form": form, "raw": raw, "tokens": _tokens(request), "now": timezone.now()}
+    context = {
+        "form": form,
+        "raw": raw,
+        "tokens": _tokens(request),
+        "now": timezone.now(),
+        # Tokens made without the two-step login do not work while the roles require it.
+        "needs_second_factor": twofactor.required_for(request.user),
+    }
     response = render(request, "accounts/tokens.html", context, status=status)
     if raw:
         response["Cache-Control"] = "no-store"  # the token is shown once; never cache the page
@@ -85,6 +92,7 @@ def _create(request: HttpRequest, form: TokenForm) -> str | None:
             user=request.user,
             name=form.cleaned_data["name"],
             expires_days=form.cleaned_data["expires_days"],
+            second_factor=twofactor.is_verified(request),
         )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():

@@ -158,7 +158,7 @@ def test_session_api_refused_before_2fa_but_bearer_token_works(
     _enrol(user)
     client = _login("uni")
     assert client.get("/api/v1/members").status_code == 401
-    _tok, raw = token_create(actor=None, user=user, expires_days=5)
+    _tok, raw = token_create(actor=None, user=user, expires_days=5, second_factor=True)
     assert Client().get("/api/v1/members", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
 
 
