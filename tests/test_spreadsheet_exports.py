@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.core.spreadsheet import DANGEROUS_PREFIXES, Book, CsvWriter, Formula
 from chibo.members.models import Category, Member
 from tests import factories as f

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from chibo.accounts.roles import Role
 from chibo.core import worker as workers
 from chibo.core.models import WorkerHeartbeat
+from chibo.core.roles import Role
 from chibo.interchange import jobs
 from chibo.interchange.models import ImportJob
 from chibo.interchange.tasks import preview_import_job, run_import_job

@@ -16,7 +16,7 @@ from typing import Any
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.directives import compile as compiling
 from chibo.directives import services
 from chibo.directives.models import Task

@@ -16,8 +16,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from chibo.accounts.models import RoleAssignment
-from chibo.accounts.roles import Role
 from chibo.core.models import AuditEntry
+from chibo.core.roles import Role
 from chibo.interchange.columns import header_key
 from tests import factories as f
 

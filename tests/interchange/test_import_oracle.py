@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.interchange.services import import_file
 from tests import factories as f
 from tests.interchange.helpers import MEMBER_HEADER, member_row, write_xlsx

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from chibo.interchange import jobs
 from chibo.interchange.models import ImportJob
 from tests import factories as f

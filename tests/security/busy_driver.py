@@ -27,7 +27,7 @@ def setup() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from chibo.accounts.roles import Role
+    from chibo.core.roles import Role
     from tests import factories as f
 
     tree = f.tree()

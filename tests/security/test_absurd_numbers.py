@@ -17,8 +17,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from chibo.accounts.roles import Role
 from chibo.accounts.tokens import token_create
+from chibo.core.roles import Role
 from chibo.reports.models import Target
 from tests import factories as f
 from tests.oversight.conftest import full_member

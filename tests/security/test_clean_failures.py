@@ -295,7 +295,7 @@ def test_web_upload_on_a_full_disk_says_so_and_leaves_no_file(tiny_disk, setting
     from django.test import Client
     from django.urls import reverse
 
-    from chibo.accounts.roles import Role
+    from chibo.core.roles import Role
     from chibo.interchange.models import ImportJob
     from tests import factories as f
 

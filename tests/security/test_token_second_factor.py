@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from chibo.accounts import twofactor
 from chibo.accounts.models import ApiToken, RoleAssignment
-from chibo.accounts.roles import Role
+from chibo.core.roles import Role
 from tests import factories as f
 
 PASSWORD = "mat-khau-dai-123"
