@@ -17,6 +17,7 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.django_db(transaction=True)  # a worker runs in autocommit, as in production
 def test_db_worker_stamps_a_heartbeat(settings) -> None:
     settings.TASKS = DATABASE_TASKS
     assert worker.worker_missing()

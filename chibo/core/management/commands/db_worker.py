@@ -43,7 +43,13 @@ REAP_EVERY = 60.0
 
 
 def _transient(exc: BaseException) -> bool:
-    """A state of the database that passes (locked, full, connection lost), not a bug."""
+    """A state of the database that passes (locked, full, connection lost), not a bug.
+
+    Never inside a transaction someone else opened (a test's, a caller's):
+    closing and reopening the connection cannot help there, only loop.
+    """
+    if any(connections[alias].in_atomic_block for alias in connections):
+        return False
     if is_busy(exc) or is_disk_full(exc):
         return True
     return isinstance(exc, OperationalError) and (
