@@ -376,5 +376,6 @@ ROUTERS: list[tuple[str, str]] = [
     ("oversight", "/oversight"),
     ("training", "/training"),
     ("home", "/notifications"),
+    ("core", "/calendar"),
 ]
 _register()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("interchange/", include("chibo.interchange.urls")),
     path("oversight/", include("chibo.oversight.urls")),
     path("training/", include("chibo.training.urls")),
+    path("", include("chibo.core.urls")),
     path("", include("chibo.home.urls")),
 ]
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from chibo.core import rules
@@ -35,11 +37,20 @@ def _reload_data_migrations() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rules_cache(request: pytest.FixtureRequest) -> None:
-    # Rule versions are loaded by migrations; each test database starts clean.
+def _fresh_rules_cache(request: pytest.FixtureRequest) -> Iterator[None]:
+    # Rule versions and calendar adjustments are loaded by migrations; each test
+    # database starts clean, and a rolled-back test leaves no cached row behind.
+    from chibo.core import calendar
+    from chibo.lib import workdays
+
     rules.clear_cache()
+    calendar.clear_cache()
     marker = request.node.get_closest_marker("django_db")
     if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        # No database: working days are the library's and the weekends' alone.
+        previous = workdays.set_adjustments(None)
+        yield
+        workdays.set_adjustments(previous)
         return
     request.getfixturevalue("_django_db_helper")
     from chibo.core.models import RuleVersion
@@ -47,6 +58,8 @@ def _fresh_rules_cache(request: pytest.FixtureRequest) -> None:
     if not RuleVersion.objects.exists():
         _reload_data_migrations()
         rules.clear_cache()
+    yield
+    calendar.clear_cache()
 
 
 @pytest.fixture(autouse=True)

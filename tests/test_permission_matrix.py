@@ -50,6 +50,8 @@ MEMBER_READ = (200, 200, 200, 200, 200, 403)
 MEMBER_RECORD = (200, 200, 200, 200, 200, 404)  # sysadmin: personal data is not in its scope
 MEMBER_WRITE = (200, 200, 200, 403, 403, 403)
 MEMBER_RECORD_WRITE = (200, 200, 200, 403, 403, 404)
+# Recording an admission made before chibo: the committees that decide admissions (issue 20).
+ADMISSION_DECIDE = (403, 200, 200, 403, 403, 403)
 # The document abbreviation: restructuring staff or whoever keeps the org's register.
 ABBREVIATION = (200, 200, 200, 200, 403, 403)
 
@@ -67,8 +69,10 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "members:list": ("GET", MEMBER_READ),
     "members:pick": ("GET", MEMBER_READ),  # the person picker's search
     "members:admit": ("GET", MEMBER_WRITE),
+    "members:past_admission": ("GET", ADMISSION_DECIDE),
     "members:receive": ("GET", MEMBER_WRITE),
     "members:incoming": ("GET", MEMBER_WRITE),
+    "members:party_badges": ("GET", MEMBER_READ),  # the year's Huy hiệu Đảng milestones
     # an empty POST re-renders the list with the form's errors
     "members:arrive": ("POST", MEMBER_WRITE),
     "members:detail": ("GET", MEMBER_RECORD),
@@ -91,8 +95,10 @@ def _urls(name: str) -> list[str]:
         "members:list",
         "members:pick",
         "members:admit",
+        "members:past_admission",
         "members:receive",
         "members:incoming",
+        "members:party_badges",
     }:
         return [reverse(name)]
     if name.startswith("orgs:"):

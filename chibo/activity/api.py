@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -618,6 +619,120 @@ def transfers_list(request: HttpRequest, org: str, open_only: bool = False) -> d
         "outgoing": [_paper(p, today) for p in out],
         "incoming": [_paper(p, today) for p in inc],
     }
+
+
+GraduateStateLiteral = Literal["upcoming", "may_stay", "ending", "overdue"]
+
+
+class RuleOut(Schema):
+    key: str
+    title: str
+    citation: str
+    confidence: str
+
+
+class GraduateOut(Schema):
+    member_code: str
+    full_name: str
+    org: str = Field(description="The member's cell (code)")
+    graduates_on: dt.date
+    keep_until: dt.date = Field(description="The last day the school's committee may keep them")
+    warn_from: dt.date = Field(description="Listed as `ending` from this day")
+    state: GraduateStateLiteral
+    rule: RuleOut
+
+
+@router.get(
+    "/graduates",
+    response=list[GraduateOut],
+    summary="Graduating student members and how long the school may keep them (audited)",
+)
+def graduates_list(
+    request: HttpRequest,
+    org: str,
+    as_of: dt.date | None = None,
+    state: GraduateStateLiteral | None = None,
+) -> list[dict[str, object]]:
+    root = _org(request, org)
+    day = _day(as_of)
+    grads = transfers.graduating(request.user, root, as_of=day, state=state)
+    selectors.audit_list_read(
+        request.user, [g.member.member_code for g in grads], {"api": "graduates"}
+    )
+    return [
+        {
+            "member_code": g.member.member_code,
+            "full_name": g.member.full_name,
+            "org": g.member.org.code,
+            "graduates_on": g.graduates_on,
+            "keep_until": g.keep_until,
+            "warn_from": g.warn_from,
+            "state": g.state(day),
+            "rule": {
+                "key": g.rule.key,
+                "title": g.rule.title,
+                "citation": g.rule.citation,
+                "confidence": g.rule.confidence,
+            },
+        }
+        for g in grads
+    ]
+
+
+class GraduateTransferIn(Schema):
+    destination: str = Field("", max_length=255, description="Outside chibo: who receives")
+    destination_org: str = Field("", max_length=32, description="Or a cell in chibo (code)")
+    effective_date: dt.date | None = Field(None, description="Default: today")
+    decision_number: str = Field("", max_length=64)
+    note: str = Field("", max_length=2000)
+
+
+class GraduateTransferOut(Schema):
+    event_id: int
+    member_code: str
+    effective_date: dt.date
+    destination: str
+    grounds: str
+    grounds_on: dt.date | None
+
+
+@router.post(
+    "/graduates/{member_code}/transfer",
+    response={201: GraduateTransferOut},
+    summary="Start a graduate's transfer to the place of residence (one step)",
+)
+def graduate_transfer(request: HttpRequest, member_code: str, payload: GraduateTransferIn) -> Reply:
+    from chibo.apitools import path_code
+    from chibo.members.forms import org_by_exact_code
+
+    _texts(payload.dict())
+    member = get_member_for(request.user, path_code(member_code), write=True)
+    if payload.effective_date is not None:
+        _day(payload.effective_date, "effective_date")
+    try:
+        destination_org = org_by_exact_code(payload.destination_org)
+    except ValidationError as exc:
+        raise ValidationError({"destination_org": exc.messages}) from exc
+    event = services.graduate_transfer_start(
+        actor=request.user,
+        member=member,
+        effective_date=payload.effective_date,
+        destination=payload.destination,
+        destination_org=destination_org,
+        decision_number=payload.decision_number,
+        note=payload.note,
+    )
+    data = event.data or {}
+    return created(
+        {
+            "event_id": event.pk,
+            "member_code": member.member_code,
+            "effective_date": event.effective_date,
+            "destination": data.get("destination") or "",
+            "grounds": data.get("grounds") or "",
+            "grounds_on": data.get("grounds_on"),
+        }
+    )
 
 
 class LetterRegisterIn(Schema):

@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
@@ -69,6 +70,8 @@ class Known:
 
     bases: dict[int, list[tuple[dt.date, str, int]]]
     reliefs: dict[int, list[tuple[dt.date, dt.date, int]]]
+    # Party seniority of the full members (issue 20: exempt at 50 years, QĐ 01-QĐ/TW).
+    seniority: dict[int, Any] = field(default_factory=dict)
 
 
 def known_for(member_ids: Iterable[int]) -> Known:
@@ -87,7 +90,10 @@ def known_for(member_ids: Iterable[int]) -> Known:
             member_id__in=chunk
         ).values_list("member_id", "start", "end", "percent"):
             reliefs[member_id].append((start, end, percent))
-    return Known(bases, reliefs)
+    from chibo.members.seniority import seniority_map
+
+    seniority = seniority_map(Member.objects.filter(pk__in=ids, recognized_on__isnull=False))
+    return Known(bases, reliefs, seniority)
 
 
 def plausible_rule(month: dt.date) -> Rule:
@@ -102,6 +108,10 @@ def expectation(member: Member, month: dt.date, known: Known) -> Expectation:
     )
     if relief >= 100:
         return Expectation(0, 0, 0, _("exempt from dues"), exempt=True)
+    from chibo.members.seniority import exempt_for_seniority
+
+    if exempt_for_seniority(known.seniority.get(member.pk), month):
+        return Expectation(0, 0, 0, _("exempt from dues: 50 years of party seniority"), exempt=True)
     base = None
     for start, basis, amount in known.bases.get(member.pk, []):
         if start <= month:

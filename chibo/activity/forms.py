@@ -132,3 +132,17 @@ class ReasonForm(forms.Form):
     name = forms.CharField(label=_("Reason"), max_length=120)
     position = forms.IntegerField(label=_("Order"), min_value=0, initial=10)
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class GraduateTransferForm(forms.Form):
+    """The one-step start of a graduate's transfer to the place of residence (issue 20)."""
+
+    destination = forms.CharField(
+        label=_("Transfer to (the party committee of the place of residence)"),
+        max_length=255,
+        required=False,
+    )
+    destination_org = forms.CharField(
+        label=_("or a cell in chibo (code)"), max_length=32, required=False
+    )
+    effective_date = date_field(_("Transfer date"), required=False)

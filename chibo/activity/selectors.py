@@ -364,6 +364,9 @@ def dues_grid(
                 last_paid[member_id] = period
     current = periods.month_of(as_of)
     starts = tracking.starts({m.org_id for m in members})
+    from chibo.members.seniority import exempt_for_seniority, seniority_map
+
+    seniority = seniority_map(members)
     rows = []
     for m in members:
         # Arrears only from the cell's tracking start (none for a cell without data).
@@ -376,6 +379,8 @@ def dues_grid(
             and first <= mo < current
             and mo not in paid[m.pk]
             and m.status != Status.EXEMPTED
+            # 50 years of party seniority: exempt from that month (QĐ 01-QĐ/TW; issue 20)
+            and not exempt_for_seniority(seniority.get(m.pk), mo)
         ]
         cells = [(mo, paid[m.pk].get(mo), mo in arrears) for mo in months]
         rows.append(DuesRow(m, paid[m.pk], last_paid.get(m.pk), arrears, cells))

@@ -760,6 +760,54 @@ def transfer_letter_issue(
     return letter
 
 
+def graduate_transfer_start(
+    *,
+    actor: Any,
+    member: Member,
+    effective_date: dt.date | None = None,
+    destination: str = "",
+    destination_org: Org | None = None,
+    decision_number: str = "",
+    note: str = "",
+) -> MemberEvent:
+    """Start the official transfer of a graduated student to their place of residence (one step).
+
+    Issue 20, item 11: the school's committee may keep a graduate with no job yet for up to
+    ``transfer.student_keep_months`` after graduation (HD 01-HD/TW 2012, M); then the member
+    transfers. Records the ``transfer_out`` event with grounds ``graduation`` (the lifecycle
+    refuses it before the expected graduation, quoting the rule), from ``effective_date``
+    (default today); the letter follows on the transfers page.
+    """
+    from chibo.activity.transfers import graduate_of
+    from chibo.lib.dates import dmy
+    from chibo.members.lifecycle import Decision, TransferGrounds, record
+
+    day = effective_date or timezone.localdate()
+    grad = graduate_of(member)
+    if not note.strip() and grad is not None:
+        note = _(
+            "Graduated on %(date)s; the school's committee may keep the member until %(until)s "
+            "(%(source)s): transfer to the place of residence."
+        ) % {
+            "date": dmy(grad.graduates_on),
+            "until": dmy(grad.keep_until),
+            "source": grad.rule.citation,
+        }
+    return record(
+        EventKind.TRANSFER_OUT,
+        actor=actor,
+        member=member,
+        effective_date=day,
+        decision=Decision(number=decision_number.strip()),
+        note=note.strip(),
+        destination_org=destination_org,
+        destination=destination,
+        grounds=TransferGrounds.GRADUATION,
+        grounds_on=None,
+        late_reason="",
+    )
+
+
 # --- warnings --------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("tracking/", views.tracking_page, name="tracking"),
     path("dues/", views.dues_page, name="dues"),
     path("transfers/", views.transfers_page, name="transfers"),
+    path("graduates/<str:code>/transfer/", views.graduate_transfer, name="graduate_transfer"),
     path("transfers/<int:event_id>/letter/", views.letter, name="letter"),
     path("transfers/<int:event_id>/letter/docx/", views.letter_docx, name="letter_docx"),
     path("reasons/", views.reasons, name="reasons"),

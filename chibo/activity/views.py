@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.activity import dues, letters, periods, selectors, services, tracking, transfers
-from chibo.activity.forms import LetterForm, MeetingForm, PaymentForm, ReasonForm, TrackingForm
+from chibo.activity.forms import (
+    GraduateTransferForm,
+    LetterForm,
+    MeetingForm,
+    PaymentForm,
+    ReasonForm,
+    TrackingForm,
+)
 from chibo.activity.models import (
     AbsenceReason,
     PartyGroup,
@@ -36,7 +43,7 @@ from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import DOCX_TYPE, is_htmx, run_service
 from chibo.lib.dates import add_months
 from chibo.lib.numbers import whole_number
-from chibo.members.selectors import members_for
+from chibo.members.selectors import get_member_for, members_for
 from chibo.orgs.forms import org_by_code
 from chibo.orgs.models import Org
 
@@ -471,9 +478,42 @@ def transfers_page(request: HttpRequest) -> HttpResponse:
         "outgoing": [(p, p.state(today)) for p in out],
         "incoming": [(p, p.state(today)) for p in inc],
         "graduates": [(g, g.state(today)) for g in grads],
+        "graduate_form": GraduateTransferForm(initial={"effective_date": today}),
         "may_change": selectors.can_write(request.user, org),
     }
     return render(request, "activity/transfers.html", context)
+
+
+@login_required
+@require_POST
+def graduate_transfer(request: HttpRequest, code: str) -> HttpResponse:
+    """One click on the graduates' list: the transfer to the place of residence starts (issue 20)."""
+    from chibo.members.forms import org_by_exact_code
+
+    member = get_member_for(request.user, code, write=True)
+    form = GraduateTransferForm(request.POST)
+    back = reverse("activity:transfers") + f"?org={member.org.code}#graduates"
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        event = services.graduate_transfer_start(
+            actor=request.user,
+            member=member,
+            effective_date=data["effective_date"],
+            destination=data["destination"],
+            destination_org=org_by_exact_code(data["destination_org"]),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(
+        request,
+        _("The transfer of %(name)s has started: record the transfer letter next.")
+        % {"name": member.full_name},
+    )
+    return redirect("activity:letter", event.pk)
 
 
 @login_required

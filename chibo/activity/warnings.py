@@ -343,6 +343,16 @@ def _unpaid(
         percent=100, start__lte=last, end__gte=first
     ).values_list("member_id", "start", "end"):
         exempt[member_id].append((start, end))
+    from chibo.members.seniority import exempt_for_seniority, seniority_map
+
+    for member_id, seniority in seniority_map(
+        Member.objects.filter(pk__in=owing, recognized_on__isnull=False).only(
+            "id", "admitted_on", "recognized_on"
+        )
+    ).items():
+        for month in due_months:
+            if exempt_for_seniority(seniority, month):
+                exempt[member_id].append((month, month))
     paid = DuesPayment.objects.filter(period__gte=first, period__lte=last, paid_on__lte=as_of)
     paid_months: dict[int, set[dt.date]] = defaultdict(set)
     for chunk in _chunks(owing):

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from chibo.core.datefields import no_such_date_message
 from chibo.core.rules import Rule, RuleMissing, RuleViolation, rule_in_force
-from chibo.lib.dates import NoSuchDate, add_months, full_months_between, parse_day
+from chibo.core.validity import certificate_valid_until
+from chibo.lib.dates import NoSuchDate, full_months_between, parse_day
 from chibo.lib.workdays import add_working_days
 from chibo.members.models import ON_ROLLS, Member
 
@@ -85,22 +86,38 @@ def check_age(chk: Checker, date_of_birth: dt.date, on: dt.date) -> None:
 
 
 def check_certificate(chk: Checker, issued_on: dt.date | None, on: dt.date) -> None:
-    """The awareness-course certificate must be at most N months old at the cell's review."""
+    """The awareness-course certificate must still be valid at the cell's review.
+
+    Valid from its issue through ``core.validity.certificate_valid_until`` (60 months
+    later, the same day of the month): the one definition the page, the board and the
+    reminders use too. 60 months and one day is refused.
+    """
     valid = rule("admission.certificate_valid_months", on)
     if issued_on is None:
         chk.require(valid, False, _("The awareness-course certificate has not been recorded."))
         return
-    months = full_months_between(issued_on, on)
+    until = certificate_expires(issued_on, on)
     if issued_on > on:
-        months = 0
+        chk.require(
+            valid,
+            False,
+            _("The awareness-course certificate of %(issued)s is dated after %(date)s.")
+            % {"issued": fmt(issued_on), "date": fmt(on)},
+        )
+        return
     chk.require(
         valid,
-        months <= int(valid.value),
+        on <= until,
         _(
-            "The awareness-course certificate of %(issued)s is %(months)s months old on %(date)s "
-            "(valid %(valid)s months): the candidate must retake the course."
+            "The awareness-course certificate of %(issued)s was valid until %(until)s "
+            "(%(valid)s months); on %(date)s it has expired: the candidate must retake the course."
         )
-        % {"issued": fmt(issued_on), "months": months, "date": fmt(on), "valid": int(valid.value)},
+        % {
+            "issued": fmt(issued_on),
+            "until": fmt(until),
+            "date": fmt(on),
+            "valid": int(valid.value),
+        },
     )
 
 
@@ -261,4 +278,11 @@ def check_decision_received(received_on: dt.date, decided_on: dt.date, today: dt
 
 
 def certificate_expires(issued_on: dt.date, on: dt.date) -> dt.date:
-    return add_months(issued_on, int(rule("admission.certificate_valid_months", on).value))
+    """The certificate's last valid day, judged on ``on`` (``core.validity``)."""
+    try:
+        return certificate_valid_until(issued_on, on)
+    except RuleMissing as exc:
+        raise ValidationError(
+            _("No regulation in chibo covers %(date)s for this step; ask the administrator.")
+            % {"date": fmt(on)}
+        ) from exc

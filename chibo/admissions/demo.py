@@ -19,7 +19,7 @@ from typing import Any
 from chibo.admissions import checks, membership
 from chibo.admissions.models import PATH, Candidate, CandidateStep, Introducer, Stage
 from chibo.lib.text import fold
-from chibo.members.models import ON_ROLLS, Category, Member
+from chibo.members.models import ON_ROLLS, Category, EventKind, Member, MemberEvent
 from chibo.orgs.models import CELL_KINDS, Org, SchoolLevel
 
 STUDENT_LEVELS = (SchoolLevel.UNIVERSITY, SchoolLevel.COLLEGE)
@@ -160,6 +160,7 @@ def seed_demo(*, rng: random.Random, today: dt.date, scale: float) -> dict[str, 
     for start in range(0, len(candidates), BATCH):
         Candidate.objects.bulk_create(candidates[start : start + BATCH])
     decided = _admit_decided(candidates, step_rows)
+    _through_the_path(recent)
     for cand, steps, intros in zip(candidates, step_rows, intro_rows, strict=True):
         for step in steps:
             step.candidate_id = cand.pk
@@ -176,6 +177,18 @@ def seed_demo(*, rng: random.Random, today: dt.date, scale: float) -> dict[str, 
         "admitted_linked": len(recent),
         "admitted_at_decision": decided,
     }
+
+
+def _through_the_path(members: list[Member]) -> None:
+    """The base seed flags every admission historical (the city's existing members); those
+    linked here to a candidacy were admitted through the path: their flag goes (issue 20).
+    Demo data only: the event log is append-only everywhere else."""
+    events = MemberEvent.objects.filter(
+        member__in=members, kind=EventKind.ADMITTED, data__historical=True
+    )
+    for event in events:
+        data = {k: v for k, v in event.data.items() if k != "historical"}
+        MemberEvent.objects.filter(pk=event.pk).update(data=data)
 
 
 def _admit_decided(candidates: list[Candidate], step_rows: list[list[CandidateStep]]) -> int:

@@ -6,10 +6,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chibo.admissions import selectors, services
+from chibo.admissions import services
 from chibo.admissions.models import PATH, Candidate, CandidateStep, Stage
 from chibo.core.plausibility import confirm_field
 from chibo.core.roles import Cap
@@ -17,7 +18,7 @@ from chibo.core.rules import all_rules
 from chibo.core.web import date_field
 from chibo.members.models import ON_ROLLS, Category, Gender, Member
 from chibo.members.pick import PickField, resolve
-from chibo.members.selectors import members_for
+from chibo.members.selectors import cell_roll, members_for
 from chibo.orgs.models import CELL_KINDS, Org
 from chibo.orgs.selectors import orgs_for
 
@@ -209,13 +210,22 @@ class StepForm(forms.Form):
                 forms.CharField(label=gettext_lazy("Youth Union committee"), max_length=255),
             )
         elif stage in VOTE_STAGES:
-            counts = selectors.cell_full_member_counts(candidate.org)
+            # The rolls on the vote's date give the count (issue 20); shown as of the form's
+            # day, checked again by the service for the date typed.
+            roll = cell_roll(candidate.org, self.initial.get("done_on") or timezone.localdate())
+            names = ", ".join(m.full_name for m in roll.excludable) or _("none")
             add(
                 "full_members",
                 forms.IntegerField(
                     label=gettext_lazy("Full members of the cell"),
                     min_value=0,
-                    initial=counts["full_members"],
+                    required=False,
+                    initial=len(roll.full),
+                    help_text=_(
+                        "From the rolls: %(n)s full members on %(date)s. Empty: the rolls' count "
+                        "on the vote's date."
+                    )
+                    % {"n": len(roll.full), "date": roll.day.strftime("%d/%m/%Y")},
                 ),
             )
             add(
@@ -226,11 +236,20 @@ class StepForm(forms.Form):
                     ),
                     min_value=0,
                     initial=0,
-                    help_text=_("They do not count in the 2/3 (now exempted or away: %(n)s).")
-                    % {"n": counts["excludable"]},
+                    required=False,
+                    help_text=_("They do not count in the 2/3. On the rolls: %(n)s (%(names)s).")
+                    % {"n": len(roll.excludable), "names": names},
                 ),
             )
             add("votes_for", forms.IntegerField(label=gettext_lazy("Votes in favour"), min_value=0))
+            add(
+                "figures_reason",
+                forms.CharField(
+                    label=gettext_lazy("Reason, if your figures differ from the rolls"),
+                    max_length=500,
+                    required=False,
+                ),
+            )
         elif stage in (Stage.DECISION, Stage.RECOGNITION_DECISION):
             add(
                 "deciding_body",

@@ -48,6 +48,9 @@ class Overdue:
     name: str
     url: str
     key: str
+    # "step": a step past its deadline; "certificate": the awareness-course certificate
+    # expired before the cell's review (``core.validity``: the day after its last valid day).
+    what: str = "step"
 
 
 def overdue_steps(today: dt.date) -> list[Overdue]:
@@ -66,6 +69,26 @@ def overdue_steps(today: dt.date) -> list[Overdue]:
         .select_related("org")
         .order_by("next_due", "id")
     ]
+    # The awareness-course certificate expired before the cell's review: the board's
+    # ``next_due`` is its last valid day (``path.refresh_due``), the same definition the
+    # review checks; the cell must have the candidate retake the course.
+    for c in (
+        Candidate.objects.exclude(stage__in=(*CLOSED, Stage.CELL_RESOLUTION))
+        .filter(next_due__lt=today, next_due_for=Stage.CELL_RESOLUTION)
+        .select_related("org")
+        .order_by("next_due", "id")
+    ):
+        rows.append(
+            Overdue(
+                c.org,
+                Stage.COURSE,
+                c.next_due,
+                c.full_name,
+                f"/admissions/{c.pk}/",
+                f"candidate:{c.pk}",
+                what="certificate",
+            )
+        )
     # Probation ended without a vote, for members admitted outside the path.
     # 30 working days are at least 30 calendar days: a cheap first cut.
     members = Member.objects.filter(
@@ -123,15 +146,21 @@ def remind_overdue(*, today: dt.date | None = None) -> dict[str, int]:
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         for row in rows:
             cap = Cap.ADMISSION_DECIDE if row.step in COMMITTEE_STEPS else Cap.MEMBER_CHANGE
-            message = _(
-                "Overdue: “%(step)s” for %(name)s (%(org)s) was due by %(due)s "
-                "(counted in working days)."
-            ) % {
-                "step": Stage(row.step).label,
-                "name": row.name,
-                "org": row.org.name,
-                "due": checks.fmt(row.due),
-            }
+            if row.what == "certificate":
+                message = _(
+                    "The awareness-course certificate of %(name)s (%(org)s) was valid until "
+                    "%(due)s: the candidate must retake the course before the cell's review."
+                ) % {"name": row.name, "org": row.org.name, "due": checks.fmt(row.due)}
+            else:
+                message = _(
+                    "Overdue: “%(step)s” for %(name)s (%(org)s) was due by %(due)s "
+                    "(counted in working days)."
+                ) % {
+                    "step": Stage(row.step).label,
+                    "name": row.name,
+                    "org": row.org.name,
+                    "due": checks.fmt(row.due),
+                }
             for user in _recipients(row.org, cap, day, cache):
                 notice = notify(
                     user=user,

@@ -276,16 +276,3 @@ def can_record(actor: Any, candidate: Candidate, stage: str) -> bool:
 
 def mentor_choices(org: Org) -> QuerySet[Member]:
     return Member.objects.filter(org=org, status__in=ON_ROLLS, is_full=True).order_by("name_folded")
-
-
-def cell_full_member_counts(org: Org) -> dict[str, int]:
-    """Suggested vote figures: full members on the rolls, of whom exempted or temporarily away."""
-    rows = dict(
-        Member.objects.filter(org=org, is_full=True, status__in=ON_ROLLS)
-        .values_list("status")
-        .annotate(n=Count("id"))
-    )
-    return {
-        "full_members": sum(rows.values()),
-        "excludable": sum(n for status, n in rows.items() if status != "active"),
-    }

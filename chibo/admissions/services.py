@@ -47,6 +47,7 @@ from chibo.core.scoping import require_cap_on
 from chibo.core.services import check_not_future, user_or_none
 from chibo.lib.text import fold
 from chibo.members.models import ON_ROLLS, Category, Gender, Member
+from chibo.members.selectors import cell_roll
 from chibo.orgs.models import Org
 
 
@@ -187,6 +188,62 @@ def _text(data: dict[str, Any], name: str, message: str) -> str:
     if not value:
         raise ValidationError({name: [message]})
     return value
+
+
+def vote_figures(
+    org: Org, on: dt.date, data: dict[str, Any]
+) -> tuple[dict[str, int], dict[str, Any]]:
+    """The vote's figures, held to the cell's rolls on the vote's date (issue 20, item 5).
+
+    ``full_members`` defaults to the full members on the rolls that day
+    (``members.selectors.cell_roll``); of them only the exempted and the temporarily
+    transferred out may be left out when absent (``absent_excluded``). A typed figure the
+    rolls do not give (another count, more left out than may be) needs ``figures_reason``,
+    kept on the step with what the rolls said. Returns (the figures the check uses, what
+    the step keeps).
+    """
+    roll = cell_roll(org, on)
+    on_rolls, excludable = len(roll.full), len(roll.excludable)
+    typed = data.get("full_members")
+    full = on_rolls if typed in (None, "") else _int(data, "full_members")
+    absent = 0 if data.get("absent_excluded") in (None, "") else _int(data, "absent_excluded")
+    figures = {
+        "full_members": full,
+        "absent_excluded": absent,
+        "votes_for": _int(data, "votes_for"),
+    }
+    reason = str(data.get("figures_reason") or "").strip()
+    if (full != on_rolls or absent > excludable) and not reason:
+        names = ", ".join(m.full_name for m in roll.excludable) or _("none")
+        raise ValidationError(
+            {
+                "full_members" if full != on_rolls else "absent_excluded": [
+                    _(
+                        "On %(date)s the rolls of %(org)s count %(n)s full members, of whom "
+                        "%(x)s may be left out if absent (exempted or temporarily transferred "
+                        "out: %(names)s). You entered %(full)s full members and %(absent)s left "
+                        "out: give the reason for the difference."
+                    )
+                    % {
+                        "date": checks.fmt(on),
+                        "org": org.name,
+                        "n": on_rolls,
+                        "x": excludable,
+                        "names": names,
+                        "full": full,
+                        "absent": absent,
+                    }
+                ]
+            }
+        )
+    kept: dict[str, Any] = {
+        **figures,
+        "roll_full_members": on_rolls,
+        "roll_excludable": [m.member_code for m in roll.excludable],
+    }
+    if full != on_rolls or absent > excludable:
+        kept["figures_reason"] = reason
+    return figures, kept
 
 
 def candidate_record_step(
@@ -399,9 +456,7 @@ def _validate(
             )
         }
     if stage in (Stage.CELL_RESOLUTION, Stage.RECOGNITION_VOTE):
-        figures = {
-            name: _int(data, name) for name in ("full_members", "absent_excluded", "votes_for")
-        }
+        figures, kept = vote_figures(c.org, on, data)
         if stage == Stage.CELL_RESOLUTION:
             # The cell's review: age, certificate and (again) the vote, all as of this date.
             checks.check_age(chk, c.date_of_birth, on)
@@ -410,7 +465,7 @@ def _validate(
         else:
             membership.check_recognition_vote_date(chk, c, on)
         checks.check_vote(chk, on, **figures)
-        return figures
+        return kept
     if stage == Stage.DECISION:
         resolution = last_step(c, Stage.CELL_RESOLUTION)
         extension = bool(data.get("extension"))

@@ -16,3 +16,8 @@ class CoreConfig(AppConfig):
 
         request_started.connect(refresh_if_changed, dispatch_uid="chibo-rules-request")
         task_started.connect(refresh_if_changed, dispatch_uid="chibo-rules-task")
+
+        # Working days count the government's swaps kept in the database (core.calendar).
+        from chibo.core import calendar
+
+        calendar.install()

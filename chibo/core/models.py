@@ -151,3 +151,33 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname}:{self.pid} ({self.seen_at:%Y-%m-%d %H:%M:%S})"
+
+
+class CalendarAdjustment(models.Model):
+    """One day the government's calendar for the year sets apart from the Labour Code's holidays.
+
+    ``working`` True: a make-up working day (a Saturday worked for a swapped day off,
+    or a day the ``holidays`` library lists that is not official); False: an extra day
+    off (a swapped weekday). ``chibo.lib.workdays`` applies them on top of the library;
+    the city office edits them (``core.calendar``, audited).
+    """
+
+    day = models.DateField(_("date"), unique=True)
+    working = models.BooleanField(_("working day"))
+    name = models.CharField(_("what it is"), max_length=200)
+    source = models.CharField(_("source"), max_length=255)
+    confidence = models.CharField(
+        _("confidence"), max_length=1, choices=RuleVersion.Confidence.choices
+    )
+    note = models.TextField(_("note"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("calendar adjustment")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {'working' if self.working else 'off'}"

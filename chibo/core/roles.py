@@ -38,6 +38,8 @@ class Cap(models.TextChoices):
     OVERSIGHT_MANAGE = "oversight.manage"
     OVERSIGHT_PROPOSE = "oversight.propose"
     TRAINING_MANAGE = "training.manage"
+    # The working-day calendar's adjustments (issue 20): the city office keeps them.
+    CALENDAR_MANAGE = "calendar.manage"
 
 
 # The system administrator configures; by default never browses personal
@@ -67,7 +69,7 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.ADMISSION_DECIDE,
         }
     ),
-    Role.CITY_OFFICE: frozenset({Cap.ORG_VIEW, Cap.MEMBER_VIEW}),
+    Role.CITY_OFFICE: frozenset({Cap.ORG_VIEW, Cap.MEMBER_VIEW, Cap.CALENDAR_MANAGE}),
     Role.VIEWER: frozenset({Cap.ORG_VIEW, Cap.MEMBER_VIEW}),
     Role.SYSADMIN: frozenset({Cap.ORG_VIEW, Cap.ACCOUNTS_MANAGE}),
 }

@@ -67,6 +67,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "ly_do": ("Lý do",),
     "ngay_tot_nghiep_du_kien": ("Ngày tốt nghiệp dự kiến",),
     "so_quyet_dinh": ("Số quyết định",),
+    "tuoi_dang": ("Tuổi đảng (năm)",),
     "ngay_hop": ("Ngày họp",),
     "loai_hop": ("Loại họp",),
     "tinh_trang": ("Tình trạng",),
@@ -124,6 +125,9 @@ MEMBER_COLUMNS = (
     Column("ngay_tot_nghiep_du_kien", False, "30/06/2027"),
     # Extension: number of the decision behind the status (removal, expulsion).
     Column("so_quyet_dinh", False, ""),
+    # Export only (issue 20): whole years of party seniority on the export's day, full
+    # members; derived from the admission, so an import ignores it.
+    Column("tuoi_dang", False, ""),
 )
 
 ATTENDANCE_COLUMNS = (

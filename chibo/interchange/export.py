@@ -117,6 +117,10 @@ def member_rows(
     org_paths = dict(Org.objects.values_list("id", "path"))
     details = _status_details(qs.values("id"))
     shown = sensitive_codes if sensitive_codes is not None else []
+    from chibo.members.seniority import seniority_from, shifted_admissions
+
+    shifted = shifted_admissions()
+    today = timezone.localdate()
     for m in qs.order_by("member_code").iterator(chunk_size=5000):
         codes.append(m.member_code)
         show = sensitive is None or sensitive.covers_path(org_paths.get(m.org_id, ""))
@@ -144,6 +148,7 @@ def member_rows(
             _why(m.status, event),
             _fmt(m.expected_graduation, as_text),
             event.decision_number if event is not None and m.status != Status.ACTIVE else "",
+            seniority_from(m, shifted.get(m.id)).years_on(today) if m.recognized_on else "",
         ]
 
 

@@ -127,7 +127,14 @@ class _Rows:
         data = _cached_json(
             cache,
             ("admitted", row.cat_adm, admitted),
-            lambda: _data(EventKind.ADMITTED, Before(category=row.cat_adm), ceremony_on=admitted),
+            # Members a file brings were admitted before chibo: flagged historical, like
+            # members.services.member_record_past_admission (issue 20).
+            lambda: _data(
+                EventKind.ADMITTED,
+                Before(category=row.cat_adm),
+                ceremony_on=admitted,
+                historical=True,
+            ),
         )
         out.append(
             _event(base, EventKind.ADMITTED, day, row.adm_org.id, Status.ACTIVE, row.cat_adm, data)

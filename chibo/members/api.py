@@ -14,8 +14,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from pydantic import create_model
@@ -36,6 +38,7 @@ from chibo.apitools import (
 )
 from chibo.core import audit
 from chibo.core.roles import Cap
+from chibo.core.scoping import has_cap
 from chibo.members import lifecycle, selectors, services
 from chibo.members.models import (
     Category,
@@ -82,6 +85,14 @@ class MemberPage(Schema):
     )
 
 
+class SeniorityOut(Schema):
+    since: dt.date = Field(description="The (first) admission decision's date")
+    out_days: int = Field(description="Days out of party activity, not counted")
+    years: int
+    months: int = Field(description="Months beyond the whole years")
+    as_of: dt.date
+
+
 class MemberDetail(MemberItem):
     version: int = Field(
         description="Send back as `version` when changing the record (optimistic locking)"
@@ -103,6 +114,14 @@ class MemberDetail(MemberItem):
     status_changed_on: dt.date | None
     last_event_on: dt.date
     allowed_events: list[str] = Field(description="Events the caller may record now")
+    admission_historical: bool = Field(
+        description="The admission was entered afterwards (a past admission or an import), "
+        "not decided through the admission path"
+    )
+    party_seniority: SeniorityOut | None = Field(
+        description="Tuổi đảng today (full members; from the admission decision, less the "
+        "time out of the Party)"
+    )
 
 
 class EventOut(Schema):
@@ -191,7 +210,18 @@ def _detail(actor: Any, m: Member) -> dict[str, Any]:
         "status_changed_on": m.status_changed_on,
         "last_event_on": m.last_event_on,
         "allowed_events": lifecycle.allowed_events(m) if selectors.can_change(actor, m) else [],
+        "admission_historical": selectors.admission_is_historical(m),
+        "party_seniority": _seniority(m),
     }
+
+
+def _seniority(m: Member) -> dict[str, Any] | None:
+    from django.utils import timezone
+
+    from chibo.members.seniority import seniority_of
+
+    found = seniority_of(m)
+    return found.as_dict(timezone.localdate()) if found is not None else None
 
 
 def _event(e: MemberEvent, sensitive: bool) -> dict[str, Any]:
@@ -294,6 +324,176 @@ def incoming(request: HttpRequest) -> dict:
     }
 
 
+class BadgeOut(Schema):
+    member_code: str
+    full_name: str
+    org: str = Field(description="The member's cell (code)")
+    years: int = Field(description="The milestone: 30, 40, 45, 50 … years of seniority")
+    reached_on: dt.date
+    since: dt.date = Field(description="The (first) admission decision's date")
+    out_days: int
+
+
+class BadgesOut(Schema):
+    year: int
+    rule: str = Field(description="The milestones' rule and source")
+    items: list[BadgeOut]
+
+
+@router.get(
+    "/party-badges",
+    response=BadgesOut,
+    summary="Members who complete a Huy hiệu Đảng milestone in a year (audited)",
+)
+def party_badges(request: HttpRequest, year: int, org: str = "") -> dict[str, Any]:
+    from chibo.core.rules import rule_in_force
+
+    require_cap(request.user, Cap.MEMBER_VIEW)
+    if not 1930 <= year <= 2100:
+        raise ValidationError({"year": ["1930 … 2100"]})
+    root = org_ref(request.user, org, "org", Cap.MEMBER_VIEW) if org else None
+    badges = selectors.party_badges(request.user, year, root)
+    selectors.audit_list_read(
+        request.user, [b.member for b in badges], {"list": "party_badges", "via": "api"}
+    )
+    rule = rule_in_force("seniority.badge_years", on=dt.date(year, 12, 31))
+    return {
+        "year": year,
+        "rule": f"{rule.title} — {rule.citation}",
+        "items": [
+            {
+                "member_code": b.member.member_code,
+                "full_name": b.member.full_name,
+                "org": b.member.org.code,
+                "years": b.years,
+                "reached_on": b.reached_on,
+                "since": b.seniority.since,
+                "out_days": b.seniority.out_days,
+            }
+            for b in badges
+        ],
+    }
+
+
+# --- admission and identity --------------------------------------------------
+
+
+class IdentityIn(Schema):
+    full_name: str = Field(..., min_length=1, max_length=120)
+    date_of_birth: dt.date
+    gender: GenderLiteral  # type: ignore[valid-type]
+    category: CategoryLiteral  # type: ignore[valid-type]
+    ethnicity: str = Field("Kinh", max_length=40)
+    expected_graduation: dt.date | None = None
+    party_card_number: str = Field("", max_length=32)
+    citizen_id: str = Field("", max_length=16)
+    phone: str = Field("", max_length=20)
+
+
+class OutPeriodIn(Schema):
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+
+
+class PastAdmissionIn(IdentityIn):
+    org: str = Field(..., max_length=32, description="The cell the member belongs to (code)")
+    member_code: str = Field(..., min_length=1, max_length=32)
+    admitted_on: dt.date = Field(description="Date of the admission decision")
+    decision_number: str = Field(..., min_length=1, max_length=64)
+    deciding_body: str = Field(..., min_length=1, max_length=255, description="Who decided it")
+    ceremony_on: dt.date | None = Field(None, description="Default: the decision's date")
+    recognition_decided_on: dt.date | None = Field(
+        None,
+        description="Recognized as full member: the decision's date (not before probation ends)",
+    )
+    recognition_decision_number: str = Field("", max_length=64)
+    over_age_approval: str = Field(
+        "",
+        max_length=255,
+        description="Over 60 at the decision: the provincial committee's approval",
+    )
+    note: str = Field("", max_length=2000)
+    first_admitted_on: dt.date | None = Field(
+        None, description="Re-admitted: the first admission decision (seniority counts from it)"
+    )
+    out_periods: list[OutPeriodIn] = Field(
+        default_factory=list, description="Periods out of party activity, not counted"
+    )
+
+
+def _identity(payload: IdentityIn, member_code: str) -> services.Identity:
+    return services.Identity(
+        member_code=member_code,
+        full_name=payload.full_name,
+        date_of_birth=payload.date_of_birth,
+        gender=payload.gender,
+        category=payload.category,
+        ethnicity=payload.ethnicity,
+        expected_graduation=payload.expected_graduation,
+        party_card_number=payload.party_card_number,
+        citizen_id=payload.citizen_id,
+        phone=payload.phone,
+    )
+
+
+@router.post(
+    "",
+    response={201: MemberDetail},
+    summary="Not an admission: use the admission path or record a past admission",
+    description=(
+        "An admission made now goes through the admission path (`POST /api/v1/candidates`, "
+        "then its steps; the decision needs `admission.decide`). An admission made before "
+        "chibo is recorded with `POST /api/v1/members/past-admissions`. This route only "
+        "explains that: 403 without `admission.decide`, else 422."
+    ),
+)
+def member_admit(request: HttpRequest) -> Reply:
+    if not has_cap(request.user, Cap.ADMISSION_DECIDE):
+        raise PermissionDenied(
+            _(
+                "A member is admitted by the committee's decision on the admission path: "
+                "register the candidate (POST /api/v1/candidates) and record its steps."
+            )
+        )
+    raise ValidationError(
+        _(
+            "An admission made now goes through the admission path (POST /api/v1/candidates); "
+            "an admission made before chibo is recorded with POST /api/v1/members/past-admissions."
+        )
+    )
+
+
+@router.post(
+    "/past-admissions",
+    response={201: MemberDetail},
+    summary="Record an admission made before chibo (historical; admission.decide)",
+)
+def member_past_admission(request: HttpRequest, payload: PastAdmissionIn) -> Reply:
+    _clean(payload)
+    require_cap(request.user, Cap.ADMISSION_DECIDE)
+    org = org_ref(request.user, payload.org, "org", Cap.ORG_VIEW)
+    member = services.member_record_past_admission(
+        actor=request.user,
+        org=org,
+        identity=_identity(payload, payload.member_code),
+        admitted_on=payload.admitted_on,
+        decision_number=payload.decision_number,
+        deciding_body=payload.deciding_body,
+        ceremony_on=payload.ceremony_on,
+        recognition_decided_on=payload.recognition_decided_on,
+        recognition_decision_number=payload.recognition_decision_number,
+        over_age_approval=payload.over_age_approval,
+        note=payload.note,
+        first_admitted_on=payload.first_admitted_on,
+        out_periods=[(p.start, p.end) for p in payload.out_periods],
+    )
+    return created(_detail(request.user, member))
+
+
+# Every write that changes an existing member names the version it was based on.
+VERSION_HELP = "The member's `version` as you read it (required; a stale one is refused: 422)"
+
+
 @router.get(
     "/{member_code}",
     response=MemberDetail,
@@ -323,66 +523,6 @@ def member_events(request: HttpRequest, member_code: str) -> dict:
         "member_code": member.member_code,
         "items": [_event(e, sensitive) for e in selectors.member_timeline(member)],
     }
-
-
-# --- admission and identity --------------------------------------------------
-
-
-class IdentityIn(Schema):
-    full_name: str = Field(..., min_length=1, max_length=120)
-    date_of_birth: dt.date
-    gender: GenderLiteral  # type: ignore[valid-type]
-    category: CategoryLiteral  # type: ignore[valid-type]
-    ethnicity: str = Field("Kinh", max_length=40)
-    expected_graduation: dt.date | None = None
-    party_card_number: str = Field("", max_length=32)
-    citizen_id: str = Field("", max_length=16)
-    phone: str = Field("", max_length=20)
-
-
-class AdmitIn(IdentityIn):
-    org: str = Field(..., max_length=32, description="The admitting cell (code)")
-    member_code: str = Field(..., min_length=1, max_length=32)
-    admitted_on: dt.date = Field(description="Date of the admission decision")
-    ceremony_on: dt.date | None = None
-    decision_number: str = Field("", max_length=64)
-    issuing_body: str = Field("", max_length=255)
-    note: str = Field("", max_length=2000)
-
-
-@router.post("", response={201: MemberDetail}, summary="Admit a new probationary member (kết nạp)")
-def member_admit(request: HttpRequest, payload: AdmitIn) -> Reply:
-    _clean(payload)
-    require_cap(request.user, Cap.MEMBER_CHANGE)
-    org = org_ref(request.user, payload.org, "org", Cap.ORG_VIEW)
-    identity = services.Identity(
-        member_code=payload.member_code,
-        full_name=payload.full_name,
-        date_of_birth=payload.date_of_birth,
-        gender=payload.gender,
-        category=payload.category,
-        ethnicity=payload.ethnicity,
-        expected_graduation=payload.expected_graduation,
-        party_card_number=payload.party_card_number,
-        citizen_id=payload.citizen_id,
-        phone=payload.phone,
-    )
-    member = services.member_admit(
-        actor=request.user,
-        org=org,
-        identity=identity,
-        admitted_on=payload.admitted_on,
-        decision=services.Decision(
-            number=payload.decision_number, issuing_body=payload.issuing_body
-        ),
-        ceremony_on=payload.ceremony_on,
-        note=payload.note,
-    )
-    return created(_detail(request.user, member))
-
-
-# Every write that changes an existing member names the version it was based on.
-VERSION_HELP = "The member's `version` as you read it (required; a stale one is refused: 422)"
 
 
 class IdentityPatch(Schema):
@@ -446,7 +586,10 @@ def _input_field(item: lifecycle.Input) -> tuple[Any, Any]:
         return dt.date | None, Field(None, description=about)
     if item.kind == lifecycle.InputType.CHOICE:
         assert item.choices is not None
-        return Literal[tuple(item.choices.values)], Field(description=about)  # type: ignore[misc]
+        choice = Literal[tuple(item.choices.values)]  # type: ignore[misc]
+        if item.required:
+            return choice, Field(description=about)
+        return choice | None, Field(None, description=about)
     max_length = 32 if item.kind in ORG_INPUTS else item.max_length
     if item.required:
         return str, Field(..., min_length=1, max_length=max_length, description=about)

@@ -157,27 +157,74 @@ class _NewMemberForm(_IdentityForm):
         )
 
 
-class AdmitForm(_NewMemberForm):
+class PastAdmissionForm(_NewMemberForm):
+    """An admission made before chibo, entered afterwards (``member_record_past_admission``)."""
+
     admitted_on = date_field(_l("Admission decision date"))
+    decision_number = decision_field(required=True)
+    deciding_body = forms.CharField(
+        label=_l("Deciding committee"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"placeholder": _l("e.g. Ban Thường vụ Đảng ủy Khối")}),
+    )
     ceremony_on = date_field(
         _l("Admission ceremony date"), required=False, help_text=_l("Leave empty if the same day.")
     )
-    decision_number = decision_field(required=True)
-    issuing_body = forms.CharField(label=_l("Issued by"), max_length=255, required=False)
+    recognition_decided_on = date_field(
+        _l("Recognized as full member: decision date"),
+        required=False,
+        help_text=_l("Empty if still probationary. It takes effect on the day probation ended."),
+    )
+    recognition_decision_number = forms.CharField(
+        label=_l("Recognition decision number"), max_length=64, required=False
+    )
+    over_age_approval = forms.CharField(
+        label=_l("Over 60 at the decision: the provincial committee's approval"),
+        max_length=255,
+        required=False,
+    )
+    first_admitted_on = date_field(
+        _l("Re-admitted: date of the first admission decision"),
+        required=False,
+        help_text=_l("Party seniority counts from it, less the time out of the Party."),
+    )
+    out_from = date_field(_l("Out of party activity from"), required=False)
+    out_to = date_field(_l("Out of party activity until"), required=False)
     note = forms.CharField(
         label=_l("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("out_from")) != bool(data.get("out_to")):
+            self.add_error("out_to", _l("Give both dates of the period out of party activity."))
+        return data
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        # Only the cells where the user decides admissions (admission.decide).
+        self.fields["org"].queryset = (
+            orgs_for(user, Cap.ADMISSION_DECIDE)
+            .filter(kind__in=CELL_KINDS, closed_on__isnull=True)
+            .order_by("name_folded")
+        )
+
     def save(self) -> Member:
         data = self.cleaned_data
-        return services.member_admit(
+        return services.member_record_past_admission(
             actor=self.user,
             org=data["org"],
             identity=self.identity(),
             admitted_on=data["admitted_on"],
+            decision_number=data["decision_number"],
+            deciding_body=data["deciding_body"],
             ceremony_on=data["ceremony_on"],
-            decision=self.decision(),
+            recognition_decided_on=data["recognition_decided_on"],
+            recognition_decision_number=data["recognition_decision_number"],
+            over_age_approval=data["over_age_approval"],
             note=data["note"],
+            first_admitted_on=data["first_admitted_on"],
+            out_periods=[(data["out_from"], data["out_to"])] if data.get("out_from") else [],
         )
 
 

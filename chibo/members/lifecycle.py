@@ -40,10 +40,11 @@ from django.utils.translation import gettext_lazy as _l
 from chibo.core import audit
 from chibo.core.plausibility import check_age_for_category
 from chibo.core.roles import Cap
-from chibo.core.rules import RuleViolation, rule_in_force
+from chibo.core.rules import RuleMissing, RuleViolation, rule_in_force
 from chibo.core.scoping import require_cap_on
 from chibo.core.services import check_not_future, user_or_none
 from chibo.lib.dates import add_months, dmy
+from chibo.lib.workdays import add_working_days
 
 if TYPE_CHECKING:
     from chibo.members.models import Member, MemberEvent
@@ -103,6 +104,16 @@ class EventKind(models.TextChoices):
     CARD_ISSUED = "card_issued", _l("Party card issued")
     CATEGORY_CHANGED = "category_changed", _l("Category changed")
     REASSIGNED = "reassigned", _l("Moved by restructuring")
+
+
+class TransferGrounds(models.TextChoices):
+    """Why an official transfer happens (issue 20): what its first deadline counts from."""
+
+    JOB_MOVE = "job_move", _l("Job move")
+    RETIREMENT = "retirement", _l("Retirement")
+    RESIDENCE = "residence", _l("Long-term change of residence")
+    GRADUATION = "graduation", _l("Graduation (student with no job yet)")
+    OTHER = "other", _l("Other")
 
 
 # --- what a request to record an event carries ---------------------------------------
@@ -296,6 +307,116 @@ def _check_transfer_out(m: Member, req: EventRequest) -> None:
         check_cell(destination_org, "destination_org")
         if destination_org.pk == m.org_id:
             raise ValidationError({"destination_org": [_("The member is already in this cell.")]})
+    _check_transfer_grounds(m, req)
+
+
+def _rule_or_none(key: str, on: dt.date) -> Any:
+    try:
+        return rule_in_force(key, on=on)
+    except RuleMissing:
+        return None
+
+
+def paperwork_due(since: dt.date) -> tuple[dt.date, Any] | None:
+    """The last day of an official transfer's paperwork begun on ``since`` (the decision or
+    the change of residence), and the rule (None: no version covers ``since``)."""
+    rule = _rule_or_none("transfer.official_paperwork_working_days", since)
+    if rule is None:
+        return None
+    return add_working_days(since, int(rule.value)), rule
+
+
+def _check_transfer_grounds(m: Member, req: EventRequest) -> None:
+    """The first step of an official transfer (QĐ 294-QĐ/TW point 6.3.1; issue 20, item 10).
+
+    On graduation: only a student member, not before the expected graduation (the school's
+    committee may keep them up to ``transfer.student_keep_months``). Otherwise, with the
+    date of the decision or of the change of residence (``grounds_on``): the paperwork is due
+    within ``transfer.official_paperwork_working_days``; a later transfer needs the reason
+    (``late_reason``), kept for the competent committee, which decides.
+    """
+    grounds = req.values.get("grounds") or ""
+    since = req.values.get("grounds_on")
+    late = (req.values.get("late_reason") or "").strip()
+    if grounds == TransferGrounds.GRADUATION:
+        if m.category != Category.STUDENT or m.expected_graduation is None:
+            raise ValidationError(
+                {
+                    "grounds": [
+                        _(
+                            "Only a student member with an expected graduation date transfers "
+                            "on graduation."
+                        )
+                    ]
+                }
+            )
+        rule = _rule_or_none("transfer.student_keep_months", m.expected_graduation)
+        if rule is not None and req.effective_date < m.expected_graduation:
+            raise RuleViolation(
+                rule,
+                _(
+                    "%(name)s graduates on %(date)s: a transfer on graduation starts from that "
+                    "day (before it, record an ordinary transfer)."
+                )
+                % {"name": m.full_name, "date": dmy(m.expected_graduation)},
+                field="effective_date",
+            )
+        return
+    if since is None:
+        if late:
+            raise ValidationError(
+                {"grounds_on": [_("Give the date of the decision or of the change of residence.")]}
+            )
+        return
+    if since > req.effective_date:
+        raise ValidationError(
+            {
+                "grounds_on": [
+                    _("The decision or the change of residence cannot be after the transfer.")
+                ]
+            }
+        )
+    due = paperwork_due(since)
+    if due is not None and req.effective_date > due[0] and not late:
+        raise RuleViolation(
+            due[1],
+            _(
+                "From %(since)s (the decision or the change of residence) the transfer's "
+                "paperwork was due by %(due)s (%(days)s working days); on %(date)s it is late: "
+                "give the reason, and the competent committee decides."
+            )
+            % {
+                "since": dmy(since),
+                "due": dmy(due[0]),
+                "days": due[1].value,
+                "date": dmy(req.effective_date),
+            },
+            field="late_reason",
+        )
+
+
+def _transfer_out_data(m: Member, req: EventRequest) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "destination_org": _code(req.values.get("destination_org")),
+        "destination": _not_given(
+            req.values.get("destination", ""), req.values.get("destination_org")
+        ),
+    }
+    grounds = req.values.get("grounds") or ""
+    since = req.values.get("grounds_on")
+    if grounds == TransferGrounds.GRADUATION and since is None:
+        since = m.expected_graduation
+    if grounds:
+        data["grounds"] = grounds
+    if since is not None:
+        data["grounds_on"] = since.isoformat()
+        due = paperwork_due(since) if grounds != TransferGrounds.GRADUATION else None
+        if due is not None:
+            data["paperwork_due"] = due[0].isoformat()
+            if req.effective_date > due[0]:
+                data["late"] = True
+                data["late_reason"] = (req.values.get("late_reason") or "").strip()
+    return data
 
 
 def _check_transfer_in(m: Member, req: EventRequest) -> None:
@@ -410,6 +531,29 @@ def _check_category(m: Member, req: EventRequest) -> None:
     if category == m.category:
         raise ValidationError({"category": [_("The member is already in this category.")]})
     check_age(m.date_of_birth, category, req.effective_date, field="category")
+
+
+def _admitted_data(m: Any, req: EventRequest) -> dict[str, Any]:
+    """The ``admitted`` event's data. ``historical``: an admission made before chibo, entered
+    afterwards (``member_record_past_admission``, the importer, the demo's existing members),
+    not decided through the admission path; reports count them apart (issue 20)."""
+    data: dict[str, Any] = {
+        "category_at_admission": m.category,
+        "ceremony_on": req.values["ceremony_on"].isoformat()
+        if req.values.get("ceremony_on")
+        else None,
+    }
+    if req.values.get("historical"):
+        data["historical"] = True
+    if req.values.get("over_age_approval"):
+        data["over_age_approval"] = req.values["over_age_approval"]
+    # Party seniority of a re-admitted member (issue 20): from the first admission, less
+    # the periods out of party activity (members.seniority).
+    if req.values.get("first_admitted_on"):
+        data["first_admitted_on"] = req.values["first_admitted_on"].isoformat()
+    if req.values.get("out_periods"):
+        data["out_periods"] = [[a.isoformat(), b.isoformat()] for a, b in req.values["out_periods"]]
+    return data
 
 
 def _not_given(text: str, org: Any) -> str:
@@ -550,14 +694,36 @@ SPECS: dict[str, EventSpec] = {
                     max_length=255,
                     lead=False,
                 ),
+                Input(
+                    "grounds",
+                    InputType.CHOICE,
+                    _l("Grounds"),
+                    choices=TransferGrounds,
+                    lead=False,
+                ),
+                Input(
+                    "grounds_on",
+                    InputType.DATE,
+                    _l("Date of the decision or of the change of residence"),
+                    help_text=_l(
+                        "The paperwork is due within 60 working days of it (QĐ 294-QĐ/TW, "
+                        "point 6.3.1)."
+                    ),
+                    lead=False,
+                ),
+                Input(
+                    "late_reason",
+                    InputType.TEXT,
+                    _l("Reason for the late transfer"),
+                    max_length=500,
+                    help_text=_l(
+                        "Needed after the 60 working days; the competent committee decides."
+                    ),
+                    lead=False,
+                ),
             ),
             check=_check_transfer_out,
-            data=lambda m, req: {
-                "destination_org": _code(req.values.get("destination_org")),
-                "destination": _not_given(
-                    req.values.get("destination", ""), req.values.get("destination_org")
-                ),
-            },
+            data=_transfer_out_data,
             sets=lambda m, req: {"pending_org": req.values.get("destination_org")},
             file_text="destination",
         ),
@@ -628,12 +794,7 @@ SPECS: dict[str, EventSpec] = {
         EventSpec(
             EventKind.ADMITTED,
             status_after=Status.ACTIVE,
-            data=lambda m, req: {
-                "category_at_admission": m.category,
-                "ceremony_on": req.values["ceremony_on"].isoformat()
-                if req.values.get("ceremony_on")
-                else None,
-            },
+            data=_admitted_data,
             recordable=False,
         ),
         EventSpec(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,7 +19,7 @@ from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.lib.text import fold, prefix_upper_bound
 from chibo.members.lifecycle import state_on as state_on
-from chibo.members.models import ON_ROLLS, Member, MemberEvent, Status
+from chibo.members.models import ON_ROLLS, EventKind, Member, MemberEvent, Status
 from chibo.members.search import MemberSearch, intersect
 from chibo.orgs.models import Org
 
@@ -284,3 +285,84 @@ def check_no_members(org: Org) -> None:
         raise ValidationError(
             _("The organization still has members: transfer them or merge it instead.")
         )
+
+
+def party_badges(actor: Any, year: int, org: Org | None = None) -> list[Any]:
+    """Full members on the rolls (in the actor's scope, under ``org``) who complete a "Huy
+    hiệu Đảng" milestone in ``year`` (issue 20): only the admission years that can reach one
+    are read, plus the re-admitted and those with periods out (their dates shift)."""
+    from chibo.core.rules import rule_in_force
+    from chibo.members.seniority import badges_in_year
+
+    milestones = rule_in_force("seniority.badge_years", on=dt.date(year, 12, 31)).value
+    qs = members_for(actor).filter(status__in=ON_ROLLS, recognized_on__isnull=False)
+    if org is not None:
+        qs = qs.filter(org.subtree_filter("org__"))
+    shifted = MemberEvent.objects.filter(kind=EventKind.ADMITTED).filter(
+        Q(data__has_key="first_admitted_on") | Q(data__has_key="out_periods")
+    )
+    qs = qs.filter(
+        Q(admitted_on__year__in=[year - int(y) for y in milestones])
+        | Q(pk__in=shifted.values("member_id"))
+    ).select_related("org")
+    return badges_in_year(qs, year)
+
+
+def admission_is_historical(member: Member) -> bool:
+    """Whether the member's admission was entered afterwards (past admission, import), not
+    decided through the admission path (the ``admitted`` event's ``historical`` flag)."""
+    return member.events.filter(kind=EventKind.ADMITTED, data__historical=True).exists()
+
+
+@dataclass
+class Roll:
+    """A cell's rolls on a day (issue 20): who counts in a vote of its full members.
+
+    ``full``: full members on the rolls that day (``recognized_on`` on or before it), of whom
+    ``exempted`` (exempted from work and activity) and ``temp_away`` (temporarily transferred
+    out) may be left out of the denominator when absent (QĐ 294-QĐ/TW §9.3.2).
+    """
+
+    org: Org
+    day: Any
+    full: list[Member]
+    probationary: list[Member]
+
+    @cached_property
+    def exempted(self) -> list[Member]:
+        return [m for m in self.full if m.status_on_day == Status.EXEMPTED]
+
+    @cached_property
+    def temp_away(self) -> list[Member]:
+        return [m for m in self.full if m.status_on_day == Status.TEMP_AWAY]
+
+    @property
+    def excludable(self) -> list[Member]:
+        return [*self.exempted, *self.temp_away]
+
+
+def cell_roll(org: Org, day: Any) -> Roll:
+    """The members on ``org``'s rolls on ``day``, from the event log (each one's state that day)."""
+    ids = set(
+        MemberEvent.objects.filter(org=org, effective_date__lte=day).values_list(
+            "member_id", flat=True
+        )
+    )
+    last: dict[int, tuple[int, str]] = {}
+    for member_id, org_id, status in (
+        MemberEvent.objects.filter(member_id__in=ids, effective_date__lte=day)
+        .order_by("member_id", "effective_date", "id")
+        .values_list("member_id", "org_id", "status_after")
+    ):
+        last[member_id] = (org_id, status)
+    on_rolls = {
+        mid: status for mid, (oid, status) in last.items() if oid == org.pk and status in ON_ROLLS
+    }
+    full, probationary = [], []
+    for member in Member.objects.filter(pk__in=on_rolls).order_by("name_folded", "member_code"):
+        member.status_on_day = on_rolls[member.pk]
+        if member.recognized_on is not None and member.recognized_on <= day:
+            full.append(member)
+        else:
+            probationary.append(member)
+    return Roll(org, day, full, probationary)

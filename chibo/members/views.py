@@ -6,6 +6,7 @@ forms' calls to members.services. After a successful POST: redirect (PRG).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,14 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.core.roles import Cap
+from chibo.core.scoping import has_cap
 from chibo.core.web import form_page, is_htmx, require_page_cap, run_service
 from chibo.members import selectors, services
 from chibo.members.forms import (
     EVENT_FORMS,
-    AdmitForm,
     ArrivalForm,
     EditForm,
     MemberFilterForm,
+    PastAdmissionForm,
     ReceiveForm,
 )
 from chibo.members.lifecycle import allowed_events
@@ -60,6 +62,38 @@ def pick(request: HttpRequest) -> HttpResponse:
         request.user, rows, {"q": q, "org": code, "via": "picker", "standing": flt.standing}
     )
     return render(request, "members/_pick_results.html", {"members": rows, "q": q, "more": more})
+
+
+@login_required
+@require_GET
+def party_badges(request: HttpRequest) -> HttpResponse:
+    """The year's "Huy hiệu Đảng" milestones for the committees (issue 20)."""
+    from django.utils import timezone
+
+    from chibo.core.rules import rule_in_force
+    from chibo.orgs.selectors import get_org_for
+
+    require_page_cap(request, Cap.MEMBER_VIEW)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    year = min(max(year, 1960), 2100)
+    code = (request.GET.get("org") or "").strip()
+    org = get_org_for(request.user, code) if code else None
+    badges = selectors.party_badges(request.user, year, org)
+    selectors.audit_list_read(
+        request.user, [b.member for b in badges], {"list": "party_badges", "year": year}
+    )
+    context = {
+        "year": year,
+        "years": list(range(today.year - 1, today.year + 3)),
+        "org": org,
+        "badges": badges,
+        "rule": rule_in_force("seniority.badge_years", on=dt.date(year, 12, 31)),
+    }
+    return render(request, "members/party_badges.html", context)
 
 
 @login_required
@@ -108,8 +142,18 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "events": selectors.member_timeline(member),
         "allowed": [(k, EventKind(k).label) for k in allowed_events(member)] if may_change else [],
         "on_rolls": member.status in (Status.ACTIVE, Status.EXEMPTED, Status.TEMP_AWAY),
+        "seniority": _seniority_shown(member),
     }
     return render(request, "members/detail.html", context)
+
+
+def _seniority_shown(member: Any) -> dict[str, Any] | None:
+    from django.utils import timezone
+
+    from chibo.members.seniority import seniority_of
+
+    found = seniority_of(member)
+    return found.as_dict(timezone.localdate()) if found is not None else None
 
 
 @login_required
@@ -140,8 +184,10 @@ def event(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     return render(request, "members/event.html", context)
 
 
-def _new_member(request: HttpRequest, form_class: type, title: str, done: str) -> HttpResponse:
-    require_page_cap(request, Cap.MEMBER_CHANGE)
+def _new_member(
+    request: HttpRequest, form_class: type, title: str, done: str, cap: str = Cap.MEMBER_CHANGE
+) -> HttpResponse:
+    require_page_cap(request, cap)
     initial = {}
     if request.method == "GET" and request.GET.get("org"):
         initial["org"] = request.GET["org"]
@@ -154,13 +200,31 @@ def _new_member(request: HttpRequest, form_class: type, title: str, done: str) -
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def admit(request: HttpRequest) -> HttpResponse:
+    """Where an admission is recorded: the admission path now, or a past admission (issue 20).
+
+    There is no form here any more: an admission decided now goes through the path (the
+    committee's decision step creates the member); one made before chibo is entered on
+    ``past_admission`` by a committee user.
+    """
+    require_page_cap(request, Cap.MEMBER_CHANGE)
+    context = {
+        "org": request.GET.get("org", ""),
+        "may_decide": has_cap(request.user, Cap.ADMISSION_DECIDE),
+    }
+    return render(request, "members/admit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def past_admission(request: HttpRequest) -> HttpResponse:
     return _new_member(
         request,
-        AdmitForm,
-        _("Admit a new member"),
-        _("%(name)s was admitted as a probationary member."),
+        PastAdmissionForm,
+        _("Record an admission made before chibo"),
+        _("The past admission of %(name)s was recorded."),
+        cap=Cap.ADMISSION_DECIDE,
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from chibo.core.roles import Cap
 from chibo.core.rules import RuleMissing, rule_in_force
 from chibo.core.scoping import scope_for
+from chibo.core.validity import certificate_valid_until
 from chibo.lib.dates import add_months
 from chibo.members.models import Member, Status
 from chibo.members.selectors import members_for
@@ -71,17 +72,16 @@ def valid_until(
 ) -> dt.date | None:
     """The last day a certificate counts, where a rule sets a validity (awareness course: 60 months).
 
-    Like admissions (checks.certificate_expires), the validity is the one the
-    rule in force at the check date (default today) sets.
+    The one definition admissions uses too (``core.validity.certificate_valid_until``):
+    the validity the rule in force at the check date (default today) sets.
     """
     key = VALIDITY_RULES.get(kind)
     if key is None or certificate_date is None:
         return None
     try:
-        months = int(rule_in_force(key, on=on or timezone.localdate()).value)
+        return certificate_valid_until(certificate_date, on or timezone.localdate(), key)
     except RuleMissing:
         return None
-    return add_months(certificate_date, months)
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,8 @@ def test_the_grassroots_resolution_and_the_decisions(admitted: dict) -> None:
     assert decision.date_line == "TP. Hồ Chí Minh, ngày 10 tháng 03 năm 2025"
     assert decision.signature == ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Võ Văn Cường"]
     assert "Điều 1. Kết nạp quần chúng Trần Thị Cúc" in decision.text
-    assert "QĐ 24-QĐ/TW" in decision.text and "12 tháng" in decision.text  # the rules of 10/03/2025
+    # the rules of 10/03/2025 (QĐ 232-QĐ/TW from 20/1/2025, issue 20)
+    assert "QĐ 232-QĐ/TW" in decision.text and "12 tháng" in decision.text
     assert decision.recipients == [
         "- Đảng ủy Trường Đại học Bách khoa,",
         "- Chi bộ Sinh viên 1,",

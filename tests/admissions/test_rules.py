@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from chibo.admissions import checks
 from chibo.admissions.checks import Checker
 from chibo.core.rules import RuleViolation, rule_in_force
+from chibo.lib.dates import add_months
 from chibo.lib.workdays import add_working_days, working_days_between
 from tests.admissions.conftest import full_member
 
@@ -29,7 +30,7 @@ def refuses(fn, *args, **kwargs) -> str:
 def test_age_17_years_11_months_refused_exactly_18_accepted() -> None:
     message = refuses(checks.check_age, Checker(), dt.date(2007, 3, 3), REVIEW)  # 215 months
     assert "17" in message and "admission.age_min_months" not in message
-    assert "QĐ 24-QĐ/TW" in message  # the source in force on 03/02/2025
+    assert "QĐ 232-QĐ/TW" in message  # the source in force on 03/02/2025 (issue 20)
     checks.check_age(Checker(), dt.date(2007, 2, 3), REVIEW)  # 216 months: accepted
 
 
@@ -45,12 +46,30 @@ def test_age_over_60_refused_unless_overridden_for_the_provincial_committee() ->
 # --- awareness-course certificate: valid 60 months -------------------------------------
 
 
-def test_certificate_60_months_old_accepted_61_refused() -> None:
-    checks.check_certificate(Checker(), dt.date(2020, 2, 3), REVIEW)  # 60 months
-    checks.check_certificate(Checker(), dt.date(2020, 1, 4), REVIEW)  # 60 months 30 days: still 60
-    message = refuses(checks.check_certificate, Checker(), dt.date(2020, 1, 3), REVIEW)  # 61 months
-    assert "61" in message
+def test_certificate_valid_60_months_from_its_issue_and_not_a_day_more() -> None:
+    """HD 06 §5.4: valid 60 months from the date of issue; 60 months + 1 day is refused."""
+    issued = dt.date(2021, 5, 31)
+    checks.check_certificate(Checker(), issued, dt.date(2026, 5, 30))  # the day before
+    checks.check_certificate(Checker(), issued, dt.date(2026, 5, 31))  # the last valid day
+    message = refuses(checks.check_certificate, Checker(), issued, dt.date(2026, 6, 1))
+    assert "31/05/2026" in message and "01/06/2026" in message
+    # 60 months and 30 days was accepted before the fix (only 61 whole months was refused).
+    refuses(checks.check_certificate, Checker(), dt.date(2020, 1, 4), REVIEW)
+    checks.check_certificate(Checker(), dt.date(2020, 2, 3), REVIEW)  # exactly 60 months
     refuses(checks.check_certificate, Checker(), None, REVIEW)
+
+
+def test_the_check_the_page_and_the_board_share_one_expiry() -> None:
+    from chibo.core.validity import certificate_valid_on, certificate_valid_until
+
+    issued = dt.date(2021, 5, 31)
+    assert checks.certificate_expires(issued, REVIEW) == dt.date(2026, 5, 31)
+    assert certificate_valid_until(issued, REVIEW) == dt.date(2026, 5, 31)
+    assert certificate_valid_on(issued, dt.date(2026, 5, 31))
+    assert not certificate_valid_on(issued, dt.date(2026, 6, 1))
+    # End of February: 29/02/2020 + 60 months is 28/02/2025 (clamped), 01/03/2025 expired.
+    assert certificate_valid_until(dt.date(2020, 2, 29), REVIEW) == dt.date(2025, 2, 28)
+    refuses(checks.check_certificate, Checker(), dt.date(2020, 2, 29), dt.date(2025, 3, 1))
 
 
 # --- the cell's vote: >= 2/3 of full members, absent exempted/away not counted -------------
@@ -179,12 +198,41 @@ def test_recognition_deadlines_30_working_days() -> None:
 def test_rule_version_is_chosen_by_the_event_date() -> None:
     before = rule_in_force("admission.certificate_valid_months", on=dt.date(2025, 6, 30))
     after = rule_in_force("admission.certificate_valid_months", on=dt.date(2025, 7, 1))
-    assert "QĐ 24-QĐ/TW" in before.source and "HD 01-HD/TW" in before.source
+    assert "QĐ 232-QĐ/TW" in before.source and "HD 01-HD/TW" in before.source
     assert "QĐ 294-QĐ/TW" in after.source and after.clause == "HD 06-HD/TW điểm 5.4"
     old = refuses(checks.check_age, Checker(), dt.date(2007, 7, 1), dt.date(2025, 6, 30))
     new = refuses(checks.check_age, Checker(), dt.date(2007, 7, 2), dt.date(2025, 7, 1))
-    assert "QĐ 24-QĐ/TW" in old and "QĐ 294" not in old
-    assert "QĐ 294-QĐ/TW" in new and "QĐ 24-" not in new
+    assert "QĐ 232-QĐ/TW" in old and "QĐ 294" not in old
+    assert "QĐ 294-QĐ/TW" in new and "QĐ 232-" not in new
+
+
+@pytest.mark.parametrize(
+    ("review", "quoted", "not_quoted"),
+    [
+        (dt.date(2025, 1, 19), "QĐ 24-QĐ/TW (30/7/2021)", "QĐ 232"),  # the day before
+        (dt.date(2025, 1, 20), "QĐ 232-QĐ/TW (20/1/2025)", "QĐ 24-"),  # the day it was signed
+        (dt.date(2025, 1, 21), "QĐ 232-QĐ/TW (20/1/2025)", "QĐ 24-"),  # the day after
+        (dt.date(2025, 6, 30), "QĐ 232-QĐ/TW (20/1/2025)", "QĐ 294"),  # its last day
+    ],
+)
+def test_qd_232_is_quoted_in_its_window(review: dt.date, quoted: str, not_quoted: str) -> None:
+    """QĐ 232-QĐ/TW (20/1/2025) replaced QĐ 24 until QĐ 294 took effect on 1/7/2025."""
+    born = add_months(review, -215)  # 17 years 11 months on the review day
+    message = refuses(checks.check_age, Checker(), born, review)
+    assert quoted in message and not_quoted not in message
+
+
+def test_every_rule_citing_qd_24_in_january_2025_cites_qd_232_in_its_window() -> None:
+    from chibo.core.rules import all_rules
+
+    window = dt.date(2025, 3, 1)
+    keys = {r.key for r in all_rules() if "QĐ 24-QĐ/TW" in r.source}
+    assert {"probation.months", "transfer.official_present_working_days"} <= keys
+    for key in keys:
+        rule = rule_in_force(key, on=window)
+        assert "QĐ 232-QĐ/TW (20/1/2025)" in rule.source, key
+        assert rule.valid_from == dt.date(2025, 1, 20) and rule.valid_to == dt.date(2025, 7, 1)
+        assert rule.value == rule_in_force(key, on=dt.date(2025, 1, 19)).value
 
 
 def test_every_admission_rule_has_both_versions_with_sources() -> None:
@@ -209,8 +257,12 @@ def test_every_admission_rule_has_both_versions_with_sources() -> None:
 
 
 def test_a_date_no_regulation_covers_is_a_clear_error() -> None:
+    # The age rule reaches back (past admissions, issue 20); the certificate's does not.
+    checks.check_age(Checker(), dt.date(1990, 1, 1), dt.date(2020, 1, 1))
     with pytest.raises(ValidationError):
-        checks.check_age(Checker(), dt.date(1990, 1, 1), dt.date(2020, 1, 1))
+        checks.check_certificate(Checker(), dt.date(2019, 1, 1), dt.date(2020, 1, 1))
+    with pytest.raises(ValidationError):
+        checks.check_age(Checker(), dt.date(1900, 1, 1), dt.date(1929, 1, 1))
 
 
 def test_refusal_reads_in_vietnamese_with_rule_title_and_source() -> None:

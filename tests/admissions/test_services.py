@@ -331,7 +331,7 @@ def test_ceremony_past_30_working_days_across_tet_is_blocked(world: dict) -> Non
             actor=None, candidate=c, stage=Stage.CEREMONY, done_on=dt.date(2025, 3, 11)
         )
     message = " ".join(err.value.messages)
-    assert "10/03/2025" in message and "QĐ 24-QĐ/TW" in message
+    assert "10/03/2025" in message and "QĐ 232-QĐ/TW" in message
     c.member.refresh_from_db()
     assert c.member.ceremony_on is None and c.member.events.count() == 1
     services.candidate_record_step(
@@ -414,7 +414,7 @@ def test_recognition_vote_quotes_the_probation_rule_of_the_ceremony_date(
             done_on=dt.date(2026, 3, 24),
             data=VOTE,
         )
-    assert "QĐ 24-QĐ/TW" in " ".join(err.value.messages)
+    assert "QĐ 232-QĐ/TW" in " ".join(err.value.messages)
     services.candidate_record_step(
         actor=None,
         candidate=cand,

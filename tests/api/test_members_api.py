@@ -190,7 +190,8 @@ def test_recognition_boundary_quotes_the_rule(world: dict) -> None:
     assert ok.json()["event"]["effective_date"] == "2025-03-01"
 
 
-def test_admit_and_duplicate_code(world: dict) -> None:
+def test_past_admission_and_duplicate_code(world: dict) -> None:
+    """Admissions now go through the path; a past one needs admission.decide (issue 20)."""
     u = world["users"]
     body = {
         "org": "BK-SV1",
@@ -201,14 +202,18 @@ def test_admit_and_duplicate_code(world: dict) -> None:
         "category": "student",
         "admitted_on": "2025-05-19",
         "decision_number": "9-QĐ/ĐU",
+        "deciding_body": "Đảng ủy Trường",
     }
-    assert api_for(u["viewer"]).post("/members", body).status_code == 403
-    r = api_for(u["q1"]).post("/members", body)
+    assert api_for(u["viewer"]).post("/members/past-admissions", body).status_code == 403
+    assert api_for(u["sec"]).post("/members/past-admissions", body).status_code == 403
+    assert api_for(u["sec"]).post("/members", body).status_code == 403
+    r = api_for(u["q1"]).post("/members/past-admissions", body)
     assert r.status_code == 422 and "org" in r.json()["error"]["fields"]
-    r = api_for(u["sec"]).post("/members", body)
+    r = api_for(u["uni"]).post("/members/past-admissions", body)
     assert r.status_code == 201, r.json()
     assert r.json()["standing"] == "probationary" and r.json()["probation_ends_on"] == "2026-05-19"
-    dup = api_for(u["sec"]).post("/members", body)
+    assert r.json()["admission_historical"] is True
+    dup = api_for(u["uni"]).post("/members/past-admissions", body)
     assert dup.status_code == 422 and "member_code" in dup.json()["error"]["fields"]
 
 

@@ -14,8 +14,9 @@ def test_probation_rule_source_changes_on_1_july_2025() -> None:
     before = rule_in_force("probation.months", on=dt.date(2025, 6, 30))
     after = rule_in_force("probation.months", on=dt.date(2025, 7, 1))
     assert before.value == after.value == 12
-    assert "QĐ 24-QĐ/TW" in before.source
+    assert "QĐ 232-QĐ/TW" in before.source  # 20/1/2025 to 30/6/2025 (issue 20)
     assert "QĐ 294-QĐ/TW" in after.source
+    assert "QĐ 24-QĐ/TW" in rule_in_force("probation.months", on=dt.date(2025, 1, 19)).source
 
 
 def test_unknown_rule_is_a_loud_configuration_error() -> None:

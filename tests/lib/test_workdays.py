@@ -26,3 +26,23 @@ def test_weekends_are_skipped() -> None:
 
 def test_national_day_and_reunification_day() -> None:
     assert not is_working_day(D(2025, 9, 2)) and not is_working_day(D(2025, 4, 30))
+
+
+def test_adjustments_sit_on_top_of_the_library() -> None:
+    """A make-up Saturday counts, a swapped weekday does not; without a source, the library."""
+    from chibo.lib import workdays
+
+    assert add_working_days(D(2025, 4, 10), 30) == D(2025, 5, 27)  # the library alone
+    swaps = {D(2025, 4, 26): True, D(2025, 5, 2): False, D(2026, 11, 24): True}
+    previous = workdays.set_adjustments(
+        lambda year: {d: w for d, w in swaps.items() if d.year == year}
+    )
+    try:
+        assert is_working_day(D(2025, 4, 26)) and not is_working_day(D(2025, 5, 2))
+        assert add_working_days(D(2025, 4, 10), 30) == D(2025, 5, 26)
+        assert workdays.library_holiday(D(2026, 11, 24)) and is_working_day(D(2026, 11, 24))
+        assert D(2026, 11, 24) not in [d for d, _n in workdays.days_off(2026)]
+        assert working_days_between(D(2025, 4, 25), D(2025, 4, 28)) == 2  # Saturday and Monday
+    finally:
+        workdays.set_adjustments(previous)
+    assert not is_working_day(D(2025, 4, 26))

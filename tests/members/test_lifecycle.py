@@ -203,6 +203,7 @@ def _by_services(code: str, row: dict[str, str], tree: dict[str, Any]) -> Member
         admitted_on=admitted,
         ceremony_on=admitted,
         decision=services.Decision(),
+        historical=True,  # an imported member was admitted before chibo (issue 20)
     )
     if org[row["ma_to_chuc"]] != adm_org:
         services.members_reassign(

@@ -308,18 +308,36 @@ ADMIT = {
 }
 
 
-def test_admit_inside(inside: Client) -> None:
-    assert inside.get(reverse("members:admit")).status_code == 200
-    response = inside.post(reverse("members:admit"), ADMIT)
+PAST = {**ADMIT, "deciding_body": "Ban Thường vụ Đảng ủy"}
+
+
+@pytest.fixture
+def committee(t: dict[str, Org]) -> Client:
+    return login(f.user("uni-staff", Role.GRASSROOTS_STAFF, t["uni"]))
+
+
+def test_admit_is_the_admission_path_not_a_form(inside: Client) -> None:
+    """Issue 20: a cell secretary cannot create an admitted member from a form any more."""
+    page = inside.get(reverse("members:admit"))
+    assert page.status_code == 200 and reverse("admissions:register") in page.content.decode()
+    assert inside.post(reverse("members:admit"), ADMIT).status_code == 405
+    assert inside.get(reverse("members:past_admission")).status_code == 403
+    assert inside.post(reverse("members:past_admission"), PAST).status_code == 403
+    assert not Member.objects.filter(member_code="DV7777").exists()
+
+
+def test_past_admission_by_the_committee(committee: Client) -> None:
+    response = committee.post(reverse("members:past_admission"), PAST)
     assert response.status_code == 302
     member = Member.objects.get(member_code="DV7777")
     assert member.full_name == "Phạm Minh Châu" and member.org.code == "BK-SV1"
     assert not member.is_full
-    assert AuditEntry.objects.filter(action="members.admitted", object_id="DV7777").exists()
+    assert AuditEntry.objects.filter(action="members.past_admission", object_id="DV7777").exists()
 
 
-def test_admit_into_a_cell_outside_scope_is_refused(outside: Client) -> None:
-    response = outside.post(reverse("members:admit"), ADMIT)
+def test_past_admission_into_a_cell_outside_scope_is_refused(t: dict[str, Org]) -> None:
+    other = login(f.user("q-staff", Role.GRASSROOTS_STAFF, t["school"]))
+    response = other.post(reverse("members:past_admission"), PAST)
     assert response.status_code == 200
     assert response.context["form"].errors["org"]
     assert not Member.objects.filter(member_code="DV7777").exists()
@@ -327,11 +345,12 @@ def test_admit_into_a_cell_outside_scope_is_refused(outside: Client) -> None:
 
 def test_admit_read_only_403(readonly: Client) -> None:
     assert readonly.get(reverse("members:admit")).status_code == 403
-    assert readonly.post(reverse("members:admit"), ADMIT).status_code == 403
+    assert readonly.get(reverse("members:past_admission")).status_code == 403
+    assert readonly.post(reverse("members:past_admission"), PAST).status_code == 403
 
 
-def test_admit_duplicate_code_keeps_input(m: Member, inside: Client) -> None:
-    response = inside.post(reverse("members:admit"), {**ADMIT, "member_code": "DV0001"})
+def test_past_admission_duplicate_code_keeps_input(m: Member, committee: Client) -> None:
+    response = committee.post(reverse("members:past_admission"), {**PAST, "member_code": "DV0001"})
     assert response.status_code == 200
     assert response.context["form"].errors["member_code"]
     assert "Phạm  Minh Châu" in response.content.decode()

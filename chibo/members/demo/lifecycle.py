@@ -126,6 +126,9 @@ class LifeMaker(Admissions):
             data={
                 "category_at_admission": category,
                 "ceremony_on": dt.date.fromordinal(ceremony).isoformat(),
+                # The city's existing members: entered afterwards, not through the admission
+                # path (admissions.demo unflags those it links to a candidacy). Issue 20.
+                "historical": True,
             },
         )
         schedule(probation_end, "recognize")

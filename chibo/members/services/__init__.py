@@ -37,6 +37,7 @@ from chibo.members.services.identity import (
     SENSITIVE_FIELDS,
     member_update_identity,
 )
+from chibo.members.services.past import member_record_past_admission
 from chibo.members.services.reassignment import members_reassign
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "member_recognize",
     "member_record_ceremony",
     "member_record_death",
+    "member_record_past_admission",
     "member_remove",
     "member_temp_transfer_back",
     "member_temp_transfer_out",

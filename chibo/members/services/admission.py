@@ -88,8 +88,17 @@ def member_admit(
     ceremony_on: dt.date | None = None,
     ceremony_pending: bool = False,
     note: str = "",
+    historical: bool = False,
+    over_age_approval: str = "",
+    first_admitted_on: dt.date | None = None,
+    out_periods: list[tuple[dt.date, dt.date]] | None = None,
 ) -> Member:
     """Create a probationary member from an admission decision (kết nạp).
+
+    The admission path calls it at the committee's decision; ``historical`` marks an
+    admission made before chibo, entered afterwards (``past.member_record_past_admission``
+    checks the rules of that date first): its event says so and its audit entry is
+    ``members.past_admission``.
 
     Probation runs from the admission ceremony. When the ceremony is recorded
     with the admission, it is ``ceremony_on`` (default: the decision's date).
@@ -137,7 +146,17 @@ def member_admit(
             note=note.strip(),
             data=SPECS[EventKind.ADMITTED].event_data(
                 member,
-                EventRequest(EventKind.ADMITTED, admitted_on, values={"ceremony_on": ceremony}),
+                EventRequest(
+                    EventKind.ADMITTED,
+                    admitted_on,
+                    values={
+                        "ceremony_on": ceremony,
+                        "historical": historical,
+                        "over_age_approval": over_age_approval.strip(),
+                        "first_admitted_on": first_admitted_on,
+                        "out_periods": out_periods or [],
+                    },
+                ),
             ),
             org=org,
             status_after=Status.ACTIVE,
@@ -145,7 +164,7 @@ def member_admit(
         )
         audit.record(
             actor=actor,
-            action="members.admitted",
+            action="members.past_admission" if historical else "members.admitted",
             object_type="member",
             object_id=member.member_code,
             data={
@@ -153,8 +172,10 @@ def member_admit(
                 "org": org.code,
                 "admitted_on": admitted_on,
                 "decision_number": decision.number,
+                "issuing_body": decision.issuing_body,
                 "category": identity.category,
                 "ceremony_on": ceremony,
+                **({"historical": True} if historical else {}),
             },
         )
     return member
