@@ -57,5 +57,5 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0006_field_aead"), ("core", "0008_rules_qd232")]
+    dependencies = [("members", "0007_list_indexes"), ("core", "0008_rules_qd232")]
     operations = [migrations.RunPython(load, unload)]
