@@ -202,7 +202,7 @@ def parse_row(rr: RowReader, ctx: Context, cols: Columns) -> MemberRow | None:
                     if field == "date_of_birth":
                         rr.error("ngay_sinh", message, rr.get("ngay_sinh"))
                     else:
-                        rr.warn("ngay_sinh", message, rr.get("ngay_sinh"))
+                        rr.warn("ngay_vao_dang", message, rr.get("ngay_vao_dang"))
     reason = ""
     if admitted_on and recognized_on:
         end = ctx.probation_end(admitted_on)
