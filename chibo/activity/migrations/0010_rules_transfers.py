@@ -54,5 +54,5 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("activity", "0008_rules_party_groups"), ("core", "0008_rules_qd232")]
+    dependencies = [("activity", "0009_rules_exemption"), ("core", "0008_rules_qd232")]
     operations = [migrations.RunPython(load, unload)]
