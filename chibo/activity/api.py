@@ -233,7 +233,7 @@ def _meeting(m: Meeting) -> dict[str, object]:
         "org_code": m.org.code,
         "kind": m.kind,
         "group_id": m.group_id,
-        "group_name": m.group.name if m.group_id else None,
+        "group_name": m.group.name if m.group is not None else None,
         "held_on": m.held_on,
         "online": m.online,
         "place": m.place,

@@ -113,7 +113,7 @@ def dead_after() -> dt.timedelta:
     configured = getattr(settings, "CHIBO_WORKER_DEAD_SECONDS", None) or os.environ.get(
         "CHIBO_WORKER_DEAD_SECONDS", DEFAULT_DEAD_SECONDS
     )
-    return dt.timedelta(seconds=int(configured))
+    return dt.timedelta(seconds=int(str(configured)))
 
 
 def beat_interval() -> float:

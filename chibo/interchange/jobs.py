@@ -136,7 +136,7 @@ def keep_days() -> int:
     configured = getattr(settings, "CHIBO_IMPORT_KEEP_DAYS", None) or os.environ.get(
         "CHIBO_IMPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS
     )
-    return int(configured)
+    return int(str(configured))
 
 
 def uploads_cleanup(now: dt.datetime | None = None) -> int:

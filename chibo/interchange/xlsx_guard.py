@@ -44,7 +44,7 @@ from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import IO
+from typing import IO, Any
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
@@ -473,7 +473,7 @@ def _sheet_fast(fh: IO[bytes]) -> _Sheet | None:
 def _sheet_exact(fh: IO[bytes], strings: _Strings) -> _Sheet:
     """Expat over the sheet, placing cells as calamine does; sums the shared strings they copy."""
     sheet = _Sheet(shared=0)
-    state = {"row": -1, "col": -1, "cell": None, "shared": False, "value": None}
+    state: dict[str, Any] = {"row": -1, "col": -1, "cell": None, "shared": False, "value": None}
     lengths = strings.lengths
 
     def position(ref: str) -> tuple[int, int]:

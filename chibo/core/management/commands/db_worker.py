@@ -95,7 +95,7 @@ class Worker(base.Worker):
                 raise
             logger.warning("dead workers not checked now: %s", exc)
 
-    def _claim(self) -> tuple[DBTaskResult | None, bool]:
+    def _claim(self) -> tuple[DBTaskResult[Any, Any] | None, bool]:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
         if not self.process_all_queues:
             tasks = tasks.filter(queue_name__in=self.queue_names)
@@ -137,7 +137,7 @@ class Worker(base.Worker):
             if self.running and not task_result:
                 time.sleep(self.interval)
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
         try:
             self.running_task = True
             task = db_task_result.task
@@ -188,9 +188,9 @@ class Command(base.Command):
             return
         stop = worker.start_heartbeat(options["worker_id"])
         original = base.Worker
-        base.Worker = Worker  # the library's command builds base.Worker(...): build ours
+        base.Worker = Worker  # type: ignore[misc]  # the library's command builds base.Worker(...): build ours
         try:
             super().handle(*args, **options)
         finally:
-            base.Worker = original
+            base.Worker = original  # type: ignore[misc]
             stop.set()
