@@ -17,7 +17,11 @@ from tests.api.conftest import api_for
 pytestmark = pytest.mark.django_db
 
 WRITES = [
-    ("post", "/members/DV-AN/events/exempted", {"effective_date": "2025-02-01", "note": "Ốm"}),
+    (
+        "post",
+        "/members/DV-AN/events/exempted",
+        {"effective_date": "2025-02-01", "note": "Ốm", "criterion": "illness"},
+    ),
     (
         "post",
         "/members/DV-AN/events/recognized",

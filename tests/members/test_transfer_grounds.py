@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from chibo.core.roles import Role
 from chibo.core.rules import rule_in_force
 from chibo.members.lifecycle import Decision, EventKind, TransferGrounds, paperwork_due, record
-from chibo.members.models import Status
+from chibo.members.models import Member, Status
 from tests import factories as f
 from tests.api.conftest import api_for
 
@@ -110,6 +110,7 @@ def test_sixty_working_days_through_the_api(people: dict, code: str, day: str, s
         "destination": "Đảng ủy phường Bến Thành",
         "grounds": "retirement",
         "grounds_on": "2025-10-01",
+        "version": Member.objects.get(member_code=code).version,  # required on writes (issue 16)
     }
     r = api.post(f"/members/{code}/events/transfer_out", body)
     assert r.status_code == status, r.content

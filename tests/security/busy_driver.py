@@ -54,7 +54,12 @@ def requests() -> None:
     started = time.monotonic()
     r = api.post(
         "/api/v1/members/DV-B1/events/exempted",
-        {"effective_date": "2025-02-01", "note": "Ốm dài ngày", "version": 1},
+        {
+            "effective_date": "2025-02-01",
+            "note": "Ốm dài ngày",
+            "criterion": "illness",
+            "version": 1,
+        },
         content_type="application/json",
     )
     out["api"] = {
@@ -65,7 +70,12 @@ def requests() -> None:
     }
     r = web.post(
         "/members/DV-B1/events/exempted/",
-        {"version": 1, "effective_date": "01/02/2025", "note": "Ốm dài ngày"},
+        {
+            "version": 1,
+            "effective_date": "01/02/2025",
+            "note": "Ốm dài ngày",
+            "criterion": "illness",
+        },
     )
     out["web"] = {
         "status": r.status_code,
