@@ -230,7 +230,11 @@ def test_installable_app_offline_page_and_logout_clears_the_device(
     page.click("form[data-logout] button[type=submit]")
     page.wait_for_url("**/accounts/login/**")
     assert _kept(page) == {}
-    assert json.dumps(_rows(meeting)) and _rows(meeting)["DV-A1"] == ("present", "")
+    # Back online, the page may send the kept mark before the logout clears it (the browser's
+    # "online" event races the click): either it reached the server whole, or not at all.
+    assert _rows(meeting)["DV-A1"] in {("present", ""), ("unexcused", "")}, json.dumps(
+        _rows(meeting)
+    )
 
 
 def test_marks_left_on_the_device_are_named_on_every_page(live_url: str, page: Any) -> None:
