@@ -679,6 +679,58 @@ def graduates_list(
     ]
 
 
+TempStateLiteral = Literal["away", "ending", "overdue", "no_end"]
+
+
+class TemporaryOut(Schema):
+    event_id: int
+    member_code: str
+    full_name: str
+    org: str = Field(description="The member's home cell (code)")
+    purpose: Literal["work", "residence", "study", ""] = Field(
+        description="Empty for a record entered without it"
+    )
+    host: str
+    started_on: dt.date
+    until: dt.date | None = Field(description="The expected end")
+    warn_from: dt.date | None = Field(description="Listed as `ending` from this day")
+    state: TempStateLiteral
+
+
+@router.get(
+    "/temporary-transfers",
+    response=list[TemporaryOut],
+    summary="Members temporarily transferred out and not back: ending and overdue (audited)",
+)
+def temporary_transfers_list(
+    request: HttpRequest,
+    org: str,
+    as_of: dt.date | None = None,
+    state: TempStateLiteral | None = None,
+) -> list[dict[str, object]]:
+    root = _org(request, org)
+    day = _day(as_of)
+    away = transfers.temporary_away(request.user, root, as_of=day, state=state)
+    selectors.audit_list_read(
+        request.user, [t.member.member_code for t in away], {"api": "temporary_transfers"}
+    )
+    return [
+        {
+            "event_id": t.event.pk,
+            "member_code": t.member.member_code,
+            "full_name": t.member.full_name,
+            "org": t.member.org.code,
+            "purpose": t.purpose,
+            "host": t.host,
+            "started_on": t.event.effective_date,
+            "until": t.until,
+            "warn_from": t.warn_from,
+            "state": t.state(day),
+        }
+        for t in away
+    ]
+
+
 class GraduateTransferIn(Schema):
     destination: str = Field("", max_length=255, description="Outside chibo: who receives")
     destination_org: str = Field("", max_length=32, description="Or a cell in chibo (code)")

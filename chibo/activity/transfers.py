@@ -221,3 +221,87 @@ def graduating(
     if state is not None:
         out = [g for g in out if g.state(as_of) == state]
     return out
+
+
+# A temporary transfer is listed as "ending" from this many months before its expected end:
+# time for the member to return or ask an extension (issue 20, item 10).
+TEMP_ENDING_MONTHS = 1
+
+TEMP_STATES = ("away", "ending", "overdue", "no_end")
+
+
+@dataclass
+class TempAway:
+    """A member temporarily transferred out and not back, with the transfer's expected end.
+
+    States on a day: ``away``; ``ending`` from ``warn_from`` (TEMP_ENDING_MONTHS before
+    ``until``) through ``until``; ``overdue`` after it; ``no_end`` when the record has no
+    expected end (entered before issue 20 or imported).
+    """
+
+    event: MemberEvent
+    purpose: str
+    until: dt.date | None
+
+    @property
+    def member(self) -> Member:
+        return self.event.member
+
+    @property
+    def host(self) -> str:
+        return (self.event.data or {}).get("host") or ""
+
+    @property
+    def warn_from(self) -> dt.date | None:
+        return add_months(self.until, -TEMP_ENDING_MONTHS) if self.until else None
+
+    @property
+    def purpose_label(self) -> str:
+        from chibo.members.lifecycle import TempPurpose
+
+        return str(TempPurpose(self.purpose).label) if self.purpose in TempPurpose.values else ""
+
+    def state(self, today: dt.date) -> str:
+        return "no_end" if self.until is None else self.state_on(self.until, today)
+
+    @staticmethod
+    def state_on(until: dt.date, today: dt.date) -> str:
+        if today > until:
+            return "overdue"
+        return "ending" if today >= add_months(until, -TEMP_ENDING_MONTHS) else "away"
+
+
+def temporary_away(
+    actor: Any, org: Org, *, as_of: dt.date, state: str | None = None
+) -> list[TempAway]:
+    """Members of ``org``'s subtree temporarily transferred out and not back, with their latest
+    temporary transfer, the overdue first, then by expected end; ``state``: only those in
+    that state on ``as_of``."""
+    if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
+        raise Http404(_("No such party organization in your scope."))
+    members = {
+        m.pk: m
+        for m in Member.objects.filter(org.subtree_filter("org__"), status=Status.TEMP_AWAY)
+        .select_related("org")
+        .order_by("name_folded")[:5000]
+    }
+    latest: dict[int, MemberEvent] = {}
+    for event in MemberEvent.objects.filter(
+        member_id__in=list(members), kind=EventKind.TEMP_OUT
+    ).order_by("effective_date", "id"):
+        event.member = members[event.member_id]
+        latest[event.member_id] = event
+    out = []
+    for event in latest.values():
+        data = event.data or {}
+        until = data.get("until")
+        out.append(
+            TempAway(
+                event, data.get("purpose") or "", dt.date.fromisoformat(until) if until else None
+            )
+        )
+    if state is not None:
+        out = [t for t in out if t.state(as_of) == state]
+    order = {"overdue": 0, "ending": 1, "away": 2, "no_end": 3}
+    out.sort(key=lambda t: (order[t.state(as_of)], t.until or dt.date.max))
+    return out

@@ -470,7 +470,10 @@ def transfers_page(request: HttpRequest) -> HttpResponse:
     out = transfers.outgoing(request.user, org, since=add_months(today, -12))
     inc = transfers.incoming(request.user, org)
     grads = transfers.graduating(request.user, org, as_of=today)
-    codes = [p.member.member_code for p in (*out, *inc)] + [g.member.member_code for g in grads]
+    away = transfers.temporary_away(request.user, org, as_of=today)
+    codes = [p.member.member_code for p in (*out, *inc)] + [
+        x.member.member_code for x in (*grads, *away)
+    ]
     selectors.audit_list_read(request.user, codes, {"page": "transfers"})
     context = {
         "org": org,
@@ -478,6 +481,7 @@ def transfers_page(request: HttpRequest) -> HttpResponse:
         "outgoing": [(p, p.state(today)) for p in out],
         "incoming": [(p, p.state(today)) for p in inc],
         "graduates": [(g, g.state(today)) for g in grads],
+        "temporary": [(t, t.state(today)) for t in away],
         "graduate_form": GraduateTransferForm(initial={"effective_date": today}),
         "may_change": selectors.can_write(request.user, org),
     }

@@ -27,7 +27,10 @@ What counts, on ``today``:
 - **directive tasks**: assignments of the subtree whose latest period's report is
   not in and due within ``SOON_DAYS`` or past due;
 - **transfers**: transfers out in the last 12 months without a letter (to hand
-  over), and members transferred to the subtree not yet received (to confirm).
+  over), and members transferred to the subtree not yet received (to confirm);
+- **temporary transfers**: members temporarily transferred out whose latest temporary
+  transfer's expected end is within ``TEMP_ENDING_MONTHS`` (ending) or past (overdue)
+  (``activity.transfers.TempAway``; issue 20).
 
 A unit **lags** by its overdue items: cells that missed last month's regular
 meeting, meetings of the month without attendance, overdue admission steps,
@@ -65,6 +68,7 @@ from chibo.activity.models import (
     TransferLetter,
     WarningLevel,
 )
+from chibo.activity.transfers import TempAway
 from chibo.admissions.models import CLOSED, Candidate
 from chibo.directives import selectors as directive_selectors
 from chibo.directives.models import Assignment, ProgressReport, ReportStatus
@@ -92,6 +96,8 @@ KEYS = (
     "directives_due",
     "transfers_out",
     "transfers_in",
+    "temporary_overdue",
+    "temporary_ending",
 )
 LAG_KEYS = (
     "missed_last_month",
@@ -313,6 +319,24 @@ def compute(root: Org, today: dt.date, *, can_see_directives: bool = True) -> Wo
         if status == Status.TRANSFERRED_OUT and path[:width] == root.path:
             add(path, "transfers_in")
 
+    # Temporary transfers ending or past their expected end (members still away).
+    away = dict(
+        Member.objects.filter(root.subtree_filter("org__"), status=Status.TEMP_AWAY)
+        .order_by()
+        .values_list("pk", "org__path")
+    )
+    ends: dict[int, tuple[dt.date, int, str | None]] = {}
+    for member_id, start, pk, data in MemberEvent.objects.filter(
+        member_id__in=list(away), kind=EventKind.TEMP_OUT
+    ).values_list("member_id", "effective_date", "pk", "data"):
+        if member_id not in ends or (start, pk) > ends[member_id][:2]:
+            ends[member_id] = (start, pk, (data or {}).get("until"))
+    for member_id, (_start, _pk, until) in ends.items():
+        if until:
+            state = TempAway.state_on(dt.date.fromisoformat(until), today)
+            if state in ("ending", "overdue"):
+                add(away[member_id], f"temporary_{state}")
+
     if can_see_directives:
         for path, state in directive_states(root, today):
             add(path, state)
@@ -498,5 +522,16 @@ def items(counts: Counts, work: Work, *, cell: bool, can_report: bool = False) -
         "transfers_in",
         _("members transferred here wait to be received"),
         reverse("activity:transfers") + org_q,
+    )
+    add(
+        "temporary_overdue",
+        _("temporary transfers are past their expected end: record the return"),
+        reverse("activity:transfers") + org_q + "#temporary",
+        late=True,
+    )
+    add(
+        "temporary_ending",
+        _("temporary transfers end within a month"),
+        reverse("activity:transfers") + org_q + "#temporary",
     )
     return out

@@ -116,6 +116,15 @@ class TransferGrounds(models.TextChoices):
     OTHER = "other", _l("Other")
 
 
+class TempPurpose(models.TextChoices):
+    """Why a temporary transfer happens (issue 20): it sets the bounds of its duration
+    (rule ``transfer.temporary_months``)."""
+
+    WORK = "work", _l("Work elsewhere")
+    RESIDENCE = "residence", _l("Change of residence")
+    STUDY = "study", _l("Full-time study in Vietnam")
+
+
 # --- what a request to record an event carries ---------------------------------------
 
 
@@ -446,6 +455,58 @@ def _check_temp_out(m: Member, req: EventRequest) -> None:
     until = req.values.get("until")
     if until is not None and until <= req.effective_date:
         raise ValidationError({"until": [_("The end must be after the start.")]})
+    purpose = req.values.get("purpose") or ""
+    if not purpose:
+        return  # required on the form and in the API; a past record may lack it
+    if until is None:
+        raise ValidationError({"until": [_("Give the expected end of the temporary transfer.")]})
+    span = temporary_span(purpose, req.effective_date)
+    if span is None:
+        return  # no version of the rule covers the start
+    first, last, rule = span
+    if not first <= until <= last:
+        raise RuleViolation(
+            rule,
+            _(
+                "%(purpose)s: a temporary transfer lasts %(bounds)s; starting on %(start)s, its "
+                "expected end falls between %(first)s and %(last)s, not on %(until)s (a longer "
+                "absence needs an official transfer)."
+            )
+            % {
+                "purpose": TempPurpose(purpose).label,
+                "bounds": temporary_bounds_text(rule.value[purpose]),
+                "start": dmy(req.effective_date),
+                "first": dmy(first),
+                "last": dmy(last),
+                "until": dmy(until),
+            },
+            field="until",
+        )
+
+
+def temporary_span(purpose: str, start: dt.date) -> tuple[dt.date, dt.date, Any] | None:
+    """The first and last expected end of a temporary transfer for ``purpose`` that starts on
+    ``start``, and the rule (``transfer.temporary_months`` in force on ``start``; None: no
+    version covers it). "From 3 months to under 1 year": the end falls on or after the day 3
+    months later and before the day 1 year later; "from 3 months to 2 years": up to that day.
+    """
+    rule = _rule_or_none("transfer.temporary_months", start)
+    if rule is None or purpose not in rule.value:
+        return None
+    bounds = rule.value[purpose]
+    first = add_months(start, int(bounds["min_months"]))
+    last = add_months(start, int(bounds["max_months"]))
+    if not bounds.get("max_included"):
+        last -= dt.timedelta(days=1)
+    return first, last, rule
+
+
+def temporary_bounds_text(bounds: dict[str, Any]) -> str:
+    if bounds.get("max_included"):
+        text = _("from %(min)s months to %(max)s months")
+    else:
+        text = _("from %(min)s months to under %(max)s months")
+    return text % {"min": bounds["min_months"], "max": bounds["max_months"]}
 
 
 def _check_exemption(m: Member, req: EventRequest) -> None:
@@ -614,13 +675,32 @@ SPECS: dict[str, EventSpec] = {
             inputs=(
                 Input("host_org", InputType.ORG, _l("Host cell in chibo (code)"), lead=False),
                 Input("host", InputType.TEXT, _l("Host outside chibo"), max_length=255, lead=False),
-                Input("until", InputType.DATE, _l("Until"), lead=False),
+                Input(
+                    "purpose",
+                    InputType.CHOICE,
+                    _l("Purpose"),
+                    required=True,
+                    choices=TempPurpose,
+                    lead=False,
+                ),
+                Input(
+                    "until",
+                    InputType.DATE,
+                    _l("Expected end"),
+                    required=True,
+                    help_text=_l(
+                        "Work or residence: from 3 months to under 1 year; full-time study: "
+                        "from 3 months to 2 years (QĐ 294-QĐ/TW, point 6.3.2)."
+                    ),
+                    lead=False,
+                ),
             ),
             check=_check_temp_out,
             data=lambda m, req: {
                 "host_org": _code(req.values.get("host_org")),
                 "host": _not_given(req.values.get("host", ""), req.values.get("host_org")),
                 "until": req.values["until"].isoformat() if req.values.get("until") else None,
+                **({"purpose": req.values["purpose"]} if req.values.get("purpose") else {}),
             },
             sets=lambda m, req: {"temp_host_org": req.values.get("host_org")},
             file_text="host",

@@ -247,7 +247,13 @@ def test_stale_version_is_refused_and_nothing_changes(m: Member, inside: Client)
 def test_service_field_error_is_shown_next_to_the_field(m: Member, inside: Client) -> None:
     response = inside.post(
         event_url(EventKind.TEMP_OUT),
-        {"version": m.version, "effective_date": "15/01/2025", "host": ""},
+        {
+            "version": m.version,
+            "effective_date": "15/01/2025",
+            "host": "",
+            "purpose": "work",
+            "until": "15/06/2025",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors["host"]
