@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core.spreadsheet import Book
-from chibo.directives.figures import FIGURE_ROWS
+from chibo.directives.figures import FIGURE_ROWS, OPTIONAL_ROWS
 from chibo.directives.models import ReportStatus
 from chibo.lib import partydoc
 from chibo.lib.numbers import count_value, fraction, percent, vn_count, vn_pct
@@ -61,6 +61,8 @@ def figure_lines(figures: dict[str, Any]) -> list[tuple[str, str, Any, str]]:
     total = figures.get("admissions_total", 0)
     out = []
     for key, label, part in FIGURE_ROWS:
+        if key in OPTIONAL_ROWS and key not in figures:
+            continue  # not counted when this report was compiled: no figure from missing data
         if part:
             count = figures.get(part, 0)
             out.append((str(label), vn_pct(percent(count, total)), fraction(count, total), "0.00%"))

@@ -33,6 +33,9 @@ class SystemFigures:
     admissions_students: int
     admissions_pupils: int
     removals_students_abandoned: int
+    # Of the admissions, the past ones entered as records (decided before chibo; issue 20).
+    # None: not counted (a compiled report made before it was).
+    admissions_historical: int | None = None
 
     @property
     def admissions_school(self) -> int:
@@ -48,15 +51,27 @@ class SystemFigures:
         data["period_start"] = self.period_start.isoformat()
         data["period_end"] = self.period_end.isoformat()
         data["admissions_school"] = self.admissions_school
+        if self.admissions_historical is None:
+            del data["admissions_historical"]
+        else:
+            data["admissions_in_chibo"] = self.admissions_total - self.admissions_historical
         data["share_students"] = self.share(self.admissions_students)
         data["share_pupils"] = self.share(self.admissions_pupils)
         data["share_school"] = self.share(self.admissions_school)
         return data
 
 
-# (key in as_dict, label, the count a share divides by the total, or "" for a count)
+# (key in as_dict, label, the count a share divides by the total, or "" for a count). A row
+# whose key is in OPTIONAL_ROWS is left out of a compiled report made before it was counted.
+OPTIONAL_ROWS = frozenset({"admissions_in_chibo", "admissions_historical"})
 FIGURE_ROWS: list[tuple[str, Any, str]] = [
     ("admissions_total", _("Members admitted in the period (whole organization)"), ""),
+    ("admissions_in_chibo", _("of whom admitted through the admission path in chibo"), ""),
+    (
+        "admissions_historical",
+        _("of whom past admissions entered as records (decided before chibo)"),
+        "",
+    ),
     (
         "admissions_school",
         _("of whom students and pupils admitted by school party organizations"),

@@ -34,6 +34,11 @@ class AdmissionsOut(Schema):
     school_students_share_pct: float
     school_pupils_share_pct: float
     school_students_and_pupils_share_pct: float
+    historical_admissions: int = Field(
+        description="Of these, past admissions entered as records (decided before chibo: "
+        "/members/past-admission/ or imports)"
+    )
+    admissions_in_chibo: int = Field(description="The rest: admitted through the admission path")
 
 
 # Breakdown rows: the row's key first, then its counts (the order of the JSON).
@@ -51,6 +56,11 @@ class AdmissionsYearOut(Schema):
     share_of_total_pct: float = Field(
         description="The row's students and pupils, % of the whole report's admissions"
     )
+    historical_admissions: int = Field(
+        description="Of these, past admissions entered as records (decided before chibo: "
+        "/members/past-admission/ or imports)"
+    )
+    admissions_in_chibo: int = Field(description="The rest: admitted through the admission path")
 
 
 class AdmissionsUnitOut(Schema):
@@ -66,6 +76,11 @@ class AdmissionsUnitOut(Schema):
     share_of_total_pct: float = Field(
         description="The row's students and pupils, % of the whole report's admissions"
     )
+    historical_admissions: int = Field(
+        description="Of these, past admissions entered as records (decided before chibo: "
+        "/members/past-admission/ or imports)"
+    )
+    admissions_in_chibo: int = Field(description="The rest: admitted through the admission path")
 
 
 class AdmissionsLevelOut(Schema):
@@ -80,6 +95,11 @@ class AdmissionsLevelOut(Schema):
     share_of_total_pct: float = Field(
         description="The row's students and pupils, % of the whole report's admissions"
     )
+    historical_admissions: int = Field(
+        description="Of these, past admissions entered as records (decided before chibo: "
+        "/members/past-admission/ or imports)"
+    )
+    admissions_in_chibo: int = Field(description="The rest: admitted through the admission path")
 
 
 class AdmissionsBreakdownOut(AdmissionsOut):

@@ -348,6 +348,49 @@ def admission_rows(
     return _event_rows(root, start, end, kinds, ["category_after"], allowed, tree or OrgTree(), ids)
 
 
+def _historical_sql() -> str:
+    """True for an ``admitted`` event flagged ``historical`` (an admission made before chibo,
+    entered afterwards: ``/members/past-admission/``, imports)."""
+    if connections[reporting_alias()].vendor == "postgresql":
+        return "(e.data ->> 'historical') = 'true'"
+    return "json_extract(e.data, '$.historical') = 1"
+
+
+def historical_admission_rows(
+    root: Org,
+    start: dt.date,
+    end: dt.date,
+    *,
+    allowed: set[int] | None = None,
+    tree: OrgTree | None = None,
+) -> list[tuple[int, str, int, int]]:
+    """The ``admitted`` events in [start, end] flagged historical, placed as ``_event_rows``
+    places them (the tree of each segment): (unit, level, year, n). Issue 20: reports show
+    the past admissions entered as records apart from the admissions made in chibo."""
+    tree = tree or OrgTree()
+    year = _year_sql("e.effective_date")
+    level = tree.school_level
+    out: list[tuple[int, str, int, int]] = []
+    for first, last in tree_segments(start, end):
+        counted = _counted(tree.units_on(first, root.pk), allowed)
+        if not counted:
+            continue
+        org_sql = _in_list("e.org_id", counted) if len(counted) <= IN_LIST_MAX else ""
+        rows = _fetch(
+            f"""SELECT e.org_id, {year}, COUNT(*)
+                  FROM members_memberevent e
+                 WHERE e.kind = %s AND e.effective_date >= %s AND e.effective_date <= %s
+                   AND {_historical_sql()}{org_sql}
+                 GROUP BY e.org_id, {year}""",  # noqa: S608 (constants and ints only)
+            [str(EventKind.ADMITTED), first, last],
+        )
+        for org_id, y, n in rows:
+            unit = counted.get(org_id)
+            if unit is not None:
+                out.append((unit, level.get(org_id, ""), int(y), n))
+    return out
+
+
 def removal_rows(
     root: Org,
     start: dt.date,
@@ -406,24 +449,45 @@ class AdmissionsReport:
     by_unit: dict[int, Counts] = field(default_factory=dict)
     by_school_level: dict[str, Counts] = field(default_factory=dict)
     unit_names: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # Past admissions entered as records (the ``historical`` flag), in total and per key of
+    # each breakdown; None when not counted (the dashboard's cached rows).
+    historical: dict[str, dict[Any, int]] | None = None
+
+    def _past(self, total: int, bucket: str = "", key: Any = None) -> dict[str, Any]:
+        """``historical_admissions`` (entered as records of admissions made before chibo) and
+        ``admissions_in_chibo`` (the rest: decided through the admission path)."""
+        if self.historical is None:
+            return {}
+        n = self.historical.get(bucket, {}).get(key, 0)
+        return {"historical_admissions": n, "admissions_in_chibo": total - n}
 
     def summary(self) -> dict[str, Any]:
-        """The contract: exactly these keys, in this order."""
-        return {"org": self.org.code, "from": self.start, "to": self.end, **self.counts.as_dict()}
+        """The contract: these keys, in this order (keys are only ever added at the end)."""
+        return {
+            "org": self.org.code,
+            "from": self.start,
+            "to": self.end,
+            **self.counts.as_dict(),
+            **self._past(self.counts.total),
+        }
 
-    def _row(self, counts: Counts) -> dict[str, Any]:
+    def _row(self, counts: Counts, bucket: str = "", key: Any = None) -> dict[str, Any]:
         """A breakdown row: its counts, its own shares (of the row's admissions) and
         ``share_of_total_pct``, its students and pupils as a share of the whole report's
         admissions."""
         both = counts.school_students + counts.school_pupils
-        return {**counts.as_dict(), "share_of_total_pct": share_pct(both, self.counts.total)}
+        return {
+            **counts.as_dict(),
+            "share_of_total_pct": share_pct(both, self.counts.total),
+            **self._past(counts.total, bucket, key),
+        }
 
     def by_year_rows(self) -> list[dict[str, Any]]:
-        return [{"year": y, **self._row(c)} for y, c in sorted(self.by_year.items())]
+        return [{"year": y, **self._row(c, "year", y)} for y, c in sorted(self.by_year.items())]
 
     def by_unit_rows(self) -> list[dict[str, Any]]:
         return [
-            {"org": self.unit_names[u][0], "name": self.unit_names[u][1], **self._row(c)}
+            {"org": self.unit_names[u][0], "name": self.unit_names[u][1], **self._row(c, "unit", u)}
             for u, c in sorted(
                 self.by_unit.items(), key=lambda kv: (-kv[1].total, self.unit_names[kv[0]][0])
             )
@@ -435,7 +499,7 @@ class AdmissionsReport:
             "by_year": self.by_year_rows(),
             "by_unit": self.by_unit_rows(),
             "by_school_level": [
-                {"school_level": level, **self._row(c)}
+                {"school_level": level, **self._row(c, "level", level)}
                 for level, c in sorted(self.by_school_level.items())
             ],
         }
@@ -460,6 +524,13 @@ def admissions(
     report = AdmissionsReport(root, start, end, Counts())
     if rows is None:
         rows = admission_rows(root, start, end, allowed=allowed, tree=tree)
+        past: dict[str, dict[Any, int]] = {"": {}, "year": {}, "unit": {}, "level": {}}
+        for unit, level, year, n in historical_admission_rows(
+            root, start, end, allowed=allowed, tree=tree
+        ):
+            for bucket, key in (("", None), ("year", year), ("unit", unit), ("level", level)):
+                past[bucket][key] = past[bucket].get(key, 0) + n
+        report.historical = past
     # Fold the per-org rows (tens of thousands over years) into the few keys reported.
     folded: dict[tuple[int, int, str, str], int] = defaultdict(int)
     for unit, level, year, category, n in rows:
@@ -768,7 +839,8 @@ def directive_figures(root: Org, start: dt.date, end: dt.date) -> Any:
     admissions and student removals in [start, end], by the tree of each event's date."""
     from chibo.directives.figures import SystemFigures
 
-    admitted = admissions(root, start, end).counts
+    report = admissions(root, start, end)
+    admitted = report.counts
     removed = removals(root, start, end)
     return SystemFigures(
         period_start=start,
@@ -778,4 +850,5 @@ def directive_figures(root: Org, start: dt.date, end: dt.date) -> Any:
         admissions_students=admitted.school_students,
         admissions_pupils=admitted.school_pupils,
         removals_students_abandoned=removed.students_abandoned,
+        admissions_historical=(report.historical or {}).get("", {}).get(None, 0),
     )

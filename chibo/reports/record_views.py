@@ -61,6 +61,10 @@ def _facet_words(kind: str, facets: dict[str, str]) -> list[str]:
         words.append(_("Expelled"))
     if facets.get("reason"):
         words.append(_("Reason: %(value)s") % {"value": RemovalReason(facets["reason"]).label})
+    if facets.get("origin") == "past":
+        words.append(_("Past admissions entered as records (decided before chibo)"))
+    elif facets.get("origin") == "chibo":
+        words.append(_("Admitted through the admission path in chibo"))
     if facets.get("abandoned"):
         words.append(_("Students removed for abandoning party activity"))
     if facets.get("standing") == "full":

@@ -41,6 +41,9 @@ FACETS: dict[str, dict[str, set[str] | None]] = {
         "category": {*Category.values, SCHOOL},
         "level": LEVELS,
         "year": None,
+        # Issue 20: "past" = entered as a record of an admission made before chibo, "chibo" =
+        # through the admission path (the ``admitted`` event's ``historical`` flag).
+        "origin": {"past", "chibo"},
     },
     "removals": {
         "unit": None,
@@ -116,6 +119,7 @@ class Counted:
     born: dt.date | None = None
     recognized: dt.date | None = None
     day: dt.date | None = None  # the event's date (admissions, removals)
+    historical: bool = False  # admissions: entered as a past record (issue 20)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -143,12 +147,13 @@ def _events(
             continue
         org_sql = figures._in_list("e.org_id", counted) if len(counted) <= IN_LIST_MAX else ""
         rows = figures._fetch(
-            f"""SELECT e.member_id, e.org_id, e.effective_date, e.kind, e.reason, e.category_after
+            f"""SELECT e.member_id, e.org_id, e.effective_date, e.kind, e.reason, e.category_after,
+                       CASE WHEN {figures._historical_sql()} THEN 1 ELSE 0 END
                   FROM members_memberevent e
                  WHERE e.kind IN ({marks}) AND e.effective_date >= %s AND e.effective_date <= %s{org_sql}""",  # noqa: S608 (ints only)
             [*kinds, first, last],
         )
-        for member_id, org_id, day, kind, reason, category in rows:
+        for member_id, org_id, day, kind, reason, category, historical in rows:
             unit = counted.get(org_id)
             if unit is None:
                 continue
@@ -163,6 +168,7 @@ def _events(
                     reason=reason or "",
                     category=category or "",
                     day=day,
+                    historical=bool(historical),
                 )
             )
     return out
@@ -226,6 +232,9 @@ def _admission_matches(row: Counted, facets: dict[str, str], unit: int | None) -
     if category in SCHOOL_CATEGORIES and not (is_school and row.category == category):
         return False
     if category and category not in (SCHOOL, *SCHOOL_CATEGORIES) and row.category != category:
+        return False
+    origin = facets.get("origin")
+    if origin and row.historical != (origin == "past"):
         return False
     return _common_matches(row, facets, unit)
 

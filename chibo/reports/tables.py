@@ -107,11 +107,35 @@ def admissions_doc(report: figures.AdmissionsReport) -> ReportDoc:
             link(category=records.SCHOOL),
         ],
     )
+    if "historical_admissions" in data:  # issue 20: the past admissions entered as records apart
+        total = data["total_admissions"]
+        for label, n, origin in (
+            (
+                _("Admitted through the admission path in chibo"),
+                data["admissions_in_chibo"],
+                "chibo",
+            ),
+            (
+                _("Past admissions entered as records (decided before chibo)"),
+                data["historical_admissions"],
+                "past",
+            ),
+        ):
+            summary.rows.append([label, n, figures.share_pct(n, total)])
+            summary.links.append(link(origin=origin) if n else "")
+    past = (
+        [(_("Of these, entered as past records"), INT)] if "historical_admissions" in data else []
+    )
+
+    def past_of(row: dict[str, Any]) -> list[Any]:
+        return [row["historical_admissions"]] if past else []
+
     counted = [
         (_("Admissions"), INT),
         (_("Students"), INT),
         (_("Pupils"), INT),
         (_("Students and pupils"), INT),
+        *past,
     ]
     whole = (_("Share of all admissions (whole organization)"), PCT)
 
@@ -122,6 +146,7 @@ def admissions_doc(report: figures.AdmissionsReport) -> ReportDoc:
             row["school_students"],
             row["school_pupils"],
             row["school_students_and_pupils"],
+            *past_of(row),
             row["school_students_and_pupils_share_pct"],
         ]
         return [*out, row["share_of_total_pct"]] if of_whole else out
@@ -154,7 +179,8 @@ def admissions_doc(report: figures.AdmissionsReport) -> ReportDoc:
         [link(level=r["school_level"] or records.NO_LEVEL) for r in data["by_school_level"]],
     )
     by_year = Table(
-        _("By year"), [(_("Year"), TEXT), *counted, (_("Share of the year's admissions"), PCT)]
+        _("By year"),
+        [(_("Year"), TEXT), *counted, (_("Share of the year's admissions"), PCT)],
     )
     by_year.rows = [[str(r["year"]), *counts(r, of_whole=False)] for r in data["by_year"]]
     _linked(
