@@ -13,8 +13,12 @@ so that a write renews only what it changes:
   directive report does not touch this entry at all.
 - **activity** (cells, missing meetings, cells without data, open warnings,
   overdue tasks: cheap counts): renewed by any new row of the tables they
-  read (events included: who is on the rolls decides which cells are
-  judged) and by the generation token (below).
+  read and by the generation token (below). Who is on the rolls decides
+  which cells are judged, so the entry also keeps the cells of the subtree
+  that had members on the rolls and the newest event it has seen: after
+  newer events, only the cells those events' members have belonged to are
+  probed again, and the counts are renewed only if one of them was emptied
+  or filled (``activity_counts``).
 
 A key is made of:
 
@@ -25,7 +29,7 @@ A key is made of:
 - the org tree's version (the newest id of the org tables): a change of the
   tree recounts both entries;
 - for the activity entry, the newest id of each table it reads (events
-  included) and a
+  excepted: see above) and a
   generation token renewed after a commit that changed a row in place (a
   meeting edited, a progress report submitted; see ``apps.py``).
 
@@ -137,10 +141,10 @@ def dashboard_keys(actor: Any, root: Any, day: Any, version: Versions | None = N
     """The entries of ``root``'s figures on ``day`` for ``actor``'s scope, at the current versions."""
     version = version or versions()
     scope = scope_identity(actor)
-    # Members on the rolls decide which cells are judged: any event renews the counts too.
-    activity = _key(
-        "activity", scope, root, day, version.events, version.tree, version.activity, generation()
-    )
+    # Members on the rolls decide which cells are judged: the entry notes the events it
+    # has seen and is renewed only when one of the newer events empties or fills a cell
+    # (``activity_counts``).
+    activity = _key("activity", scope, root, day, version.tree, version.activity, generation())
     events = _key("events", scope, root, day, version.tree)
     whole = hashlib.sha256(repr(["figures", events, version.events]).encode())
     return Keys(figures=f"{PREFIX}:{whole.hexdigest()}", events=events, activity=activity)
@@ -187,3 +191,37 @@ def _compact(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     for *columns, n in rows:
         summed[tuple(columns)] = summed.get(tuple(columns), 0) + n
     return [(*columns, n) for columns, n in summed.items()]
+
+
+def activity_counts(
+    key: str,
+    upto: int,
+    compute: Callable[[], dict[str, Any]],
+    populated: Callable[[set[int] | None], set[int]],
+    touched: Callable[[tuple[int, int]], set[int]],
+) -> dict[str, Any]:
+    """The activity entry under ``key``, valid at the newest event ``upto``.
+
+    ``populated(None)``: the subtree's cells with members on the rolls now;
+    ``populated(orgs)``: those among ``orgs``. ``touched((after, upto))``:
+    every org the members of the events with ``after < id <= upto`` have
+    belonged to (their events' orgs and their current org). The entry is
+    kept when no touched cell changed between empty and not; else
+    recomputed.
+    """
+    entry = cache.get(key)
+    if entry is not None and entry["upto"] != upto:
+        if entry["upto"] > upto:  # a replica behind the last read
+            entry = None
+        else:
+            orgs = touched((entry["upto"], upto))
+            now = populated(orgs) if orgs else set()
+            if any((org in now) != (org in entry["populated"]) for org in orgs):
+                entry = None
+            else:
+                entry = {**entry, "upto": upto}
+                cache.set(key, entry, TTL)
+    if entry is None:
+        entry = {"upto": upto, "populated": populated(None), "value": compute()}
+        cache.set(key, entry, TTL)
+    return entry["value"]

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.db import connections
@@ -44,8 +44,13 @@ AGE_BANDS = (
 )
 
 
+@lru_cache(maxsize=8192)
 def share_pct(part: int, total: int) -> Decimal:
-    """``part`` as a percentage of ``total``, rounded half-up to 2 decimals (0 when total is 0)."""
+    """``part`` as a percentage of ``total``, rounded half-up to 2 decimals (0 when total is 0).
+
+    Memoized (a Decimal is immutable): a dashboard's thousands of unit rows
+    share a few distinct (part, total) pairs.
+    """
     return percent(part, total)
 
 
@@ -153,6 +158,14 @@ class OrgTree:
             self._units[key] = units
         return self._units[key]
 
+    def known_names(self) -> dict[int, tuple[str, str]]:
+        """The current (code, name) of every org read so far (to keep across runs)."""
+        return dict(self._names)
+
+    def remember_names(self, names: dict[int, tuple[str, str]]) -> None:
+        """Current names read before, valid for this tree's version (not read again)."""
+        self._names.update(names)
+
     def labels(self, ids: Iterable[int], day: dt.date | None = None) -> dict[int, tuple[str, str]]:
         """(code, name) of ``ids``: the current name, or the name on ``day`` where history has one."""
         wanted = sorted(set(ids))
@@ -164,9 +177,11 @@ class OrgTree:
         out: dict[int, tuple[str, str]] = {}
         for i in range(0, len(wanted), IN_LIST_MAX):
             chunk = wanted[i : i + IN_LIST_MAX]
-            for pk, code, name in Org.objects.filter(id__in=chunk).values_list(
-                "id", "code", "name"
-            ):
+            # Raw SQL with the ids inlined (ints): the ORM's IN of 900 parameters costs
+            # more than the query itself, and a dashboard reads thousands of units.
+            ids = ", ".join(str(int(pk)) for pk in chunk)
+            sql = f"SELECT id, code, name FROM orgs_org WHERE id IN ({ids})"  # noqa: S608 (ints)
+            for pk, code, name in _fetch(sql, []):
                 out[pk] = (code, name)
             if day is not _NO_HISTORY:
                 for pk, name in (
@@ -324,13 +339,38 @@ def _newer_event_rows(
              GROUP BY e.org_id, e.effective_date, {year}{cols}""",  # noqa: S608 (constants only)
         [*params, *kinds, start, end],
     )
-    level = tree.school_level if rows else {}
+    if not rows:
+        return []
+    # The few orgs' paths and levels, and their units by today's paths (one query each):
+    # on a day when no org stood elsewhere than today, that is the day's tree, and the
+    # whole org table (``OrgTree``) is not read.
+    orgs = {
+        pk: (path, level)
+        for pk, path, level in Org.objects.filter(id__in={r[0] for r in rows})
+        .order_by()
+        .values_list("id", "path", "school_level")
+    }
+    width = len(root.path) + STEP
+    unit_paths = {path[:width] for path, _level in orgs.values() if len(path) > len(root.path)}
+    unit_ids = dict(Org.objects.filter(path__in=unit_paths).order_by().values_list("path", "id"))
+    moved: dict[dt.date, bool] = {}
     out: list[tuple[Any, ...]] = []
     for org_id, day, *rest in rows:
         day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
-        unit = _counted(tree.units_on(day, root.pk), allowed).get(org_id)
+        if day not in moved:
+            moved[day] = _elsewhere(day, day).exists()
+        path, level = orgs.get(org_id, ("", ""))
+        if moved[day]:
+            unit = _counted(tree.units_on(day, root.pk), allowed).get(org_id)
+            level = tree.school_level.get(org_id, "")
+        elif not root.path <= path < root.path_bound or (
+            allowed is not None and org_id not in allowed
+        ):
+            unit = None
+        else:
+            unit = root.pk if path == root.path else unit_ids.get(path[:width])
         if unit is not None:
-            out.append((unit, level.get(org_id, ""), *rest))
+            out.append((unit, level or "", *rest))
     return out
 
 

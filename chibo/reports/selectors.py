@@ -13,7 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from importlib import import_module
 from typing import Any
 
+from django.core.cache import cache
 from django.db import DatabaseError
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -21,6 +23,7 @@ from chibo.core.dbrouter import reporting
 from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.lib.numbers import round_pct
+from chibo.members.models import ON_ROLLS, Member, MemberEvent
 from chibo.orgs.models import CELL_KINDS, Org
 from chibo.orgs.selectors import get_org_for, orgs_for
 from chibo.reports import cache as dashboard_cache
@@ -261,6 +264,10 @@ def _dashboard_figures(
     def events_figures() -> dict[str, Any]:
         rows = dashboard_cache.event_rows(keys.events, version.events, count)
         labels = figures.OrgTree()  # only the units' names are read from it
+        # The units' names, kept for the tree's version: a member event re-reads none.
+        names_key = f"{keys.events}:names"
+        labels.remember_names(cache.get(names_key) or {})
+        known = len(labels.known_names())
 
         def admitted(name: str) -> figures.AdmissionsReport:
             first, last = windows[name]
@@ -273,7 +280,7 @@ def _dashboard_figures(
             return figures.removals(root, first, last, tree=labels, rows=rows[f"removals_{name}"])
 
         now, removed_now = admitted("now"), removed("now")
-        return {
+        figures_now = {
             "admissions": now.counts.as_dict(),
             "admissions_last_year": admitted("before").counts.as_dict(),
             "admissions_trend": admitted("trend").by_year_rows(),
@@ -282,13 +289,45 @@ def _dashboard_figures(
             "students_abandoned_last_year": removed("before").students_abandoned,
             "removals_trend": removed("trend").by_year_rows(),
         }
+        names = labels.known_names()
+        if names and len(names) != known:
+            cache.set(names_key, names, dashboard_cache.TTL)
+        return figures_now
 
     return {
         "today": today,
         "start": windows["now"][0],
         **dashboard_cache.cached(keys.figures, events_figures),
-        **dashboard_cache.cached(
-            keys.activity, lambda: {"activity": activity(actor, root, today, with_health=False)}
+        **dashboard_cache.activity_counts(
+            keys.activity,
+            version.events,
+            lambda: {"activity": activity(actor, root, today, with_health=False)},
+            lambda orgs: _populated_cells(root, orgs),
+            _touched_orgs,
         ),
         "trend_start": windows["trend"][0],
     }
+
+
+def _populated_cells(root: Org, orgs: set[int] | None) -> set[int]:
+    """The cells of ``root``'s subtree (among ``orgs``; None: all) with members on the rolls
+    (one index probe per cell)."""
+    cells = Org.objects.filter(root.subtree_filter(), kind__in=CELL_KINDS)
+    if orgs is not None:
+        cells = cells.filter(id__in=orgs)
+    on_rolls = Member.objects.filter(org=OuterRef("pk"), status__in=ON_ROLLS)
+    return set(cells.filter(Exists(on_rolls)).order_by().values_list("id", flat=True))
+
+
+def _touched_orgs(ids: tuple[int, int]) -> set[int]:
+    """Every org the members of the events with ids in (after, upto] have belonged to:
+    the orgs of all their events, and their current org (read by the primary key)."""
+    after, upto = ids
+    members = MemberEvent.objects.filter(id__gt=after, id__lte=upto).values("member_id")
+    orgs = set(
+        MemberEvent.objects.filter(member_id__in=members)
+        .order_by()
+        .values_list("org_id", flat=True)
+    )
+    orgs.update(Member.objects.filter(id__in=members).values_list("org_id", flat=True))
+    return orgs

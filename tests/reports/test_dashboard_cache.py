@@ -197,23 +197,75 @@ def test_a_member_event_adds_only_the_newer_events_to_the_counts(tree, users, to
     assert _shown(context) == _shown(selectors.dashboard(users["city"], city, today))
 
 
+def test_a_member_event_renews_the_activity_counts_only_when_it_empties_or_fills_a_cell(
+    tree, users, today, monkeypatch
+) -> None:
+    """Who is on the rolls decides which cells are judged: an admission to a cell that
+    already has members keeps the activity counts (no recount, no read of the whole
+    org table); one to an empty cell renews them, and so does the removal that empties it."""
+    city = tree["city"]
+    computed: list[str] = []
+    original = selectors.activity
+
+    def counted(actor, root, as_of, **kwargs):
+        computed.append(root.code)
+        return original(actor, root, as_of, **kwargs)
+
+    monkeypatch.setattr(selectors, "activity", counted)
+    first = selectors.dashboard(users["city"], city, today)["activity"]
+    assert computed == ["TU"]
+    factories.member(tree["cell_a"], admitted_on=today, category=Category.CADRE)
+    assert selectors.dashboard(users["city"], city, today)["activity"] == first
+    assert computed == ["TU"], "cell_a already had members: the counts are kept"
+    member = factories.member(tree["ward"], admitted_on=today, category=Category.CADRE)
+    after = selectors.dashboard(users["city"], city, today)["activity"]
+    assert computed == ["TU", "TU"], "the ward's cell had no member: the counts are renewed"
+    assert after["cells_without_activity_data"] == first["cells_without_activity_data"] + 1
+    member_services.member_remove(
+        actor=None,
+        member=member,
+        effective_date=today,
+        decision=member_services.Decision("5-QĐ/ĐU"),
+        reason=RemovalReason.OTHER,
+        note="Chuyển công tác",
+    )
+    emptied = selectors.dashboard(users["city"], city, today)["activity"]
+    assert computed == ["TU", "TU", "TU"]
+    assert emptied == first
+
+
 def test_the_counts_kept_by_increments_equal_a_full_recount_after_random_writes(
     tree, users, today
 ) -> None:
     """A random sequence of admissions, removals, expulsions and transfers through the services:
     after each, every scope's dashboard (kept up to date by increments) equals a recount
-    from an empty cache."""
+    from an empty cache.
+
+    Two cells are tracked, so the activity counts judge them (a cell emptied or filled by
+    an event changes them), and the school cell was moved from the district to the universities
+    last year: an admission backdated to before the move counts under its old unit."""
     import random
 
+    from chibo.activity import tracking
     from chibo.members.models import ON_ROLLS, Member
+    from chibo.orgs import services as org_services
 
     rng = random.Random(24)
     cells = [tree[c] for c in ("cell_a", "cell_b", "school", "ward")]
     scopes = [(users["city"], tree["city"]), (users["uni"], tree["uni"]), (None, tree["city"])]
     scopes.append((users["school"], tree["school"]))
+    scopes.append((users["city"], tree["district"]))
     start = dt.date(today.year - 1, 1, 1)
     days = (today - start).days
-    for step in range(24):
+    for cell in (tree["cell_b"], tree["ward"]):
+        tracking.tracking_set(actor=None, org=cell, set_on=start)
+    moved_on = start + dt.timedelta(days=days // 2)
+    org_services.org_move(
+        actor=None, org=tree["school"], new_parent=tree["khoi"], effective_date=moved_on
+    )
+    for cell in cells:
+        cell.refresh_from_db()
+    for step in range(30):
         for actor, root in scopes:  # warm every scope's entries before the write
             selectors.dashboard(actor, root, today)
         on_rolls = list(Member.objects.filter(status__in=ON_ROLLS).order_by("id"))
