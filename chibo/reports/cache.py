@@ -14,11 +14,11 @@ so that a write renews only what it changes:
 - **activity** (cells, missing meetings, cells without data, open warnings,
   overdue tasks: cheap counts): renewed by any new row of the tables they
   read and by the generation token (below). Who is on the rolls decides
-  which cells are judged, so the entry also keeps the cells of the subtree
-  that had members on the rolls and the newest event it has seen: after
-  newer events, only the cells those events' members have belonged to are
-  probed again, and the counts are renewed only if one of them was emptied
-  or filled (``activity_counts``).
+  which cells are judged: the subtree's cells with members on the rolls are
+  kept in a ``populated`` entry, brought up to date after newer events by
+  probing only the cells those events' members have belonged to; the
+  counts are renewed only if one of them was emptied or filled
+  (``activity_counts``).
 
 A key is made of:
 
@@ -130,11 +130,13 @@ def _key(kind: str, scope: str, root: Any, day: Any, *parts: Any) -> str:
 @dataclass(frozen=True)
 class Keys:
     """The entries of one dashboard: ``figures`` (the events' figures as shown, at the newest
-    event), ``events`` (the grouped events, kept up to date by increments), ``activity``."""
+    event), ``events`` (the grouped events, kept up to date by increments), ``activity``,
+    and ``populated`` (the subtree's cells with members on the rolls, for any scope)."""
 
     figures: str
     events: str
     activity: str
+    populated: str
 
 
 def dashboard_keys(actor: Any, root: Any, day: Any, version: Versions | None = None) -> Keys:
@@ -147,7 +149,13 @@ def dashboard_keys(actor: Any, root: Any, day: Any, version: Versions | None = N
     activity = _key("activity", scope, root, day, version.tree, version.activity, generation())
     events = _key("events", scope, root, day, version.tree)
     whole = hashlib.sha256(repr(["figures", events, version.events]).encode())
-    return Keys(figures=f"{PREFIX}:{whole.hexdigest()}", events=events, activity=activity)
+    populated = _key("populated", "any", root, day, version.tree)
+    return Keys(
+        figures=f"{PREFIX}:{whole.hexdigest()}",
+        events=events,
+        activity=activity,
+        populated=populated,
+    )
 
 
 def dashboard_key(actor: Any, root: Any, day: Any) -> str:
@@ -194,34 +202,38 @@ def _compact(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
 
 def activity_counts(
-    key: str,
+    keys: Keys,
     upto: int,
     compute: Callable[[], dict[str, Any]],
     populated: Callable[[set[int] | None], set[int]],
     touched: Callable[[tuple[int, int]], set[int]],
 ) -> dict[str, Any]:
-    """The activity entry under ``key``, valid at the newest event ``upto``.
+    """The activity entry (``keys.activity``), valid at the newest event ``upto``.
 
     ``populated(None)``: the subtree's cells with members on the rolls now;
     ``populated(orgs)``: those among ``orgs``. ``touched((after, upto))``:
     every org the members of the events with ``after < id <= upto`` have
-    belonged to (their events' orgs and their current org). The entry is
-    kept when no touched cell changed between empty and not; else
-    recomputed.
+    belonged to (their events' orgs and their current org).
+
+    The populated cells are kept in an entry of their own (``keys.populated``:
+    per org and tree version, whatever the scope), brought up to date by
+    probing only the touched orgs, with the newest event at which the set
+    last changed. The activity entry is recomputed only when the set changed
+    after the events it was computed at; a meeting edit recomputes it without
+    probing the cells again.
     """
-    entry = cache.get(key)
-    if entry is not None and entry["upto"] != upto:
-        if entry["upto"] > upto:  # a replica behind the last read
-            entry = None
-        else:
-            orgs = touched((entry["upto"], upto))
-            now = populated(orgs) if orgs else set()
-            if any((org in now) != (org in entry["populated"]) for org in orgs):
-                entry = None
-            else:
-                entry = {**entry, "upto": upto}
-                cache.set(key, entry, TTL)
-    if entry is None:
-        entry = {"upto": upto, "populated": populated(None), "value": compute()}
-        cache.set(key, entry, TTL)
+    state = cache.get(keys.populated)
+    if state is None or state["upto"] > upto:  # unknown past: as if it changed now
+        state = {"upto": upto, "cells": populated(None), "changed": upto}
+        cache.set(keys.populated, state, TTL)
+    elif state["upto"] < upto:
+        orgs = touched((state["upto"], upto))
+        cells = (state["cells"] - orgs) | (populated(orgs) if orgs else set())
+        changed = upto if cells != state["cells"] else state["changed"]
+        state = {"upto": upto, "cells": cells, "changed": changed}
+        cache.set(keys.populated, state, TTL)
+    entry = cache.get(keys.activity)
+    if entry is None or not state["changed"] <= entry["upto"] <= upto:
+        entry = {"upto": upto, "value": compute()}
+        cache.set(keys.activity, entry, TTL)
     return entry["value"]

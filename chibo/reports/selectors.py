@@ -299,7 +299,7 @@ def _dashboard_figures(
         "start": windows["now"][0],
         **dashboard_cache.cached(keys.figures, events_figures),
         **dashboard_cache.activity_counts(
-            keys.activity,
+            keys,
             version.events,
             lambda: {"activity": activity(actor, root, today, with_health=False)},
             lambda orgs: _populated_cells(root, orgs),
