@@ -56,7 +56,7 @@ from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 
 TTL = 600  # seconds
-PREFIX = "reports:dashboard:v2"
+PREFIX = "reports:dashboard:v3"  # v3: the activity entry keeps its events
 GENERATION_KEY = f"{PREFIX}:generation"
 EVENTS_TABLE = "members_memberevent"  # append-only: counted by increments
 # The org tree: a change recounts everything.

@@ -577,18 +577,30 @@ def admissions(
         school_level = level or ""
         counted = category if school_level and category in SCHOOL_CATEGORIES else ""
         folded[(year, unit, school_level, counted)] += n
+    # [total, school students, school pupils] per year, unit and school level (plain lists:
+    # a city's thousands of units are summed here after every member event).
+    by_year: dict[int, list[int]] = {}
+    by_unit: dict[int, list[int]] = {}
+    by_level: dict[str, list[int]] = {}
+    whole = [0, 0, 0]
     for (year, unit, school_level, category), n in folded.items():
-        is_school = bool(school_level)
-        report.counts.add(n, category, is_school)
-        for bucket, key in (
-            (report.by_year, year),
-            (report.by_unit, unit),
-            (report.by_school_level, school_level),
-        ):
-            counts = bucket.get(key)
-            if counts is None:
-                counts = bucket[key] = Counts()
-            counts.add(n, category, is_school)
+        students = n if school_level and category == _STUDENT else 0
+        pupils = n if school_level and category == _PUPIL else 0
+        whole[0] += n
+        whole[1] += students
+        whole[2] += pupils
+        for bucket, key in ((by_year, year), (by_unit, unit), (by_level, school_level)):
+            acc = bucket.get(key)
+            if acc is None:
+                bucket[key] = [n, students, pupils]
+            else:
+                acc[0] += n
+                acc[1] += students
+                acc[2] += pupils
+    report.counts = Counts(*whole)
+    report.by_year = {key: Counts(*acc) for key, acc in by_year.items()}
+    report.by_unit = {key: Counts(*acc) for key, acc in by_unit.items()}
+    report.by_school_level = {key: Counts(*acc) for key, acc in by_level.items()}
     report.unit_names = tree.labels(report.by_unit)
     return report
 

@@ -329,5 +329,5 @@ def _touched_orgs(ids: tuple[int, int]) -> set[int]:
         .order_by()
         .values_list("org_id", flat=True)
     )
-    orgs.update(Member.objects.filter(id__in=members).values_list("org_id", flat=True))
+    orgs.update(Member.objects.filter(id__in=members).order_by().values_list("org_id", flat=True))
     return orgs
