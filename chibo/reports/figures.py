@@ -316,34 +316,36 @@ def _event_rows(
     return out
 
 
-def _newer_event_rows(
-    root: Org,
-    start: dt.date,
-    end: dt.date,
-    kinds: list[str],
-    columns: list[str],
-    allowed: set[int] | None,
-    tree: OrgTree,
-    ids: tuple[int, int],
+# The columns ``newer_events`` reads, after the unit and the school level.
+NEWER_COLUMNS = ("effective_date", "kind", "reason", "category_after")
+COUNTED_KINDS = (EventKind.ADMITTED, EventKind.REMOVED, EventKind.EXPELLED)
+
+
+def newer_events(
+    root: Org, ids: tuple[int, int], *, allowed: set[int] | None, tree: OrgTree
 ) -> list[tuple[Any, ...]]:
-    """``_event_rows`` of the few events with ids in ``ids``: each org placed in the tree of
-    the event's own day (the tree of its segment: the tree changes only at a segment's cut)."""
-    year = _year_sql("e.effective_date")
-    cols = "".join(f", e.{c}" for c in columns)
-    where, params = _event_filter(ids)
-    marks = ", ".join(["%s"] * len(kinds))
+    """The admissions, removals and expulsions with ``after < id <= upto`` (read by the
+    primary key, one query for every period and kind) in ``root``'s subtree:
+    ``(unit, school_level, effective_date, kind, reason, category_after)``, each org placed
+    in the tree of the event's own day.
+
+    The few orgs' paths and levels are read, and their units found by today's paths: on a
+    day when no org stood elsewhere than today, that is the day's tree, and the whole org
+    table (``OrgTree``) is not read; on another day the tree of that day is walked.
+    """
+    after, upto = ids
+    marks = ", ".join(["%s"] * len(COUNTED_KINDS))
+    # On SQLite ``+`` keeps the planner off the (kind, date) index (a scan of every
+    # admission for a few rows): the primary key's range leads.
+    plus = "+" if connections[reporting_alias()].vendor == "sqlite" else ""
     rows = _fetch(
-        f"""SELECT e.org_id, e.effective_date, {year}{cols}, COUNT(*)
+        f"""SELECT e.org_id, {", ".join(f"e.{c}" for c in NEWER_COLUMNS)}
               FROM members_memberevent e
-             WHERE {where.format(marks=marks)}
-             GROUP BY e.org_id, e.effective_date, {year}{cols}""",  # noqa: S608 (constants only)
-        [*params, *kinds, start, end],
+             WHERE e.id > %s AND e.id <= %s AND {plus}e.kind IN ({marks})""",  # noqa: S608
+        [after, upto, *COUNTED_KINDS],
     )
     if not rows:
         return []
-    # The few orgs' paths and levels, and their units by today's paths (one query each):
-    # on a day when no org stood elsewhere than today, that is the day's tree, and the
-    # whole org table (``OrgTree``) is not read.
     orgs = {
         pk: (path, level)
         for pk, path, level in Org.objects.filter(id__in={r[0] for r in rows})
@@ -370,8 +372,50 @@ def _newer_event_rows(
         else:
             unit = root.pk if path == root.path else unit_ids.get(path[:width])
         if unit is not None:
-            out.append((unit, level or "", *rest))
+            out.append((unit, level or "", day, *rest))
     return out
+
+
+def group_newer(
+    events: list[tuple[Any, ...]],
+    start: dt.date,
+    end: dt.date,
+    kinds: Iterable[str],
+    columns: list[str],
+) -> list[tuple[Any, ...]]:
+    """``newer_events`` of ``kinds`` in [start, end], grouped as ``_event_rows`` groups them:
+    ``(unit, school_level, year, *columns, n)``."""
+    kinds = {str(k) for k in kinds}
+    at = [NEWER_COLUMNS.index(c) for c in columns]
+    grouped: dict[tuple[Any, ...], int] = defaultdict(int)
+    for unit, level, *values in events:
+        day = values[0]
+        if values[1] in kinds and start <= day <= end:
+            grouped[(unit, level, day.year, *(values[i] for i in at))] += 1
+    return [(*key, n) for key, n in grouped.items()]
+
+
+def _newer_event_rows(
+    root: Org,
+    start: dt.date,
+    end: dt.date,
+    kinds: list[str],
+    columns: list[str],
+    allowed: set[int] | None,
+    tree: OrgTree,
+    ids: tuple[int, int],
+) -> list[tuple[Any, ...]]:
+    """``_event_rows`` of the few events with ids in ``ids`` (``newer_events``, grouped)."""
+    events = newer_events(root, ids, allowed=allowed, tree=tree)
+    return group_newer(events, start, end, kinds, columns)
+
+
+# The kinds and columns each figure groups its events by.
+ADMISSION_GROUPS: tuple[list[str], list[str]] = ([EventKind.ADMITTED], ["category_after"])
+REMOVAL_GROUPS: tuple[list[str], list[str]] = (
+    [EventKind.REMOVED, EventKind.EXPELLED],
+    ["kind", "reason", "category_after"],
+)
 
 
 def admission_rows(
@@ -384,8 +428,8 @@ def admission_rows(
     ids: tuple[int, int] | None = None,
 ) -> list[tuple[Any, ...]]:
     """The grouped ``admitted`` events ``admissions`` counts: (unit, level, year, category, n)."""
-    kinds = [EventKind.ADMITTED]
-    return _event_rows(root, start, end, kinds, ["category_after"], allowed, tree or OrgTree(), ids)
+    kinds, columns = ADMISSION_GROUPS
+    return _event_rows(root, start, end, kinds, columns, allowed, tree or OrgTree(), ids)
 
 
 def _historical_sql() -> str:
@@ -441,8 +485,7 @@ def removal_rows(
     ids: tuple[int, int] | None = None,
 ) -> list[tuple[Any, ...]]:
     """The grouped removals and expulsions ``removals`` counts: (unit, level, year, kind, reason, category, n)."""
-    kinds = [EventKind.REMOVED, EventKind.EXPELLED]
-    columns = ["kind", "reason", "category_after"]
+    kinds, columns = REMOVAL_GROUPS
     return _event_rows(root, start, end, kinds, columns, allowed, tree or OrgTree(), ids)
 
 

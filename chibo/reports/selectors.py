@@ -249,9 +249,15 @@ def _dashboard_figures(
 
     def count(ids: tuple[int, int]) -> dashboard_cache.Rows:
         out: dashboard_cache.Rows = {}
+        # The newer events (after a member event: a few) read once for every period.
+        newer = figures.newer_events(root, ids, **scoped()) if ids[0] else None
         for name, (first, last) in windows.items():
-            admitted = figures.admission_rows(root, first, last, ids=ids, **scoped())
-            removed = figures.removal_rows(root, first, last, ids=ids, **scoped())
+            if newer is not None:
+                admitted = figures.group_newer(newer, first, last, *figures.ADMISSION_GROUPS)
+                removed = figures.group_newer(newer, first, last, *figures.REMOVAL_GROUPS)
+            else:
+                admitted = figures.admission_rows(root, first, last, ids=ids, **scoped())
+                removed = figures.removal_rows(root, first, last, ids=ids, **scoped())
             # Only this year's admissions are shown by unit: the other rows are
             # kept for the whole (one unit), so that the entry stays small.
             out[f"admissions_{name}"] = [

@@ -182,8 +182,17 @@ def test_a_member_event_adds_only_the_newer_events_to_the_counts(tree, users, to
     with CaptureQueriesContext(connection) as queries:
         assert _total(users["city"], city, today) == 6
     grouped = _events_sql(queries.captured_queries)
-    assert grouped, "the newer events are read"
+    assert len(grouped) == 1, "the newer events are read once, for every period and kind"
     assert all("e.id >" in sql for sql in grouped), grouped  # by the primary key, never the period
+    with connection.cursor() as cursor:  # and the plan reads that range, not the kind's index
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {grouped[0]}")
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "INTEGER PRIMARY KEY" in plan, plan
+        else:
+            cursor.execute(f"EXPLAIN {grouped[0]}")
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "members_memberevent_pkey" in plan or "Index" in plan, plan
     member_services.member_remove(
         actor=None,
         member=member,
