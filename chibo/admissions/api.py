@@ -7,6 +7,7 @@ GET  /candidates/{id}                  detail with the whole path (read audited)
 POST /candidates/{id}/steps/{stage}    record one step (checked against the rules in force)
 POST /candidates/{id}/override         a committee override of one failed check (reason required)
 POST /candidates/{id}/decision-received  the date the cell received the admission decision
+POST /candidates/{id}/member-history   the new member's personal history declared (issue 20)
 GET  /candidates/{id}/dossier          the admission dossier's five documents and where each stands
 POST /candidates/{id}/dossier/{kind}   enter one in its issuing body's register (numbered)
 GET  /candidates/{id}/dossier/{kind}/docx  one document as DOCX (HD 36-HD/VPTW)
@@ -52,6 +53,8 @@ class ListFilters(Schema):
     stage: str = ""
     overdue: bool = False
     include_closed: bool = False
+    history_overdue: bool = Field(False, description="Personal histories past their deadline")
+    escalated: bool = Field(False, description="Recognition cases sent to the upper committee")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     cursor: str = Field("", max_length=500, description="`next` of the page before")
 
@@ -105,6 +108,16 @@ class DecisionReceivedIn(Schema):
     version: int = Field(..., ge=1, description=VERSION_HELP)
 
 
+class MemberHistoryIn(Schema):
+    declared_on: dt.date = Field(
+        ..., description="The date the new member declared the personal history (lý lịch đảng viên)"
+    )
+    late_reason: str = Field(
+        "", max_length=2000, description="Required when the date is after the deadline"
+    )
+    version: int = Field(..., ge=1, description=VERSION_HELP)
+
+
 class OverrideIn(Schema):
     stage: str
     rule_key: str
@@ -112,6 +125,22 @@ class OverrideIn(Schema):
 
 
 # --- responses (every field a client receives is declared here) ----------------------
+
+
+class MemberHistoryOut(Schema):
+    due_on: str | None = Field(description="30 working days after the admission ceremony")
+    declared_on: str | None
+    late_reason: str
+    overdue: bool
+
+
+class RecognitionVoteOut(Schema):
+    done_on: str
+    passed: bool = Field(description="false: the vote did not reach 2/3")
+    document_number: str
+    full_members: int | None
+    absent_excluded: int | None
+    votes_for: int | None
 
 
 class CandidateOut(Schema):
@@ -129,6 +158,12 @@ class CandidateOut(Schema):
     member_code: str | None = Field(description="Set once the candidate was admitted")
     version: int
     decision_received_on: str | None
+    member_history: MemberHistoryOut | None = Field(
+        description="The new member's personal history after the ceremony (null before it)"
+    )
+    escalated_on: str | None = Field(
+        description="The third recognition vote without 2/3: the upper committee decides"
+    )
     citizen_id: str | None = Field(None, description="Only for roles that see it")
     phone: str | None = Field(None, description="Only for roles that see it")
 
@@ -172,6 +207,7 @@ class CandidateDetail(CandidateOut):
     allowed_steps: list[str]
     certificate: CertificateOut | None
     path: list[PathStepOut]
+    recognition_votes: list[RecognitionVoteOut]
     overrides: list[OverrideOut]
 
 
@@ -222,6 +258,8 @@ def candidate_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[st
         stage=filters.stage,
         overdue=filters.overdue,
         include_closed=filters.include_closed,
+        history_overdue=filters.history_overdue,
+        escalated=filters.escalated,
     )
     qs, counts, overdue = selectors.board(request.user, flt, timezone.localdate())
     total = qs.count()
@@ -370,6 +408,28 @@ def candidate_decision_received(
         actor=request.user,
         candidate=candidate,
         received_on=payload.received_on,
+        expected_version=payload.version,
+    )
+    return _dict(request, selectors.get_candidate_for(request.user, candidate_id), full=True)
+
+
+@router.post(
+    "/{int:candidate_id}/member-history",
+    response=CandidateDetail,
+    exclude_unset=True,
+    summary="Record the date the new member declared the personal history",
+)
+def candidate_member_history(
+    request: HttpRequest, candidate_id: int, payload: MemberHistoryIn
+) -> dict[str, Any]:
+    candidate = selectors.get_candidate_for(
+        request.user, candidate_id, write=True, stage=Stage.CEREMONY
+    )
+    services.candidate_record_member_history(
+        actor=request.user,
+        candidate=candidate,
+        declared_on=payload.declared_on,
+        late_reason=payload.late_reason,
         expected_version=payload.version,
     )
     return _dict(request, selectors.get_candidate_for(request.user, candidate_id), full=True)

@@ -229,6 +229,11 @@ def check_deadline(
     )
 
 
+def history_deadline(ceremony_on: dt.date) -> dt.date:
+    """The last day for the new member's personal history: N working days after the ceremony."""
+    return deadline("admission.member_history_working_days", ceremony_on)
+
+
 def decision_received_on(value: Any) -> dt.date | None:
     """The receipt date given with the decision: a date, an ISO string (API) or nothing."""
     if value in (None, ""):

@@ -48,9 +48,18 @@ class BoardFilterForm(forms.Form):
     stage = forms.ChoiceField(
         label=gettext_lazy("Stage"),
         required=False,
-        choices=[("", gettext_lazy("Open cases")), *Stage.choices],
+        choices=[
+            ("", gettext_lazy("Open cases")),
+            *[(k, v) for k, v in Stage.choices if k != Stage.RECOGNITION_VOTE_FAILED],
+        ],
     )
     overdue = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
+    history_overdue = forms.BooleanField(
+        label=gettext_lazy("Personal history overdue"), required=False
+    )
+    escalated = forms.BooleanField(
+        label=gettext_lazy("Sent to the upper committee"), required=False
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,7 +130,7 @@ class RegisterForm(forms.Form):
         )
 
 
-VOTE_STAGES = (Stage.CELL_RESOLUTION, Stage.RECOGNITION_VOTE)
+VOTE_STAGES = (Stage.CELL_RESOLUTION, Stage.RECOGNITION_VOTE, Stage.RECOGNITION_VOTE_FAILED)
 DOC_LABELS = {
     Stage.COURSE: gettext_lazy("Certificate number"),
     Stage.APPLICATION: gettext_lazy("Application letter (form 1-KNĐ) reference"),
@@ -133,6 +142,7 @@ DOC_LABELS = {
     Stage.DECISION: gettext_lazy("Admission decision number (9-KNĐ)"),
     Stage.CEREMONY: gettext_lazy("Ceremony minutes number"),
     Stage.RECOGNITION_VOTE: gettext_lazy("Cell resolution number"),
+    Stage.RECOGNITION_VOTE_FAILED: gettext_lazy("Meeting minutes number"),
     Stage.RECOGNITION_DECISION: gettext_lazy("Recognition decision number"),
 }
 
@@ -344,6 +354,38 @@ def override_rule_choices() -> list[tuple[str, str]]:
         if rule.key.startswith(("admission.", "recognition.")) or rule.key == "probation.months":
             seen.setdefault(rule.key, rule.title)
     return sorted(seen.items())
+
+
+class MemberHistoryForm(forms.Form):
+    """The date the new member declared the personal history, after the ceremony (issue 20)."""
+
+    declared_on = date_field(gettext_lazy("Date the personal history was declared"))
+    late_reason = forms.CharField(
+        label=gettext_lazy("Reason for the delay (only if after the deadline)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any, candidate: Candidate, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user, self.candidate = user, candidate
+        self.fields["version"].initial = candidate.version
+        if candidate.history_due_on:
+            self.fields["declared_on"].help_text = _(
+                "Due by %(date)s: 30 working days after the admission ceremony."
+            ) % {"date": candidate.history_due_on.strftime("%d/%m/%Y")}
+
+    def save(self) -> Candidate:
+        data = self.cleaned_data
+        return services.candidate_record_member_history(
+            actor=self.user,
+            candidate=self.candidate,
+            declared_on=data["declared_on"],
+            late_reason=data["late_reason"] or "",
+            expected_version=data.get("version"),
+        )
 
 
 class OverrideForm(forms.Form):

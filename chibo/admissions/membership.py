@@ -19,18 +19,35 @@ from django.utils.translation import gettext as _
 
 from chibo.admissions import checks
 from chibo.admissions.models import Candidate, CandidateStep, Stage
-from chibo.admissions.path import ceremony_counted_from, last_step
+from chibo.admissions.path import ceremony_counted_from, failed_votes, last_step
 from chibo.core.rules import rule_in_force
 from chibo.members import services as member_services
 from chibo.members.models import Member
 
 
 def check_recognition_vote_date(chk: checks.Checker, c: Candidate, on: dt.date) -> None:
+    """After probation, within its working days; a vote again after one without 2/3 comes
+    after it (the deadline was for the first vote)."""
     member = c.member
     if member.probation_ends_on is None:
         raise ValidationError(
             _("The admission ceremony has not been recorded: probation has not started yet.")
         )
+    before = failed_votes(c)
+    if before:
+        if on <= before[-1].done_on:
+            raise ValidationError(
+                {
+                    "done_on": [
+                        _(
+                            "The cell already voted on %(date)s without reaching 2/3; a new "
+                            "vote comes after that day."
+                        )
+                        % {"date": checks.fmt(before[-1].done_on)}
+                    ]
+                }
+            )
+        return
     if on < member.probation_ends_on:
         chk.require(
             rule_in_force("probation.months", on=member.ceremony_on),
@@ -139,11 +156,24 @@ def recognize(
     data: dict[str, Any],
 ) -> dict[str, Any]:
     vote = last_step(c, Stage.RECOGNITION_VOTE)
+    # After three votes without 2/3 the upper committee decides, counted from the third.
+    start = vote.done_on if vote is not None else c.escalated_on
+    if start is None:
+        raise ValidationError(_("The cell has not voted on the recognition yet."))
+    if on < start:
+        raise ValidationError(
+            {
+                "done_on": [
+                    _("The date cannot be before the previous step (%(date)s).")
+                    % {"date": checks.fmt(start)}
+                ]
+            }
+        )
     extension = bool(data.get("extension"))
     checks.check_deadline(
         chk,
         "recognition.decision_working_days",
-        vote.done_on,
+        start,
         on,
         _("The recognition decision"),
         extension=extension,
@@ -163,4 +193,5 @@ def recognize(
         "deciding_body": str(data.get("deciding_body") or "").strip(),
         "extension": extension,
         "recognized_on": member.probation_ends_on.isoformat(),
+        **({"escalated_on": c.escalated_on.isoformat()} if c.escalated_on else {}),
     }

@@ -15,8 +15,11 @@ rule check pass, with a reason, audited.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.crypto import EncryptedCharField
@@ -41,6 +44,9 @@ class Stage(models.TextChoices):
     CEREMONY = "ceremony", _("Admission ceremony (probation)")
     RECOGNITION_VOTE = "recognition_vote", _("Recognition vote")
     RECOGNITION_DECISION = "recognition_decision", _("Recognized as full member")
+    # A recognition vote that did not reach 2/3 (issue 20, item 9): kept as a step of its
+    # own, never the candidate's stage; the third one sends the case to the upper committee.
+    RECOGNITION_VOTE_FAILED = "recognition_vote_failed", _("Recognition vote without 2/3")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     REJECTED = "rejected", _("Not admitted")
     NOT_RECOGNIZED = "not_recognized", _("Not recognized (removal proposed)")
@@ -105,6 +111,19 @@ class Candidate(models.Model):
     decision_received_on = models.DateField(
         _("date the cell received the decision"), null=True, blank=True
     )
+    # The new member's personal history (lý lịch đảng viên), declared within 30 working
+    # days of the ceremony (admission.member_history_working_days; issue 20, item 8).
+    # The deadline is set when the ceremony is recorded; the board and the home read it.
+    history_due_on = models.DateField(
+        _("personal history due by"), null=True, blank=True, db_index=True
+    )
+    history_declared_on = models.DateField(_("personal history declared on"), null=True, blank=True)
+    history_late_reason = models.TextField(_("reason for the late personal history"), blank=True)
+    # The third recognition vote without 2/3: the case went to the upper committee
+    # (recognition.failed_votes_to_upper; issue 20, item 9). No more cell votes after it.
+    escalated_on = models.DateField(
+        _("sent to the upper committee on"), null=True, blank=True, db_index=True
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -120,6 +139,24 @@ class Candidate(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.stage in CLOSED
+
+    def history_overdue_on(self, today: dt.date) -> bool:
+        """The personal history is not recorded and its deadline has passed (open cases)."""
+        return bool(
+            self.history_due_on
+            and self.history_declared_on is None
+            and self.history_due_on < today
+            and not self.is_closed
+        )
+
+    @property
+    def history_overdue(self) -> bool:
+        """As of today (the member's record and the candidate's page read it)."""
+        return self.history_overdue_on(timezone.localdate())
+
+    @property
+    def history_pending(self) -> bool:
+        return bool(self.history_due_on and self.history_declared_on is None and not self.is_closed)
 
     @property
     def due_is_certificate_expiry(self) -> bool:

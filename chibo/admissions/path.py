@@ -34,10 +34,24 @@ def youth_union_needed(candidate: Candidate) -> bool:
     return checks.youth_union_applies(candidate.date_of_birth, candidate.youth_union_exists, on)
 
 
+def failed_votes(candidate: Candidate) -> list[CandidateStep]:
+    """The cell's recognition votes that did not reach 2/3, oldest first (issue 20, item 9)."""
+    return list(
+        candidate.steps.filter(stage=Stage.RECOGNITION_VOTE_FAILED).order_by("done_on", "id")
+    )
+
+
+def escalated(candidate: Candidate) -> bool:
+    """After the third vote without 2/3 the upper committee decides; the cell votes no more."""
+    return candidate.escalated_on is not None and candidate.stage not in CLOSED
+
+
 def next_stage(candidate: Candidate) -> str | None:
     """The next step on the path (the Youth Union step is skipped where it does not apply)."""
     if candidate.stage in CLOSED:
         return None
+    if escalated(candidate):
+        return Stage.RECOGNITION_DECISION
     index = PATH.index(candidate.stage) + 1
     if index < len(PATH) and PATH[index] == Stage.YOUTH_UNION and not youth_union_needed(candidate):
         index += 1
@@ -50,6 +64,9 @@ def allowed_stages(candidate: Candidate) -> list[str]:
         return []
     nxt = next_stage(candidate)
     out = [nxt] if nxt else []
+    if nxt == Stage.RECOGNITION_VOTE:
+        # A vote that did not reach 2/3 is recorded as such (the third goes up).
+        out.append(Stage.RECOGNITION_VOTE_FAILED)
     if candidate.stage in AFTER_ADMISSION:
         out.append(Stage.NOT_RECOGNIZED)
     else:
@@ -72,6 +89,12 @@ def refresh_due(c: Candidate, *, save: bool = True) -> None:
                 "admission.ceremony_working_days", ceremony_counted_from(c, c.stage_on)
             ),
             Stage.CEREMONY,
+        )
+    elif c.stage == Stage.CEREMONY and c.escalated_on is not None:
+        # The upper committee decides, counted from the third vote without 2/3.
+        due, due_for = (
+            checks.deadline("recognition.decision_working_days", c.escalated_on),
+            Stage.RECOGNITION_DECISION,
         )
     elif c.stage == Stage.CEREMONY and c.member_id:
         end = Member.objects.values_list("probation_ends_on", flat=True).get(pk=c.member_id)

@@ -32,6 +32,9 @@ from chibo.core.roles import ROLE_CAPS, Cap
 from chibo.members.models import ON_ROLLS, Member
 from chibo.orgs.models import Org
 
+# The cell is told this many days before the personal history's deadline.
+HISTORY_NOTICE_DAYS = 7
+
 REMINDED_STEPS = (
     Stage.DECISION,
     Stage.CEREMONY,
@@ -110,7 +113,53 @@ def overdue_steps(today: dt.date) -> list[Overdue]:
                     f"member:{m.member_code}",
                 )
             )
+    # The new member's personal history, not recorded by its deadline (issue 20, item 8).
+    for c in (
+        Candidate.objects.exclude(stage__in=CLOSED)
+        .filter(history_declared_on__isnull=True, history_due_on__lt=today)
+        .select_related("org")
+        .order_by("history_due_on", "id")
+    ):
+        rows.append(
+            Overdue(
+                c.org,
+                Stage.CEREMONY,
+                c.history_due_on,
+                c.full_name,
+                f"/admissions/{c.pk}/#member-history",
+                f"candidate:{c.pk}",
+                what="history",
+            )
+        )
     return rows
+
+
+def histories_due_soon(today: dt.date) -> list[Overdue]:
+    """Personal histories not recorded whose deadline is within ``HISTORY_NOTICE_DAYS``."""
+    return [
+        Overdue(
+            c.org,
+            Stage.CEREMONY,
+            c.history_due_on,
+            c.full_name,
+            f"/admissions/{c.pk}/#member-history",
+            f"candidate:{c.pk}",
+            what="history_soon",
+        )
+        for c in Candidate.objects.exclude(stage__in=CLOSED)
+        .filter(
+            history_declared_on__isnull=True,
+            history_due_on__gte=today,
+            history_due_on__lte=today + dt.timedelta(days=HISTORY_NOTICE_DAYS),
+        )
+        .select_related("org")
+        .order_by("history_due_on", "id")
+    ]
+
+
+def committee_staff(org: Org, day: dt.date) -> list[Any]:
+    """Who decides for ``org``'s cases: the nearest committee staff above it with admission.decide."""
+    return _recipients(org, Cap.ADMISSION_DECIDE, day, {})
 
 
 def _recipients(
@@ -141,12 +190,23 @@ def remind_overdue(*, today: dt.date | None = None) -> dict[str, int]:
     """Notify who must act on each overdue step; returns counts (overdue, notified)."""
     day = today or timezone.localdate()
     rows = overdue_steps(day)
+    soon = histories_due_soon(day)
     cache: dict[tuple[int, str], list[Any]] = {}
     sent = 0
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        for row in rows:
+        for row in [*rows, *soon]:
             cap = Cap.ADMISSION_DECIDE if row.step in COMMITTEE_STEPS else Cap.MEMBER_CHANGE
-            if row.what == "certificate":
+            if row.what == "history":
+                message = _(
+                    "Overdue: the personal history (lý lịch đảng viên) of %(name)s (%(org)s) "
+                    "was due by %(due)s, 30 working days after the admission ceremony."
+                ) % {"name": row.name, "org": row.org.name, "due": checks.fmt(row.due)}
+            elif row.what == "history_soon":
+                message = _(
+                    "Due soon: the personal history (lý lịch đảng viên) of %(name)s (%(org)s) "
+                    "is due by %(due)s (30 working days after the admission ceremony)."
+                ) % {"name": row.name, "org": row.org.name, "due": checks.fmt(row.due)}
+            elif row.what == "certificate":
                 message = _(
                     "The awareness-course certificate of %(name)s (%(org)s) was valid until "
                     "%(due)s: the candidate must retake the course before the cell's review."
@@ -167,7 +227,11 @@ def remind_overdue(*, today: dt.date | None = None) -> dict[str, int]:
                     kind="admissions.overdue",
                     message=message,
                     url=row.url,
-                    dedupe_key=f"admissions.overdue:{row.key}:{row.step}:{row.due.isoformat()}",
+                    dedupe_key=(
+                        f"admissions.{'due' if row.what == 'history_soon' else 'overdue'}:"
+                        f"{row.key}:{row.what if row.what.startswith('history') else row.step}:"
+                        f"{row.due.isoformat()}"
+                    ),
                 )
                 sent += notice is not None
         audit.record(
@@ -175,6 +239,6 @@ def remind_overdue(*, today: dt.date | None = None) -> dict[str, int]:
             action="admissions.remind_overdue",
             object_type="candidate",
             object_id="",
-            data={"as_of": day, "overdue": len(rows), "notified": sent},
+            data={"as_of": day, "overdue": len(rows), "due_soon": len(soon), "notified": sent},
         )
-    return {"overdue": len(rows), "notified": sent}
+    return {"overdue": len(rows), "due_soon": len(soon), "notified": sent}

@@ -83,6 +83,9 @@ class BoardFilter:
     stage: str = ""
     overdue: bool = False
     include_closed: bool = False
+    # Issue 20: personal histories past their deadline; cases sent to the upper committee.
+    history_overdue: bool = False
+    escalated: bool = False
 
 
 def board(
@@ -102,7 +105,29 @@ def board(
         qs = qs.exclude(stage__in=CLOSED)
     if flt.overdue:
         qs = qs.exclude(stage__in=CLOSED).filter(next_due__lt=today)
+    if flt.history_overdue:
+        qs = qs.exclude(stage__in=CLOSED).filter(
+            history_declared_on__isnull=True, history_due_on__lt=today
+        )
+    if flt.escalated:
+        qs = qs.exclude(stage__in=CLOSED).filter(escalated_on__isnull=False)
     return qs.order_by("next_due", "name_folded", "id"), counts, overdue
+
+
+def board_flags(actor: Any, flt: BoardFilter, today: dt.date) -> dict[str, int]:
+    """Open cases of the board's org and category with a personal history overdue, and
+    those sent to the upper committee (issue 20): the board links to each."""
+    qs = candidates_for(actor).exclude(stage__in=CLOSED)
+    if flt.org is not None:
+        qs = qs.filter(flt.org.subtree_filter("org__"))
+    if flt.category:
+        qs = qs.filter(category=flt.category)
+    return {
+        "history_overdue": qs.filter(
+            history_declared_on__isnull=True, history_due_on__lt=today
+        ).count(),
+        "escalated": qs.filter(escalated_on__isnull=False).count(),
+    }
 
 
 def audit_list_read(actor: Any, candidates: list[Candidate], context: dict[str, Any]) -> None:
@@ -172,6 +197,8 @@ def to_dict(
         "decision_received_on": (
             candidate.decision_received_on.isoformat() if candidate.decision_received_on else None
         ),
+        "member_history": history_dict(candidate, today),
+        "escalated_on": candidate.escalated_on.isoformat() if candidate.escalated_on else None,
     }
     if sensitive:
         out.update(citizen_id=candidate.citizen_id, phone=candidate.phone)
@@ -202,6 +229,17 @@ def to_dict(
             }
             for row in path_rows(candidate)
         ]
+        out["recognition_votes"] = [
+            {
+                "done_on": step.done_on.isoformat(),
+                "passed": step.stage == Stage.RECOGNITION_VOTE,
+                "document_number": step.document_number,
+                "full_members": step.data.get("full_members"),
+                "absent_excluded": step.data.get("absent_excluded"),
+                "votes_for": step.data.get("votes_for"),
+            }
+            for step in recognition_votes(candidate)
+        ]
         out["overrides"] = [
             {
                 "stage": o.stage,
@@ -212,6 +250,29 @@ def to_dict(
             for o in candidate.overrides.select_related("actor")
         ]
     return out
+
+
+def history_dict(candidate: Candidate, today: dt.date) -> dict[str, Any] | None:
+    """The new member's personal history: its deadline, when declared, overdue (item 8)."""
+    if candidate.history_due_on is None and candidate.history_declared_on is None:
+        return None
+    return {
+        "due_on": candidate.history_due_on.isoformat() if candidate.history_due_on else None,
+        "declared_on": (
+            candidate.history_declared_on.isoformat() if candidate.history_declared_on else None
+        ),
+        "late_reason": candidate.history_late_reason,
+        "overdue": candidate.history_overdue_on(today),
+    }
+
+
+def recognition_votes(candidate: Candidate) -> list[CandidateStep]:
+    """The cell's recognition votes, those without 2/3 and the one that passed, oldest first."""
+    return list(
+        candidate.steps.filter(stage__in=(Stage.RECOGNITION_VOTE_FAILED, Stage.RECOGNITION_VOTE))
+        .select_related("actor")
+        .order_by("done_on", "id")
+    )
 
 
 def _member_dict(member: Member) -> dict[str, Any]:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chibo.admissions import checks, membership
@@ -32,6 +33,7 @@ from chibo.admissions.models import (
 )
 from chibo.admissions.path import (
     allowed_stages,
+    failed_votes,
     last_step,
     next_stage,
     refresh_due,
@@ -42,7 +44,7 @@ from chibo.core import audit
 from chibo.core.names import person_name
 from chibo.core.plausibility import check_age_for_category
 from chibo.core.roles import Cap
-from chibo.core.rules import RuleMissing, rule_in_force
+from chibo.core.rules import Rule, RuleMissing, RuleViolation, rule_in_force
 from chibo.core.scoping import require_cap_on
 from chibo.core.services import check_not_future, user_or_none
 from chibo.lib.text import fold
@@ -280,6 +282,8 @@ def candidate_record_step(
                     "date": checks.fmt(last.done_on) if last else "",
                 }
             )
+        if stage in (Stage.RECOGNITION_VOTE, Stage.RECOGNITION_VOTE_FAILED) and c.escalated_on:
+            _refuse_vote_after_escalation(c, done_on)
         if stage not in allowed_stages(c):
             nxt = next_stage(c)
             raise ValidationError(
@@ -326,9 +330,18 @@ def candidate_record_step(
             Introducer.objects.create(
                 candidate=c, youth_union_body=kept["youth_union_body"], introduced_on=done_on
             )
-        c.stage = stage
-        c.stage_on = done_on
         c.version += 1
+        escalating = False
+        if stage == Stage.RECOGNITION_VOTE_FAILED:
+            # Not a step forward: the candidate stays where it was; the third goes up.
+            if kept["attempt"] >= kept["attempts_allowed"]:
+                c.escalated_on = done_on
+                escalating = True
+        else:
+            c.stage = stage
+            c.stage_on = done_on
+        if stage == Stage.CEREMONY:
+            c.history_due_on = checks.history_deadline(done_on)
         if received_on is not None:
             c.decision_received_on = received_on
         if "member_id" in kept:
@@ -348,8 +361,125 @@ def candidate_record_step(
                 **({"received_on": received_on} if received_on else {}),
             },
         )
+        if escalating:
+            _escalate(actor, c, step)
     candidate.__dict__.update({k: v for k, v in c.__dict__.items() if not k.startswith("_")})
     return step
+
+
+def _limit_rule(on: dt.date) -> Rule:
+    return checks.rule("recognition.failed_votes_to_upper", on)
+
+
+def _refuse_vote_after_escalation(c: Candidate, on: dt.date) -> None:
+    """After the third vote without 2/3 the upper committee decides: no fourth cell vote."""
+    limit = _limit_rule(c.escalated_on or on)
+    raise RuleViolation(
+        limit,
+        _(
+            "The cell has already voted %(n)s times on the recognition of %(name)s without "
+            "reaching 2/3; since %(date)s the case is with the upper committee, which decides: "
+            "the cell does not vote again."
+        )
+        % {"n": int(limit.value), "name": c.full_name, "date": checks.fmt(c.escalated_on or on)},
+        "done_on",
+    )
+
+
+def _escalate(actor: Any, c: Candidate, step: CandidateStep) -> None:
+    """The third vote without 2/3: audited, and the committee staff above the cell told."""
+    from chibo.admissions.remind import committee_staff
+    from chibo.core.notify import notify
+
+    votes = [s.done_on for s in failed_votes(c)]
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _(
+            "Recognition of %(name)s (%(org)s): the cell voted %(n)s times without reaching "
+            "2/3 (last on %(date)s); the case is now with the upper committee to decide."
+        ) % {
+            "name": c.full_name,
+            "org": c.org.name,
+            "n": len(votes),
+            "date": checks.fmt(step.done_on),
+        }
+        for user in committee_staff(c.org, step.done_on):
+            notice = notify(
+                user=user,
+                kind="admissions.recognition_escalated",
+                message=message,
+                url=f"/admissions/{c.pk}/",
+                dedupe_key=f"admissions.recognition_escalated:{c.pk}",
+            )
+            sent += notice is not None
+    audit.record(
+        actor=actor,
+        action="admissions.recognition_escalated",
+        object_type="candidate",
+        object_id=c.pk,
+        data={
+            "escalated_on": step.done_on,
+            "votes": votes,
+            "rule": "recognition.failed_votes_to_upper",
+            "citation": _limit_rule(step.done_on).citation,
+            "notified": sent,
+        },
+    )
+
+
+def _failed_vote(c: Candidate, on: dt.date, figures: dict[str, int]) -> dict[str, Any]:
+    """A recognition vote that did not reach 2/3: its figures must say so; which attempt it is."""
+    share = checks.rule("admission.cell_vote_share", on)
+    checks.check_vote(checks.Checker({share.key}), on, **figures)  # the figures' own sense
+    if checks.vote_passes(share.value, **figures):
+        raise ValidationError(
+            {
+                "votes_for": [
+                    _(
+                        "%(votes)s of %(den)s full members in favour reaches %(num)s/%(d)s: "
+                        "record it as the recognition vote, not as a vote without 2/3."
+                    )
+                    % {
+                        "votes": figures["votes_for"],
+                        "den": figures["full_members"] - figures["absent_excluded"],
+                        "num": share.value["num"],
+                        "d": share.value["den"],
+                    }
+                ]
+            }
+        )
+    limit = int(_limit_rule(on).value)
+    return {"passed": False, "attempt": len(failed_votes(c)) + 1, "attempts_allowed": limit}
+
+
+def _recognition_vote_reaches(
+    chk: checks.Checker, c: Candidate, on: dt.date, figures: dict[str, int]
+) -> None:
+    """A recognition vote short of 2/3 is refused as such, pointing to the vote without 2/3."""
+    share = checks.rule("admission.cell_vote_share", on)
+    if share.key in chk.overridden_keys or checks.vote_passes(share.value, **figures):
+        return
+    if figures["votes_for"] > figures["full_members"] - figures["absent_excluded"]:
+        return  # check_vote says what is wrong with the figures
+    limit = int(_limit_rule(on).value)
+    raise RuleViolation(
+        share,
+        _(
+            "%(votes)s of %(den)s full members in favour is less than %(num)s/%(d)s. If the "
+            "cell's vote really did not reach it, record “%(failed)s” (vote %(n)s of %(limit)s: "
+            "after %(limit)s such votes the case goes to the upper committee)."
+        )
+        % {
+            "votes": figures["votes_for"],
+            "den": figures["full_members"] - figures["absent_excluded"],
+            "num": share.value["num"],
+            "d": share.value["den"],
+            "failed": Stage.RECOGNITION_VOTE_FAILED.label,
+            "n": len(failed_votes(c)) + 1,
+            "limit": limit,
+        },
+        "votes_for",
+    )
 
 
 def _received_with_decision(stage: str, data: dict[str, Any], done_on: dt.date) -> dt.date | None:
@@ -419,6 +549,107 @@ def candidate_record_decision_receipt(
     return candidate
 
 
+def candidate_record_member_history(
+    *,
+    actor: Any,
+    candidate: Candidate,
+    declared_on: dt.date,
+    late_reason: str = "",
+    expected_version: int | None = None,
+) -> Candidate:
+    """The new member declared the personal history (lý lịch đảng viên) on ``declared_on``.
+
+    Due within ``admission.member_history_working_days`` (30) working days of the
+    ceremony, counted with the working-day calendar (holidays and the year's adjustments).
+    Recorded by the cell (``member.change``) once the ceremony is recorded, not before it
+    and not in the future; after the deadline it needs the reason for the delay (refused
+    without it, quoting the rule), kept with the date. A correction is audited with the
+    previous date.
+    """
+    require_cap_on(actor, candidate.org, Cap.MEMBER_CHANGE)
+    check_not_future(declared_on, "declared_on")
+    reason = late_reason.strip()
+    with transaction.atomic():
+        c = Candidate.objects.select_for_update().select_related("member").get(pk=candidate.pk)
+        if expected_version is not None and c.version != expected_version:
+            raise ValidationError(
+                _("Someone else changed this candidate meanwhile. Reload the page and try again.")
+            )
+        ceremony_on = c.member.ceremony_on if c.member_id else None
+        if ceremony_on is None or c.stage in (Stage.WITHDRAWN, Stage.REJECTED):
+            raise ValidationError(
+                {
+                    "declared_on": [
+                        _(
+                            "The new member declares the personal history after the admission "
+                            "ceremony: record the ceremony first."
+                        )
+                    ]
+                }
+            )
+        if declared_on < ceremony_on:
+            raise ValidationError(
+                {
+                    "declared_on": [
+                        _(
+                            "The personal history is declared after the admission ceremony "
+                            "(%(date)s), not before."
+                        )
+                        % {"date": checks.fmt(ceremony_on)}
+                    ]
+                }
+            )
+        the_rule = checks.rule("admission.member_history_working_days", ceremony_on)
+        due = checks.history_deadline(ceremony_on)
+        late = declared_on > due
+        if late and not reason:
+            raise RuleViolation(
+                the_rule,
+                _(
+                    "The personal history declared on %(date)s is after the deadline of "
+                    "%(due)s (%(n)s working days from the admission ceremony on %(ceremony)s): "
+                    "give the reason for the delay."
+                )
+                % {
+                    "date": checks.fmt(declared_on),
+                    "due": checks.fmt(due),
+                    "n": int(the_rule.value),
+                    "ceremony": checks.fmt(ceremony_on),
+                },
+                "late_reason",
+            )
+        previous = c.history_declared_on
+        c.history_due_on = due
+        c.history_declared_on = declared_on
+        c.history_late_reason = reason if late else ""
+        c.version += 1
+        c.save(
+            update_fields=[
+                "history_due_on",
+                "history_declared_on",
+                "history_late_reason",
+                "version",
+                "updated_at",
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="admissions.member_history",
+            object_type="candidate",
+            object_id=c.pk,
+            data={
+                "declared_on": declared_on,
+                "due_on": due,
+                "late": late,
+                **({"late_reason": reason} if late else {}),
+                "previous": previous,
+                "citation": the_rule.citation,
+            },
+        )
+    candidate.__dict__.update({k: v for k, v in c.__dict__.items() if not k.startswith("_")})
+    return candidate
+
+
 def _validate(
     chk: checks.Checker,
     actor: Any,
@@ -455,7 +686,7 @@ def _validate(
                 data, "youth_union_body", _("Enter the Youth Union committee.")
             )
         }
-    if stage in (Stage.CELL_RESOLUTION, Stage.RECOGNITION_VOTE):
+    if stage in (Stage.CELL_RESOLUTION, Stage.RECOGNITION_VOTE, Stage.RECOGNITION_VOTE_FAILED):
         figures, kept = vote_figures(c.org, on, data)
         if stage == Stage.CELL_RESOLUTION:
             # The cell's review: age, certificate and (again) the vote, all as of this date.
@@ -464,6 +695,9 @@ def _validate(
             checks.check_certificate(chk, cert.issued_on if cert else None, on)
         else:
             membership.check_recognition_vote_date(chk, c, on)
+            if stage == Stage.RECOGNITION_VOTE_FAILED:
+                return {**kept, **_failed_vote(c, on, figures)}
+            _recognition_vote_reaches(chk, c, on, figures)
         checks.check_vote(chk, on, **figures)
         return kept
     if stage == Stage.DECISION:

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/step/<str:stage>/", views.step, name="step"),
     path("<int:pk>/override/", views.override, name="override"),
     path("<int:pk>/decision-received/", views.decision_receipt, name="decision_receipt"),
+    path("<int:pk>/member-history/", views.member_history, name="member_history"),
     path("<int:pk>/dossier/<str:kind>/", views.dossier_document, name="dossier"),
 ]

@@ -20,6 +20,7 @@ from chibo.admissions import dossier, selectors
 from chibo.admissions.forms import (
     BoardFilterForm,
     DecisionReceiptForm,
+    MemberHistoryForm,
     OverrideForm,
     RegisterForm,
     StepForm,
@@ -28,6 +29,7 @@ from chibo.admissions.models import CLOSED, PATH, Candidate, Stage
 from chibo.admissions.path import allowed_stages, next_stage
 from chibo.core.plausibility import ask_confirmation
 from chibo.core.roles import Cap
+from chibo.core.rules import rule_in_force
 from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import DOCX_TYPE, is_htmx, require_page_cap, run_service
 from chibo.members.selectors import audit_list_read as audit_members_read
@@ -45,7 +47,12 @@ def board(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         flt = selectors.BoardFilter(
-            org=data["org"], category=data["category"], stage=data["stage"], overdue=data["overdue"]
+            org=data["org"],
+            category=data["category"],
+            stage=data["stage"],
+            overdue=data["overdue"],
+            history_overdue=data["history_overdue"],
+            escalated=data["escalated"],
         )
     today = timezone.localdate()
     qs, counts, overdue = selectors.board(request.user, flt, today)
@@ -65,6 +72,7 @@ def board(request: HttpRequest) -> HttpResponse:
             (c, next_stage(c), bool(c.next_due and c.next_due < today and c.stage not in CLOSED))
             for c in rows
         ],
+        "flags": selectors.board_flags(request.user, flt, today),
         "counts": [(s, Stage(s).label, counts.get(s, 0)) for s in BOARD_STAGES],
         "total_open": sum(n for s, n in counts.items() if s not in CLOSED),
         "may_register": has_cap(request.user, Cap.MEMBER_CHANGE),
@@ -123,6 +131,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "introducers": candidate.introducers.select_related("member"),
         "today": today,
         "receipt_form": _receipt_form(request, candidate),
+        "history_form": _history_form(request, candidate),
+        "history_overdue": candidate.history_overdue_on(today),
+        "votes": selectors.recognition_votes(candidate),
+        "votes_allowed": int(
+            rule_in_force(
+                "recognition.failed_votes_to_upper", on=candidate.escalated_on or today
+            ).value
+        ),
         "dossier": dossier.entries(request.user, candidate),
     }
     return render(request, "admissions/detail.html", context)
@@ -188,6 +204,43 @@ def _receipt_form(request: HttpRequest, candidate: Candidate) -> DecisionReceipt
         candidate=candidate,
         initial={"received_on": candidate.decision_received_on},
     )
+
+
+def _history_form(request: HttpRequest, candidate: Candidate) -> MemberHistoryForm | None:
+    """The personal history's date, once the ceremony is recorded, for whoever may record it."""
+    may = (
+        candidate.history_due_on is not None
+        and not candidate.is_closed
+        and scope_for(request.user, Cap.MEMBER_CHANGE).covers(candidate.org)
+    )
+    if not may:
+        return None
+    return MemberHistoryForm(
+        user=request.user,
+        candidate=candidate,
+        initial={
+            "declared_on": candidate.history_declared_on,
+            "late_reason": candidate.history_late_reason,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The new member's personal history (lý lịch đảng viên) declared after the ceremony."""
+    candidate = selectors.get_candidate_for(request.user, pk, write=True, stage=Stage.CEREMONY)
+    form = MemberHistoryForm(request.POST or None, user=request.user, candidate=candidate)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            request,
+            form,
+            form.save,
+            _("The personal history of %(name)s was recorded.") % {"name": candidate.full_name},
+        )
+        if done is not None:
+            return redirect("admissions:detail", pk=candidate.pk)
+    return render(request, "admissions/member_history.html", {"c": candidate, "form": form})
 
 
 @login_required

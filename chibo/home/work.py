@@ -92,6 +92,9 @@ KEYS = (
     "reviews",
     "admissions_overdue",
     "admissions_due",
+    "histories_overdue",
+    "histories_due",
+    "recognition_escalated",
     "directives_overdue",
     "directives_due",
     "transfers_out",
@@ -103,6 +106,7 @@ LAG_KEYS = (
     "missed_last_month",
     "attendance",
     "admissions_overdue",
+    "histories_overdue",
     "directives_overdue",
     "warnings",
     "reviews",
@@ -295,6 +299,29 @@ def compute(root: Org, today: dt.date, *, can_see_directives: bool = True) -> Wo
         .annotate(n=Count("pk"))
     ):
         add(path, "admissions_overdue" if due < today else "admissions_due", n)
+
+    # New members' personal histories not recorded, due soon or overdue (30 working days
+    # after the ceremony), and recognition cases the cell sent to the upper committee.
+    for path, due, n in (
+        Candidate.objects.filter(
+            root.subtree_filter("org__"),
+            history_declared_on__isnull=True,
+            history_due_on__lte=soon,
+        )
+        .exclude(stage__in=CLOSED)
+        .order_by()
+        .values_list("org__path", "history_due_on")
+        .annotate(n=Count("pk"))
+    ):
+        add(path, "histories_overdue" if due < today else "histories_due", n)
+    for path, n in (
+        Candidate.objects.filter(root.subtree_filter("org__"), escalated_on__isnull=False)
+        .exclude(stage__in=CLOSED)
+        .order_by()
+        .values_list("org__path")
+        .annotate(n=Count("pk"))
+    ):
+        add(path, "recognition_escalated", n)
 
     # Transfers: out without a letter (last 12 months), in not yet received. For a committee
     # the rows are found through the (kind, date) index and the pending members (a few
@@ -506,6 +533,26 @@ def items(counts: Counts, work: Work, *, cell: bool, can_report: bool = False) -
         "admissions_due",
         _("admission steps are due within %(days)s days") % {"days": SOON_DAYS},
         reverse("admissions:board") + org_q,
+    )
+    add(
+        "histories_overdue",
+        _("new members' personal histories are overdue (30 working days after the ceremony)"),
+        reverse("admissions:board") + org_q + "&history_overdue=1",
+        late=True,
+    )
+    add(
+        "histories_due",
+        _("new members' personal histories are due within %(days)s days") % {"days": SOON_DAYS},
+        reverse("admissions:board") + org_q,
+    )
+    add(
+        "recognition_escalated",
+        _(
+            "recognition cases went to the upper committee after three votes without 2/3: "
+            "decide them"
+        ),
+        reverse("admissions:board") + org_q + "&escalated=1",
+        late=True,
     )
     add("directives_overdue", _("directive reports are overdue"), tasks_url, late=True)
     add(

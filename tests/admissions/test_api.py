@@ -221,8 +221,10 @@ LIST_KEYS = {
 def test_decision_received_on_is_a_new_nullable_key(world: dict, cand: Candidate) -> None:
     api = Api(world["users"]["sec"])
     [item] = api.get("").json()["items"]
-    assert set(item) == LIST_KEYS | {"decision_received_on"}
+    # Issue 20 (items 8, 9): the personal history after the ceremony, the escalation.
+    assert set(item) == LIST_KEYS | {"decision_received_on", "member_history", "escalated_on"}
     assert item["decision_received_on"] is None
+    assert item["member_history"] is None and item["escalated_on"] is None
     assert api.get(f"/{cand.pk}").json()["decision_received_on"] is None
 
 

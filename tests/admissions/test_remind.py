@@ -38,24 +38,30 @@ def test_each_overdue_step_goes_to_who_must_act(world: dict) -> None:
     cell = world["tree"]["cell_a"]
     f.member(cell, code="DV-OLD", full_name="Đào Văn Dự", admitted_on=dt.date(2025, 6, 2))
     f.member(cell, code="DV-PEND", admitted_on=dt.date(2025, 3, 1), ceremony_pending=True)
-    steps = sorted((o.step, o.name) for o in overdue_steps(TODAY))
+    steps = sorted((o.step, o.name, o.what) for o in overdue_steps(TODAY))
     assert steps == [
-        (Stage.CEREMONY, "Chờ Lễ Kết Nạp"),
-        (Stage.DECISION, "Chờ Quyết Định"),
-        (Stage.RECOGNITION_VOTE, "Chờ Xét Chính Thức"),
-        (Stage.RECOGNITION_VOTE, "Đào Văn Dự (DV-OLD)"),
+        (Stage.CEREMONY, "Chờ Lễ Kết Nạp", "step"),
+        # The new member's personal history, 30 working days after the ceremony (issue 20).
+        (Stage.CEREMONY, "Chờ Xét Chính Thức", "history"),
+        (Stage.DECISION, "Chờ Quyết Định", "step"),
+        (Stage.RECOGNITION_VOTE, "Chờ Xét Chính Thức", "step"),
+        (Stage.RECOGNITION_VOTE, "Đào Văn Dự (DV-OLD)", "step"),
     ]  # the member whose ceremony is pending has no probation to be late for
     counts = remind_overdue(today=TODAY)
-    assert counts == {"overdue": 4, "notified": 4}
+    assert counts == {"overdue": 5, "due_soon": 0, "notified": 5}
     committee = _notices(uni)
     assert len(committee) == 1 and "Chờ Quyết Định" in committee[0]  # a committee step
     cell_steps = " ".join(_notices(sec))
-    assert len(_notices(sec)) == 3 and "Chờ Lễ Kết Nạp" in cell_steps and "DV-OLD" in cell_steps
+    assert len(_notices(sec)) == 4 and "Chờ Lễ Kết Nạp" in cell_steps and "DV-OLD" in cell_steps
     assert "Quá hạn" in cell_steps and "(tính theo ngày làm việc)" in cell_steps  # in Vietnamese
     assert _notices(sec_b) == []
-    assert remind_overdue(today=TODAY) == {"overdue": 4, "notified": 0}  # not repeated
+    assert remind_overdue(today=TODAY) == {
+        "overdue": 5,
+        "due_soon": 0,
+        "notified": 0,
+    }  # not repeated
     entry = AuditEntry.objects.filter(action="admissions.remind_overdue").last()
-    assert entry.data["overdue"] == 4
+    assert entry.data["overdue"] == 5
 
 
 def test_the_ceremony_is_overdue_the_day_after_its_last_working_day(world: dict) -> None:
@@ -91,9 +97,10 @@ def test_the_ceremony_reminder_counts_from_the_receipt_of_the_decision(world: di
     assert c.next_due == last == dt.date(2025, 3, 17)
     # Counted from the decision (20/01) it would already be overdue on 11/03.
     assert overdue_steps(dt.date(2025, 3, 11)) == []
-    assert remind_overdue(today=last) == {"overdue": 0, "notified": 0}
+    assert remind_overdue(today=last) == {"overdue": 0, "due_soon": 0, "notified": 0}
     assert _notices(sec) == []
-    assert remind_overdue(today=last + dt.timedelta(days=1)) == {"overdue": 1, "notified": 1}
+    after = remind_overdue(today=last + dt.timedelta(days=1))
+    assert after == {"overdue": 1, "due_soon": 0, "notified": 1}
     [message] = _notices(sec)
     assert "17/03/2025" in message and "Lễ kết nạp" in message
 
