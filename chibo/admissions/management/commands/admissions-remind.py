@@ -14,5 +14,6 @@ class Command(DailyCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         counts = remind_overdue(today=self.run_date(options))
         self.stdout.write(
-            f"{counts['overdue']} bước quá hạn; đã gửi {counts['notified']} thông báo."
+            f"{counts['overdue']} bước quá hạn; {counts['due_soon']} lý lịch đảng viên sắp đến "
+            f"hạn; đã gửi {counts['notified']} thông báo."
         )
