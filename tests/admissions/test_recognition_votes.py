@@ -203,3 +203,36 @@ def test_api_records_three_failed_votes_escalates_and_refuses_the_fourth(world: 
     listed = Api(world["users"]["uni"]).get("", escalated=True).json()
     assert [item["id"] for item in listed["items"]] == [c.pk]
     assert Api(world["users"]["uni"]).get("", escalated=False).json()["total"] == 1
+
+
+def test_pages_record_failed_votes_and_show_the_escalation(world: dict) -> None:
+    from django.urls import reverse
+
+    from tests.admissions.conftest import client_for
+
+    c = _on_probation(world)
+    web = client_for(world["users"]["sec"])
+    detail = reverse("admissions:detail", args=[c.pk])
+    step = reverse("admissions:step", args=[c.pk, Stage.RECOGNITION_VOTE_FAILED])
+    assert step in web.get(detail).content.decode()  # the button
+    for day in ["01/04/2026", "08/04/2026", "15/04/2026"]:
+        c.refresh_from_db()
+        r = web.post(
+            step,
+            {"done_on": day, "votes_for": 1, "full_members": 3, "version": c.version},
+        )
+        assert r.status_code == 302, r.content.decode()[:3000]
+    page = web.get(detail).content.decode()
+    assert 'id="escalated"' in page and "Đã chuyển cấp ủy cấp trên" in page
+    assert "không đủ 2/3 (lần 3/3)" in page and step not in page  # no more cell votes
+    record = web.get(reverse("members:detail", args=[c.member.member_code])).content.decode()
+    assert 'id="recognition-escalated"' in record
+    # The committee's home and board.
+    uni = client_for(world["users"]["uni"])
+    board = uni.get(reverse("admissions:board") + "?escalated=on").content.decode()
+    assert c.full_name in board and "đã chuyển cấp ủy cấp trên" in board
+    # The fourth vote through the page: refused with the rule.
+    c.refresh_from_db()
+    r = web.post(step, {"done_on": "16/04/2026", "votes_for": 1, "version": c.version})
+    text = r.content.decode()
+    assert r.status_code == 200 and "cấp ủy cấp trên" in text and "Điều 5 khoản 2" in text
