@@ -570,12 +570,16 @@ def candidate_record_member_history(
     check_not_future(declared_on, "declared_on")
     reason = late_reason.strip()
     with transaction.atomic():
-        c = Candidate.objects.select_for_update().select_related("member").get(pk=candidate.pk)
+        c = Candidate.objects.select_for_update().get(pk=candidate.pk)
         if expected_version is not None and c.version != expected_version:
             raise ValidationError(
                 _("Someone else changed this candidate meanwhile. Reload the page and try again.")
             )
-        ceremony_on = c.member.ceremony_on if c.member_id else None
+        ceremony_on = (
+            Member.objects.values_list("ceremony_on", flat=True).get(pk=c.member_id)
+            if c.member_id
+            else None
+        )
         if ceremony_on is None or c.stage in (Stage.WITHDRAWN, Stage.REJECTED):
             raise ValidationError(
                 {
