@@ -321,7 +321,20 @@ def _build(
     )
     step_rows.append(steps)
     intro_rows.append(intros)
+    history: dict[str, Any] = {}
+    if member is not None and member.ceremony_on is not None and end_state is None:
+        # The new member's personal history (issue 20): most declared within the 30
+        # working days, a few late or not yet. Its own random stream (the main one unchanged).
+        own = random.Random(member.pk)
+        due = checks.history_deadline(member.ceremony_on)
+        declared = member.ceremony_on + dt.timedelta(days=own.randint(5, 50))
+        history = {"history_due_on": due}
+        if declared <= today and own.random() < 0.85:
+            history["history_declared_on"] = declared
+            if declared > due:
+                history["history_late_reason"] = "Đảng viên đi thực tập xa (dữ liệu mẫu)"
     return Candidate(
+        **history,
         full_name=name,
         name_folded=fold(name),
         date_of_birth=dob,

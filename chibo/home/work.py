@@ -548,6 +548,11 @@ def items(counts: Counts, work: Work, *, cell: bool, can_report: bool = False) -
     add(
         "recognition_escalated",
         _(
+            "recognition cases are with the upper committee after three votes without 2/3: "
+            "waiting for its decision"
+        )
+        if cell
+        else _(
             "recognition cases went to the upper committee after three votes without 2/3: "
             "decide them"
         ),

@@ -41,7 +41,7 @@ from chibo.core import audit
 from chibo.core.plausibility import check_age_for_category
 from chibo.core.roles import Cap
 from chibo.core.rules import RuleMissing, RuleViolation, rule_in_force
-from chibo.core.scoping import require_cap_on
+from chibo.core.scoping import require_cap_on, scope_for
 from chibo.core.services import check_not_future, user_or_none
 from chibo.lib.dates import add_months, dmy
 from chibo.lib.workdays import add_working_days
@@ -298,6 +298,7 @@ def _check_recognition(m: Member, req: EventRequest) -> None:
         )
     decided_on = req.values["decided_on"]
     check_not_future(decided_on, "decided_on")
+    _check_not_escalated(m, req)
     if decided_on < m.probation_ends_on:
         assert m.ceremony_on is not None  # probation ends only after a ceremony
         rule = rule_in_force("probation.months", on=m.ceremony_on)
@@ -306,6 +307,30 @@ def _check_recognition(m: Member, req: EventRequest) -> None:
             _("Probation has not ended: it ends on %(date)s.") % {"date": dmy(m.probation_ends_on)},
             field="decided_on",
         )
+
+
+def _check_not_escalated(m: Member, req: EventRequest) -> None:
+    """After three cell votes without 2/3 the upper committee decides (issue 20, item 9).
+
+    The admission case (``admissions``, read through the reverse relation: this layer does
+    not import it) is then marked ``escalated_on``; recognizing the member from the record
+    needs the committee's right (``admission.decide``), not only the cell's.
+    """
+    case = getattr(m, "candidacy", None)
+    if case is None or case.escalated_on is None or req.actor is None:
+        return
+    if scope_for(req.actor, Cap.ADMISSION_DECIDE).covers(m.org):
+        return
+    rule = rule_in_force("recognition.failed_votes_to_upper", on=case.escalated_on)
+    raise RuleViolation(
+        rule,
+        _(
+            "The cell voted %(n)s times on this member's recognition without reaching 2/3; "
+            "since %(date)s the upper committee decides."
+        )
+        % {"n": int(rule.value), "date": dmy(case.escalated_on)},
+        field="decided_on",
+    )
 
 
 def _check_transfer_out(m: Member, req: EventRequest) -> None:

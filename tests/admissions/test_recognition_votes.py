@@ -236,3 +236,33 @@ def test_pages_record_failed_votes_and_show_the_escalation(world: dict) -> None:
     r = web.post(step, {"done_on": "16/04/2026", "votes_for": 1, "version": c.version})
     text = r.content.decode()
     assert r.status_code == 200 and "cấp ủy cấp trên" in text and "Điều 5 khoản 2" in text
+
+
+def test_after_escalation_the_cell_cannot_recognize_from_the_members_record(world: dict) -> None:
+    from chibo.members import services as ms
+
+    c = _on_probation(world)
+    for day in VOTES:
+        _fail(world, c, day)
+    member = c.member
+    member.refresh_from_db()
+    with pytest.raises(RuleViolation) as exc:
+        ms.member_recognize(
+            actor=world["users"]["sec"],
+            member=member,
+            decided_on=dt.date(2026, 4, 20),
+            decision=ms.Decision(number="1-QĐ/CB"),
+        )
+    text = " ".join(exc.value.messages)
+    assert "15/04/2026" in text and "cấp ủy cấp trên" in text and "Điều 5 khoản 2" in text
+    member.refresh_from_db()
+    assert not member.is_full
+    # The committee may (its decision on the record or through the admission case).
+    ms.member_recognize(
+        actor=world["users"]["uni"],
+        member=member,
+        decided_on=dt.date(2026, 4, 20),
+        decision=ms.Decision(number="20-QĐ/ĐU"),
+    )
+    member.refresh_from_db()
+    assert member.is_full and member.recognized_on == ENDS
