@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -20,7 +20,7 @@ from chibo.core.scoping import scope_for
 from chibo.lib.text import fold, prefix_upper_bound
 from chibo.members.lifecycle import state_on as state_on
 from chibo.members.models import ON_ROLLS, EventKind, Member, MemberEvent, Status
-from chibo.members.search import MemberSearch, intersect
+from chibo.members.search import ListRow, MemberSearch, intersect
 from chibo.orgs.models import Org
 
 
@@ -209,7 +209,9 @@ def member_page(actor: Any, flt: MemberFilter, number: Any, per_page: int) -> Pa
     return CappedPaginator(member_search(actor, flt), per_page).get_page(number)
 
 
-def audit_list_read(actor: Any, members: list[Member], context: dict[str, Any]) -> None:
+def audit_list_read(
+    actor: Any, members: Sequence[Member | ListRow], context: dict[str, Any]
+) -> None:
     """A page of a personal list was shown: record which records were seen."""
     if members:
         audit.record(

@@ -18,11 +18,14 @@ The figures at 400,000 members are in ``make bench`` (bench/scale.py), never her
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
+from django.db.models.signals import post_init
+from django.test import Client
 
 from chibo.members import search
 from chibo.members.models import Member
@@ -224,3 +227,61 @@ def test_a_wide_scope_is_read_by_name_with_its_orgs_checked(city, monkeypatch) -
     _members_are_never_scanned(plan)
     if connection.vendor == "sqlite":
         assert "SEARCH o USING INTEGER PRIMARY KEY" in plan, plan
+
+
+# --- what a page of the list reads ------------------------------------------------------------
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["chibo_2fa_user"] = user.pk  # the demo account's second factor, passed
+    session.save()
+    return client
+
+
+def test_a_list_row_shows_what_the_member_record_holds(city) -> None:
+    """The rows are read as columns (``search.ListRow``), not as Members: each field they show
+    is the record's, dates as dates, the labels the record's."""
+    for actor in city.values():
+        for q in ("", "nguyen van", "an", "Dv"):
+            rows = member_search(actor, MemberFilter(q=q, status="")).rows(limit=50)
+            records = Member.objects.select_related("org").in_bulk([r.pk for r in rows])
+            for row in rows:
+                member = records[row.pk]
+                for name in (
+                    "member_code", "full_name", "name_folded", "date_of_birth", "gender",
+                    "category", "status", "is_full", "admitted_on",
+                ):  # fmt: skip
+                    assert getattr(row, name) == getattr(member, name), name
+                    assert type(getattr(row, name)) is type(getattr(member, name)), name
+                assert (row.org.code, row.org.name) == (member.org.code, member.org.name)
+                assert row.get_category_display() == member.get_category_display()
+                assert row.get_status_display() == member.get_status_display()
+
+
+def test_the_list_page_and_the_api_build_no_member_object(city) -> None:
+    """Fifty Member instances cost more than the search itself (docs/performance.md): the page
+    and the API read the list's columns only. Counted with Django's post_init signal."""
+    built: list[Any] = []
+
+    def count(sender: Any, **kwargs: Any) -> None:
+        built.append(sender)
+
+    client = _client(city["city"])
+    post_init.connect(count, sender=Member)
+    try:
+        for url in ("/members/", "/members/?q=nguyen", "/api/v1/members?q=nguyen"):
+            built.clear()
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert built == [], url
+    finally:
+        post_init.disconnect(count, sender=Member)
+    api = client.get("/api/v1/members", {"q": "nguyen", "limit": 3}).json()["items"]
+    member = Member.objects.select_related("org").get(member_code=api[0]["member_code"])
+    assert api[0]["full_name"] == member.full_name
+    assert api[0]["date_of_birth"] == member.date_of_birth.isoformat()
+    assert api[0]["org_name"] == member.org.name
+    assert api[0]["status_label"] == str(member.get_status_display())
