@@ -3,7 +3,7 @@
 A hand-written AES-CBC built from AES-ECB, chaining many values together, to
 imitate Fernet tokens faster than ``Fernet.encrypt``. Replaced by AES-GCM
 (``chibo.core.crypto``); nothing in chibo imports this module. The benchmark
-(``tests/interchange/test_bench.py::test_bench_field_cipher``) times it against
+(``tests/interchange/test_cipher_bench.py::test_bench_field_cipher``) times it against
 the AEAD, in isolation and inside a whole import.
 """
 

@@ -1,7 +1,7 @@
-"""`make bench`: import 100,000 members from XLSX and CSV; rows/s per phase (parse /
-validate / write), CPU and peak memory, next to the floor (calamine + raw writes), the
-parsing ceilings (bare calamine, openpyxl and csv passes) and django-import-export.
-Each run is a fresh process on a fresh database; figures are medians."""
+"""`make bench`: the field cipher (issue 16.19), AES-256-GCM against the hand-written CBC it
+replaced and stock Fernet, alone and inside whole imports (each a fresh process on a fresh
+database, medians). The import's own benchmark against its independent floor is
+tests/interchange/test_import_floor_bench.py (bench/import_bench.py, bench/import_floor.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from tests.interchange.helpers import MEMBER_HEADER
 
 ROWS = int(os.environ.get("CHIBO_BENCH_IMPORT_ROWS", "100000"))
 REPEAT = int(os.environ.get("CHIBO_BENCH_IMPORT_REPEAT", "3"))
-DIE_ROWS = 5000  # django-import-export saves row by row: measured on a sample
 PROJECT = Path(__file__).resolve().parents[2]
 
 
@@ -107,19 +106,6 @@ def _run(mode: str, path: Path, tmp: Path, *extra: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def _write_csv(xlsx: Path, path: Path) -> Path:
-    """The same rows as CSV (UTF-8 with BOM, as Excel saves it)."""
-    import csv
-
-    from python_calamine import CalamineWorkbook
-
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        for row in CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).iter_rows():
-            writer.writerow(row)
-    return path
-
-
 def _median(runs: list[dict]) -> dict:
     """The run with the median wall time, its phases replaced by the per-phase medians."""
     for run in runs:
@@ -152,63 +138,6 @@ def _line(name: str, run: dict) -> str:
         f"  {name:40s} {rate:>9,.0f} rows/s  {run['seconds']:>6.1f} s  cpu {run['cpu_seconds']:>5.1f} s  "
         f"RSS {rss}  {split}"
     )
-
-
-@pytest.mark.bench
-def test_bench_import_members(tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    markexpr = request.config.getoption("markexpr") or ""
-    if "bench" not in markexpr or "not bench" in markexpr:
-        pytest.skip("heavy benchmark: run with `make bench` (pytest -m bench -s)")
-    path = _write_file(tmp_path / "members.xlsx", ROWS)
-    csv_path = _write_csv(path, tmp_path / "members.csv")
-    vendor = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
-    runs: dict[str, list[dict]] = {}
-    for _ in range(REPEAT):  # interleaved, so that a burst of load hits every path alike
-        for name, mode, file in (
-            ("chibo_xlsx", "chibo", path),
-            ("chibo_csv", "chibo", csv_path),
-            ("floor", "floor", path),
-            ("read_calamine", "read", path),
-            ("read_csv", "read", csv_path),
-        ):
-            runs.setdefault(name, []).append(_run(mode, file, tmp_path))
-    got = {name: _median(found) for name, found in runs.items()}
-    got["read_openpyxl"] = _median([_run("read", path, tmp_path, "1")])
-    try:
-        import import_export  # noqa: F401
-
-        die = _run("die", path, tmp_path, str(DIE_ROWS))
-    except ImportError:
-        die = None
-    print(f"\n== import {ROWS:,} members on {vendor}: median of {REPEAT} fresh processes ==")
-    for name, key in (
-        ("chibo XLSX (validate + write + audit)", "chibo_xlsx"),
-        ("chibo CSV (validate + write + audit)", "chibo_csv"),
-        ("floor: calamine + raw writes", "floor"),
-        ("parse ceiling: calamine bare pass", "read_calamine"),
-        ("parse ceiling: openpyxl read_only pass", "read_openpyxl"),
-        ("parse ceiling: csv module pass", "read_csv"),
-    ):
-        print(_line(name, got[key]))
-    chibo, floor = got["chibo_xlsx"], got["floor"]
-    print(
-        f"  chibo XLSX takes {chibo['seconds'] / floor['seconds']:.2f}x the floor's time "
-        f"({chibo['cpu_seconds'] / floor['cpu_seconds']:.2f}x its CPU)"
-    )
-    if die is None:
-        print("  django-import-export: not installed, skipped (pip install django-import-export)")
-    elif "error" in die:
-        print(f"  django-import-export: failed ({die['error']})")
-    else:
-        rate = die["rows"] / die["import_seconds"]
-        print(
-            f"  {'django-import-export (' + format(DIE_ROWS, ',') + '-row sample)':40s} {rate:>9,.0f} rows/s  "
-            f"{die['import_seconds']:>6.1f} s  RSS {die['peak_rss_mb']:>5.0f} MB  (Member rows only, no events)"
-        )
-        print(
-            f"  chibo is {chibo['rows'] / chibo['seconds'] / rate:.0f}x faster than django-import-export"
-        )
-    assert chibo["rows"] == ROWS and floor["rows"] == ROWS and got["chibo_csv"]["rows"] == ROWS
 
 
 def _cipher_seconds(encrypt: object, values: list[str], repeat: int = 5) -> float:
