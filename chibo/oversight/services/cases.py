@@ -41,6 +41,7 @@ def case_open(
         scope_org = member.org
         require_cap_on(actor, scope_org, Cap.OVERSIGHT_PROPOSE)
     else:
+        assert subject_org is not None  # exactly one of member, subject_org (checked above)
         scope_org = subject_org
         require_cap_on(actor, subject_org.parent or subject_org, Cap.OVERSIGHT_MANAGE)
     if not violation.strip():
@@ -196,6 +197,7 @@ def case_appeal(
     received = received_on or case.received_on
     if received is None:
         raise ValidationError({"received_on": [_("Enter when the decision was received.")]})
+    assert case.decided_on is not None  # a decided case has its date
     if received < case.decided_on:
         raise ValidationError(
             {"received_on": [_("The decision cannot be received before it was made.")]}

@@ -27,7 +27,7 @@ from chibo.oversight.services.subtree import _under
 
 def allowed_penalties(case: DisciplineCase, on: dt.date) -> tuple[Any, list[str]]:
     """(rule, penalties) for the case's subject on ``on``: full member, probationary member or org."""
-    if case.member_id is None:
+    if case.member is None:
         key = "discipline.penalties_org"
     elif case.member.recognized_on is not None and case.member.recognized_on <= on:
         key = "discipline.penalties_member_full"
@@ -51,7 +51,7 @@ def _check_decider(
     if by_cell_vote:
         rule = rule_in_force("discipline.cell_may_decide", on=decided_on)
         if (
-            case.member_id is None
+            case.member is None
             or deciding_org.pk != case.member.org_id
             or deciding_org.kind not in CELL_KINDS
         ):
@@ -84,7 +84,8 @@ def _check_decider(
                 field="votes_for",
             )
         return
-    subject = case.member.org if case.member_id else case.subject_org
+    subject = case.member.org if case.member is not None else case.subject_org
+    assert subject is not None  # a case is about a member or an org
     above = _under(subject, deciding_org) and (case.member_id or deciding_org.pk != subject.pk)
     if deciding_org.kind in CELL_KINDS or not above:
         raise ValidationError(
@@ -173,8 +174,8 @@ def case_decide(
         case.post = post.strip()
         case.was_full_member = (
             bool(
-                case.member_id
-                and case.member.recognized_on
+                case.member is not None
+                and case.member.recognized_on is not None
                 and case.member.recognized_on <= decided_on
             )
             if case.member_id
@@ -183,6 +184,7 @@ def case_decide(
         case.save()
         if penalty == Penalty.EXPULSION:
             check_not_future(effective, "effective_on")
+            assert case.member is not None  # expulsion is a member's penalty
             member_services.member_expel(
                 actor=actor,
                 member=case.member,
@@ -198,8 +200,8 @@ def case_decide(
             object_type="discipline_case",
             object_id=case.pk,
             data={
-                "member": case.member.member_code if case.member_id else "",
-                "org": case.subject_org.code if case.subject_org_id else "",
+                "member": case.member.member_code if case.member is not None else "",
+                "org": case.subject_org.code if case.subject_org is not None else "",
                 "penalty": penalty,
                 "deciding_org": deciding_org.code,
                 "decided_on": decided_on,
