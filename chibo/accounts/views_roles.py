@@ -24,6 +24,7 @@ from chibo.accounts.models import RoleAssignment, RoleRequest
 from chibo.core.roles import Cap, Role
 from chibo.core.scoping import has_cap, scope_for
 from chibo.core.web import date_field
+from chibo.lib.dates import dmy
 from chibo.orgs.selectors import get_org_for
 
 
@@ -161,9 +162,7 @@ def role_end_view(request: HttpRequest, pk: int) -> HttpResponse:
             services.role_set_dates(
                 actor=request.user, assignment=ra, valid_from=ra.valid_from, valid_until=until
             )
-            messages.success(
-                request, _("The role now ends on %(date)s.") % {"date": until.strftime("%d/%m/%Y")}
-            )
+            messages.success(request, _("The role now ends on %(date)s.") % {"date": dmy(until)})
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("accounts:roles")

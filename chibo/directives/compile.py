@@ -41,6 +41,7 @@ from chibo.directives.models import (
     Task,
 )
 from chibo.lib import partydoc
+from chibo.lib.dates import dmy
 from chibo.lib.text import file_name
 from chibo.orgs import letterhead
 
@@ -129,7 +130,7 @@ def compile_content(
         tasks.append(export.TaskSection(task.section, task.title, units, deadline))
     with translation.override("vi"):
         label = period.label
-        date = directive.issued_on.strftime("%d/%m/%Y")
+        date = dmy(directive.issued_on)
         subtitle = _("on the implementation of %(symbol)s dated %(date)s, %(period)s") % {
             "symbol": directive.symbol,
             "date": date,
@@ -420,7 +421,7 @@ def remind_due(*, today: dt.date | None = None) -> int:
                 "doc": task.document.symbol,
                 "section": task.section,
                 "period": period.label,
-                "due": due.strftime("%d/%m/%Y"),
+                "due": dmy(due),
             }
             for user in users.get(assignment.org_id, []):
                 notice = notify(

@@ -20,6 +20,7 @@ from chibo.core.spreadsheet import Book
 from chibo.directives.figures import FIGURE_ROWS, OPTIONAL_ROWS
 from chibo.directives.models import ReportStatus
 from chibo.lib import partydoc
+from chibo.lib.dates import dmy
 from chibo.lib.numbers import count_value, fraction, percent, vn_count, vn_pct
 
 
@@ -106,9 +107,7 @@ def body_blocks(content: CompiledContent) -> list[partydoc.Block]:
                 "title": task.title,
             }
             if task.deadline is not None:
-                head += _(" (one-off task, due %(date)s)") % {
-                    "date": task.deadline.strftime("%d/%m/%Y")
-                }
+                head += _(" (one-off task, due %(date)s)") % {"date": dmy(task.deadline)}
             blocks.append(partydoc.p(head, bold=True, italic=True))
             reported = [u for u in task.units if u.state in ("submitted", "accepted")]
             for unit in reported:

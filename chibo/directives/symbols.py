@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.dates import dmy
 from chibo.lib.text import fold
 
 # Abbreviations of party document types (HD 36-HD/VPTW, Phụ lục; the first ten
@@ -178,7 +179,7 @@ class Reference:
     def text(self) -> str:
         if self.day is None:
             return self.symbol.text
-        return f"{self.symbol.text} ngày {self.day.strftime('%d/%m/%Y')}"
+        return f"{self.symbol.text} ngày {dmy(self.day)}"
 
 
 def _date_after(rest: str) -> dt.date | None:

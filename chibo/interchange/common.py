@@ -13,7 +13,7 @@ from chibo.core.datefields import no_such_date_message
 from chibo.interchange import columns as C
 from chibo.interchange.reader import Table
 from chibo.interchange.report import ImportResult, Problem
-from chibo.lib.dates import NoSuchDate
+from chibo.lib.dates import NoSuchDate, dmy
 
 # Two-digit years: the years a column's dates are plausibly in (issue 23). Births
 # 1950–2010; other past dates from the Party's founding to today.
@@ -185,8 +185,8 @@ class RowReader:
             )
             % {
                 "raw": two.raw,
-                "first": readings[0].strftime("%d/%m/%Y"),
-                "second": readings[-1].strftime("%d/%m/%Y"),
+                "first": dmy(readings[0]),
+                "second": dmy(readings[-1]),
             },
             two.raw,
         )

@@ -22,6 +22,7 @@ from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.core.spreadsheet import Book, CsvWriter
 from chibo.interchange import columns as C
+from chibo.lib.dates import dmy
 from chibo.members.models import EventKind, MemberEvent, RemovalReason, Status
 from chibo.members.selectors import members_for
 from chibo.orgs.models import Org
@@ -40,7 +41,7 @@ STATUS_KINDS = {
 def _fmt(day: dt.date | None, as_text: bool) -> Any:
     if day is None:
         return ""
-    return day.strftime("%d/%m/%Y") if as_text else day
+    return dmy(day) if as_text else day
 
 
 def org_rows(actor: Any, root: Org | None, *, as_text: bool) -> Iterator[list[Any]]:

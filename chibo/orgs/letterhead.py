@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from chibo.lib.dates import dmy
 from chibo.lib.text import fold
 from chibo.orgs.models import CELL_KINDS, STEP, Org, OrgKind, OrgPeriod
 
@@ -156,8 +157,7 @@ def standing_on(org: Org, day: dt.date) -> Standing:
         raise ValidationError(
             {
                 "issued_on": [
-                    _("%(org)s did not exist on %(date)s.")
-                    % {"org": org.name, "date": day.strftime("%d/%m/%Y")}
+                    _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": dmy(day)}
                 ]
             }
         )

@@ -22,6 +22,7 @@ from chibo.core import audit
 from chibo.core.roles import Cap
 from chibo.core.scoping import require_cap_on, scope_for
 from chibo.core.services import user_or_none
+from chibo.lib.dates import dmy
 from chibo.lib.text import fold
 from chibo.orgs import letterhead
 from chibo.orgs.hooks import hooks
@@ -219,7 +220,7 @@ def _check_not_before_history(org: Org, effective_date: dt.date) -> None:
             {
                 "effective_date": [
                     _("The date must be after the organization's last change (%(date)s).")
-                    % {"date": current.valid_from.strftime("%d/%m/%Y")}
+                    % {"date": dmy(current.valid_from)}
                 ]
             }
         )

@@ -37,6 +37,7 @@ from chibo.directives.symbols import (
     format_symbol,
     parse_symbol,
 )
+from chibo.lib.dates import dmy
 from chibo.lib.text import fold
 from chibo.orgs import letterhead
 from chibo.orgs.models import Org
@@ -167,7 +168,7 @@ def _check_duplicate(org: Org, folded: str, issued_on: dt.date) -> None:
                     )
                     % {
                         "symbol": existing.symbol,
-                        "date": existing.issued_on.strftime("%d/%m/%Y"),
+                        "date": dmy(existing.issued_on),
                         "org": org.name,
                         "number": existing.incoming_number or "—",
                         "received": received,

@@ -18,6 +18,7 @@ from chibo.directives.models import (
     NumberCounter,
 )
 from chibo.directives.services.terms import term_on
+from chibo.lib.dates import dmy
 from chibo.orgs import letterhead
 from chibo.orgs.models import Org
 
@@ -45,8 +46,8 @@ def _check_sequence(taken: Any, issued_on: dt.date, number: int | None) -> None:
                 )
                 % {
                     "symbol": latest.symbol,
-                    "date": latest.issued_on.strftime("%d/%m/%Y"),
-                    "day": issued_on.strftime("%d/%m/%Y"),
+                    "date": dmy(latest.issued_on),
+                    "day": dmy(issued_on),
                 }
             )
         return
@@ -72,9 +73,9 @@ def _check_sequence(taken: Any, issued_on: dt.date, number: int | None) -> None:
                     )
                     % {
                         "number": f"{number:02d}",
-                        "day": issued_on.strftime("%d/%m/%Y"),
+                        "day": dmy(issued_on),
                         "symbol": wrong.symbol,
-                        "date": wrong.issued_on.strftime("%d/%m/%Y"),
+                        "date": dmy(wrong.issued_on),
                     }
                 ]
             }

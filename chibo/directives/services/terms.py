@@ -16,6 +16,7 @@ from chibo.core.scoping import require_cap_on
 from chibo.directives.models import (
     CommitteeTerm,
 )
+from chibo.lib.dates import dmy
 from chibo.orgs.models import Org
 
 # --- committee terms and numbering ---------------------------------------------
@@ -50,10 +51,8 @@ def term_create(
                     _("This term overlaps the term %(term)s (%(start)s – %(end)s).")
                     % {
                         "term": overlapping.name,
-                        "start": overlapping.starts_on.strftime("%d/%m/%Y"),
-                        "end": overlapping.ends_on.strftime("%d/%m/%Y")
-                        if overlapping.ends_on
-                        else "…",
+                        "start": dmy(overlapping.starts_on),
+                        "end": dmy(overlapping.ends_on, "…"),
                     }
                 ]
             }
@@ -106,7 +105,7 @@ def term_on(org: Org, day: dt.date) -> CommitteeTerm:
                             "Declare the term first (page “Committee terms” of %(code)s, "
                             "POST /api/v1/directives/terms, or chibo term add %(code)s …)."
                         )
-                        % {"org": org.name, "date": day.strftime("%d/%m/%Y"), "code": org.code},
+                        % {"org": org.name, "date": dmy(day), "code": org.code},
                         code=NO_TERM,
                         params={"org": org.code},
                     )
