@@ -35,6 +35,11 @@ silently replaced by a default. Variables:
                           32 bytes; comma-separated to rotate); required in production,
                           derived from SECRET_KEY in development
     CHIBO_SQLITE_TIMEOUT  seconds a write waits for SQLite's write lock before a 503 (default 20)
+    CHIBO_WORKER_DEAD_SECONDS  a worker silent this long is dead (default 120)
+    CHIBO_IMPORT_STALE_MINUTES  an import job without a heartbeat this long is interrupted (default 10)
+    CHIBO_IMPORT_KEEP_DAYS  days an upload no import will use is kept (default 7)
+    CHIBO_IMPORT_MAX_MB   largest upload accepted, in MB (default 50)
+    CHIBO_IMPORT_MAX_EXPANDED_MB  memory an uploaded workbook may expand to, in MB (default 768)
 """
 
 from __future__ import annotations
@@ -303,6 +308,16 @@ CHIBO_AUDIT_CHECKPOINTS = Path(
 CHIBO_2FA_REQUIRED = env_bool("CHIBO_2FA_REQUIRED", True)
 CHIBO_CANDIDATE_RETENTION_YEARS = env_int("CHIBO_CANDIDATE_RETENTION_YEARS", 5, minimum=1)
 CHIBO_NOTIFICATION_RETENTION_DAYS = env_int("CHIBO_NOTIFICATION_RETENTION_DAYS", 180, minimum=1)
+# Background work and imports (docs/deploy.md, docs/import.md): a worker silent this
+# long is dead (chibo.core.worker); a job whose heartbeat is this old is interrupted;
+# days an unused upload is kept; the upload cap; what an XLSX may expand to.
+CHIBO_WORKER_DEAD_SECONDS = env_int("CHIBO_WORKER_DEAD_SECONDS", 120, minimum=1)
+CHIBO_IMPORT_STALE_MINUTES = env_int("CHIBO_IMPORT_STALE_MINUTES", 10, minimum=1)
+CHIBO_IMPORT_KEEP_DAYS = env_int("CHIBO_IMPORT_KEEP_DAYS", 7, minimum=1)
+CHIBO_IMPORT_MAX_BYTES = env_int("CHIBO_IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
+CHIBO_IMPORT_MAX_EXPANDED_BYTES = (
+    env_int("CHIBO_IMPORT_MAX_EXPANDED_MB", 768, minimum=1) * 1024 * 1024
+)
 CHIBO_BACKUP_DIR = Path(os.environ.get("CHIBO_BACKUP_DIR", VAR_DIR / "backups"))
 # Backups are sealed with this key (chibo.core.sealed; AES-256-GCM, url-safe base64 of
 # 32 bytes, comma-separated to rotate). Kept apart from the backups and the database.

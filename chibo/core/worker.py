@@ -37,7 +37,6 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 BEAT_SECONDS = 10
-DEFAULT_DEAD_SECONDS = 120
 
 # Sent once for each task found orphaned by a dead worker (``orphan``: an ``Orphan``).
 worker_died = Signal()
@@ -109,11 +108,8 @@ def start_heartbeat(worker_id: str, *, every: float | None = None) -> threading.
 
 
 def dead_after() -> dt.timedelta:
-    """Setting CHIBO_WORKER_DEAD_SECONDS, else the environment variable, else 120 s."""
-    configured = getattr(settings, "CHIBO_WORKER_DEAD_SECONDS", None) or os.environ.get(
-        "CHIBO_WORKER_DEAD_SECONDS", DEFAULT_DEAD_SECONDS
-    )
-    return dt.timedelta(seconds=int(str(configured)))
+    """Setting CHIBO_WORKER_DEAD_SECONDS (environment variable of that name, default 120 s)."""
+    return dt.timedelta(seconds=int(settings.CHIBO_WORKER_DEAD_SECONDS))
 
 
 def beat_interval() -> float:

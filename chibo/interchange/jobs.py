@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import uuid
 from itertools import islice
 from pathlib import Path
@@ -42,9 +41,6 @@ from chibo.interchange.report import MAX_PROBLEMS
 from chibo.interchange.tasks import preview_import_job
 
 logger = logging.getLogger(__name__)
-
-# Days a file not imported stays in var/imports (failed, refused, left unconfirmed).
-DEFAULT_KEEP_DAYS = 7
 
 # The preview the job page shows: the first rows, few columns, short cells.
 PREVIEW_ROWS = 10
@@ -132,11 +128,11 @@ def job_create(*, actor: Any, kind: str, upload: Any, profile: Any = None) -> Im
 
 
 def keep_days() -> int:
-    """Setting CHIBO_IMPORT_KEEP_DAYS, else the environment variable, else 7."""
-    configured = getattr(settings, "CHIBO_IMPORT_KEEP_DAYS", None) or os.environ.get(
-        "CHIBO_IMPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS
-    )
-    return int(str(configured))
+    """Days a file not imported stays in var/imports (failed, refused, left unconfirmed).
+
+    Setting CHIBO_IMPORT_KEEP_DAYS (environment variable of that name, default 7).
+    """
+    return int(settings.CHIBO_IMPORT_KEEP_DAYS)
 
 
 def uploads_cleanup(now: dt.datetime | None = None) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 
 from django.conf import settings
@@ -11,10 +10,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# A queued or running job whose heartbeat is older than this is shown as
-# interrupted and may be retried: setting CHIBO_IMPORT_STALE_MINUTES, else the
-# environment variable of the same name, else 10 minutes (docs/import.md).
-DEFAULT_STALE_MINUTES = 10
+# A queued or running job whose heartbeat is older than settings.CHIBO_IMPORT_STALE_MINUTES
+# (environment variable of the same name, default 10) is shown as interrupted and may be
+# retried (docs/import.md).
 
 # What each kind of file holds, as the pages name it (columns.KINDS, in order).
 KIND_LABELS = {
@@ -26,10 +24,7 @@ KIND_LABELS = {
 
 
 def stale_after() -> dt.timedelta:
-    configured = getattr(settings, "CHIBO_IMPORT_STALE_MINUTES", None) or os.environ.get(
-        "CHIBO_IMPORT_STALE_MINUTES", DEFAULT_STALE_MINUTES
-    )
-    return dt.timedelta(minutes=int(str(configured)))
+    return dt.timedelta(minutes=int(settings.CHIBO_IMPORT_STALE_MINUTES))
 
 
 class ImportJob(models.Model):

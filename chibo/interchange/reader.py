@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import os
 import unicodedata
 import zipfile
 import zlib
@@ -32,11 +31,8 @@ _CHUNK = 1 << 20
 
 
 def max_bytes() -> int:
-    """The upload cap: setting CHIBO_IMPORT_MAX_BYTES, env CHIBO_IMPORT_MAX_MB, default 50 MB."""
-    configured = getattr(settings, "CHIBO_IMPORT_MAX_BYTES", None)
-    if configured:
-        return int(configured)
-    return int(os.environ.get("CHIBO_IMPORT_MAX_MB", "50")) * MB
+    """The upload cap: setting CHIBO_IMPORT_MAX_BYTES (env CHIBO_IMPORT_MAX_MB, default 50 MB)."""
+    return int(settings.CHIBO_IMPORT_MAX_BYTES)
 
 
 # An XLSX this large once unzipped would not fit the memory budget (400,000

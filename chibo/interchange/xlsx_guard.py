@@ -37,7 +37,6 @@ exact.
 from __future__ import annotations
 
 import functools
-import os
 import re
 import zipfile
 from array import array
@@ -73,11 +72,8 @@ SST_PART = "xl/sharedStrings.xml"
 
 
 def max_expanded() -> int:
-    """Setting CHIBO_IMPORT_MAX_EXPANDED_BYTES, env CHIBO_IMPORT_MAX_EXPANDED_MB, default 768 MB."""
-    configured = getattr(settings, "CHIBO_IMPORT_MAX_EXPANDED_BYTES", None)
-    if configured:
-        return int(configured)
-    return int(os.environ.get("CHIBO_IMPORT_MAX_EXPANDED_MB", "768")) * MB
+    """Setting CHIBO_IMPORT_MAX_EXPANDED_BYTES (env CHIBO_IMPORT_MAX_EXPANDED_MB, default 768 MB)."""
+    return int(settings.CHIBO_IMPORT_MAX_EXPANDED_BYTES)
 
 
 class Refused(Exception):
