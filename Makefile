@@ -118,7 +118,10 @@ check-migrations: install ## fail if models changed without a migration
 # Browser tests need /usr/bin/chromium: scripts/ensure-chromium installs it as
 # root, fails in CI (CI=true) when it cannot, and otherwise we skip them
 # (CHIBO_SKIP_BROWSER=1). pytest's "no tests collected" (exit 5) is a failure.
-test: install ## lint, migrations check, pytest on SQLite then on PostgreSQL
+# scripts/test-suites runs pytest on SQLite and on PostgreSQL side by side (SQLite's
+# output printed after PostgreSQL's) and fails if either fails; CHIBO_TEST_SERIAL=1
+# runs them one after the other.
+test: install ## lint, migrations check, pytest on SQLite and on PostgreSQL (side by side)
 	@trap 'rc=$$?; el=$$(( $$(date +%s) - $(START_TIME) )); \
 		if [ $$rc -eq 0 ]; then st=OK; else st="FAILED (exit $$rc)"; fi; \
 		printf "\n==> make test: %s in %dm%02ds\n" "$$st" $$((el / 60)) $$((el % 60))' EXIT; \
@@ -132,10 +135,7 @@ test: install ## lint, migrations check, pytest on SQLite then on PostgreSQL
 	fi; \
 	lrc=0; scripts/ensure-libreoffice-calc || lrc=$$?; \
 	if [ $$lrc -ne 0 ] && [ $$lrc -ne 3 ]; then exit $$lrc; fi; \
-	echo "==> pytest -m 'not bench' on SQLite"; \
-	env -u DATABASE_URL $(PYTEST) -m "not bench"; \
-	echo "==> pytest -m 'not bench' on PostgreSQL"; \
-	scripts/with-postgres $(PYTEST) -m "not bench"
+	scripts/test-suites $(PYTEST) -m "not bench"
 
 # Bench tests print their figures (-s). No bench tests yet (exit 5) is fine.
 bench: install ## scale benchmarks (pytest -m bench -s) on SQLite then PostgreSQL
