@@ -230,11 +230,43 @@ def test_installable_app_offline_page_and_logout_clears_the_device(
     page.click("form[data-logout] button[type=submit]")
     page.wait_for_url("**/accounts/login/**")
     assert _kept(page) == {}
-    # Back online, the page may send the kept mark before the logout clears it (the browser's
-    # "online" event races the click): either it reached the server whole, or not at all.
-    assert _rows(meeting)["DV-A1"] in {("present", ""), ("unexcused", "")}, json.dumps(
-        _rows(meeting)
-    )
+    # The sheet was not open again: the mark never left the device, and the logout deleted it.
+    assert _rows(meeting)["DV-A1"] == ("present", ""), json.dumps(_rows(meeting))
+
+
+def test_logout_waits_for_the_marks_being_sent(live_url: str, page: Any) -> None:
+    """Back online on the sheet, the kept mark is on its way when she logs out: the logout
+    waits for it (it reaches the server), then clears the device. No race."""
+    tree = factories.tree()
+    meeting = _meeting(tree)
+    factories.user("bithu", Role.CELL_SECRETARY, tree["cell_a"])
+    login(page, live_url, "bithu")
+    _open_sheet(page, live_url, meeting)
+    page.context.set_offline(True)
+    page.check("#row-DV-A1 input[value=unexcused]")
+    page.wait_for_selector("#row-DV-A1.pending-row")
+
+    held: list[Any] = []  # the sheet's save, held until the logout has been clicked
+
+    def hold(route: Any) -> None:
+        if route.request.method == "POST":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(f"**/activity/meetings/{meeting.pk}/**", hold)
+    page.context.set_offline(False)  # the "online" event starts sending
+    while not held:
+        page.wait_for_timeout(50)
+    page.once("dialog", lambda dialog: dialog.accept())  # were she asked, she would log out
+    page.click("form[data-logout] button[type=submit]")
+    page.wait_for_timeout(300)
+    assert f"/activity/meetings/{meeting.pk}/" in page.url  # still here: waiting for the send
+    assert _rows(meeting)["DV-A1"] == ("present", "")
+    held[0].continue_()
+    page.wait_for_url("**/accounts/login/**")
+    assert _kept(page) == {}
+    assert _rows(meeting)["DV-A1"] == ("unexcused", ""), json.dumps(_rows(meeting))
 
 
 def test_marks_left_on_the_device_are_named_on_every_page(live_url: str, page: Any) -> None:

@@ -120,18 +120,28 @@
     });
   }
 
+  // Logging out (home/app.js) waits for the marks being sent and starts no new send: a mark
+  // either reaches the server before the session ends or stays kept until the logout asks.
+  var done = null;  // resolves the promise of the current send
+  function settle() {
+    sending = false;
+    if (done) { done(); done = null; }
+    window.chiboSending = null;
+  }
+
   function flush() {
-    if (sending || !navigator.onLine) { render(); return; }
+    if (sending || !navigator.onLine || window.chiboLoggingOut) { render(); return; }
     var queue = load();
     var codes = Object.keys(queue);
     if (!codes.length) { render(); return; }
     sending = true;
+    window.chiboSending = new Promise(function (resolve) { done = resolve; });
     notice = "";
     render();
     var refused = 0;
     function next(i) {
-      if (i >= codes.length) {
-        sending = false;
+      if (i >= codes.length || window.chiboLoggingOut) {
+        settle();
         if (refused) notice = text("refused", refused);
         render();
         return;
@@ -141,7 +151,7 @@
       send(code, mark).then(function (response) {
         if (response.redirected && response.url.indexOf("/accounts/") !== -1) {
           // The session ended: keep everything, say how to send it.
-          sending = false;
+          settle();
           notice = text("login", "");
           render();
           return null;
@@ -163,7 +173,7 @@
         next(i + 1);
         return null;
       }).catch(function () {
-        sending = false;  // the connection dropped again: try at the next "online"
+        settle();  // the connection dropped again: try at the next "online"
         render();
       });
     }

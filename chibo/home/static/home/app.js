@@ -40,14 +40,31 @@
     });
   }
 
-  // Logout: nothing of this user's work stays on the device. Unsent marks are named first.
+  // Logout: nothing of this user's work stays on the device. Marks being sent (the sheet was
+  // back online, activity/sheet-offline.js) are waited for, and no new one starts; those still
+  // unsent are named first.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-logout]")) return;
+    window.chiboLoggingOut = true;
+    if (window.chiboSending) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      // At most 10 s: a connection that hangs must not keep anyone logged in.
+      var waited = new Promise(function (resolve) { setTimeout(resolve, 10000); });
+      Promise.race([window.chiboSending, waited]).then(function () {
+        window.chiboSending = null;
+        if (form.requestSubmit) { form.requestSubmit(); return; }
+        clearDevice();
+        form.submit();
+      });
+      return;
+    }
     var n = pendingMarks();
     if (n) {
       var text = (form.getAttribute("data-pending") || "{n}").replace("{n}", n);
       if (!window.confirm(text)) {
+        window.chiboLoggingOut = false;  // staying: the sheet may send them again
         event.preventDefault();
         event.stopImmediatePropagation();
         return;
