@@ -27,7 +27,8 @@ from chibo.activity.models import (
     PaymentMethod,
     Presence,
 )
-from chibo.apitools import check_text, created, file_response
+from chibo.apitools import check_text, created, file_response, require_cap
+from chibo.core.roles import Cap
 from chibo.core.web import DOCX_TYPE
 from chibo.members.selectors import get_member_for
 
@@ -75,6 +76,7 @@ class WarningOut(Schema):
 def warnings_list(
     request: HttpRequest, org: str = "", as_of: dt.date | None = None
 ) -> list[dict[str, object]]:
+    require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: the sysadmin reads no warning
     root = _org(request, org) if org else selectors.home_org(request.user)
     if root is None:
         return []
@@ -101,6 +103,7 @@ def missing_meetings(
     months: int = Query(3, ge=1, le=12),
     as_of: dt.date | None = None,
 ) -> list[dict[str, object]]:
+    require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: the sysadmin reads no unit's data
     under = _org(request, org) if org else None
     rows = selectors.cells_missing_meetings(request.user, _day(as_of), months=months, under=under)
     return [
@@ -159,6 +162,7 @@ def _tracking(org: Any, t: Any, on_rolls: int) -> dict[str, object]:
     summary="From when each cell of an org subtree is tracked (no data: nobody judged)",
 )
 def tracking_list(request: HttpRequest, org: str = "") -> list[dict[str, object]]:
+    require_cap(request.user, Cap.MEMBER_VIEW)
     root = _org(request, org) if org else selectors.home_org(request.user)
     if root is None:
         return []

@@ -36,6 +36,7 @@ from chibo.apitools import (
     file_response,
     keyset_page,
     org_ref,
+    require_cap,
 )
 from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
@@ -251,6 +252,7 @@ def _dict(request: HttpRequest, candidate: Any, *, full: bool = False) -> dict[s
 
 @router.get("", response=CandidatePage, exclude_unset=True, summary="List candidates in scope")
 def candidate_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+    require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: the sysadmin reads no candidate
     org = org_ref(request.user, filters.org, "org") if filters.org else None
     flt = selectors.BoardFilter(
         org=org,
@@ -321,6 +323,7 @@ def candidate_register(request: HttpRequest, payload: RegisterIn) -> Status:
     summary="Probationary members due or overdue for recognition",
 )
 def probation_watch(request: HttpRequest, org: str = "") -> dict[str, Any]:
+    require_cap(request.user, Cap.MEMBER_VIEW)
     root = org_ref(request.user, org, "org") if org else None
     rows = selectors.probation_watch(request.user, timezone.localdate(), org=root)
     audit_members_read(

@@ -11,11 +11,12 @@ Anyone signed in reads it (it is public information); only the city office chang
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Router, Schema
 
 from chibo.core import calendar
 from chibo.core.models import CalendarAdjustment
@@ -50,8 +51,9 @@ class YearOut(Schema):
 
 class AdjustmentIn(Schema):
     working: bool
-    name: str = Field(..., min_length=1, max_length=200)
-    source: str = Field(..., min_length=1, max_length=255)
+    # Empty text is refused by the service, after the role is checked (403 before 422).
+    name: str = Field(..., max_length=200)
+    source: str = Field(..., max_length=255)
     confidence: Literal["H", "M", "L"]
     note: str = Field("", max_length=2000)
 
@@ -111,11 +113,23 @@ def working_days(request: HttpRequest, start: dt.date, days: int) -> dict[str, A
     }
 
 
+def _day(request: HttpRequest, day: str) -> dt.date:
+    """The path's day, read after the role is checked (403 before 422)."""
+    calendar.require_manage(request.user)
+    try:
+        parsed = dt.date.fromisoformat(day)
+    except ValueError as exc:
+        raise ValidationError({"day": [_("Enter a valid date (YYYY-MM-DD).")]}) from exc
+    return _within(parsed, "day")
+
+
 @router.put("/{day}", response=AdjustmentOut, summary="Set a calendar adjustment (city office)")
-def calendar_put(request: HttpRequest, day: dt.date, payload: AdjustmentIn) -> dict[str, Any]:
+def calendar_put(
+    request: HttpRequest, day: Annotated[str, Path(description="YYYY-MM-DD")], payload: AdjustmentIn
+) -> dict[str, Any]:
     row = calendar.calendar_adjustment_save(
         actor=request.user,
-        day=_within(day, "day"),
+        day=_day(request, day),
         working=payload.working,
         name=payload.name,
         source=payload.source,
@@ -130,6 +144,8 @@ def calendar_put(request: HttpRequest, day: dt.date, payload: AdjustmentIn) -> d
     response=AdjustmentOut,
     summary="Remove a calendar adjustment (city office); returns the removed adjustment",
 )
-def calendar_delete(request: HttpRequest, day: dt.date) -> dict[str, Any]:
-    row = calendar.calendar_adjustment_delete(actor=request.user, day=_within(day, "day"))
+def calendar_delete(
+    request: HttpRequest, day: Annotated[str, Path(description="YYYY-MM-DD")]
+) -> dict[str, Any]:
+    row = calendar.calendar_adjustment_delete(actor=request.user, day=_day(request, day))
     return _adjustment(row)

@@ -95,7 +95,8 @@ def year_view(year: int) -> dict[str, Any]:
 # --- writes --------------------------------------------------------------------------
 
 
-def _require(actor: Any) -> None:
+def require_manage(actor: Any) -> None:
+    """403 unless ``actor`` keeps the working-day calendar (the city office)."""
     if actor is not None and not has_cap(actor, Cap.CALENDAR_MANAGE):
         raise PermissionDenied(_("Only the city office keeps the working-day calendar."))
 
@@ -123,7 +124,7 @@ def calendar_adjustment_save(
     note: str = "",
 ) -> CalendarAdjustment:
     """Set ``day`` as a working day or a day off, with what it is and its source (audited)."""
-    _require(actor)
+    require_manage(actor)
     errors: dict[str, list[str]] = {}
     if not name.strip():
         errors["name"] = [_("Say what the day is (e.g. make-up day for Friday 02/05/2025).")]
@@ -166,7 +167,7 @@ def calendar_adjustment_delete(*, actor: Any, day: dt.date) -> CalendarAdjustmen
     """Remove the adjustment of ``day``: the library and the weekends decide again (audited).
 
     Returns the removed row (unsaved), so the caller can show what was removed."""
-    _require(actor)
+    require_manage(actor)
     with transaction.atomic():
         row = CalendarAdjustment.objects.select_for_update().filter(day=day).first()
         if row is None:

@@ -286,6 +286,7 @@ class MemberFilters(Schema):
 @router.get("", response=MemberPage, summary="Members in scope: search, filters, keyset pagination")
 def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> dict:
     user = request.user
+    require_cap(user, Cap.MEMBER_VIEW)  # as the page: the sysadmin reads no member
     org = org_ref(user, filters.org, "org", Cap.MEMBER_VIEW) if filters.org.strip() else None
     flt = selectors.MemberFilter(
         q=check_text(filters.q.strip(), "q"),

@@ -239,16 +239,16 @@ def post_end(*, actor: Any, post: LeadershipPost, to_on: dt.date) -> LeadershipP
     return post
 
 
-def requirement_set(*, actor: Any, post: str, level: str, note: str = "") -> PostRequirement:
-    """Configure the political-theory level a post requires (a committee-wide setting)."""
+def may_set_requirements(actor: Any) -> bool:
+    """Whether ``actor`` may change the required levels: ``training.manage`` on the city root."""
     from chibo.orgs.selectors import orgs_for
 
-    root = (
-        orgs_for(actor, Cap.TRAINING_MANAGE).filter(parent__isnull=True).first()
-        if actor is not None
-        else None
-    )
-    if actor is not None and root is None:
+    return orgs_for(actor, Cap.TRAINING_MANAGE).filter(parent__isnull=True).exists()
+
+
+def requirement_set(*, actor: Any, post: str, level: str, note: str = "") -> PostRequirement:
+    """Configure the political-theory level a post requires (a committee-wide setting)."""
+    if actor is not None and not may_set_requirements(actor):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied(

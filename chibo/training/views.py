@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -231,8 +232,12 @@ def gaps(request: HttpRequest) -> HttpResponse:
 def requirements(request: HttpRequest) -> HttpResponse:
     require_page_cap(request, Cap.MEMBER_VIEW)
     form = f.RequirementForm(request.POST or None)
+    may_manage = services.may_set_requirements(request.user)
     if request.method == "POST":
-        require_page_cap(request, Cap.TRAINING_MANAGE)
+        if not may_manage:  # as the API: training.manage on the city root
+            raise PermissionDenied(
+                _("Only the city's organizing staff may change the required levels.")
+            )
         if form.is_valid():
             done = run_service(
                 request,
@@ -248,7 +253,7 @@ def requirements(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "rows": PostRequirement.objects.all(),
-            "may_manage": has_cap(request.user, Cap.TRAINING_MANAGE),
+            "may_manage": may_manage,
         },
     )
 
