@@ -15,6 +15,7 @@ run finds the rows already there (or fails and writes nothing).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import uuid
@@ -34,7 +35,13 @@ from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap
 from chibo.interchange import columns as C
 from chibo.interchange import profiles
-from chibo.interchange.mapping import Mapping, MappingError, detect_headers
+from chibo.interchange.mapping import (
+    Mapping,
+    MappingError,
+    at_header,
+    detect_headers,
+    footer_said,
+)
 from chibo.interchange.models import ImportJob
 from chibo.interchange.reader import FileRefused, max_bytes, open_table
 from chibo.interchange.report import MAX_PROBLEMS
@@ -46,6 +53,7 @@ logger = logging.getLogger(__name__)
 PREVIEW_ROWS = 10
 PREVIEW_COLUMNS = 30
 PREVIEW_CHARS = 80
+PREVIEW_SCAN = 50_000  # rows read further to find the footer under the table
 
 WRITE_CAP = {
     C.ORGS: Cap.ORG_RESTRUCTURE,
@@ -216,13 +224,33 @@ def job_preview(*, job_id: str) -> None:
     if job is None or job.preview:
         return
     try:
-        table = open_table(job.stored_as, job.kind)
+        try:
+            mapping = Mapping.from_json(job.mapping, job.kind) if job.mapping else None
+        except MappingError:
+            mapping = None
+        # From the header row (title rows above it skipped), with the file's row numbers.
+        try:
+            table, plan = at_header(open_table(job.stored_as, job.kind), job.kind, mapping)
+        except MappingError:  # the mapping's header row is not in this file: detect it
+            table, plan = at_header(open_table(job.stored_as, job.kind), job.kind)
         headers = [_short(h) for h in table.headers[:PREVIEW_COLUMNS]]
-        rows = [
-            [_short(C.text(c)) for c in cells[:PREVIEW_COLUMNS]]
-            for _n, cells in islice(table.rows, PREVIEW_ROWS)
-        ]
-        preview: dict[str, Any] = {"headers": headers, "rows": rows}
+        first = list(islice(table.rows, PREVIEW_ROWS))
+        rows = [[_short(C.text(c)) for c in cells[:PREVIEW_COLUMNS]] for _n, cells in first]
+        preview: dict[str, Any] = {
+            "headers": headers,
+            "rows": rows,
+            "row_numbers": [n for n, _cells in first],
+            "header_row": plan.layout.header_row,
+            "header_rows": plan.layout.header_rows,
+        }
+        # The footer under the table (totals, signatures): read to the end of a file of
+        # ordinary size; the check says it for any file.
+        for _row in islice(table.rows, PREVIEW_SCAN):
+            pass
+        if next(table.rows, None) is None:
+            preview["footer"] = [[n, _short(text)] for n, text in plan.footer]
+            if plan.footer:
+                preview["footer_said"] = footer_said(plan.footer)
         if len(table.headers) > PREVIEW_COLUMNS:
             preview["more_columns"] = len(table.headers) - PREVIEW_COLUMNS
         updates: dict[str, Any] = {"preview": preview}
@@ -287,10 +315,11 @@ def _mapping_for(job: ImportJob) -> Mapping | None:
     offered = profiles.offer(job.user, job.kind, headers) if headers else None
     if offered is None:
         return None
-    ImportJob.objects.filter(pk=job.pk).update(
-        mapping=offered.mapping.as_json(), profile_name=offered.name
-    )
-    return offered.mapping
+    # Offered because the detected header has its names: that header's row is read
+    # (a profile made for row 1 still fits the same table under title rows).
+    mapping = dataclasses.replace(offered.mapping, header_row=None)
+    ImportJob.objects.filter(pk=job.pk).update(mapping=mapping.as_json(), profile_name=offered.name)
+    return mapping
 
 
 def job_retry(*, actor: Any, job: ImportJob) -> ImportJob:
@@ -365,7 +394,10 @@ def _store_error_report(job: ImportJob, result: Any) -> None:
     problems = [p.as_dict() for p in result.problems[:MAX_PROBLEMS]]
     report = Path(job.report_path)
     try:
-        report.write_bytes(error_report_xlsx(job.stored_as, job.kind, problems))
+        # The header row the import read (its plan), so the sheet's column names are the file's.
+        layout = result.plan.layout if result.plan is not None else None
+        header = (layout.header_row, layout.header_rows) if layout is not None else None
+        report.write_bytes(error_report_xlsx(job.stored_as, job.kind, problems, header))
     except OSError:
         # A full disk: the errors are on the page all the same; no partial report is left.
         report.unlink(missing_ok=True)

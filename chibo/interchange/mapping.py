@@ -555,6 +555,71 @@ def value_field(kind: str, samples: list[Any], taken: set[str], vocabs: dict[str
     return ""
 
 
+# --- the footer: totals, signatures and notes under the table ---------------------------------
+
+# Words that open a footer line (folded): totals, who drew the list up and signs it,
+# "(Ký, ghi rõ họ tên)", the place and date line, notes and recipients.
+_FOOTER_WORDS = re.compile(
+    r"^(tong cong|tong so|cong\s*:|nguoi lap|lap bieu|\(?ky[ ,.)]|\(?ky$|da ky|xac nhan"
+    r"|(pho )?bi thu\b|t/m\b|tm\.|tm\s|thu truong|(pho )?hieu truong|noi nhan|ghi chu\s*:"
+    r"|danh sach (nay|co|gom))"
+    r"|\bngay\b.*\bthang\b.*\bnam\b"
+)
+FOOTER_TEXT = 120  # characters of a skipped row kept to say what it was
+
+
+def _footer_like(cells: list[Any], width: int) -> tuple[bool, bool]:
+    """(a row that may be under the table, a row that says so itself).
+
+    A few cells only (at most a third of the header's columns, or 2), and either a
+    footer's words or text without any digit (a signer's name). A data row has its
+    code, dates or numbers.
+    """
+    filled = [t for t in (C.text(c) for c in cells) if t]
+    if len(filled) > max(2, width // 3):
+        return False, False
+    if any(_FOOTER_WORDS.search(fold(t)) for t in filled):
+        return True, True
+    return not any(ch.isdigit() for t in filled for ch in t), False
+
+
+def without_footer(
+    rows: Iterator[tuple[int, list[Any]]], layout: Layout, found: list[tuple[int, str]]
+) -> Iterator[tuple[int, list[Any]]]:
+    """The rows, without the footer under the table's last data row (listed in ``found``).
+
+    A footer starts at a row with a footer's words, or at a text-only row after a blank
+    row; the rows after it that also look like a footer are held. A data row after them
+    gives them back as rows (checked as before): only the end of the table is skipped.
+    """
+    width = sum(1 for h in layout.headers if h)
+    held: list[tuple[int, list[Any]]] = []
+    last = layout.header_row + layout.header_rows - 1
+    for number, cells in rows:
+        like, said = _footer_like(cells, width)
+        if like and (held or said or number > last + 1):
+            held.append((number, cells))
+        else:
+            if held:
+                yield from held
+                held = []
+            yield number, cells
+        last = number
+    for number, cells in held:
+        text = " · ".join(t for t in (C.text(c) for c in cells) if t)
+        found.append((number, text[:FOOTER_TEXT]))
+
+
+def footer_said(footer: list[tuple[int, str]]) -> str:
+    """One line for the command, the preview and the check: which rows were skipped."""
+    first, last = footer[0][0], footer[-1][0]
+    rows = str(first) if first == last else f"{first}–{last}"
+    values = {"n": len(footer), "rows": rows, "text": footer[0][1]}
+    if len(footer) == 1:
+        return _("Skipped 1 row under the table (row %(rows)s): «%(text)s».") % values
+    return _("Skipped %(n)s rows under the table (rows %(rows)s): «%(text)s» …") % values
+
+
 # --- applying a mapping ----------------------------------------------------------------------
 
 
@@ -574,11 +639,15 @@ class Plan:
     columns: list[ColumnPlan]
     # field → {file value → chibo value} for values the mapping (not the proposal) gave
     explicit: dict[str, dict[str, str]]
+    # (row, its text) of the rows under the table that were skipped (filled as rows are read)
+    footer: list[tuple[int, str]] = dataclasses.field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
             "header_row": self.layout.header_row,
             "header_rows": self.layout.header_rows,
+            "footer": [[row, text] for row, text in self.footer],
+            "footer_said": footer_said(self.footer) if self.footer else "",
             "columns": [
                 {"header": c.header, "field": c.field, "how": c.how, "samples": c.samples}
                 for c in self.columns
@@ -635,6 +704,39 @@ def plan_columns(
     return plans
 
 
+def _locate(
+    table: Table, kind: str, mapping: Mapping | None
+) -> tuple[Layout, list[tuple[int, list[Any]]]]:
+    """The header (the mapping's row, else detected) and the first rows under it."""
+    head: list[tuple[int, list[Any]]] = [(table.header_row, list(table.headers))]
+    head.extend(islice(table.rows, SCAN_ROWS + SAMPLE_ROWS))
+    if mapping is not None and mapping.header_row is not None:
+        layout = _layout_at(head, mapping.header_row, mapping.header_rows)
+    else:
+        layout = detect(kind, head[: SCAN_ROWS + 1])
+    skip = layout.header_row + layout.header_rows - 1
+    return layout, [(n, cells) for n, cells in head if n > skip]
+
+
+def at_header(table: Table, kind: str, mapping: Mapping | None = None) -> tuple[Table, Plan]:
+    """The file's own table from its header row: the header's names as the file writes them
+    (two-row headers as "parent – child"), the rows under it with the file's row numbers,
+    the footer left out (``Plan.footer`` lists it once the rows are read). No database
+    reads: the job preview and the error report use it."""
+    layout, body = _locate(table, kind, mapping)
+    plan = Plan(layout, [ColumnPlan(h, "", "") for h in layout.headers], {})
+    last = layout.header_row + layout.header_rows - 1
+    at = Table(
+        sheet=table.sheet,
+        headers=list(layout.headers),
+        keys=[_folded_header(h) for h in layout.headers],
+        rows=without_footer(chain(body, table.rows), layout, plan.footer),
+        total=max(table.total - (last - table.header_row), 0),
+    )
+    at.header_row = last
+    return at, plan
+
+
 def prepare(
     table: Table,
     kind: str,
@@ -642,21 +744,15 @@ def prepare(
     actor: Any,
 ) -> tuple[Table, Plan]:
     """The table as the importers read it: header found, columns named by field, values mapped."""
-    head: list[tuple[int, list[Any]]] = [(1, list(table.headers))]
-    head.extend(islice(table.rows, SCAN_ROWS + SAMPLE_ROWS))
-    if mapping is not None and mapping.header_row is not None:
-        layout = _layout_at(head, mapping.header_row, mapping.header_rows)
-    else:
-        layout = detect(kind, head[: SCAN_ROWS + 1])
+    layout, body = _locate(table, kind, mapping)
     skip = layout.header_row + layout.header_rows - 1
-    body = [(n, cells) for n, cells in head if n > skip]
     vocabs = _vocabs(kind, actor)
     plans = plan_columns(kind, layout, body, mapping, vocabs)
     explicit = {k: dict(v) for k, v in (mapping.values if mapping else {}).items()}
     plan = Plan(layout, plans, explicit)
     keys = [p.field or (_folded_header(p.header) if p.how == "" else "") for p in plans]
     translate = _translators(kind, plans, explicit, vocabs)
-    rest: Iterator[tuple[int, list[Any]]] = chain(body, table.rows)
+    rest = without_footer(chain(body, table.rows), layout, plan.footer)
     if translate:
         rest = _translated(rest, translate)
     prepared = Table(
@@ -664,7 +760,7 @@ def prepare(
         headers=[p.header for p in plans],
         keys=keys,
         rows=rest,
-        total=max(table.total - (skip - 1), 0),
+        total=max(table.total - (skip - table.header_row), 0),
     )
     prepared.header_row = layout.header_row + layout.header_rows - 1
     return prepared, plan
@@ -767,20 +863,14 @@ class Analysis:
 
 def analyse(table: Table, kind: str, mapping: Mapping | None, actor: Any) -> Analysis:
     """Header, columns and every distinct value of the vocabulary columns (reads the whole file)."""
-    head: list[tuple[int, list[Any]]] = [(1, list(table.headers))]
-    head.extend(islice(table.rows, SCAN_ROWS + SAMPLE_ROWS))
-    if mapping is not None and mapping.header_row is not None:
-        layout = _layout_at(head, mapping.header_row, mapping.header_rows)
-    else:
-        layout = detect(kind, head[: SCAN_ROWS + 1])
-    skip = layout.header_row + layout.header_rows - 1
-    body = [(n, cells) for n, cells in head if n > skip]
+    layout, body = _locate(table, kind, mapping)
     vocabs = _vocabs(kind, actor)
     plans = plan_columns(kind, layout, body, mapping, vocabs)
     explicit = {k: dict(v) for k, v in (mapping.values if mapping else {}).items()}
     positions = {pos: p.field for pos, p in enumerate(plans) if p.field in VOCAB_FIELDS[kind]}
     counts: dict[str, Counter[str]] = {name: Counter() for name in positions.values()}
-    for _n, cells in chain(body, table.rows):
+    footer: list[tuple[int, str]] = []
+    for _n, cells in without_footer(chain(body, table.rows), layout, footer):
         for pos, name in positions.items():
             if pos < len(cells):
                 raw = C.text(cells[pos])
@@ -802,7 +892,7 @@ def analyse(table: Table, kind: str, mapping: Mapping | None, actor: Any) -> Ana
         values[name] = listed
         truncated[name] = len(counter) > MAX_DISTINCT
         choices[name] = vocab.choices
-    return Analysis(Plan(layout, plans, explicit), values, choices, truncated)
+    return Analysis(Plan(layout, plans, explicit, footer), values, choices, truncated)
 
 
 def describe(plan: Plan) -> list[str]:
@@ -823,6 +913,8 @@ def describe(plan: Plan) -> list[str]:
     else:
         first = _("Header: row %(row)s of the file.") % {"row": plan.layout.header_row}
     lines = [first]
+    if plan.footer:
+        lines.append(footer_said(plan.footer))
     for col in plan.columns:
         if not col.header:
             continue
@@ -844,6 +936,6 @@ def detect_headers(path: Any, kind: str) -> list[str]:
         table = open_table(path, kind)
     except FileRefused:
         return []
-    head: list[tuple[int, list[Any]]] = [(1, list(table.headers))]
+    head: list[tuple[int, list[Any]]] = [(table.header_row, list(table.headers))]
     head.extend(islice(table.rows, SCAN_ROWS))
     return detect(kind, head).headers

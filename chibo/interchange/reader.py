@@ -14,8 +14,10 @@ import csv
 import unicodedata
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +55,9 @@ class Table:
     keys: list[str]  # folded: ma_dang_vien …
     rows: Iterator[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
     total: int = 0  # data rows (for progress), empty ones included
-    header_row: int = 1  # the header's (last) spreadsheet row (mapping.prepare may move it)
+    # The spreadsheet row of ``headers``: the first row that is not blank (blank rows
+    # above it are skipped); mapping.prepare moves it to the detected header's last row.
+    header_row: int = 1
 
 
 def _nfc(value: Any) -> Any:
@@ -176,13 +180,19 @@ def _open_xlsx(path: Path, kind: str) -> Table:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_name(sheet_name)
         rows = sheet.iter_rows()
-        header = next(rows, None)
+        # Blank rows above the first text are skipped; the numbers stay the file's.
+        first = 0
+        header = None
+        for header in rows:
+            first += 1
+            if any(str(cell).strip() for cell in header):
+                break
     except Exception as exc:  # calamine raises several error types for bad files
         raise FileRefused(
             _("The file is damaged or incomplete: it cannot be read as an Excel file.")
         ) from exc
     if not header or not any(str(cell).strip() for cell in header):
-        raise FileRefused(_("The first row must hold the column names; it is empty."))
+        raise FileRefused(_("The sheet is empty: no row holds the column names."))
     headers = [str(_nfc(cell)).strip() for cell in header]
     keys = [header_key(h) for h in headers]
     if inspection.formulas:
@@ -191,7 +201,7 @@ def _open_xlsx(path: Path, kind: str) -> Table:
             raise FileRefused(refusal)
 
     def body() -> Iterator[tuple[int, list[Any]]]:
-        for number, row in enumerate(rows, start=2):
+        for number, row in enumerate(rows, start=first + 1):
             # any(row) settles nearly every row at its first cell; a row of
             # zeros (falsy but not empty) is checked cell by cell.
             if any(row) or any(cell != "" and cell is not None for cell in row):
@@ -203,6 +213,7 @@ def _open_xlsx(path: Path, kind: str) -> Table:
         keys=keys,
         rows=body(),
         total=max(int(sheet.height) - 1, 0),
+        header_row=first,
     )
 
 
@@ -270,34 +281,64 @@ def _csv_lines(fh: Any, count: list[int]) -> Iterator[str]:
         yield line
 
 
+# Lines read to tell the delimiter (title lines above the header included).
+SNIFF_LINES = 40
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The delimiter most lines agree on: the most lines with the same count of it, then the
+    larger count. A title line ("DANH SÁCH ĐẢNG VIÊN", or one with a comma in it) above a
+    table of ';' never decides: the header and the rows under it outnumber it."""
+    best, score = _CSV_DELIMITERS[0], (0, 0)
+    for candidate in _CSV_DELIMITERS:
+        counts = Counter(n for n in (line.count(candidate) for line in lines) if n)
+        if counts:
+            count, agreeing = max(counts.items(), key=lambda item: (item[1], item[0]))
+            if (agreeing, count) > score:
+                best, score = candidate, (agreeing, count)
+    return best
+
+
 def _open_csv(path: Path) -> Table:
     encoding, lines = _csv_encoding(path)
     with path.open(encoding=encoding, newline="") as fh:
-        first_line = fh.readline(CSV_LINE_MAX + 1)
-        if len(first_line) > CSV_LINE_MAX:
-            raise _too_long(1)
-        delimiter = max(_CSV_DELIMITERS, key=first_line.count)
-        if first_line.count(delimiter) == 0 and len(first_line) > 200:
+        sample: list[str] = []
+        for number, line in enumerate(iter(lambda: fh.readline(CSV_LINE_MAX + 1), ""), start=1):
+            if len(line) > CSV_LINE_MAX:
+                raise _too_long(number)
+            if line.strip():
+                sample.append(line)
+                if len(sample) >= SNIFF_LINES:
+                    break
+        delimiter = _delimiter(sample)
+        if sample and len(sample[0]) > 200 and not any(line.count(delimiter) for line in sample):
             raise FileRefused(_("This file is not a spreadsheet (.xlsx or .csv)."))
         fh.seek(0)
+        header: list[str] | None = None
+        first = 0
         try:
-            header = next(csv.reader(_csv_lines(fh, [0]), delimiter=delimiter), None)
+            # Blank lines above the first text are skipped; the numbers stay the file's.
+            for header in csv.reader(_csv_lines(fh, [0]), delimiter=delimiter):
+                first += 1
+                if any(cell.strip() for cell in header):
+                    break
         except csv.Error as exc:
             raise FileRefused(_("The CSV file is malformed.")) from exc
     if not header or not any(cell.strip() for cell in header):
-        raise FileRefused(_("The first row must hold the column names; it is empty."))
+        raise FileRefused(_("The sheet is empty: no row holds the column names."))
     headers = [_nfc(cell).strip() for cell in header]
     limit = xlsx_guard.CELL_MAX_CHARS
 
     def body() -> Iterator[tuple[int, list[Any]]]:
         # Cells are normalized to NFC when read (columns.text): CP1258 spells
         # some Vietnamese letters as a base letter plus a combining tone mark.
-        number = 1
+        number = first
         with path.open(encoding=encoding, newline="") as fh:
             # csv refuses a field over its limit (131,072): "malformed" below.
             reader = csv.reader(_csv_lines(fh, [0]), delimiter=delimiter)
             try:
-                next(reader, None)  # the header
+                for _skipped in islice(reader, first):  # blank lines and the header
+                    pass
                 for row in reader:
                     number += 1
                     if any(row) and any(cell.strip() for cell in row):
@@ -317,4 +358,5 @@ def _open_csv(path: Path) -> Table:
         keys=[header_key(h) for h in headers],
         rows=body(),
         total=lines,
+        header_row=first,
     )

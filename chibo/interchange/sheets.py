@@ -9,6 +9,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from chibo.core.spreadsheet import Book
 from chibo.interchange import columns as C
+from chibo.interchange.mapping import Mapping, MappingError, at_header
 from chibo.interchange.reader import FileRefused, open_table
 
 TEMPLATE_ROWS = 5000  # rows covered by the drop-down lists
@@ -40,8 +41,15 @@ def template_xlsx(kind: str) -> bytes:
     return book.save()
 
 
-def error_report_xlsx(path: str, kind: str, problems: list[dict[str, Any]]) -> bytes:
-    """The rows that have errors, as uploaded, with an error column; and every problem on a second sheet."""
+def error_report_xlsx(
+    path: str, kind: str, problems: list[dict[str, Any]], header: tuple[int, int] | None = None
+) -> bytes:
+    """The rows that have errors, as uploaded, with an error column; and every problem on a second sheet.
+
+    The column names are the file's header row: ``header`` (row, rows) as the import
+    read it, else detected (title rows above it are not the names); rows keep their
+    numbers in the file.
+    """
     by_row: dict[int, list[str]] = {}
     for p in problems:
         column = C.header_of(p["column"]) if p.get("column") else ""
@@ -50,7 +58,13 @@ def error_report_xlsx(path: str, kind: str, problems: list[dict[str, Any]]) -> b
     book = Book(write_only=True)
     rows_ws = book.sheet(ERROR_ROWS_SHEET)
     try:
-        table = open_table(path, kind)
+        mapping = None
+        if header is not None:
+            mapping = Mapping(kind=kind, header_row=header[0], header_rows=header[1])
+        try:
+            table, _plan = at_header(open_table(path, kind), kind, mapping)
+        except MappingError:
+            table, _plan = at_header(open_table(path, kind), kind)
         rows_ws.append([ERRORS_HEADER, ROW_HEADER, *table.headers])
         for number, cells in table.rows:
             if number in by_row:

@@ -110,8 +110,15 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 def _preview(job: ImportJob) -> dict:
-    """The preview partial's context: the job, and whether its reading waits for no worker."""
-    return {"job": job, "preview_stuck": not job.preview and (job.preview_late or worker_missing())}
+    """The preview partial's context: the job, its first rows with their numbers in the file,
+    and whether its reading waits for no worker."""
+    rows = job.preview.get("rows") or []
+    numbers = job.preview.get("row_numbers") or [None] * len(rows)
+    return {
+        "job": job,
+        "preview_rows": list(zip(numbers, rows, strict=False)),
+        "preview_stuck": not job.preview and (job.preview_late or worker_missing()),
+    }
 
 
 @login_required

@@ -355,14 +355,26 @@ class BadgesOut(Schema):
     year: int
     rule: str = Field(description="The milestones' rule and source")
     items: list[BadgeOut]
+    next: str | None = Field(description="Cursor of the next page; null on the last")
+
+
+def _badge_key(badge: Any) -> list[str]:
+    """The list's order (date, folded name, code): the keyset of its pages."""
+    return [badge.reached_on.isoformat(), badge.member.name_folded, badge.member.member_code]
 
 
 @router.get(
     "/party-badges",
     response=BadgesOut,
-    summary="Members who complete a Huy hiệu Đảng milestone in a year (audited)",
+    summary="Members who complete a Huy hiệu Đảng milestone in a year, by date, paged (audited)",
 )
-def party_badges(request: HttpRequest, year: int, org: str = "") -> dict[str, Any]:
+def party_badges(
+    request: HttpRequest,
+    year: int,
+    org: str = "",
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    cursor: str = Query("", max_length=500),
+) -> dict[str, Any]:
     from chibo.core.rules import rule_in_force
 
     require_cap(request.user, Cap.MEMBER_VIEW)
@@ -370,6 +382,11 @@ def party_badges(request: HttpRequest, year: int, org: str = "") -> dict[str, An
         raise ValidationError({"year": ["1930 … 2100"]})
     root = org_ref(request.user, org, "org", Cap.MEMBER_VIEW) if org else None
     badges = selectors.party_badges(request.user, year, root)
+    if cursor:
+        after = decode_cursor(cursor, 3)
+        badges = [b for b in badges if _badge_key(b) > after]
+    more = len(badges) > limit
+    badges = badges[:limit]
     selectors.audit_list_read(
         request.user, [b.member for b in badges], {"list": "party_badges", "via": "api"}
     )
@@ -377,6 +394,7 @@ def party_badges(request: HttpRequest, year: int, org: str = "") -> dict[str, An
     return {
         "year": year,
         "rule": f"{rule.title} — {rule.citation}",
+        "next": encode_cursor(_badge_key(badges[-1])) if more else None,
         "items": [
             {
                 "member_code": b.member.member_code,

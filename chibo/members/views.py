@@ -7,9 +7,11 @@ forms' calls to members.services. After a successful POST: redirect (PRG).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -64,6 +66,9 @@ def pick(request: HttpRequest) -> HttpResponse:
     return render(request, "members/_pick_results.html", {"members": rows, "q": q, "more": more})
 
 
+BADGES_PAGE = 25  # rows of the badges list per page (a phone scrolls a page, not a city)
+
+
 @login_required
 @require_GET
 def party_badges(request: HttpRequest) -> HttpResponse:
@@ -83,14 +88,22 @@ def party_badges(request: HttpRequest) -> HttpResponse:
     code = (request.GET.get("org") or "").strip()
     org = get_org_for(request.user, code) if code else None
     badges = selectors.party_badges(request.user, year, org)
+    # A city has hundreds a year: the count per milestone, then the list by date, paged.
+    by_years = Counter(b.years for b in badges)
+    page = Paginator(badges, BADGES_PAGE).get_page(request.GET.get("page"))
     selectors.audit_list_read(
-        request.user, [b.member for b in badges], {"list": "party_badges", "year": year}
+        request.user,
+        [b.member for b in page.object_list],
+        {"list": "party_badges", "year": year, "page": page.number},
     )
     context = {
         "year": year,
         "years": list(range(today.year - 1, today.year + 3)),
         "org": org,
-        "badges": badges,
+        "badges": page.object_list,
+        "page": page,
+        "total": len(badges),
+        "by_years": sorted(by_years.items()),
         "rule": rule_in_force("seniority.badge_years", on=dt.date(year, 12, 31)),
     }
     return render(request, "members/party_badges.html", context)
