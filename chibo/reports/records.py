@@ -22,9 +22,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import QueryDict
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from chibo.members.models import ON_ROLLS, Category, EventKind, Gender, RemovalReason
 from chibo.orgs.models import Org, SchoolLevel
@@ -85,19 +86,28 @@ def facets_from(kind: str, query: QueryDict | dict[str, str]) -> dict[str, str]:
     return out
 
 
+# The records page's path per (urlconf, script prefix, report): reversed once, since a
+# report's table links each of its rows (a city's thousands of units).
+_PATHS: dict[tuple[Any, str, str], str] = {}
+
+
+def _path(report: str) -> str:
+    key = (get_urlconf(), get_script_prefix(), report)
+    path = _PATHS.get(key)
+    if path is None:
+        path = _PATHS[key] = reverse("reports:records", args=[report])
+    return path
+
+
 def link(report: str, org_code: str, when: dict[str, dt.date], **facets: Any) -> str:
     """The URL of the members behind one figure of ``report`` (``when``: ``start``/``end`` or ``as_of``)."""
-    query = QueryDict(mutable=True)
-    query["org"] = org_code
+    pairs = [("org", org_code)]
     if "as_of" in when:
-        query["as_of"] = when["as_of"].isoformat()
+        pairs.append(("as_of", when["as_of"].isoformat()))
     else:
-        query["from"] = when["start"].isoformat()
-        query["to"] = when["end"].isoformat()
-    for name, value in facets.items():
-        if value not in (None, ""):
-            query[name] = str(value)
-    return f"{reverse('reports:records', args=[report])}?{query.urlencode()}"
+        pairs += [("from", when["start"].isoformat()), ("to", when["end"].isoformat())]
+    pairs += [(name, str(value)) for name, value in facets.items() if value not in (None, "")]
+    return f"{_path(report)}?{urlencode(pairs)}"
 
 
 # --- who is counted ---------------------------------------------------------------

@@ -206,3 +206,36 @@ def test_dashboard_links_open_the_members_behind_its_figures(city) -> None:
     students = [link for link in links if "category=student" in link and "unit=" not in link]
     # The tile: this year's 3; under the trend table: since the trend's start, 4 more.
     assert [_listed(client, link)[0] for link in students] == [3, 7]
+
+
+def test_a_figure_link_is_the_records_page_with_its_facets_encoded() -> None:
+    """The link each table row carries (a city's thousands of units): the records page's
+    path, reversed once per report, and the facets encoded as a form would send them."""
+    import datetime as dt
+    from urllib.parse import parse_qsl, urlsplit
+
+    from django.urls import reverse
+
+    from chibo.reports import records
+
+    url = records.link(
+        "admissions",
+        "TU",
+        {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 7)},
+        unit="Q1-THPT",
+        category="student",
+        year=None,
+        level="",
+    )
+    assert url == (
+        f"{reverse('reports:records', args=['admissions'])}"
+        "?org=TU&from=2026-01-01&to=2026-12-07&unit=Q1-THPT&category=student"
+    )
+    url = records.link("composition", "TU", {"as_of": dt.date(2026, 12, 7)}, unit="Chi bộ 1&2")
+    parts = urlsplit(url)
+    assert parts.path == reverse("reports:records", args=["composition"])
+    assert parse_qsl(parts.query) == [
+        ("org", "TU"),
+        ("as_of", "2026-12-07"),
+        ("unit", "Chi bộ 1&2"),
+    ]
