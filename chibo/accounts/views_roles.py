@@ -143,7 +143,7 @@ def role_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     ra = _assignment_for(request, pk)
     form = EndForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["valid_until"]))
+        messages.error(request, " ".join(str(e) for e in form.errors["valid_until"]))
         return redirect("accounts:roles")
     until = form.cleaned_data["valid_until"] or timezone.localdate()
     try:

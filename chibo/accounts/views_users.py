@@ -64,6 +64,7 @@ class UserForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("how") == PASSWORD and not data.get("password"):
             self.add_error("password", _("Enter an initial password, or choose an invitation."))
         if data.get("how") == INVITE and not data.get("email") and settings.EMAIL_HOST:

@@ -227,6 +227,7 @@ def report_compile(
                 directive, issued_on, title, issuing_unit, signature_for, signer, signer_title
             )
         elif numbered is not None:
+            assert numbered.output is not None  # a numbered version has its document
             output = _reissue(
                 actor, numbered.output, issued_on, signature_for, signer, signer_title
             )
@@ -343,7 +344,7 @@ def _reissue(
 
 def compiled_docx(compiled: CompiledReport) -> bytes:
     """The version's DOCX as compiled."""
-    return bytes(compiled.attachment.data) if compiled.attachment_id else b""
+    return bytes(compiled.attachment.data) if compiled.attachment is not None else b""
 
 
 def compiled_xlsx(compiled: CompiledReport) -> bytes:
@@ -365,9 +366,9 @@ def compiled_xlsx(compiled: CompiledReport) -> bytes:
 # --- reminders -------------------------------------------------------------------
 
 
-def _reporters(org_ids: set[int]) -> dict[int, list[Any]]:
+def _reporters(org_ids: set[int | None]) -> dict[int | None, list[Any]]:
     roles = [role for role, caps in ROLE_CAPS.items() if Cap.DIRECTIVE_REPORT in caps]
-    out: dict[int, list[Any]] = {}
+    out: dict[int | None, list[Any]] = {}
     for ra in RoleAssignment.objects.filter(
         org_id__in=org_ids, role__in=roles, user__is_active=True
     ).select_related("user"):

@@ -409,6 +409,7 @@ class TaskForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         units = data.get("units") or []
         if not units and not data.get("group") and not (data.get("named_units") or "").strip():
             raise ValidationError(_("Choose at least one unit."))

@@ -389,7 +389,7 @@ def overdue_tasks(actor: Any, root: Org, as_of: dt.date) -> int:
             1
             for row in board.rows
             if row.overdue
-            and row.assignment.org_id
+            and row.assignment.org is not None
             and root.path <= row.assignment.org.path < root.path_bound
         )
     return overdue

@@ -144,10 +144,10 @@ def org_detail(request: HttpRequest, code: str) -> dict:
     org = get_org_for(request.user, path_code(code))
     ancestors = [a for a in org.ancestors() if orgs_for(request.user).filter(pk=a.pk).exists()]
     children = selectors.children_of(request.user, org)
-    parent_code = {org.parent_id: org.parent.code} if org.parent_id else {}
+    parent_code = {org.parent.pk: org.parent.code} if org.parent is not None else {}
     return {
         **_item(org, parent_code),
-        "merged_into": org.merged_into.code if org.merged_into_id else None,
+        "merged_into": org.merged_into.code if org.merged_into is not None else None,
         "ancestors": [{"code": a.code, "name": a.name} for a in ancestors],
         "children": _items(children),
         "member_count": selectors.subtree_member_counts([org]).get(org.pk, 0),
@@ -170,7 +170,7 @@ def org_subtree(
     if max_depth is not None:
         qs = qs.filter(depth__lte=org.depth + max_depth)
     rows = list(qs.order_by("path")[: SUBTREE_MAX + 1])
-    parent_code = {org.parent_id: org.parent.code} if org.parent_id else {}
+    parent_code = {org.parent.pk: org.parent.code} if org.parent is not None else {}
     return {
         "root": _item(org, parent_code),
         "items": _items(rows[:SUBTREE_MAX]),

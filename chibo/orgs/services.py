@@ -176,6 +176,7 @@ def org_move(
     _check_parent(org.kind, new_parent)
     _check_not_before_history(org, effective_date)
     old_parent = org.parent
+    assert old_parent is not None  # the root was refused above
     old_path = org.path
     new_path = new_parent.path + encode_step(org.pk)
     depth_shift = new_parent.depth + 1 - org.depth

@@ -90,7 +90,7 @@ class Inspection(models.Model):
     def subject_label(self) -> str:
         if self.target_member_id:
             return str(self.target_member)
-        return self.target_org.name if self.target_org_id else ""
+        return self.target_org.name if self.target_org is not None else ""
 
 
 class FollowUp(models.Model):
@@ -227,7 +227,7 @@ class DisciplineCase(models.Model):
         return (
             str(self.member)
             if self.member_id
-            else (self.subject_org.name if self.subject_org_id else "")
+            else (self.subject_org.name if self.subject_org is not None else "")
         )
 
 

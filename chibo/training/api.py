@@ -64,7 +64,7 @@ def _enrolment(e: Enrolment) -> dict[str, Any]:
         "id": e.pk,
         "course": e.course_id,
         "kind": e.kind,
-        "member": e.member.member_code if e.member_id else None,
+        "member": e.member.member_code if e.member is not None else None,
         "candidate": e.candidate_id,
         "full_name": e.full_name,
         "org": e.org.code,
@@ -211,7 +211,7 @@ def course_detail(request: HttpRequest, course_id: int) -> dict[str, Any]:
     rows = list(course.enrolments.select_related("member", "org"))
     audit_list_read(
         request.user,
-        [r.member for r in rows if r.member_id],
+        [r.member for r in rows if r.member is not None],
         {"training": "course", "course": course_id},
     )
     return {**_course(course), "participants": [_enrolment(r) for r in rows]}
