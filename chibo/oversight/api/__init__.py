@@ -14,6 +14,10 @@ GET  /oversight/members/{code}/discipline   a member's discipline timeline
 POST /oversight/evaluations                 the cell proposes grades (returns warnings)
 POST /oversight/evaluations/confirm         the committee confirms a unit's grades
 GET  /oversight/evaluations/summary?org=&year=   per-org/year statistics
+
+The routes are here, in the order they are matched (their operation ids name this
+module); what they take and answer is in ``schemas``, the conversions between rows
+and answers in ``convert``.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from chibo.apitools import (
     DEFAULT_LIMIT,
@@ -38,229 +42,33 @@ from chibo.apitools import (
     require_cap,
 )
 from chibo.core.roles import Cap
-from chibo.members.selectors import get_member_for
 from chibo.orgs.selectors import get_org_for
 from chibo.oversight import evaluation as ev
 from chibo.oversight import selectors, services
-from chibo.oversight.models import DisciplineCase, Inspection
+from chibo.oversight.api.convert import _case, _date, _inspection, selectors_member
+from chibo.oversight.api.schemas import (
+    AppealIn,
+    CaseIn,
+    CaseOut,
+    CasePage,
+    ConclusionIn,
+    ConfirmIn,
+    ConfirmOut,
+    CoverageOut,
+    DecideIn,
+    EvaluationSummaryOut,
+    FollowUpIn,
+    HoldIn,
+    InspectionDetail,
+    InspectionIn,
+    InspectionPage,
+    MemberDisciplineOut,
+    ProposalOut,
+    ProposeIn,
+    ReleaseIn,
+)
 
 router = Router(tags=["oversight"])
-
-
-def _date(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _inspection(i: Inspection, full: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": i.pk,
-        "org": i.org.code,
-        "year": i.year,
-        "kind": i.kind,
-        "topic": i.topic,
-        "target_org": i.target_org.code if i.target_org is not None else None,
-        "target_member": i.target_member.member_code if i.target_member is not None else None,
-        "team": i.team,
-        "starts_on": _date(i.starts_on),
-        "ends_on": _date(i.ends_on),
-        "status": i.status,
-        "concluded_on": _date(i.concluded_on),
-        "conclusion_number": i.conclusion_number,
-    }
-    if full:
-        out.update(
-            findings=i.findings,
-            conclusion=i.conclusion,
-            conclusion_document_id=i.conclusion_document_id,
-            followups=[
-                {
-                    "id": f.pk,
-                    "action": f.action,
-                    "responsible": f.responsible,
-                    "due_on": _date(f.due_on),
-                    "done_on": _date(f.done_on),
-                }
-                for f in i.followups.all()
-            ],
-            attachments=[{"id": a.pk, "name": a.name, "size": a.size} for a in i.attachments.all()],
-        )
-    return out
-
-
-def _case(c: DisciplineCase) -> dict[str, Any]:
-    return {
-        "id": c.pk,
-        "member": c.member.member_code if c.member is not None else None,
-        "org": c.subject_org.code if c.subject_org is not None else None,
-        "violation": c.violation,
-        "opened_on": _date(c.opened_on),
-        "status": c.status,
-        "hold_reason": c.hold_reason,
-        "hold_ends_on": _date(services.hold_ends_on(c)),
-        "penalty": c.penalty,
-        "deciding_org": c.deciding_org.code if c.deciding_org is not None else None,
-        "by_cell_vote": c.by_cell_vote,
-        "decision_number": c.decision_number,
-        "decided_on": _date(c.decided_on),
-        "effective_on": _date(c.effective_on),
-        "received_on": _date(c.received_on),
-        "appeal_on": _date(c.appeal_on),
-        "appeal_outcome": c.appeal_outcome,
-    }
-
-
-# --- responses (every field a client receives is declared here) ----------------------
-
-
-class InspectionOut(Schema):
-    id: int
-    org: str = Field(description="Code of the committee that runs it")
-    year: int
-    kind: str
-    topic: str
-    target_org: str | None
-    target_member: str | None = Field(description="Member code when one member is inspected")
-    team: str
-    starts_on: dt.date | None
-    ends_on: dt.date | None
-    status: str
-    concluded_on: dt.date | None
-    conclusion_number: str
-
-
-class FollowUpOut(Schema):
-    id: int
-    action: str
-    responsible: str
-    due_on: dt.date | None
-    done_on: dt.date | None
-
-
-class AttachmentOut(Schema):
-    id: int
-    name: str
-    size: int
-
-
-class InspectionDetail(InspectionOut):
-    findings: str
-    conclusion: str
-    conclusion_document_id: int | None = Field(description="The conclusion in the register")
-    followups: list[FollowUpOut]
-    attachments: list[AttachmentOut]
-
-
-class CoverageRowOut(Schema):
-    org: str
-    name: str
-    in_period: int = Field(description="Inspections or supervisions in the period")
-    last_on: dt.date | None = Field(description="The last one ever; null: never")
-    never: bool
-
-
-class CoverageOut(Schema):
-    org: str
-    date_from: dt.date
-    date_to: dt.date
-    schools: list[CoverageRowOut]
-    covered: int
-    never: int
-
-
-class CaseOut(Schema):
-    id: int
-    member: str | None = Field(description="Member code (a case against a member)")
-    org: str | None = Field(description="Org code (a case against an organization)")
-    violation: str
-    opened_on: dt.date | None
-    status: str
-    hold_reason: str
-    hold_ends_on: dt.date | None
-    penalty: str
-    deciding_org: str | None
-    by_cell_vote: bool
-    decision_number: str
-    decided_on: dt.date | None
-    effective_on: dt.date | None
-    received_on: dt.date | None
-    appeal_on: dt.date | None
-    appeal_outcome: str
-
-
-class MemberDisciplineOut(Schema):
-    member: str
-    discipline: list[CaseOut]
-
-
-class SavedGradeOut(Schema):
-    member: str
-    grade: str
-    score: int | None
-    status: str
-
-
-class CapOut(Schema):
-    excellent: int = Field(description="Members proposed or graded HTXSNV")
-    good: int
-    limit: int = Field(description="The most HTXSNV grades the cap allows")
-    ok: bool
-
-
-class ProposalOut(Schema):
-    saved: list[SavedGradeOut]
-    cap: CapOut | None
-    failed_twice: list[str] = Field(description="Member codes graded KHTNV two years running")
-    warnings: list[str]
-
-
-class MemberGradesOut(Schema):
-    HTXSNV: int
-    HTTNV: int
-    HTNV: int
-    KHTNV: int
-    proposed: int
-    confirmed: int
-    evaluated: int
-
-
-class OrgGradesOut(Schema):
-    HTXSNV: int
-    HTTNV: int
-    HTNV: int
-    KHTNV: int
-    evaluated: int
-
-
-class EvaluationSummaryOut(Schema):
-    org: str
-    year: int
-    source: str = Field(description="The regulation the grades follow")
-    members: MemberGradesOut
-    orgs: OrgGradesOut
-    cap: CapOut | None
-    failed_twice: int
-
-
-class ConfirmOut(Schema):
-    confirmed: int
-    summary: EvaluationSummaryOut
-
-
-class InspectionIn(Schema):
-    org: str
-    year: int = Field(..., ge=2000, le=2100)
-    kind: str
-    topic: str = Field(..., max_length=255)
-    target_org: str = ""
-    target_member: str = ""
-    team: str = ""
-    starts_on: dt.date
-    ends_on: dt.date
-
-
-class InspectionPage(Schema):
-    items: list[InspectionOut]
-    next: str | None = Field(description="Pass it as `cursor` for the next page; null: the last")
 
 
 @router.get(
@@ -310,17 +118,6 @@ def inspection_create(request: HttpRequest, payload: InspectionIn) -> Status:
     return created(_inspection(item, full=True))
 
 
-def selectors_member(user: Any, code: str) -> Any:
-    from django.http import Http404
-
-    try:
-        return get_member_for(user, code.strip())
-    except Http404 as exc:
-        raise ValidationError(
-            {"target_member": [_("No member with code %(code)s in your scope.") % {"code": code}]}
-        ) from exc
-
-
 @router.get(
     "/inspections/{int:inspection_id}",
     response=InspectionDetail,
@@ -328,14 +125,6 @@ def selectors_member(user: Any, code: str) -> Any:
 )
 def inspection_detail(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
     return _inspection(selectors.get_inspection_for(request.user, inspection_id), full=True)
-
-
-class ConclusionIn(Schema):
-    findings: str = ""
-    conclusion: str
-    concluded_on: dt.date
-    conclusion_number: str = Field("", max_length=64)
-    issue_number: bool = False
 
 
 @router.post(
@@ -357,12 +146,6 @@ def inspection_conclusion(
         issue_number=payload.issue_number,
     )
     return _inspection(item, full=True)
-
-
-class FollowUpIn(Schema):
-    action: str = Field(..., max_length=255)
-    responsible: str = Field("", max_length=255)
-    due_on: dt.date
 
 
 @router.post(
@@ -411,21 +194,6 @@ def coverage(
     }
 
 
-# --- discipline ----------------------------------------------------------------
-
-
-class CaseIn(Schema):
-    member: str = ""
-    org: str = ""
-    violation: str
-    opened_on: dt.date
-
-
-class CasePage(Schema):
-    items: list[CaseOut]
-    next: str | None = Field(description="Pass it as `cursor` for the next page; null: the last")
-
-
 @router.get("/discipline", response=CasePage, summary="Discipline cases in scope")
 def case_list(
     request: HttpRequest,
@@ -468,13 +236,6 @@ def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return _case(selectors.get_case_for(request.user, case_id))
 
 
-class HoldIn(Schema):
-    reason: str
-    since: dt.date
-    child_born_on: dt.date | None = None
-    note: str = ""
-
-
 @router.post(
     "/discipline/{int:case_id}/hold",
     response=CaseOut,
@@ -493,28 +254,11 @@ def case_hold(request: HttpRequest, case_id: int, payload: HoldIn) -> dict[str, 
     return _case(case)
 
 
-class ReleaseIn(Schema):
-    on: dt.date
-
-
 @router.post("/discipline/{int:case_id}/release", response=CaseOut, summary="Resume the review")
 def case_release(request: HttpRequest, case_id: int, payload: ReleaseIn) -> dict[str, Any]:
     case = selectors.get_case_for(request.user, case_id, write=True)
     services.case_release(actor=request.user, case=case, on=payload.on)
     return _case(case)
-
-
-class DecideIn(Schema):
-    penalty: str
-    deciding_org: str
-    decided_on: dt.date
-    decision_number: str = Field("", max_length=64)
-    effective_on: dt.date | None = None
-    received_on: dt.date | None = None
-    by_cell_vote: bool = False
-    votes_for: int | None = Field(None, ge=0)
-    votes_total: int | None = Field(None, ge=0)
-    post: str = Field("", max_length=120)
 
 
 @router.post(
@@ -540,12 +284,6 @@ def case_decide(request: HttpRequest, case_id: int, payload: DecideIn) -> dict[s
         post=check_text(payload.post, "post"),
     )
     return _case(case)
-
-
-class AppealIn(Schema):
-    filed_on: dt.date
-    received_on: dt.date | None = None
-    note: str = ""
 
 
 @router.post(
@@ -578,22 +316,6 @@ def member_discipline(request: HttpRequest, code: str) -> dict[str, Any]:
         "member": member.member_code,
         "discipline": [_case(c) for c in selectors.discipline_timeline(member)],
     }
-
-
-# --- evaluation ------------------------------------------------------------------
-
-
-class GradeIn(Schema):
-    member: str
-    grade: str = ""
-    score: int | None = Field(None, ge=0, le=100)
-    note: str = ""
-
-
-class ProposeIn(Schema):
-    cell: str
-    year: int = Field(..., ge=2000, le=2100)
-    grades: list[GradeIn]
 
 
 @router.post(
@@ -631,12 +353,6 @@ def evaluations_propose(request: HttpRequest, payload: ProposeIn) -> dict[str, A
         "failed_twice": [m.member_code for m in result.failed_twice],
         "warnings": result.warnings,
     }
-
-
-class ConfirmIn(Schema):
-    unit: str
-    year: int = Field(..., ge=2000, le=2100)
-    overrides: dict[str, str] = Field(default_factory=dict, description="member code → grade")
 
 
 @router.post(
