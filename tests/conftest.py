@@ -37,6 +37,19 @@ def _reload_data_migrations() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # Every test starts in the product's default language (Vietnamese), whatever an
+    # earlier test or request left active in this thread; tests that need English
+    # say so with translation.override("en").
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rules_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     # Rule versions and calendar adjustments are loaded by migrations; each test
     # database starts clean, and a rolled-back test leaves no cached row behind.
