@@ -579,6 +579,11 @@ class TransferOut(Schema):
     deadline: dt.date | None
     confirmed_on: dt.date | None
     state: Literal["in_transit", "overdue", "confirmed"]
+    late_decision: Literal["pending", "accepted", "refused"] | None = Field(
+        None,
+        description="A late official transfer (after the 60 working days): the competent "
+        "committee's decision; pending blocks the letter and the arrival",
+    )
 
 
 class TransfersOut(Schema):
@@ -601,6 +606,7 @@ def _paper(p: transfers.Paper, today: dt.date) -> dict[str, object]:
         "deadline": p.deadline,
         "confirmed_on": p.confirmed_on,
         "state": p.state(today),
+        "late_decision": p.late_state,
     }
 
 
@@ -733,6 +739,88 @@ def temporary_transfers_list(
         }
         for t in away
     ]
+
+
+class LateTransferOut(Schema):
+    event_id: int
+    member_code: str
+    full_name: str
+    from_org: str
+    destination: str
+    effective_date: dt.date
+    grounds_on: dt.date | None
+    paperwork_due: dt.date | None
+    late_reason: str
+    committee: str = Field(description="The competent (superior) committee that decides (code)")
+    state: Literal["pending", "accepted", "refused"]
+    decided_on: dt.date | None
+    note: str
+
+
+def _late(t: transfers.LateTransfer) -> dict[str, object]:
+    decision = t.decision
+    data = t.data
+    return {
+        "event_id": t.event.pk,
+        "member_code": t.member.member_code,
+        "full_name": t.member.full_name,
+        "from_org": t.event.org.code,
+        "destination": data.get("destination") or "",
+        "effective_date": t.event.effective_date,
+        "grounds_on": data.get("grounds_on"),
+        "paperwork_due": data.get("paperwork_due"),
+        "late_reason": data.get("late_reason") or "",
+        "committee": t.committee.code,
+        "state": t.state,
+        "decided_on": decision.decided_on if decision else None,
+        "note": decision.note if decision else "",
+    }
+
+
+@router.get(
+    "/late-transfers",
+    response=list[LateTransferOut],
+    summary="Official transfers sent late from an org subtree and the competent committee's "
+    "decision (audited)",
+)
+def late_transfers_list(
+    request: HttpRequest,
+    org: str,
+    state: Literal["pending", "accepted", "refused"] | None = None,
+) -> list[dict[str, object]]:
+    root = _org(request, org)
+    late = transfers.late_transfers(request.user, root, state=state)
+    selectors.audit_list_read(
+        request.user, [t.member.member_code for t in late], {"api": "late_transfers"}
+    )
+    return [_late(t) for t in late]
+
+
+class LateDecisionIn(Schema):
+    accepted: bool
+    decided_on: dt.date | None = Field(None, description="Default: today")
+    note: str = Field("", max_length=2000, description="Required to refuse")
+
+
+@router.post(
+    "/transfers/{event_id}/late-decision",
+    response={201: LateTransferOut},
+    summary="The competent committee accepts or refuses a late official transfer "
+    "(admission.decide over the sending cell's superior committee)",
+)
+def late_transfer_decision(request: HttpRequest, event_id: int, body: LateDecisionIn) -> Any:
+    from chibo.members.services import late_transfer_decide
+
+    check_text(body.note, "note")
+    late = transfers.late_transfer_for(request.user, event_id)
+    late_transfer_decide(
+        actor=request.user,
+        event=late.event,
+        accepted=body.accepted,
+        decided_on=body.decided_on,
+        note=body.note,
+    )
+    return created(_late(transfers.late_transfer_for(request.user, event_id)))
 
 
 class GraduateTransferIn(Schema):

@@ -726,6 +726,9 @@ def transfer_letter_issue(
     if event.kind not in (EventKind.TRANSFER_OUT, EventKind.TEMP_OUT):
         raise ValidationError(_("A transfer letter belongs to a transfer."))
     require_cap_on(actor, event.org, Cap.MEMBER_CHANGE)
+    from chibo.members.lifecycle import check_late_transfer_cleared
+
+    check_late_transfer_cleared(event)  # a late transfer waits for the competent committee
     if not number.strip():
         raise ValidationError({"number": [_("Enter the letter's number.")]})
     if issued_on > timezone.localdate():

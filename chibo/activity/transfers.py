@@ -49,6 +49,14 @@ class Paper:
         data = self.event.data or {}
         return data.get("destination") or data.get("host") or ""
 
+    @property
+    def late_state(self) -> str | None:
+        """A late official transfer: ``pending`` the competent committee's decision,
+        ``accepted`` or ``refused``; None otherwise (issue 20)."""
+        from chibo.members.lifecycle import late_transfer_state
+
+        return late_transfer_state(self.event)
+
     def state(self, today: dt.date) -> str:
         if self.confirmed_on is not None:
             return "confirmed"
@@ -305,3 +313,77 @@ def temporary_away(
     order = {"overdue": 0, "ending": 1, "away": 2, "no_end": 3}
     out.sort(key=lambda t: (order[t.state(as_of)], t.until or dt.date.max))
     return out
+
+
+LATE_STATES = ("pending", "accepted", "refused")
+
+
+@dataclass
+class LateTransfer:
+    """A late official transfer and the competent committee's decision on it (issue 20)."""
+
+    event: MemberEvent
+    state: str
+    committee: Org
+
+    @property
+    def member(self) -> Member:
+        return self.event.member
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.event.data or {}
+
+    @property
+    def paperwork_due(self) -> dt.date | None:
+        due = self.data.get("paperwork_due")
+        return dt.date.fromisoformat(due) if due else None
+
+    @property
+    def decision(self) -> Any:
+        return self.event.late_decision if self.state != "pending" else None  # type: ignore[attr-defined]
+
+    def may_decide(self, actor: Any) -> bool:
+        return self.state == "pending" and scope_for(actor, Cap.ADMISSION_DECIDE).covers(
+            self.committee
+        )
+
+
+def late_transfers(actor: Any, org: Org, *, state: str | None = None) -> list[LateTransfer]:
+    """Official transfers sent late from ``org``'s subtree (the pending ones first), with the
+    committee that decides each; ``state``: only those pending, accepted or refused."""
+    from chibo.members.lifecycle import competent_committee, late_transfer_state
+
+    if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
+        raise Http404(_("No such party organization in your scope."))
+    events = (
+        MemberEvent.objects.filter(
+            org.subtree_filter("org__"), kind=EventKind.TRANSFER_OUT, data__late=True
+        )
+        .select_related("member", "org", "org__parent", "late_decision")
+        .order_by("-effective_date", "-id")[:500]
+    )
+    out = []
+    for event in events:
+        found = late_transfer_state(event)
+        if found is not None and state in (None, found):
+            out.append(LateTransfer(event, found, competent_committee(event)))
+    out.sort(key=lambda t: t.state != "pending")
+    return out
+
+
+def late_transfer_for(actor: Any, event_id: int) -> LateTransfer:
+    """One late transfer, for a user who sees its sending cell."""
+    from chibo.members.lifecycle import competent_committee, late_transfer_state
+
+    event = (
+        MemberEvent.objects.filter(pk=event_id, kind=EventKind.TRANSFER_OUT)
+        .select_related("member", "org", "org__parent")
+        .first()
+    )
+    if event is None or not scope_for(actor, Cap.MEMBER_VIEW).covers(event.org):
+        raise Http404(_("No such transfer in your scope."))
+    state = late_transfer_state(event)
+    if state is None:
+        raise Http404(_("This transfer was not late."))
+    return LateTransfer(event, state, competent_committee(event))

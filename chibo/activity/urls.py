@@ -19,6 +19,7 @@ urlpatterns = [
     path("transfers/", views.transfers_page, name="transfers"),
     path("graduates/<str:code>/transfer/", views.graduate_transfer, name="graduate_transfer"),
     path("transfers/<int:event_id>/letter/", views.letter, name="letter"),
+    path("transfers/<int:event_id>/late-decision/", views.late_decision, name="late_decision"),
     path("transfers/<int:event_id>/letter/docx/", views.letter_docx, name="letter_docx"),
     path("reasons/", views.reasons, name="reasons"),
     path("party-groups/", views.party_groups, name="party_groups"),

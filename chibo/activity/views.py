@@ -471,8 +471,9 @@ def transfers_page(request: HttpRequest) -> HttpResponse:
     inc = transfers.incoming(request.user, org)
     grads = transfers.graduating(request.user, org, as_of=today)
     away = transfers.temporary_away(request.user, org, as_of=today)
+    late = transfers.late_transfers(request.user, org)
     codes = [p.member.member_code for p in (*out, *inc)] + [
-        x.member.member_code for x in (*grads, *away)
+        x.member.member_code for x in (*grads, *away, *late)
     ]
     selectors.audit_list_read(request.user, codes, {"page": "transfers"})
     context = {
@@ -482,10 +483,49 @@ def transfers_page(request: HttpRequest) -> HttpResponse:
         "incoming": [(p, p.state(today)) for p in inc],
         "graduates": [(g, g.state(today)) for g in grads],
         "temporary": [(t, t.state(today)) for t in away],
+        "late": [(t, t.may_decide(request.user)) for t in late],
         "graduate_form": GraduateTransferForm(initial={"effective_date": today}),
         "may_change": selectors.can_write(request.user, org),
     }
     return render(request, "activity/transfers.html", context)
+
+
+@login_required
+@require_POST
+def late_decision(request: HttpRequest, event_id: int) -> HttpResponse:
+    """The competent committee accepts or refuses a late official transfer (issue 20)."""
+    from chibo.lib.dates import parse_day
+    from chibo.members.services import late_transfer_decide
+
+    late = transfers.late_transfer_for(request.user, event_id)
+    back = reverse("activity:transfers") + f"?org={late.event.org.code}#late"
+    try:
+        raw = request.POST.get("decided_on", "").strip()
+        decided_on = parse_day(raw) if raw else None
+    except ValueError:
+        messages.error(request, _("Enter the decision date as dd/mm/yyyy."))
+        return redirect(back)
+    try:
+        late_transfer_decide(
+            actor=request.user,
+            event=late.event,
+            accepted=request.POST.get("accepted") == "1",
+            decided_on=decided_on,
+            note=request.POST.get("note", "")[:2000],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(
+        request,
+        (
+            _("The late transfer of %(name)s was accepted: the transfer letter can be issued.")
+            if request.POST.get("accepted") == "1"
+            else _("The late transfer of %(name)s was refused.")
+        )
+        % {"name": late.member.full_name},
+    )
+    return redirect(back)
 
 
 @login_required

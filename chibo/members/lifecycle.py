@@ -429,6 +429,56 @@ def _check_transfer_grounds(m: Member, req: EventRequest) -> None:
         )
 
 
+def late_transfer_state(event: MemberEvent) -> str | None:
+    """A late official transfer's state: ``pending`` until the competent committee decides,
+    then ``accepted`` or ``refused``; None for any other event (issue 20, item 10)."""
+    from chibo.members.models import LateTransferDecision
+
+    if event.kind != EventKind.TRANSFER_OUT or not (event.data or {}).get("late"):
+        return None
+    try:
+        decision = event.late_decision  # type: ignore[attr-defined]
+    except LateTransferDecision.DoesNotExist:
+        return "pending"
+    return "accepted" if decision.accepted else "refused"
+
+
+def competent_committee(event: MemberEvent) -> Org:
+    """The committee that decides on a late transfer: the sending cell's superior."""
+    return event.org.parent or event.org
+
+
+def check_late_transfer_cleared(event: MemberEvent, field: str | None = None) -> None:
+    """Refuse what a late transfer awaiting (or refused by) the competent committee blocks:
+    the transfer letter and the arrival. Quotes ``transfer.official_paperwork_working_days``."""
+    state = late_transfer_state(event)
+    if state in (None, "accepted"):
+        return
+    data = event.data or {}
+    committee = competent_committee(event).name
+    name = event.member.full_name
+    if state == "pending":
+        message = _(
+            "The transfer of %(name)s was late (the paperwork was due by %(due)s): it waits for "
+            "the decision of the competent committee, %(committee)s."
+        ) % {
+            "name": name,
+            "due": dmy(dt.date.fromisoformat(data["paperwork_due"])),
+            "committee": committee,
+        }
+    else:
+        message = _(
+            "The competent committee, %(committee)s, refused the late transfer of %(name)s: the "
+            "transfer does not go on; the sending cell reviews the member's case."
+        ) % {"name": name, "committee": committee}
+    rule = _rule_or_none(
+        "transfer.official_paperwork_working_days", dt.date.fromisoformat(data["grounds_on"])
+    )
+    if rule is None:
+        raise ValidationError({field: [message]} if field else message)
+    raise RuleViolation(rule, message, field=field)
+
+
 def _transfer_out_data(m: Member, req: EventRequest) -> dict[str, Any]:
     data: dict[str, Any] = {
         "destination_org": _code(req.values.get("destination_org")),
@@ -457,6 +507,9 @@ def _check_transfer_in(m: Member, req: EventRequest) -> None:
     org = req.values["org"]
     require_cap_on(req.actor, org, Cap.MEMBER_CHANGE)
     check_cell(org)
+    sent = m.events.filter(kind=EventKind.TRANSFER_OUT).order_by("-effective_date", "-id").first()
+    if sent is not None:
+        check_late_transfer_cleared(sent, field="org")
     if m.pending_org is None:
         # Transferred to a place outside chibo: only the sender can take the member back.
         require_cap_on(req.actor, m.org, Cap.MEMBER_CHANGE)

@@ -216,3 +216,32 @@ class MemberEvent(models.Model):
         if not self._state.adding:
             raise RuntimeError("member events are append-only")
         super().save(*args, **kwargs)
+
+
+class LateTransferDecision(models.Model):
+    """The competent committee's decision on a late official transfer (QĐ 294-QĐ/TW point
+    6.3.1; issue 20, item 10).
+
+    A ``transfer_out`` event recorded after the 60 working days carries ``late`` and the
+    member's reason; it stays pending — no transfer letter, no arrival — until a user who
+    decides for the sending cell's superior committee (``admission.decide`` over it) accepts
+    or refuses it here. One decision per event; events stay append-only.
+    """
+
+    event = models.OneToOneField(
+        MemberEvent, on_delete=models.PROTECT, related_name="late_decision"
+    )
+    accepted = models.BooleanField(_("accepted"))
+    decided_on = models.DateField(_("decision date"))
+    committee = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision on a late transfer")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {'accepted' if self.accepted else 'refused'}"

@@ -37,6 +37,7 @@ from chibo.members.services.identity import (
     SENSITIVE_FIELDS,
     member_update_identity,
 )
+from chibo.members.services.late_transfer import late_transfer_decide
 from chibo.members.services.past import member_record_past_admission
 from chibo.members.services.reassignment import members_reassign
 
@@ -47,6 +48,7 @@ __all__ = [
     "EventRequest",
     "Identity",
     "allowed_events",
+    "late_transfer_decide",
     "member_admit",
     "member_change_category",
     "member_end_exemption",
