@@ -15,6 +15,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import translation
 
 from chibo.activity import services as activity_services
 from chibo.activity import transfers
@@ -136,7 +137,7 @@ def test_who_decides_and_a_refusal(people: dict) -> None:
     assert late_transfer_state(event) == "refused"
     with pytest.raises(ValidationError):
         late_transfer_decide(actor=people["staff"], event=event, accepted=True)  # decided once
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("vi"), pytest.raises(ValidationError) as exc:
         _arrive(people, member)
     assert "từ chối" in " ".join(exc.value.messages)
     listed = transfers.late_transfers(people["sec"], people["tree"]["cell_a"])
