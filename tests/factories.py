@@ -136,5 +136,6 @@ def candidate(org: Org, mentor: Member, **extra: Any) -> Any:
         gender=extra.pop("gender", Gender.FEMALE),
         category=extra.pop("category", Category.STUDENT),
         registered_on=extra.pop("registered_on", dt.date(2024, 9, 2)),
+        education_level=extra.pop("education_level", "upper_secondary"),
         **extra,
     )

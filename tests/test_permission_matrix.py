@@ -176,6 +176,7 @@ PK = {
     "accounts:token": "token",
     "accounts:role_request": "role_request",
     "accounts:role": "role",
+    "admissions:replace_introducer": "introducer_candidate",
     "admissions:": "candidate",
     "activity:": "meeting",
     "directives:assignment": "assignment",
@@ -211,7 +212,7 @@ def _samples() -> dict[str, Any]:
     """One real row of each kind, as near the demo cell secretary's cell as there is one."""
     from chibo.accounts.models import ApiToken, RoleAssignment, RoleRequest
     from chibo.accounts.tokens import token_create
-    from chibo.admissions.models import Candidate
+    from chibo.admissions.models import Candidate, Introducer
     from chibo.directives.models import Assignment, CompiledReport, Document, ProgressReport, Task
     from chibo.interchange.models import ImportJob
     from chibo.members.models import Member, MemberEvent
@@ -233,10 +234,22 @@ def _samples() -> dict[str, Any]:
     report = ProgressReport.objects.filter(assignment=assignment).order_by("pk").first()
     inspection = _near(Inspection.objects.all(), "target_org", paths)
     followup = FollowUp.objects.filter(inspection=inspection).order_by("pk").first()
+    # An open case with a member introducer, for the "replace an introducer" page and API.
+    introducer = _near(
+        Introducer.objects.filter(
+            member__isnull=False,
+            replaced_on__isnull=True,
+            candidate__stage__in=["introducers", "youth_union", "opinions"],
+        ),
+        "candidate__org",
+        paths,
+    )
     return {
         "cell": cell.code,
         "member": Member.objects.filter(org=cell).order_by("member_code").first().member_code,
         "candidate": _near(Candidate.objects.all(), "org", paths).pk,
+        "introducer": introducer.pk,
+        "introducer_candidate": introducer.candidate_id,
         "meeting": cell.meetings.order_by("pk").first().pk,
         "transfer": _near(MemberEvent.objects.filter(kind="transfer_out"), "org", paths).pk,
         "document": _near(Document.objects.all(), "org", paths).pk,
@@ -285,6 +298,7 @@ def _page_kwargs(name: str, pattern: URLPattern, s: dict[str, Any]) -> dict[str,
                 "period": s["period"],
                 "event_id": s["transfer"],
                 "fid": s["followup"],
+                "introducer_id": s["introducer"],
                 "year": s["year"],
                 "action": "hold",
             }.get(param, UNKNOWN)
@@ -361,6 +375,7 @@ def _operations(s: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
     values = {
         "member_code": s["member"],
         "candidate_id": s["candidate"],
+        "introducer_id": s["introducer"],
         "stage": "course",
         "kind": next(iter(dossier.KINDS)),
         "meeting_id": s["meeting"],

@@ -8,6 +8,8 @@ POST /candidates/{id}/steps/{stage}    record one step (checked against the rule
 POST /candidates/{id}/override         a committee override of one failed check (reason required)
 POST /candidates/{id}/decision-received  the date the cell received the admission decision
 POST /candidates/{id}/member-history   the new member's personal history declared (issue 20)
+POST /candidates/{id}/education        record or correct the education level (before the cell's review)
+POST /candidates/{id}/introducers/{introducer_id}/replace  the cell assigns another introducer
 GET  /candidates/{id}/dossier          the admission dossier's five documents and where each stands
 POST /candidates/{id}/dossier/{kind}   enter one in its issuing body's register (numbered)
 GET  /candidates/{id}/dossier/{kind}/docx  one document as DOCX (HD 36-HD/VPTW)
@@ -69,6 +71,11 @@ class RegisterIn(Schema):
     registered_on: dt.date
     mentor: str = Field(..., description="Member code of the mentor (a full member of the cell)")
     youth_union_exists: bool = True
+    education_level: str = Field(
+        "",
+        description="below_primary, primary, lower_secondary, upper_secondary or higher; "
+        "empty: not recorded yet (the cell's review refuses until it is)",
+    )
     ethnicity: str = "Kinh"
     citizen_id: str = ""
     phone: str = ""
@@ -119,6 +126,25 @@ class MemberHistoryIn(Schema):
     version: int = Field(..., ge=1, description=VERSION_HELP)
 
 
+class EducationIn(Schema):
+    education_level: str = Field(
+        ..., description="below_primary, primary, lower_secondary, upper_secondary or higher"
+    )
+    version: int = Field(..., ge=1, description=VERSION_HELP)
+
+
+class ReplaceIntroducerIn(Schema):
+    member: str = Field(
+        ..., description="Member code of the new introducer (a full member of the cell)"
+    )
+    replaced_on: dt.date = Field(..., description="The day the cell assigned the new introducer")
+    reason: str = Field(..., description="moved, disciplined or other")
+    reason_text: str = Field("", max_length=1000, description="Required when reason is other")
+    months_together: int = Field(0, ge=0, description="Not checked for a replacement")
+    document_number: str = Field("", max_length=64, description="The cell's minutes or resolution")
+    version: int = Field(..., ge=1, description=VERSION_HELP)
+
+
 class OverrideIn(Schema):
     stage: str
     rule_key: str
@@ -158,6 +184,7 @@ class CandidateOut(Schema):
     overdue: bool
     member_code: str | None = Field(description="Set once the candidate was admitted")
     version: int
+    education_level: str | None = Field(description="Null until recorded")
     decision_received_on: str | None
     member_history: MemberHistoryOut | None = Field(
         description="The new member's personal history after the ceremony (null before it)"
@@ -201,9 +228,25 @@ class OverrideOut(Schema):
     by: str | None
 
 
+class IntroducerOut(Schema):
+    id: int
+    member: str | None = Field(description="Member code; null for the Youth Union committee")
+    full_name: str | None
+    youth_union_body: str
+    months_together: int
+    introduced_on: str
+    active: bool = Field(description="False once replaced")
+    replaced_on: str | None
+    replaces: str | None = Field(description="Member code of the introducer this one replaced")
+    replacement_reason: str | None = Field(description="moved, disciplined or other")
+    replacement_note: str
+    document_number: str
+
+
 class CandidateDetail(CandidateOut):
     mentor: str | None
     youth_union_exists: bool
+    introducers: list[IntroducerOut]
     member: CandidateMemberOut | None
     allowed_steps: list[str]
     certificate: CertificateOut | None
@@ -308,6 +351,7 @@ def candidate_register(request: HttpRequest, payload: RegisterIn) -> Status:
         registered_on=payload.registered_on,
         mentor=mentor,
         youth_union_exists=payload.youth_union_exists,
+        education_level=payload.education_level.strip(),
         ethnicity=payload.ethnicity,
         citizen_id=payload.citizen_id,
         phone=payload.phone,
@@ -433,6 +477,63 @@ def candidate_member_history(
         candidate=candidate,
         declared_on=payload.declared_on,
         late_reason=payload.late_reason,
+        expected_version=payload.version,
+    )
+    return _dict(request, selectors.get_candidate_for(request.user, candidate_id), full=True)
+
+
+@router.post(
+    "/{int:candidate_id}/education",
+    response=CandidateDetail,
+    exclude_unset=True,
+    summary="Record or correct the candidate's education level",
+)
+def candidate_education(
+    request: HttpRequest, candidate_id: int, payload: EducationIn
+) -> dict[str, Any]:
+    candidate = selectors.get_candidate_for(request.user, candidate_id, write=True)
+    services.candidate_set_education(
+        actor=request.user,
+        candidate=candidate,
+        education_level=payload.education_level.strip(),
+        expected_version=payload.version,
+    )
+    return _dict(request, selectors.get_candidate_for(request.user, candidate_id), full=True)
+
+
+@router.post(
+    "/{int:candidate_id}/introducers/{int:introducer_id}/replace",
+    response=CandidateDetail,
+    exclude_unset=True,
+    summary="The cell assigns another introducer (the former moved or was disciplined)",
+)
+def candidate_replace_introducer(
+    request: HttpRequest, candidate_id: int, introducer_id: int, payload: ReplaceIntroducerIn
+) -> dict[str, Any]:
+    candidate = selectors.get_candidate_for(request.user, candidate_id, write=True)
+    introducer = candidate.introducers.filter(pk=introducer_id).first()
+    if introducer is None:
+        raise Http404(_("No such introducer for this candidate."))
+    try:
+        member = get_member_for(request.user, payload.member.strip())
+    except Http404 as exc:
+        raise ValidationError(
+            {
+                "member": [
+                    _("No member with code %(code)s in your scope.") % {"code": payload.member}
+                ]
+            }
+        ) from exc
+    services.candidate_replace_introducer(
+        actor=request.user,
+        candidate=candidate,
+        introducer=introducer,
+        member=member,
+        replaced_on=payload.replaced_on,
+        reason=payload.reason.strip(),
+        reason_text=payload.reason_text,
+        months_together=payload.months_together,
+        document_number=payload.document_number,
         expected_version=payload.version,
     )
     return _dict(request, selectors.get_candidate_for(request.user, candidate_id), full=True)

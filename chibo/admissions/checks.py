@@ -85,6 +85,41 @@ def check_age(chk: Checker, date_of_birth: dt.date, on: dt.date) -> None:
     )
 
 
+def check_education(chk: Checker, level: str, on: dt.date) -> None:
+    """At least lower-secondary education at the cell's review (issue 20 item 6).
+
+    Missing or below the rule's minimum is refused, quoting the rule; an override (the
+    Secretariat's guidance for remote or ethnic-minority areas) lets it pass.
+    """
+    from chibo.admissions.models import EDUCATION_RANK, EducationLevel
+
+    minimum = rule("admission.education_min_level", on)
+    wanted = str(minimum.value)
+    wanted_label = EducationLevel(wanted).label if wanted in EducationLevel.values else wanted
+    if not level:
+        chk.require(
+            minimum,
+            False,
+            _(
+                "The candidate's education level is not recorded: record it on the "
+                "candidate's page (at least %(min)s)."
+            )
+            % {"min": wanted_label},
+            "education_level",
+        )
+        return
+    chk.require(
+        minimum,
+        EDUCATION_RANK.get(level, -1) >= EDUCATION_RANK.get(wanted, 0),
+        _("The candidate's education (%(level)s) is below the minimum: %(min)s.")
+        % {
+            "level": EducationLevel(level).label if level in EducationLevel.values else level,
+            "min": wanted_label,
+        },
+        "education_level",
+    )
+
+
 def check_certificate(chk: Checker, issued_on: dt.date | None, on: dt.date) -> None:
     """The awareness-course certificate must still be valid at the cell's review.
 

@@ -17,7 +17,14 @@ import random
 from typing import Any
 
 from chibo.admissions import checks, membership
-from chibo.admissions.models import PATH, Candidate, CandidateStep, Introducer, Stage
+from chibo.admissions.models import (
+    PATH,
+    Candidate,
+    CandidateStep,
+    EducationLevel,
+    Introducer,
+    Stage,
+)
 from chibo.lib.text import fold
 from chibo.members.models import ON_ROLLS, Category, EventKind, Member, MemberEvent
 from chibo.orgs.models import CELL_KINDS, Org, SchoolLevel
@@ -343,6 +350,10 @@ def _build(
         org=org,
         mentor_id=rng.choice(mentors),
         youth_union_exists=True,
+        # Pupils of upper-secondary schools have finished lower secondary; students more.
+        education_level=(
+            EducationLevel.LOWER_SECONDARY if plan["pupil"] else EducationLevel.UPPER_SECONDARY
+        ),
         registered_on=dates[Stage.REGISTERED],
         stage=final,
         stage_on=dates[final],

@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.admissions import services
-from chibo.admissions.models import PATH, Candidate, CandidateStep, Stage
+from chibo.admissions.models import (
+    PATH,
+    Candidate,
+    CandidateStep,
+    EducationLevel,
+    Introducer,
+    ReplacementReason,
+    Stage,
+)
 from chibo.core.plausibility import confirm_field
 from chibo.core.roles import Cap
 from chibo.core.rules import all_rules
@@ -78,6 +86,14 @@ class RegisterForm(forms.Form):
     category = forms.ChoiceField(
         label=gettext_lazy("Category"), choices=Category.choices, initial=Category.STUDENT
     )
+    education_level = forms.ChoiceField(
+        label=gettext_lazy("Education level"),
+        choices=[("", gettext_lazy("— not recorded yet —")), *EducationLevel.choices],
+        required=False,
+        help_text=gettext_lazy(
+            "At least lower secondary school is required; the cell's review checks it."
+        ),
+    )
     mentor = PickField(
         label=gettext_lazy("Mentor"),
         help_text=gettext_lazy("A full member of the cell assigned to help the candidate."),
@@ -124,6 +140,7 @@ class RegisterForm(forms.Form):
             registered_on=data["registered_on"],
             mentor=_full_member(self.user, data["mentor"], "mentor"),
             youth_union_exists=data["youth_union_exists"],
+            education_level=data["education_level"],
             citizen_id=data["citizen_id"],
             phone=data["phone"],
             confirm=data["confirm"],
@@ -345,6 +362,85 @@ class DecisionReceiptForm(forms.Form):
             actor=self.user,
             candidate=self.candidate,
             received_on=self.cleaned_data["received_on"],
+        )
+
+
+class EducationForm(forms.Form):
+    """The candidate's education level, recorded or corrected before the cell's review."""
+
+    education_level = forms.ChoiceField(
+        label=gettext_lazy("Education level"),
+        choices=[("", gettext_lazy("— choose —")), *EducationLevel.choices],
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any, candidate: Candidate, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user, self.candidate = user, candidate
+        self.fields["version"].initial = candidate.version
+
+    def save(self) -> Candidate:
+        return services.candidate_set_education(
+            actor=self.user,
+            candidate=self.candidate,
+            education_level=self.cleaned_data["education_level"],
+            expected_version=self.cleaned_data.get("version"),
+        )
+
+
+class ReplaceIntroducerForm(forms.Form):
+    """The cell assigns another introducer in place of one who moved or was disciplined."""
+
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Why is the introducer replaced?"),
+        choices=ReplacementReason.choices,
+        widget=forms.RadioSelect,
+    )
+    reason_text = forms.CharField(
+        label=gettext_lazy("Details (required for another reason)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    replaced_on = date_field(gettext_lazy("Date the cell assigned the new introducer"))
+    member = PickField(
+        label=gettext_lazy("New introducer"),
+        help_text=gettext_lazy(
+            "A full member of the cell. The 12 months worked or studied together are not "
+            "required for a replacement."
+        ),
+    )
+    months_together = forms.IntegerField(
+        label=gettext_lazy("Months worked or studied together (if known)"),
+        min_value=0,
+        required=False,
+    )
+    document_number = forms.CharField(
+        label=gettext_lazy("Cell minutes or resolution number"), max_length=64, required=False
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, user: Any, candidate: Candidate, introducer: Introducer, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.user, self.candidate, self.introducer = user, candidate, introducer
+        self.fields["version"].initial = candidate.version
+        self.fields["member"].pick(org=candidate.org, standing="full")
+
+    def save(self) -> Introducer:
+        data = self.cleaned_data
+        return services.candidate_replace_introducer(
+            actor=self.user,
+            candidate=self.candidate,
+            introducer=self.introducer,
+            member=_full_member(self.user, data["member"], "member"),
+            replaced_on=data["replaced_on"],
+            reason=data["reason"],
+            reason_text=data["reason_text"],
+            months_together=data["months_together"] or 0,
+            document_number=data["document_number"],
+            expected_version=data.get("version"),
         )
 
 

@@ -77,6 +77,31 @@ COMMITTEE_STEPS: frozenset[str] = frozenset(
 CLOSED: tuple[str, ...] = (Stage.RECOGNITION_DECISION, *END_STATES)
 
 
+class EducationLevel(models.TextChoices):
+    """The highest general-education level completed (trình độ giáo dục phổ thông / học vấn).
+
+    Ordered: ``EDUCATION_RANK`` compares a candidate's level with the rule's minimum
+    (``admission.education_min_level``: lower secondary, issue 20 item 6).
+    """
+
+    BELOW_PRIMARY = "below_primary", _("Not completed primary school")
+    PRIMARY = "primary", _("Primary school (tiểu học)")
+    LOWER_SECONDARY = "lower_secondary", _("Lower secondary school (THCS)")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary school (THPT) or equivalent")
+    HIGHER = "higher", _("College, university or higher")
+
+
+EDUCATION_RANK: dict[str, int] = {level: i for i, level in enumerate(EducationLevel.values)}
+
+
+class ReplacementReason(models.TextChoices):
+    """Why the cell assigns another introducer (issue 20 item 7)."""
+
+    MOVED = "moved", _("The introducer moved (transferred elsewhere)")
+    DISCIPLINED = "disciplined", _("The introducer was disciplined")
+    OTHER = "other", _("Other reason")
+
+
 class Candidate(models.Model):
     full_name = models.CharField(_("full name"), max_length=120)
     name_folded = ByteOrderCharField(max_length=120, db_index=True, editable=False)
@@ -91,6 +116,10 @@ class Candidate(models.Model):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="candidates")
     mentor = models.ForeignKey(
         "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="mentees"
+    )
+    # Empty: not recorded yet; the cell's review refuses until it is (issue 20 item 6).
+    education_level = models.CharField(
+        _("education level"), max_length=16, choices=EducationLevel.choices, blank=True
     )
     youth_union_exists = models.BooleanField(
         _("a Youth Union organization exists where the candidate studies or works"), default=True
@@ -202,12 +231,34 @@ class Introducer(models.Model):
         _("months worked or studied together"), default=0
     )
     introduced_on = models.DateField(_("introduced on"))
+    # A replacement (issue 20 item 7): the cell assigned this introducer in place of one
+    # who moved or was disciplined; the 12 months together are waived for it.
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    # Set on the introducer who was replaced (no longer introduces).
+    replaced_on = models.DateField(_("replaced on"), null=True, blank=True)
+    replacement_reason = models.CharField(
+        _("reason for the replacement"),
+        max_length=16,
+        choices=ReplacementReason.choices,
+        blank=True,
+    )
+    replacement_note = models.TextField(_("details of the reason"), blank=True)
+    document_number = models.CharField(_("document number"), max_length=64, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.youth_union_body or str(self.member_id)
+
+    @property
+    def is_active(self) -> bool:
+        return self.replaced_on is None
 
 
 class Override(models.Model):

@@ -175,6 +175,34 @@ def path_rows(candidate: Candidate) -> list[PathRow]:
     return rows
 
 
+def introducers_of(candidate: Candidate) -> list[Any]:
+    """Everyone who introduced the candidate, replaced ones included, in the order recorded."""
+    return list(
+        candidate.introducers.select_related("member", "replaces__member", "assigned_by").order_by(
+            "id"
+        )
+    )
+
+
+def introducer_dict(i: Any) -> dict[str, Any]:
+    return {
+        "id": i.pk,
+        "member": i.member.member_code if i.member_id else None,
+        "full_name": i.member.full_name if i.member_id else None,
+        "youth_union_body": i.youth_union_body,
+        "months_together": i.months_together,
+        "introduced_on": i.introduced_on.isoformat(),
+        "active": i.replaced_on is None,
+        "replaced_on": i.replaced_on.isoformat() if i.replaced_on else None,
+        "replaces": i.replaces.member.member_code
+        if i.replaces_id and i.replaces.member_id
+        else None,
+        "replacement_reason": i.replacement_reason or None,
+        "replacement_note": i.replacement_note,
+        "document_number": i.document_number,
+    }
+
+
 def to_dict(
     candidate: Candidate, *, today: dt.date, sensitive: bool = False, full: bool = False
 ) -> dict[str, Any]:
@@ -194,6 +222,7 @@ def to_dict(
         ),
         "member_code": candidate.member.member_code if candidate.member_id else None,
         "version": candidate.version,
+        "education_level": candidate.education_level or None,
         "decision_received_on": (
             candidate.decision_received_on.isoformat() if candidate.decision_received_on else None
         ),
@@ -205,6 +234,7 @@ def to_dict(
     if full:
         out["mentor"] = candidate.mentor.member_code if candidate.mentor_id else None
         out["youth_union_exists"] = candidate.youth_union_exists
+        out["introducers"] = [introducer_dict(i) for i in introducers_of(candidate)]
         out["member"] = _member_dict(candidate.member) if candidate.member_id else None
         out["allowed_steps"] = allowed_stages(candidate)
         cert = awareness_certificate_for(candidate)

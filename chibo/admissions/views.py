@@ -20,9 +20,11 @@ from chibo.admissions import dossier, selectors
 from chibo.admissions.forms import (
     BoardFilterForm,
     DecisionReceiptForm,
+    EducationForm,
     MemberHistoryForm,
     OverrideForm,
     RegisterForm,
+    ReplaceIntroducerForm,
     StepForm,
 )
 from chibo.admissions.models import CLOSED, PATH, Candidate, Stage
@@ -109,6 +111,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.candidate_detail(request.user, pk)
     today = timezone.localdate()
     allowed = allowed_stages(candidate)
+    may_replace = candidate.stage in PATH[
+        PATH.index(Stage.INTRODUCERS) : PATH.index(Stage.DECISION)
+    ] and scope_for(request.user, Cap.MEMBER_CHANGE).covers(candidate.org)
     context = {
         "c": candidate,
         "rows": selectors.path_rows(candidate),
@@ -128,7 +133,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             candidate.next_due and candidate.next_due < today and not candidate.is_closed
         ),
         "overrides": candidate.overrides.select_related("actor"),
-        "introducers": candidate.introducers.select_related("member"),
+        "introducers": selectors.introducers_of(candidate),
+        "may_replace": may_replace,
+        "education_form": _education_form(request, candidate),
         "today": today,
         "receipt_form": _receipt_form(request, candidate),
         "history_form": _history_form(request, candidate),
@@ -190,6 +197,78 @@ def dossier_download(user: Any, candidate: Candidate, kind: str) -> HttpResponse
     name = f"{kind.replace('_', '-')}-{candidate.pk}.docx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
+
+
+def _education_form(request: HttpRequest, candidate: Candidate) -> EducationForm | None:
+    """The education level's small form, before the cell's review, for whoever may record it."""
+    before_review = candidate.stage in PATH[: PATH.index(Stage.CELL_RESOLUTION)]
+    if not before_review or not scope_for(request.user, Cap.MEMBER_CHANGE).covers(candidate.org):
+        return None
+    return EducationForm(
+        user=request.user,
+        candidate=candidate,
+        initial={"education_level": candidate.education_level},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def education(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = selectors.get_candidate_for(request.user, pk, write=True)
+    form = EducationForm(
+        request.POST or None,
+        user=request.user,
+        candidate=candidate,
+        initial={"education_level": candidate.education_level},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            request,
+            form,
+            form.save,
+            _("The education level of %(name)s was recorded.") % {"name": candidate.full_name},
+        )
+        if done is not None:
+            return redirect("admissions:detail", pk=candidate.pk)
+    return render(request, "admissions/education.html", {"c": candidate, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def replace_introducer(request: HttpRequest, pk: int, introducer_id: int) -> HttpResponse:
+    candidate = selectors.get_candidate_for(request.user, pk, write=True)
+    introducer = (
+        candidate.introducers.select_related("member")
+        .filter(pk=introducer_id, member__isnull=False)
+        .first()
+    )
+    if introducer is None:
+        raise Http404(_("No such introducer for this candidate."))
+    form = ReplaceIntroducerForm(
+        request.POST or None,
+        user=request.user,
+        candidate=candidate,
+        introducer=introducer,
+        initial={"replaced_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            request,
+            form,
+            form.save,
+            lambda new: (
+                _("%(new)s now introduces %(name)s in place of %(old)s.")
+                % {
+                    "new": new.member.full_name if new.member else "",
+                    "name": candidate.full_name,
+                    "old": introducer.member.full_name if introducer.member else "",
+                }
+            ),
+        )
+        if done is not None:
+            return redirect("admissions:detail", pk=candidate.pk)
+    context = {"c": candidate, "form": form, "introducer": introducer}
+    return render(request, "admissions/replace_introducer.html", context)
 
 
 def _receipt_form(request: HttpRequest, candidate: Candidate) -> DecisionReceiptForm | None:

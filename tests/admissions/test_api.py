@@ -67,6 +67,7 @@ def test_register_and_walk_with_refusal_and_override(world: dict) -> None:
         "category": "student",
         "registered_on": "2024-09-02",
         "mentor": "DV-F1",
+        "education_level": "upper_secondary",
     }
     assert viewer.post("", payload).status_code == 403
     response = sec.post("", payload)
@@ -221,10 +222,17 @@ LIST_KEYS = {
 def test_decision_received_on_is_a_new_nullable_key(world: dict, cand: Candidate) -> None:
     api = Api(world["users"]["sec"])
     [item] = api.get("").json()["items"]
-    # Issue 20 (items 8, 9): the personal history after the ceremony, the escalation.
-    assert set(item) == LIST_KEYS | {"decision_received_on", "member_history", "escalated_on"}
+    # Issue 20 (items 6, 8, 9): the education level, the personal history after the
+    # ceremony, the escalation.
+    assert set(item) == LIST_KEYS | {
+        "decision_received_on",
+        "education_level",
+        "member_history",
+        "escalated_on",
+    }
     assert item["decision_received_on"] is None
     assert item["member_history"] is None and item["escalated_on"] is None
+    assert item["education_level"] == "upper_secondary"  # the factory's
     assert api.get(f"/{cand.pk}").json()["decision_received_on"] is None
 
 

@@ -100,6 +100,20 @@ def test_student_candidate_from_course_to_full_member(
     page.click("main form[method=post] button[type=submit]")
     page.wait_for_url(f"**/admissions/{pk}/")
 
+    # The introducer moved: the cell assigns another full member, with 2 months together
+    # (waived for a replacement; issue 20 item 7).
+    page.click("a.replace-introducer")
+    page.wait_for_url(re.compile(r".*/introducers/\d+/replace/$"))
+    page.check("input[name=reason][value=moved]")
+    page.fill("#id_replaced_on", "08/01/2025")
+    page.fill("#id_member", "DV-F3")
+    page.fill("#id_months_together", "2")
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_url(f"**/admissions/{pk}/")
+    introducers = page.locator("ul.introducers").inner_text()
+    assert "DV-F3" in introducers and "08/01/2025" in introducers
+    assert page.locator("ul.introducers li.replaced").count() == 1
+
     _step(
         page,
         live_url,
@@ -108,6 +122,19 @@ def test_student_candidate_from_course_to_full_member(
         {"done_on": "10/01/2025", "youth_union_body": "BCH Đoàn trường"},
     )
     _step(page, live_url, pk, "opinions", {"done_on": "15/01/2025"})
+    # Registered without an education level: the cell's review is refused, quoting the rule
+    # (issue 20 item 6); the secretary records it on the candidate page.
+    page.goto(f"{live_url}/admissions/{pk}/step/cell_resolution/")
+    page.fill("#id_done_on", "03/02/2025")
+    page.fill("#id_votes_for", "2")
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_load_state("domcontentloaded")
+    assert "điểm 1.2.1" in page.locator(".form-errors, .field-error").first.inner_text()
+    page.goto(f"{live_url}/admissions/{pk}/")
+    page.select_option("#id_education_level", "lower_secondary")
+    page.click(f"form[action='/admissions/{pk}/education/'] button[type=submit]")
+    page.wait_for_url(f"**/admissions/{pk}/")
+    assert page.locator("details.education").count() == 1  # still correctable before the vote
     _step(
         page,
         live_url,
