@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -23,6 +24,7 @@ from chibo.core.scoping import has_cap
 from chibo.orgs.selectors import orgs_for
 
 MAX_LIMIT = 200
+T = TypeVar("T")
 DEFAULT_LIMIT = 50
 
 
@@ -80,6 +82,33 @@ def keyset_page(
         return rows, None
     rows = rows[:limit]
     return rows, encode_cursor([_sort_value(rows[-1], name) for name in names])
+
+
+def list_page(
+    items: Sequence[T],
+    key: Callable[[T], list[str]],
+    size: int,
+    limit: int,
+    cursor: str = "",
+    field: str = "cursor",
+) -> tuple[list[T], str | None]:
+    """One page of a list computed in Python (warnings, tracking …), with the contract of
+    ``keyset_page``: ``key`` gives each item's sort key as ``size`` strings that sort as the
+    list should (ISO dates, zero-padded numbers, codes), the last one unique. The items are put
+    in that order; the page is the ``limit`` items after the key in ``cursor`` (found by
+    bisection, so an item gone meanwhile shifts nothing) and the next cursor is the page's last
+    key (None on the last page). A cursor that is not one of ours is a 422 on ``field``.
+    """
+    keyed = sorted(((key(item), item) for item in items), key=lambda pair: pair[0])
+    start = 0
+    if cursor:
+        after = decode_cursor(cursor, size, field)
+        start = bisect.bisect_right([k for k, _item in keyed], after)
+    chunk = keyed[start : start + limit + 1]
+    if len(chunk) <= limit:
+        return [item for _k, item in chunk], None
+    chunk = chunk[:limit]
+    return [item for _k, item in chunk], encode_cursor(chunk[-1][0])
 
 
 def _sort_value(row: Any, name: str) -> str:

@@ -27,7 +27,17 @@ from chibo.activity.models import (
     PaymentMethod,
     Presence,
 )
-from chibo.apitools import check_text, created, file_response, require_cap
+from chibo.apitools import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    check_text,
+    created,
+    decode_cursor,
+    encode_cursor,
+    file_response,
+    list_page,
+    require_cap,
+)
 from chibo.core.roles import Cap
 from chibo.core.web import DOCX_TYPE
 from chibo.members.selectors import get_member_for
@@ -55,6 +65,10 @@ def _day(value: dt.date | None, name: str = "as_of") -> dt.date:
     return day
 
 
+NEXT = Field(description="Pass it as `cursor` for the next page; null: the last")
+LIMIT = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+CURSOR = Query("", max_length=500)
+
 KindLiteral = Literal["regular", "thematic"]
 PresenceLiteral = Literal["present", "excused", "unexcused"]
 
@@ -68,23 +82,43 @@ class WarningOut(Schema):
     unpaid_months: list[str] = Field(description="YYYY-MM months of unpaid dues")
 
 
+class WarningPage(Schema):
+    items: list[WarningOut]
+    next: str | None = NEXT
+
+
 @router.get(
     "/warnings",
-    response=list[WarningOut],
-    summary="Early warnings of an org subtree, computed as of a date",
+    response=WarningPage,
+    summary="Early warnings of an org subtree, computed as of a date, paged (audited)",
 )
 def warnings_list(
-    request: HttpRequest, org: str = "", as_of: dt.date | None = None
-) -> list[dict[str, object]]:
+    request: HttpRequest,
+    org: str = "",
+    as_of: dt.date | None = None,
+    limit: int = LIMIT,
+    cursor: str = CURSOR,
+) -> dict[str, object]:
     require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: the sysadmin reads no warning
     root = _org(request, org) if org else selectors.home_org(request.user)
-    if root is None:
-        return []
-    found = risk.compute(root, _day(as_of))
-    selectors.audit_list_read(
-        request.user, [r.member_code for r in found], {"api": "warnings", "org": root.code}
+    found = risk.compute(root, _day(as_of)) if root is not None else []
+    # The list's order: removal reviews first, then by cell and member code.
+    rows, after = list_page(
+        found,
+        lambda r: [
+            "0" if r.level == risk.WarningLevel.REMOVAL_REVIEW else "1",
+            r.org_code,
+            r.member_code,
+        ],
+        3,
+        limit,
+        cursor,
     )
-    return [r.as_json() for r in found]
+    if root is not None:
+        selectors.audit_list_read(
+            request.user, [r.member_code for r in rows], {"api": "warnings", "org": root.code}
+        )
+    return {"items": [r.as_json() for r in rows], "next": after}
 
 
 class MissingOut(Schema):
@@ -94,22 +128,40 @@ class MissingOut(Schema):
     quarters: list[str]
 
 
+class MissingPage(Schema):
+    items: list[MissingOut]
+    next: str | None = NEXT
+
+
 @router.get(
-    "/cells-missing-meetings", response=list[MissingOut], summary="Cells that skipped meetings"
+    "/cells-missing-meetings",
+    response=MissingPage,
+    summary="Cells that skipped meetings, in tree order, paged",
 )
 def missing_meetings(
     request: HttpRequest,
     org: str = "",
     months: int = Query(3, ge=1, le=12),
     as_of: dt.date | None = None,
-) -> list[dict[str, object]]:
+    limit: int = LIMIT,
+    cursor: str = CURSOR,
+) -> dict[str, object]:
     require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: the sysadmin reads no unit's data
     under = _org(request, org) if org else None
-    rows = selectors.cells_missing_meetings(request.user, _day(as_of), months=months, under=under)
-    return [
-        {"org_code": m.org.code, "org_name": m.org.name, "months": m.months, "quarters": m.quarters}
-        for m in rows
-    ]
+    found = selectors.cells_missing_meetings(request.user, _day(as_of), months=months, under=under)
+    rows, after = list_page(found, lambda m: [m.org.path], 1, limit, cursor)
+    return {
+        "items": [
+            {
+                "org_code": m.org.code,
+                "org_name": m.org.name,
+                "months": m.months,
+                "quarters": m.quarters,
+            }
+            for m in rows
+        ],
+        "next": after,
+    }
 
 
 class TrackingOut(Schema):
@@ -156,20 +208,33 @@ def _tracking(org: Any, t: Any, on_rolls: int) -> dict[str, object]:
     }
 
 
+class TrackingPage(Schema):
+    items: list[TrackingOut]
+    next: str | None = NEXT
+
+
 @router.get(
     "/tracking",
-    response=list[TrackingOut],
-    summary="From when each cell of an org subtree is tracked (no data: nobody judged)",
+    response=TrackingPage,
+    summary="From when each cell of an org subtree is tracked (no data: nobody judged), "
+    "in tree order, paged",
 )
-def tracking_list(request: HttpRequest, org: str = "") -> list[dict[str, object]]:
+def tracking_list(
+    request: HttpRequest, org: str = "", limit: int = LIMIT, cursor: str = CURSOR
+) -> dict[str, object]:
     require_cap(request.user, Cap.MEMBER_VIEW)
     root = _org(request, org) if org else selectors.home_org(request.user)
     if root is None:
-        return []
-    return [
-        _tracking(r.org, r.tracking, r.on_rolls)
-        for r in tracking.cells_tracking(request.user, root)
-    ]
+        return {"items": [], "next": None}
+    # Keyset on the tree path, read from the database a page at a time.
+    start = decode_cursor(cursor, 1)[0] if cursor else ""
+    rows = tracking.cells_tracking(request.user, root, limit=limit + 1, after=start)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "items": [_tracking(r.org, r.tracking, r.on_rolls) for r in rows],
+        "next": encode_cursor([rows[-1].org.path]) if more else None,
+    }
 
 
 @router.put(

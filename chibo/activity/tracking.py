@@ -226,9 +226,15 @@ class CellTracking:
         return self.tracking.start if self.tracking else None
 
 
-def cells_tracking(actor: Any, org: Org, *, limit: int | None = 1000) -> list[CellTracking]:
-    """Open cells of ``org``'s subtree the actor may see, with their start and members on the rolls."""
+def cells_tracking(
+    actor: Any, org: Org, *, limit: int | None = 1000, after: str = ""
+) -> list[CellTracking]:
+    """Open cells of ``org``'s subtree the actor may see, with their start and members on the
+    rolls, in tree order; ``after``: only the cells whose path sorts after it (the API's keyset
+    pages), ``limit`` of them."""
     cells = Org.objects.filter(org.subtree_filter(), kind__in=CELL_KINDS, closed_on__isnull=True)
+    if after:
+        cells = cells.filter(path__gt=after)
     if actor is not None:
         cells = cells.filter(scope_for(actor, Cap.MEMBER_VIEW).q())
     cells = list(cells.order_by("path")[:limit] if limit else cells.order_by("path"))

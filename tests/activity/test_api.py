@@ -31,16 +31,19 @@ def test_warnings_endpoint(tree: dict[str, Org], student: Member, apis: dict) ->
     hold(tree["cell_a"], dt.date(2026, 9, 5), {student: "unexcused"})
     response = apis["viewer"].get("/activity/warnings", org="BK", as_of="2026-10-20")
     assert response.status_code == 200
-    assert response.json() == [
-        {
-            "member_code": student.member_code,
-            "full_name": "Trần Thị Bình",
-            "org_code": "BK-SV1",
-            "level": "warning",
-            "inactive_months": ["2026-09"],
-            "unpaid_months": [],
-        }
-    ]
+    assert response.json() == {
+        "items": [
+            {
+                "member_code": student.member_code,
+                "full_name": "Trần Thị Bình",
+                "org_code": "BK-SV1",
+                "level": "warning",
+                "inactive_months": ["2026-09"],
+                "unpaid_months": [],
+            }
+        ],
+        "next": None,
+    }
     assert apis["outside"].get("/activity/warnings", org="BK").status_code == 404
     assert apis["inside"].get("/activity/warnings", as_of="0001-01-01").status_code == 422
 
@@ -120,7 +123,7 @@ def test_transfers_endpoint(tree: dict[str, Org], student: Member, apis: dict) -
 
 
 def test_cells_missing_meetings_endpoint(tree: dict[str, Org], student: Member, apis: dict) -> None:
-    rows = apis["staff"].get("/activity/cells-missing-meetings", as_of="2026-10-20").json()
+    rows = apis["staff"].get("/activity/cells-missing-meetings", as_of="2026-10-20").json()["items"]
     assert [r["org_code"] for r in rows] == ["BK-SV1"]
     assert rows[0]["months"] == ["2026-07", "2026-08", "2026-09"] and rows[0]["quarters"] == [
         "2026-Q3"

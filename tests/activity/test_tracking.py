@@ -250,7 +250,7 @@ def test_tracking_api_lists_and_sets_the_start(tree: dict[str, Org]) -> None:
     staff = api_for(factories.user("dang-uy", "grassroots_staff", tree["uni"]))
     secretary = api_for(factories.user("bithu", "cell_secretary", tree["cell_a"]))
     outside = api_for(factories.user("q1", "cell_secretary", tree["school"]))
-    listed = {r["org_code"]: r for r in staff.get("/activity/tracking", org="BK").json()}
+    listed = {r["org_code"]: r for r in staff.get("/activity/tracking", org="BK").json()["items"]}
     assert listed["BK-SV1"] | {"org_name": ""} == {
         "org_code": "BK-SV1",
         "org_name": "",
