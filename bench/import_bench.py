@@ -98,25 +98,28 @@ class Sqlite:
 class Postgres:
     vendor = "postgresql"
 
-    def __init__(self, server: str) -> None:
+    def __init__(self, server: str, prefix: str = "") -> None:
         import psycopg
 
         self.server = server  # conninfo/URL of the maintenance database
         self.psycopg = psycopg
+        self.prefix = prefix  # of the databases' names: several engineers share a server
+        self.template = f"{prefix}import_tpl"
         with psycopg.connect(server, autocommit=True) as conn:
             if not conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = 'import_tpl'"
+                "SELECT 1 FROM pg_database WHERE datname = %s", [self.template]
             ).fetchone():
-                conn.execute("CREATE DATABASE import_tpl")
-                _setup(self._url("import_tpl"))
+                conn.execute(f'CREATE DATABASE "{self.template}"')
+                _setup(self._url(self.template))
 
     def _url(self, db: str) -> str:
         return self.server.rsplit("/", 1)[0] + "/" + db
 
     def fresh(self, name: str) -> tuple[str, str]:
+        name = self.prefix + name
         with self.psycopg.connect(self.server, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE import_tpl')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
         return self._url(name), self._url(name)
 
     def rows(self, target: str, sql: str) -> list[tuple]:
@@ -185,13 +188,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--pg", help="a PostgreSQL server's maintenance database URL")
+    parser.add_argument(
+        "--pg-prefix",
+        default="",
+        help="prefix of the databases created on --pg (PREFIXimport_tpl, PREFIXchibo, PREFIXfloor)",
+    )
     parser.add_argument("--formats", default="csv,xlsx")
     args = parser.parse_args()
     from bench.import_data import write
 
     xlsx, csv_path = write(args.rows, WORK)
     files = {"csv": csv_path, "xlsx": xlsx}
-    for db in [Postgres(args.pg)] if args.pg else [Sqlite()]:
+    for db in [Postgres(args.pg, args.pg_prefix)] if args.pg else [Sqlite()]:
         load = _load()
         rows = [run(db, files[f], args.repeat) for f in args.formats.split(",")]
         result = {

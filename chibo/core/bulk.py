@@ -1,10 +1,13 @@
 """Inserting many rows below the ORM's per-object cost, inside the caller's transaction.
 
 SQLite: ``executemany`` (~10× ``bulk_create``); PostgreSQL: ``COPY`` through
-psycopg 3 (shared/NOTES.md). On SQLite a batch at least as large as its
-table is inserted with the table's plain indexes dropped and rebuilt before
-commit (``indexes_deferred``): one sort instead of ~15 random B-tree inserts
-per member, about a fifth of a first import's time. Primary keys are reserved up front so events can
+psycopg 3 (shared/NOTES.md). A batch at least as large as its table is
+inserted with the table's plain indexes dropped and rebuilt before commit
+(``indexes_deferred``): one sort instead of ~15 random B-tree inserts per
+member, about a fifth of a first import's time on SQLite; on PostgreSQL the
+table's own foreign keys go too and come back validated by one join each
+(kept, Django's deferred keys queue a check per row, run at commit: the
+server's time of a first import doubles). Primary keys are reserved up front so events can
 point at their member without reading ids back: on PostgreSQL from the
 sequence (``nextval``), on SQLite from the table's AUTOINCREMENT counter,
 which is safe because chibo's SQLite transactions are IMMEDIATE (the write
@@ -113,17 +116,21 @@ DEFER_INDEXES_FROM = 10000
 def indexes_deferred(
     batches: Sequence[tuple[type[models.Model], int]], minimum: int | None = None
 ) -> Iterator[None]:
-    """SQLite: drop the non-unique indexes of each (model, rows to add) whose table holds no more
+    """Drop the non-unique indexes of each (model, rows to add) whose table holds no more
     rows than are added (and at least ``minimum``), and recreate them at the end,
-    then ``ANALYZE`` those tables.
+    then ``ANALYZE`` those tables. On PostgreSQL the tables' own foreign keys go
+    too and come back validated (``_deferred_postgresql``).
 
-    Must run inside the caller's transaction: SQLite's DDL is transactional, so
-    a rollback (error, dry run) brings the indexes back untouched, and readers
-    (WAL) keep seeing the committed schema meanwhile. Unique indexes stay: they
-    are constraints. Nothing on PostgreSQL, where DROP INDEX would lock every
-    reader of the table out for the length of the import.
+    Must run inside the caller's transaction: the DDL of both databases is
+    transactional, so a rollback (error, dry run) brings the indexes back
+    untouched. On SQLite readers (WAL) keep seeing the committed schema
+    meanwhile. Unique indexes stay: they are constraints.
     """
     floor = DEFER_INDEXES_FROM if minimum is None else minimum
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with _deferred_postgresql(batches, floor):
+            yield
+        return
     if connection.vendor != "sqlite" or not connection.in_atomic_block:
         yield
         return
@@ -153,5 +160,107 @@ def indexes_deferred(
             cursor.execute(sql)
         # A first big load: fresh statistics, or SQLite's planner drives name
         # searches from the wrong index (docs/performance.md, finding 6).
+        for table in tables:
+            cursor.execute(f"ANALYZE {quote(table)}")
+
+
+# PostgreSQL: how long a first import waits for the tables it must hold alone before it
+# gives up the shortcut and writes with the indexes kept (it never fails for it).
+LOCK_WAIT = "2s"
+
+
+def _small_tables(
+    cursor: Any, batches: Sequence[tuple[type[models.Model], int]], floor: int
+) -> list[str]:
+    """The tables of ``batches`` that get at least ``floor`` rows and hold no more than they get."""
+    quote = connection.ops.quote_name
+    tables = []
+    for model, adding in batches:
+        table = model._meta.db_table
+        if adding < floor:
+            continue
+        # Counted up to one more than is added: a populated table is not read through.
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {quote(table)} LIMIT %s) AS t",  # noqa: S608
+            [adding + 1],
+        )
+        if cursor.fetchone()[0] <= adding:
+            tables.append(table)
+    return tables
+
+
+@contextmanager
+def _deferred_postgresql(
+    batches: Sequence[tuple[type[models.Model], int]], floor: int
+) -> Iterator[None]:
+    """PostgreSQL's first import: ``COPY`` into tables without their secondary indexes
+    and without their own foreign keys, then one sort per index and one validating
+    join per key, then ``ANALYZE`` (bench/import_floor.py does the same).
+
+    Django's foreign keys are deferred: kept, each row would queue a check that
+    runs at commit (twice the server's time of the whole import), and a queued
+    check forbids ``CREATE INDEX`` on the table in the same transaction. Only the
+    keys *of* these tables go (an INSERT fires no check of the keys other tables
+    hold on them). The primary keys and unique constraints stay.
+
+    Dropping them locks the tables and the ones their keys point at (orgs, users)
+    until commit: readers of those wait for the rest of the import. So the locks
+    are taken first, waiting at most ``LOCK_WAIT``; if another transaction holds
+    them longer (or queued checks of this transaction hold the tables) nothing is
+    dropped and the import writes with the indexes and keys in place. Everything
+    happens inside the caller's transaction: a rollback (an error, a dry run)
+    brings the schema back as it was.
+    """
+    from django.db import OperationalError, transaction
+
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        tables = _small_tables(cursor, batches, floor)
+        if not tables:
+            yield
+            return
+        cursor.execute(
+            "SELECT c.relname, i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid "
+            "WHERE c.relname = ANY(%s) AND c.relnamespace = 'public'::regnamespace "
+            "AND NOT x.indisunique AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid "
+            "AND k.conrelid = x.indrelid) ORDER BY 1, 2",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT c.relname, k.conname, pg_get_constraintdef(k.oid), r.relname "
+            "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+            "JOIN pg_class r ON r.oid = k.confrelid WHERE k.contype = 'f' "
+            "AND c.relname = ANY(%s) AND c.relnamespace = 'public'::regnamespace ORDER BY 1, 2",
+            [tables],
+        )
+        keys = cursor.fetchall()
+        held = sorted(set(tables) | {row[3] for row in keys})
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        wait = cursor.fetchone()[0]
+        try:
+            with transaction.atomic():  # a savepoint: a refusal leaves the transaction usable
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_WAIT])
+                cursor.execute(
+                    f"LOCK TABLE {', '.join(quote(t) for t in held)} IN ACCESS EXCLUSIVE MODE"
+                )
+                for table, name, _definition, _target in keys:
+                    cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+                for _table, name, _definition in indexes:
+                    cursor.execute(f"DROP INDEX {quote(name)}")
+        except OperationalError:
+            # Busy (lock_timeout, a deadlock) or "pending trigger events": the plain way.
+            indexes = keys = []
+            tables = []
+        finally:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [wait])
+    yield  # an exception skips the rebuild: the caller's rollback restores the schema
+    with connection.cursor() as cursor:
+        for _table, _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition, _target in keys:  # checked by one join each
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
         for table in tables:
             cursor.execute(f"ANALYZE {quote(table)}")

@@ -104,7 +104,9 @@ def _indexes(table: str) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only (PostgreSQL keeps them)")
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's catalogue (both: test_import_first_load.py)"
+)
 def test_large_first_import_rebuilds_the_indexes_it_dropped(tree, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(bulk, "DEFER_INDEXES_FROM", 2)
     before = (_indexes("members_member"), _indexes("members_memberevent"))
