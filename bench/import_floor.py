@@ -13,8 +13,8 @@ changed when the row says so; recognized), by the best plan we know for a first 
 - SQLite: one transaction, the tables' non-unique indexes dropped, ``executemany``, the
   indexes rebuilt and the tables ANALYZEd;
 - PostgreSQL: one transaction, the tables' indexes (those that are not constraints) and
-  their own foreign keys dropped, ``COPY`` of both tables, the indexes rebuilt, the foreign
-  keys added back and validated in one pass each, the tables ANALYZEd.
+  their own foreign keys dropped, binary ``COPY`` of both tables, the indexes rebuilt, the
+  foreign keys added back and validated in one pass each, the tables ANALYZEd.
 
 Prints one JSON line: seconds (the whole process, from start to commit), rows, events (and on
 PostgreSQL the seconds of each step).
@@ -255,8 +255,26 @@ def sqlite(path: str, file: str) -> dict:
     return {"rows": len(members), "events": len(events)}
 
 
+def _json_text() -> type:
+    from psycopg.adapt import Dumper
+    from psycopg.pq import Format
+
+    class JsonText(Dumper):
+        """Binary jsonb from JSON text already serialised: a version byte and the text."""
+
+        format = Format.BINARY
+        oid = 3802
+
+        def dump(self, obj: str) -> bytes:
+            return b"\x01" + obj.encode()
+
+    return JsonText
+
+
 def postgresql(conninfo: str, file: str) -> dict:
     import psycopg
+
+    JsonText = _json_text()
 
     tables = ["members_member", "members_memberevent"]
     steps: dict[str, float] = {}
@@ -307,12 +325,25 @@ def postgresql(conninfo: str, file: str) -> dict:
         for name, _d in indexes:
             conn.execute(f'DROP INDEX "{name}"')
         step("drop")
-        with conn.cursor().copy(f"COPY members_member ({MEMBER_COLUMNS}) FROM STDIN") as copy:
-            for row in members:
-                copy.write_row(row)
-        with conn.cursor().copy(f"COPY members_memberevent ({EVENT_COLUMNS}) FROM STDIN") as copy:
-            for row in events:
-                copy.write_row(row)
+        for table, columns, values in (
+            ("members_member", MEMBER_COLUMNS, members),
+            ("members_memberevent", EVENT_COLUMNS, events),
+        ):
+            # Binary COPY: each value sent in the column's own format, nothing printed as
+            # text and parsed back (about 0.7 s less of the client's CPU at 100,000 rows).
+            types = dict(
+                conn.execute(
+                    "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
+                    "AND attnum > 0 AND NOT attisdropped",
+                    [table],
+                ).fetchall()
+            )
+            cursor = conn.cursor()
+            cursor.adapters.register_dumper(None, JsonText)
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types([types[c.strip()] for c in columns.split(",")])
+                for row in values:
+                    copy.write_row(row)
         step("copy")
         for _name, definition in indexes:
             conn.execute(definition)

@@ -20,6 +20,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from django.db import connection, models
@@ -69,25 +70,78 @@ def prepare() -> None:
 BATCH = 50_000
 
 
+def _column_types(cursor: Any, table: str, columns: Sequence[str]) -> list[int]:
+    """The type OIDs of ``columns`` (quoted names) of ``table``, for a binary ``COPY``."""
+    cursor.execute(
+        "SELECT attname, atttypid::int FROM pg_attribute "
+        "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+        [table],
+    )
+    found = dict(cursor.fetchall())
+    return [found[column.strip('"')] for column in columns]
+
+
+@cache
+def _json_text_dumper() -> type:
+    """psycopg's binary ``jsonb`` for JSON already serialised (``adapters()``): a version
+    byte and the text, where psycopg's own dumper would serialise the string again."""
+    from psycopg.adapt import Dumper
+    from psycopg.pq import Format
+
+    class JsonText(Dumper):
+        format = Format.BINARY
+        oid = 3802  # jsonb
+
+        def dump(self, obj: Any) -> bytes:
+            return b"\x01" + obj.encode()
+
+    return JsonText
+
+
 def insert(
-    model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple[Any, ...]]
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    binary: bool = False,
 ) -> int:
     """Insert ``rows`` (tuples in ``fields`` order) into ``model``'s table; returns how many.
 
     The one raw bulk insert: the importer, the demo loaders and the activity seed use it.
+    ``binary``: the values are what ``adapters()`` gives (dates, datetimes, ints, bools,
+    JSON as text), so PostgreSQL's ``COPY`` may take them in its binary format
+    (``insert_rows``).
     """
     quote = connection.ops.quote_name
     columns = [quote(model._meta.get_field(name).column) for name in fields]  # type: ignore[union-attr, arg-type]
-    return insert_rows(quote(model._meta.db_table), columns, rows)
+    return insert_rows(quote(model._meta.db_table), columns, rows, binary=binary)
 
 
-def insert_rows(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
-    """``insert`` by (quoted) table and column names: COPY on PostgreSQL, executemany on SQLite."""
+def insert_rows(
+    table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]], *, binary: bool = False
+) -> int:
+    """``insert`` by (quoted) table and column names: COPY on PostgreSQL, executemany on SQLite.
+
+    ``binary`` (PostgreSQL): ``COPY … (FORMAT BINARY)`` with the columns' types read from
+    the catalogue: no value is printed as text by psycopg and parsed back by the server
+    (a 100,000-member import: 0.7 s less of the client's CPU). Only for rows whose values
+    are the columns' own Python types (``adapters()``): an ISO date string, which text
+    ``COPY`` accepts, is refused.
+    """
     count = 0
     names = ", ".join(columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            raw = cursor.cursor
+            if binary:
+                types = _column_types(cursor, table, columns)
+                raw.adapters.register_dumper(None, _json_text_dumper())
+                statement = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"
+            else:
+                statement = f"COPY {table} ({names}) FROM STDIN"
+            with raw.copy(statement) as copy:
+                if binary:
+                    copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
                     count += 1
@@ -110,6 +164,10 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ..
 
 # Below this many rows the index rebuild is not worth the DDL.
 DEFER_INDEXES_FROM = 10000
+# PostgreSQL: about forty DDL statements and the tables held alone; measured at 10,000 rows
+# (2.3 s against 1.9 s without, whole process) they cost more than they save, at 100,000
+# they save 16-25 %.
+DEFER_INDEXES_FROM_POSTGRESQL = 50000
 
 
 @contextmanager
@@ -128,6 +186,8 @@ def indexes_deferred(
     """
     floor = DEFER_INDEXES_FROM if minimum is None else minimum
     if connection.vendor == "postgresql" and connection.in_atomic_block:
+        if minimum is None:
+            floor = DEFER_INDEXES_FROM_POSTGRESQL
         with _deferred_postgresql(batches, floor):
             yield
         return

@@ -270,8 +270,8 @@ def insert_new(
     done = 0
     with bulk.indexes_deferred([(Member, len(rows)), (MemberEvent, len(rows))]):
         for members, events in new_member_rows(rows, ids, ctx):
-            bulk.insert(Member, MEMBER_FIELDS, members)
-            bulk.insert(MemberEvent, EVENT_FIELDS, events)
+            bulk.insert(Member, MEMBER_FIELDS, members, binary=True)
+            bulk.insert(MemberEvent, EVENT_FIELDS, events, binary=True)
             count += len(events)
             done += len(members)
             if progress:
