@@ -137,7 +137,7 @@ def test_directive_register_next_page_keeps_the_search(
 ) -> None:
     from chibo.directives import services
 
-    monkeypatch.setattr("chibo.directives.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("chibo.directives.views.registry.PAGE_SIZE", 2)
     for n, title in enumerate(
         [
             "Về phát triển đảng viên là sinh viên",

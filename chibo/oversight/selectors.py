@@ -133,3 +133,12 @@ def overdue_followups(actor: Any, today: dt.date) -> Any:
         .filter(~Q(inspection__status=InspectionStatus.CANCELLED))
         .select_related("inspection")
     )
+
+
+def audit_case_list(user: Any, rows: list[Any]) -> None:
+    """Audit a page of discipline cases read (page or API): the members whose cases it shows."""
+    codes = [c.member.member_code for c in rows if c.member_id]
+    if codes:
+        audit.record(
+            actor=user, action="oversight.case_list", object_type="member", data={"members": codes}
+        )

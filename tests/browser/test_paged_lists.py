@@ -27,8 +27,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(autouse=True)
 def _small_pages(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    for view in ("members", "admissions", "directives"):
-        monkeypatch.setattr(f"chibo.{view}.views.PAGE_SIZE", 2)
+    for views in ("members.views", "admissions.views", "directives.views.registry"):
+        monkeypatch.setattr(f"chibo.{views}.PAGE_SIZE", 2)
 
 
 def _texts(page: Any, selector: str) -> list[str]:

@@ -206,9 +206,7 @@ def case_list(
     if status:
         qs = qs.filter(status=status)
     rows, after = keyset_page(qs, ("-opened_on", "-id"), limit, cursor)
-    from chibo.oversight.views import selectors_audit
-
-    selectors_audit(request.user, rows)
+    selectors.audit_case_list(request.user, rows)
     return {"items": [_case(c) for c in rows], "next": after}
 
 

@@ -12,6 +12,9 @@ GET  /training/gaps/leaders                  leaders below their post's required
 GET  /training/gaps/new-members              new members without the new-member course
 GET  /training/requirements                  required level per post
 PUT  /training/requirements/{post}           change it
+
+The routes are here (their operation ids name this module); what they take and answer is in
+``schemas``, the conversions from the models in ``convert``.
 """
 
 from __future__ import annotations
@@ -20,10 +23,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from chibo.apitools import (
     DEFAULT_LIMIT,
@@ -36,136 +39,29 @@ from chibo.apitools import (
     require_cap,
 )
 from chibo.core.roles import Cap
-from chibo.members.selectors import audit_list_read, get_member_for, member_detail
+from chibo.members.selectors import audit_list_read, member_detail
 from chibo.training import selectors, services
-from chibo.training.models import Course, Enrolment, PostRequirement
+from chibo.training.api.convert import _course, _date, _enrolment, _member_ref
+from chibo.training.api.schemas import (
+    CertificateIn,
+    CompleteIn,
+    CourseDetail,
+    CourseIn,
+    CourseOut,
+    CoursePage,
+    EnrolIn,
+    EnrolmentOut,
+    LeaderGapOut,
+    MemberCertificatesOut,
+    NewMemberGapOut,
+    PostIn,
+    PostOut,
+    RequirementIn,
+    RequirementOut,
+)
+from chibo.training.models import PostRequirement
 
 router = Router(tags=["training"])
-
-
-def _date(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _course(c: Course) -> dict[str, Any]:
-    return {
-        "id": c.pk,
-        "kind": c.kind,
-        "title": c.title,
-        "organizer": c.organizer.code,
-        "starts_on": _date(c.starts_on),
-        "ends_on": _date(c.ends_on),
-        "place": c.place,
-    }
-
-
-def _enrolment(e: Enrolment) -> dict[str, Any]:
-    return {
-        "id": e.pk,
-        "course": e.course_id,
-        "kind": e.kind,
-        "member": e.member.member_code if e.member is not None else None,
-        "candidate": e.candidate_id,
-        "full_name": e.full_name,
-        "org": e.org.code,
-        "completed": e.completed,
-        "completed_on": _date(e.completed_on),
-        "certificate_number": e.certificate_number,
-        "certificate_date": _date(e.certificate_date),
-        "valid_until": _date(selectors.valid_until(e.kind, e.certificate_date)),
-    }
-
-
-def _member_ref(user: Any, code: str, field: str = "member") -> Any:
-    check_text(code, field)
-    try:
-        return get_member_for(user, code.strip())
-    except Http404 as exc:
-        raise ValidationError(
-            {field: [_("No member with code %(code)s in your scope.") % {"code": code}]}
-        ) from exc
-
-
-# --- responses (every field a client receives is declared here) ----------------------
-
-
-class CourseOut(Schema):
-    id: int
-    kind: str
-    title: str
-    organizer: str = Field(description="Code of the organizing org")
-    starts_on: dt.date | None
-    ends_on: dt.date | None
-    place: str
-
-
-class EnrolmentOut(Schema):
-    id: int
-    course: int | None = Field(description="Course id; null for a certificate recorded alone")
-    kind: str
-    member: str | None = Field(description="Member code (a member participant)")
-    candidate: int | None = Field(description="Candidate id (a candidate participant)")
-    full_name: str
-    org: str
-    completed: bool
-    completed_on: dt.date | None
-    certificate_number: str
-    certificate_date: dt.date | None
-    valid_until: dt.date | None = Field(description="Null: valid without end")
-
-
-class CourseDetail(CourseOut):
-    participants: list[EnrolmentOut]
-
-
-class MemberCertificatesOut(Schema):
-    member: str
-    certificates: list[EnrolmentOut]
-
-
-class PostOut(Schema):
-    id: int
-    member: str
-    post: str
-    org: str
-    from_on: dt.date | None
-    to_on: dt.date | None
-
-
-class LeaderGapOut(Schema):
-    member: str
-    full_name: str
-    post: str
-    org: str
-    has: str | None = Field(description="The highest level completed; null: none")
-    required: str
-
-
-class NewMemberGapOut(Schema):
-    member: str
-    full_name: str
-    org: str
-    admitted_on: dt.date | None
-
-
-class RequirementOut(Schema):
-    post: str
-    level: str
-    note: str
-
-
-class CourseIn(Schema):
-    kind: str
-    title: str = Field(..., max_length=255)
-    organizer: str
-    starts_on: dt.date
-    ends_on: dt.date
-    place: str = Field("", max_length=255)
-
-
-class CoursePage(Schema):
-    items: list[CourseOut]
-    next: str | None = Field(description="Pass it as `cursor` for the next page; null: the last")
 
 
 @router.get("/courses", response=CoursePage, summary="Courses organized in scope")
@@ -217,11 +113,6 @@ def course_detail(request: HttpRequest, course_id: int) -> dict[str, Any]:
     return {**_course(course), "participants": [_enrolment(r) for r in rows]}
 
 
-class EnrolIn(Schema):
-    member: str = ""
-    candidate: int | None = None
-
-
 @router.post(
     "/courses/{int:course_id}/enrolments", response={201: EnrolmentOut}, summary="Add a participant"
 )
@@ -239,13 +130,6 @@ def enrolment_create(request: HttpRequest, course_id: int, payload: EnrolIn) -> 
             )
     row = services.enrol(actor=request.user, course=course, member=member, candidate=candidate)
     return created(_enrolment(row))
-
-
-class CompleteIn(Schema):
-    completed_on: dt.date
-    certificate_number: str = Field("", max_length=64)
-    certificate_date: dt.date | None = None
-    issuer: str = Field("", max_length=255)
 
 
 @router.post(
@@ -266,14 +150,6 @@ def enrolment_complete(
         issuer=check_text(payload.issuer, "issuer"),
     )
     return _enrolment(enrolment)
-
-
-class CertificateIn(Schema):
-    member: str
-    kind: str
-    certificate_number: str = Field(..., max_length=64)
-    certificate_date: dt.date
-    issuer: str = Field("", max_length=255)
 
 
 @router.post(
@@ -306,14 +182,6 @@ def member_certificates(request: HttpRequest, code: str) -> dict[str, Any]:
         "member": member.member_code,
         "certificates": [_enrolment(row) for row, _until in selectors.certificates_of(member)],
     }
-
-
-class PostIn(Schema):
-    member: str
-    post: str
-    org: str
-    from_on: dt.date
-    to_on: dt.date | None = None
 
 
 @router.post("/posts", response={201: PostOut}, summary="Record a leadership post")
@@ -394,11 +262,6 @@ def requirement_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {"post": r.post, "level": r.level, "note": r.note} for r in PostRequirement.objects.all()
     ]
-
-
-class RequirementIn(Schema):
-    level: str
-    note: str = Field("", max_length=255)
 
 
 @router.put(
