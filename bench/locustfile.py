@@ -52,6 +52,8 @@ import json
 import os
 import random
 import re
+import resource
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -59,6 +61,9 @@ from typing import Any
 
 import gevent
 from locust import HttpUser, between, events, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import load_forms as forms  # the writes' data, shared with the tests
 
 SESSIONS = Path(
     os.environ.get(
@@ -82,9 +87,6 @@ NAMES = [
 WRITE = "W "  # the names of writes start with this (load_report.py splits on it)
 _CODE = re.compile(r'href="/members/([A-Z0-9-]+)/"')
 _CSRF = re.compile(r"csrftoken=([A-Za-z0-9]+)")
-_HIDDEN = re.compile(r'<input[^>]*name="(csrfmiddlewaretoken|version)"[^>]*value="([^"]*)"')
-_HIDDEN_REV = re.compile(r'<input[^>]*value="([^"]*)"[^>]*name="(csrfmiddlewaretoken|version)"')
-_ERROR = re.compile(r'class="[^"]*(?:errorlist|field-error|form-error)[^"]*"[^>]*>(.*?)</', re.S)
 _sessions: list[dict[str, Any]] = json.loads(SESSIONS.read_text()) if SESSIONS.exists() else []
 _pools: dict[str, itertools.cycle] = {}
 
@@ -140,7 +142,7 @@ class Worker(HttpUser):
     ) -> str | None:
         """POST ``data`` with the page's CSRF token and hidden fields; the redirect's target, or
         the htmx answer; None (a failure) when the form came back with an error."""
-        fields = dict(_hidden(page))
+        fields = dict(forms.hidden(page))
         fields.update(data)
         headers = {"X-CSRFToken": self.csrf, "Referer": self.client.base_url + url}
         if htmx:
@@ -153,13 +155,11 @@ class Worker(HttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as r:
-            if r.status_code == 302 and not htmx:
-                return r.headers.get("Location", "")
-            if r.status_code == 200 and htmx and not _ERROR.search(r.text):
-                return r.text
-            found = _ERROR.search(r.text) if r.status_code == 200 else None
-            why = re.sub(r"\s+", " ", found.group(1)).strip()[:120] if found else ""
-            r.failure(f"{r.status_code} {why or r.headers.get('Location', '')}")
+            location = r.headers.get("Location", "")
+            why = forms.refused(r.status_code, r.text, location, htmx=htmx)
+            if why is None:
+                return r.text if htmx else location
+            r.failure(why)
             return None
 
     @task(4)
@@ -180,13 +180,6 @@ class Worker(HttpUser):
         self._get("/reports/", "dashboard /reports/")
 
 
-def _hidden(page: str) -> list[tuple[str, str]]:
-    """The hidden ``csrfmiddlewaretoken`` and ``version`` fields of a form page."""
-    pairs = [(n, v) for n, v in _HIDDEN.findall(page)]
-    pairs += [(n, v) for v, n in _HIDDEN_REV.findall(page)]
-    return pairs
-
-
 class CellSecretary(Worker):
     """Attendance, dues, a member's exemption, a candidate: the cell's own pages."""
 
@@ -205,7 +198,7 @@ class CellSecretary(Worker):
         self._post(
             f"/activity/meetings/{meeting}/attendance/{code}/",
             "attendance row (htmx)",
-            {f"status-{code}": status, f"note-{code}": ""},
+            forms.attendance_data(code, status),
             htmx=True,
         )
 
@@ -230,16 +223,7 @@ class CellSecretary(Worker):
             self._post(
                 f"/activity/dues/?org={org}",
                 "dues payment",
-                {
-                    "member": code,
-                    "first": month,
-                    "last": "",
-                    "amount_vnd": amount,
-                    "paid_on": time.strftime("%d/%m/%Y"),
-                    "method": "cash",
-                    "reference": "",
-                    "confirm": "on",
-                },
+                forms.dues_data(code, month, amount),
                 page=page,
             )
 
@@ -253,15 +237,7 @@ class CellSecretary(Worker):
         page = self._get(url, "member event form")
         if not page:
             return
-        data = {
-            "effective_date": time.strftime("%d/%m/%Y"),
-            "decision_number": "12-QĐ/ĐU",
-            "issuing_body": "",
-            "note": "",
-        }
-        if kind == "exempted":
-            data["note"] = "Ốm dài ngày (load test)"
-        if self._post(url, f"member event ({kind})", data, page=page) is not None:
+        if self._post(url, f"member event ({kind})", forms.event_data(kind), page=page) is not None:
             self.work["exempted"] = kind == "exempted"
 
     @task(2)
@@ -277,17 +253,7 @@ class CellSecretary(Worker):
             where = self._post(
                 "/admissions/new/",
                 "admission step (register)",
-                {
-                    "org": self.session["org"],
-                    "full_name": f"Nguyễn Văn Tải {random.randrange(10**6)}",
-                    "date_of_birth": "17/05/2004",
-                    "gender": "male",
-                    "category": "student",
-                    "mentor": mentor,
-                    "registered_on": time.strftime("%d/%m/%Y"),
-                    "youth_union_exists": "on",
-                    "confirm": "on",
-                },
+                forms.candidate_data(self.session["org"], mentor),
                 page=page,
             )
             found = re.search(r"/admissions/(\d+)/", where or "")
@@ -299,11 +265,7 @@ class CellSecretary(Worker):
             self._post(
                 url,
                 "admission step (course)",
-                {
-                    "done_on": time.strftime("%d/%m/%Y"),
-                    "document_number": f"CN-{random.randrange(10**6)}",
-                    "note": "",
-                },
+                forms.course_data(),
                 page=page,
             )
         self.work["candidate"] = None
@@ -326,10 +288,7 @@ class GrassrootsStaff(Worker):
             self._post(
                 url,
                 "directive report (draft)",
-                {
-                    "text": f"Đã triển khai tới các chi bộ ({time.strftime('%H:%M:%S')}).",
-                    "figures": "",
-                },
+                forms.directive_data(),
                 page=page,
             )
 
@@ -441,12 +400,16 @@ class Viewer(Worker):
 
 # --- statistics: warm-up apart, the steady state from locust's final figures -----------
 
+ACCESS_LOG = os.environ.get("LOAD_ACCESS_LOG", "")  # gunicorn's, to split it at the warm-up
+
 
 def _entries(stats: Any) -> list[dict[str, Any]]:
     """Every endpoint's figures, and one line each for all reads, all writes and everything."""
     rows: list[dict[str, Any]] = []
     groups: dict[str, Any] = defaultdict(lambda: None)
     for entry in sorted(stats.entries.values(), key=lambda e: e.name):
+        if not entry.num_requests:
+            continue
         kind = "write" if entry.name.startswith(WRITE) else "read"
         rows.append(_row(entry, entry.name.removeprefix(WRITE), kind))
         if groups[kind] is None:
@@ -470,20 +433,73 @@ def _row(entry: Any, name: str, kind: str) -> dict[str, Any]:
         "p95": entry.get_response_time_percentile(0.95) if entry.num_requests else None,
         "p99": entry.get_response_time_percentile(0.99) if entry.num_requests else None,
         "max": round(entry.max_response_time or 0),
+        # locust's histogram (ms rounded as locust rounds them: count), to merge endpoints
+        "times": {str(ms): n for ms, n in sorted(entry.response_times.items())},
     }
 
 
-def _write(phase: str, environment: Any, started: float) -> None:
+def _lines(path: str) -> int | None:
+    try:
+        with open(path, "rb") as f:
+            return sum(1 for _ in f)
+    except OSError:
+        return None
+
+
+class Phase:
+    """What the machine did during a phase: the load average and locust's own CPU."""
+
+    def __init__(self) -> None:
+        self.started = time.time()
+        self.cpu = _cpu()
+        self.access = _lines(ACCESS_LOG) if ACCESS_LOG else None
+        self.load: list[float] = []
+        self.locust_cpu: list[float] = []
+
+    def sample(self, environment: Any) -> None:
+        self.load.append(os.getloadavg()[0])
+        runner = environment.runner
+        if runner is not None:
+            self.locust_cpu.append(float(getattr(runner, "current_cpu_usage", 0.0)))
+
+    def summary(self) -> dict[str, Any]:
+        wall = time.time() - self.started
+        cpu = _cpu() - self.cpu
+
+        def stats(values: list[float]) -> dict[str, float] | None:
+            if not values:
+                return None
+            return {"mean": round(sum(values) / len(values), 2), "max": round(max(values), 2)}
+
+        return {
+            "seconds": round(wall, 1),
+            "load_1min": stats(self.load),
+            # CPU seconds of the locust process per wall second (1.0 = one whole core: locust
+            # itself is the bottleneck), and its samples of psutil's cpu_percent.
+            "locust_cpu": round(cpu / wall, 3) if wall else None,
+            "locust_cpu_percent": stats(self.locust_cpu),
+            "access_log_lines": [self.access, _lines(ACCESS_LOG) if ACCESS_LOG else None],
+        }
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _write(phase: str, environment: Any, machine: Phase) -> None:
     stats = environment.stats
     errors = [
         {"name": e.name.removeprefix(WRITE), "error": str(e.error), "count": e.occurrences}
         for e in stats.errors.values()
     ]
+    runner = environment.runner
     out = {
         "phase": phase,
         "users": getattr(environment.parsed_options, "num_users", None),
-        "seconds": round(time.time() - started, 1),
+        **machine.summary(),
         "load": os.getloadavg(),
+        "locust_cpu_warning": bool(getattr(runner, "cpu_warning_emitted", False)),
         "endpoints": _entries(stats),
         "errors": errors,
     }
@@ -493,19 +509,24 @@ def _write(phase: str, environment: Any, started: float) -> None:
 
 @events.test_start.add_listener
 def _warmup(environment: Any, **_kwargs: Any) -> None:
-    started = time.time()
-    environment.chibo_started = started
+    environment.chibo_phase = Phase()
+
+    def sampler() -> None:
+        while True:
+            gevent.sleep(5)
+            environment.chibo_phase.sample(environment)
 
     def split() -> None:
         gevent.sleep(WARMUP)
-        _write("warmup", environment, started)
+        _write("warmup", environment, environment.chibo_phase)
         environment.stats.reset_all()
-        environment.chibo_started = time.time()
+        environment.chibo_phase = Phase()
 
+    gevent.spawn(sampler)
     if WARMUP > 0:
         gevent.spawn(split)
 
 
 @events.test_stop.add_listener
 def _steady(environment: Any, **_kwargs: Any) -> None:
-    _write("steady", environment, getattr(environment, "chibo_started", time.time()))
+    _write("steady", environment, getattr(environment, "chibo_phase", None) or Phase())

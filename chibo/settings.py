@@ -244,6 +244,10 @@ _CACHE_BACKENDS = {
     "database": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "chibo_cache",
+        # Django's default keeps 300 entries and then deletes a third of them on the next
+        # write: the dashboards, counts and rules of a city's scopes did not fit, and every
+        # page recomputed what the previous one had kept (docs/performance.md, load test).
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
     },
 }
 _cache_backend = os.environ.get("CACHE_BACKEND", "database" if PRODUCTION else "locmem")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -73,8 +74,12 @@ def rolled_up_counts(orgs: Q) -> dict[str, int]:
     return totals
 
 
-def _count_key(org: Org) -> str:
-    return f"orgs:onrolls:{org.pk}"
+def _count_key(orgs: list[Org]) -> str:
+    """One cache entry per set of orgs asked for (a tree page asks for a root and its
+    thousands of children at once: one entry, not one per org), keyed by their ids and
+    paths (an org moved elsewhere is counted afresh)."""
+    ids = ",".join(f"{org.pk}:{org.path}" for org in sorted(orgs, key=lambda o: o.pk))
+    return "orgs:onrolls:v2:" + hashlib.sha1(ids.encode(), usedforsecurity=False).hexdigest()
 
 
 def _outermost(orgs: list[Org]) -> list[Org]:
@@ -94,29 +99,29 @@ def subtree_member_counts(orgs: list[Org], *, cached: bool = True) -> dict[int, 
     member of the subtree (0.2 s for a city of 400,000, seconds for the nation;
     docs/performance.md): when the query read ``BIG_SUBTREE`` members or more,
     its counts (a city and the children shown under it) are kept in the shared
-    cache for ``COUNT_TTL`` seconds; such totals move by a few members a day.
+    cache for ``COUNT_TTL`` seconds, as one entry for the whole set of ``orgs``
+    (``_count_key``); such totals move by a few members a day.
     A query over fewer members caches nothing: ordinary subtrees are always
     counted exactly. ``cached=False`` counts afresh.
     """
     if not orgs:
         return {}
-    keys = {org.pk: _count_key(org) for org in orgs}
-    hits = cache.get_many(list(keys.values())) if cached else {}
-    counts = {org.pk: hits[keys[org.pk]] for org in orgs if keys[org.pk] in hits}
-    missing = [org for org in orgs if org.pk not in counts]
-    if missing:
-        outer = _outermost(missing)
-        query = Q()
-        for org in outer:
-            query |= org.subtree_filter()
-        if len(missing) == 1:  # one subtree: a plain COUNT
-            totals = {missing[0].path: _on_rolls_in(query).count()}
-        else:
-            totals = rolled_up_counts(query)
-        fresh = {org.pk: totals.get(org.path, 0) for org in missing}
-        counts.update(fresh)
-        if sum(totals.get(org.path, 0) for org in outer) >= BIG_SUBTREE:
-            cache.set_many({keys[pk]: n for pk, n in fresh.items()}, COUNT_TTL)
+    key = _count_key(orgs)
+    if cached:
+        hit = cache.get(key)
+        if hit is not None:
+            return {org.pk: hit.get(org.pk, 0) for org in orgs}
+    outer = _outermost(orgs)
+    query = Q()
+    for org in outer:
+        query |= org.subtree_filter()
+    if len(orgs) == 1:  # one subtree: a plain COUNT
+        totals = {orgs[0].path: _on_rolls_in(query).count()}
+    else:
+        totals = rolled_up_counts(query)
+    counts = {org.pk: totals.get(org.path, 0) for org in orgs}
+    if sum(totals.get(org.path, 0) for org in outer) >= BIG_SUBTREE:
+        cache.set(key, counts, COUNT_TTL)
     return counts
 
 

@@ -49,3 +49,37 @@ def test_nested_orgs_are_counted_in_one_range(tree, django_assert_num_queries) -
     assert counts == {tree["uni"].pk: 1, tree["cell_a"].pk: 1, tree["city"].pk: 1}
     with django_assert_num_queries(1):  # one org: a plain count
         assert subtree_member_counts([tree["cell_b"]]) == {tree["cell_b"].pk: 0}
+
+
+def test_a_city_tree_keeps_its_counts_in_one_entry_of_the_production_cache(
+    tree, monkeypatch, settings, django_assert_num_queries
+) -> None:
+    """The city's tree asks for the root and its thousands of children at once (4,127 at
+    400,000 members). One entry per org overflowed the database cache (Django keeps 300 by
+    default and then deletes a third), so every tree page counted the city again and wrote
+    thousands of entries: 15-35 s a page in the load test. Now one entry for the whole set."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.db import connection
+
+    from chibo import settings as chibo_settings
+
+    settings.CACHES = {"default": chibo_settings._CACHE_BACKENDS["database"]}
+    assert settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] >= 10_000
+    call_command("createcachetable")
+    monkeypatch.setattr(selectors, "BIG_SUBTREE", 1)
+    city = tree["city"]
+    kids = [
+        f.org(f"K{i:03d}", f"Chi bộ {i}", "grassroots_cell", city, opened_on=city.opened_on)
+        for i in range(310)
+    ]
+    f.member(kids[7])
+    f.member(tree["cell_a"])
+    counts = subtree_member_counts([city, *kids])
+    assert counts[city.pk] == 2 and counts[kids[7].pk] == 1 and counts[kids[8].pk] == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM chibo_cache")
+        assert cursor.fetchone()[0] == 1
+    with django_assert_num_queries(1):  # the entry, nothing counted
+        assert subtree_member_counts([city, *kids]) == counts
+    caches["default"].clear()
