@@ -81,6 +81,14 @@ class Columns:
     def has(self, name: str) -> bool:
         return name in self.index
 
+    def names(self) -> list[str]:
+        """The column name at each position (a position no column reads: a name no one asks)."""
+        width = max(self.index.values(), default=-1) + 1
+        out = [f"\x00{pos}" for pos in range(width)]
+        for name, pos in self.index.items():
+            out[pos] = name
+        return out
+
     def getter(self, row: list[Any]) -> Callable[[str], Any]:
         size = len(row)
 

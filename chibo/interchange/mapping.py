@@ -575,9 +575,21 @@ def _footer_like(cells: list[Any], width: int) -> tuple[bool, bool]:
     footer's words or text without any digit (a signer's name). A data row has its
     code, dates or numbers.
     """
+    most = max(2, width // 3)
+    # A data row is settled by its first few filled cells, without reading the others
+    # (per row of every import): a string cell is filled unless blank, anything else
+    # as columns.text reads it.
+    count = 0
+    for cell in cells:
+        if cell.__class__ is str:
+            if not cell or cell.isspace():
+                continue
+        elif cell is None or not C.text(cell):
+            continue
+        count += 1
+        if count > most:
+            return False, False
     filled = [t for t in (C.text(c) for c in cells) if t]
-    if len(filled) > max(2, width // 3):
-        return False, False
     if any(_FOOTER_WORDS.search(fold(t)) for t in filled):
         return True, True
     return not any(ch.isdigit() for t in filled for ch in t), False

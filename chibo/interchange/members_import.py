@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from chibo.core.plausibility import AgeProblem, age_problem
 from chibo.core.roles import Cap
-from chibo.core.rules import RuleMissing, rule_in_force
+from chibo.core.rules import RuleMissing, RuleViolation, rule_in_force
 from chibo.core.scoping import scope_for
 from chibo.interchange import columns as C
 from chibo.interchange.common import Columns, RowReader
@@ -88,6 +88,7 @@ class Context:
         self.scope = scope_for(actor, Cap.MEMBER_CHANGE) if actor is not None else None
         self._probation: dict[dt.date, dt.date] = {}
         self._age_bounds: dict[tuple[str, dt.date], tuple[int, int] | None] = {}
+        self._admission_bounds: dict[dt.date, tuple[int, int | None] | None] = {}
         self._labels = {value: str(label).lower() for value, label in Category.choices}
         self.today = timezone.localdate()
 
@@ -107,10 +108,25 @@ class Context:
             bounds = self._age_bounds[key] = _age_bounds(category, on)
         if bounds is None:
             return None
-        years = full_months_between(dob, on) // 12
+        years = _full_months(dob, on) // 12
         if bounds[0] <= years <= bounds[1]:
             return None
         return age_problem(dob, category, self._labels.get(category, ""), on)
+
+    def admission_age_problem(self, dob: dt.date, admitted_on: dt.date) -> RuleViolation | None:
+        """``members.services.past.admission_age_problem`` (raises RuleMissing as it does),
+        with the date's rule versions read once per admission date and the refusal built
+        for a row out of bounds only."""
+        try:
+            bounds = self._admission_bounds[admitted_on]
+        except KeyError:
+            bounds = self._admission_bounds[admitted_on] = _admission_bounds(admitted_on)
+        if bounds is None:  # no rule covers the date: the service raises its RuleMissing
+            return admission_age_problem(dob, admitted_on)
+        months = _full_months(dob, admitted_on)
+        if months < bounds[0] or (bounds[1] is not None and months > bounds[1]):
+            return admission_age_problem(dob, admitted_on)
+        return None
 
     def probation_end(self, ceremony: dt.date) -> dt.date:
         end = self._probation.get(ceremony)
@@ -128,6 +144,30 @@ def _age_bounds(category: str, on: dt.date) -> tuple[int, int] | None:
         return None
     bounds = (rule.value or {}).get(category)
     return (int(bounds[0]), int(bounds[1])) if bounds else None
+
+
+def _full_months(start: dt.date, end: dt.date) -> int:
+    """``lib.dates.full_months_between``, settled without the calendar when start's day is the
+    28th or earlier (the age checks ask it twice per row): add_months(start, months) falls in
+    end's month on start's day, which passes ``end`` exactly when that day is later."""
+    if start.day > 28:
+        return full_months_between(start, end)
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    return months - 1 if start.day > end.day else months
+
+
+def _admission_bounds(on: dt.date) -> tuple[int, int | None] | None:
+    """(minimum, maximum or None) months of age of the admission rules in force on ``on``;
+    None when no minimum covers the date."""
+    try:
+        low = int(rule_in_force("admission.age_min_months", on=on).value)
+    except RuleMissing:
+        return None
+    try:
+        high: int | None = int(rule_in_force("admission.age_max_months", on=on).value)
+    except RuleMissing:  # no maximum before 25/7/2016
+        high = None
+    return low, high
 
 
 def _org(rr: RowReader, ctx: Context, column: str, code: str) -> OrgInfo | None:
@@ -192,7 +232,7 @@ def parse_row(rr: RowReader, ctx: Context, cols: Columns) -> MemberRow | None:
         # needed the provincial committee's approval, which a file cannot carry: a warning.
         if not rr.bad:
             try:
-                refusal = admission_age_problem(dob, admitted_on)
+                refusal = ctx.admission_age_problem(dob, admitted_on)
             except RuleMissing as exc:
                 rr.error("ngay_vao_dang", " ".join(exc.messages), rr.get("ngay_vao_dang"))
             else:
@@ -508,11 +548,16 @@ def read_rows(
 ) -> list[MemberRow]:
     parsed: list[MemberRow] = []
     seen: dict[str, int] = {}
+    # Each row's cells by column name, built in C (dict(zip)): a column the row lacks
+    # reads as None, which every RowReader method reads as an empty cell.
+    names = cols.names()
     for number, cells in table.rows:
         result.rows += 1
         if tick is not None and result.rows % 5000 == 0:
             tick(result.rows)
-        rr = RowReader(result, table.sheet, number, cols.getter(cells), ctx.today)
+        rr = RowReader(
+            result, table.sheet, number, dict(zip(names, cells, strict=False)).get, ctx.today
+        )
         row = parse_row(rr, ctx, cols)
         if row is None:
             continue

@@ -10,10 +10,13 @@ event JSON per (category, date), citizen ID and phone encrypted per batch
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace as Before
 from typing import Any
+
+from django.db import connection
 
 from chibo.core import bulk
 from chibo.core.crypto import encrypt_many
@@ -58,11 +61,46 @@ class Folder:
         return " ".join(out)
 
 
-def _cached_json(cache: dict[Any, str], key: Any, data: Callable[[], dict[str, Any]]) -> str:
-    out = cache.get(key)
-    if out is None:
-        out = cache[key] = json.dumps({**data(), "import": True}, ensure_ascii=False)
-    return out
+def _json(data: dict[str, Any]) -> str:
+    return json.dumps({**data, "import": True}, ensure_ascii=False)
+
+
+# A day no event has: the data of an event kind is built once with it and the event's
+# own date put in its place (checked against the direct build on first use).
+_PLACEHOLDER = dt.date(1, 1, 1)
+_PLACEHOLDER_ISO = _PLACEHOLDER.isoformat()
+
+
+class _DatedJson:
+    """The JSON data of events that differ by one date only: per (shape, date), cached."""
+
+    def __init__(self) -> None:
+        self.done: dict[tuple[Any, dt.date], str] = {}
+        self.templates: dict[Any, str | None] = {}
+
+    def __call__(
+        self, shape: Any, day: dt.date, data: Callable[..., dict[str, Any]], *args: Any
+    ) -> str:
+        key = (shape, day)
+        out = self.done.get(key)
+        if out is not None:
+            return out
+        if shape not in self.templates:
+            template = _json(data(_PLACEHOLDER, *args))
+            direct = _json(data(day, *args))
+            usable = template.count(_PLACEHOLDER_ISO) == 1
+            if usable and template.replace(_PLACEHOLDER_ISO, day.isoformat()) != direct:
+                usable = False
+            self.templates[shape] = template if usable else None
+            out = direct
+        else:
+            shaped = self.templates[shape]
+            if shaped is not None:
+                out = shaped.replace(_PLACEHOLDER_ISO, day.isoformat())
+            else:
+                out = _json(data(day, *args))
+        self.done[key] = out
+        return out
 
 
 def _data(kind: str, before: Any, note: str = "", **values: Any) -> dict[str, Any]:
@@ -71,44 +109,97 @@ def _data(kind: str, before: Any, note: str = "", **values: Any) -> dict[str, An
     return lifecycle.SPECS[kind].event_data(before, req)
 
 
+class _Adapted(dict):
+    """value → its database form (``bulk.adapters``' date adapter), computed once per value."""
+
+    def __init__(self, adapt: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.adapt = adapt
+
+    def __missing__(self, value: Any) -> Any:
+        out = self[value] = self.adapt(value)
+        return out
+
+
+class _Probation(dict):
+    """admission date → the database form of the day its probation ends."""
+
+    def __init__(self, ctx: Context, days: _Adapted) -> None:
+        super().__init__()
+        self.ctx, self.days = ctx, days
+
+    def __missing__(self, admitted: dt.date) -> Any:
+        out = self[admitted] = self.days[self.ctx.probation_end(admitted)]
+        return out
+
+
+_ADMITTED = EventKind.ADMITTED.value
+_REASSIGNED = EventKind.REASSIGNED.value
+_CATEGORY_CHANGED = EventKind.CATEGORY_CHANGED.value
+_RECOGNIZED = EventKind.RECOGNIZED.value
+_ACTIVE = Status.ACTIVE.value
+
+
+def _admitted_data(on: dt.date, category: str) -> dict[str, Any]:
+    # Members a file brings were admitted before chibo: flagged historical, like
+    # members.services.member_record_past_admission (issue 20).
+    return _data(EventKind.ADMITTED, Before(category=category), ceremony_on=on, historical=True)
+
+
+def _recognized_data(on: dt.date) -> dict[str, Any]:
+    return _data(EventKind.RECOGNIZED, Before(), decided_on=on)
+
+
 class _Rows:
-    """Member and event tuples in ``members.rows`` order for the current database."""
+    """Member and event tuples in ``members.rows`` order for the current database.
+
+    Per row only what differs: dates, the folded name and the events' JSON come from
+    caches (a file repeats a few thousand dates and a few shapes of event data).
+    """
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.adapt_date, self.now, self.adapt_json = bulk.adapters()
+        self.days = _Adapted(self.adapt_date)
+        # Choices as the plain strings they are stored as, and SQLite's booleans as its
+        # integers: the driver binds exact str and int without looking for an adapter.
+        self.plain = _Adapted(lambda v: v.value if isinstance(v, enum.Enum) else v)
+        sqlite = connection.vendor == "sqlite"
+        self.full, self.not_full = (1, 0) if sqlite else (True, False)
+        self.probation = _Probation(ctx, self.days)
         self.actor_id = ctx.actor.pk if getattr(ctx.actor, "is_authenticated", False) else None
         self.fold = Folder()
         self.json: dict[Any, str] = {}
+        self.dated = _DatedJson()
 
     def member(self, row: MemberRow, pk: int, citizen_id: str, phone: str) -> tuple:
-        adapt_date, now = self.adapt_date, self.now
+        days, now, plain = self.days, self.now, self.plain
         folded = self.fold(row.full_name)
-        admitted = adapt_date(row.admitted_on)
-        status_on = adapt_date(row.status_on) if row.status_on else admitted
+        admitted = days[row.admitted_on]
+        status_on = days[row.status_on] if row.status_on else admitted
         return (
             pk,
             row.code,
             row.full_name,
             folded,
             folded.rsplit(" ", 1)[-1] if folded else "",
-            adapt_date(row.dob),
-            row.gender,
+            days[row.dob],
+            plain[row.gender],
             row.ethnicity,
-            row.category,
-            adapt_date(row.graduation),
+            plain[row.category],
+            days[row.graduation],
             row.card,
             citizen_id,
             phone,
             row.org.id,
-            row.status,
-            row.recognized_on is not None,
+            plain[row.status],
+            self.full if row.recognized_on is not None else self.not_full,
             admitted,
             row.adm_org.id,
-            row.cat_adm,
+            plain[row.cat_adm],
             admitted,
-            adapt_date(self.ctx.probation_end(row.admitted_on)),
-            adapt_date(row.recognized_on),
+            self.probation[row.admitted_on],
+            days[row.recognized_on],
             None,
             None,
             status_on,
@@ -119,76 +210,89 @@ class _Rows:
         )
 
     def events(self, row: MemberRow, pk: int, out: list[tuple]) -> None:
-        """The events the row implies (module docstring of ``members_import``)."""
-        adapt_date, cache = self.adapt_date, self.json
+        """The events the row implies (module docstring of ``members_import``), in
+        ``_event``'s shape (written out: this runs for every event of a file)."""
+        cache, now, actor = self.json, self.now, self.actor_id
         admitted = row.admitted_on
-        day = adapt_date(admitted)
-        base = (pk, self.now, self.actor_id)
-        data = _cached_json(
-            cache,
-            ("admitted", row.cat_adm, admitted),
-            # Members a file brings were admitted before chibo: flagged historical, like
-            # members.services.member_record_past_admission (issue 20).
-            lambda: _data(
-                EventKind.ADMITTED,
-                Before(category=row.cat_adm),
-                ceremony_on=admitted,
-                historical=True,
-            ),
-        )
+        day = self.days[admitted]
+        cat_adm, category = self.plain[row.cat_adm], self.plain[row.category]
+        org_id, adm_id = row.org.id, row.adm_org.id
+        data = self.dated(("admitted", cat_adm), admitted, _admitted_data, cat_adm)
         out.append(
-            _event(base, EventKind.ADMITTED, day, row.adm_org.id, Status.ACTIVE, row.cat_adm, data)
+            (pk, _ADMITTED, day, now, "", None, "", actor, "", "", data, adm_id, _ACTIVE, cat_adm)
         )
-        if row.org.id != row.adm_org.id:
-            data = _cached_json(
-                cache,
-                ("reassigned", row.adm_org.code),
-                lambda: _data(EventKind.REASSIGNED, Before(org=row.adm_org)),
+        if org_id != adm_id:
+            key: tuple = ("reassigned", row.adm_org.code)
+            data = cache.get(key) or cache.setdefault(
+                key, _json(_data(EventKind.REASSIGNED, Before(org=row.adm_org)))
             )
             out.append(
-                _event(
-                    base, EventKind.REASSIGNED, day, row.org.id, Status.ACTIVE, row.cat_adm, data
+                (
+                    pk,
+                    _REASSIGNED,
+                    day,
+                    now,
+                    "",
+                    None,
+                    "",
+                    actor,
+                    "",
+                    "",
+                    data,
+                    org_id,
+                    _ACTIVE,
+                    cat_adm,
                 )
             )
-        if row.category != row.cat_adm:
-            data = _cached_json(
-                cache,
-                ("category", row.cat_adm, row.category),
-                lambda: _data(
-                    EventKind.CATEGORY_CHANGED, Before(category=row.cat_adm), category=row.category
+        if category != cat_adm:
+            key = ("category", cat_adm, category)
+            data = cache.get(key) or cache.setdefault(
+                key,
+                _json(
+                    _data(EventKind.CATEGORY_CHANGED, Before(category=cat_adm), category=category)
                 ),
             )
             out.append(
-                _event(
-                    base,
-                    EventKind.CATEGORY_CHANGED,
+                (
+                    pk,
+                    _CATEGORY_CHANGED,
                     day,
-                    row.org.id,
-                    Status.ACTIVE,
-                    row.category,
+                    now,
+                    "",
+                    None,
+                    "",
+                    actor,
+                    "",
+                    "",
                     data,
+                    org_id,
+                    _ACTIVE,
+                    category,
                 )
             )
-        if row.recognized_on is not None:
-            recognized = row.recognized_on
-            data = _cached_json(
-                cache,
-                ("recognized", recognized),
-                lambda: _data(EventKind.RECOGNIZED, Before(), decided_on=recognized),
-            )
+        recognized = row.recognized_on
+        if recognized is not None:
+            data = self.dated("recognized", recognized, _recognized_data)
             out.append(
-                _event(
-                    base,
-                    EventKind.RECOGNIZED,
-                    adapt_date(recognized),
-                    row.org.id,
-                    Status.ACTIVE,
-                    row.category,
+                (
+                    pk,
+                    _RECOGNIZED,
+                    self.days[recognized],
+                    now,
+                    "",
+                    None,
+                    "",
+                    actor,
+                    "",
+                    "",
                     data,
+                    org_id,
+                    _ACTIVE,
+                    category,
                 )
             )
         if row.status_on is not None:
-            out.append(self.status_event(row, base))
+            out.append(self.status_event(row, (pk, now, actor)))
 
     def status_event(self, row: MemberRow, base: tuple) -> tuple:
         """The status event (from active), with the note and inputs the services path gives it."""

@@ -217,8 +217,9 @@ def _open_xlsx(path: Path, kind: str) -> Table:
     )
 
 
-def _csv_encoding(path: Path) -> tuple[str, int]:
-    """The file's encoding (UTF-8, else Windows-1258) and its line count, read in chunks.
+def _csv_encoding(path: Path) -> tuple[str, int, int]:
+    """The file's encoding (UTF-8, else Windows-1258), its line count and its longest line
+    (bytes between two newlines), read in chunks.
 
     The file is streamed twice (this check, then the rows), never held whole:
     memory stays bounded whatever its size.
@@ -226,25 +227,33 @@ def _csv_encoding(path: Path) -> tuple[str, int]:
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = True
     lines = 0
+    longest = carry = 0
     with path.open("rb") as fh:
         chunk = fh.read(_CHUNK)
         if b"\x00" in chunk[:65536]:
             raise FileRefused(_("This file is not a spreadsheet (.xlsx or .csv)."))
         while chunk:
             lines += chunk.count(b"\n")
+            parts = chunk.split(b"\n")
+            if len(parts) == 1:
+                carry += len(chunk)
+            else:
+                longest = max(longest, carry + len(parts[0]), *map(len, parts[1:-1]))
+                carry = len(parts[-1])
             if utf8:
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     utf8 = False
             chunk = fh.read(_CHUNK)
+    longest = max(longest, carry)
     if utf8:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
     if utf8:
-        return "utf-8-sig", lines
+        return "utf-8-sig", lines, longest
     # Old Vietnamese Excel saves CSV in Windows-1258 (a single-byte code: chunks decode alone).
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
@@ -254,7 +263,7 @@ def _csv_encoding(path: Path) -> tuple[str, int]:
                 raise FileRefused(
                     _("The text encoding of the file is not recognized (use UTF-8).")
                 ) from exc
-    return "cp1258", lines
+    return "cp1258", lines, longest
 
 
 # A physical line longer than this is refused (a row of the template with
@@ -300,7 +309,7 @@ def _delimiter(lines: list[str]) -> str:
 
 
 def _open_csv(path: Path) -> Table:
-    encoding, lines = _csv_encoding(path)
+    encoding, lines, longest = _csv_encoding(path)
     with path.open(encoding=encoding, newline="") as fh:
         sample: list[str] = []
         for number, line in enumerate(iter(lambda: fh.readline(CSV_LINE_MAX + 1), ""), start=1):
@@ -334,8 +343,11 @@ def _open_csv(path: Path) -> Table:
         # some Vietnamese letters as a base letter plus a combining tone mark.
         number = first
         with path.open(encoding=encoding, newline="") as fh:
-            # csv refuses a field over its limit (131,072): "malformed" below.
-            reader = csv.reader(_csv_lines(fh, [0]), delimiter=delimiter)
+            # csv refuses a field over its limit (131,072): "malformed" below. Lines are
+            # read through the length check only when one is long enough to need it (a
+            # character is at least a byte): the others go to csv as the file gives them.
+            lines = fh if longest <= CSV_LINE_MAX else _csv_lines(fh, [0])
+            reader = csv.reader(lines, delimiter=delimiter)
             try:
                 for _skipped in islice(reader, first):  # blank lines and the header
                     pass
