@@ -200,6 +200,7 @@ class Work:
         self.members: dict[int, list[Member]] = {}
         self.meetings: dict[int, dict[str, Any]] = {}
         self.events: dict[int, list[str]] = {}
+        self.reports: set[tuple[int, str]] = set()  # one session per report (no edit races)
 
     def _members(self, cell: Org) -> list[Member]:
         if cell.pk not in self.members:
@@ -250,7 +251,9 @@ class Work:
                 ).values_list("period", flat=True)
             )
             open_ = [p.key for p in periods if p.key not in done]
+            open_ = [k for k in open_ if (a.pk, k) not in self.reports]
             if open_:
+                self.reports.add((a.pk, open_[-1]))
                 return {"report": {"assignment": a.pk, "period": open_[-1]}}
         return {}
 
