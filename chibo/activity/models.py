@@ -108,7 +108,12 @@ class Meeting(models.Model):
                 name="meeting_unique_group_day",
             ),
         ]
-        indexes = [models.Index(fields=["org", "month"], name="meeting_org_month_idx")]
+        indexes = [
+            models.Index(fields=["org", "month"], name="meeting_org_month_idx"),
+            # A subtree's or the city's meetings of a few months, read from the index alone
+            # (the overview's cells that skipped meetings; issue 24).
+            models.Index(fields=["month", "org", "kind"], name="meeting_month_org_idx"),
+        ]
         verbose_name = _("cell meeting")
 
     def __str__(self) -> str:

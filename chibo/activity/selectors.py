@@ -233,7 +233,6 @@ def cells_missing_meetings(
             if periods.quarter_months(*periods.quarter_of(m))[-1] < current
         }
     )
-    first = min([checked[0], *[periods.quarter_months(*q)[0] for q in quarters]])
     visible = Org.objects.all() if actor is None else orgs_for(actor, Cap.MEMBER_VIEW)
     cells = visible.filter(kind__in=CELL_KINDS)
     if under is not None:
@@ -243,41 +242,62 @@ def cells_missing_meetings(
     tracked = cells.filter(
         Exists(Tracking.objects.filter(org=OuterRef("pk"), start__isnull=False))
     ).filter(Exists(Member.objects.filter(org=OuterRef("pk"), status__in=ON_ROLLS)))
-    judged = list(tracked.select_related("parent").order_by("path"))
-    populated = {cell.pk for cell in judged}
-    held: dict[int, set[tuple[str, dt.date]]] = defaultdict(set)
-    for org_id, kind, month in Meeting.objects.filter(
-        org__in=tracked, month__gte=first, month__lt=current
-    ).values_list("org_id", "kind", "month"):
-        held[org_id].add((kind, month))
-    out: list[MissingMeetings] = []
-    starts = tracking.starts(populated)
-    for cell in judged:
-        if cell.pk not in starts:
+    judged = list(tracked.order_by("path").values_list("pk", "opened_on", "closed_on"))
+    starts = tracking.starts(pk for pk, _opened, _closed in judged)
+    # What was held, one row per cell: a flag per checked month (a regular meeting) and per
+    # quarter (a thematic meeting), aggregated in SQL over the (org, month) index, read for
+    # the subtree's cells (a superset of the judged ones: the scope and the probes above
+    # are not repeated).
+    flags = {
+        f"m{i}": Count("month", filter=Q(kind=MeetingKind.REGULAR, month=m))
+        for i, m in enumerate(checked)
+    }
+    for j, (year, q) in enumerate(quarters):
+        flags[f"q{j}"] = Count(
+            "month", filter=Q(kind=MeetingKind.THEMATIC, month__in=periods.quarter_months(year, q))
+        )
+    first = min([checked[0], *[periods.quarter_months(*q)[0] for q in quarters]])
+    meetings = Meeting.objects.filter(month__gte=first, month__lt=current)
+    if under is not None:
+        meetings = meetings.filter(under.subtree_filter("org__"))
+    held = {
+        row["org_id"]: row
+        for row in meetings.order_by().values("org_id").annotate(**flags).values("org_id", *flags)
+    }
+    found: list[tuple[int, list[str], list[str]]] = []
+    for pk, opened_on, closed_on in judged:
+        start = starts.get(pk)
+        if start is None:
             continue
 
-        def alive(month: dt.date, cell: Org = cell) -> bool:
+        def alive(
+            month: dt.date,
+            opened_on: dt.date = opened_on,
+            closed_on: dt.date | None = closed_on,
+            start: tracking.Start = start,
+        ) -> bool:
             return (
-                cell.opened_on <= month
-                and (cell.closed_on is None or cell.closed_on > periods.month_end(month))
-                and starts[cell.pk].month <= month
+                opened_on <= month
+                and (closed_on is None or closed_on > periods.month_end(month))
+                and start.month <= month
             )
 
+        row = held.get(pk, {})
         missing_months = [
-            periods.label(m)
-            for m in checked
-            if alive(m) and (MeetingKind.REGULAR, m) not in held[cell.pk]
+            periods.label(m) for i, m in enumerate(checked) if alive(m) and not row.get(f"m{i}")
         ]
-        missing_quarters = []
-        for year, q in quarters:
-            qmonths = periods.quarter_months(year, q)
-            if all(alive(m) for m in qmonths) and not any(
-                (MeetingKind.THEMATIC, m) in held[cell.pk] for m in qmonths
-            ):
-                missing_quarters.append(periods.quarter_label(year, q))
+        missing_quarters = [
+            periods.quarter_label(year, q)
+            for j, (year, q) in enumerate(quarters)
+            if all(alive(m) for m in periods.quarter_months(year, q)) and not row.get(f"q{j}")
+        ]
         if missing_months or missing_quarters:
-            out.append(MissingMeetings(cell, missing_months, missing_quarters))
-    return out
+            found.append((pk, missing_months, missing_quarters))
+    orgs: dict[int, Org] = {}
+    ids = [pk for pk, _months, _quarters in found]
+    for i in range(0, len(ids), 500):
+        orgs.update(Org.objects.select_related("parent").in_bulk(ids[i : i + 500]))
+    return [MissingMeetings(orgs[pk], months_, quarters_) for pk, months_, quarters_ in found]
 
 
 # --- warnings (stored by the daily run) ---------------------------------------------------
@@ -437,22 +457,54 @@ def cells_jump(org: Org, count: int) -> list[tuple[str, list[tuple[int, str]]]]:
     return groups
 
 
-def cells_by_unit(org: Org, number: Any, per_page: int = 20) -> Any:
+CELLS_SHOWN = 12  # cells an overview names under each unit; the rest behind "all N cells"
+
+
+def cells_by_unit(org: Org, number: Any, per_page: int = 20, shown: int = CELLS_SHOWN) -> Any:
     """The open cells of ``org``'s subtree grouped under their parent (the unit), paged by unit.
 
-    Returns the page of units; each unit carries ``.cells`` (in tree order). Three queries.
+    Returns the page of units; each unit carries ``.cells`` (its first ``shown`` cells in tree
+    order) and ``.cell_count`` (all of them): a city whose 3,800 grassroots cells stand
+    directly under it names 12 and links to the rest (``unit_cells``). Four queries.
     """
     from django.core.paginator import Paginator
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
 
     cells = Org.objects.filter(org.subtree_filter(), kind__in=CELL_KINDS, closed_on__isnull=True)
     units = Org.objects.filter(pk__in=cells.values("parent_id")).order_by("path")
     page = Paginator(units, per_page).get_page(number)
+    ids = [u.pk for u in page.object_list]
+    counts = dict(
+        cells.filter(parent__in=ids)
+        .order_by()
+        .values_list("parent_id")
+        .annotate(n=Count("pk"))
+        .values_list("parent_id", "n")
+    )
+    first = (
+        cells.filter(parent__in=ids)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("parent_id")], order_by=F("path").asc()))
+        .filter(rank__lte=shown)
+        .order_by("path")
+    )
     grouped: dict[int | None, list[Org]] = defaultdict(list)
-    for cell in cells.filter(parent__in=[u.pk for u in page.object_list]).order_by("path"):
+    for cell in first:
         grouped[cell.parent_id].append(cell)
     for unit in page.object_list:
         unit.cells = grouped.get(unit.pk, [])
+        unit.cell_count = counts.get(unit.pk, 0)
     return page
+
+
+def unit_cells(org: Org, unit: Org, number: Any, per_page: int = 100) -> Any:
+    """One unit's open cells (those of ``org``'s subtree whose parent is ``unit``), paged."""
+    from django.core.paginator import Paginator
+
+    cells = Org.objects.filter(
+        org.subtree_filter(), parent=unit, kind__in=CELL_KINDS, closed_on__isnull=True
+    ).order_by("path")
+    return Paginator(cells, per_page).get_page(number)
 
 
 def open_warnings(actor: Any, root: Org) -> Any:
