@@ -65,7 +65,7 @@ class Paper:
         return "in_transit"
 
 
-def _papers(events: list[MemberEvent]) -> list[Paper]:
+def papers_of(events: list[MemberEvent]) -> list[Paper]:
     letters = {lt.event_id: lt for lt in TransferLetter.objects.filter(event__in=events)}
     member_ids = [e.member_id for e in events]
     arrivals: dict[int, list[tuple[dt.date, str]]] = {}
@@ -99,41 +99,56 @@ def _papers(events: list[MemberEvent]) -> list[Paper]:
     return out
 
 
-def outgoing(actor: Any, org: Org, *, since: dt.date, open_only: bool = False) -> list[Paper]:
-    """Transfers sent from ``org``'s subtree since ``since`` (the sending side)."""
+def outgoing_events(actor: Any, org: Org, *, since: dt.date) -> Any:
+    """The transfer events sent from ``org``'s subtree since ``since``, newest first (a queryset:
+    the page counts and pages it)."""
     if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
         raise Http404(_("No such party organization in your scope."))
-    events = list(
+    return (
         MemberEvent.objects.filter(
             org.subtree_filter("org__"),
             kind__in=(EventKind.TRANSFER_OUT, EventKind.TEMP_OUT),
             effective_date__gte=since,
         )
-        .select_related("member", "org", "member__pending_org")
-        .order_by("-effective_date")[:1000]
+        .select_related("member", "org", "member__pending_org", "late_decision")
+        .order_by("-effective_date", "-id")
     )
-    papers = _papers(events)
+
+
+def outgoing(actor: Any, org: Org, *, since: dt.date, open_only: bool = False) -> list[Paper]:
+    """Transfers sent from ``org``'s subtree since ``since`` (the sending side)."""
+    papers = papers_of(list(outgoing_events(actor, org, since=since)[:1000]))
     return [p for p in papers if p.confirmed_on is None] if open_only else papers
+
+
+def incoming_members(actor: Any, org: Org) -> Any:
+    """Members transferred out to ``org``'s subtree and not yet arrived, by name (a queryset)."""
+    if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
+        raise Http404(_("No such party organization in your scope."))
+    return (
+        Member.objects.filter(org.subtree_filter("pending_org__"), status=Status.TRANSFERRED_OUT)
+        .select_related("org", "pending_org")
+        .order_by("name_folded", "member_code")
+    )
+
+
+def incoming_papers(members: list[Member]) -> list[Paper]:
+    """The paperwork of each member's latest official transfer (one query for all of them)."""
+    latest: dict[int, MemberEvent] = {}
+    by_id = {m.pk: m for m in members}
+    for event in (
+        MemberEvent.objects.filter(member_id__in=list(by_id), kind=EventKind.TRANSFER_OUT)
+        .select_related("org", "late_decision")
+        .order_by("effective_date", "id")
+    ):
+        event.member = by_id[event.member_id]
+        latest[event.member_id] = event
+    return papers_of([latest[m.pk] for m in members if m.pk in latest])
 
 
 def incoming(actor: Any, org: Org) -> list[Paper]:
     """Official transfers addressed to ``org``'s subtree and not yet confirmed (the receiving side)."""
-    if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
-        raise Http404(_("No such party organization in your scope."))
-    members = Member.objects.filter(
-        org.subtree_filter("pending_org__"), status=Status.TRANSFERRED_OUT
-    )
-    events = []
-    for member in members.select_related("org", "pending_org"):
-        event = (
-            member.events.filter(kind=EventKind.TRANSFER_OUT)
-            .order_by("-effective_date", "-id")
-            .first()
-        )
-        if event is not None:
-            event.member = member
-            events.append(event)
-    return _papers(events)
+    return incoming_papers(list(incoming_members(actor, org)))
 
 
 def paper_for(actor: Any, event_id: int, *, write: bool = False) -> Paper:
@@ -152,7 +167,7 @@ def paper_for(actor: Any, event_id: int, *, write: bool = False) -> Paper:
         raise Http404(_("No such transfer in your scope."))
     if write and not scope_for(actor, Cap.MEMBER_CHANGE).covers(event.org):
         raise PermissionDenied(_("Only the sending organization issues the transfer letter."))
-    return _papers([event])[0]
+    return papers_of([event])[0]
 
 
 # A graduate is listed as "ending" from this many months before the last day the school's
@@ -202,6 +217,24 @@ def graduate_of(member: Member) -> Graduate | None:
     )
 
 
+def graduating_members(actor: Any, org: Org, *, as_of: dt.date, ahead_months: int = 6) -> Any:
+    """Student members still on the school's rolls who graduate within ``ahead_months`` or
+    already have, by graduation date and name (a queryset)."""
+    if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
+        raise Http404(_("No such party organization in your scope."))
+    return (
+        Member.objects.filter(
+            org.subtree_filter("org__"),
+            category=Category.STUDENT,
+            status__in=(Status.ACTIVE, Status.TEMP_AWAY),
+            expected_graduation__isnull=False,
+            expected_graduation__lte=add_months(as_of, ahead_months),
+        )
+        .select_related("org")
+        .order_by("expected_graduation", "name_folded", "member_code")
+    )
+
+
 def graduating(
     actor: Any,
     org: Org,
@@ -212,19 +245,7 @@ def graduating(
 ) -> list[Graduate]:
     """Student members still on the school's rolls who graduate within ``ahead_months`` or
     already have; ``state``: only those in that state on ``as_of``."""
-    if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
-        raise Http404(_("No such party organization in your scope."))
-    members = (
-        Member.objects.filter(
-            org.subtree_filter("org__"),
-            category=Category.STUDENT,
-            status__in=(Status.ACTIVE, Status.TEMP_AWAY),
-            expected_graduation__isnull=False,
-            expected_graduation__lte=add_months(as_of, ahead_months),
-        )
-        .select_related("org")
-        .order_by("expected_graduation", "name_folded")[:2000]
-    )
+    members = graduating_members(actor, org, as_of=as_of, ahead_months=ahead_months)[:2000]
     out = [g for g in (graduate_of(m) for m in members) if g is not None]
     if state is not None:
         out = [g for g in out if g.state(as_of) == state]

@@ -482,29 +482,42 @@ def dues_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def transfers_page(request: HttpRequest) -> HttpResponse:
+    """Five lists, each counted and paged (``out``, ``in``, ``late``, ``temp``, ``grad``:
+    TRANSFERS_PER_PAGE rows a page): a city's lists run to thousands of rows."""
     org = _org(request)
     today = timezone.localdate()
-    out = transfers.outgoing(request.user, org, since=add_months(today, -12))
-    inc = transfers.incoming(request.user, org)
-    grads = transfers.graduating(request.user, org, as_of=today)
-    away = transfers.temporary_away(request.user, org, as_of=today)
-    late = transfers.late_transfers(request.user, org)
-    codes = [p.member.member_code for p in (*out, *inc)] + [
-        x.member.member_code for x in (*grads, *away, *late)
+
+    def page(rows: Any, key: str) -> Any:
+        return Paginator(rows, TRANSFERS_PER_PAGE).get_page(request.GET.get(key))
+
+    out = page(transfers.outgoing_events(request.user, org, since=add_months(today, -12)), "out")
+    inc = page(transfers.incoming_members(request.user, org), "in")
+    grads = page(transfers.graduating_members(request.user, org, as_of=today), "grad")
+    away = page(transfers.temporary_away(request.user, org, as_of=today), "temp")
+    late = page(transfers.late_transfers(request.user, org), "late")
+    out_papers = transfers.papers_of(list(out.object_list))
+    in_papers = transfers.incoming_papers(list(inc.object_list))
+    graduates = [g for g in map(transfers.graduate_of, grads.object_list) if g is not None]
+    codes = [p.member.member_code for p in (*out_papers, *in_papers)] + [
+        x.member.member_code for x in (*graduates, *away.object_list, *late.object_list)
     ]
     selectors.audit_list_read(request.user, codes, {"page": "transfers"})
     context = {
         "org": org,
         "today": today,
-        "outgoing": [(p, p.state(today)) for p in out],
-        "incoming": [(p, p.state(today)) for p in inc],
-        "graduates": [(g, g.state(today)) for g in grads],
-        "temporary": [(t, t.state(today)) for t in away],
-        "late": [(t, t.may_decide(request.user)) for t in late],
+        "outgoing": [(p, p.state(today)) for p in out_papers],
+        "incoming": [(p, p.state(today)) for p in in_papers],
+        "graduates": [(g, g.state(today)) for g in graduates],
+        "temporary": [(t, t.state(today)) for t in away.object_list],
+        "late": [(t, t.may_decide(request.user)) for t in late.object_list],
+        "pages": {"out": out, "in": inc, "grad": grads, "temp": away, "late": late},
         "graduate_form": GraduateTransferForm(initial={"effective_date": today}),
         "may_change": selectors.can_write(request.user, org),
     }
     return render(request, "activity/transfers.html", context)
+
+
+TRANSFERS_PER_PAGE = 25  # rows of each list of the transfers page
 
 
 @login_required

@@ -154,7 +154,7 @@ class Command(BaseCommand):
         services.transfer_letter_issue(
             actor=None, event=event, number="(theo sổ văn bản)", issued_on=event.effective_date
         )
-        paper = transfers._papers([event])[0]  # the system reads it (no actor's scope)
+        paper = transfers.papers_of([event])[0]  # the system reads it (no actor's scope)
         letters.letter_register(
             actor=None, paper=paper, signer="Nguyễn Thị Thanh Hương", signer_title="PHÓ BÍ THƯ"
         )
