@@ -249,6 +249,63 @@ def _search_scope(
     )
     if wrong:
         print(f"    differ from the floor: {sorted(set(wrong))[:10]}", flush=True)
+    _search_api(b, floor, scope, actor, members)
+
+
+def _search_api(
+    b: Bench, floor: search_floors.Floor, scope: str, actor: User, members: int
+) -> None:
+    """``GET /api/v1/members?q=`` in process (the whole request: session, scope, the search,
+    the audit entry, the JSON), over SEARCHES, next to the search's floor; the audit entries
+    are rolled back."""
+    client = _signed_in(actor)
+
+    def api(text: str) -> list[str]:
+        response = client.get("/api/v1/members", {"q": text})
+        assert response.status_code == 200, response.status_code
+        return [item["member_code"] for item in response.json()["items"]]
+
+    times: list[float] = []
+    cpu: list[float] = []
+    floors: list[float] = []
+    wrong: list[str] = []
+    with transaction.atomic():
+        for text in SEARCHES:  # warm both
+            api(text)
+            floor.search(actor.username, text)
+        for _ in range(max(1, b.repeat // 5)):
+            for text in SEARCHES:
+                started = time.process_time()
+                ms, a = timed(lambda text=text: api(text))
+                cpu.append((time.process_time() - started) * 1000)
+                times.append(ms)
+                ms, f = timed(lambda text=text: floor.search(actor.username, text))
+                floors.append(ms)
+                if a != f:
+                    wrong.append(text)
+        transaction.set_rollback(True)
+    b.add(
+        f"name search API, {scope} ({len(SEARCHES)} texts)",
+        times,
+        floors,
+        same=not wrong,
+        target={k: v for k, v in SEARCH_TARGET.items() if k != "ratio"},
+        members=members,
+        kind="page",
+    )
+    # This process's CPU time (SQLite runs in it): what the request costs without the other
+    # processes' load, which a shared machine's wall time includes.
+    b.rows[-1]["orm_cpu_p50_ms"] = round(statistics.median(cpu), 2)
+    print(f"    CPU p50 {b.rows[-1]['orm_cpu_p50_ms']} ms (this process)", flush=True)
+
+
+def _signed_in(actor: User) -> Client:
+    client = Client()
+    client.force_login(actor)
+    session = client.session
+    session["chibo_2fa_user"] = actor.pk  # the demo account's second factor, passed
+    session.save()
+    return client
 
 
 def list_pages(b: Bench, actors: dict[str, User], members: int) -> None:
@@ -296,11 +353,7 @@ def _is_ok(answer: Any, floor: Any) -> bool:
 def _list_pages(
     b: Bench, label: str, actor: User, floor_conn: search_floors.Floor, members: int
 ) -> None:
-    client = Client()
-    client.force_login(actor)
-    session = client.session
-    session["chibo_2fa_user"] = actor.pk  # the demo account's second factor, passed
-    session.save()
+    client = _signed_in(actor)
     ranges = member_sel.scope_for(actor, "member.view").ranges
     path, bound = ranges[0]
 
