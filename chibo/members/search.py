@@ -250,10 +250,10 @@ class MemberSearch:
             return min(min(known), cap)
         if not self.ranges:
             n = 0
-        elif self.plan() == "code" or self.whole_tree():
-            n = self._count_by_name(cap)
-        else:  # index only, even where the page is read by name
-            n = self._count_by_orgs(cap)
+        elif (self.terms is not None and self.terms.name is None) or self.whole_tree():
+            n = self._count_by_name(cap)  # a member code, or the whole tree
+        else:  # index only, even where the page is read by name; no plan probe first (the
+            n = self._count_by_orgs(cap)  # count, exact below the cap, then decides the plan)
         self._counts[cap] = n
         return n
 
