@@ -340,3 +340,22 @@ def test_the_list_page_shows_each_row_as_the_record_reads(city) -> None:
     (cells,) = _list_cells([odd])
     assert cells[0] == reverse("members:detail", args=[odd.member_code])
     assert cells[3] == "02/01/1990"
+
+
+def test_a_range_of_many_given_names_is_read_by_name_in_list_order(city, monkeypatch) -> None:
+    """More than MAX_STREAMS given names in a one-word range ("t", "h" at 400,000): the name
+    index in list order, each row's given name checked, instead of a stream per given name.
+    Same answers in every scope, by either plan; the given-name index is not read."""
+    monkeypatch.setattr(search, "MAX_STREAMS", 0)  # every one-word range has "too many"
+    for actor in city.values():
+        for q in ("an", "h", "n", "t", "đ", "ngoc", "thanh", "x", "Dv"):
+            _same_answers(actor, MemberFilter(q=q, status="on_rolls"))
+        _same_answers(actor, MemberFilter(q="an", status="", standing="probationary"))
+    found = member_search(city["city"], MemberFilter(q="h", status="on_rolls"))
+    assert found.plan() == "name"
+    plan = _explain(found)
+    assert search.NAME_INDEX in plan and search.GIVEN_INDEX not in plan, plan
+    _members_are_never_scanned(plan)
+    monkeypatch.setattr(search, "WIDE", -1)  # a committee read by name, its orgs checked
+    for q in ("an", "h", "thanh"):
+        _same_answers(city["committee"], MemberFilter(q=q, status="on_rolls"))
