@@ -2,6 +2,7 @@
 generated part of docs/performance.md.
 
     python -m bench.render_performance var/bench/scale-sqlite-400000.json ... [--docs]
+    python -m bench.render_performance --merge OUT.json PART.json PART.json ...
 
 ``--docs`` copies each JSON to docs/bench/ (the figures the page shows) and rewrites the
 part of docs/performance.md between the two ``bench:generated`` marks from every JSON in
@@ -34,8 +35,17 @@ def table(result: dict[str, Any]) -> str:
     lines = [
         f"**{result['vendor']}, {result['members']:,} members**, {result['date']}, "
         f"{result.get('machine', '')}, load (1/5/15 min) {load.get('start', '?')} at the "
-        f"start, {load.get('end', '?')} at the end",
+        f"start, {load.get('end', '?')} at the end" + _runnable(result.get("runnable")),
         "",
+    ]
+    for part in result.get("parts") or []:  # a run made of several (bench/scale.py --only)
+        lines += [
+            f"- `--only {part['only']}`: {part['date']}, load {part['load']['start']} → "
+            f"{part['load']['end']}" + _runnable(part.get("runnable")),
+        ]
+    if result.get("parts"):
+        lines.append("")
+    lines += [
         "| case | chibo p50 ms | chibo p95 ms | floor p50 ms | ratio | same | target | plan |",
         "|---|---:|---:|---:|---:|---|---|---|",
     ]
@@ -47,12 +57,45 @@ def table(result: dict[str, Any]) -> str:
         over = row.get("over_target") or []
         verdict = ("**over: " + "; ".join(over) + "**") if over else (target and "met")
         plan = (row.get("plan") or "").replace("|", "/")
+        cpu = row.get("orm_cpu_p50_ms")
+        case = row["case"] + (f" (CPU p50 {cpu:.2f} ms)" if cpu is not None else "")
         lines.append(
-            f"| {row['case']} | {_ms(row['orm_p50_ms'])} | {_ms(row['orm_p95_ms'])} | "
+            f"| {case} | {_ms(row['orm_p50_ms'])} | {_ms(row['orm_p95_ms'])} | "
             f"{_ms(row['sql_p50_ms'])} | {row['ratio'] if row['ratio'] is not None else '–'} | "
             f"{row['same_answer']} | {target}{' — ' + verdict if target else ''} | {plan} |"
         )
     return "\n".join(lines)
+
+
+def _runnable(runnable: dict[str, str] | None) -> str:
+    if not runnable:
+        return ""
+    return (
+        f"; runnable processes (at nice ≤ 0 + nice > 0) {runnable.get('start', '?')} at the "
+        f"start, {runnable.get('end', '?')} at the end"
+    )
+
+
+def merge(paths: list[Path]) -> dict[str, Any]:
+    """One run from several parts of bench/scale.py on the same database (``--only``), each
+    part's date, load and runnable processes kept."""
+    results = [json.loads(p.read_text()) for p in paths]
+    first, last = results[0], results[-1]
+    assert all((r["vendor"], r["members"]) == (first["vendor"], first["members"]) for r in results)
+    return {
+        **first,
+        "date": first["date"],
+        "load": {"start": first["load"]["start"], "end": last["load"]["end"]},
+        "runnable": {
+            "start": (first.get("runnable") or {}).get("start", "?"),
+            "end": (last.get("runnable") or {}).get("end", "?"),
+        },
+        "seconds": round(sum(r.get("seconds", 0) for r in results), 1),
+        "parts": [
+            {k: r.get(k) for k in ("only", "date", "load", "runnable", "seconds")} for r in results
+        ],
+        "rows": [row for r in results for row in r["rows"]],
+    }
 
 
 def section() -> str:
@@ -72,6 +115,11 @@ def docs_text(current: str) -> str:
 
 
 def main(argv: list[str]) -> None:
+    if argv[:1] == ["--merge"]:  # --merge OUT PART.json PART.json ...
+        out = Path(argv[1])
+        out.write_text(json.dumps(merge([Path(a) for a in argv[2:]]), indent=1, default=str))
+        print(table(json.loads(out.read_text())))
+        return
     docs = "--docs" in argv
     for name in (a for a in argv if a != "--docs"):
         result = json.loads(Path(name).read_text())

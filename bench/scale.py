@@ -774,7 +774,7 @@ def main() -> None:
     print(
         f"== chibo scale bench: {connection.vendor}, {members:,} members, as of {as_of}", flush=True
     )
-    load_start = _load()
+    load_start, runnable_start = _load(), _runnable()
     b = Bench(args.repeat)
     city = User.objects.get(username="vanphong")
     actors = {"city office, whole city": city}
@@ -803,6 +803,8 @@ def main() -> None:
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} cores, {_mem_gib()} GiB",
         "load": {"start": load_start, "end": _load()},
+        "runnable": {"start": runnable_start, "end": _runnable()},
+        "only": args.only,
         "seconds": round(time.perf_counter() - started, 1),
         "rows": b.rows,
     }
@@ -826,6 +828,23 @@ def _load() -> str:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
         return ""
+
+
+def _runnable() -> str:
+    """The processes running or waiting for a core, by priority, as /work/tools/bench counts
+    them ("<at nice <= 0> + <at nice > 0>"): the load a measurement competes with."""
+    high = low = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] == "R":
+            if int(fields[16]) <= 0:  # nice
+                high += 1
+            else:
+                low += 1
+    return f"{high} + {low}"
 
 
 def _has_activity() -> bool:
