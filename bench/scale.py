@@ -233,7 +233,7 @@ def _search_scope(
             floors.append(ms)
             if a != f:
                 wrong.append(text)
-    for text in ("nguyen van", "an", ""):
+    for text in ("nguyen van", "an", "h", ""):
         found = member_sel.member_search(actor, member_sel.MemberFilter(q=text, status="on_rolls"))
         key = f"{found.plan()}: {plan_indexes(found.explain())}"
         plans[key] = plans.get(key, 0) + 1

@@ -354,8 +354,10 @@ def test_a_range_of_many_given_names_is_read_by_name_in_list_order(city, monkeyp
     found = member_search(city["city"], MemberFilter(q="h", status="on_rolls"))
     assert found.plan() == "name"
     plan = _explain(found)
-    assert search.NAME_INDEX in plan and search.GIVEN_INDEX not in plan, plan
     _members_are_never_scanned(plan)
+    if connection.vendor == "sqlite":  # told; PostgreSQL chooses by the range's statistics
+        assert search.NAME_INDEX in plan and search.GIVEN_INDEX not in plan, plan
+        assert plan.count(search.NAME_INDEX) == 2, plan  # the name stream, the given one
     monkeypatch.setattr(search, "WIDE", -1)  # a committee read by name, its orgs checked
     for q in ("an", "h", "thanh"):
         _same_answers(city["committee"], MemberFilter(q=q, status="on_rolls"))
