@@ -35,13 +35,17 @@ def table(result: dict[str, Any]) -> str:
     lines = [
         f"**{result['vendor']}, {result['members']:,} members**, {result['date']}, "
         f"{result.get('machine', '')}, load (1/5/15 min) {load.get('start', '?')} at the "
-        f"start, {load.get('end', '?')} at the end" + _runnable(result.get("runnable")),
+        f"start, {load.get('end', '?')} at the end"
+        + _runnable(result.get("runnable"))
+        + (f"; priority: {result['priority']}" if result.get("priority") else ""),
         "",
     ]
     for part in result.get("parts") or []:  # a run made of several (bench/scale.py --only)
         lines += [
             f"- `--only {part['only']}`: {part['date']}, load {part['load']['start']} → "
-            f"{part['load']['end']}" + _runnable(part.get("runnable")),
+            f"{part['load']['end']}"
+            + _runnable(part.get("runnable"))
+            + (f"; {part['priority']}" if part.get("priority") else ""),
         ]
     if result.get("parts"):
         lines.append("")
@@ -92,7 +96,8 @@ def merge(paths: list[Path]) -> dict[str, Any]:
         },
         "seconds": round(sum(r.get("seconds", 0) for r in results), 1),
         "parts": [
-            {k: r.get(k) for k in ("only", "date", "load", "runnable", "seconds")} for r in results
+            {k: r.get(k) for k in ("only", "date", "load", "runnable", "seconds", "priority")}
+            for r in results
         ],
         "rows": [row for r in results for row in r["rows"]],
     }

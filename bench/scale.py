@@ -805,6 +805,7 @@ def main() -> None:
         "load": {"start": load_start, "end": _load()},
         "runnable": {"start": runnable_start, "end": _runnable()},
         "only": args.only,
+        "priority": _priority(),
         "seconds": round(time.perf_counter() - started, 1),
         "rows": b.rows,
     }
@@ -845,6 +846,18 @@ def _runnable() -> str:
             else:
                 low += 1
     return f"{high} + {low}"
+
+
+def _priority() -> str:
+    """This process's nice and its scheduler autogroup's (Linux with autogroup: nice orders
+    processes only within their session's group; between sessions the groups' own nice
+    decides, so a run at nice -10 in an autogroup at 0 still shares the cores evenly with
+    every other session)."""
+    try:
+        group = Path("/proc/self/autogroup").read_text().strip().replace("/autogroup-", "group ")
+    except OSError:
+        group = "no autogroup"
+    return f"nice {os.nice(0)}, {group}"
 
 
 def _has_activity() -> bool:
