@@ -524,7 +524,110 @@ SYSADMIN_NEVER_LISTS = {
     "api GET /api/v1/activity/warnings",
     "api GET /api/v1/activity/tracking",
     "api GET /api/v1/activity/cells-missing-meetings",
+    "api GET /api/v1/directives/assignments",
+    "api GET /api/v1/training/requirements",
+    "api GET /api/v1/oversight/coverage",
+    "api GET /api/v1/oversight/evaluations/summary",
 }
+
+# Every API read and the page that shows the same data: a role the page refuses (403) is
+# refused by the API too (403), and a role the API refuses is refused by the page. A 404
+# (the sample record outside the account's subtree) is the scope speaking, not the role.
+API_READ_PAGES = {
+    "api GET /api/v1/activity/cells-missing-meetings": "activity:overview",
+    "api GET /api/v1/activity/dues": "activity:dues",
+    "api GET /api/v1/activity/graduates": "activity:transfers",
+    "api GET /api/v1/activity/late-transfers": "activity:transfers",
+    "api GET /api/v1/activity/meetings": "activity:meetings",
+    "api GET /api/v1/activity/meetings/{meeting_id}": "activity:meeting",
+    "api GET /api/v1/activity/party-groups": "activity:party_groups",
+    "api GET /api/v1/activity/temporary-transfers": "activity:transfers",
+    "api GET /api/v1/activity/tracking": "activity:tracking",
+    "api GET /api/v1/activity/transfers": "activity:transfers",
+    "api GET /api/v1/activity/transfers/{event_id}/letter/docx": "activity:letter_docx",
+    "api GET /api/v1/activity/warnings": "activity:warnings",
+    "api GET /api/v1/calendar": "core:calendar",
+    "api GET /api/v1/calendar/working-days": "core:calendar",
+    "api GET /api/v1/candidates": "admissions:board",
+    "api GET /api/v1/candidates/probation-watch": "admissions:probation",
+    "api GET /api/v1/candidates/{candidate_id}": "admissions:detail",
+    "api GET /api/v1/candidates/{candidate_id}/dossier": "admissions:detail",
+    "api GET /api/v1/candidates/{candidate_id}/dossier/{kind}/docx": "admissions:dossier",
+    "api GET /api/v1/directives/assignments": "directives:my_tasks",
+    "api GET /api/v1/directives/assignments/{assignment_id}/reports": "directives:assignment",
+    "api GET /api/v1/directives/compiled/{compiled_id}/{fmt}": "directives:compiled_file",
+    "api GET /api/v1/directives/documents": "directives:register",
+    "api GET /api/v1/directives/documents/{doc_id}": "directives:document",
+    "api GET /api/v1/directives/documents/{doc_id}/compiled": "directives:document",
+    "api GET /api/v1/directives/documents/{doc_id}/docx": "directives:document_docx",
+    "api GET /api/v1/directives/documents/{doc_id}/status/{period}": "directives:status",
+    "api GET /api/v1/directives/documents/{doc_id}/tasks": "directives:document",
+    "api GET /api/v1/directives/tasks/{task_id}": "directives:document",
+    "api GET /api/v1/directives/terms": "directives:terms",
+    "api GET /api/v1/members": "members:list",
+    "api GET /api/v1/members/incoming": "members:incoming",
+    "api GET /api/v1/members/party-badges": "members:party_badges",
+    "api GET /api/v1/members/{member_code}": "members:detail",
+    "api GET /api/v1/members/{member_code}/events": "members:detail",
+    "api GET /api/v1/notifications": "home:notifications",
+    "api GET /api/v1/orgs": "orgs:tree",
+    "api GET /api/v1/orgs/{code}": "orgs:detail",
+    "api GET /api/v1/orgs/{code}/subtree": "orgs:children",
+    "api GET /api/v1/oversight/coverage": "oversight:coverage",
+    "api GET /api/v1/oversight/discipline": "oversight:cases",
+    "api GET /api/v1/oversight/discipline/{case_id}": "oversight:case",
+    "api GET /api/v1/oversight/evaluations/summary": "oversight:evaluation",
+    "api GET /api/v1/oversight/inspections": "oversight:index",
+    "api GET /api/v1/oversight/inspections/{inspection_id}": "oversight:inspection",
+    "api GET /api/v1/oversight/members/{code}/discipline": "oversight:member",
+    "api GET /api/v1/reports/activity": "reports:report",
+    "api GET /api/v1/reports/admissions": "reports:report",
+    "api GET /api/v1/reports/admissions/breakdown": "reports:report",
+    "api GET /api/v1/reports/composition": "reports:report",
+    "api GET /api/v1/reports/removals": "reports:report",
+    "api GET /api/v1/reports/targets": "reports:targets",
+    "api GET /api/v1/training/courses": "training:index",
+    "api GET /api/v1/training/courses/{course_id}": "training:course",
+    "api GET /api/v1/training/gaps/leaders": "training:gaps",
+    "api GET /api/v1/training/gaps/new-members": "training:gaps",
+    "api GET /api/v1/training/members/{code}/certificates": "training:member",
+    "api GET /api/v1/training/requirements": "training:requirements",
+}
+NO_PAGE = {"api GET /api/v1/me"}  # the caller's own account and roles
+# The role is refused there, but with 404 where its page says 403: chibo/activity is another
+# engineer's this session (issue 19 follow-up); to be made 403 like the rest.
+REFUSED_AS_404 = {
+    "api GET /api/v1/activity/dues",
+    "api GET /api/v1/activity/graduates",
+    "api GET /api/v1/activity/late-transfers",
+    "api GET /api/v1/activity/meetings",
+    "api GET /api/v1/activity/party-groups",
+    "api GET /api/v1/activity/temporary-transfers",
+    "api GET /api/v1/activity/transfers",
+}
+
+
+def _as_the_pages(rows: list[tuple[str, list[str]]]) -> list[str]:
+    """API reads that answer otherwise than their page for the same role."""
+    by_label = dict(rows)
+    broken = []
+    for label in by_label:
+        if label.startswith("api GET ") and label not in {
+            **API_READ_PAGES,
+            **dict.fromkeys(NO_PAGE),
+        }:
+            broken.append(f"{label}: name the page that shows the same data (API_READ_PAGES)")
+    for label, page in API_READ_PAGES.items():
+        if label not in by_label:
+            broken.append(f"{label}: no such operation any more")
+            continue
+        api_cells, page_cells = by_label[label], by_label[f"page {page}"]
+        for user, api, shown in zip(DEMO, api_cells, page_cells, strict=True):
+            shown = shown.strip("PL")
+            refused = {"403", "404"} if label in REFUSED_AS_404 else {"403"}
+            if (shown == "403" and api not in refused) or (api == "403" and shown != "403"):
+                broken.append(f"{label}: {user} gets {api}, the page {page} {shown}")
+    return broken
 
 
 def _rules(rows: list[tuple[str, list[str]]]) -> list[str]:
@@ -557,6 +660,7 @@ def _rules(rows: list[tuple[str, list[str]]]) -> list[str]:
 def test_every_app_matrix() -> None:
     rows = _matrix()
     assert _rules(rows) == []
+    assert _as_the_pages(rows) == []
     # Every page and every operation has its row.
     labels = {label for label, _cells in rows}
     assert {f"page {name}" for name, _p in _pages()} <= labels

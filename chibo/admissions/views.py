@@ -28,7 +28,7 @@ from chibo.admissions.forms import (
     StepForm,
 )
 from chibo.admissions.models import CLOSED, PATH, Candidate, Stage
-from chibo.admissions.path import allowed_stages, next_stage
+from chibo.admissions.path import allowed_stages, failed_votes, next_stage
 from chibo.core.plausibility import ask_confirmation
 from chibo.core.roles import Cap
 from chibo.core.rules import rule_in_force
@@ -353,8 +353,26 @@ def step(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         "title": Stage(stage).label,
         "allowed": allowed,
         "may_override": scope_for(request.user, Cap.ADMISSION_DECIDE).covers(candidate.org),
+        "vote": _vote_attempt(candidate, stage),
     }
     return render(request, "admissions/step.html", context)
+
+
+def _vote_attempt(candidate: Candidate, stage: str) -> dict[str, Any] | None:
+    """Which of the cell's recognition votes this form records (lần biểu quyết), of how many
+    may fail before the upper committee decides, and the votes before it."""
+    if stage not in (Stage.RECOGNITION_VOTE, Stage.RECOGNITION_VOTE_FAILED):
+        return None
+    failed = failed_votes(candidate)
+    on = candidate.escalated_on or timezone.localdate()
+    allowed = int(rule_in_force("recognition.failed_votes_to_upper", on=on).value)
+    return {
+        "attempt": len(failed) + 1,
+        "allowed": allowed,
+        "last": len(failed) + 1 == allowed,
+        "over": len(failed) >= allowed,
+        "earlier": failed,
+    }
 
 
 @login_required

@@ -171,6 +171,10 @@ def visible_assignment_ids(actor: Any, assignments: Iterable[Assignment]) -> set
     return {a.pk for a in assignments if can_view_assignment(actor, a)}
 
 
+# Newest document first, then the task, then the unit: the page's and the API's order.
+ASSIGNMENT_ORDER = ("-task__document__issued_on", "task_id", "id")
+
+
 def my_assignments(actor: Any) -> QuerySet[Assignment]:
     """Assignments the actor's units must report on."""
     scope = scope_for(actor, Cap.DIRECTIVE_REPORT)
@@ -179,7 +183,7 @@ def my_assignments(actor: Any) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(scope.q("org__"))
         .select_related("task__document", "org")
-        .order_by("-task__document__issued_on", "task_id", "id")
+        .order_by(*ASSIGNMENT_ORDER)
     )
 
 
@@ -329,15 +333,20 @@ def term_covering(org: Org, day: dt.date) -> CommitteeTerm | None:
     )
 
 
-def terms_for(actor: Any, code: str = "") -> list[CommitteeTerm]:
-    """Terms of the orgs the actor manages (one org's when ``code`` is given), newest first."""
+# By org (the tree's order), newest term first: the page's and the API's order.
+TERM_ORDER = ("org__path", "-starts_on", "id")
+
+
+def terms_for(actor: Any, code: str = "") -> QuerySet[CommitteeTerm]:
+    """Terms of the orgs the actor manages (one org's when ``code`` is given), by org then
+    newest first; the page and the API page it (a city's terms grow with its tree)."""
     scope = scope_for(actor, Cap.DIRECTIVE_MANAGE)
     if scope.is_empty:
-        return []
+        return CommitteeTerm.objects.none()
     qs = CommitteeTerm.objects.filter(scope.q("org__")).select_related("org")
     if code:
         qs = qs.filter(org__code=code)
-    return list(qs.order_by("org__path", "-starts_on")[:500])
+    return qs.order_by(*TERM_ORDER)
 
 
 def term_org_choices(actor: Any) -> list[Org]:

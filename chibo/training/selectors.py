@@ -178,7 +178,12 @@ def leaders_lacking_level(actor: Any, on: dt.date, root: Org | None = None) -> l
         has = levels.get(post.member_id, "")
         if has == "" or rank[has] < rank[required[post.post]]:
             gaps.append(LeaderGap(post, required[post.post], has))
-    return sorted(gaps, key=lambda g: (g.post.org.path, g.post.post, g.post.member.name_folded))
+    return sorted(gaps, key=gap_key)
+
+
+def gap_key(g: LeaderGap) -> tuple[str, str, str, str]:
+    """The leaders' order (school, post, name, then the post's id): the page's and the API's."""
+    return (g.post.org.path, g.post.post, g.post.member.name_folded, f"{g.post.pk:012d}")
 
 
 def new_members_without_course(
@@ -196,5 +201,9 @@ def new_members_without_course(
     return (
         qs.exclude(pk__in=done.values("member_id"))
         .select_related("org")
-        .order_by("admitted_on", "name_folded")
+        .order_by(*NEW_MEMBER_ORDER)
     )
+
+
+# Oldest admission first (the course is most overdue), then by name: the page's and the API's.
+NEW_MEMBER_ORDER = ("admitted_on", "name_folded", "id")

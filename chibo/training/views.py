@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,10 @@ from chibo.training import forms as f
 from chibo.training import selectors, services
 from chibo.training.models import CourseKind, PostRequirement
 
+# Rows a page: the courses; each of the two lists of who still needs training (one page).
+COURSES_PAGE = 25
+GAPS_PAGE = 15
+
 
 def _orgs(user: Any, cap: str) -> list[Any]:
     return list(
@@ -37,11 +42,13 @@ def index(request: HttpRequest) -> HttpResponse:
     qs = selectors.courses_for(request.user)
     if kind in CourseKind.values:
         qs = qs.filter(kind=kind)
+    page = Paginator(qs, COURSES_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "training/index.html",
         {
-            "courses": qs[:200],
+            "courses": page.object_list,
+            "page": page,
             "kind": kind,
             "kinds": CourseKind.choices,
             "may_manage": has_cap(request.user, Cap.TRAINING_MANAGE),
@@ -209,10 +216,18 @@ def gaps(request: HttpRequest) -> HttpResponse:
     """Leaders below their post's political-theory level; new members without the new-member course."""
     require_page_cap(request, Cap.MEMBER_VIEW)
     today = timezone.localdate()
-    leaders = selectors.leaders_lacking_level(request.user, today)
-    newcomers = list(selectors.new_members_without_course(request.user, today)[:500])
+    # Both lists grow with the org tree: each counted, then GAPS_PAGE rows a page, each list
+    # turning its own pages; only the rows shown are audited as read.
+    leaders = Paginator(selectors.leaders_lacking_level(request.user, today), GAPS_PAGE).get_page(
+        request.GET.get("leaders_page")
+    )
+    newcomers = Paginator(
+        selectors.new_members_without_course(request.user, today), GAPS_PAGE
+    ).get_page(request.GET.get("new_page"))
     audit_list_read(
-        request.user, [g.post.member for g in leaders] + newcomers, {"training": "gaps"}
+        request.user,
+        [g.post.member for g in leaders.object_list] + list(newcomers.object_list),
+        {"training": "gaps", "leaders_page": leaders.number, "new_page": newcomers.number},
     )
     return render(
         request,

@@ -266,3 +266,30 @@ def test_after_escalation_the_cell_cannot_recognize_from_the_members_record(worl
     )
     member.refresh_from_db()
     assert member.is_full and member.recognized_on == ENDS
+
+
+def test_the_vote_form_says_which_attempt_it_is(world: dict) -> None:
+    """Lần biểu quyết: the cell's recognition vote forms say which vote this is, of how many,
+    and list the votes before it; after the third the form says the committee decides."""
+    from django.urls import reverse
+
+    from tests.admissions.conftest import client_for
+
+    c = _on_probation(world)
+    web = client_for(world["users"]["sec"])
+    forms = [
+        reverse("admissions:step", args=[c.pk, stage])
+        for stage in (Stage.RECOGNITION_VOTE, Stage.RECOGNITION_VOTE_FAILED)
+    ]
+    for attempt in (1, 2, 3):
+        for url in forms:
+            page = web.get(url).content.decode()
+            assert 'id="vote-attempt"' in page, url
+            assert f"Lần biểu quyết thứ {attempt}/3" in page, (url, attempt)
+            for earlier in VOTES[: attempt - 1]:
+                assert earlier.strftime("%d/%m/%Y") in page
+        if attempt == 3:
+            assert "lần cuối" in page and "cấp ủy cấp trên" in page
+        _fail(world, c, VOTES[attempt - 1])
+    page = web.get(forms[1]).content.decode()
+    assert "Lần biểu quyết thứ 4" not in page and "đã biểu quyết 3 lần" in page

@@ -112,3 +112,35 @@ def test_calendar_changes_check_the_role_before_the_input(world: dict) -> None:
         office.client.delete("/api/v1/calendar/2026-05-02", headers=office.headers).status_code
         == 200
     )
+
+
+# The same data, read by a role the page refuses: the API refuses it as well (403), whatever
+# the list would hold. API read → the page that shows it.
+PAGE_REFUSED_READS = [
+    ("/directives/assignments", "/directives/tasks/"),
+    ("/training/requirements", "/training/requirements/"),
+    ("/oversight/coverage?org=TU&date_from=2025-01-01&date_to=2025-12-31", "/oversight/coverage/"),
+    ("/oversight/evaluations/summary?org=TU", "/oversight/evaluation/"),
+]
+
+
+@pytest.mark.parametrize(("api", "page"), PAGE_REFUSED_READS)
+def test_the_sysadmin_is_refused_the_same_reads_in_the_api_as_on_the_pages(
+    world: dict, api: str, page: str
+) -> None:
+    admin, secretary = world["users"]["admin"], world["users"]["sec"]
+    assert _page(admin).get(page).status_code == 403
+    got = api_for(admin).get(api)
+    assert got.status_code == 403, got.content
+    assert got.json()["error"]["code"] == "forbidden"
+    assert _page(secretary).get(page).status_code == 200
+
+
+def test_directive_tasks_are_refused_to_roles_without_a_unit_to_report_for(world: dict) -> None:
+    """The page "Nhiệm vụ của đơn vị" is for units that report; the API answers alike."""
+    users = world["users"]
+    for name in ("sec", "uni", "sup", "q1", "office", "viewer", "admin"):
+        page = _page(users[name]).get("/directives/tasks/").status_code
+        api = api_for(users[name]).get("/directives/assignments").status_code
+        assert page in (200, 403), name
+        assert api == page, (name, page, api)

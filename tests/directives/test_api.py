@@ -118,7 +118,7 @@ def test_tasks_reports_status_compile(
     assert len(office.get(f"{API}/documents/{doc_id}/tasks").json()) == 2
     assert office.get(f"{API}/tasks/{task.pk}").status_code == 200
 
-    mine = unit.get(f"{API}/assignments").json()
+    mine = unit.get(f"{API}/assignments").json()["items"]
     assert {a["org"] for a in mine} == {"KDHCD"} and len(mine) == 2
     a_id = task.assignments.get(org=t["khoi"]).pk
     saved = post(

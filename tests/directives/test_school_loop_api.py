@@ -115,7 +115,7 @@ def test_a_school_committee_runs_the_loop(t: dict[str, Org]) -> None:
 
     # 4. The cells report; the school reviews.
     for client, code in ((cell_a, "BK-SV1"), (cell_b, "BK-GV1")):
-        assert [a["org"] for a in client.get(f"{API}/assignments").json()] == [code]
+        assert [a["org"] for a in client.get(f"{API}/assignments").json()["items"]] == [code]
         report = post(
             client,
             f"{API}/assignments/{assignments[code]}/reports",

@@ -65,7 +65,7 @@ def test_api_lists_and_declares_terms(t: dict[str, Org]) -> None:
         response.json()["name"] == "2025–2030"
         and response.json()["congress"] == "Đại hội lần thứ XXI"
     )
-    assert [r["org"] for r in staff.get("/api/v1/directives/terms").json()] == ["BK"]
+    assert [r["org"] for r in staff.get("/api/v1/directives/terms").json()["items"]] == ["BK"]
     clash = staff.post(
         "/api/v1/directives/terms",
         json.dumps({**body, "starts_on": "2026-01-01"}),

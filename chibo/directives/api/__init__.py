@@ -39,7 +39,7 @@ from chibo.directives.api.convert import (
     _term_out,
 )
 from chibo.directives.api.schemas import (
-    AssignmentOut,
+    AssignmentPage,
     CompiledOut,
     CompileIn,
     DocumentDetailOut,
@@ -55,6 +55,7 @@ from chibo.directives.api.schemas import (
     TaskOut,
     TermIn,
     TermOut,
+    TermPage,
 )
 from chibo.directives.models import Assignment, Task
 from chibo.orgs.selectors import get_org_for
@@ -115,11 +116,19 @@ def document_docx(request: HttpRequest, doc_id: int) -> HttpResponse:
     return view(request, doc_id)
 
 
-@router.get("/terms", response=list[TermOut])
-def list_terms(request: HttpRequest, org: str = "") -> list[dict[str, Any]]:
-    """Committee terms of the orgs you manage (one org's with ``org``)."""
+@router.get("/terms", response=TermPage)
+def list_terms(
+    request: HttpRequest,
+    org: str = "",
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    cursor: str = Query("", max_length=500),
+) -> dict[str, Any]:
+    """Committee terms of the orgs you manage (one org's with ``org``), by org, paged."""
     require_cap(request.user, Cap.DIRECTIVE_MANAGE)
-    return [_term_out(t) for t in selectors.terms_for(request.user, org)]
+    rows, after = keyset_page(
+        selectors.terms_for(request.user, org), selectors.TERM_ORDER, limit, cursor
+    )
+    return {"items": [_term_out(t) for t in rows], "next": after}
 
 
 @router.post("/terms", response={201: TermOut})
@@ -251,12 +260,36 @@ def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
     return _task_out(task)
 
 
-@router.get("/assignments", response=list[AssignmentOut])
-def my_assignments(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
-        {"id": a.pk, "org": a.org.code if a.org else None, "unit": a.unit_name}
-        for a in selectors.my_assignments(request.user)[:500]
-    ]
+@router.get(
+    "/assignments",
+    response=AssignmentPage,
+    summary="The tasks the actor's units must report on, newest document first, paged",
+)
+def my_assignments(
+    request: HttpRequest,
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    cursor: str = Query("", max_length=500),
+) -> dict[str, Any]:
+    require_cap(request.user, Cap.DIRECTIVE_REPORT)  # as the page /directives/tasks/
+    rows, after = keyset_page(
+        selectors.my_assignments(request.user),
+        selectors.ASSIGNMENT_ORDER,
+        limit,
+        cursor,
+    )
+    return {
+        "items": [
+            {
+                "id": a.pk,
+                "org": a.org.code if a.org else None,
+                "unit": a.unit_name,
+                "task": a.task_id,
+                "document": a.task.document_id,
+            }
+            for a in rows
+        ],
+        "next": after,
+    }
 
 
 @router.get("/assignments/{assignment_id}/reports", response=list[ReportOut])

@@ -109,6 +109,19 @@ class AssignmentOut(Schema):
     unit: str
 
 
+class AssignmentItem(Schema):
+    id: int
+    org: str | None
+    unit: str
+    task: int
+    document: int
+
+
+class AssignmentPage(Schema):
+    items: list[AssignmentItem]
+    next: str | None = Field(description="Pass it as `cursor` for the next page; null: the last")
+
+
 class TaskOut(Schema):
     id: int
     document: int
@@ -235,6 +248,11 @@ class TermOut(Schema):
     congress: str
     starts_on: dt.date
     ends_on: dt.date | None
+
+
+class TermPage(Schema):
+    items: list[TermOut]
+    next: str | None = Field(description="Pass it as `cursor` for the next page; null: the last")
 
 
 # --- documents -----------------------------------------------------------------------

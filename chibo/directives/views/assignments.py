@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,14 +15,19 @@ from chibo.core.roles import Cap
 from chibo.core.web import require_page_cap, run_service
 from chibo.directives import forms, selectors, services
 from chibo.directives.models import Assignment, ProgressReport, ReportStatus
+from chibo.directives.views.registry import TASKS_PAGE
 
 
 @login_required
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
     require_page_cap(request, Cap.DIRECTIVE_REPORT)
+    # A committee's units' tasks grow with its tree: counted, then TASKS_PAGE rows a page.
+    page = Paginator(selectors.my_assignments(request.user), TASKS_PAGE).get_page(
+        request.GET.get("page")
+    )
     rows = []
-    for assignment in selectors.my_assignments(request.user)[:500]:
+    for assignment in page.object_list:
         periods = selectors.task_periods(assignment.task)
         reports = {r.period: r for r in assignment.reports.all()}
         latest = periods[-1] if periods else None
@@ -34,7 +40,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
                 "due": selectors.due_on(assignment.task, latest) if latest else None,
             }
         )
-    return render(request, "directives/my_tasks.html", {"rows": rows})
+    return render(request, "directives/my_tasks.html", {"rows": rows, "page": page})
 
 
 @login_required

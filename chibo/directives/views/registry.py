@@ -22,6 +22,7 @@ from chibo.directives.views.common import _download
 from chibo.lib.text import file_name
 
 PAGE_SIZE = 50
+TASKS_PAGE = 25
 
 
 @login_required
@@ -172,10 +173,13 @@ def terms(request: HttpRequest) -> HttpResponse:
         if term is not None:
             return redirect(f"{reverse('directives:terms')}?org={term.org.code}")
     code = request.GET.get("org") or (request.POST.get("org") or "").strip()
-    rows = selectors.terms_for(request.user, code)
+    page = Paginator(selectors.terms_for(request.user, code), TASKS_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "form": form,
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
         "org_code": code,
         "org_choices": selectors.term_org_choices(request.user),
     }

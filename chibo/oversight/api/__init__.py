@@ -173,6 +173,7 @@ def followup_create(request: HttpRequest, inspection_id: int, payload: FollowUpI
 def coverage(
     request: HttpRequest, org: str, date_from: dt.date, date_to: dt.date
 ) -> dict[str, Any]:
+    require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: 403 before the org is looked up
     root = get_org_for(request.user, path_code(org), cap=Cap.MEMBER_VIEW)
     rows = selectors.coverage(request.user, root, date_from, date_to)
     return {
@@ -383,5 +384,6 @@ def evaluations_confirm(request: HttpRequest, payload: ConfirmIn) -> dict[str, A
 def evaluations_summary(
     request: HttpRequest, org: str, year: int | None = Query(None, ge=2000, le=2100)
 ) -> dict[str, Any]:
+    require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: 403 before the org is looked up
     root = get_org_for(request.user, path_code(org), cap=Cap.MEMBER_VIEW)
     return ev.evaluation_summary(request.user, root, year or timezone.localdate().year - 1)

@@ -119,3 +119,13 @@ class PostIn(Schema):
 class RequirementIn(Schema):
     level: str
     note: str = Field("", max_length=255)
+
+
+class LeaderGapPage(Schema):
+    items: list[LeaderGapOut]
+    next: str | None = Field(description="Pass it as `cursor` for the next page; null: the last")
+
+
+class NewMemberGapPage(Schema):
+    items: list[NewMemberGapOut]
+    next: str | None = Field(description="Pass it as `cursor` for the next page; null: the last")
