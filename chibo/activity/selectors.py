@@ -269,12 +269,13 @@ def cells_missing_meetings(
         start = starts.get(pk)
         if start is None:
             continue
+        begun: tracking.Start = start
 
         def alive(
             month: dt.date,
             opened_on: dt.date = opened_on,
             closed_on: dt.date | None = closed_on,
-            start: tracking.Start = start,
+            start: tracking.Start = begun,
         ) -> bool:
             return (
                 opened_on <= month

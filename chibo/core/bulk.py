@@ -93,7 +93,7 @@ def _json_text_dumper() -> type:
         oid = 3802  # jsonb
 
         def dump(self, obj: Any) -> bytes:
-            return b"\x01" + obj.encode()
+            return b"\x01" + str(obj).encode()
 
     return JsonText
 
