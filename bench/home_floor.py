@@ -115,6 +115,22 @@ def figures(path: str, bound: str, today: dt.date, step: int = 6) -> dict[str, C
     ):
         due = due if isinstance(due, dt.date) else dt.date.fromisoformat(str(due))
         add(p, "admissions_overdue" if due < today else "admissions_due")
+    # New members' personal histories not recorded (due soon or overdue), and recognition
+    # cases sent up to the upper committee.
+    for p, declared, due, escalated in _rows(
+        "SELECT o.path, c.history_declared_on, c.history_due_on, c.escalated_on"
+        " FROM admissions_candidate c"
+        " JOIN orgs_org o ON o.id = c.org_id WHERE o.path >= %s AND o.path < %s"
+        " AND ((c.history_declared_on IS NULL AND c.history_due_on <= %s)"
+        " OR c.escalated_on IS NOT NULL)"
+        " AND c.stage NOT IN ('recognition_decision', 'withdrawn', 'rejected', 'not_recognized')",
+        [path, bound, soon],
+    ):
+        due = _day(due)
+        if declared is None and due is not None and due <= soon:
+            add(p, "histories_overdue" if due < today else "histories_due")
+        if escalated is not None:
+            add(p, "recognition_escalated")
     for (p,) in _rows(
         "SELECT o.path FROM members_memberevent e JOIN orgs_org o ON o.id = e.org_id"
         " WHERE e.kind IN ('transfer_out', 'temp_out') AND e.effective_date >= %s"
@@ -130,7 +146,37 @@ def figures(path: str, bound: str, today: dt.date, step: int = 6) -> dict[str, C
     ):
         if path <= p < bound:
             add(p, "transfers_in")
+    # Temporary transfers: each member away's latest temporary transfer out (by day, then
+    # id), ending within a month of its expected end or past it.
+    until = (
+        "e.data ->> 'until'"
+        if connection.vendor == "postgresql"
+        else "json_extract(e.data, '$.until')"
+    )
+    latest: dict[int, tuple[Any, int, str, Any]] = {}
+    for member_id, day, pk, p, end in _rows(
+        f"SELECT m.id, e.effective_date, e.id, o.path, {until} FROM members_member m"  # noqa: S608
+        " JOIN orgs_org o ON o.id = m.org_id JOIN members_memberevent e ON e.member_id = m.id"
+        " WHERE o.path >= %s AND o.path < %s AND m.status = 'temp_away' AND e.kind = 'temp_out'",
+        [path, bound],
+    ):
+        key = (str(day), pk)
+        if member_id not in latest or key > latest[member_id][:2]:
+            latest[member_id] = (*key, p, end)
+    for _when, _pk, p, end in latest.values():
+        if end:
+            end = dt.date.fromisoformat(str(end))
+            if today > end:
+                add(p, "temporary_overdue")
+            elif today >= _month_back(end):
+                add(p, "temporary_ending")
     return out
+
+
+def _month_back(day: dt.date) -> dt.date:
+    """The same day a month earlier (the month's last day when it is shorter)."""
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _day(value: Any) -> dt.date | None:

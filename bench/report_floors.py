@@ -1,49 +1,47 @@
 """Hand-written SQL for the same answers as the three reports (the floors of bench/scale.py).
 
-Each function returns the report's whole dictionary (every breakdown, units by
-code, without names), computed by one grouped query over the current org
-tree (the bench data has no moved orgs) and folded in Python; the ORM side
-is normalised by ``normalise`` to the same shape, so the bench compares the
-whole answer, not only its total.
+Written without chibo: plain ``sqlite3`` or ``psycopg`` on the floors' own connection
+(``search_floors.Floor``), no Django, no chibo module; the definitions (categories,
+reasons, age bands, percentages half-up to 2 decimals) are written out here, so a
+change on either side shows up as ``same=False``.
+
+Each report places an event (or a member on a past day) in the org tree **of its own
+date**: the orgs' periods (``orgs_orgperiod``) say where an org stood before a move
+(the demo data has the 2025 reform, when district committees closed and their units
+moved under the city). The plan, per report:
+
+- admissions and removals: ONE grouped scan of the period's events by the (kind, date)
+  index, grouped per org, year, the columns reported and the tree segment the event's
+  date falls in (a ``CASE`` on the dates where an org moved); each segment's tree is
+  read once (the orgs' current parents, overridden by the periods covering the day)
+  and each org is mapped to its unit by one walk up, memoised;
+- composition: one grouped scan of the members (and, for a past day, the last event on
+  or before it of the members changed since), grouped per org, mapped by the tree of
+  the day.
+
+Units are reported by code, without names (``normalise`` strips chibo's names).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection
+from bench.search_floors import Floor
 
-from chibo.members.models import ON_ROLLS, Category, Gender
-from chibo.orgs.models import STEP, Org
-from chibo.reports.figures import AGE_BANDS, _years_before, share_pct
-
-ON_ROLLS_SQL = "(" + ", ".join(f"'{s}'" for s in ON_ROLLS) + ")"
-
-
-def _q(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+ON_ROLLS = ("active", "exempted", "temp_away")
+CATEGORIES = ("lecturer", "teacher", "cadre", "public_employee", "student", "pupil", "other")
+GENDERS = ("male", "female")
+REASONS = ("abandoned_activity", "unpaid_dues", "not_recognized", "other")
+AGE_BANDS = (("under_30", 30), ("30_39", 40), ("40_49", 50), ("50_59", 60), ("60_plus", None))
 
 
-def _year(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
-    return f"CAST(strftime('%%Y', {column}) AS INTEGER)"
-
-
-def _unit_sql(root: Org) -> str:
-    """The unit of an org: the path of the root's child above it (the root's own path for the root)."""
-    return f"substr(o.path, 1, {len(root.path) + STEP})"
-
-
-def _unit_codes(paths: set[str]) -> dict[str, str]:
-    if not paths:
-        return {}
-    marks = ", ".join(["%s"] * len(paths))
-    return dict(_q(f"SELECT path, code FROM orgs_org WHERE path IN ({marks})", sorted(paths)))  # noqa: S608
+def share_pct(part: int, total: int) -> Decimal:
+    if not total:
+        return Decimal("0.00")
+    return (Decimal(part) * 100 / Decimal(total)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def normalise(answer: dict[str, Any]) -> dict[str, Any]:
@@ -52,15 +50,127 @@ def normalise(answer: dict[str, Any]) -> dict[str, Any]:
     return {**answer, "by_unit": sorted(units, key=lambda row: row["org"])}
 
 
+def _date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _year(fl: Floor, column: str) -> str:
+    if fl.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+    return f"CAST(substr({column}, 1, 4) AS INTEGER)"
+
+
+def _historical(fl: Floor) -> str:
+    if fl.vendor == "postgresql":
+        return "COALESCE((e.data ->> 'historical') = 'true', FALSE)"
+    return "COALESCE(json_extract(e.data, '$.historical') = 1, 0)"
+
+
+class Tree:
+    """The org table read once (id → parent, code, school level); units per day."""
+
+    def __init__(self, fl: Floor, root_code: str) -> None:
+        self.fl = fl
+        self.parent: dict[int, int | None] = {}
+        self.code: dict[int, str] = {}
+        self.level: dict[int, str] = {}
+        for pk, parent, code, level in fl.q(
+            "SELECT id, parent_id, code, school_level FROM orgs_org"
+        ):
+            self.parent[pk] = parent
+            self.code[pk] = code
+            self.level[pk] = level or ""
+        self.root = next(pk for pk, code in self.code.items() if code == root_code)
+
+    def cuts(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """The days in (start, end] on which an org that stood before moved (or was renamed)."""
+        rows = self.fl.q(
+            "SELECT DISTINCT p.valid_from FROM orgs_orgperiod p WHERE p.valid_from > ?"
+            " AND p.valid_from <= ? AND EXISTS (SELECT 1 FROM orgs_orgperiod q"
+            " WHERE q.org_id = p.org_id AND q.valid_from < p.valid_from)",
+            [str(start), str(end)],
+        )
+        return sorted(_date(r[0]) for r in rows)
+
+    def units_on(self, day: dt.date) -> dict[int, int | None]:
+        """org id → the root's child above it on ``day`` (the root for itself; None outside)."""
+        parent = dict(self.parent)
+        for org, up in self.fl.q(
+            "SELECT org_id, parent_id FROM orgs_orgperiod"
+            " WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
+            [str(day), str(day)],
+        ):
+            parent[org] = up
+        root = self.root
+        memo: dict[int, int | None] = {root: root}
+        for org in parent:
+            chain: list[int] = []
+            x: int | None = org
+            while x is not None and x not in memo:
+                if parent.get(x) == root:
+                    memo[x] = x
+                    break
+                chain.append(x)
+                x = parent.get(x)
+            unit = memo.get(x) if x is not None else None
+            for c in chain:
+                memo[c] = unit
+        return memo
+
+
+def _segment_sql(cuts: list[dt.date]) -> str:
+    if not cuts:
+        return "0"
+    return " + ".join("CASE WHEN e.effective_date >= ? THEN 1 ELSE 0 END" for _ in cuts)
+
+
+def _events(
+    fl: Floor,
+    tree: Tree,
+    kinds: tuple[str, ...],
+    columns: list[str],
+    start: dt.date,
+    end: dt.date,
+) -> list[tuple[Any, ...]]:
+    """(unit, org id, year, *columns, n) of the events of ``kinds`` in [start, end] of the
+    root's subtree, each org placed in the tree of the event's date."""
+    cuts = tree.cuts(start, end)
+    segments = [start, *cuts]
+    maps = [tree.units_on(day) for day in segments]
+    marks = ", ".join("?" for _ in kinds)
+    rows = fl.q(
+        f"""SELECT e.org_id, {_segment_sql(cuts)}, {_year(fl, "e.effective_date")},
+                   {", ".join(columns)}, COUNT(*)
+              FROM members_memberevent e
+             WHERE e.kind IN ({marks}) AND e.effective_date >= ? AND e.effective_date <= ?
+             GROUP BY 1, 2, 3, {", ".join(str(i + 4) for i in range(len(columns)))}""",  # noqa: S608
+        [*map(str, cuts), *kinds, str(start), str(end)],
+    )
+    out = []
+    for org, segment, year, *rest in rows:
+        unit = maps[segment].get(org)
+        if unit is not None:
+            out.append((unit, org, year, *rest))
+    return out
+
+
 # --- admissions ------------------------------------------------------------------
 
 
-def _counts(rows: list[tuple[int, str, bool]]) -> dict[str, Any]:
-    total = sum(n for n, _c, _s in rows)
-    students = sum(n for n, c, s in rows if s and c == Category.STUDENT)
-    pupils = sum(n for n, c, s in rows if s and c == Category.PUPIL)
+def _counts(items: list[tuple[int, str, bool, bool]], whole: int | None = None) -> dict[str, Any]:
+    total = sum(n for n, _c, _s, _h in items)
+    students = sum(n for n, c, s, _h in items if s and c == "student")
+    pupils = sum(n for n, c, s, _h in items if s and c == "pupil")
+    historical = sum(n for n, _c, _s, h in items if h)
     both = students + pupils
-    return {
+    row = {
         "total_admissions": total,
         "school_students": students,
         "school_pupils": pupils,
@@ -69,40 +179,37 @@ def _counts(rows: list[tuple[int, str, bool]]) -> dict[str, Any]:
         "school_pupils_share_pct": share_pct(pupils, total),
         "school_students_and_pupils_share_pct": share_pct(both, total),
     }
+    if whole is not None:
+        row["share_of_total_pct"] = share_pct(both, whole)
+    return {**row, "historical_admissions": historical, "admissions_in_chibo": total - historical}
 
 
-def admissions(root: Org, start: dt.date, end: dt.date) -> dict[str, Any]:
-    rows = _q(
-        f"""SELECT {_unit_sql(root)}, {_year("e.effective_date")}, o.school_level,
-                   e.category_after, COUNT(*)
-              FROM members_memberevent e JOIN orgs_org o ON o.id = e.org_id
-             WHERE e.kind = 'admitted' AND e.effective_date BETWEEN %s AND %s
-               AND o.path >= %s AND o.path < %s
-             GROUP BY 1, 2, 3, 4""",  # noqa: S608
-        [start, end, root.path, root.path_bound],
-    )
-    codes = _unit_codes({r[0] for r in rows})
-    every: list[tuple[int, str, bool]] = []
+def admissions(fl: Floor, root_code: str, start: dt.date, end: dt.date) -> dict[str, Any]:
+    tree = Tree(fl, root_code)
+    rows = _events(fl, tree, ("admitted",), ["e.category_after", _historical(fl)], start, end)
+    every: list[tuple[int, str, bool, bool]] = []
     by_year: dict[int, list] = defaultdict(list)
     by_unit: dict[str, list] = defaultdict(list)
     by_level: dict[str, list] = defaultdict(list)
-    for unit, year, level, category, n in rows:
-        item = (n, category, bool(level))
+    for unit, org, year, category, historical, n in rows:
+        level = tree.level.get(org, "")
+        item = (n, category, bool(level), bool(historical))
         every.append(item)
-        by_year[year].append(item)
-        by_unit[codes[unit]].append(item)
-        by_level[level or ""].append(item)
+        by_year[int(year)].append(item)
+        by_unit[tree.code[unit]].append(item)
+        by_level[level].append(item)
+    whole = sum(n for n, *_rest in every)
     return {
-        "org": root.code,
+        "org": root_code,
         "from": start,
         "to": end,
         **_counts(every),
-        "by_year": [{"year": y, **_counts(v)} for y, v in sorted(by_year.items())],
+        "by_year": [{"year": y, **_counts(v, whole)} for y, v in sorted(by_year.items())],
         "by_unit": sorted(
-            ({"org": u, **_counts(v)} for u, v in by_unit.items()), key=lambda r: r["org"]
+            ({"org": u, **_counts(v, whole)} for u, v in by_unit.items()), key=lambda r: r["org"]
         ),
         "by_school_level": [
-            {"school_level": level, **_counts(v)} for level, v in sorted(by_level.items())
+            {"school_level": level, **_counts(v, whole)} for level, v in sorted(by_level.items())
         ],
     }
 
@@ -110,42 +217,34 @@ def admissions(root: Org, start: dt.date, end: dt.date) -> dict[str, Any]:
 # --- removals --------------------------------------------------------------------
 
 
-def removals(root: Org, start: dt.date, end: dt.date) -> dict[str, Any]:
-    from chibo.members.models import RemovalReason
-
-    rows = _q(
-        f"""SELECT {_unit_sql(root)}, {_year("e.effective_date")}, e.kind, e.reason,
-                   e.category_after, COUNT(*)
-              FROM members_memberevent e JOIN orgs_org o ON o.id = e.org_id
-             WHERE e.kind IN ('removed', 'expelled') AND e.effective_date BETWEEN %s AND %s
-               AND o.path >= %s AND o.path < %s
-             GROUP BY 1, 2, 3, 4, 5""",  # noqa: S608
-        [start, end, root.path, root.path_bound],
+def removals(fl: Floor, root_code: str, start: dt.date, end: dt.date) -> dict[str, Any]:
+    tree = Tree(fl, root_code)
+    rows = _events(
+        fl, tree, ("removed", "expelled"), ["e.kind", "e.reason", "e.category_after"], start, end
     )
-    codes = _unit_codes({r[0] for r in rows})
 
     def zero() -> dict[str, int]:
         return {"removed": 0, "expelled": 0, "students_removed_abandoned_activity": 0}
 
     totals = zero()
     by_reason: dict[str, int] = defaultdict(int)
-    by_category = {c: zero() for c in Category.values}
+    by_category = {c: zero() for c in CATEGORIES}
     by_year: dict[int, dict[str, int]] = defaultdict(zero)
     by_unit: dict[str, dict[str, int]] = defaultdict(zero)
-    for unit, year, kind, reason, category, n in rows:
+    for unit, _org, year, kind, reason, category, n in rows:
         abandoned = kind == "removed" and reason == "abandoned_activity" and category == "student"
         if kind == "removed":
             by_reason[reason or "other"] += n
-        for bucket in (totals, by_category[category], by_year[year], by_unit[codes[unit]]):
+        for bucket in (totals, by_category[category], by_year[int(year)], by_unit[tree.code[unit]]):
             bucket[kind] += n
             bucket["students_removed_abandoned_activity"] += n if abandoned else 0
     return {
-        "org": root.code,
+        "org": root_code,
         "from": start,
         "to": end,
         "total_removals": totals["removed"] + totals["expelled"],
         **totals,
-        "by_reason": {r: by_reason.get(r, 0) for r in RemovalReason.values},
+        "by_reason": {r: by_reason.get(r, 0) for r in REASONS},
         "by_category": by_category,
         "by_year": [{"year": y, **v} for y, v in sorted(by_year.items())],
         "by_unit": sorted(({"org": u, **v} for u, v in by_unit.items()), key=lambda r: r["org"]),
@@ -155,14 +254,18 @@ def removals(root: Org, start: dt.date, end: dt.date) -> dict[str, Any]:
 # --- composition -----------------------------------------------------------------
 
 
-def composition(root: Org, day: dt.date, *, changed_since: bool) -> dict[str, Any]:
-    """Members on the rolls on ``day``; ``changed_since``: some members' rows are newer than ``day``.
+def composition(fl: Floor, root_code: str, day: dt.date, *, changed_since: bool) -> dict[str, Any]:
+    """Members on the rolls on ``day``, in the tree of that day; ``changed_since``: some
+    members' rows are newer than ``day``.
 
-    Unchanged members count from their row; the others (only when
-    ``changed_since``) from their last event on or before ``day``.
+    Unchanged members count from their row; the others (only when ``changed_since``) from
+    their last event on or before ``day``.
     """
+    tree = Tree(fl, root_code)
+    units = tree.units_on(day)
+    rolls = ", ".join(f"'{s}'" for s in ON_ROLLS)
     past = ""
-    params: list[Any] = [day, day]
+    params: list[Any] = [str(day), str(day)]
     if changed_since:
         past = f"""UNION ALL
             SELECT x.org_id, x.status_after, x.category_after, x.gender, x.date_of_birth, x.recognized_on
@@ -170,38 +273,38 @@ def composition(root: Org, day: dt.date, *, changed_since: bool) -> dict[str, An
                            m.recognized_on, ROW_NUMBER() OVER (PARTITION BY e.member_id
                            ORDER BY e.effective_date DESC, e.id DESC) AS rn
                       FROM members_memberevent e JOIN members_member m ON m.id = e.member_id
-                     WHERE e.effective_date <= %s AND m.last_event_on > %s) x
-             WHERE x.rn = 1 AND x.status_after IN {ON_ROLLS_SQL}"""  # noqa: S608
-        params += [day, day]
-    bands = " ".join(f"WHEN s.dob > %s THEN '{name}'" for name, _low, high in AGE_BANDS[:-1])
-    band_params = [_years_before(day, high) for _name, _low, high in AGE_BANDS[:-1]]
-    rows = _q(
+                     WHERE e.effective_date <= ? AND m.last_event_on > ?) x
+             WHERE x.rn = 1 AND x.status_after IN ({rolls})"""  # noqa: S608
+        params += [str(day), str(day)]
+    limits = [str(_years_before(day, high)) for _name, high in AGE_BANDS[:-1]]
+    bands = " ".join(f"WHEN s.dob > ? THEN '{name}'" for name, _high in AGE_BANDS[:-1])
+    rows = fl.q(
         f"""WITH s (org_id, status, category, gender, dob, recognized_on) AS (
               SELECT m.org_id, m.status, m.category, m.gender, m.date_of_birth, m.recognized_on
                 FROM members_member m
-               WHERE m.last_event_on <= %s AND m.admitted_on <= %s AND m.status IN {ON_ROLLS_SQL}
+               WHERE m.last_event_on <= ? AND m.admitted_on <= ? AND m.status IN ({rolls})
               {past})
-            SELECT {_unit_sql(root)}, o.school_level, s.status, s.category, s.gender,
-                   CASE WHEN s.recognized_on <= %s THEN 1 ELSE 0 END,
+            SELECT s.org_id, s.status, s.category, s.gender,
+                   CASE WHEN s.recognized_on <= ? THEN 1 ELSE 0 END,
                    CASE {bands} ELSE '{AGE_BANDS[-1][0]}' END, COUNT(*)
-              FROM s JOIN orgs_org o ON o.id = s.org_id
-             WHERE o.path >= %s AND o.path < %s
-             GROUP BY 1, 2, 3, 4, 5, 6, 7""",  # noqa: S608
-        [*params, day, *band_params, root.path, root.path_bound],
+              FROM s GROUP BY 1, 2, 3, 4, 5, 6""",  # noqa: S608
+        [*params, str(day), *limits],
     )
-    codes = _unit_codes({r[0] for r in rows})
     total = full = 0
     by: dict[str, dict[str, int]] = {
         "by_status": {s: 0 for s in ON_ROLLS},
-        "by_category": {c: 0 for c in Category.values},
-        "by_gender": {g: 0 for g in Gender.values},
+        "by_category": {c: 0 for c in CATEGORIES},
+        "by_gender": {g: 0 for g in GENDERS},
         "by_age_band": {b[0]: 0 for b in AGE_BANDS},
     }
     levels: dict[str, int] = defaultdict(int)
-    units: dict[str, dict[str, int]] = defaultdict(
+    by_unit: dict[str, dict[str, int]] = defaultdict(
         lambda: {"total": 0, "full": 0, "probationary": 0}
     )
-    for unit, level, status, category, gender, is_full, band, n in rows:
+    for org, status, category, gender, is_full, band, n in rows:
+        unit = units.get(org)
+        if unit is None:
+            continue
         total += n
         full += n * is_full
         for key, value in (
@@ -211,18 +314,18 @@ def composition(root: Org, day: dt.date, *, changed_since: bool) -> dict[str, An
             ("by_age_band", band),
         ):
             by[key][value] += n
-        levels[level or ""] += n
-        bucket = units[codes[unit]]
+        levels[tree.level.get(org, "")] += n
+        bucket = by_unit[tree.code[unit]]
         bucket["total"] += n
         bucket["full"] += n * is_full
         bucket["probationary"] += n * (1 - is_full)
     return {
-        "org": root.code,
+        "org": root_code,
         "as_of": day,
         "total_members": total,
         "full": full,
         "probationary": total - full,
         **by,
         "by_school_level": dict(sorted(levels.items())),
-        "by_unit": sorted(({"org": u, **v} for u, v in units.items()), key=lambda r: r["org"]),
+        "by_unit": sorted(({"org": u, **v} for u, v in by_unit.items()), key=lambda r: r["org"]),
     }
