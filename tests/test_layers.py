@@ -19,7 +19,7 @@ def _lint_imports(*args: str) -> subprocess.CompletedProcess[str]:
 def test_the_layers_are_kept() -> None:
     result = _lint_imports()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 kept, 0 broken" in result.stdout
+    assert "2 kept, 0 broken" in result.stdout
 
 
 def test_an_upward_import_breaks_the_contract(tmp_path: Path) -> None:
@@ -39,3 +39,24 @@ def test_an_upward_import_breaks_the_contract(tmp_path: Path) -> None:
     result = _lint_imports(str(probe))
     assert result.returncode == 1
     assert "chibo.core is not allowed to import chibo.lib" in result.stdout
+
+
+def test_api_services_and_selectors_never_import_views(tmp_path: Path) -> None:
+    """The second contract: views sit on top of their app (issue 18: oversight's API used to read
+    `selectors_audit` from oversight.views). Without its declared exceptions (the API routes that
+    answer with the page's own file download) the contract names exactly those imports."""
+    config = (ROOT / "pyproject.toml").read_text()
+    start = config.index("[tool.importlinter]")
+    end = config.index("[tool.ruff]")
+    section = config[start:end]
+    views = section.index('id = "views-on-top"')
+    ignores = section.index("ignore_imports = [", views)
+    closing = section.index("]", ignores)
+    probe = tmp_path / "contract.toml"
+    probe.write_text(section[:ignores] + section[closing + 1 :])
+    result = _lint_imports(str(probe))
+    assert result.returncode == 1, result.stdout
+    broken = result.stdout[result.stdout.index("Broken contracts") :]
+    for app in ("activity", "admissions", "directives"):
+        assert f"chibo.{app}.api" in broken and f"chibo.{app}.views" in broken
+    assert "chibo.oversight" not in broken

@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from chibo.core.datefields import no_such_date_message
 from chibo.core.rules import Rule, RuleMissing, RuleViolation, rule_in_force
 from chibo.core.validity import certificate_valid_until
-from chibo.lib.dates import NoSuchDate, full_months_between, parse_day
+from chibo.lib.dates import NoSuchDate, dmy, full_months_between, parse_day
 from chibo.lib.workdays import add_working_days
 from chibo.members.models import ON_ROLLS, Member
 
 
 def fmt(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return dmy(day)
 
 
 def rule(key: str, on: dt.date) -> Rule:

@@ -24,6 +24,7 @@ from chibo.core.plausibility import confirm_field
 from chibo.core.roles import Cap
 from chibo.core.rules import all_rules
 from chibo.core.web import date_field
+from chibo.lib.dates import dmy
 from chibo.members.models import ON_ROLLS, Category, Gender, Member
 from chibo.members.pick import PickField, resolve
 from chibo.members.selectors import cell_roll, members_for
@@ -252,7 +253,7 @@ class StepForm(forms.Form):
                         "From the rolls: %(n)s full members on %(date)s. Empty: the rolls' count "
                         "on the vote's date."
                     )
-                    % {"n": len(roll.full), "date": roll.day.strftime("%d/%m/%Y")},
+                    % {"n": len(roll.full), "date": dmy(roll.day)},
                 ),
             )
             add(
@@ -471,7 +472,7 @@ class MemberHistoryForm(forms.Form):
         if candidate.history_due_on:
             self.fields["declared_on"].help_text = _(
                 "Due by %(date)s: 30 working days after the admission ceremony."
-            ) % {"date": candidate.history_due_on.strftime("%d/%m/%Y")}
+            ) % {"date": dmy(candidate.history_due_on)}
 
     def save(self) -> Candidate:
         data = self.cleaned_data

@@ -31,6 +31,7 @@ from chibo.core.models import RuleVersion
 from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap
 from chibo.core.web import date_field, run_service
+from chibo.lib.dates import dmy
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -119,8 +120,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("The adjustment of %(date)s was removed.")
-                    % {"date": day.strftime("%d/%m/%Y")},
+                    _("The adjustment of %(date)s was removed.") % {"date": dmy(day)},
                 )
             return redirect(f"{reverse('core:calendar')}?year={year}")
         if form.is_valid():
@@ -128,10 +128,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
                 request,
                 form,
                 lambda: calendar.calendar_adjustment_save(actor=request.user, **form.cleaned_data),
-                lambda row: (
-                    _("%(date)s was saved in the calendar.")
-                    % {"date": row.day.strftime("%d/%m/%Y")}
-                ),
+                lambda row: _("%(date)s was saved in the calendar.") % {"date": dmy(row.day)},
             )
             if saved is not None:
                 return redirect(f"{reverse('core:calendar')}?year={saved.day.year}")

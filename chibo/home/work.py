@@ -72,7 +72,7 @@ from chibo.activity.transfers import TempAway
 from chibo.admissions.models import CLOSED, Candidate
 from chibo.directives import selectors as directive_selectors
 from chibo.directives.models import Assignment, ProgressReport, ReportStatus
-from chibo.lib.dates import add_months
+from chibo.lib.dates import add_months, dmy
 from chibo.members.models import ON_ROLLS, EventKind, Member, MemberEvent, Status
 from chibo.orgs.models import CELL_KINDS, STEP, Org
 from chibo.orgs.selectors import BIG_SUBTREE, subtree_member_counts
@@ -464,7 +464,7 @@ def items(counts: Counts, work: Work, *, cell: bool, can_report: bool = False) -
         if planned is not None:
             label = _(
                 "This month's regular meeting is planned for %(date)s: hold it, then mark attendance."
-            ) % {"date": planned.held_on.strftime("%d/%m/%Y")}
+            ) % {"date": dmy(planned.held_on)}
             add("regular", label, reverse("activity:meeting", args=[planned.pk]), count=False)
         else:
             label = _("The regular meeting of %(month)s has not been held yet.") % {"month": month}
@@ -473,7 +473,7 @@ def items(counts: Counts, work: Work, *, cell: bool, can_report: bool = False) -
             add(
                 "attendance",
                 _("The meeting of %(date)s was held but its attendance is not recorded.")
-                % {"date": counts.unrecorded.held_on.strftime("%d/%m/%Y")},
+                % {"date": dmy(counts.unrecorded.held_on)},
                 reverse("activity:meeting", args=[counts.unrecorded.pk]) + "#sheet",
                 late=True,
                 count=False,

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from chibo.core import spreadsheet
-from chibo.lib.dates import BadDate, NoSuchDate, parse_day
+from chibo.lib.dates import BadDate, NoSuchDate, dmy, parse_day
 from chibo.lib.text import fold
 from chibo.members.models import Category, Gender, RemovalReason, Status
 from chibo.orgs.models import OrgKind, Ownership, SchoolLevel
@@ -352,7 +352,7 @@ def text(value: Any) -> str:
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, dt.date):
-            return value.strftime("%d/%m/%Y")
+            return dmy(value)
         out = str(value).strip()
     if not out.isascii():
         out = unicodedata.normalize("NFC", out)

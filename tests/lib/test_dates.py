@@ -26,11 +26,21 @@ def test_dmy_is_the_one_day_month_year_formatter() -> None:
     assert day_or_blank(None) == BLANK_DAY == "[ngày/tháng/năm]"
 
 
-# Apps whose dates in messages and documents all go through dmy / day_or_blank. The
-# others (activity, admissions, core, home) still hold inline copies, and the import
-# mapping (interchange.columns, interchange.members_import) is being rewritten.
-_DMY_ONLY = ["accounts", "api.py", "directives", "orgs", "oversight", "training", "interchange"]
-_DMY_PENDING = {"interchange/columns.py", "interchange/members_import.py"}
+# Apps whose dates in messages and documents all go through dmy / day_or_blank. Left:
+# activity and interchange.members_import (being optimized by others in session 4).
+_DMY_ONLY = [
+    "accounts",
+    "admissions",
+    "api.py",
+    "core",
+    "directives",
+    "home",
+    "interchange",
+    "orgs",
+    "oversight",
+    "training",
+]
+_DMY_PENDING = {"interchange/members_import.py"}
 
 
 def test_no_inline_day_month_year_formatting_in_converted_apps() -> None:

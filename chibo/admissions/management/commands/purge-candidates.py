@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from chibo.admissions.retention import candidates_purge
 from chibo.core.notify import notifications_purge
+from chibo.lib.dates import dmy
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         verb = "Sẽ xóa" if report.dry_run else "Đã xóa"
         self.stdout.write(
             f"{verb} {report.candidates} quần chúng không được kết nạp (bước cuối trước "
-            f"{report.cutoff:%d/%m/%Y}, lưu {report.years} năm); {report.steps} bước hồ sơ; "
+            f"{dmy(report.cutoff)}, lưu {report.years} năm); {report.steps} bước hồ sơ; "
             f"{report.enrolments_anonymized} lượt học được ẩn danh."
         )
         for stage, n in sorted(report.by_stage.items()):
@@ -40,6 +41,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {org}: {n}")
         notices = notifications_purge(actor=None, dry_run=options["dry_run"])
         self.stdout.write(
-            f"{verb} {notices.deleted} thông báo đã đọc trước {timezone.localtime(notices.cutoff):%d/%m/%Y} "
+            f"{verb} {notices.deleted} thông báo đã đọc trước {dmy(timezone.localtime(notices.cutoff))} "
             f"(lưu {notices.days} ngày sau khi đọc)."
         )
