@@ -20,7 +20,7 @@ FILE_TYPES = {DOCX_TYPE, XLSX_TYPE}
 # Fields that carry a stored JSON document as it is, each for a reason (a field, never a
 # route; the list only shrinks). Everything else names its fields.
 FREE_FORM = {
-    # the event's kind-specific fields (members/lifecycle.py declares them per kind)
+    # the event's kind-specific fields (members/lifecycle/kinds.py declares them per kind)
     "EventOut.data",
     # what the admission step recorded (its form's fields, per stage)
     "PathStepOut.data",

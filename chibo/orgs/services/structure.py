@@ -1,9 +1,4 @@
-"""Writes to the org tree: create, move a subtree, merge, rename, close.
-
-Each service checks the actor's right, validates before writing, writes the
-change with its dated OrgEvent and OrgPeriod history, and records the audit
-entry, all in one transaction.
-"""
+"""Changes of the tree's shape: create an organization, move a subtree, merge two, close one."""
 
 from __future__ import annotations
 
@@ -15,60 +10,30 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
 from chibo.core.roles import Cap
-from chibo.core.scoping import require_cap_on, scope_for
+from chibo.core.scoping import require_cap_on
 from chibo.core.services import user_or_none
-from chibo.lib.dates import dmy
 from chibo.lib.text import fold
 from chibo.orgs import letterhead
 from chibo.orgs.hooks import hooks
 from chibo.orgs.models import (
-    ALLOWED_PARENTS,
     CELL_KINDS,
     Org,
     OrgEvent,
     OrgKind,
-    OrgPeriod,
     encode_step,
 )
-
-
-def _check_date(day: dt.date, field: str = "effective_date") -> None:
-    if day > timezone.localdate():
-        raise ValidationError({field: [_("The date cannot be in the future.")]})
-
-
-def _check_parent(kind: str, parent: Org | None) -> None:
-    allowed = ALLOWED_PARENTS[kind]
-    parent_kind = parent.kind if parent else None
-    if parent_kind not in allowed:
-        raise ValidationError(
-            {
-                "parent": [
-                    _("A %(kind)s cannot be placed under %(parent)s.")
-                    % {
-                        "kind": OrgKind(kind).label,
-                        "parent": OrgKind(parent_kind).label
-                        if parent_kind
-                        else _("nothing (the root)"),
-                    }
-                ]
-            }
-        )
-    if parent is not None and not parent.is_open:
-        raise ValidationError({"parent": [_("The superior organization is closed.")]})
-
-
-def _close_period(org: Org, on: dt.date) -> None:
-    OrgPeriod.objects.filter(org=org, valid_to__isnull=True).update(valid_to=on)
-
-
-def _open_period(org: Org, on: dt.date) -> None:
-    OrgPeriod.objects.create(org=org, parent=org.parent, name=org.name, valid_from=on)
+from chibo.orgs.services.checks import (
+    _check_date,
+    _check_not_before_history,
+    _check_open,
+    _check_parent,
+    _close_period,
+    _open_period,
+)
 
 
 def org_create(
@@ -139,11 +104,6 @@ def org_create(
     return org
 
 
-def _check_open(org: Org) -> None:
-    if not org.is_open:
-        raise ValidationError(_("%(org)s is closed.") % {"org": org.name})
-
-
 def org_move(
     *,
     actor: Any,
@@ -210,55 +170,6 @@ def org_move(
                 "effective_date": effective_date,
                 "decision_number": decision_number,
             },
-        )
-    return org
-
-
-def _check_not_before_history(org: Org, effective_date: dt.date) -> None:
-    current = OrgPeriod.objects.filter(org=org, valid_to__isnull=True).first()
-    if current and effective_date <= current.valid_from:
-        raise ValidationError(
-            {
-                "effective_date": [
-                    _("The date must be after the organization's last change (%(date)s).")
-                    % {"date": dmy(current.valid_from)}
-                ]
-            }
-        )
-
-
-def org_rename(
-    *, actor: Any, org: Org, name: str, effective_date: dt.date, decision_number: str = ""
-) -> Org:
-    require_cap_on(actor, org, Cap.ORG_RESTRUCTURE)
-    _check_open(org)
-    _check_date(effective_date)
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError({"name": [_("The name cannot be empty.")]})
-    if name == org.name:
-        raise ValidationError({"name": [_("The new name is the same as the current one.")]})
-    _check_not_before_history(org, effective_date)
-    old = org.name
-    with transaction.atomic():
-        Org.objects.filter(pk=org.pk).update(name=name, name_folded=fold(name))
-        org.refresh_from_db()
-        _close_period(org, effective_date)
-        _open_period(org, effective_date)
-        OrgEvent.objects.create(
-            org=org,
-            kind=OrgEvent.Kind.RENAMED,
-            effective_date=effective_date,
-            decision_number=decision_number,
-            actor=user_or_none(actor),
-            data={"from": old, "to": name},
-        )
-        audit.record(
-            actor=actor,
-            action="orgs.rename",
-            object_type="org",
-            object_id=org.code,
-            data={"from": old, "to": name, "effective_date": effective_date},
         )
     return org
 
@@ -373,32 +284,5 @@ def org_close(
             object_type="org",
             object_id=org.code,
             data={"effective_date": effective_date, "decision_number": decision_number},
-        )
-    return org
-
-
-def org_set_abbreviation(*, actor: Any, org: Org, abbreviation: str) -> Org:
-    """Change the issuer part of the org's document symbols (HD 36-HD/VPTW), audited.
-
-    Documents already numbered keep their symbols; new ones use the new abbreviation.
-    """
-    if actor is not None and not (
-        scope_for(actor, Cap.ORG_RESTRUCTURE).covers(org)
-        or scope_for(actor, Cap.DIRECTIVE_MANAGE).covers(org)
-    ):
-        require_cap_on(actor, org, Cap.ORG_RESTRUCTURE)  # raises the usual 404 / 403
-    value = letterhead.clean_abbreviation(abbreviation)
-    if value == org.abbreviation:
-        return org
-    old = org.abbreviation
-    with transaction.atomic():
-        Org.objects.filter(pk=org.pk).update(abbreviation=value)
-        org.abbreviation = value
-        audit.record(
-            actor=actor,
-            action="orgs.abbreviation",
-            object_type="org",
-            object_id=org.code,
-            data={"from": old, "to": value},
         )
     return org

@@ -13,6 +13,9 @@ POST /candidates/{id}/introducers/{introducer_id}/replace  the cell assigns anot
 GET  /candidates/{id}/dossier          the admission dossier's five documents and where each stands
 POST /candidates/{id}/dossier/{kind}   enter one in its issuing body's register (numbered)
 GET  /candidates/{id}/dossier/{kind}/docx  one document as DOCX (HD 36-HD/VPTW)
+
+The routes are here (their operation ids name this module); what they take and answer is in
+``schemas``, the conversions from the models in ``convert``.
 """
 
 from __future__ import annotations
@@ -26,14 +29,29 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
-from pydantic import AliasChoices
+from ninja import Query, Router, Status
 
 from chibo.admissions import selectors, services
+from chibo.admissions.api.convert import _dict, _entry
+from chibo.admissions.api.schemas import (
+    CandidateDetail,
+    CandidatePage,
+    DecisionReceivedIn,
+    DossierIssued,
+    DossierIssueIn,
+    DossierOut,
+    EducationIn,
+    ListFilters,
+    MemberHistoryIn,
+    OverrideCreated,
+    OverrideIn,
+    ProbationOut,
+    RegisterIn,
+    ReplaceIntroducerIn,
+    StepIn,
+)
 from chibo.admissions.models import Stage
 from chibo.apitools import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
     created,
     file_response,
     keyset_page,
@@ -41,256 +59,14 @@ from chibo.apitools import (
     require_cap,
 )
 from chibo.core.roles import Cap
-from chibo.core.scoping import scope_for
 from chibo.core.web import DOCX_TYPE
 from chibo.members.selectors import audit_list_read as audit_members_read
 from chibo.members.selectors import get_member_for
 
 router = Router(tags=["admissions"])
+
+
 NO_DEADLINE = Value(dt.date(9999, 12, 31), output_field=DateField())
-
-
-class ListFilters(Schema):
-    org: str = Field("", description="Org code: its whole subtree")
-    category: str = ""
-    stage: str = ""
-    overdue: bool = False
-    include_closed: bool = False
-    history_overdue: bool = Field(False, description="Personal histories past their deadline")
-    escalated: bool = Field(False, description="Recognition cases sent to the upper committee")
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    cursor: str = Field("", max_length=500, description="`next` of the page before")
-
-
-class RegisterIn(Schema):
-    org: str
-    full_name: str = Field(..., max_length=120)
-    date_of_birth: dt.date
-    gender: str
-    category: str
-    registered_on: dt.date
-    mentor: str = Field(..., description="Member code of the mentor (a full member of the cell)")
-    youth_union_exists: bool = True
-    education_level: str = Field(
-        "",
-        description="below_primary, primary, lower_secondary, upper_secondary or higher; "
-        "empty: not recorded yet (the cell's review refuses until it is)",
-    )
-    ethnicity: str = "Kinh"
-    citizen_id: str = ""
-    phone: str = ""
-    note: str = ""
-    confirm: bool = Field(
-        False, description="Record an unusual value anyway (after a confirmation_required answer)"
-    )
-
-
-class IntroducerIn(Schema):
-    member: str
-    months_together: int = Field(..., ge=0)
-
-
-# Every write that changes an existing candidate names the version it was based on
-# (``expected_version``, its former name, is still read).
-VERSION_HELP = "The candidate's `version` as you read it (required; a stale one is refused: 422)"
-
-
-class StepIn(Schema):
-    done_on: dt.date
-    document_number: str = Field("", max_length=64)
-    note: str = ""
-    data: dict[str, Any] = Field(
-        default_factory=dict, description="Figures the step needs (see docs/admissions.md)"
-    )
-    introducers: list[IntroducerIn] = Field(default_factory=list)
-    version: int = Field(
-        ...,
-        ge=1,
-        validation_alias=AliasChoices("version", "expected_version"),
-        description=VERSION_HELP,
-    )
-
-
-class DecisionReceivedIn(Schema):
-    received_on: dt.date = Field(..., description="The date the cell received the decision")
-    version: int = Field(..., ge=1, description=VERSION_HELP)
-
-
-class MemberHistoryIn(Schema):
-    declared_on: dt.date = Field(
-        ..., description="The date the new member declared the personal history (lý lịch đảng viên)"
-    )
-    late_reason: str = Field(
-        "", max_length=2000, description="Required when the date is after the deadline"
-    )
-    version: int = Field(..., ge=1, description=VERSION_HELP)
-
-
-class EducationIn(Schema):
-    education_level: str = Field(
-        ..., description="below_primary, primary, lower_secondary, upper_secondary or higher"
-    )
-    version: int = Field(..., ge=1, description=VERSION_HELP)
-
-
-class ReplaceIntroducerIn(Schema):
-    member: str = Field(
-        ..., description="Member code of the new introducer (a full member of the cell)"
-    )
-    replaced_on: dt.date = Field(..., description="The day the cell assigned the new introducer")
-    reason: str = Field(..., description="moved, disciplined or other")
-    reason_text: str = Field("", max_length=1000, description="Required when reason is other")
-    months_together: int = Field(0, ge=0, description="Not checked for a replacement")
-    document_number: str = Field("", max_length=64, description="The cell's minutes or resolution")
-    version: int = Field(..., ge=1, description=VERSION_HELP)
-
-
-class OverrideIn(Schema):
-    stage: str
-    rule_key: str
-    reason: str
-
-
-# --- responses (every field a client receives is declared here) ----------------------
-
-
-class MemberHistoryOut(Schema):
-    due_on: str | None = Field(description="30 working days after the admission ceremony")
-    declared_on: str | None
-    late_reason: str
-    overdue: bool
-
-
-class RecognitionVoteOut(Schema):
-    done_on: str
-    passed: bool = Field(description="false: the vote did not reach 2/3")
-    document_number: str
-    full_members: int | None
-    absent_excluded: int | None
-    votes_for: int | None
-
-
-class CandidateOut(Schema):
-    id: int
-    full_name: str
-    date_of_birth: str
-    gender: str
-    category: str
-    org: str = Field(description="Code of the candidate's cell")
-    stage: str
-    stage_on: str
-    next_step: str | None
-    next_due: str | None
-    overdue: bool
-    member_code: str | None = Field(description="Set once the candidate was admitted")
-    version: int
-    education_level: str | None = Field(description="Null until recorded")
-    decision_received_on: str | None
-    member_history: MemberHistoryOut | None = Field(
-        description="The new member's personal history after the ceremony (null before it)"
-    )
-    escalated_on: str | None = Field(
-        description="The third recognition vote without 2/3: the upper committee decides"
-    )
-    citizen_id: str | None = Field(None, description="Only for roles that see it")
-    phone: str | None = Field(None, description="Only for roles that see it")
-
-
-class CertificateOut(Schema):
-    number: str
-    issuer: str
-    issued_on: str
-    expires_on: str
-
-
-class CandidateMemberOut(Schema):
-    member_code: str
-    admitted_on: str | None
-    ceremony_on: str | None
-    probation_ends_on: str | None
-    recognized_on: str | None
-    is_full: bool
-
-
-class PathStepOut(Schema):
-    stage: str
-    state: str = Field(description="done, next, todo or skipped")
-    done_on: str | None
-    document_number: str
-    recorded_by: str | None
-    data: dict[str, Any]
-
-
-class OverrideOut(Schema):
-    stage: str
-    rule: str
-    reason: str
-    by: str | None
-
-
-class IntroducerOut(Schema):
-    id: int
-    member: str | None = Field(description="Member code; null for the Youth Union committee")
-    full_name: str | None
-    youth_union_body: str
-    months_together: int
-    introduced_on: str
-    active: bool = Field(description="False once replaced")
-    replaced_on: str | None
-    replaces: str | None = Field(description="Member code of the introducer this one replaced")
-    replacement_reason: str | None = Field(description="moved, disciplined or other")
-    replacement_note: str
-    document_number: str
-
-
-class CandidateDetail(CandidateOut):
-    mentor: str | None
-    youth_union_exists: bool
-    introducers: list[IntroducerOut]
-    member: CandidateMemberOut | None
-    allowed_steps: list[str]
-    certificate: CertificateOut | None
-    path: list[PathStepOut]
-    recognition_votes: list[RecognitionVoteOut]
-    overrides: list[OverrideOut]
-
-
-class CandidatePage(Schema):
-    items: list[CandidateOut]
-    next: str | None = Field(description="Pass it as `cursor` for the next page; null: the last")
-    total: int
-    counts: dict[str, int]
-    overdue: int
-
-
-class ProbationItem(Schema):
-    member_code: str
-    full_name: str
-    org: str
-    ceremony_on: str
-    probation_ends_on: str
-    vote_due: str
-    state: str = Field(description="upcoming, due or overdue")
-
-
-class ProbationOut(Schema):
-    items: list[ProbationItem]
-
-
-class OverrideCreated(Schema):
-    id: int
-    stage: str
-    rule_key: str
-    reason: str
-
-
-def _dict(request: HttpRequest, candidate: Any, *, full: bool = False) -> dict[str, Any]:
-    return selectors.to_dict(
-        candidate,
-        today=timezone.localdate(),
-        full=full,
-        sensitive=scope_for(request.user, Cap.MEMBER_VIEW_SENSITIVE).covers(candidate.org),
-    )
 
 
 @router.get("", response=CandidatePage, exclude_unset=True, summary="List candidates in scope")
@@ -565,42 +341,6 @@ def candidate_override(request: HttpRequest, candidate_id: int, payload: Overrid
     )
 
 
-# --- the admission dossier -----------------------------------------------------------------
-
-
-class DossierIssueIn(Schema):
-    signer: str = Field("", max_length=120)
-    signer_title: str = Field("", max_length=60)
-
-
-def _entry(e: Any) -> dict[str, Any]:
-    return {
-        "kind": e.kind,
-        "label": e.label,
-        "step_done_on": e.step.done_on if e.step else None,
-        "issuer": e.issuer.code if e.issuer else None,
-        "applicable": e.applicable,
-        "symbol": e.symbol,
-        "document": e.document.pk if e.document else None,
-        "may_issue": e.may_issue,
-    }
-
-
-class DossierEntryOut(Schema):
-    kind: str
-    label: str
-    step_done_on: dt.date | None = Field(description="When the admission step was done")
-    issuer: str | None = Field(description="Code of the org that issues the document")
-    applicable: bool
-    symbol: str = Field(description="Its number and symbol once entered in the register")
-    document: int | None = Field(description="The document in the register")
-    may_issue: bool = Field(description="The caller may enter it in the register now")
-
-
-class DossierOut(Schema):
-    items: list[DossierEntryOut]
-
-
 @router.get(
     "/{int:candidate_id}/dossier",
     response=DossierOut,
@@ -611,13 +351,6 @@ def candidate_dossier(request: HttpRequest, candidate_id: int) -> dict[str, Any]
 
     candidate = selectors.get_candidate_for(request.user, candidate_id)
     return {"items": [_entry(e) for e in dossier.entries(request.user, candidate)]}
-
-
-class DossierIssued(Schema):
-    kind: str
-    document: int
-    symbol: str
-    org: str
 
 
 @router.post(

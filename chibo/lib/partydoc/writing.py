@@ -1,142 +1,23 @@
-"""A Party document as DOCX, laid out per HD 36-HD/VPTW (3/4/2018), and read back.
-
-Pure python-docx (no Django): callers fill a ``PartyDoc`` with the issuing
-body's lines (``orgs.letterhead``), the number and symbol, the body and the
-recipients, and get the file's bytes.
-
-Layout: A4, margins 20 mm top and bottom, 30 mm left, 15 mm right, Times New
-Roman. A borderless two-column table on top: on the left the issuing body in
-capitals (the superior not bold above the issuer in bold), "*" beneath, the
-number and symbol ("Số 01-BC/ĐU") and, for a letter, its subject ("V/v …");
-on the right "ĐẢNG CỘNG SẢN VIỆT NAM" bold and underlined, then the place
-and date in italics. A draft says "DỰ THẢO" and leaves the number blank.
-Then "Kính gửi" (letters and submissions), the title, the body, and a second
-borderless table: "Nơi nhận:" with its lines on the left, the signature block
-on the right (capacity and title in bold capitals, room to sign, the name in
-bold).
-
-A value the system does not know is a marked field: text in square brackets
-(``[Họ và tên người ký]``), highlighted for the person who fills it in.
-"""
+"""Writing a ``PartyDoc`` as DOCX (``render``), laid out per HD 36-HD/VPTW."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
-from chibo.lib.dates import dmy
-
-PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
-DRAFT = "DỰ THẢO"
-TO_WHOM = "Kính gửi:"
-RECIPIENTS = "Nơi nhận:"
-AS_ABOVE = "Như trên"
-_MARKED = re.compile(r"(\[[^\[\]]+\])")
-SIGN_SPACE = 4  # empty lines left to sign and stamp
-
-
-@dataclass(frozen=True)
-class Line:
-    text: str
-    bold: bool = False
-
-
-@dataclass
-class Block:
-    """A piece of the body: a paragraph, a heading, a numbered item or a table."""
-
-    kind: str  # "p" | "h" | "item" | "table" | "center"
-    text: str = ""
-    rows: list[list[str]] = field(default_factory=list)  # table: the first row is the header
-    italic: bool = False
-    bold: bool = False
-    widths: tuple[float, ...] = ()  # table: column widths in cm (empty: even)
-
-
-def p(text: str, *, italic: bool = False, bold: bool = False) -> Block:
-    return Block("p", text, italic=italic, bold=bold)
-
-
-def h(text: str) -> Block:
-    return Block("h", text)
-
-
-def item(text: str) -> Block:
-    return Block("item", text)
-
-
-def center(text: str, *, bold: bool = False, italic: bool = False) -> Block:
-    return Block("center", text, bold=bold, italic=italic)
-
-
-def table(rows: list[list[str]], widths: tuple[float, ...] = ()) -> Block:
-    return Block("table", rows=rows, widths=widths)
-
-
-def note(text: str) -> Block:
-    """A footnote printed after the text (smaller, no indent)."""
-    return Block("note", text)
-
-
-@dataclass
-class Signature:
-    capacity: str  # "T/M BAN THƯỜNG VỤ", "" when the head signs in their own right
-    title: str  # "PHÓ BÍ THƯ"
-    name: str  # "Nguyễn Hồ Hải"
-
-
-@dataclass
-class PartyDoc:
-    issuer: list[Line]
-    symbol: str  # "01-BC/TU"; a draft's is "-BC/TU" (no number yet)
-    place: str
-    day: dt.date | None
-    title: str = ""  # "BÁO CÁO"; a letter (CV) has none
-    subtitle: str = ""  # what it is about, under the title
-    subject: str = ""  # a letter's "V/v …", under its number
-    to: list[str] = field(default_factory=list)  # "Kính gửi" (letters, submissions)
-    body: list[Block] = field(default_factory=list)
-    recipients: list[str] = field(default_factory=list)  # "Nơi nhận", "Lưu …" last
-    signature: Signature | None = None
-    draft: bool = False
-    urgency: str = ""  # "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"
-    footer: str = ""  # e.g. who exported the file and when
-
-
-BLANK_DAY = "[ngày/tháng/năm]"
-
-
-def day_or_blank(day: dt.date | None) -> str:
-    """A date in a document's text (dd/mm/yyyy), or the blank to fill in by hand."""
-    return dmy(day, BLANK_DAY)
-
-
-def date_line(place: str, day: dt.date | None) -> str:
-    """``TP. Hồ Chí Minh, ngày 16 tháng 06 năm 2023`` (a marked field when undated)."""
-    if day is None:
-        return f"{place}, ngày [  ] tháng [  ] năm [    ]"
-    return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
-
-
-def number_line(symbol: str, draft: bool = False) -> str:
-    """``Số 01-BC/TU``; a draft leaves room for the number: ``Số      -BC/TU``."""
-    if draft or symbol.startswith("-"):
-        return f"Số      {symbol if symbol.startswith('-') else '-' + symbol.split('-', 1)[-1]}"
-    return f"Số {symbol}"
-
-
-def recipient_lines(names: Iterable[str], archive: str, *, as_above: bool) -> list[str]:
-    """The "Nơi nhận" lines: "- Như trên," first for a letter with "Kính gửi", the others, then
-    "- Lưu …." last (HD 36-HD/VPTW)."""
-    lines = [AS_ABOVE] if as_above else []
-    lines += [" ".join(n.split()) for n in names if n and n.strip()]
-    lines.append(archive)
-    return [f"- {text}{'.' if i == len(lines) - 1 else ','}" for i, text in enumerate(lines)]
-
+from chibo.lib.partydoc.model import (
+    _MARKED,
+    DRAFT,
+    PARTY,
+    RECIPIENTS,
+    SIGN_SPACE,
+    TO_WHOM,
+    Block,
+    PartyDoc,
+    Signature,
+    date_line,
+    number_line,
+)
 
 # --- writing ---------------------------------------------------------------------------
 
@@ -346,71 +227,3 @@ def _block(document: Any, block: Block) -> None:
                 indent=True,
                 after=6,
             )
-
-
-# --- reading back (tests, the preview) -------------------------------------------------
-
-
-@dataclass
-class ReadBack:
-    issuer: list[str]  # the header's left column above "*"
-    symbol_line: str  # "Số 01-BC/TU"
-    subject: str
-    party: str  # "ĐẢNG CỘNG SẢN VIỆT NAM"
-    party_underlined: bool
-    date_line: str
-    date_italic: bool
-    to: list[str]
-    paragraphs: list[str]
-    recipients: list[str]  # "Nơi nhận" lines after the heading
-    signature: list[str]  # non-empty lines of the signature block
-    issuer_bold: list[bool]
-    tables: list[list[list[str]]]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.paragraphs)
-
-
-def read_back(data: bytes) -> ReadBack:
-    """The parts of a generated Party document, for checks."""
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    head_left, head_right = document.tables[0].rows[0].cells
-    left = [para for para in head_left.paragraphs]
-    star = next(i for i, para in enumerate(left) if para.text.strip() == "*")
-    issuer = [para.text for para in left[:star]]
-    after = [para.text for para in left[star + 1 :] if para.text.strip()]
-    right = [para for para in head_right.paragraphs if para.text.strip()]
-    sign_left, sign_right = document.tables[-1].rows[0].cells
-    paragraphs = [para.text for para in document.paragraphs]
-    to: list[str] = []
-    for i, text in enumerate(paragraphs):
-        if text.startswith(TO_WHOM):
-            rest = text[len(TO_WHOM) :].strip()
-            if rest:
-                to = [rest]
-            else:
-                for nxt in paragraphs[i + 1 :]:
-                    if not nxt.startswith("- "):
-                        break
-                    to.append(nxt[2:].rstrip(","))
-            break
-    return ReadBack(
-        issuer=issuer,
-        symbol_line=after[0] if after else "",
-        subject=after[1] if len(after) > 1 else "",
-        party=right[0].text,
-        party_underlined=bool(right[0].runs and right[0].runs[0].underline),
-        date_line=right[-1].text,
-        date_italic=bool(right[-1].runs and right[-1].runs[0].italic),
-        to=to,
-        paragraphs=paragraphs,
-        recipients=[para.text for para in sign_left.paragraphs[1:] if para.text.strip()],
-        signature=[para.text for para in sign_right.paragraphs if para.text.strip()],
-        issuer_bold=[bool(para.runs and para.runs[0].bold) for para in left[:star]],
-        tables=[
-            [[cell.text for cell in row.cells] for row in tbl.rows] for tbl in document.tables[1:-1]
-        ],
-    )

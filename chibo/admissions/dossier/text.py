@@ -1,279 +1,30 @@
-"""The admission dossier, generated: the documents a cell and its committees write by hand for
-every admission, as Party documents (HD 36-HD/VPTW), from what chibo records.
-
-1. the cell's resolution proposing admission, with the vote figures (6-KNĐ);
-2. the grassroots committee's resolution (8-KNĐ) — for a cell under a grassroots
-   committee; a grassroots cell is its own grassroots level;
-3. the decision on admission (9-KNĐ), by the committee above the grassroots level;
-4. the cell's resolution proposing recognition as a full member;
-5. the decision on recognition.
-
-Each is issued by its body as the tree stood on the step's date, and numbered in that
-body's register and term (``directives.services.document_issue``; a number recorded on
-the step, e.g. the decision's "128-QĐ/ĐUK", is kept when it fits the register's
-sequence). The register entry is made once (``Document.source``
-"admissions.candidate:<id>:<kind>") by someone who keeps that body's register;
-anyone who may see the candidate downloads the DOCX. What chibo does not know (the
-cell's assessment of the candidate's merits, the committee's own vote, the home town)
-is a marked field, "[…]", to fill in by hand.
-"""
+"""The documents' text and their DOCX (HD 36-HD/VPTW)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from chibo.admissions.dossier.kinds import (
+    CELL_RESOLUTION,
+    DECISION,
+    GRASSROOTS_RESOLUTION,
+    KINDS,
+    RECOGNITION_RESOLUTION,
+    issuer_of,
+    levels_on,
+)
+from chibo.admissions.dossier.register import _committee, _paper_number, _recipients, _registered
 from chibo.admissions.models import Candidate, CandidateStep, Stage
 from chibo.admissions.path import last_step
 from chibo.core import audit
-from chibo.core.roles import Cap
 from chibo.core.rules import RuleMissing, rule_in_force
-from chibo.core.scoping import scope_for
 from chibo.lib import partydoc
 from chibo.lib.numbers import percent, vn_pct
 from chibo.orgs import letterhead
-from chibo.orgs.models import Org, OrgKind
-
-CELL_RESOLUTION = "cell_resolution"
-GRASSROOTS_RESOLUTION = "grassroots_resolution"
-DECISION = "decision"
-RECOGNITION_RESOLUTION = "recognition_resolution"
-RECOGNITION_DECISION = "recognition_decision"
-
-# kind: (the step it follows, document type, title, label)
-KINDS: dict[str, tuple[str, str, str, Any]] = {
-    CELL_RESOLUTION: (
-        Stage.CELL_RESOLUTION,
-        "NQ",
-        "Đề nghị kết nạp đảng viên",
-        gettext_lazy("Cell resolution proposing admission"),
-    ),
-    GRASSROOTS_RESOLUTION: (
-        Stage.GRASSROOTS_RESOLUTION,
-        "NQ",
-        "Đề nghị kết nạp đảng viên",
-        gettext_lazy("Grassroots committee resolution"),
-    ),
-    DECISION: (
-        Stage.DECISION,
-        "QĐ",
-        "Kết nạp đảng viên",
-        gettext_lazy("Decision on admission"),
-    ),
-    RECOGNITION_RESOLUTION: (
-        Stage.RECOGNITION_VOTE,
-        "NQ",
-        "Đề nghị công nhận đảng viên chính thức",
-        gettext_lazy("Cell resolution proposing recognition"),
-    ),
-    RECOGNITION_DECISION: (
-        Stage.RECOGNITION_DECISION,
-        "QĐ",
-        "Công nhận đảng viên chính thức",
-        gettext_lazy("Decision on recognition"),
-    ),
-}
-
-
-def source_of(candidate: Candidate, kind: str) -> str:
-    return f"admissions.candidate:{candidate.pk}:{kind}"
-
-
-# --- who issues each document ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Levels:
-    """The cell, its grassroots level and the committee above that, on a day."""
-
-    cell: Org
-    grassroots: Org  # the cell itself for a grassroots cell
-    superior: Org | None  # decides admissions (None only at the root)
-
-
-def levels_on(cell: Org, day: dt.date) -> Levels:
-    up = letterhead.standing_on(cell, day).parent
-    if cell.kind == OrgKind.SUBORDINATE_CELL and up is not None:
-        grassroots = up
-        superior = letterhead.standing_on(up, day).parent
-    else:
-        grassroots = cell
-        superior = up
-    return Levels(cell, grassroots, superior)
-
-
-def issuer_of(candidate: Candidate, kind: str, day: dt.date) -> Org | None:
-    """The body that issues ``kind`` for ``candidate`` on ``day`` (None: not its document)."""
-    levels = levels_on(candidate.org, day)
-    if kind in (CELL_RESOLUTION, RECOGNITION_RESOLUTION):
-        return candidate.org
-    if kind == GRASSROOTS_RESOLUTION:
-        return levels.grassroots if levels.grassroots.pk != candidate.org.pk else None
-    return levels.superior
-
-
-# --- the dossier's rows (what exists, what can be made) -----------------------------------
-
-
-@dataclass
-class Entry:
-    kind: str
-    label: str
-    step: CandidateStep | None
-    issuer: Org | None
-    document: Any  # directives.Document or None
-    applicable: bool
-    may_issue: bool
-
-    @property
-    def symbol(self) -> str:
-        if self.document is not None:
-            return self.document.symbol
-        return self.step.document_number if self.step and self.step.document_number else ""
-
-
-def _registered(candidate: Candidate) -> dict[str, Any]:
-    from chibo.directives.models import Document
-
-    prefix = f"admissions.candidate:{candidate.pk}:"
-    docs = Document.objects.filter(source__startswith=prefix).select_related("org")
-    return {d.source[len(prefix) :]: d for d in docs}
-
-
-def entries(actor: Any, candidate: Candidate) -> list[Entry]:
-    """The five documents of ``candidate``'s dossier and where each stands."""
-    registered = _registered(candidate)
-    manage = scope_for(actor, Cap.DIRECTIVE_MANAGE) if actor is not None else None
-    out = []
-    for kind, (stage, _type, _title, label) in KINDS.items():
-        step = last_step(candidate, stage)
-        day = step.done_on if step else candidate.stage_on
-        issuer = issuer_of(candidate, kind, day)
-        document = registered.get(kind)
-        may = bool(
-            step is not None
-            and issuer is not None
-            and document is None
-            and (manage is None or manage.covers(issuer))
-        )
-        out.append(Entry(kind, str(label), step, issuer, document, issuer is not None, may))
-    return out
-
-
-# --- issuing into the register -------------------------------------------------------------
-
-
-def _paper_number(step: CandidateStep, doc_type: str, issuer: Org) -> int | None:
-    """The number recorded on the step ("128-QĐ/ĐUK") when it is this body's and this type."""
-    from chibo.directives.symbols import SymbolError, parse_symbol
-
-    if not step.document_number:
-        return None
-    try:
-        symbol = parse_symbol(step.document_number)
-    except SymbolError:
-        return None
-    if symbol.doc_type != doc_type or symbol.issuer != issuer.abbreviation:
-        return None
-    return symbol.number
-
-
-def dossier_issue(
-    *, actor: Any, candidate: Candidate, kind: str, signer: str = "", signer_title: str = ""
-) -> Any:
-    """Enter ``kind`` of ``candidate``'s dossier in its issuing body's register (numbered in the
-    term of the step's date); returns the register's Document. Once per document."""
-    from chibo.directives import services as register
-
-    if kind not in KINDS:
-        raise ValidationError({"kind": [_("No such document in the admission dossier.")]})
-    stage, doc_type, title, _label = KINDS[kind]
-    step = last_step(candidate, stage)
-    if step is None:
-        raise ValidationError(
-            _("“%(step)s” has not been recorded yet: the document follows it.")
-            % {"step": Stage(stage).label}
-        )
-    issuer = issuer_of(candidate, kind, step.done_on)
-    if issuer is None:
-        raise ValidationError(
-            _(
-                "A grassroots cell is its own grassroots level: it has no separate committee resolution."
-            )
-        )
-    existing = _registered(candidate).get(kind)
-    if existing is not None:
-        return existing
-    if actor is not None and not scope_for(actor, Cap.DIRECTIVE_MANAGE).covers(issuer):
-        raise PermissionDenied(
-            _("Only the register of %(org)s numbers this document.") % {"org": issuer.name}
-        )
-    paper = _paper_number(step, doc_type, issuer)
-
-    def issue(number: int | None) -> Any:
-        return register.document_issue(
-            actor=actor,
-            org=issuer,
-            doc_type=doc_type,
-            title=f"{title} ({candidate.full_name})",
-            issued_on=step.done_on,
-            signer=signer,
-            signer_title=signer_title,
-            recipients=[
-                register.RecipientIn(name, kind="copy")
-                for name in _recipients(candidate, kind, step.done_on)
-            ],
-            number=number,
-            source=source_of(candidate, kind),
-        )
-
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                document = issue(paper)
-        except ValidationError as exc:
-            # The number typed on the step is taken or out of date order in the register:
-            # the register decides, with its next number.
-            if paper is None or "number" not in getattr(exc, "error_dict", {}):
-                raise
-            document = issue(None)
-        audit.record(
-            actor=actor,
-            action="admissions.dossier_issue",
-            object_type="candidate",
-            object_id=candidate.pk,
-            data={
-                "kind": kind,
-                "symbol": document.symbol,
-                "org": issuer.code,
-                "recorded_number": step.document_number,
-            },
-        )
-    return document
-
-
-def _committee(org: Org | None, day: dt.date) -> str:
-    if org is None:
-        return "[cấp ủy có thẩm quyền]"
-    return letterhead.committee_form(letterhead.standing_on(org, day).name, org.kind)
-
-
-def _recipients(candidate: Candidate, kind: str, day: dt.date) -> list[str]:
-    levels = levels_on(candidate.org, day)
-    cell = _committee(levels.cell, day)
-    if kind in (CELL_RESOLUTION, RECOGNITION_RESOLUTION):
-        above = levels.grassroots if levels.grassroots.pk != levels.cell.pk else levels.superior
-        return [_committee(above, day)]
-    if kind == GRASSROOTS_RESOLUTION:
-        return [f"Ban Thường vụ {_committee(levels.superior, day)}", cell]
-    return [_committee(levels.grassroots, day), cell, f"Đồng chí {candidate.full_name}"]
-
 
 # --- the documents' text ---------------------------------------------------------------------
 
