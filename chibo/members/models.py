@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.crypto import EncryptedCharField
 from chibo.core.fields import ByteOrderCharField
 from chibo.lib.text import mask as mask
-from chibo.members.lifecycle import ON_ROLLS as ON_ROLLS
-from chibo.members.lifecycle import TERMINAL as TERMINAL
-from chibo.members.lifecycle import Category, EventKind, RemovalReason, Status
+from chibo.members.lifecycle.vocab import ON_ROLLS as ON_ROLLS
+from chibo.members.lifecycle.vocab import TERMINAL as TERMINAL
+from chibo.members.lifecycle.vocab import Category, EventKind, RemovalReason, Status
 
 
 class Gender(models.TextChoices):

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from chibo.admissions import selectors, services
-from chibo.admissions.api.convert import _dict, _entry
+from chibo.admissions.api.convert import _dict, _entry, _probation_item
 from chibo.admissions.api.schemas import (
     CandidateDetail,
     CandidatePage,
@@ -149,20 +149,7 @@ def probation_watch(request: HttpRequest, org: str = "") -> dict[str, Any]:
     audit_members_read(
         request.user, [r.member for r in rows], {"view": "admissions.probation_watch", "api": True}
     )
-    return {
-        "items": [
-            {
-                "member_code": r.member.member_code,
-                "full_name": r.member.full_name,
-                "org": r.member.org.code,
-                "ceremony_on": r.member.ceremony_on.isoformat(),
-                "probation_ends_on": r.member.probation_ends_on.isoformat(),
-                "vote_due": r.vote_due.isoformat(),
-                "state": r.state,
-            }
-            for r in rows
-        ]
-    }
+    return {"items": [_probation_item(r) for r in rows]}
 
 
 @router.get(

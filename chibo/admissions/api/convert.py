@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from chibo.admissions import selectors
+from chibo.admissions.selectors import WatchRow
 from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 
@@ -31,4 +32,20 @@ def _entry(e: Any) -> dict[str, Any]:
         "symbol": e.symbol,
         "document": e.document.pk if e.document else None,
         "may_issue": e.may_issue,
+    }
+
+
+def _probation_item(r: WatchRow) -> dict[str, Any]:
+    """A row of the probation watch: members on probation, so their ceremony and its end are set."""
+    member = r.member
+    assert member.ceremony_on is not None
+    assert member.probation_ends_on is not None
+    return {
+        "member_code": member.member_code,
+        "full_name": member.full_name,
+        "org": member.org.code,
+        "ceremony_on": member.ceremony_on.isoformat(),
+        "probation_ends_on": member.probation_ends_on.isoformat(),
+        "vote_due": r.vote_due.isoformat(),
+        "state": r.state,
     }

@@ -4,7 +4,7 @@ level, replacing an introducer.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -68,7 +68,7 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["org"]).queryset = (
             orgs_for(user, Cap.MEMBER_VIEW).filter(closed_on__isnull=True).order_by("path")
         )
 
@@ -110,15 +110,15 @@ class RegisterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["org"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["org"]).queryset = (
             orgs_for(user, Cap.MEMBER_CHANGE)
             .filter(kind__in=CELL_KINDS, closed_on__isnull=True)
             .order_by("name")
         )
-        self.fields["mentor"].pick(standing="full")
+        cast(PickField, self.fields["mentor"]).pick(standing="full")
 
     def mentor_options(self) -> list[Member]:
-        cells = self.fields["org"].queryset
+        cells = cast(forms.ModelChoiceField, self.fields["org"]).queryset
         return list(
             members_for(self.user)
             .filter(org__in=cells, is_full=True, status__in=ON_ROLLS)
@@ -205,7 +205,7 @@ class ReplaceIntroducerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user, self.candidate, self.introducer = user, candidate, introducer
         self.fields["version"].initial = candidate.version
-        self.fields["member"].pick(org=candidate.org, standing="full")
+        cast(PickField, self.fields["member"]).pick(org=candidate.org, standing="full")
 
     def save(self) -> Introducer:
         data = self.cleaned_data

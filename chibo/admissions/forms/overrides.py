@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -37,7 +37,7 @@ class OverrideForm(forms.Form):
     def __init__(self, *args: Any, user: Any, candidate: Candidate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user, self.candidate = user, candidate
-        self.fields["rule_key"].choices = override_rule_choices()
+        cast(forms.ChoiceField, self.fields["rule_key"]).choices = override_rule_choices()
 
     def save(self) -> Any:
         data = self.cleaned_data

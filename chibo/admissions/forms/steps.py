@@ -4,7 +4,7 @@ personal history.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -28,7 +28,7 @@ from chibo.members.selectors import cell_roll, members_for
 VOTE_STAGES = (Stage.CELL_RESOLUTION, Stage.RECOGNITION_VOTE, Stage.RECOGNITION_VOTE_FAILED)
 
 
-DOC_LABELS = {
+DOC_LABELS: dict[str, Any] = {
     Stage.COURSE: gettext_lazy("Certificate number"),
     Stage.APPLICATION: gettext_lazy("Application letter (form 1-KNĐ) reference"),
     Stage.HISTORY: gettext_lazy("Personal history (form 2-KNĐ) reference"),
@@ -87,7 +87,7 @@ class StepForm(forms.Form):
             )
         elif stage == Stage.INTRODUCERS:
             add("introducer_1", PickField(label=gettext_lazy("First introducer")))
-            self.fields["introducer_1"].pick(org=candidate.org, standing="full")
+            cast(PickField, self.fields["introducer_1"]).pick(org=candidate.org, standing="full")
             add(
                 "months_1",
                 forms.IntegerField(
@@ -102,7 +102,7 @@ class StepForm(forms.Form):
                     help_text=gettext_lazy("Not needed when the Youth Union committee introduces."),
                 ),
             )
-            self.fields["introducer_2"].pick(org=candidate.org, standing="full")
+            cast(PickField, self.fields["introducer_2"]).pick(org=candidate.org, standing="full")
             add(
                 "months_2",
                 forms.IntegerField(

@@ -82,6 +82,7 @@ def candidate_register(
         errors["mentor"] = [_("The mentor must be a full member on the rolls of this cell.")]
     if errors:
         raise ValidationError(errors)
+    assert mentor is not None  # refused above
     check_age_for_category(
         date_of_birth=date_of_birth,
         category=category,
@@ -226,6 +227,7 @@ def candidate_replace_introducer(
             raise ValidationError(
                 {"introducer": [_("Choose a member introducing this candidate.")]}
             )
+        assert old.member is not None  # member_id is set
         if old.replaced_on is not None:
             raise ValidationError(
                 {

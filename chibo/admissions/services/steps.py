@@ -215,6 +215,7 @@ def _validate(
         return kept
     if stage == Stage.DECISION:
         resolution = last_step(c, Stage.CELL_RESOLUTION)
+        assert resolution is not None  # the path allows the decision only after it
         extension = bool(data.get("extension"))
         checks.check_deadline(
             chk,

@@ -148,8 +148,8 @@ def render(doc: PartyDoc) -> bytes:
     _keep_together(sign.rows[0])
     left, right = sign.rows[0].cells
     _para(left, RECIPIENTS, size=14, under=True, first=True)
-    for line in doc.recipients:
-        _para(left, line, size=12)
+    for recipient in doc.recipients:
+        _para(left, recipient, size=12)
     sig = doc.signature or Signature("", "[Chức vụ người ký]", "[Họ và tên người ký]")
     first = True
     if sig.capacity:

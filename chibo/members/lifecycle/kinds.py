@@ -25,7 +25,7 @@ from chibo.members.lifecycle.checks import (
     _not_given,
     _pending_cell,
 )
-from chibo.members.lifecycle.spec import EventSpec, Input, InputType
+from chibo.members.lifecycle.spec import EventRequest, EventSpec, Input, InputType
 from chibo.members.lifecycle.transfers import (
     _check_temp_out,
     _check_transfer_in,
@@ -47,6 +47,12 @@ if TYPE_CHECKING:
     from chibo.members.models import Member
 
 
+def _recognition_date(m: Member, req: EventRequest) -> dt.date:
+    """Recognition takes effect the day probation ended (its check refused a member without one)."""
+    assert m.probation_ends_on is not None
+    return m.probation_ends_on
+
+
 SPECS: dict[str, EventSpec] = {
     spec.kind: spec
     for spec in (
@@ -65,7 +71,7 @@ SPECS: dict[str, EventSpec] = {
             check=_check_recognition,
             data=lambda m, req: {"decided_on": req.values["decided_on"].isoformat()},
             sets=lambda m, req: {"is_full": True, "recognized_on": m.probation_ends_on},
-            dated=lambda m, req: m.probation_ends_on,
+            dated=_recognition_date,
             available=lambda m: not m.is_full and m.probation_ends_on is not None,
         ),
         EventSpec(

@@ -128,7 +128,7 @@ def late_transfer_state(event: MemberEvent) -> str | None:
     if event.kind != EventKind.TRANSFER_OUT or not (event.data or {}).get("late"):
         return None
     try:
-        decision = event.late_decision  # type: ignore[attr-defined]
+        decision = event.late_decision
     except LateTransferDecision.DoesNotExist:
         return "pending"
     return "accepted" if decision.accepted else "refused"
