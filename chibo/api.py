@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -175,7 +176,7 @@ def _docs_csp(view: Callable) -> Callable:
     relaxed = csp_update({"style-src": ["'unsafe-inline'"]})(view)
 
     @wraps(view)
-    def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not settings.CHIBO_API_DOCS_PUBLIC and not _signed_in(request):
             if request.path.endswith(".json"):
                 return _unauthorized(request, AuthenticationError())

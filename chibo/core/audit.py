@@ -68,7 +68,7 @@ def audit_key() -> bytes:
 
 
 @lru_cache(maxsize=4)
-def _mac_for(key: bytes) -> Any:
+def _mac_for(key: bytes) -> hmac.HMAC:
     return hmac.new(key, digestmod=hashlib.sha256)
 
 
@@ -173,7 +173,7 @@ def verify(
     last_seq = 0
     present: dict[int, str] = {}
     wanted = set()
-    marks = []
+    marks: list[Any] = []
     if checkpoints:
         from chibo.core import checkpoints as cp
 

@@ -180,7 +180,7 @@ def _backup_sqlite(conn: Any, out: Path) -> tuple[dict[str, int], dict[str, Any]
             dst.close()
         with copy_path.open("rb") as src, _private_file(out) as fh:
             writer = sealed.SealingWriter(fh)
-            with gzip.GzipFile(fileobj=writer, mode="wb", compresslevel=6) as gz:  # type: ignore[arg-type]
+            with gzip.GzipFile(fileobj=writer, mode="wb", compresslevel=6) as gz:
                 shutil.copyfileobj(src, gz, 1 << 20)
             writer.close()
     return counts, head
@@ -318,7 +318,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
             f"Thiếu {checksum_path.name} hoặc {manifest_path.name} bên cạnh bản sao lưu."
         )
     try:
-        manifest = json.loads(manifest_path.read_text())
+        manifest: dict[str, Any] = json.loads(manifest_path.read_text())
     except ValueError as exc:
         raise BackupError(f"Bản kê {manifest_path.name} hỏng: {exc}") from exc
     if manifest.get("format") != FORMAT:

@@ -80,7 +80,7 @@ class MonthField(forms.CharField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> dt.date | None:  # type: ignore[override]
+    def clean(self, value: Any) -> dt.date | None:
         text = (super().clean(value) or "").strip()
         if not text:
             return None

@@ -6,7 +6,7 @@ The toolkit every form uses (date fields, service errors on the form) is ``chibo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -86,7 +86,7 @@ class MergeForm(_UserForm):
         return org_by_code(self.user, self.cleaned_data["target"], Cap.ORG_RESTRUCTURE)
 
     def choices(self) -> list[Org]:
-        kinds = set(CELL_KINDS) if self.org.is_cell else {self.org.kind}
+        kinds: set[str] = set(CELL_KINDS) if self.org.is_cell else {self.org.kind}
         return restructure_choices(self.user, kinds, exclude=self.org)
 
 
@@ -140,7 +140,9 @@ class NewChildForm(_UserForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = [k for k, parents in ALLOWED_PARENTS.items() if self.org.kind in parents]
-        self.fields["kind"].choices = [(k, OrgKind(k).label) for k in kinds]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            (k, OrgKind(k).label) for k in kinds
+        ]
 
     def choices(self) -> list[Org]:
         return []

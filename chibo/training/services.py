@@ -117,10 +117,11 @@ def enrolment_complete(
     issuer: str = "",
 ) -> Enrolment:
     """Record completion and the certificate (number and date)."""
-    org = enrolment.course.organizer if enrolment.course_id else enrolment.org
+    course = enrolment.course
+    org = course.organizer if course is not None else enrolment.org
     require_cap_on(actor, org, Cap.TRAINING_MANAGE)
     check_not_future(completed_on, "completed_on")
-    if enrolment.course_id and completed_on < enrolment.course.starts_on:
+    if course is not None and completed_on < course.starts_on:
         raise ValidationError(
             {"completed_on": [_("Completion cannot come before the course starts.")]}
         )
@@ -136,9 +137,7 @@ def enrolment_complete(
         enrolment.completed_on = completed_on
         enrolment.certificate_number = certificate_number.strip()
         enrolment.certificate_date = cert_date
-        enrolment.issuer = issuer.strip() or (
-            enrolment.course.organizer.name if enrolment.course_id else ""
-        )
+        enrolment.issuer = issuer.strip() or (course.organizer.name if course is not None else "")
         enrolment.save()
         audit.record(
             actor=actor,
@@ -146,7 +145,7 @@ def enrolment_complete(
             object_type="enrolment",
             object_id=enrolment.pk,
             data={
-                "member": enrolment.member.member_code if enrolment.member_id else "",
+                "member": enrolment.member.member_code if enrolment.member is not None else "",
                 "candidate": enrolment.candidate_id,
                 "certificate_number": enrolment.certificate_number,
                 "completed_on": completed_on,

@@ -86,7 +86,9 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_course_for(request.user, pk)
     rows = list(item.enrolments.select_related("member", "candidate", "org"))
     audit_list_read(
-        request.user, [r.member for r in rows if r.member_id], {"training": "course", "course": pk}
+        request.user,
+        [r.member for r in rows if r.member is not None],
+        {"training": "course", "course": pk},
     )
     return render(
         request,
@@ -131,7 +133,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={
             "completed_on": enrolment.course.ends_on
-            if enrolment.course_id
+            if enrolment.course is not None
             else timezone.localdate()
         },
     )
@@ -176,6 +178,7 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
             _("The certificate was recorded."),
         )
         if row is not None:
+            assert row.member is not None  # a certificate is recorded for a member
             return redirect("training:member", code=row.member.member_code)
     return form_page(
         request,

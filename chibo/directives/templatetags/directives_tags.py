@@ -28,7 +28,10 @@ def document_text(value: Any, autoescape: bool = True) -> str:
     ``¹`` in the text links to the footnote it marks; footnotes come after the text.
     """
     parts = text.split(str(value or ""))
-    esc = conditional_escape if autoescape else (lambda s: s)
+
+    def esc(s: str) -> str:
+        return conditional_escape(s) if autoescape else s
+
     markers = {marker for marker, _note in parts.footnotes}
 
     def link(match: re.Match[str]) -> str:
