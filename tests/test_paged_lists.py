@@ -102,7 +102,7 @@ def candidates(tree: dict) -> dict:
 def test_admissions_stage_chip_and_pager_filter_and_page(
     tree: dict, candidates: dict, client_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("chibo.admissions.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("chibo.admissions.views.lists.PAGE_SIZE", 2)
     client = client_as(f.user("uni", Role.GRASSROOTS_STAFF, tree["uni"]))
     board = client.get("/admissions/").content.decode()
     [chip] = [h for h in _hrefs(board, 'class="n"') if f"stage={Stage.COURSE}" in h]
