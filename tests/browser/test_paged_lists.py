@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(autouse=True)
 def _small_pages(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    for views in ("members.views", "admissions.views", "directives.views.registry"):
+    for views in ("members.views", "admissions.views.lists", "directives.views.registry"):
         monkeypatch.setattr(f"chibo.{views}.PAGE_SIZE", 2)
 
 
