@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.utils import timezone
 
@@ -79,6 +80,7 @@ def refresh_due(c: Candidate, *, save: bool = True) -> None:
     due, due_for = None, ""
     if c.stage in (Stage.CELL_RESOLUTION, Stage.GRASSROOTS_RESOLUTION):
         resolution = last_step(c, Stage.CELL_RESOLUTION)
+        assert resolution is not None  # the case is at or past the cell's resolution
         due, due_for = (
             checks.deadline("admission.decision_working_days", resolution.done_on),
             Stage.DECISION,
@@ -97,7 +99,11 @@ def refresh_due(c: Candidate, *, save: bool = True) -> None:
             Stage.RECOGNITION_DECISION,
         )
     elif c.stage == Stage.CEREMONY and c.member_id:
-        end = Member.objects.values_list("probation_ends_on", flat=True).get(pk=c.member_id)
+        # The ceremony is recorded: the member's probation runs from it.
+        end = cast(
+            dt.date,
+            Member.objects.values_list("probation_ends_on", flat=True).get(pk=c.member_id),
+        )
         due, due_for = checks.deadline("recognition.vote_working_days", end), Stage.RECOGNITION_VOTE
     elif c.stage == Stage.RECOGNITION_VOTE:
         due, due_for = (

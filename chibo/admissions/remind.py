@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -62,7 +62,7 @@ def overdue_steps(today: dt.date) -> list[Overdue]:
         Overdue(
             c.org,
             c.next_due_for,
-            c.next_due,
+            cast(dt.date, c.next_due),  # filtered: next_due < today
             c.full_name,
             f"/admissions/{c.pk}/",
             f"candidate:{c.pk}",
@@ -85,7 +85,7 @@ def overdue_steps(today: dt.date) -> list[Overdue]:
             Overdue(
                 c.org,
                 Stage.COURSE,
-                c.next_due,
+                cast(dt.date, c.next_due),  # filtered: next_due < today
                 c.full_name,
                 f"/admissions/{c.pk}/",
                 f"candidate:{c.pk}",
@@ -101,7 +101,9 @@ def overdue_steps(today: dt.date) -> list[Overdue]:
         probation_ends_on__lt=today - dt.timedelta(days=30),
     ).select_related("org")
     for m in members.order_by("probation_ends_on", "id"):
-        due = checks.deadline("recognition.vote_working_days", m.probation_ends_on)
+        due = checks.deadline(
+            "recognition.vote_working_days", cast(dt.date, m.probation_ends_on)
+        )  # filtered: probation_ends_on < today - 30 days
         if due < today:
             rows.append(
                 Overdue(
@@ -124,7 +126,7 @@ def overdue_steps(today: dt.date) -> list[Overdue]:
             Overdue(
                 c.org,
                 Stage.CEREMONY,
-                c.history_due_on,
+                cast(dt.date, c.history_due_on),  # filtered: history_due_on < today
                 c.full_name,
                 f"/admissions/{c.pk}/#member-history",
                 f"candidate:{c.pk}",
@@ -140,7 +142,7 @@ def histories_due_soon(today: dt.date) -> list[Overdue]:
         Overdue(
             c.org,
             Stage.CEREMONY,
-            c.history_due_on,
+            cast(dt.date, c.history_due_on),  # filtered on history_due_on
             c.full_name,
             f"/admissions/{c.pk}/#member-history",
             f"candidate:{c.pk}",
