@@ -11,7 +11,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from chibo.apitools import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
+from chibo.apitools import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
 from chibo.core.models import Notification
 from chibo.home import notices
 
@@ -57,26 +57,13 @@ def _out(notice: Notification) -> dict:
     }
 
 
-def _cursor_id(cursor: str) -> int:
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    (value,) = decode_cursor(cursor, 1)
-    if not value.isdigit() or len(value) > 18:
-        raise ValidationError({"cursor": [_("This cursor is not valid; start again without it.")]})
-    return int(value)
-
-
 @router.get("", response=NotificationPage, summary="The caller's notifications, newest first")
 def notification_list(request: HttpRequest, filters: Query[NotificationFilters]) -> dict:
-    before = _cursor_id(filters.cursor) if filters.cursor else None
-    qs = notices.notifications_of(request.user, unread_only=filters.unread, before_id=before)
-    rows = list(qs[: filters.limit + 1])
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
+    qs = notices.notifications_of(request.user, unread_only=filters.unread)
+    rows, after = keyset_page(qs, ("-id",), filters.limit, filters.cursor)
     return {
         "items": [_out(n) for n in rows],
-        "next": encode_cursor([str(rows[-1].pk)]) if more else None,
+        "next": after,
         "unread": notices.unread_count(request.user),
     }
 

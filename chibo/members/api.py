@@ -29,6 +29,8 @@ from chibo.apitools import (
     created,
     decode_cursor,
     encode_cursor,
+    keyset_page,
+    list_page,
     not_empty,
     org_by_exact_code,
     org_ref,
@@ -168,6 +170,7 @@ class IncomingItem(Schema):
 
 class IncomingOut(Schema):
     items: list[IncomingItem]
+    next: str | None = Field(description="Cursor of the next page; null on the last")
 
 
 def _labels() -> tuple[dict[str, str], dict[str, str]]:
@@ -319,11 +322,14 @@ def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> dict:
     response=IncomingOut,
     summary="Members transferred to a cell you manage, not yet received",
 )
-def incoming(request: HttpRequest) -> dict:
+def incoming(
+    request: HttpRequest,
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    cursor: str = Query("", max_length=500),
+) -> dict:
     require_cap(request.user, Cap.MEMBER_CHANGE)
-    rows = list(
-        selectors.incoming_transfers(request.user).order_by("name_folded", "member_code")[:1000]
-    )
+    waiting = selectors.incoming_transfers(request.user)
+    rows, after = keyset_page(waiting, ("name_folded", "member_code"), limit, cursor)
     selectors.audit_list_read(request.user, rows, {"list": "incoming", "via": "api"})
     return {
         "items": [
@@ -337,7 +343,8 @@ def incoming(request: HttpRequest) -> dict:
                 "version": m.version,
             }
             for m in rows
-        ]
+        ],
+        "next": after,
     }
 
 
@@ -370,7 +377,7 @@ def _badge_key(badge: Any) -> list[str]:
 )
 def party_badges(
     request: HttpRequest,
-    year: int,
+    year: int = Query(..., ge=1930, le=2100),
     org: str = "",
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     cursor: str = Query("", max_length=500),
@@ -378,15 +385,9 @@ def party_badges(
     from chibo.core.rules import rule_in_force
 
     require_cap(request.user, Cap.MEMBER_VIEW)
-    if not 1930 <= year <= 2100:
-        raise ValidationError({"year": ["1930 … 2100"]})
     root = org_ref(request.user, org, "org", Cap.MEMBER_VIEW) if org else None
-    badges = selectors.party_badges(request.user, year, root)
-    if cursor:
-        after = decode_cursor(cursor, 3)
-        badges = [b for b in badges if _badge_key(b) > after]
-    more = len(badges) > limit
-    badges = badges[:limit]
+    found = selectors.party_badges(request.user, year, root)
+    badges, after = list_page(found, _badge_key, 3, limit, cursor)
     selectors.audit_list_read(
         request.user, [b.member for b in badges], {"list": "party_badges", "via": "api"}
     )
@@ -394,7 +395,7 @@ def party_badges(
     return {
         "year": year,
         "rule": f"{rule.title} — {rule.citation}",
-        "next": encode_cursor(_badge_key(badges[-1])) if more else None,
+        "next": after,
         "items": [
             {
                 "member_code": b.member.member_code,

@@ -20,8 +20,7 @@ from chibo.apitools import (
     MAX_LIMIT,
     check_text,
     created,
-    decode_cursor,
-    encode_cursor,
+    keyset_page,
     org_ref,
     path_code,
 )
@@ -130,13 +129,8 @@ def org_list(request: HttpRequest, filters: Query[OrgFilters]) -> dict:
         qs = qs.filter(school_level=filters.school_level)
     if not filters.include_closed:
         qs = qs.filter(closed_on__isnull=True)
-    if filters.cursor:
-        (after,) = decode_cursor(filters.cursor, 1)
-        qs = qs.filter(path__gt=after)
-    rows = list(qs.order_by("path")[: filters.limit + 1])
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
-    return {"items": _items(rows), "next": encode_cursor([rows[-1].path]) if more else None}
+    rows, after = keyset_page(qs, ("path",), filters.limit, filters.cursor)
+    return {"items": _items(rows), "next": after}
 
 
 @router.get("/{code}", response=OrgDetail, summary="One organization (404 outside scope)")

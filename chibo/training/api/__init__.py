@@ -33,9 +33,8 @@ from chibo.apitools import (
     MAX_LIMIT,
     check_text,
     created,
-    decode_cursor,
-    encode_cursor,
     keyset_page,
+    list_page,
     org_ref,
     path_code,
     require_cap,
@@ -222,12 +221,9 @@ def gaps_leaders(
     cursor: str = Query("", max_length=500),
 ) -> dict[str, Any]:
     require_cap(request.user, Cap.MEMBER_VIEW)
-    gaps = selectors.leaders_lacking_level(request.user, on or timezone.localdate())
-    if cursor:  # the list is computed in Python (levels per member): filtered the same way
-        after = tuple(decode_cursor(cursor, 4))
-        gaps = [g for g in gaps if selectors.gap_key(g) > after]
-    more = len(gaps) > limit
-    gaps = gaps[:limit]
+    found = selectors.leaders_lacking_level(request.user, on or timezone.localdate())
+    # Computed in Python (levels per member): cut as the other computed lists.
+    gaps, after = list_page(found, lambda g: list(selectors.gap_key(g)), 4, limit, cursor)
     audit_list_read(request.user, [g.post.member for g in gaps], {"training": "gaps_leaders"})
     return {
         "items": [
@@ -241,7 +237,7 @@ def gaps_leaders(
             }
             for g in gaps
         ],
-        "next": encode_cursor(list(selectors.gap_key(gaps[-1]))) if more else None,
+        "next": after,
     }
 
 
