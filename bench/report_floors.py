@@ -254,78 +254,103 @@ def removals(fl: Floor, root_code: str, start: dt.date, end: dt.date) -> dict[st
 # --- composition -----------------------------------------------------------------
 
 
+def _counters(status: str, category: str, gender: str, dob: str, recognized: str) -> str:
+    """One row per org: COUNT, full, then one conditional count per status, category and
+    gender, then the members younger than each age band's upper bound (cumulative)."""
+    cases = [f"COUNT(CASE WHEN {recognized} <= ? THEN 1 END)"]
+    cases += [f"COUNT(CASE WHEN {status} = '{v}' THEN 1 END)" for v in ON_ROLLS]
+    cases += [f"COUNT(CASE WHEN {category} = '{v}' THEN 1 END)" for v in CATEGORIES]
+    cases += [f"COUNT(CASE WHEN {gender} = '{v}' THEN 1 END)" for v in GENDERS]
+    cases += [f"COUNT(CASE WHEN {dob} > ? THEN 1 END)" for _b in AGE_BANDS[:-1]]
+    return "COUNT(*), " + ", ".join(cases)
+
+
 def composition(fl: Floor, root_code: str, day: dt.date, *, changed_since: bool) -> dict[str, Any]:
     """Members on the rolls on ``day``, in the tree of that day; ``changed_since``: some
     members' rows are newer than ``day``.
 
-    Unchanged members count from their row; the others (only when ``changed_since``) from
-    their last event on or before ``day``.
+    One scan of the members counts, per org, those unchanged since ``day`` from their row;
+    the others (only when ``changed_since``) count from their last event on or before
+    ``day`` (one index probe per member), per org too.
     """
     tree = Tree(fl, root_code)
     units = tree.units_on(day)
     rolls = ", ".join(f"'{s}'" for s in ON_ROLLS)
-    past = ""
-    params: list[Any] = [str(day), str(day)]
-    if changed_since:
-        past = f"""UNION ALL
-            SELECT x.org_id, x.status_after, x.category_after, x.gender, x.date_of_birth, x.recognized_on
-              FROM (SELECT e.org_id, e.status_after, e.category_after, m.gender, m.date_of_birth,
-                           m.recognized_on, ROW_NUMBER() OVER (PARTITION BY e.member_id
-                           ORDER BY e.effective_date DESC, e.id DESC) AS rn
-                      FROM members_memberevent e JOIN members_member m ON m.id = e.member_id
-                     WHERE e.effective_date <= ? AND m.last_event_on > ?) x
-             WHERE x.rn = 1 AND x.status_after IN ({rolls})"""  # noqa: S608
-        params += [str(day), str(day)]
-    limits = [str(_years_before(day, high)) for _name, high in AGE_BANDS[:-1]]
-    bands = " ".join(f"WHEN s.dob > ? THEN '{name}'" for name, _high in AGE_BANDS[:-1])
+    limits = [str(_years_before(day, high)) for _name, high in AGE_BANDS[:-1] if high]
+    counter_params = [str(day), *limits]
     rows = fl.q(
-        f"""WITH s (org_id, status, category, gender, dob, recognized_on) AS (
-              SELECT m.org_id, m.status, m.category, m.gender, m.date_of_birth, m.recognized_on
-                FROM members_member m
-               WHERE m.last_event_on <= ? AND m.admitted_on <= ? AND m.status IN ({rolls})
-              {past})
-            SELECT s.org_id, s.status, s.category, s.gender,
-                   CASE WHEN s.recognized_on <= ? THEN 1 ELSE 0 END,
-                   CASE {bands} ELSE '{AGE_BANDS[-1][0]}' END, COUNT(*)
-              FROM s GROUP BY 1, 2, 3, 4, 5, 6""",  # noqa: S608
-        [*params, str(day), *limits],
+        f"""SELECT m.org_id, {_counters("m.status", "m.category", "m.gender", "m.date_of_birth", "m.recognized_on")}
+              FROM members_member m
+             WHERE m.last_event_on <= ? AND m.admitted_on <= ? AND m.status IN ({rolls})
+             GROUP BY m.org_id""",  # noqa: S608
+        [*counter_params, str(day), str(day)],
     )
-    total = full = 0
-    by: dict[str, dict[str, int]] = {
-        "by_status": {s: 0 for s in ON_ROLLS},
-        "by_category": {c: 0 for c in CATEGORIES},
-        "by_gender": {g: 0 for g in GENDERS},
-        "by_age_band": {b[0]: 0 for b in AGE_BANDS},
-    }
+    if changed_since:
+        # Each changed member's last event on or before the day: one probe of the
+        # (member, date, id) index per member (PostgreSQL: LATERAL; SQLite: correlated).
+        if fl.vendor == "postgresql":
+            last = """SELECT x.org_id, x.status_after, x.category_after, m.gender,
+                             m.date_of_birth, m.recognized_on
+                        FROM members_member m CROSS JOIN LATERAL (
+                             SELECT l.org_id, l.status_after, l.category_after
+                               FROM members_memberevent l
+                              WHERE l.member_id = m.id AND l.effective_date <= ?
+                              ORDER BY l.effective_date DESC, l.id DESC LIMIT 1) x
+                       WHERE m.last_event_on > ? AND m.admitted_on <= ?"""
+        else:
+            last = """SELECT e.org_id, e.status_after, e.category_after, m.gender,
+                             m.date_of_birth, m.recognized_on
+                        FROM members_member m JOIN members_memberevent e ON e.id = (
+                             SELECT l.id FROM members_memberevent l
+                              WHERE l.member_id = m.id AND l.effective_date <= ?
+                              ORDER BY l.effective_date DESC, l.id DESC LIMIT 1)
+                       WHERE m.last_event_on > ? AND m.admitted_on <= ?"""
+        counters = _counters(
+            "x.status_after", "x.category_after", "x.gender", "x.date_of_birth", "x.recognized_on"
+        )
+        rows += fl.q(
+            f"""SELECT x.org_id, {counters}
+                  FROM ({last}) x
+                 WHERE x.status_after IN ({rolls})
+                 GROUP BY x.org_id""",  # noqa: S608
+            [*counter_params, str(day), str(day), str(day)],
+        )
+    width = 2 + len(ON_ROLLS) + len(CATEGORIES) + len(GENDERS) + len(AGE_BANDS) - 1
+    sums = [0] * width
     levels: dict[str, int] = defaultdict(int)
-    by_unit: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"total": 0, "full": 0, "probationary": 0}
-    )
-    for org, status, category, gender, is_full, band, n in rows:
+    by_unit: dict[str, dict[str, int]] = {}
+    for org, *counts in rows:
         unit = units.get(org)
-        if unit is None:
+        if unit is None or not counts[0]:
             continue
-        total += n
-        full += n * is_full
-        for key, value in (
-            ("by_status", status),
-            ("by_category", category),
-            ("by_gender", gender),
-            ("by_age_band", band),
-        ):
-            by[key][value] += n
-        levels[tree.level.get(org, "")] += n
-        bucket = by_unit[tree.code[unit]]
-        bucket["total"] += n
-        bucket["full"] += n * is_full
-        bucket["probationary"] += n * (1 - is_full)
+        counts = [int(c or 0) for c in counts]
+        sums = [a + b for a, b in zip(sums, counts, strict=True)]
+        levels[tree.level.get(org, "")] += counts[0]
+        bucket = by_unit.setdefault(tree.code[unit], {"total": 0, "full": 0, "probationary": 0})
+        bucket["total"] += counts[0]
+        bucket["full"] += counts[1]
+        bucket["probationary"] += counts[0] - counts[1]
+    it = iter(sums)
+    total, full = next(it), next(it)
+    by_status = {s: next(it) for s in ON_ROLLS}
+    by_category = {c: next(it) for c in CATEGORIES}
+    by_gender = {g: next(it) for g in GENDERS}
+    younger = [next(it) for _b in AGE_BANDS[:-1]] + [total]
+    by_band: dict[str, int] = {}
+    below = 0
+    for (name, _high), n in zip(AGE_BANDS, younger, strict=True):
+        by_band[name] = n - below
+        below = n
     return {
         "org": root_code,
         "as_of": day,
         "total_members": total,
         "full": full,
         "probationary": total - full,
-        **by,
-        "by_school_level": dict(sorted(levels.items())),
+        "by_status": by_status,
+        "by_category": by_category,
+        "by_gender": by_gender,
+        "by_age_band": by_band,
+        "by_school_level": dict(sorted((k, v) for k, v in levels.items() if v)),
         "by_unit": sorted(({"org": u, **v} for u, v in by_unit.items()), key=lambda r: r["org"]),
     }
