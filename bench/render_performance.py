@@ -40,6 +40,8 @@ def table(result: dict[str, Any]) -> str:
         + (f"; priority: {result['priority']}" if result.get("priority") else ""),
         "",
     ]
+    if result.get("data"):  # how the database was made, when not by `chibo seed-demo` alone
+        lines += [f"Data: {result['data']}", ""]
     for part in result.get("parts") or []:  # a run made of several (bench/scale.py --only)
         lines += [
             f"- `--only {part['only']}`: {part['date']}, load {part['load']['start']} → "

@@ -1,0 +1,126 @@
+"""Grow a members-only demo on PostgreSQL to N times its size in a few minutes (the 5.5M search run).
+
+    chibo seed-demo --members-only --members 500000      # DATABASE_URL=postgres://…/NAME
+    python bench/grow_members.py postgres://…/NAME 10    # + 10 copies: 5,500,000 members
+
+Seeding 5.5M members with `seed-demo` builds every person in Python (about 95 minutes on a
+quiet machine); this copies the seeded orgs and members in SQL instead (about 75 s for
+5M rows at nice 19 under load): every org below the city root `COPIES` times (id + k·10⁶,
+its path re-encoded step by step, code suffixed `.k`, parent and merge target mapped), and
+every member (id + k·N, code `C<k-1>` + the original's digits, the same names, statuses and
+dates, its orgs mapped; no events). The non-unique member indexes are dropped first and
+built again after, then the tables are vacuumed and analysed. The demo accounts keep their
+original city, school and cell: the school and cell scopes stay their size, the city grows.
+Only for a database of your own made for this (it refuses a database already grown).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import psycopg
+
+OFFSET = 1_000_000  # org ids of copy k: id + k * OFFSET (paths are base-36 ids, 6 characters)
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def encode(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = DIGITS[r] + out
+    return out.rjust(6, "0")
+
+
+def grow(url: str, copies: int) -> None:
+    started = time.perf_counter()
+    with psycopg.connect(url) as conn:
+        cur = conn.cursor()
+        (n,) = cur.execute("SELECT max(id) FROM members_member").fetchone()
+        (count,) = cur.execute("SELECT count(*) FROM members_member").fetchone()
+        (top,) = cur.execute("SELECT max(id) FROM orgs_org").fetchone()
+        if n != count or top >= OFFSET:
+            raise SystemExit("refused: not a freshly seeded demo (ids not 1..N, or already grown)")
+        cols = [
+            r[0]
+            for r in cur.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'orgs_org'"
+                " ORDER BY ordinal_position"
+            )
+        ]
+        at = {c: i for i, c in enumerate(cols)}
+        orgs = cur.execute(f"SELECT {', '.join(cols)} FROM orgs_org").fetchall()  # noqa: S608
+        (root,) = [o[at["id"]] for o in orgs if o[at["parent_id"]] is None]
+        indexes = cur.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+            " WHERE indrelid = 'members_member'::regclass AND NOT indisunique"
+        ).fetchall()
+        for name, _ddl in indexes:
+            cur.execute(f"DROP INDEX {name}")
+        cur.execute("SET session_replication_role = replica")  # no key triggers for the copies
+        with cur.copy(f"COPY orgs_org ({', '.join(cols)}) FROM STDIN") as copy:
+            for k in range(1, copies + 1):
+
+                def moved(pk: int | None, k: int = k) -> int | None:
+                    return pk if pk is None or pk == root else pk + k * OFFSET
+
+                for org in orgs:
+                    if org[at["id"]] == root:
+                        continue
+                    row = list(org)
+                    path = org[at["path"]]
+                    steps = [path[i : i + 6] for i in range(0, len(path), 6)]
+                    row[at["id"]] = org[at["id"]] + k * OFFSET
+                    row[at["code"]] = f"{org[at['code']]}.{k}"
+                    row[at["path"]] = steps[0] + "".join(
+                        encode(int(s, 36) + k * OFFSET) for s in steps[1:]
+                    )
+                    row[at["parent_id"]] = moved(org[at["parent_id"]])
+                    row[at["merged_into_id"]] = moved(org[at["merged_into_id"]])
+                    copy.write_row(row)
+        print(f"orgs: {len(orgs) * copies:,} copies ({time.perf_counter() - started:.0f} s)")
+        mcols = [
+            r[0]
+            for r in cur.execute(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_name = 'members_member' ORDER BY ordinal_position"
+            )
+        ]
+        org_columns = ("org_id", "admitting_org_id", "pending_org_id", "temp_host_org_id")
+
+        def column(c: str, k: int) -> str:
+            if c == "id":
+                return f"id + {k * n}"
+            if c == "member_code":
+                return f"'C{k - 1}' || substr(member_code, 3)"
+            if c in org_columns:
+                return f"CASE WHEN {c} IS NULL OR {c} = {root} THEN {c} ELSE {c} + {k * OFFSET} END"
+            return c
+
+        for k in range(1, copies + 1):
+            cur.execute(
+                f"INSERT INTO members_member ({', '.join(mcols)}) "  # noqa: S608
+                f"SELECT {', '.join(column(c, k) for c in mcols)} FROM members_member WHERE id <= {n}"
+            )
+            conn.commit()
+            print(f"members: copy {k} ({time.perf_counter() - started:.0f} s)", flush=True)
+        cur.execute("SET session_replication_role = origin")
+        cur.execute("SET maintenance_work_mem = '1GB'")
+        for name, ddl in indexes:
+            cur.execute(ddl)
+            conn.commit()
+            print(f"index {name} ({time.perf_counter() - started:.0f} s)", flush=True)
+        cur.execute(
+            f"ALTER TABLE members_member ALTER COLUMN id RESTART WITH {n * (copies + 1) + 1}"
+        )
+        cur.execute(f"ALTER TABLE orgs_org ALTER COLUMN id RESTART WITH {(copies + 1) * OFFSET}")
+        conn.commit()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE members_member")
+        conn.execute("VACUUM ANALYZE orgs_org")
+    print(f"done: {n * (copies + 1):,} members ({time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    grow(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 10)
