@@ -7,9 +7,11 @@ the system): one attendance row changed on a cell's meeting, a dues payment,
 a meeting's topic edited, a member event (a member of a cell removed). After
 each write the city dashboard is read once (``reports.selectors.dashboard``,
 the figures the page shows, server time without the template); the medians
-over ``--runs`` rounds are printed with the ratio to a warm read. "cold" is
-the first read with an empty cache (a restart with a new cache, or a scope
-never seen).
+over ``--runs`` rounds are printed with the ratio to a warm read, and the
+CPU time of the process next to the wall time. "cold" is the first read with
+an empty cache (a restart with a new cache, or a scope never seen), measured
+``--runs`` times for the city and for its largest unit (the first child with
+the most events).
 
 The code measured is the one on ``sys.path`` first: run from another checkout
 (``cd ../other && .venv/bin/python /path/to/bench/dashboard_writes.py``) to
@@ -47,10 +49,14 @@ from chibo.members.models import ON_ROLLS, Member, RemovalReason  # noqa: E402
 from chibo.orgs.models import CELL_KINDS, Org  # noqa: E402
 from chibo.reports import selectors  # noqa: E402
 
+CPU: dict[str, list[float]] = {}
 
-def _ms(func: Callable[[], Any]) -> float:
-    started = time.perf_counter()
+
+def _ms(func: Callable[[], Any], case: str = "") -> float:
+    started, cpu = time.perf_counter(), time.process_time()
     func()
+    if case:
+        CPU.setdefault(case, []).append((time.process_time() - cpu) * 1000)
     return (time.perf_counter() - started) * 1000
 
 
@@ -129,8 +135,25 @@ def main() -> None:
             reason=RemovalReason.ABANDONED_ACTIVITY,
         )
 
+    # The unit: the child of the city with the most orgs under it.
+    width = len(root.path) + 6
+    sizes: dict[str, int] = {}
+    for path in Org.objects.filter(depth__gt=root.depth + 1).values_list("path", flat=True):
+        sizes[path[:width]] = sizes.get(path[:width], 0) + 1
+    unit_org = Org.objects.get(path=max(sizes, key=sizes.get)) if sizes else root
+    cold: dict[str, list[float]] = {"cold, city": [], f"cold, unit {unit_org.code}": []}
+    for _ in range(args.runs):
+        cache.clear()
+        cold["cold, city"].append(_ms(read, "cold, city"))
+        cache.clear()
+        cold[f"cold, unit {unit_org.code}"].append(
+            _ms(
+                lambda: selectors.dashboard(None, unit_org, today),
+                f"cold, unit {unit_org.code}",
+            )
+        )
     cache.clear()
-    cold = _ms(read)
+    read()
     cases: dict[str, list[float]] = {"warm": []}
     writes = {
         "after an attendance row": attendance,
@@ -142,24 +165,27 @@ def main() -> None:
         cases[name] = []
     for _ in range(args.runs):
         read()
-        cases["warm"].append(_ms(read))
+        cases["warm"].append(_ms(read, "warm"))
         for name, write in writes.items():
             try:
                 write()
             except Exception as exc:  # a write this data cannot take: said, skipped
                 print(f"  {name}: the write failed ({exc.__class__.__name__}: {exc})")
                 continue
-            cases[name].append(_ms(read))
+            cases[name].append(_ms(read, name))
     warm = statistics.median(cases["warm"])
     print(
         f"dashboard_writes: {connection.vendor}, {Member.objects.count()} members, "
         f"city {root.code}, cell {cell.code}, load {os.getloadavg()[0]:.2f}"
     )
-    print(f"  cold (empty cache)          {cold:8.1f} ms")
-    for name, times in cases.items():
+    for name, times in {**cold, **cases}.items():
         if times:
             median = statistics.median(times)
-            print(f"  {name:27} {median:8.1f} ms  ×{median / warm:.1f} of warm")
+            cpu = statistics.median(CPU[name])
+            print(
+                f"  {name:27} {median:8.1f} ms  ×{median / warm:5.1f} of warm"
+                f"  (CPU {cpu:.1f} ms; runs: {', '.join(f'{t:.0f}' for t in times)})"
+            )
 
 
 if __name__ == "__main__":

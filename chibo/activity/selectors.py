@@ -239,8 +239,10 @@ def cells_missing_meetings(
         cells = cells.filter(under.subtree_filter())
     # Only tracked cells are judged: the (small) tracking table first, then one
     # index probe per tracked cell for a member on the rolls (not a scan of the members).
+    # (``pk IN``: the planner reads the tracking rows and probes the orgs by their key,
+    # rather than probing the tracking table for each of the subtree's cells.)
     tracked = cells.filter(
-        Exists(Tracking.objects.filter(org=OuterRef("pk"), start__isnull=False))
+        pk__in=Tracking.objects.filter(start__isnull=False).values("org_id")
     ).filter(Exists(Member.objects.filter(org=OuterRef("pk"), status__in=ON_ROLLS)))
     judged = list(tracked.order_by("path").values_list("pk", "opened_on", "closed_on"))
     starts = tracking.starts(pk for pk, _opened, _closed in judged)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +29,25 @@ class ReportsConfig(AppConfig):
         # The compiled reports of directives quote reports' counts (directives is below reports).
         directive_figures.counter = count_for_directives
 
+        # An org moved: its subtree's events change ancestors in the tallies (same transaction).
+        post_save.connect(
+            _org_moved, sender=apps.get_model("orgs.OrgEvent"), dispatch_uid="reports-tallies"
+        )
         warnings_refreshed.connect(bump_generation, dispatch_uid="reports-warnings-refreshed")
 
         for label in CHANGED_IN_PLACE:
             model = apps.get_model(label)
             for signal in (post_save, post_delete):
                 signal.connect(bump_generation, sender=model, dispatch_uid=f"reports-{label}")
+
+
+def _org_moved(sender: object, instance: Any, created: bool, **kwargs: Any) -> None:
+    """An org moved (its ``OrgEvent`` saved by ``org_move``, in the move's transaction): its
+    subtree's events change ancestors in the tallies (``reports.tallies.moved``)."""
+    from chibo.orgs.models import Org, OrgEvent
+    from chibo.reports import tallies
+
+    if not created or instance.kind != OrgEvent.Kind.MOVED:
+        return
+    old_parent = Org.objects.get(code=instance.data["from"])
+    tallies.moved(instance.org, old_parent, using=kwargs.get("using") or "default")

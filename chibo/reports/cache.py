@@ -175,17 +175,25 @@ def cached(key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 Rows = dict[str, list[tuple[Any, ...]]]
 
 
-def event_rows(key: str, upto: int, count: Callable[[tuple[int, int]], Rows]) -> Rows:
+def event_rows(
+    key: str,
+    upto: int,
+    count: Callable[[tuple[int, int]], Rows],
+    full: Callable[[int], tuple[Rows, int]] | None = None,
+) -> Rows:
     """The grouped events with ids up to ``upto``, from the entry under ``key`` plus the newer ones.
 
     ``count((after, upto))`` groups the events with ``after < id <= upto``
     (``after=0``: all of them), as lists of rows whose last item is a count.
+    ``full(upto)``, when given, counts them all instead (from the tallies) and
+    returns the newest event id it counted (at least ``upto``).
     """
     entry = cache.get(key)
     if entry is not None and entry["upto"] == upto:
         return entry["rows"]
     if entry is None or entry["upto"] > upto:  # first call, or a replica behind the last one
-        rows = {name: _compact(r) for name, r in count((0, upto)).items()}
+        counted, upto = full(upto) if full is not None else (count((0, upto)), upto)
+        rows = {name: _compact(r) for name, r in counted.items()}
     else:
         newer = count((entry["upto"], upto))
         rows = {name: _compact([*r, *newer.get(name, [])]) for name, r in entry["rows"].items()}
@@ -204,11 +212,12 @@ def _compact(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 def activity_counts(
     keys: Keys,
     upto: int,
-    compute: Callable[[], dict[str, Any]],
+    compute: Callable[[set[int]], dict[str, Any]],
     populated: Callable[[set[int] | None], set[int]],
     touched: Callable[[tuple[int, int]], set[int]],
 ) -> dict[str, Any]:
-    """The activity entry (``keys.activity``), valid at the newest event ``upto``.
+    """The activity entry (``keys.activity``), valid at the newest event ``upto``;
+    ``compute(cells)`` counts it given the populated cells.
 
     ``populated(None)``: the subtree's cells with members on the rolls now;
     ``populated(orgs)``: those among ``orgs``. ``touched((after, upto))``:
@@ -234,6 +243,6 @@ def activity_counts(
         cache.set(keys.populated, state, TTL)
     entry = cache.get(keys.activity)
     if entry is None or not state["changed"] <= entry["upto"] <= upto:
-        entry = {"upto": upto, "value": compute()}
+        entry = {"upto": upto, "value": compute(state["cells"])}
         cache.set(keys.activity, entry, TTL)
     return entry["value"]

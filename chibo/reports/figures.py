@@ -16,6 +16,7 @@ the raw SQL through the alias).
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -568,12 +569,17 @@ class AdmissionsReport:
     def by_year_rows(self) -> list[dict[str, Any]]:
         return [{"year": y, **self._row(c, "year", y)} for y, c in sorted(self.by_year.items())]
 
-    def by_unit_rows(self) -> list[dict[str, Any]]:
+    def by_unit_rows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The units by their admissions (most first, then by code); ``limit``: only the first."""
+        items = self.by_unit.items()
+
+        def order(kv: tuple[int, Counts]) -> tuple[int, str]:
+            return (-kv[1].total, self.unit_names[kv[0]][0])
+
+        chosen = sorted(items, key=order) if limit is None else heapq.nsmallest(limit, items, order)
         return [
             {"org": self.unit_names[u][0], "name": self.unit_names[u][1], **self._row(c, "unit", u)}
-            for u, c in sorted(
-                self.by_unit.items(), key=lambda kv: (-kv[1].total, self.unit_names[kv[0]][0])
-            )
+            for u, c in chosen
         ]
 
     def breakdown(self) -> dict[str, Any]:

@@ -46,3 +46,32 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.year} {self.indicator}={self.value}"
+
+
+class EventTally(models.Model):
+    """Member events counted per ancestor org and month (``reports.tallies``), kept by triggers.
+
+    ``ancestor``: an org on the event's org's path (that org included); ``unit``: the child of
+    ``ancestor`` on that path (``ancestor`` itself for its own events); ``ym``: year * 12 +
+    month - 1 of the event's day. Org ids are plain integers: the rows are written by the
+    database's triggers, never through the ORM.
+    """
+
+    ancestor = models.IntegerField()
+    ym = models.IntegerField()
+    unit = models.IntegerField()
+    kind = models.CharField(max_length=20)
+    school_level = models.CharField(max_length=20, blank=True, default="")
+    category = models.CharField(max_length=16, blank=True, default="")
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor", "ym", "unit", "kind", "school_level", "category"],
+                name="reports_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor}/{self.unit} {self.ym // 12}-{self.ym % 12 + 1:02d} {self.kind}: {self.n}"

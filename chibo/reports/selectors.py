@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from chibo.core.dbrouter import reporting
+from chibo.core.dbrouter import reporting, reporting_alias
 from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.lib.numbers import round_pct
@@ -27,7 +27,7 @@ from chibo.members.models import ON_ROLLS, Member, MemberEvent
 from chibo.orgs.models import CELL_KINDS, Org
 from chibo.orgs.selectors import get_org_for, orgs_for
 from chibo.reports import cache as dashboard_cache
-from chibo.reports import figures
+from chibo.reports import figures, tallies
 from chibo.reports.models import Indicator, Target
 
 REPORT_CAP = Cap.MEMBER_VIEW  # aggregates of members: the roles that may see members
@@ -101,12 +101,21 @@ def _count(value: Any) -> int | None:
         return len(value)
 
 
-def activity(actor: Any, root: Org, as_of: dt.date, *, with_health: bool = True) -> dict[str, Any]:
+def activity(
+    actor: Any,
+    root: Org,
+    as_of: dt.date,
+    *,
+    with_health: bool = True,
+    populated: set[int] | None = None,
+) -> dict[str, Any]:
     """Activity health of ``root``'s subtree; each figure None until its app provides it.
 
     ``with_health=False`` leaves out the four health figures (``activity_health``,
     a scan of a year of meetings and attendance): the dashboard shows only the
-    counts.
+    counts. ``populated``: the subtree's cells with members on the rolls, when the
+    caller knows them (the dashboard's cache): the cells without activity data are
+    those of them without a tracking start, not a probe of every cell's members.
     """
     cells = Org.objects.filter(root.subtree_filter(), kind__in=CELL_KINDS, closed_on__isnull=True)
     if actor is not None:
@@ -125,7 +134,9 @@ def activity(actor: Any, root: Org, as_of: dt.date, *, with_health: bool = True)
         # Cells with members and no meeting or dues recorded: followed up, never judged.
         "cells_without_activity_data": _count(
             _optional("activity.tracking", "cells_without_data", actor, under=root, as_of=as_of)
-        ),
+        )
+        if populated is None
+        else _without_data(actor, populated, as_of),
         **{key: _pct(health.get(key)) for key in HEALTH_PCT_KEYS},
         "dues_collected": _money(health.get("dues_collected")),
         "open_warnings": _count(_optional("activity.selectors", "open_warnings", actor, root)),
@@ -134,6 +145,17 @@ def activity(actor: Any, root: Org, as_of: dt.date, *, with_health: bool = True)
         ),
         **{key: health.get(key) for key in HEALTH_PERIOD_KEYS},
     }
+
+
+def _without_data(actor: Any, populated: set[int], as_of: dt.date) -> int:
+    """``activity.tracking.cells_without_data`` counted from the populated cells: those in the
+    actor's scope without a tracking start on or before ``as_of``."""
+    from chibo.activity.models import Tracking
+
+    allowed = allowed_ids(actor)
+    cells = populated if allowed is None else populated & allowed
+    tracked = Tracking.objects.filter(start__isnull=False, start__lte=as_of)
+    return len(cells - set(tracked.values_list("org_id", flat=True)))
 
 
 def _missing_meetings(actor: Any, root: Org, as_of: dt.date) -> int | None:
@@ -190,6 +212,11 @@ def can_set_target(actor: Any, org: Org) -> bool:
 
 
 # --- dashboard -------------------------------------------------------------------
+
+
+# Units listed on the dashboard (the most admissions this year); the admissions report of
+# the same period lists them all.
+DASHBOARD_UNITS = 20
 
 
 def _same_period_last_year(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
@@ -264,11 +291,42 @@ def _dashboard_figures(
                 (unit if name == "now" else root.pk, level, year, _counted_category(level, cat), n)
                 for unit, level, year, cat, n in admitted
             ]
-            out[f"removals_{name}"] = [(root.pk, *rest) for _unit, *rest in removed]
+            out[f"removals_{name}"] = _removal_keys(root, removed)
         return out
 
+    def full(upto: int) -> tuple[dashboard_cache.Rows, int]:
+        """Every period counted: from the tallies where they agree with the dated tree, the
+        month in progress (and the other periods) from the events."""
+        spans = _tally_spans(root, windows, scoped)
+        if not spans:
+            return count((0, upto)), upto
+        tallied, upto = tallies.read(root.pk, spans, reporting_alias())
+        out: dashboard_cache.Rows = {}
+        for name, (first, last) in windows.items():
+            if name in spans:
+                # This month's days from the events (the tallies hold whole months).
+                first = last.replace(day=1)
+                rows = tallied[name]
+                admitted = [(u, lv, y, cat, n) for u, lv, y, k, cat, n in rows if k == "admitted"]
+                removed = [
+                    (root.pk, "", y, k, _ABANDONED if cat else "", cat, n)
+                    for _u, _lv, y, k, cat, n in rows
+                    if k != "admitted"
+                ]
+            else:
+                admitted, removed = [], []
+            ids = (0, upto)
+            admitted += figures.admission_rows(root, first, last, ids=ids, **scoped())
+            removed += figures.removal_rows(root, first, last, ids=ids, **scoped())
+            out[f"admissions_{name}"] = [
+                (unit if name == "now" else root.pk, level, year, _counted_category(level, cat), n)
+                for unit, level, year, cat, n in admitted
+            ]
+            out[f"removals_{name}"] = _removal_keys(root, removed)
+        return out, upto
+
     def events_figures() -> dict[str, Any]:
-        rows = dashboard_cache.event_rows(keys.events, version.events, count)
+        rows = dashboard_cache.event_rows(keys.events, version.events, count, full)
         labels = figures.OrgTree()  # only the units' names are read from it
         # The units' names, kept for the tree's version: a member event re-reads none.
         names_key = f"{keys.events}:names"
@@ -290,7 +348,9 @@ def _dashboard_figures(
             "admissions": now.counts.as_dict(),
             "admissions_last_year": admitted("before").counts.as_dict(),
             "admissions_trend": admitted("trend").by_year_rows(),
-            "admissions_by_unit": now.by_unit_rows(),
+            # The units with the most admissions; the others in the admissions report.
+            "admissions_by_unit": now.by_unit_rows(limit=DASHBOARD_UNITS),
+            "admissions_units": len(now.by_unit),
             "students_abandoned": removed_now.students_abandoned,
             "students_abandoned_last_year": removed("before").students_abandoned,
             "removals_trend": removed("trend").by_year_rows(),
@@ -307,12 +367,81 @@ def _dashboard_figures(
         **dashboard_cache.activity_counts(
             keys,
             version.events,
-            lambda: {"activity": activity(actor, root, today, with_health=False)},
+            lambda cells: {
+                "activity": activity(actor, root, today, with_health=False, populated=cells)
+            },
             lambda orgs: _populated_cells(root, orgs),
             _touched_orgs,
         ),
         "trend_start": windows["trend"][0],
     }
+
+
+_ABANDONED = "abandoned_activity"
+
+
+def _removal_keys(root: Org, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Removal rows as the dashboard keeps them: for the whole (one unit), by year and kind,
+    and whether they are students removed for abandoning activity (the one figure shown)."""
+    out = []
+    for _unit, _level, year, kind, reason, category, n in rows:
+        abandoned = kind == "removed" and reason == _ABANDONED and category == "student"
+        out.append(
+            (
+                root.pk,
+                "",
+                year,
+                kind,
+                _ABANDONED if abandoned else "",
+                category if abandoned else "",
+                n,
+            )
+        )
+    return out
+
+
+def _tally_spans(
+    root: Org, windows: dict[str, tuple[dt.date, dt.date]], scoped: Any
+) -> dict[str, tuple[int, int, bool]]:
+    """The periods the tallies can count (``reports.tallies``): whole months of a period
+    starting on the 1st, where today's tree (the tallies') is the tree of every event's day —
+    no org stood elsewhere during the period, or ``root`` is the only root of the tree and the
+    figure is not split by unit — and where the actor may count the whole subtree."""
+    allowed = scoped()["allowed"]
+    if allowed is not None:
+        subtree = Org.objects.filter(root.subtree_filter()).values_list("id", flat=True)
+        if not set(subtree) <= allowed:
+            return {}
+    only_root: bool | None = None
+    spans = {}
+    for name, (first, last) in windows.items():
+        if first.day != 1 or last.replace(day=1) <= first:
+            continue
+        if figures._elsewhere(first, last).exists():
+            if only_root is None:
+                only_root = (
+                    root.parent_id is None
+                    and allowed is None
+                    and (Org.objects.filter(parent__isnull=True).count() == 1)
+                )
+            if (name == "now" or not only_root) and _moved_within(root, first, last):
+                continue
+        spans[name] = (tallies.ym(first), tallies.ym(last), name == "now")
+    return spans
+
+
+def _moved_within(root: Org, first: dt.date, last: dt.date) -> bool:
+    """Whether an org stood elsewhere during [first, last] in a way that matters to ``root``'s
+    subtree: the moved org, or its parent then, is in the subtree today. (Otherwise every org
+    was under ``root`` on each day exactly when it is today, in the same unit: the highest org
+    whose parent then differs from today's would be such a moved org.)"""
+    for org_path, parent_path in figures._elsewhere(first, last).values_list(
+        "org__path", "parent__path"
+    ):
+        for path in (org_path, parent_path):
+            if path is not None and root.path <= path < root.path_bound:
+                return True
+    return False
 
 
 def _populated_cells(root: Org, orgs: set[int] | None) -> set[int]:

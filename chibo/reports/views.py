@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -148,6 +149,12 @@ def _link_figures(context: dict[str, Any], code: str) -> None:
         "trend_students": records.link("admissions", code, trend, category=Category.STUDENT),
         "trend_pupils": records.link("admissions", code, trend, category=Category.PUPIL),
         "trend_abandoned": records.link("removals", code, trend, abandoned="1"),
+        # Every unit, in the admissions report of the same period (the same figures per unit).
+        "all_units": reverse("reports:report", args=["admissions"])
+        + "?"
+        + urlencode(
+            {"org": code, "from": year["start"].isoformat(), "to": year["end"].isoformat()}
+        ),
     }
     context["admissions_trend"] = [
         {**r, "records": records.link("admissions", code, trend, year=r["year"])}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -244,7 +246,7 @@ def test_a_member_event_renews_the_activity_counts_only_when_it_empties_or_fills
 
 
 def test_the_counts_kept_by_increments_equal_a_full_recount_after_random_writes(
-    tree, users, today
+    tree, users, today, monkeypatch
 ) -> None:
     """A random sequence of admissions, removals, expulsions and transfers through the services:
     after each, every scope's dashboard (kept up to date by increments) equals a recount
@@ -252,12 +254,17 @@ def test_the_counts_kept_by_increments_equal_a_full_recount_after_random_writes(
 
     Two cells are tracked, so the activity counts judge them (a cell emptied or filled by
     an event changes them), and the school cell was moved from the district to the universities
-    last year: an admission backdated to before the move counts under its old unit."""
+    last year: an admission backdated to before the move counts under its old unit. Cells
+    move again at random (``org_move``), and now and then an event is deleted or its org
+    changed in place. After every step the tallies (``reports.tallies``, kept by triggers)
+    equal a recount from the events, and a dashboard counted from an empty cache with the
+    tallies equals one counted from the events alone."""
     import random
 
     from chibo.activity import tracking
     from chibo.members.models import ON_ROLLS, Member
     from chibo.orgs import services as org_services
+    from chibo.reports import tallies
 
     rng = random.Random(24)
     cells = [tree[c] for c in ("cell_a", "cell_b", "school", "ward")]
@@ -274,13 +281,29 @@ def test_the_counts_kept_by_increments_equal_a_full_recount_after_random_writes(
     )
     for cell in cells:
         cell.refresh_from_db()
-    for step in range(30):
+    movable = [tree[c] for c in ("school", "ward", "uni")]  # the university with its cells
+    last_moved = {c.pk: moved_on for c in movable}
+    committees = [tree["uni"], tree["district"], tree["khoi"]]
+    for step in range(36):
         for actor, root in scopes:  # warm every scope's entries before the write
             selectors.dashboard(actor, root, today)
         on_rolls = list(Member.objects.filter(status__in=ON_ROLLS).order_by("id"))
-        op = rng.choice(["admit", "admit", "remove", "expel", "transfer"])
+        op = rng.choice(["admit", "admit", "remove", "expel", "transfer", "move"])
         decision = member_services.Decision(f"{step}-QĐ/ĐU")
-        if op == "admit" or not on_rolls:
+        if op == "move":
+            cell = rng.choice(movable)
+            cell.refresh_from_db()
+            gap = (today - last_moved[cell.pk]).days
+            parents = [tree[c] for c in ("district", "khoi") if tree[c].pk != cell.parent_id]
+            if gap >= 2:
+                day = last_moved[cell.pk] + dt.timedelta(days=rng.randrange(1, min(gap, 60)))
+                last_moved[cell.pk] = day
+                org_services.org_move(
+                    actor=None, org=cell, new_parent=rng.choice(parents), effective_date=day
+                )
+                for c in (*cells, *committees):
+                    c.refresh_from_db()
+        elif op == "admit" or not on_rolls:
             factories.member(
                 rng.choice(cells),
                 admitted_on=start + dt.timedelta(days=rng.randrange(days + 1)),
@@ -314,9 +337,82 @@ def test_the_counts_kept_by_increments_equal_a_full_recount_after_random_writes(
                     decision=decision,
                     destination_org=target,
                 )
+        assert tallies.differences() == [], f"step {step} ({op})"
         kept = [_shown(selectors.dashboard(actor, root, today)) for actor, root in scopes]
         cache.clear()
-        recounted = [_shown(selectors.dashboard(actor, root, today)) for actor, root in scopes]
-        for i, (k, r) in enumerate(zip(kept, recounted, strict=True)):
-            diff = {key: (k[key], r[key]) for key in r if k.get(key) != r[key]}
-            assert not diff, f"step {step} ({op}), scope {i}: {diff}"
+        tallied = [_shown(selectors.dashboard(actor, root, today)) for actor, root in scopes]
+        cache.clear()
+        with monkeypatch.context() as patch:  # from the events alone
+            patch.setattr(selectors, "_tally_spans", lambda *args: {})
+            recounted = [_shown(selectors.dashboard(actor, root, today)) for actor, root in scopes]
+        cache.clear()
+        for i, r in enumerate(recounted):
+            actor, root = scopes[i]
+            without = tracking.cells_without_data(actor, under=root, as_of=today).count()
+            assert r["activity"]["cells_without_activity_data"] == without
+            for name, other in (("increments", kept[i]), ("tallies", tallied[i])):
+                diff = {key: (other[key], r[key]) for key in r if other.get(key) != r[key]}
+                assert not diff, f"step {step} ({op}), scope {i}, {name}: {diff}"
+    # Events deleted, or their org or day changed in place: the triggers follow.
+    from chibo.members.models import MemberEvent
+
+    events = list(MemberEvent.objects.filter(kind="admitted").order_by("id"))
+    MemberEvent.objects.filter(pk=events[0].pk).update(org=tree["ward"])
+    MemberEvent.objects.filter(pk=events[1].pk).update(effective_date=start)
+    MemberEvent.objects.filter(pk__in=[e.pk for e in events[2:4]]).delete()
+    assert tallies.differences() == []
+
+
+def test_the_first_dashboard_reads_the_tallies_and_only_this_month_of_events(tree, users) -> None:
+    """After a restart (empty cache) the dashboard reads the tallies for whole months and
+    the events only for the month in progress; the figures equal a count from the events."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chibo.reports import tallies
+
+    day = dt.date(2026, 12, 7)
+    for year in (2022, 2025, 2026):
+        data.admissions(tree["cell_a"], 2, Category.STUDENT, [dt.date(year, 3, 1)])
+    data.admissions(tree["school"], 1, Category.PUPIL, [dt.date(2026, 12, 2)])
+    cache.clear()
+    city = tree["city"]
+    with CaptureQueriesContext(connection) as queries:
+        context = selectors.dashboard(users["city"], city, day)
+    read = [q["sql"] for q in queries.captured_queries if tallies.TABLE in q["sql"]]
+    assert len(read) == 1, "one statement reads every period's tallies"
+    for sql in _events_sql(queries.captured_queries):
+        # only the days of December (this year's, and last year's for the same period)
+        assert re.search(
+            r"date >= '\d{4}-12-01'(::date)? AND e.effective_date <= '\d{4}-12-07'", sql
+        )
+    trend = {r["year"]: r["total_admissions"] for r in context["admissions_trend"]}
+    assert trend[2022] == 2 and trend[2025] == 2
+    cache.clear()
+    original = selectors._tally_spans
+    selectors._tally_spans = lambda *args: {}
+    try:
+        counted = selectors.dashboard(users["city"], city, day)
+    finally:
+        selectors._tally_spans = original
+    assert _shown(counted) == _shown(context)
+
+
+def test_the_tallies_command_verifies_and_rebuilds(tree, users, today) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.db import connection
+
+    from chibo.reports import tallies
+
+    out = io.StringIO()
+    call_command("tallies", stdout=out)
+    assert "khớp" in out.getvalue()
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {tallies.TABLE} SET n = n + 1")  # noqa: S608
+    with pytest.raises(CommandError, match="dòng số đếm sai"):
+        call_command("tallies", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("tallies", "--rebuild", stdout=out)
+    assert "Đã đếm lại" in out.getvalue()
+    assert tallies.differences() == []

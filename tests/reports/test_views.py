@@ -70,6 +70,34 @@ def test_dashboard_shows_the_indicators_in_scope(client, actors) -> None:
     assert re.search(r'<p class="big"><a [^>]*>5</a></p>', html)
 
 
+def test_the_dashboard_lists_the_top_units_and_links_to_all(client, actors) -> None:
+    """A city with more units than the dashboard lists: the units with the most admissions,
+    how many there are, and a link to the admissions report of the same period, where every
+    unit's row is."""
+    from chibo.orgs.models import OrgKind
+    from chibo.reports.selectors import DASHBOARD_UNITS
+
+    tree = actors["tree"]
+    today = timezone.localdate()
+    for i in range(DASHBOARD_UNITS + 3):
+        unit = factories.org(
+            f"DV{i:02d}", f"Đảng bộ thử {i:02d}", OrgKind.DIRECT_COMMITTEE, tree["city"]
+        )
+        data.admissions(unit, 1 + i % 4, Category.CADRE, [dt.date(today.year, 1, 2)])
+    client.force_login(actors["office"])
+    html = client.get("/reports/").content.decode()
+    section = html.split("chart-units")[1].split("</section>")[0]
+    assert section.count('<tr><td><a href="?org=') == DASHBOARD_UNITS
+    units = DASHBOARD_UNITS + 3 + 2  # and KDHCD, Q1 (the fixture's admissions)
+    assert f"trong số {units} đơn vị" in section
+    link = re.search(r'<a href="([^"]+)">Tất cả các đơn vị', section).group(1).replace("&amp;", "&")
+    assert link == f"/reports/admissions/?org=TU&from={today.year}-01-01&to={today.isoformat()}"
+    report = client.get(link).content.decode()
+    assert all(f"DV{i:02d}" in report for i in range(DASHBOARD_UNITS + 3))
+    # The most admissions first: every unit with 4 is listed, before those with 3.
+    assert all(f"DV{i:02d}" in section for i in range(3, DASHBOARD_UNITS + 3, 4))
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])
 @pytest.mark.parametrize("kind", ["admissions", "removals", "composition", "activity"])
 def test_exports(client, actors, kind: str, fmt: str) -> None:
