@@ -16,6 +16,11 @@ changed when the row says so; recognized), by the best plan we know for a first 
   their own foreign keys dropped, binary ``COPY`` of both tables, the indexes rebuilt, the
   foreign keys added back and validated in one pass each, the tables ANALYZEd.
 
+The tables' triggers (issue 24's tallies of the dashboard, kept from the events) are dropped
+for the load and created again before commit, without doing their work: the floor writes the
+members and their events only; chibo's import adds the tallies of its events on top (one
+statement, ``core.bulk.triggers_replaced``).
+
 Prints one JSON line: seconds (the whole process, from start to commit), rows, events (and on
 PostgreSQL the seconds of each step).
 bench/import_compare.py checks that chibo's import of the same file wrote the same rows.
@@ -246,11 +251,16 @@ def sqlite(path: str, file: str) -> dict:
     ).fetchall()
     for name, _sql in indexes:
         conn.execute(f'DROP INDEX "{name}"')
+    triggers = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'members_memberevent'"
+    ).fetchall()
+    for name, _sql in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
     marks = ", ".join("?" * len(members[0]))
     conn.executemany(f"INSERT INTO members_member ({MEMBER_COLUMNS}) VALUES ({marks})", members)  # noqa: S608
     marks = ", ".join("?" * len(events[0]))
     conn.executemany(f"INSERT INTO members_memberevent ({EVENT_COLUMNS}) VALUES ({marks})", events)  # noqa: S608
-    for _name, sql in indexes:
+    for _name, sql in indexes + triggers:
         conn.execute(sql)
     conn.execute("ANALYZE members_member")
     conn.execute("ANALYZE members_memberevent")
@@ -328,6 +338,7 @@ def postgresql(conninfo: str, file: str) -> dict:
             conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _d in indexes:
             conn.execute(f'DROP INDEX "{name}"')
+        conn.execute("ALTER TABLE members_memberevent DISABLE TRIGGER USER")
         step("drop")
         for table, columns, values in (
             ("members_member", MEMBER_COLUMNS, members),
@@ -355,6 +366,7 @@ def postgresql(conninfo: str, file: str) -> dict:
         for table, name, definition in fks:  # added back and validated: one pass each
             conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         step("foreign_keys")
+        conn.execute("ALTER TABLE members_memberevent ENABLE TRIGGER USER")
         conn.execute("ANALYZE members_member")
         conn.execute("ANALYZE members_memberevent")
         step("analyze")

@@ -22,12 +22,17 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from chibo.activity.services import warnings_refreshed
+        from chibo.core import bulk
         from chibo.directives import figures as directive_figures
+        from chibo.reports import tallies
         from chibo.reports.cache import bump_generation
         from chibo.reports.figures import directive_figures as count_for_directives
 
         # The compiled reports of directives quote reports' counts (directives is below reports).
         directive_figures.counter = count_for_directives
+
+        # A first import turns the tally triggers off and adds its events in one statement.
+        bulk.triggers_replaced("members_memberevent", tallies.TRIGGERS, tallies.add_events_after)
 
         # An org moved: its subtree's events change ancestors in the tallies (same transaction).
         post_save.connect(
