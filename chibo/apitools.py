@@ -53,7 +53,12 @@ def decode_cursor(cursor: str, size: int, field: str = "cursor") -> list[str]:
 
 
 def keyset_page(
-    qs: QuerySet[Any], order: Sequence[str], limit: int, cursor: str = "", field: str = "cursor"
+    qs: QuerySet[Any],
+    order: Sequence[str],
+    limit: int,
+    cursor: str = "",
+    field: str = "cursor",
+    keep: Callable[[Any], bool] | None = None,
 ) -> tuple[list[Any], str | None]:
     """One page of ``qs`` in ``order`` after the row ``cursor`` names, and the next page's
     cursor (None on the last page): the one pagination of the API (docs/api.md, "Pagination").
@@ -61,27 +66,46 @@ def keyset_page(
     ``order`` lists fields (``-`` for descending; annotations allowed), none null, the last one
     unique (the id): a page costs the same wherever it is, and rows added meanwhile never
     shift the pages (none skipped or repeated). A cursor that is not one of ours is a 422.
+
+    ``keep``: a test no query can say (a state computed from dated rules): the rows are read
+    on in the same order, a batch at a time, until the page is full or the list ends, so a
+    page is never short and nothing is cut.
     """
     names = [o.lstrip("-") for o in order]
-    if cursor:
-        after = decode_cursor(cursor, len(order), field)
-        past = Q()
-        for i, (key, name) in enumerate(zip(order, names, strict=True)):
-            step = Q(**{f"{name}__{'lt' if key.startswith('-') else 'gt'}": after[i]})
-            for before, value in zip(names[:i], after[:i], strict=True):
-                step &= Q(**{before: value})
-            past |= step
-        try:
-            qs = qs.filter(past)
-        except (ValueError, TypeError, ValidationError) as exc:
-            raise ValidationError(
-                {field: [_("This cursor is not valid; start again without it.")]}
-            ) from exc
-    rows = list(qs.order_by(*order)[: limit + 1])
+    after = decode_cursor(cursor, len(order), field) if cursor else None
+    batch = limit + 1 if keep is None else max(limit + 1, 200)
+    rows: list[Any] = []
+    while True:
+        read = list(_after(qs, order, after, field).order_by(*order)[:batch])
+        rows += read if keep is None else [row for row in read if keep(row)]
+        if len(rows) > limit or len(read) < batch:
+            break
+        after = [_sort_value(read[-1], name) for name in names]
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
     return rows, encode_cursor([_sort_value(rows[-1], name) for name in names])
+
+
+def _after(
+    qs: QuerySet[Any], order: Sequence[str], after: list[str] | None, field: str
+) -> QuerySet[Any]:
+    """The rows of ``qs`` past the sort key ``after`` in ``order`` (all of them if None)."""
+    if after is None:
+        return qs
+    names = [o.lstrip("-") for o in order]
+    past = Q()
+    for i, (key, name) in enumerate(zip(order, names, strict=True)):
+        step = Q(**{f"{name}__{'lt' if key.startswith('-') else 'gt'}": after[i]})
+        for before, value in zip(names[:i], after[:i], strict=True):
+            step &= Q(**{before: value})
+        past |= step
+    try:
+        return qs.filter(past)
+    except (ValueError, TypeError, ValidationError) as exc:
+        raise ValidationError(
+            {field: [_("This cursor is not valid; start again without it.")]}
+        ) from exc
 
 
 def list_page(

@@ -35,6 +35,7 @@ from chibo.apitools import (
     decode_cursor,
     encode_cursor,
     file_response,
+    keyset_page,
     list_page,
     require_cap,
 )
@@ -651,9 +652,9 @@ class TransferOut(Schema):
     )
 
 
-class TransfersOut(Schema):
-    outgoing: list[TransferOut]
-    incoming: list[TransferOut]
+class TransferPage(Schema):
+    items: list[TransferOut]
+    next: str | None = NEXT
 
 
 def _paper(p: transfers.Paper, today: dt.date) -> dict[str, object]:
@@ -677,23 +678,33 @@ def _paper(p: transfers.Paper, today: dt.date) -> dict[str, object]:
 
 @router.get(
     "/transfers",
-    response=TransfersOut,
-    summary="Transfers sent from and addressed to an org subtree",
+    response=TransferPage,
+    summary="Transfers sent from (outgoing: the last 12 months, newest first) or addressed to "
+    "(incoming: not yet arrived, by name) an org subtree, paged (audited)",
 )
-def transfers_list(request: HttpRequest, org: str, open_only: bool = False) -> dict[str, object]:
+def transfers_list(
+    request: HttpRequest,
+    org: str,
+    side: Literal["outgoing", "incoming"],
+    open_only: bool = False,
+    limit: int = LIMIT,
+    cursor: str = CURSOR,
+) -> dict[str, object]:
     root = _org(request, org)
     today = timezone.localdate()
-    out = transfers.outgoing(
-        request.user, root, since=periods.shift(periods.month_of(today), -12), open_only=open_only
-    )
-    inc = transfers.incoming(request.user, root)
+    if side == "outgoing":
+        since = periods.shift(periods.month_of(today), -12)
+        sent = transfers.outgoing_events(request.user, root, since=since, open_only=open_only)
+        events, after = keyset_page(sent, ("-effective_date", "-id"), limit, cursor)
+        papers = transfers.papers_of(events)
+    else:
+        coming = transfers.incoming_members(request.user, root)
+        members, after = keyset_page(coming, ("name_folded", "member_code"), limit, cursor)
+        papers = transfers.incoming_papers(members)
     selectors.audit_list_read(
-        request.user, [p.member.member_code for p in (*out, *inc)], {"api": "transfers"}
+        request.user, [p.member.member_code for p in papers], {"api": "transfers", "side": side}
     )
-    return {
-        "outgoing": [_paper(p, today) for p in out],
-        "incoming": [_paper(p, today) for p in inc],
-    }
+    return {"items": [_paper(p, today) for p in papers], "next": after}
 
 
 GraduateStateLiteral = Literal["upcoming", "may_stay", "ending", "overdue"]
@@ -717,24 +728,41 @@ class GraduateOut(Schema):
     rule: RuleOut
 
 
+class GraduatePage(Schema):
+    items: list[GraduateOut]
+    next: str | None = NEXT
+
+
 @router.get(
     "/graduates",
-    response=list[GraduateOut],
-    summary="Graduating student members and how long the school may keep them (audited)",
+    response=GraduatePage,
+    summary="Graduating student members and how long the school may keep them, by graduation "
+    "date and name, paged (audited)",
 )
 def graduates_list(
     request: HttpRequest,
     org: str,
     as_of: dt.date | None = None,
     state: GraduateStateLiteral | None = None,
-) -> list[dict[str, object]]:
+    limit: int = LIMIT,
+    cursor: str = CURSOR,
+) -> dict[str, object]:
     root = _org(request, org)
     day = _day(as_of)
-    grads = transfers.graduating(request.user, root, as_of=day, state=state)
+    students = transfers.graduating_members(request.user, root, as_of=day)
+
+    def wanted(member: Any) -> bool:
+        found = transfers.graduate_of(member)
+        return found is not None and (state is None or found.state(day) == state)
+
+    members, after = keyset_page(
+        students, ("expected_graduation", "name_folded", "member_code"), limit, cursor, keep=wanted
+    )
+    grads = [g for g in map(transfers.graduate_of, members) if g is not None]
     selectors.audit_list_read(
         request.user, [g.member.member_code for g in grads], {"api": "graduates"}
     )
-    return [
+    items = [
         {
             "member_code": g.member.member_code,
             "full_name": g.member.full_name,
@@ -752,6 +780,7 @@ def graduates_list(
         }
         for g in grads
     ]
+    return {"items": items, "next": after}
 
 
 TempStateLiteral = Literal["away", "ending", "overdue", "no_end"]
@@ -772,24 +801,40 @@ class TemporaryOut(Schema):
     state: TempStateLiteral
 
 
+class TemporaryPage(Schema):
+    items: list[TemporaryOut]
+    next: str | None = NEXT
+
+
 @router.get(
     "/temporary-transfers",
-    response=list[TemporaryOut],
-    summary="Members temporarily transferred out and not back: ending and overdue (audited)",
+    response=TemporaryPage,
+    summary="Members temporarily transferred out and not back, by expected end (none: last) "
+    "and name, paged (audited)",
 )
 def temporary_transfers_list(
     request: HttpRequest,
     org: str,
     as_of: dt.date | None = None,
     state: TempStateLiteral | None = None,
-) -> list[dict[str, object]]:
+    limit: int = LIMIT,
+    cursor: str = CURSOR,
+) -> dict[str, object]:
     root = _org(request, org)
     day = _day(as_of)
-    away = transfers.temporary_away(request.user, root, as_of=day, state=state)
+    found = transfers.temporary_away_events(request.user, root, as_of=day, state=state)
+    events, after = keyset_page(
+        found,
+        ("until_key", "member__name_folded", "id"),
+        limit,
+        cursor,
+        keep=None if state is None else lambda e: transfers.temp_away_of(e).state(day) == state,
+    )
+    away = [transfers.temp_away_of(e) for e in events]
     selectors.audit_list_read(
         request.user, [t.member.member_code for t in away], {"api": "temporary_transfers"}
     )
-    return [
+    items = [
         {
             "event_id": t.event.pk,
             "member_code": t.member.member_code,
@@ -804,6 +849,7 @@ def temporary_transfers_list(
         }
         for t in away
     ]
+    return {"items": items, "next": after}
 
 
 class LateTransferOut(Schema):
@@ -842,23 +888,32 @@ def _late(t: transfers.LateTransfer) -> dict[str, object]:
     }
 
 
+class LateTransferPage(Schema):
+    items: list[LateTransferOut]
+    next: str | None = NEXT
+
+
 @router.get(
     "/late-transfers",
-    response=list[LateTransferOut],
+    response=LateTransferPage,
     summary="Official transfers sent late from an org subtree and the competent committee's "
-    "decision (audited)",
+    "decision, the pending first, then newest first, paged (audited)",
 )
 def late_transfers_list(
     request: HttpRequest,
     org: str,
     state: Literal["pending", "accepted", "refused"] | None = None,
-) -> list[dict[str, object]]:
+    limit: int = LIMIT,
+    cursor: str = CURSOR,
+) -> dict[str, object]:
     root = _org(request, org)
-    late = transfers.late_transfers(request.user, root, state=state)
+    found = transfers.late_transfer_events(request.user, root, state=state)
+    events, after = keyset_page(found, ("decided", "-effective_date", "-id"), limit, cursor)
+    late = [transfers.late_transfer_of(e) for e in events]
     selectors.audit_list_read(
         request.user, [t.member.member_code for t in late], {"api": "late_transfers"}
     )
-    return [_late(t) for t in late]
+    return {"items": [_late(t) for t in late], "next": after}
 
 
 class LateDecisionIn(Schema):

@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, TextField, Value, When
+from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -99,34 +101,42 @@ def papers_of(events: list[MemberEvent]) -> list[Paper]:
     return out
 
 
-def outgoing_events(actor: Any, org: Org, *, since: dt.date) -> Any:
+def outgoing_events(actor: Any, org: Org, *, since: dt.date, open_only: bool = False) -> Any:
     """The transfer events sent from ``org``'s subtree since ``since``, newest first (a queryset:
-    the page counts and pages it)."""
+    the page counts and pages it, the API reads it a page at a time); ``open_only``: those not
+    confirmed yet (no arrival, or no return from a temporary transfer, on or after it)."""
     if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
         raise Http404(_("No such party organization in your scope."))
-    return (
-        MemberEvent.objects.filter(
-            org.subtree_filter("org__"),
-            kind__in=(EventKind.TRANSFER_OUT, EventKind.TEMP_OUT),
-            effective_date__gte=since,
-        )
-        .select_related("member", "org", "member__pending_org", "late_decision")
-        .order_by("-effective_date", "-id")
+    events = MemberEvent.objects.filter(
+        org.subtree_filter("org__"),
+        kind__in=(EventKind.TRANSFER_OUT, EventKind.TEMP_OUT),
+        effective_date__gte=since,
     )
-
-
-def outgoing(actor: Any, org: Org, *, since: dt.date, open_only: bool = False) -> list[Paper]:
-    """Transfers sent from ``org``'s subtree since ``since`` (the sending side)."""
-    papers = papers_of(list(outgoing_events(actor, org, since=since)[:1000]))
-    return [p for p in papers if p.confirmed_on is None] if open_only else papers
+    if open_only:
+        later = MemberEvent.objects.filter(
+            member_id=OuterRef("member_id"), effective_date__gte=OuterRef("effective_date")
+        )
+        events = events.alias(
+            confirmed_in=Exists(later.filter(kind=EventKind.TRANSFER_IN)),
+            confirmed_back=Exists(later.filter(kind=EventKind.TEMP_BACK)),
+        ).filter(
+            Q(kind=EventKind.TRANSFER_OUT, confirmed_in=False)
+            | Q(kind=EventKind.TEMP_OUT, confirmed_back=False)
+        )
+    return events.select_related("member", "org", "member__pending_org", "late_decision").order_by(
+        "-effective_date", "-id"
+    )
 
 
 def incoming_members(actor: Any, org: Org) -> Any:
     """Members transferred out to ``org``'s subtree and not yet arrived, by name (a queryset)."""
     if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
         raise Http404(_("No such party organization in your scope."))
+    # Only those with the official transfer the paperwork is read from: a page is never short.
+    sent = MemberEvent.objects.filter(member_id=OuterRef("pk"), kind=EventKind.TRANSFER_OUT)
     return (
         Member.objects.filter(org.subtree_filter("pending_org__"), status=Status.TRANSFERRED_OUT)
+        .filter(Exists(sent))
         .select_related("org", "pending_org")
         .order_by("name_folded", "member_code")
     )
@@ -245,7 +255,7 @@ def graduating(
 ) -> list[Graduate]:
     """Student members still on the school's rolls who graduate within ``ahead_months`` or
     already have; ``state``: only those in that state on ``as_of``."""
-    members = graduating_members(actor, org, as_of=as_of, ahead_months=ahead_months)[:2000]
+    members = graduating_members(actor, org, as_of=as_of, ahead_months=ahead_months)
     out = [g for g in (graduate_of(m) for m in members) if g is not None]
     if state is not None:
         out = [g for g in out if g.state(as_of) == state]
@@ -300,40 +310,70 @@ class TempAway:
         return "ending" if today >= add_months(until, -TEMP_ENDING_MONTHS) else "away"
 
 
+def temporary_away_events(actor: Any, org: Org, *, as_of: dt.date, state: str | None = None) -> Any:
+    """The latest temporary transfer of each member of ``org``'s subtree away and not back, by
+    expected end (``until_key``, ISO; none: last), then name (a queryset: the page counts and
+    pages it). The states follow the end (overdue, ending, away, then no end), so this is also
+    the overdue first. ``state``: narrowed by the end in the query; ``ending`` and ``away``
+    still need ``TempAway.state`` (the warning month is a calendar month)."""
+    if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
+        raise Http404(_("No such party organization in your scope."))
+    newer = MemberEvent.objects.filter(member_id=OuterRef("member_id"), kind=EventKind.TEMP_OUT)
+    newer = newer.filter(
+        Q(effective_date__gt=OuterRef("effective_date"))
+        | Q(effective_date=OuterRef("effective_date"), id__gt=OuterRef("id"))
+    )
+    events = (
+        MemberEvent.objects.filter(
+            org.subtree_filter("member__org__"),
+            kind=EventKind.TEMP_OUT,
+            member__status=Status.TEMP_AWAY,
+        )
+        .filter(~Exists(newer))
+        .annotate(
+            # No end (key missing, JSON null — which SQLite reads as the text "null" — or
+            # empty): NO_END, so the key is never null.
+            until_key=Case(
+                When(
+                    Q(data__until__isnull=True) | Q(data__until=None) | Q(data__until=""),
+                    then=Value(NO_END),
+                ),
+                default=KeyTextTransform("until", "data"),
+                output_field=TextField(),
+            )
+        )
+        .select_related("member", "member__org")
+        .order_by("until_key", "member__name_folded", "id")
+    )
+    day = as_of.isoformat()
+    if state == "overdue":
+        events = events.filter(until_key__lt=day)
+    elif state == "no_end":
+        events = events.filter(until_key=NO_END)
+    elif state in ("ending", "away"):
+        events = events.filter(until_key__gte=day, until_key__lt=NO_END)
+    return events
+
+
+NO_END = "9999-12-31"  # the sort key of a temporary transfer without an expected end
+
+
+def temp_away_of(event: MemberEvent) -> TempAway:
+    data = event.data or {}
+    until = data.get("until")
+    return TempAway(
+        event, data.get("purpose") or "", dt.date.fromisoformat(until) if until else None
+    )
+
+
 def temporary_away(
     actor: Any, org: Org, *, as_of: dt.date, state: str | None = None
 ) -> list[TempAway]:
-    """Members of ``org``'s subtree temporarily transferred out and not back, with their latest
-    temporary transfer, the overdue first, then by expected end; ``state``: only those in
-    that state on ``as_of``."""
-    if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
-        raise Http404(_("No such party organization in your scope."))
-    members = {
-        m.pk: m
-        for m in Member.objects.filter(org.subtree_filter("org__"), status=Status.TEMP_AWAY)
-        .select_related("org")
-        .order_by("name_folded")[:5000]
-    }
-    latest: dict[int, MemberEvent] = {}
-    for event in MemberEvent.objects.filter(
-        member_id__in=list(members), kind=EventKind.TEMP_OUT
-    ).order_by("effective_date", "id"):
-        event.member = members[event.member_id]
-        latest[event.member_id] = event
-    out = []
-    for event in latest.values():
-        data = event.data or {}
-        until = data.get("until")
-        out.append(
-            TempAway(
-                event, data.get("purpose") or "", dt.date.fromisoformat(until) if until else None
-            )
-        )
-    if state is not None:
-        out = [t for t in out if t.state(as_of) == state]
-    order = {"overdue": 0, "ending": 1, "away": 2, "no_end": 3}
-    out.sort(key=lambda t: (order[t.state(as_of)], t.until or dt.date.max))
-    return out
+    """Every member of ``org``'s subtree temporarily transferred out and not back, in the order
+    of ``temporary_away_events``; ``state``: only those in that state on ``as_of``."""
+    events = temporary_away_events(actor, org, as_of=as_of, state=state)
+    out = [temp_away_of(e) for e in events]
+    return [t for t in out if state is None or t.state(as_of) == state]
 
 
 LATE_STATES = ("pending", "accepted", "refused")
@@ -370,27 +410,40 @@ class LateTransfer:
         )
 
 
-def late_transfers(actor: Any, org: Org, *, state: str | None = None) -> list[LateTransfer]:
-    """Official transfers sent late from ``org``'s subtree (the pending ones first), with the
-    committee that decides each; ``state``: only those pending, accepted or refused."""
-    from chibo.members.lifecycle import competent_committee, late_transfer_state
-
+def late_transfer_events(actor: Any, org: Org, *, state: str | None = None) -> Any:
+    """Official transfers sent late from ``org``'s subtree, the pending ones first (``decided``
+    0), then newest first (a queryset: the page counts and pages it); ``state``: only those
+    pending, accepted or refused."""
     if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
         raise Http404(_("No such party organization in your scope."))
-    events = (
-        MemberEvent.objects.filter(
-            org.subtree_filter("org__"), kind=EventKind.TRANSFER_OUT, data__late=True
+    events = MemberEvent.objects.filter(
+        org.subtree_filter("org__"), kind=EventKind.TRANSFER_OUT, data__late=True
+    ).annotate(
+        decided=Case(
+            When(late_decision__isnull=True, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
         )
-        .select_related("member", "org", "org__parent", "late_decision")
-        .order_by("-effective_date", "-id")[:500]
     )
-    out = []
-    for event in events:
-        found = late_transfer_state(event)
-        if found is not None and state in (None, found):
-            out.append(LateTransfer(event, found, competent_committee(event)))
-    out.sort(key=lambda t: t.state != "pending")
-    return out
+    if state == "pending":
+        events = events.filter(late_decision__isnull=True)
+    elif state in ("accepted", "refused"):
+        events = events.filter(late_decision__accepted=state == "accepted")
+    return events.select_related("member", "org", "org__parent", "late_decision").order_by(
+        "decided", "-effective_date", "-id"
+    )
+
+
+def late_transfer_of(event: MemberEvent) -> LateTransfer:
+    from chibo.members.lifecycle import competent_committee, late_transfer_state
+
+    return LateTransfer(event, late_transfer_state(event) or "pending", competent_committee(event))
+
+
+def late_transfers(actor: Any, org: Org, *, state: str | None = None) -> list[LateTransfer]:
+    """Every late official transfer of ``org``'s subtree, in the order of
+    ``late_transfer_events``, with the committee that decides each."""
+    return [late_transfer_of(e) for e in late_transfer_events(actor, org, state=state)]
 
 
 def late_transfer_for(actor: Any, event_id: int) -> LateTransfer:

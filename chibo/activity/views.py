@@ -493,13 +493,15 @@ def transfers_page(request: HttpRequest) -> HttpResponse:
     out = page(transfers.outgoing_events(request.user, org, since=add_months(today, -12)), "out")
     inc = page(transfers.incoming_members(request.user, org), "in")
     grads = page(transfers.graduating_members(request.user, org, as_of=today), "grad")
-    away = page(transfers.temporary_away(request.user, org, as_of=today), "temp")
-    late = page(transfers.late_transfers(request.user, org), "late")
+    away = page(transfers.temporary_away_events(request.user, org, as_of=today), "temp")
+    late = page(transfers.late_transfer_events(request.user, org), "late")
+    temporary = [transfers.temp_away_of(e) for e in away.object_list]
+    late_rows = [transfers.late_transfer_of(e) for e in late.object_list]
     out_papers = transfers.papers_of(list(out.object_list))
     in_papers = transfers.incoming_papers(list(inc.object_list))
     graduates = [g for g in map(transfers.graduate_of, grads.object_list) if g is not None]
     codes = [p.member.member_code for p in (*out_papers, *in_papers)] + [
-        x.member.member_code for x in (*graduates, *away.object_list, *late.object_list)
+        x.member.member_code for x in (*graduates, *temporary, *late_rows)
     ]
     selectors.audit_list_read(request.user, codes, {"page": "transfers"})
     context = {
@@ -508,8 +510,8 @@ def transfers_page(request: HttpRequest) -> HttpResponse:
         "outgoing": [(p, p.state(today)) for p in out_papers],
         "incoming": [(p, p.state(today)) for p in in_papers],
         "graduates": [(g, g.state(today)) for g in graduates],
-        "temporary": [(t, t.state(today)) for t in away.object_list],
-        "late": [(t, t.may_decide(request.user)) for t in late.object_list],
+        "temporary": [(t, t.state(today)) for t in temporary],
+        "late": [(t, t.may_decide(request.user)) for t in late_rows],
         "pages": {"out": out, "in": inc, "grad": grads, "temp": away, "late": late},
         "graduate_form": GraduateTransferForm(initial={"effective_date": today}),
         "may_change": selectors.can_write(request.user, org),

@@ -112,14 +112,14 @@ def test_transfers_endpoint(tree: dict[str, Org], student: Member, apis: dict) -
         destination_org=tree["school"],
         decision=member_services.Decision(number="30-QĐ/ĐU"),
     )
-    sent = apis["staff"].get("/activity/transfers", org="BK").json()
-    assert sent["outgoing"][0]["member_code"] == student.member_code
-    assert (
-        sent["outgoing"][0]["deadline"] == "2026-10-14"
-    )  # 30 working days after 1/9/2026 (2/9 holiday)
-    received = apis["outside"].get("/activity/transfers", org="Q1-THPT").json()
-    assert received["incoming"][0]["member_code"] == student.member_code
-    assert apis["outside"].get("/activity/transfers", org="BK").status_code == 404
+    sent = apis["staff"].get("/activity/transfers", org="BK", side="outgoing").json()["items"]
+    assert sent[0]["member_code"] == student.member_code
+    assert sent[0]["deadline"] == "2026-10-14"  # 30 working days after 1/9/2026 (2/9 holiday)
+    received = apis["outside"].get("/activity/transfers", org="Q1-THPT", side="incoming").json()
+    assert received["items"][0]["member_code"] == student.member_code
+    assert apis["outside"].get("/activity/transfers", org="BK", side="outgoing").status_code == 404
+    # Which side is asked for: an old client's call without it is told so.
+    assert apis["staff"].get("/activity/transfers", org="BK").status_code == 422
 
 
 def test_cells_missing_meetings_endpoint(tree: dict[str, Org], student: Member, apis: dict) -> None:

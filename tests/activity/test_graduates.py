@@ -138,9 +138,13 @@ def test_the_transfer_through_the_api(grads: dict, day: str, status: int) -> Non
 
 def test_the_list_through_the_api(grads: dict) -> None:
     api = api_for(grads["sec"])
-    before = api.get("/activity/graduates", org="BK-SV1", as_of="2026-04-29", state="ending").json()
-    on = api.get("/activity/graduates", org="BK-SV1", as_of="2026-04-30", state="ending").json()
-    after = api.get("/activity/graduates", org="BK-SV1", as_of="2026-07-01").json()
+    before = api.get(
+        "/activity/graduates", org="BK-SV1", as_of="2026-04-29", state="ending"
+    ).json()["items"]
+    on = api.get("/activity/graduates", org="BK-SV1", as_of="2026-04-30", state="ending").json()[
+        "items"
+    ]
+    after = api.get("/activity/graduates", org="BK-SV1", as_of="2026-07-01").json()["items"]
     assert before == []
     assert [g["member_code"] for g in on] == ["SV1", "SV2", "SV3"]
     assert on[0]["keep_until"] == "2026-06-30" and on[0]["warn_from"] == "2026-04-30"

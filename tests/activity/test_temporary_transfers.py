@@ -147,14 +147,14 @@ def test_ending_and_overdue_at_their_boundaries(people: dict, today: dt.date, st
     api = api_for(people["sec"])
     r = api.get(f"/activity/temporary-transfers?org=BK-SV1&as_of={today.isoformat()}")
     assert r.status_code == 200, r.content
-    assert [(x["member_code"], x["state"], x["until"]) for x in r.json()] == [
+    assert [(x["member_code"], x["state"], x["until"]) for x in r.json()["items"]] == [
         ("TT-0", state, "2026-04-01")
     ]
     r = api_for(people["staff"]).get(
         f"/activity/temporary-transfers?org=BK&state=overdue&as_of={today.isoformat()}"
     )
     assert r.status_code == 200, r.content
-    assert [x["member_code"] for x in r.json()] == (["TT-0"] if state == "overdue" else [])
+    assert [x["member_code"] for x in r.json()["items"]] == (["TT-0"] if state == "overdue" else [])
 
 
 def test_back_from_the_transfer_leaves_the_list(people: dict) -> None:

@@ -166,10 +166,10 @@ def test_through_the_api(people: dict, code: str, day: str, state: str | None) -
     }
     r = sec.post(f"/members/{code}/events/transfer_out", body)
     assert r.status_code == 201, r.content
-    sent = sec.get("/activity/transfers?org=BK-SV1").json()["outgoing"]
+    sent = sec.get("/activity/transfers?org=BK-SV1&side=outgoing").json()["items"]
     paper = next(p for p in sent if p["member_code"] == code)
     assert paper["late_decision"] == state
-    listed = staff.get("/activity/late-transfers?org=BK").json()
+    listed = staff.get("/activity/late-transfers?org=BK").json()["items"]
     assert [x["member_code"] for x in listed] == ([code] if state else [])
     if state is None:
         return
@@ -186,7 +186,7 @@ def test_through_the_api(people: dict, code: str, day: str, state: str | None) -
     )
     assert r.status_code == 201, r.content
     assert (r.json()["state"], r.json()["decided_on"]) == ("accepted", "2025-12-26")
-    assert staff.get("/activity/late-transfers?org=BK&state=pending").json() == []
+    assert staff.get("/activity/late-transfers?org=BK&state=pending").json()["items"] == []
 
 
 def test_the_page(people: dict) -> None:
