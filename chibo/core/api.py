@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
 
@@ -143,9 +143,13 @@ def calendar_put(
     "/{day}",
     response=AdjustmentOut,
     summary="Remove a calendar adjustment (city office); returns the removed adjustment",
+    description="404 with a message when no adjustment is recorded for that day.",
 )
 def calendar_delete(
     request: HttpRequest, day: Annotated[str, Path(description="YYYY-MM-DD")]
 ) -> dict[str, Any]:
-    row = calendar.calendar_adjustment_delete(actor=request.user, day=_day(request, day))
+    try:
+        row = calendar.calendar_adjustment_delete(actor=request.user, day=_day(request, day))
+    except CalendarAdjustment.DoesNotExist as exc:
+        raise Http404(str(exc)) from exc
     return _adjustment(row)

@@ -166,13 +166,14 @@ def calendar_adjustment_save(
 def calendar_adjustment_delete(*, actor: Any, day: dt.date) -> CalendarAdjustment:
     """Remove the adjustment of ``day``: the library and the weekends decide again (audited).
 
-    Returns the removed row (unsaved), so the caller can show what was removed."""
+    Returns the removed row (unsaved), so the caller can show what was removed; raises
+    ``CalendarAdjustment.DoesNotExist`` (with the Vietnamese message) when ``day`` has none."""
     require_manage(actor)
     with transaction.atomic():
         row = CalendarAdjustment.objects.select_for_update().filter(day=day).first()
-        if row is None:
-            raise ValidationError(
-                {"day": [_("No adjustment is recorded for %(date)s.") % {"date": dmy(day)}]}
+        if row is None:  # nothing to remove: not found (the API's 404), not invalid input
+            raise CalendarAdjustment.DoesNotExist(
+                _("No adjustment is recorded for %(date)s.") % {"date": dmy(day)}
             )
         before = _snapshot(row)
         row.delete()

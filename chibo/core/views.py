@@ -27,7 +27,7 @@ from chibo.core.busy import (
     is_busy,
     is_disk_full,
 )
-from chibo.core.models import RuleVersion
+from chibo.core.models import CalendarAdjustment, RuleVersion
 from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap
 from chibo.core.web import date_field, run_service
@@ -115,7 +115,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             try:
                 day = dt.date.fromisoformat(request.POST["delete"])
                 calendar.calendar_adjustment_delete(actor=request.user, day=day)
-            except (ValueError, ValidationError) as exc:
+            except (ValueError, ValidationError, CalendarAdjustment.DoesNotExist) as exc:
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             else:
                 messages.success(

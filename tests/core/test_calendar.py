@@ -126,7 +126,7 @@ def test_the_city_office_changes_the_calendar_and_it_is_audited(tree: dict) -> N
     calendar.calendar_adjustment_delete(actor=office, day=D(2025, 4, 26))
     assert add_working_days(D(2025, 4, 10), 30) == D(2025, 5, 27)  # the library decides again
     assert AuditEntry.objects.filter(action="core.calendar_delete").count() == 1
-    with pytest.raises(ValidationError):
+    with pytest.raises(CalendarAdjustment.DoesNotExist):
         calendar.calendar_adjustment_delete(actor=office, day=D(2025, 4, 26))
 
 
@@ -168,7 +168,12 @@ def test_the_calendar_through_the_api(tree: dict) -> None:
     assert office.call("put", "/2027-01-05", {**body, "source": ""}).status_code == 422
     assert sec.call("delete", "/2027-01-04").status_code == 403
     assert office.call("delete", "/2027-01-04").status_code == 200
-    assert office.call("delete", "/2027-01-04").status_code == 422
+    gone = office.call("delete", "/2027-01-04")  # nothing recorded that day: not found
+    assert gone.status_code == 404
+    assert gone.json()["error"] == {
+        "code": "not_found",
+        "message": "Chưa có điều chỉnh nào cho ngày 04/01/2027.",
+    }
     assert (
         sec.call("get", "/working-days", start="2027-01-01", days=1).json()["date"] == "2027-01-04"
     )
@@ -201,3 +206,5 @@ def test_the_calendar_page(tree: dict) -> None:
     assert r.status_code == 200 and "field-error" in r.content.decode()
     r = office.post("/calendar/", {"delete": "2027-01-04", "year": "2027"})
     assert r.status_code == 302 and is_working_day(D(2027, 1, 4))
+    again = office.post("/calendar/", {"delete": "2027-01-04", "year": "2027"}, follow=True)
+    assert "Chưa có điều chỉnh nào cho ngày 04/01/2027." in again.content.decode()
