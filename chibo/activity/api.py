@@ -317,6 +317,7 @@ def _meeting(m: Meeting) -> dict[str, object]:
 
 @router.get("/meetings", response=list[MeetingOut], summary="Meetings of a cell")
 def meetings_list(request: HttpRequest, org: str) -> list[dict[str, object]]:
+    require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: 403 for the sysadmin, not 404
     cell = _org(request, org)
     return [_meeting(m) for m in selectors.meetings_of(request.user, cell)]
 
@@ -384,6 +385,7 @@ def _party_group(g: PartyGroup) -> dict[str, object]:
 
 @router.get("/party-groups", response=list[PartyGroupOut], summary="Party groups of a cell")
 def party_groups_list(request: HttpRequest, org: str) -> list[dict[str, object]]:
+    require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: 403 for the sysadmin, not 404
     cell = _org(request, org)
     out = [_party_group(g) for g in PartyGroup.objects.filter(org=cell).order_by("name")]
     codes = [m["member_code"] for g in out for m in g["members"]]  # type: ignore[attr-defined]
@@ -609,6 +611,7 @@ class DuesOut(Schema):
 def dues_list(
     request: HttpRequest, org: str, year: int = Query(..., ge=2000, le=2100)
 ) -> dict[str, object]:
+    require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: 403 for the sysadmin, not 404
     root = _org(request, org)
     _months, rows, totals = selectors.dues_grid(root, year, timezone.localdate())
     selectors.audit_list_read(
@@ -690,6 +693,7 @@ def transfers_list(
     limit: int = LIMIT,
     cursor: str = CURSOR,
 ) -> dict[str, object]:
+    require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: 403 for the sysadmin, not 404
     root = _org(request, org)
     today = timezone.localdate()
     if side == "outgoing":
@@ -747,6 +751,7 @@ def graduates_list(
     limit: int = LIMIT,
     cursor: str = CURSOR,
 ) -> dict[str, object]:
+    require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: 403 for the sysadmin, not 404
     root = _org(request, org)
     day = _day(as_of)
     students = transfers.graduating_members(request.user, root, as_of=day)
@@ -820,6 +825,7 @@ def temporary_transfers_list(
     limit: int = LIMIT,
     cursor: str = CURSOR,
 ) -> dict[str, object]:
+    require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: 403 for the sysadmin, not 404
     root = _org(request, org)
     day = _day(as_of)
     found = transfers.temporary_away_events(request.user, root, as_of=day, state=state)
@@ -906,6 +912,7 @@ def late_transfers_list(
     limit: int = LIMIT,
     cursor: str = CURSOR,
 ) -> dict[str, object]:
+    require_cap(request.user, Cap.MEMBER_VIEW)  # as the page: 403 for the sysadmin, not 404
     root = _org(request, org)
     found = transfers.late_transfer_events(request.user, root, state=state)
     events, after = keyset_page(found, ("decided", "-effective_date", "-id"), limit, cursor)

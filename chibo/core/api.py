@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from chibo.core import calendar
 from chibo.core.models import CalendarAdjustment
@@ -79,14 +79,12 @@ def _adjustment(row: CalendarAdjustment) -> dict[str, object]:
 
 def _within(day: dt.date, name: str) -> dt.date:
     if not EARLIEST <= day <= LATEST:
-        raise ValidationError({name: ["2000-01-01 … 2100-12-31"]})
+        raise ValidationError({name: [_("Enter a date from 2000-01-01 to 2100-12-31.")]})
     return day
 
 
 @router.get("", response=YearOut, summary="The year's calendar adjustments and weekdays off")
-def calendar_year(request: HttpRequest, year: int) -> dict[str, Any]:
-    if not 2000 <= year <= 2100:
-        raise ValidationError({"year": ["2000 … 2100"]})
+def calendar_year(request: HttpRequest, year: int = Query(..., ge=2000, le=2100)) -> dict[str, Any]:
     view = calendar.year_view(year)
     return {
         "year": year,
@@ -103,9 +101,9 @@ def calendar_year(request: HttpRequest, year: int) -> dict[str, Any]:
     response=WorkingDaysOut,
     summary="The date a number of working days after a start (as deadlines count them)",
 )
-def working_days(request: HttpRequest, start: dt.date, days: int) -> dict[str, Any]:
-    if not 0 <= days <= 1000:
-        raise ValidationError({"days": ["0 … 1000"]})
+def working_days(
+    request: HttpRequest, start: dt.date, days: int = Query(..., ge=0, le=1000)
+) -> dict[str, Any]:
     return {
         "start": start,
         "days": days,

@@ -121,6 +121,14 @@ PAGE_REFUSED_READS = [
     ("/training/requirements", "/training/requirements/"),
     ("/oversight/coverage?org=TU&date_from=2025-01-01&date_to=2025-12-31", "/oversight/coverage/"),
     ("/oversight/evaluations/summary?org=TU", "/oversight/evaluation/"),
+    # The reads of one org's activity (were 404 for the sysadmin: issue 18, session 5).
+    ("/activity/dues?org=BK-SV1&year=2025", "/activity/dues/"),
+    ("/activity/meetings?org=BK-SV1", "/activity/meetings/"),
+    ("/activity/party-groups?org=BK-SV1", "/activity/party-groups/"),
+    ("/activity/transfers?org=BK&side=outgoing", "/activity/transfers/"),
+    ("/activity/graduates?org=BK", "/activity/transfers/"),
+    ("/activity/temporary-transfers?org=BK", "/activity/transfers/"),
+    ("/activity/late-transfers?org=BK", "/activity/transfers/"),
 ]
 
 

@@ -208,3 +208,20 @@ def test_the_calendar_page(tree: dict) -> None:
     assert r.status_code == 302 and is_working_day(D(2027, 1, 4))
     again = office.post("/calendar/", {"delete": "2027-01-04", "year": "2027"}, follow=True)
     assert "Chưa có điều chỉnh nào cho ngày 04/01/2027." in again.content.decode()
+
+
+def test_the_calendar_api_says_its_bounds_in_the_request_language(tree: dict) -> None:
+    """Issue 18 ("every error message is translated"): no bare "2000 … 2100" ranges."""
+    sec = Api(f.user("sec", Role.CELL_SECRETARY, tree["cell_a"]))
+    for params, field, said in [
+        ({"year": 1999}, "year", "2000"),
+        ({"year": 2101}, "year", "2100"),
+    ]:
+        r = sec.call("get", "", **params)
+        assert r.status_code == 422
+        message = " ".join(r.json()["error"]["fields"][field])
+        assert said in message and "…" not in message and message[0].isalpha(), message
+    r = sec.call("get", "/working-days", start="2025-01-01", days=1001)
+    assert r.status_code == 422 and "…" not in str(r.json())
+    r = sec.call("get", "/working-days", start="1999-12-31", days=1)
+    assert r.json()["error"]["fields"]["start"] == ["Nhập ngày từ 2000-01-01 đến 2100-12-31."]
