@@ -84,7 +84,9 @@ def _within(day: dt.date, name: str) -> dt.date:
 
 
 @router.get("", response=YearOut, summary="The year's calendar adjustments and weekdays off")
-def calendar_year(request: HttpRequest, year: int = Query(..., ge=2000, le=2100)) -> dict[str, Any]:
+def calendar_year(
+    request: HttpRequest, year: Annotated[int, Query(ge=2000, le=2100)]
+) -> dict[str, Any]:
     view = calendar.year_view(year)
     return {
         "year": year,
@@ -102,7 +104,7 @@ def calendar_year(request: HttpRequest, year: int = Query(..., ge=2000, le=2100)
     summary="The date a number of working days after a start (as deadlines count them)",
 )
 def working_days(
-    request: HttpRequest, start: dt.date, days: int = Query(..., ge=0, le=1000)
+    request: HttpRequest, start: dt.date, days: Annotated[int, Query(ge=0, le=1000)]
 ) -> dict[str, Any]:
     return {
         "start": start,
