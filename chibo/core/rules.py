@@ -137,10 +137,19 @@ def _rules_changed(**kwargs: Any) -> None:
 
 def rule_in_force(key: str, *, on: dt.date) -> Rule:
     """The version of rule ``key`` in force on date ``on``."""
+    rule = rule_or_none(key, on=on)
+    if rule is None:
+        raise RuleMissing(key, on)
+    return rule
+
+
+def rule_or_none(key: str, *, on: dt.date) -> Rule | None:
+    """``rule_in_force``, or None where it raises, without building the refusal's message
+    (an import's checks ask for thousands of dates, many before the rule's first version)."""
     for rule in reversed(_load().get(key, [])):
         if rule.valid_from <= on and (rule.valid_to is None or on < rule.valid_to):
             return rule
-    raise RuleMissing(key, on)
+    return None
 
 
 def all_rules() -> list[Rule]:

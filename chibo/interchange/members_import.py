@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from chibo.core.plausibility import AgeProblem, age_problem
 from chibo.core.roles import Cap
-from chibo.core.rules import RuleMissing, RuleViolation, rule_in_force
+from chibo.core.rules import RuleMissing, RuleViolation, rule_in_force, rule_or_none
 from chibo.core.scoping import scope_for
 from chibo.interchange import columns as C
 from chibo.interchange.common import Columns, RowReader
@@ -138,9 +138,8 @@ class Context:
 
 def _age_bounds(category: str, on: dt.date) -> tuple[int, int] | None:
     """The (low, high) years of ``people.category_age_years`` for ``category`` on ``on``."""
-    try:
-        rule = rule_in_force("people.category_age_years", on=on)
-    except RuleMissing:
+    rule = rule_or_none("people.category_age_years", on=on)
+    if rule is None:
         return None
     bounds = (rule.value or {}).get(category)
     return (int(bounds[0]), int(bounds[1])) if bounds else None
@@ -159,15 +158,11 @@ def _full_months(start: dt.date, end: dt.date) -> int:
 def _admission_bounds(on: dt.date) -> tuple[int, int | None] | None:
     """(minimum, maximum or None) months of age of the admission rules in force on ``on``;
     None when no minimum covers the date."""
-    try:
-        low = int(rule_in_force("admission.age_min_months", on=on).value)
-    except RuleMissing:
+    low = rule_or_none("admission.age_min_months", on=on)
+    if low is None:
         return None
-    try:
-        high: int | None = int(rule_in_force("admission.age_max_months", on=on).value)
-    except RuleMissing:  # no maximum before 25/7/2016
-        high = None
-    return low, high
+    high = rule_or_none("admission.age_max_months", on=on)  # none before 25/7/2016
+    return int(low.value), (int(high.value) if high is not None else None)
 
 
 def _org(rr: RowReader, ctx: Context, column: str, code: str) -> OrgInfo | None:
@@ -551,16 +546,23 @@ def read_rows(
     # Each row's cells by column name, built in C (dict(zip)): a column the row lacks
     # reads as None, which every RowReader method reads as an empty cell.
     names = cols.names()
+    # Rows whose cells and checks say nothing are read from what earlier rows taught
+    # (members_cells); the others, and what is wrong with them, by parse_row.
+    from chibo.interchange.members_cells import row_parser
+
+    quiet = row_parser(ctx, cols)
     for number, cells in table.rows:
         result.rows += 1
         if tick is not None and result.rows % 5000 == 0:
             tick(result.rows)
-        rr = RowReader(
-            result, table.sheet, number, dict(zip(names, cells, strict=False)).get, ctx.today
-        )
-        row = parse_row(rr, ctx, cols)
+        row = quiet(number, cells)
         if row is None:
-            continue
+            rr = RowReader(
+                result, table.sheet, number, dict(zip(names, cells, strict=False)).get, ctx.today
+            )
+            row = parse_row(rr, ctx, cols)
+            if row is None:
+                continue
         first = seen.get(row.code)
         if first is not None:
             result.add(

@@ -44,8 +44,17 @@ class Folder:
 
     def __init__(self) -> None:
         self.words: dict[str, str] = {}
+        self.names: dict[str, str] = {}  # whole names: a file repeats many
 
     def __call__(self, name: str) -> str:
+        out = self.names.get(name)
+        if out is None:
+            if len(self.names) > self.LIMIT:
+                self.names.clear()
+            out = self.names[name] = self._fold(name)
+        return out
+
+    def _fold(self, name: str) -> str:
         words = self.words
         if len(words) > self.LIMIT:
             words.clear()

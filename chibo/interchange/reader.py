@@ -353,7 +353,7 @@ def _open_csv(path: Path) -> Table:
                     pass
                 for row in reader:
                     number += 1
-                    if any(row) and any(cell.strip() for cell in row):
+                    if any(row) and (row[0].strip() or any(cell.strip() for cell in row)):
                         if max(map(len, row)) > limit:
                             raise _too_long(number)
                         yield number, row

@@ -21,8 +21,6 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
-import holidays
-
 # year -> {date: True (a working day) | False (a day off)}
 AdjustmentSource = Callable[[int], Mapping[dt.date, bool]]
 _source: AdjustmentSource | None = None
@@ -37,6 +35,10 @@ def set_adjustments(source: AdjustmentSource | None) -> AdjustmentSource | None:
 
 @lru_cache(maxsize=64)
 def _holidays_of(year: int, language: str = "vi") -> dict[dt.date, str]:
+    # Imported on first use: most processes (an import, an export) never count working
+    # days, and the library's country tables take ~0.05 s to load (issue 22).
+    import holidays
+
     return dict(holidays.country_holidays("VN", years=year, language=language))
 
 

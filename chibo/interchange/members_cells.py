@@ -1,0 +1,301 @@
+"""``members_import.parse_row`` without per-cell work, for the rows that need none (issue 22).
+
+A file repeats a few thousand values in most of its columns (dates, the gender, the
+category, the cell's code). Each column keeps what ``RowReader`` read from each value
+the first time it met it, alone, on a probe that records whether it said anything: a
+value it read without a word is taken from that memory afterwards, a value it had
+something to say about is marked, and a row holding one goes the whole way through
+``parse_row``. The columns unique to a member (code, name, citizen ID, phone…) are read
+as ``RowReader.text`` reads a text cell; the checks across columns (the org, the ages,
+probation) are ``parse_row``'s, on their quiet path only.
+
+So a row comes back from here only if ``parse_row`` would give the same ``MemberRow``
+without a problem (error or warning); any other row gets ``None`` and is read by
+``parse_row``, which says what is wrong. tests/interchange/test_members_cells.py holds the
+two paths to that.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from chibo.core.rules import RuleMissing
+from chibo.interchange import columns as C
+from chibo.interchange.common import Columns, RowReader
+from chibo.interchange.members_import import Context, MemberRow
+from chibo.members.models import ON_ROLLS, Status
+from chibo.orgs.models import CELL_KINDS
+
+_BAD = object()  # RowReader had something to say about this value
+_ACTIVE = Status.ACTIVE
+
+
+class _Probe:
+    """Stands in for the ImportResult of a cell read alone: notes whether anything was said."""
+
+    __slots__ = ("said",)
+
+    def __init__(self) -> None:
+        self.said = False
+
+    def add(self, problem: Any) -> None:
+        self.said = True
+
+
+class _Known(dict):
+    """cell → what ``read`` (a RowReader method) gives for it, or _BAD; filled on first sight.
+
+    Keyed by the cell itself when it is text, else by (its type, it): True, 1 and 1.0 are
+    equal keys but different cells.
+    """
+
+    LIMIT = 200_000  # values kept: bounded memory whatever the file
+
+    def __init__(self, read: Callable[[RowReader], Any], today: Any) -> None:
+        super().__init__()
+        self.read = read
+        self.today = today
+
+    def __missing__(self, key: Any) -> Any:
+        raw = key if key.__class__ is str else key[1]
+        probe = _Probe()
+        rr = RowReader(probe, "", 0, lambda _column: raw, self.today)  # type: ignore[arg-type]
+        value = self.read(rr)
+        out = _BAD if probe.said or rr.bad else value
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[key] = out
+        return out
+
+    def of(self, cell: Any) -> Any:
+        """For a cell that is not text (rare: spreadsheet dates and numbers)."""
+        try:
+            return self[(cell.__class__, cell)]
+        except TypeError:  # unhashable: not a cell value
+            return _BAD
+
+
+def row_parser(ctx: Context, cols: Columns) -> Callable[[int, list[Any]], MemberRow | None]:
+    """``parse(number, cells)``: the row's MemberRow, or None for ``parse_row`` to read it."""
+    today = ctx.today
+    index = cols.index
+    width = max(index.values(), default=-1) + 1
+    # A column the file lacks reads the None put after the row's known cells (a row
+    # shorter than the header is padded with None, as parse_row reads it).
+    absent = width
+    nones = [None] * (width + 1)
+
+    def at(name: str) -> int:
+        return index.get(name, absent)
+
+    def known(read: Callable[[RowReader], Any]) -> _Known:
+        return _Known(read, today)
+
+    p_code, p_name, p_dob, p_gender = (
+        at("ma_dang_vien"),
+        at("ho_ten"),
+        at("ngay_sinh"),
+        at("gioi_tinh"),
+    )
+    p_eth, p_org, p_cat, p_adm_on = (
+        at("dan_toc"),
+        at("ma_to_chuc"),
+        at("doi_tuong"),
+        at("ngay_vao_dang"),
+    )
+    p_adm_org, p_cat_adm, p_rec = (
+        at("ma_to_chuc_ket_nap"),
+        at("doi_tuong_khi_ket_nap"),
+        at("ngay_chinh_thuc"),
+    )
+    p_card, p_cid, p_phone, p_status = (
+        at("so_the_dang"),
+        at("so_cccd"),
+        at("so_dien_thoai"),
+        at("trang_thai"),
+    )
+    p_status_on, p_why, p_grad, p_decision = (
+        at("ngay_thay_doi_trang_thai"),
+        at("ly_do"),
+        at("ngay_tot_nghiep_du_kien"),
+        at("so_quyet_dinh"),
+    )
+
+    lacking = absent in (
+        *(p_code, p_name, p_dob, p_gender, p_eth, p_org, p_cat, p_adm_on, p_adm_org, p_cat_adm),
+        *(p_rec, p_card, p_cid, p_phone, p_status, p_status_on, p_why, p_grad, p_decision),
+    )
+
+    dob_k = known(lambda rr: rr.date("ngay_sinh", required=True))
+    gender_k = known(lambda rr: rr.vocab("gioi_tinh", "gioi_tinh", required=True))
+    eth_k = known(lambda rr: rr.text("dan_toc", max_length=40) or "Kinh")
+    org_k = known(lambda rr: rr.text("ma_to_chuc", required=True, max_length=32))
+    cat_k = known(lambda rr: rr.vocab("doi_tuong", "doi_tuong", required=True))
+    adm_on_k = known(lambda rr: rr.date("ngay_vao_dang", required=True))
+    adm_org_k = known(lambda rr: rr.text("ma_to_chuc_ket_nap", max_length=32))
+    cat_adm_k = known(lambda rr: rr.vocab("doi_tuong_khi_ket_nap", "doi_tuong"))
+    rec_k = known(lambda rr: rr.date("ngay_chinh_thuc"))
+    status_k = known(lambda rr: rr.vocab("trang_thai", "trang_thai") or _ACTIVE)
+    status_on_k = known(lambda rr: rr.date("ngay_thay_doi_trang_thai"))
+    grad_k = known(lambda rr: rr.date("ngay_tot_nghiep_du_kien", past=False))
+
+    # The member's own cells, read as RowReader.text reads a text cell (None: the file
+    # has no such column). Anything else (a number in a spreadsheet cell): parse_row.
+    text, nfc = C.text, unicodedata.normalize
+
+    def own(cell: Any, max_length: int) -> Any:
+        if cell.__class__ is str:
+            out = text(cell) if cell else ""
+        elif cell is None:
+            return ""
+        else:
+            return _BAD
+        return out if len(out) <= max_length else _BAD
+
+    orgs = ctx.orgs
+    placeable: dict[str, bool] = {}  # org code → members may be imported into it
+
+    def may_place(code: str) -> bool:
+        ok = placeable.get(code)
+        if ok is None:
+            info = orgs[code]
+            ok = placeable[code] = info.kind in CELL_KINDS and ctx.may_change(info)
+        return ok
+
+    age_problem, admission_age_problem = ctx.age_problem, ctx.admission_age_problem
+    probation_end = ctx.probation_end
+
+    def parse(number: int, cells: list[Any]) -> MemberRow | None:
+        if lacking or len(cells) < width:
+            cells = list(cells[:width])
+            cells += nones[len(cells) :]
+        # Cells read from memory (the values RowReader read without a word).
+        v = cells[p_dob]
+        dob = dob_k[v] if v.__class__ is str else dob_k.of(v)
+        v = cells[p_gender]
+        gender = gender_k[v] if v.__class__ is str else gender_k.of(v)
+        v = cells[p_eth]
+        ethnicity = eth_k[v] if v.__class__ is str else eth_k.of(v)
+        v = cells[p_org]
+        org_code = org_k[v] if v.__class__ is str else org_k.of(v)
+        v = cells[p_cat]
+        category = cat_k[v] if v.__class__ is str else cat_k.of(v)
+        v = cells[p_adm_on]
+        admitted_on = adm_on_k[v] if v.__class__ is str else adm_on_k.of(v)
+        v = cells[p_adm_org]
+        adm_code = adm_org_k[v] if v.__class__ is str else adm_org_k.of(v)
+        v = cells[p_cat_adm]
+        cat_adm = cat_adm_k[v] if v.__class__ is str else cat_adm_k.of(v)
+        v = cells[p_rec]
+        recognized_on = rec_k[v] if v.__class__ is str else rec_k.of(v)
+        v = cells[p_status]
+        status = status_k[v] if v.__class__ is str else status_k.of(v)
+        v = cells[p_status_on]
+        status_on = status_on_k[v] if v.__class__ is str else status_on_k.of(v)
+        v = cells[p_grad]
+        graduation = grad_k[v] if v.__class__ is str else grad_k.of(v)
+        if (
+            dob is _BAD
+            or gender is _BAD
+            or ethnicity is _BAD
+            or org_code is _BAD
+            or category is _BAD
+            or admitted_on is _BAD
+            or adm_code is _BAD
+            or cat_adm is _BAD
+            or recognized_on is _BAD
+            or status is _BAD
+            or status_on is _BAD
+            or graduation is _BAD
+            or status != _ACTIVE  # a status event: its checks and texts in parse_row
+        ):
+            return None
+        # The member's own cells.
+        # The code, the name and the numbers as columns.text reads text: trimmed, NFC; a
+        # cell starting with ' (export's formula guard) or a code not in ASCII: parse_row.
+        v = cells[p_code]
+        if v.__class__ is not str or not v.isascii():
+            return None
+        code = v.strip()
+        if not code or len(code) > 32 or code[0] == "'":
+            return None
+        v = cells[p_name]
+        if v.__class__ is not str:
+            return None
+        name = v.strip()
+        if not name.isascii():
+            name = nfc("NFC", name)
+        if not name or len(name) > 120 or name[0] == "'":
+            return None
+        v = cells[p_cid]
+        if v.__class__ is str and v.isascii():
+            citizen_id = v.strip()
+            if len(citizen_id) > 16 or citizen_id[:1] == "'":
+                return None
+        else:
+            citizen_id = "" if v is None else own(v, 16)
+        v = cells[p_phone]
+        if v.__class__ is str and v.isascii():
+            phone = v.strip()
+            if len(phone) > 20 or phone[:1] == "'":
+                return None
+        else:
+            phone = "" if v is None else own(v, 20)
+        v = cells[p_card]
+        card = "" if v == "" or v is None else own(v, 32)  # mostly empty: no call
+        v = cells[p_why]
+        why = "" if v == "" or v is None else own(v, 500)
+        v = cells[p_decision]
+        decision = "" if v == "" or v is None else own(v, 64)
+        if card is _BAD or citizen_id is _BAD or phone is _BAD or why is _BAD or decision is _BAD:
+            return None
+        # parse_row's checks across cells, where they find nothing.
+        org = orgs.get(org_code)
+        adm_org = orgs.get(adm_code) if adm_code else org
+        if org is None or adm_org is None or not may_place(org_code):
+            return None
+        if not org.is_open and status in ON_ROLLS:
+            return None
+        if dob >= admitted_on:
+            return None
+        at_admission = cat_adm or category
+        if age_problem(dob, at_admission, admitted_on) is not None:
+            return None
+        if category != at_admission and age_problem(dob, category, today) is not None:
+            return None
+        try:
+            if admission_age_problem(dob, admitted_on) is not None:
+                return None
+            if recognized_on and recognized_on < probation_end(admitted_on):
+                return None
+        except RuleMissing:
+            return None
+        return MemberRow(
+            number=number,
+            code=code,
+            full_name=" ".join(name.split()),
+            dob=dob,
+            gender=gender,
+            ethnicity=ethnicity,
+            org=org,
+            category=category,
+            admitted_on=admitted_on,
+            adm_org=adm_org,
+            adm_org_given=bool(adm_code),
+            cat_adm=at_admission,
+            cat_adm_given=bool(cat_adm),
+            recognized_on=recognized_on,
+            card=card,
+            citizen_id=citizen_id,
+            phone=phone,
+            status=status,
+            status_on=None,
+            reason="",
+            note=why,
+            graduation=graduation,
+            decision=decision,
+        )
+
+    return parse
