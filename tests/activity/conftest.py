@@ -60,3 +60,22 @@ def student(tree: dict[str, Org]) -> Member:
 @pytest.fixture
 def helpers() -> dict[str, Callable[..., Any]]:
     return {"hold": hold, "pay": pay}
+
+
+def walk_pages(api: Any, path: str, limit: int, **params: Any) -> list[dict[str, Any]]:
+    """Every item of a paged API list ({"items", "next"}), read ``limit`` at a time; each
+    page holds at most ``limit`` items and no empty page comes before the last."""
+    items: list[dict[str, Any]] = []
+    cursor = ""
+    for _ in range(60):
+        answer = api.get(path, limit=limit, cursor=cursor, **params)
+        assert answer.status_code == 200, answer.content
+        body = answer.json()
+        assert set(body) == {"items", "next"}
+        assert len(body["items"]) <= limit
+        assert body["items"] or body["next"] is None
+        items += body["items"]
+        if body["next"] is None:
+            return items
+        cursor = body["next"]
+    raise AssertionError("the pages never ended")

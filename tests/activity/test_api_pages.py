@@ -13,26 +13,10 @@ from chibo.activity import tracking
 from chibo.core.models import AuditEntry
 from chibo.orgs.models import Org, OrgKind
 from tests import factories
-from tests.activity.conftest import hold
+from tests.activity.conftest import hold, walk_pages
 from tests.api.conftest import api_for
 
 pytestmark = pytest.mark.django_db
-
-
-def _walk(api: Any, path: str, limit: int, **params: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = ""
-    for _ in range(50):
-        answer = api.get(path, limit=limit, cursor=cursor, **params)
-        assert answer.status_code == 200, answer.content
-        body = answer.json()
-        assert set(body) == {"items", "next"}
-        assert len(body["items"]) <= limit
-        items += body["items"]
-        if body["next"] is None:
-            return items
-        cursor = body["next"]
-    raise AssertionError("the pages never ended")
 
 
 @pytest.fixture
@@ -65,7 +49,7 @@ def test_warnings_come_a_page_at_a_time_and_only_the_page_is_audited(busy: dict[
     )
     for limit in (1, 2, 4, len(whole["items"])):
         assert (
-            _walk(staff, "/activity/warnings", limit, org="BK", as_of="2026-10-20")
+            walk_pages(staff, "/activity/warnings", limit, org="BK", as_of="2026-10-20")
             == whole["items"]
         )
 
@@ -87,7 +71,7 @@ def test_cells_missing_meetings_and_tracking_page_in_tree_order(
     assert sorted(codes) == ["BK-GV1", "BK-SV1", "BK-SV2", "BK-SV3"] and missing["next"] is None
     assert codes == sorted(codes, key=paths.__getitem__)
     assert (
-        _walk(staff, "/activity/cells-missing-meetings", 1, org="BK", as_of="2026-10-20")
+        walk_pages(staff, "/activity/cells-missing-meetings", 1, org="BK", as_of="2026-10-20")
         == missing["items"]
     )
 
@@ -96,7 +80,7 @@ def test_cells_missing_meetings_and_tracking_page_in_tree_order(
     assert sorted(cells) == ["BK-GV1", "BK-SV1", "BK-SV2", "BK-SV3"]
     assert cells == sorted(cells, key=paths.__getitem__)
     for limit in (1, 3, 4):
-        assert _walk(staff, "/activity/tracking", limit, org="BK") == tracked["items"]
+        assert walk_pages(staff, "/activity/tracking", limit, org="BK") == tracked["items"]
 
 
 @pytest.mark.parametrize(

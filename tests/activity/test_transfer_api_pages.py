@@ -19,6 +19,7 @@ from chibo.members.lifecycle import Decision, EventKind, TransferGrounds, record
 from chibo.members.models import MemberEvent
 from chibo.members.services import late_transfer_decide
 from tests import factories as f
+from tests.activity.conftest import walk_pages
 from tests.api.conftest import api_for
 
 pytestmark = pytest.mark.django_db
@@ -26,23 +27,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 START = TODAY - dt.timedelta(days=40)  # the temporary transfers
 AS_OF = START + dt.timedelta(days=130)  # about a month before the first ones end
-
-
-def _walk(api: Any, path: str, limit: int, **params: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = ""
-    for _ in range(60):
-        answer = api.get(path, limit=limit, cursor=cursor, **params)
-        assert answer.status_code == 200, answer.content
-        body = answer.json()
-        assert set(body) == {"items", "next"}
-        assert len(body["items"]) <= limit
-        assert body["items"] or body["next"] is None  # no empty page before the end
-        items += body["items"]
-        if body["next"] is None:
-            return items
-        cursor = body["next"]
-    raise AssertionError("the pages never ended")
 
 
 def _months(day: dt.date, n: int) -> dt.date:
@@ -140,7 +124,7 @@ def test_every_page_size_walks_the_whole_list_once_in_order(
     whole = api.get(path, limit=200, **params).json()
     assert whole["next"] is None and len(whole["items"]) >= 3
     for limit in (1, 2, 3, len(whole["items"]) - 1, len(whole["items"])):
-        assert _walk(api, path, limit, **params) == whole["items"]
+        assert walk_pages(api, path, limit, **params) == whole["items"]
     # Only the page's members are audited.
     AuditEntry.objects.filter(action="activity.list").delete()
     page = api.get(path, limit=2, **params).json()
@@ -206,7 +190,7 @@ def test_a_state_filter_pages_the_filtered_list(
     for state in states:
         wanted = [r for r in whole if r["state"] == state]
         for limit in (1, 2):
-            got = _walk(staff, path, limit, org="BK", as_of=AS_OF.isoformat(), state=state)
+            got = walk_pages(staff, path, limit, org="BK", as_of=AS_OF.isoformat(), state=state)
             assert got == wanted, state
     assert len({r["state"] for r in whole}) >= 3
 

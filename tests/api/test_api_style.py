@@ -77,16 +77,6 @@ def test_one_way_to_answer_201() -> None:
     assert found == []
 
 
-# Bare strings still raised, each a ratchet entry to delete as it is translated (the list only
-# shrinks; session 5 translated these on its branches wip/s5api and wip/s5api2).
-KNOWN_BARE = {
-    "core/api.py '2000-01-01 … 2100-12-31'",
-    "core/api.py '2000 … 2100'",
-    "core/api.py '0 … 1000'",
-    "members/api.py '1930 … 2100'",
-}
-
-
 def test_every_error_a_router_raises_is_translated() -> None:
     found = []
     for path in _routers():
@@ -94,7 +84,7 @@ def test_every_error_a_router_raises_is_translated() -> None:
             if isinstance(node, ast.Call) and _name(node.func) in ERRORS:
                 for arg in [*node.args, *(k.value for k in node.keywords)]:
                     found += [f"{path.relative_to(CHIBO)} {text!r}" for text in _bare_strings(arg)]
-    assert set(found) <= KNOWN_BARE
+    assert found == []
 
 
 def test_no_empty_router() -> None:
