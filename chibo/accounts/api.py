@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import Any
+
 from ninja import Router, Schema
 
 from chibo.accounts.models import RoleAssignment
+from chibo.accounts.requests import SignedInRequest
 from chibo.core.roles import Role
 
 router = Router(tags=["accounts"])
@@ -25,7 +27,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The authenticated user and their roles")
-def me(request: HttpRequest) -> dict:
+def me(request: SignedInRequest) -> dict[str, Any]:
     user = request.user
     roles = [
         {

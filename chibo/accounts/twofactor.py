@@ -34,6 +34,7 @@ from django.utils import timezone
 from chibo.accounts.models import RecoveryCode, RoleAssignment, TwoFactorDevice
 from chibo.core import audit
 from chibo.core.roles import Role
+from chibo.core.web import is_htmx
 
 STEP = 30  # seconds per code (RFC 6238 default)
 DIGITS = 6
@@ -47,7 +48,11 @@ ROLES_REQUIRING_2FA = frozenset(
 
 # --- TOTP (RFC 6238): cryptography's implementation, HMAC-SHA1, 6 digits, 30 s ----
 
-_ALGORITHMS = {"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha512": hashes.SHA512}
+_ALGORITHMS: dict[str, type[hashes.SHA1 | hashes.SHA256 | hashes.SHA512]] = {
+    "sha1": hashes.SHA1,
+    "sha256": hashes.SHA256,
+    "sha512": hashes.SHA512,
+}
 
 
 def new_secret() -> str:
@@ -378,7 +383,7 @@ class TwoFactorMiddleware:
                 request.user = AnonymousUser()
                 return self.get_response(request)
             target = reverse("accounts:2fa_verify" if is_enrolled(user) else "accounts:2fa_enrol")
-            if request.method == "GET" and not request.headers.get("HX-Request"):
+            if request.method == "GET" and not is_htmx(request):
                 target += "?" + urlencode({"next": request.get_full_path()})
             return redirect(target)
         return self.get_response(request)

@@ -4,30 +4,31 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.accounts import services, twofactor
+from chibo.accounts.requests import SignedInRequest
 from chibo.core.clientip import client_ip
 
 
-def _next(request: HttpRequest) -> str:
+def _next(request: SignedInRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return ""
 
 
-def _throttle_key(request: HttpRequest) -> str:
+def _throttle_key(request: SignedInRequest) -> str:
     return f"2fa:{request.user.username}"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: SignedInRequest) -> HttpResponse:
     if twofactor.is_enrolled(request.user):
         return redirect(
             "accounts:2fa_verify" if not twofactor.is_verified(request) else "home:index"
@@ -65,7 +66,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: SignedInRequest) -> HttpResponse:
     if not twofactor.is_enrolled(request.user):
         return redirect("accounts:2fa_enrol")
     if twofactor.is_verified(request):
@@ -107,7 +108,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: SignedInRequest) -> HttpResponse:
     if not twofactor.is_enrolled(request.user) or not twofactor.is_verified(request):
         return redirect("accounts:2fa_enrol")
     if request.method == "POST":
@@ -124,7 +125,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def new_secret(request: HttpRequest) -> HttpResponse:
+def new_secret(request: SignedInRequest) -> HttpResponse:
     """Start over with a new secret (only before enrolment is confirmed)."""
     if not twofactor.is_enrolled(request.user):
         twofactor.enrol_start(user=request.user)

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.accounts import services, twofactor
 from chibo.accounts.models import ApiToken
+from chibo.accounts.requests import SignedInRequest
 from chibo.accounts.tokens import MAX_DAYS, token_create, token_revoke
 from chibo.core.clientip import client_ip
 
@@ -44,13 +45,13 @@ class TokenForm(forms.Form):
         ) % {"max": MAX_DAYS}
 
 
-def _tokens(request: HttpRequest) -> list[ApiToken]:
+def _tokens(request: SignedInRequest) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=request.user).order_by("-created_at")[:100])
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: SignedInRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     raw = None
     status = 200
@@ -84,7 +85,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _create(request: HttpRequest, form: TokenForm) -> str | None:
+def _create(request: SignedInRequest, form: TokenForm) -> str | None:
     raw = None
     try:
         _token, raw = token_create(
@@ -102,7 +103,7 @@ def _create(request: HttpRequest, form: TokenForm) -> str | None:
 
 @login_required
 @require_POST
-def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke_view(request: SignedInRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     if token.revoked_at is None:
         token_revoke(actor=request.user, token=token)

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from chibo.admissions.models import CLOSED, Candidate, CandidateStep, Stage
 from chibo.core import audit
-from chibo.lib.dates import add_months
+from chibo.lib.dates import years_before
 
 ANONYMIZED_NAME = "—"
 
@@ -51,7 +51,7 @@ class PurgeReport:
 
 def cutoff_for(today: dt.date, years: int) -> dt.date:
     """Candidates whose last step is before this date are due."""
-    return add_months(today, -12 * years)
+    return years_before(today, years)
 
 
 def purgeable(*, today: dt.date | None = None, years: int | None = None) -> QuerySet:

@@ -13,12 +13,13 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from chibo.accounts.requests import SignedInRequest
 from chibo.core.roles import Cap
 from chibo.core.scoping import has_cap
 from chibo.core.web import XLSX_TYPE, is_htmx, require_page_cap
@@ -34,7 +35,7 @@ from chibo.orgs.selectors import get_org_for, orgs_for
 XLSX = XLSX_TYPE
 
 
-def _job(request: HttpRequest, pk: str) -> ImportJob:
+def _job(request: SignedInRequest, pk: str) -> ImportJob:
     job = ImportJob.objects.filter(pk=pk, user=request.user).first()
     if job is None:
         raise Http404(_("No such import."))
@@ -43,7 +44,7 @@ def _job(request: HttpRequest, pk: str) -> ImportJob:
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     require_page_cap(request, Cap.ORG_VIEW)
     kinds = [(kind, label) for kind, label in _kind_labels() if jobs.may_import(request.user, kind)]
     recent = ImportJob.objects.filter(user=request.user)[:10]
@@ -75,7 +76,7 @@ def _kind_labels() -> list[tuple[str, str]]:
 
 @login_required
 @require_POST
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: SignedInRequest) -> HttpResponse:
     require_page_cap(request, Cap.ORG_VIEW)
     kind = request.POST.get("kind", "")
     if kind not in C.KINDS or not jobs.may_import(request.user, kind):
@@ -102,7 +103,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def job_detail(request: SignedInRequest, pk: str) -> HttpResponse:
     # The upload is never parsed here: the background task stored a small preview.
     job = _job(request, pk)
     context = {**_progress(job), **_preview(job), "kind_label": job.kind_label}
@@ -123,13 +124,13 @@ def _preview(job: ImportJob) -> dict:
 
 @login_required
 @require_GET
-def job_preview(request: HttpRequest, pk: str) -> HttpResponse:
+def job_preview(request: SignedInRequest, pk: str) -> HttpResponse:
     return render(request, "interchange/_preview.html", _preview(_job(request, pk)))
 
 
 @login_required
 @require_GET
-def job_progress(request: HttpRequest, pk: str) -> HttpResponse:
+def job_progress(request: SignedInRequest, pk: str) -> HttpResponse:
     return render(request, "interchange/_progress.html", _progress(_job(request, pk)))
 
 
@@ -140,7 +141,7 @@ def _progress(job: ImportJob) -> dict:
 
 @login_required
 @require_POST
-def job_run(request: HttpRequest, pk: str) -> HttpResponse:
+def job_run(request: SignedInRequest, pk: str) -> HttpResponse:
     job = _job(request, pk)
     action = request.POST.get("action")
     if action == "retry":
@@ -154,7 +155,7 @@ def job_run(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_errors(request: HttpRequest, pk: str) -> HttpResponse:
+def job_errors(request: SignedInRequest, pk: str) -> HttpResponse:
     job = _job(request, pk)
     try:
         data = Path(job.report_path).read_bytes()  # built by the check's task
@@ -168,7 +169,7 @@ def job_errors(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def template(request: HttpRequest, kind: str) -> HttpResponse:
+def template(request: SignedInRequest, kind: str) -> HttpResponse:
     require_page_cap(request, Cap.ORG_VIEW)
     if kind not in C.KINDS:
         raise Http404(_("No such template."))
@@ -180,7 +181,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_view(request: HttpRequest) -> HttpResponse:
+def export_view(request: SignedInRequest) -> HttpResponse:
     require_page_cap(request, Cap.ORG_VIEW)
     kind = request.GET.get("kind", C.MEMBERS)
     fmt = request.GET.get("format", "xlsx")

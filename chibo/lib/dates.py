@@ -20,6 +20,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month0 + 1, min(day.day, last))
 
 
+def years_before(day: dt.date, years: int) -> dt.date:
+    """``day`` ``years`` years earlier (29 February becomes 28 February): ages, age bands, cut-offs."""
+    return add_months(day, -12 * years)
+
+
 def full_months_between(start: dt.date, end: dt.date) -> int:
     """Whole months from ``start`` to ``end`` (age in months, validity)."""
     months = (end.year - start.year) * 12 + (end.month - start.month)

@@ -9,12 +9,13 @@ from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
+from chibo.core.paging import CappedPaginator
 from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.lib.text import fold, prefix_upper_bound
@@ -140,73 +141,9 @@ def member_search(actor: Any, flt: MemberFilter) -> MemberSearch:
 COUNT_CAP = 10_000
 
 
-class CappedPaginator(Paginator):
-    """A paginator that counts at most ``cap`` + 1 rows (a LIMITed subquery).
-
-    An exact COUNT of a city-wide list reads every member of the city (0.2 s
-    at 400,000, seconds at 5.5 million: docs/performance.md); nobody pages
-    through ten thousand names. Up to ``cap`` the count is exact; beyond it
-    ``capped`` is true, the page shows "more than 10.000", and the pages go on
-    as long as there are rows (``has_next`` from one row more than a page).
-    """
-
-    def __init__(
-        self, object_list: QuerySet | MemberSearch, per_page: int, cap: int | None = None
-    ) -> None:
-        super().__init__(object_list, per_page)
-        self.cap = COUNT_CAP if cap is None else cap
-
-    @cached_property
-    def count(self) -> int:
-        if isinstance(self.object_list, MemberSearch):
-            return self.object_list.count_upto(self.cap + 1)
-        rows = self.object_list.select_related(None).order_by()  # no join to orgs for a count
-        return rows[: self.cap + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.cap
-
-    @cached_property
-    def num_pages(self) -> int:
-        if self.capped:
-            return 10**9  # unknown: a page exists while it has rows
-        return super().num_pages
-
-    def page(self, number: Any) -> Page:
-        if not self.capped:
-            return super().page(number)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
-        if not rows:
-            raise EmptyPage(self.error_messages["no_results"])
-        return _CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
-
-    def get_page(self, number: Any) -> Page:
-        if not self.capped:
-            return super().get_page(number)
-        try:
-            return self.page(number)
-        except (PageNotAnInteger, EmptyPage):
-            return self.page(1)
-
-
-class _CappedPage(Page):
-    def __init__(self, rows: list, number: int, paginator: Paginator, *, more: bool) -> None:
-        super().__init__(rows, number, paginator)
-        self.more = more
-
-    def has_next(self) -> bool:
-        return self.more
-
-    def end_index(self) -> int:
-        return self.start_index() + len(self.object_list) - 1
-
-
 def member_page(actor: Any, flt: MemberFilter, number: Any, per_page: int) -> Page:
     """One page of ``member_list``, counted up to ``COUNT_CAP`` (``page.paginator.capped``)."""
-    return CappedPaginator(member_search(actor, flt), per_page).get_page(number)
+    return CappedPaginator(member_search(actor, flt), per_page, COUNT_CAP).get_page(number)
 
 
 def audit_list_read(

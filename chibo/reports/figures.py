@@ -28,6 +28,7 @@ from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q
 
 from chibo.core.dbrouter import reporting_alias
+from chibo.lib.dates import years_before
 from chibo.lib.numbers import percent
 from chibo.members.models import ON_ROLLS, Category, EventKind, Gender, Status
 from chibo.orgs.models import STEP, Org, OrgPeriod
@@ -744,13 +745,6 @@ def removals(
 # --- composition ---------------------------------------------------------------
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 # Per-org counters of the composition query, in this order after (org_id, changed):
 # total, full, one per status on the rolls, per category, per gender, then the
 # members younger than each band's upper age (cumulative: the bands are differences).
@@ -775,7 +769,7 @@ def _counters_sql(status: str, category: str, gender: str, dob: str, recognized:
 
 
 def _counter_params(day: dt.date) -> list[Any]:
-    return [day, *(_years_before(day, high) for high in _BAND_LIMITS)]
+    return [day, *(years_before(day, high) for high in _BAND_LIMITS)]
 
 
 def _last_events_sql() -> str:

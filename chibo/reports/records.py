@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from chibo.lib.dates import years_before
 from chibo.members.models import ON_ROLLS, Category, EventKind, Gender, RemovalReason
 from chibo.orgs.models import Org, SchoolLevel
 from chibo.reports import figures
@@ -229,7 +230,7 @@ def _on_rolls(root: Org, day: dt.date, allowed: set[int] | None, tree: OrgTree) 
 def _age_band(born: dt.date | None, day: dt.date) -> str:
     """The band ``figures.composition`` counts a date of birth in (younger than each band's top)."""
     for name, _low, high in AGE_BANDS[:-1]:
-        if born is not None and born > figures._years_before(day, high):
+        if born is not None and born > years_before(day, high):
             return name
     return AGE_BANDS[-1][0]
 

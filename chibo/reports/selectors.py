@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from chibo.core.dbrouter import reporting, reporting_alias
 from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
+from chibo.lib.dates import years_before
 from chibo.lib.numbers import round_pct
 from chibo.members.models import ON_ROLLS, Member, MemberEvent
 from chibo.orgs.models import CELL_KINDS, Org
@@ -220,7 +221,7 @@ DASHBOARD_UNITS = 20
 
 
 def _same_period_last_year(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    return figures._years_before(start, 1), figures._years_before(end, 1)
+    return years_before(start, 1), years_before(end, 1)
 
 
 def dashboard(actor: Any, root: Org, today: dt.date) -> dict[str, Any]:

@@ -25,11 +25,6 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _shots(page: Any, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     for width, height in ((390, 844), (1366, 900)):

@@ -17,11 +17,6 @@ from tests.browser.helpers import login
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _cell(tree: dict[str, Any]) -> Any:
     for code, name in (
         ("DV-A1", "Đặng Thu Trang"),

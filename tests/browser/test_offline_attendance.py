@@ -26,11 +26,6 @@ pytestmark = pytest.mark.browser
 NAMES = ["Lê Văn Minh", "Phạm Thị Hoa", "Võ Văn Tâm"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _meeting(tree: dict[str, Any]) -> Any:
     for i, name in enumerate(NAMES):
         factories.member(tree["cell_a"], full_name=name, code=f"DV-A{i}")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from chibo.lib.dates import add_months, dmy, full_months_between
+from chibo.lib.dates import add_months, dmy, full_months_between, years_before
 from chibo.lib.partydoc import BLANK_DAY, day_or_blank
 
 
@@ -10,6 +10,13 @@ def test_add_months_clamps_to_month_end() -> None:
     assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
     assert add_months(dt.date(2023, 3, 15), 12) == dt.date(2024, 3, 15)
     assert add_months(dt.date(2024, 12, 5), -12) == dt.date(2023, 12, 5)
+
+
+def test_years_before_keeps_the_day_except_29_february() -> None:
+    assert years_before(dt.date(2025, 6, 30), 18) == dt.date(2007, 6, 30)
+    assert years_before(dt.date(2024, 2, 29), 1) == dt.date(2023, 2, 28)
+    assert years_before(dt.date(2024, 2, 29), 4) == dt.date(2020, 2, 29)
+    assert years_before(dt.date(2025, 1, 1), 0) == dt.date(2025, 1, 1)
 
 
 def test_full_months_between_counts_whole_months_only() -> None:

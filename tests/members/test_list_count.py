@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from chibo.core.paging import CappedPaginator
 from chibo.core.roles import Role
 from chibo.members import selectors, views
 from chibo.members.models import Member
-from chibo.members.selectors import CappedPaginator, MemberFilter, member_list
+from chibo.members.selectors import MemberFilter, member_list
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -90,7 +90,6 @@ def test_one_address_failures_never_lock_another_address(tree: dict, settings: A
 
 @pytest.mark.django_db(transaction=True)
 def test_through_gunicorn_with_the_shipped_config(tmp_path: Path, settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     tree = f.tree()
     f.user("bithu", Role.CELL_SECRETARY, tree["cell_a"])
     victim = f.user("giangvien", Role.CELL_SECRETARY, tree["cell_b"])
