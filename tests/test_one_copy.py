@@ -81,6 +81,7 @@ def test_one_raw_bulk_insert() -> None:
     assert _where(r"\.executemany\(|\bcopy_records\b|\"COPY ") <= {
         "chibo/core/bulk.py",
         "chibo/core/crypto.py",  # key rotation rewrites existing rows, it inserts none
+        "chibo/reports/tallies.py",  # adds deltas to counters (INSERT ... ON CONFLICT UPDATE)
     }
 
 
