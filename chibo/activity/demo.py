@@ -108,7 +108,9 @@ def seed(*, rng: random.Random, today: dt.date, dues_years: int = 0) -> dict[str
     skipping = {c.pk for c in rng.sample(cells, max(1, len(cells) // 30))}
     lines = _timelines()
     members = {pk: (cat, grad, admitted) for pk, cat, grad, admitted in _members_info()}
-    reasons = list(AbsenceReason.objects.filter(active=True).values_list("id", flat=True)) or [None]
+    reasons: list[int | None] = [
+        *AbsenceReason.objects.filter(active=True).values_list("id", flat=True)
+    ] or [None]
     # Lapses: from a month in the last 8 a member stops coming and paying. Final-year students
     # (graduating within a year, or graduated and still here) lapse most; others rarely.
     horizon = periods.shift(periods.month_of(today), 12)

@@ -113,9 +113,9 @@ def expectation(member: Member, month: dt.date, known: Known) -> Expectation:
     if exempt_for_seniority(known.seniority.get(member.pk), month):
         return Expectation(0, 0, 0, _("exempt from dues: 50 years of party seniority"), exempt=True)
     base = None
-    for start, basis, amount in known.bases.get(member.pk, []):
+    for start, since_basis, amount in known.bases.get(member.pk, []):
         if start <= month:
-            base = (basis, amount)
+            base = (since_basis, amount)
     basis = base[0] if base else None
     if basis is None:
         if member.category in FLAT_CATEGORIES:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -54,7 +54,7 @@ class MeetingForm(forms.Form):
         if not groups:
             del self.fields["group"]
         else:
-            self.fields["group"].choices = [
+            cast(forms.ChoiceField, self.fields["group"]).choices = [
                 ("", _("No: the whole cell meets")),
                 *((g.pk, g.name) for g in groups),
             ]
@@ -82,13 +82,13 @@ class PaymentForm(forms.Form):
         """``roster``: the members the actor may record dues for on this page (``org``'s)."""
         super().__init__(*args, **kwargs)
         self.roster = roster
-        self.fields["member"].pick(org=org)
+        cast(PickField, self.fields["member"]).pick(org=org)
 
     def clean_member(self) -> Any:
         return resolve(self.roster, self.cleaned_data["member"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = self.cleaned_data
         first, last = data.get("first"), data.get("last") or data.get("first")
         if first and last and last < first:
             self.add_error("last", _("The last month must not be before the first."))

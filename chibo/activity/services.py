@@ -212,11 +212,10 @@ def _check_group_meeting(
             % {"min": rule.value["min_members"], "date": held_on.strftime("%d/%m/%Y"), "n": size},
             field="group",
         )
-    months = set(
-        Meeting.objects.filter(org=org, group__isnull=False, held_on__year=held_on.year)
-        .exclude(pk=exclude_pk)
-        .values_list("month", flat=True)
-    )
+    grouped = Meeting.objects.filter(org=org, group__isnull=False, held_on__year=held_on.year)
+    if exclude_pk is not None:
+        grouped = grouped.exclude(pk=exclude_pk)
+    months = set(grouped.values_list("month", flat=True))
     month = periods.month_of(held_on)
     if month not in months and len(months) >= rule.value["max_per_year"]:
         raise RuleViolation(
@@ -609,10 +608,10 @@ def meetings_bulk_record(
             given = {e.member_code: e for e in rec.attendance}
             batch = []
             for person in by_code.values():
-                entry = given.get(person.member.member_code)
-                status = entry.status if entry else Presence.PRESENT
+                said = given.get(person.member.member_code)
+                status = said.status if said else Presence.PRESENT
                 reason = (
-                    reasons.get(entry.reason_code) if entry and status == Presence.EXCUSED else None
+                    reasons.get(said.reason_code) if said and status == Presence.EXCUSED else None
                 )
                 batch.append(
                     Attendance(
@@ -620,7 +619,7 @@ def meetings_bulk_record(
                         member_id=person.member.pk,
                         status=status,
                         reason=reason,
-                        note=(entry.note.strip()[:255] if entry else ""),
+                        note=(said.note.strip()[:255] if said else ""),
                         expected=person.expected,
                         attached=person.attached,
                         org_id=org.pk,

@@ -237,8 +237,8 @@ def cells_tracking(
         cells = cells.filter(path__gt=after)
     if actor is not None:
         cells = cells.filter(scope_for(actor, Cap.MEMBER_VIEW).q())
-    cells = list(cells.order_by("path")[:limit] if limit else cells.order_by("path"))
-    ids = [c.pk for c in cells]
+    open_cells = list(cells.order_by("path")[:limit] if limit else cells.order_by("path"))
+    ids = [c.pk for c in open_cells]
     rows = {t.org_id: t for t in Tracking.objects.filter(org_id__in=ids)}
     counts: dict[int, int] = {}
     for i in range(0, len(ids), 500):
@@ -249,7 +249,7 @@ def cells_tracking(
             .annotate(n=Count("id"))
             .values_list("org_id", "n")
         )
-    return [CellTracking(c, rows.get(c.pk), counts.get(c.pk, 0)) for c in cells]
+    return [CellTracking(c, rows.get(c.pk), counts.get(c.pk, 0)) for c in open_cells]
 
 
 def cells_without_data(

@@ -402,7 +402,7 @@ class LateTransfer:
 
     @property
     def decision(self) -> Any:
-        return self.event.late_decision if self.state != "pending" else None  # type: ignore[attr-defined]
+        return self.event.late_decision if self.state != "pending" else None
 
     def may_decide(self, actor: Any) -> bool:
         return self.state == "pending" and scope_for(actor, Cap.ADMISSION_DECIDE).covers(

@@ -7,6 +7,7 @@ partial the full page includes.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -160,6 +161,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         form = MeetingForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
+            text = form.text()
             saved = run_service(
                 request,
                 form,
@@ -170,7 +172,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                     kind=data["kind"],
                     online=data["online"],
                     confirm=data["confirm"],
-                    **form.text(),
+                    **text,
                 ),
                 _("The meeting was saved."),
             )
@@ -451,6 +453,8 @@ def dues_page(request: HttpRequest) -> HttpResponse:
         if paid is not None:
             return redirect(here)
     ask_confirmation(form)
+    months: list[dt.date]
+    rows: list[selectors.DuesRow]
     if cell is None:
         months, rows, totals = [], [], {"amount": 0, "payments": 0, "members": 0, "in_arrears": 0}
     else:
@@ -570,7 +574,7 @@ def graduate_transfer(request: HttpRequest, code: str) -> HttpResponse:
     form = GraduateTransferForm(request.POST)
     back = reverse("activity:transfers") + f"?org={member.org.code}#graduates"
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(back)
     data = form.cleaned_data
     try:

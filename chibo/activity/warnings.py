@@ -160,7 +160,7 @@ def _absence_seeds(
         "member_id", "month", "meeting__held_on", "org_id", *(f"member__{f}" for f in PERSON)
     ):
         seeds[member_id].append((month, day, org_id))
-        people[member_id] = tuple(person)  # type: ignore[assignment]  # the PERSON fields
+        people[member_id] = tuple(person)
     return seeds, people
 
 
@@ -273,8 +273,8 @@ def _timelines(
                 line.dates.append(day)
                 line.states.append((org_id, status))
         for member_id, line in replay.items():
-            org_id, status = line.on(as_of)
-            if status in ON_ROLLS and (subtree_ids is None or org_id in subtree_ids):
+            org_on, status_on = line.on(as_of)
+            if status_on in ON_ROLLS and (subtree_ids is None or org_on in subtree_ids):
                 lines[member_id] = line
     return lines
 

@@ -201,7 +201,7 @@ def sheet_row(context: template.Context, row: SheetRow) -> SafeString:
     html = _row(
         _kit(context),
         row,
-        context.get("error", ""),
+        context.get("error") or "",
         bool(context.get("saved")),
         context.get("conflict"),
     )
