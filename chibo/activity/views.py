@@ -504,8 +504,9 @@ def transfers_page(request: HttpRequest) -> HttpResponse:
     out_papers = transfers.papers_of(list(out.object_list))
     in_papers = transfers.incoming_papers(list(inc.object_list))
     graduates = [g for g in map(transfers.graduate_of, grads.object_list) if g is not None]
+    others: list[Any] = [*graduates, *temporary, *late_rows]
     codes = [p.member.member_code for p in (*out_papers, *in_papers)] + [
-        x.member.member_code for x in (*graduates, *temporary, *late_rows)
+        x.member.member_code for x in others
     ]
     selectors.audit_list_read(request.user, codes, {"page": "transfers"})
     context = {
