@@ -58,6 +58,11 @@ def _fresh_rules_cache(request: pytest.FixtureRequest) -> Iterator[None]:
 
     rules.clear_cache()
     calendar.clear_cache()
+    # Entries keyed by primary keys (counts, populated cells): the next test's rows may
+    # reuse a rolled-back test's keys.
+    from django.core.cache import cache
+
+    cache.clear()
     marker = request.node.get_closest_marker("django_db")
     if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
         # No database: working days are the library's and the weekends' alone.

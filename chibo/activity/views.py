@@ -73,7 +73,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         return _unit_cells(request, org)
     today = timezone.localdate()
     missing = Paginator(
-        selectors.cells_missing_meetings(request.user, today, under=org), MISSING_PER_PAGE
+        selectors.missing_meetings(request.user, today, under=org), MISSING_PER_PAGE
     ).get_page(request.GET.get("missing"))
     counts = selectors.warning_counts(request.user, org)
     context = {

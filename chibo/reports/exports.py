@@ -25,7 +25,7 @@ from typing import Any
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chibo.core.spreadsheet import Book, Sheet
+from chibo.core.spreadsheet import Book
 from chibo.lib import numbers
 from chibo.reports.tables import INT, MONEY, PCT, TEXT, ReportDoc
 
@@ -91,24 +91,37 @@ def cell_text(value: Any, kind: str) -> str:
     return str(value)
 
 
-def _xlsx_cell(ws: Sheet, row: int, col: int, value: Any, kind: str) -> None:
+# Each kind's number format in XLSX: counts and đồng as integers, shares as fractions.
+_FORMATS = {MONEY: '#,##0 "đ"', PCT: "0.00%", INT: "#,##0"}
+
+
+def _xlsx_value(value: Any, kind: str, styles: dict[str, int]) -> tuple[Any, int | None]:
     """A typed cell: counts as integers, shares as fractions (``0.00%``), đồng as integers."""
+    if value is None:
+        return None, None
     if kind == MONEY:
-        ws.cell(row, col, int(value)).number_format = '#,##0 "đ"'
-    elif kind == PCT or isinstance(value, Decimal):
-        ws.cell(row, col, float(Decimal(str(value)) / 100)).number_format = "0.00%"
-    elif isinstance(value, int):
-        ws.cell(row, col, int(value)).number_format = "#,##0"
-    else:
-        ws.cell(row, col, str(value))
+        return int(value), styles[MONEY]
+    if kind == PCT or isinstance(value, Decimal):
+        return float(Decimal(str(value)) / 100), styles[PCT]
+    if isinstance(value, int):
+        return int(value), styles[INT]
+    return str(value), None
 
 
 def to_xlsx(doc: ReportDoc, *, stamp: Stamp) -> bytes:
+    """One sheet per table: the title, the table's name and period, the headers, then the typed
+    rows; the first three rows frozen. A write-only workbook whose rows are written as XML
+    (``Sheet.extend``): a city's report has tens of thousands of cells."""
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
-    book = Book()
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="ECEAE6")
+    book = Book(write_only=True)
+    title_font = Font(bold=True, size=13)
+    header = {
+        "font": Font(bold=True),
+        "fill": PatternFill("solid", fgColor="ECEAE6"),
+        "alignment": Alignment(wrap_text=True, vertical="top"),
+    }
     used: set[str] = set()
     for index, table in enumerate(doc.tables, start=1):
         name = table.title[:28] or f"Bảng {index}"
@@ -118,20 +131,17 @@ def to_xlsx(doc: ReportDoc, *, stamp: Stamp) -> bytes:
             name = f"{name[:25]} {index}"
         used.add(name)
         ws = book.sheet(name)
-        ws.cell(1, 1, f"{doc.title} — {doc.org_name} ({doc.org_code})").font = Font(
-            bold=True, size=13
-        )
-        ws.cell(2, 1, f"{table.title} · {doc.subtitle}")
-        for col, (header, _kind) in enumerate(table.columns, start=1):
-            c = ws.cell(3, col, header)
-            c.font, c.fill = bold, fill
-            c.alignment = Alignment(wrap_text=True, vertical="top")
-            ws.ws.column_dimensions[c.column_letter].width = 44 if _kind == TEXT else 16
-        for r, row in enumerate(table.typed_rows, start=4):
-            for col, (value, kind) in enumerate(row, start=1):
-                if value is not None:
-                    _xlsx_cell(ws, r, col, value, kind)
+        # A write-only sheet takes its layout before its rows.
+        for col, (_header, kind) in enumerate(table.columns, start=1):
+            ws.ws.column_dimensions[get_column_letter(col)].width = 44 if kind == TEXT else 16
         ws.ws.freeze_panes = "A4"
+        ws.append([ws.styled(f"{doc.title} — {doc.org_name} ({doc.org_code})", font=title_font)])
+        ws.append([f"{table.title} · {doc.subtitle}"])
+        ws.append([ws.styled(head, **header) for head, _kind in table.columns])
+        styles = {kind: ws.style(number_format=fmt) for kind, fmt in _FORMATS.items()}
+        ws.extend(
+            [_xlsx_value(value, kind, styles) for value, kind in row] for row in table.typed_rows
+        )
     _stamp_sheets(book.wb, stamp)
     return book.save()
 

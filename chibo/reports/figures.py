@@ -186,9 +186,12 @@ class OrgTree:
             for pk, code, name in _fetch(sql, []):
                 out[pk] = (code, name)
             if day is not _NO_HISTORY:
+                # Only the periods whose name is not the current one change a label (nearly
+                # every org's open period repeats its current name).
                 for pk, name in (
                     OrgPeriod.objects.filter(org_id__in=chunk, valid_from__lte=day)
                     .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+                    .exclude(name=F("org__name"))
                     .values_list("org_id", "name")
                 ):
                     out[pk] = (out[pk][0], name)

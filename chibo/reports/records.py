@@ -19,7 +19,7 @@ listed; the page says how many (``Records.hidden``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -102,13 +102,38 @@ def _path(report: str) -> str:
 
 def link(report: str, org_code: str, when: dict[str, dt.date], **facets: Any) -> str:
     """The URL of the members behind one figure of ``report`` (``when``: ``start``/``end`` or ``as_of``)."""
-    pairs = [("org", org_code)]
-    if "as_of" in when:
-        pairs.append(("as_of", when["as_of"].isoformat()))
-    else:
-        pairs += [("from", when["start"].isoformat()), ("to", when["end"].isoformat())]
-    pairs += [(name, str(value)) for name, value in facets.items() if value not in (None, "")]
-    return f"{_path(report)}?{urlencode(pairs)}"
+    return linker(report, org_code, when)(**facets)
+
+
+def linker(report: str, org_code: str, when: dict[str, dt.date]) -> Callable[..., str]:
+    """``link`` of one report, org and period: a function of the facets (a table's rows)."""
+    base = _base(report, org_code, when)
+
+    def link_of(**facets: Any) -> str:
+        pairs = [(name, str(value)) for name, value in facets.items() if value not in (None, "")]
+        return f"{base}&{urlencode(pairs)}" if pairs else base
+
+    return link_of
+
+
+# The records page of one report, org and period, with its query's first pairs: a report's
+# table links each of its rows (a city's thousands of units) to one of these plus a facet.
+_BASES: dict[tuple[Any, ...], str] = {}
+
+
+def _base(report: str, org_code: str, when: dict[str, dt.date]) -> str:
+    key = (get_urlconf(), get_script_prefix(), report, org_code, *sorted(when.items()))
+    base = _BASES.get(key)
+    if base is None:
+        pairs = [("org", org_code)]
+        if "as_of" in when:
+            pairs.append(("as_of", when["as_of"].isoformat()))
+        else:
+            pairs += [("from", when["start"].isoformat()), ("to", when["end"].isoformat())]
+        if len(_BASES) > 1000:
+            _BASES.clear()
+        base = _BASES[key] = f"{_path(report)}?{urlencode(pairs)}"
+    return base
 
 
 # --- who is counted ---------------------------------------------------------------

@@ -94,8 +94,7 @@ def admissions_doc(report: figures.AdmissionsReport) -> ReportDoc:
     code = report.org.code
     when = {"start": report.start, "end": report.end}
 
-    def link(**facets: Any) -> str:
-        return records.link("admissions", code, when, **facets)
+    link = records.linker("admissions", code, when)
 
     _linked(
         summary,
@@ -212,8 +211,7 @@ def removals_doc(report: figures.RemovalsReport) -> ReportDoc:
     ]
     when = {"start": report.start, "end": report.end}
 
-    def link(**facets: Any) -> str:
-        return records.link("removals", report.org.code, when, **facets)
+    link = records.linker("removals", report.org.code, when)
 
     _linked(
         summary,
@@ -281,8 +279,7 @@ def composition_doc(report: figures.CompositionReport) -> ReportDoc:
     total = data["total_members"]
     when = {"as_of": report.as_of}
 
-    def link(**facets: Any) -> str:
-        return records.link("composition", report.org.code, when, **facets)
+    link = records.linker("composition", report.org.code, when)
 
     def share_table(
         title: str, head: str, items: list[tuple[str, int]], facets: list[dict[str, str]]
