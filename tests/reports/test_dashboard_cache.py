@@ -194,12 +194,13 @@ def test_a_member_event_adds_only_the_newer_events_to_the_counts(tree, users, to
         else:
             # A test's table holds a few rows: once another test has run ANALYZE (an
             # import does), the planner rightly reads it whole. With whole-table reads
-            # priced out, the range must still be read by the primary key.
+            # priced out, the range must still be the condition an index is read by
+            # (the key, or an index ending in it), never a filter over the kind's index.
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(f"EXPLAIN {grouped[0]}")
             plan = " ".join(row[0] for row in cursor.fetchall())
             cursor.execute("SET LOCAL enable_seqscan = on")
-            assert "members_memberevent_pkey" in plan, plan
+            assert "Index Cond: ((id >" in plan, plan
     member_services.member_remove(
         actor=None,
         member=member,
