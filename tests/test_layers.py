@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,53 @@ def test_api_services_and_selectors_never_import_views(tmp_path: Path) -> None:
     for app in ("activity", "admissions", "directives"):
         assert f"chibo.{app}.api" in broken and f"chibo.{app}.views" in broken
     assert "chibo.oversight" not in broken
+
+
+# Where an app may load other apps by name: the registries that list them.
+PLUGIN_POINTS = {
+    "chibo/api.py": "every app's router (`ROUTERS`)",
+    "chibo/members/management/commands/seed-demo.py": "each app's demo data (`EXTRA_APPS`)",
+}
+_DYNAMIC_IMPORTS = {"import_module", "__import__", "find_spec"}
+
+
+def _chibo_modules() -> list[Path]:
+    return sorted(
+        path
+        for path in (ROOT / "chibo").rglob("*.py")
+        if "migrations" not in path.relative_to(ROOT).parts
+    )
+
+
+def _imports_chibo(nodes: list[ast.stmt]) -> bool:
+    for node in (sub for stmt in nodes for sub in ast.walk(stmt)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("chibo"):
+            return True
+        if isinstance(node, ast.Import) and any(a.name.startswith("chibo") for a in node.names):
+            return True
+    return False
+
+
+def test_no_app_reaches_another_by_name() -> None:
+    """Issue 18: `reports.selectors._optional` called the activity and directives apps through
+    `import_module` and `except ImportError`, out of import-linter's sight. Apps import each other
+    plainly (the layers contract checks them); only the declared plugin points load apps by name,
+    and no import of a chibo module is guarded by `except ImportError`."""
+    found = []
+    for path in _chibo_modules():
+        name = path.relative_to(ROOT).as_posix()
+        tree = ast.parse(path.read_text(), filename=name)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and name not in PLUGIN_POINTS:
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if called in _DYNAMIC_IMPORTS:
+                    found.append(f"{name}:{node.lineno} {called}()")
+            if isinstance(node, ast.Try) and _imports_chibo(node.body):
+                for handler in node.handlers:
+                    caught = ast.unparse(handler.type) if handler.type else "everything"
+                    if "ImportError" in caught or "ModuleNotFoundError" in caught:
+                        found.append(f"{name}:{handler.lineno} except {caught}")
+    assert found == [], "\n".join(found)
+    for name in PLUGIN_POINTS:
+        assert (ROOT / name).exists(), name

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from importlib import import_module
 from typing import Any
 
 from django.core.cache import cache
-from django.db import DatabaseError
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from chibo.activity import selectors as activity_selectors
+from chibo.activity import tracking
+from chibo.activity.models import Tracking
 from chibo.core.dbrouter import reporting, reporting_alias
 from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
+from chibo.directives import selectors as directives_selectors
 from chibo.lib.dates import years_before
 from chibo.lib.numbers import round_pct
 from chibo.members.models import ON_ROLLS, Member, MemberEvent
@@ -76,30 +78,7 @@ def composition(actor: Any, root: Org, as_of: dt.date) -> figures.CompositionRep
     return figures.composition(root, as_of, allowed=allowed_ids(actor))
 
 
-# --- activity: the activity and directives apps are connected when they land ----
-
-
-def _optional(module: str, name: str, *args: Any, **kwargs: Any) -> Any:
-    """Call ``chibo.<module>.<name>(*args, **kwargs)`` if that app provides it; None means "no data yet"."""
-    try:
-        func = getattr(import_module(f"chibo.{module}"), name)
-    except (ImportError, AttributeError):
-        return None
-    try:
-        return func(*args, **kwargs)
-    except DatabaseError:  # its tables are not migrated yet
-        return None
-
-
-def _count(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        return value.count()
-    except (AttributeError, TypeError):
-        return len(value)
+# --- activity: figures of the activity and directives apps ------------------------
 
 
 def activity(
@@ -110,7 +89,7 @@ def activity(
     with_health: bool = True,
     populated: set[int] | None = None,
 ) -> dict[str, Any]:
-    """Activity health of ``root``'s subtree; each figure None until its app provides it.
+    """Activity health of ``root``'s subtree (the activity and directives apps' figures).
 
     ``with_health=False`` leaves out the four health figures (``activity_health``,
     a scan of a year of meetings and attendance): the dashboard shows only the
@@ -122,28 +101,22 @@ def activity(
     if actor is not None:
         cells = cells.filter(scope_for(actor, REPORT_CAP).q())
     cell_count = cells.count()
-    health = (
-        _optional("activity.selectors", "activity_health", actor, root, as_of) or {}
-        if with_health
-        else {}
-    )
+    health = activity_selectors.activity_health(actor, root, as_of) if with_health else {}
     return {
         "org": root.code,
         "as_of": as_of,
         "cells": cell_count,
         "cells_missing_meetings": _missing_meetings(actor, root, as_of),
         # Cells with members and no meeting or dues recorded: followed up, never judged.
-        "cells_without_activity_data": _count(
-            _optional("activity.tracking", "cells_without_data", actor, under=root, as_of=as_of)
-        )
+        "cells_without_activity_data": tracking.cells_without_data(
+            actor, under=root, as_of=as_of
+        ).count()
         if populated is None
         else _without_data(actor, populated, as_of),
         **{key: _pct(health.get(key)) for key in HEALTH_PCT_KEYS},
         "dues_collected": _money(health.get("dues_collected")),
-        "open_warnings": _count(_optional("activity.selectors", "open_warnings", actor, root)),
-        "overdue_tasks": _count(
-            _optional("directives.selectors", "overdue_tasks", actor, root, as_of)
-        ),
+        "open_warnings": activity_selectors.open_warnings(actor, root).count(),
+        "overdue_tasks": directives_selectors.overdue_tasks(actor, root, as_of),
         **{key: health.get(key) for key in HEALTH_PERIOD_KEYS},
     }
 
@@ -151,28 +124,20 @@ def activity(
 def _without_data(actor: Any, populated: set[int], as_of: dt.date) -> int:
     """``activity.tracking.cells_without_data`` counted from the populated cells: those in the
     actor's scope without a tracking start on or before ``as_of``."""
-    from chibo.activity.models import Tracking
-
     allowed = allowed_ids(actor)
     cells = populated if allowed is None else populated & allowed
     tracked = Tracking.objects.filter(start__isnull=False, start__lte=as_of)
     return len(cells - set(tracked.values_list("org_id", flat=True)))
 
 
-def _missing_meetings(actor: Any, root: Org, as_of: dt.date) -> int | None:
+def _missing_meetings(actor: Any, root: Org, as_of: dt.date) -> int:
     """Cells under ``root`` that missed a meeting (activity app), counted in the actor's scope (None: the system)."""
-    missing = _optional("activity.selectors", "cells_missing_meetings", actor, as_of, under=root)
-    if missing is None or isinstance(missing, int):
-        return missing
-    return sum(1 for m in missing if _under(getattr(m, "org", m), root))
-
-
-def _under(org: Any, root: Org) -> bool:
-    return root.path <= getattr(org, "path", "") < root.path_bound
+    missing = activity_selectors.cells_missing_meetings(actor, as_of, under=root)
+    return sum(1 for m in missing if root.path <= m.org.path < root.path_bound)
 
 
 HEALTH_PCT_KEYS = ("monthly_meetings_held_pct", "thematic_meetings_held_pct", "attendance_rate_pct")
-# The periods the health figures measure (from ``activity_health``; None until it exists).
+# The periods the health figures measure (from ``activity_health``; None without data).
 HEALTH_PERIOD_KEYS = ("period_start", "period_end", "quarter", "dues_from", "dues_to")
 
 

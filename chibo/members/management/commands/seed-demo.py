@@ -170,10 +170,7 @@ class Command(BaseCommand):
 
     def _refresh_warnings(self, as_of: dt.date) -> None:
         """Run the daily warnings job once, so the demo opens with its warnings in place."""
-        try:
-            from chibo.activity.services import warnings_refresh
-        except ImportError:
-            return
+        from chibo.activity.services import warnings_refresh
         from chibo.orgs.models import Org
 
         root = Org.objects.filter(parent__isnull=True).order_by("path").first()
