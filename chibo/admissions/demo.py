@@ -149,7 +149,11 @@ def seed_demo(*, rng: random.Random, today: dt.date, scale: float) -> dict[str, 
     for member in recent:
         if member.is_full:
             stage = Stage.RECOGNITION_DECISION
-        elif member.probation_ends_on < today and rng.random() < 0.5:
+        elif (
+            member.probation_ends_on is not None
+            and member.probation_ends_on < today
+            and rng.random() < 0.5
+        ):
             stage = Stage.RECOGNITION_VOTE
         else:
             stage = Stage.CEREMONY
@@ -161,7 +165,9 @@ def seed_demo(*, rng: random.Random, today: dt.date, scale: float) -> dict[str, 
                 "member": member,
             }
         )
-    candidates, step_rows, intro_rows = [], [], []
+    candidates: list[Candidate] = []
+    step_rows: list[list[CandidateStep]] = []
+    intro_rows: list[list[Introducer]] = []
     for plan in plans:
         candidates.append(_build(plan, rng, today, full, step_rows, intro_rows))
     for start in range(0, len(candidates), BATCH):
@@ -248,7 +254,7 @@ def _build(
         )
     else:
         # Most open cases are recent; a third of those waiting for the committee are left overdue.
-        late = {
+        late: dict[str, tuple[int, int]] = {
             Stage.CELL_RESOLUTION: (100, 140),
             Stage.GRASSROOTS_RESOLUTION: (100, 140),
             Stage.DECISION: (50, 90),  # the ceremony is 30 working days after the decision

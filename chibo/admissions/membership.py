@@ -29,7 +29,10 @@ def check_recognition_vote_date(chk: checks.Checker, c: Candidate, on: dt.date) 
     """After probation, within its working days; a vote again after one without 2/3 comes
     after it (the deadline was for the first vote)."""
     member = c.member
-    if member.probation_ends_on is None:
+    # The path asks for this vote only after the ceremony, which the decision's member holds.
+    assert member is not None
+    ends_on = member.probation_ends_on
+    if ends_on is None:
         raise ValidationError(
             _("The admission ceremony has not been recorded: probation has not started yet.")
         )
@@ -48,19 +51,20 @@ def check_recognition_vote_date(chk: checks.Checker, c: Candidate, on: dt.date) 
                 }
             )
         return
-    if on < member.probation_ends_on:
+    if on < ends_on:
+        assert member.ceremony_on is not None  # probation ends only after a ceremony
         chk.require(
             rule_in_force("probation.months", on=member.ceremony_on),
             False,
             _("Probation ends on %(date)s; the cell votes after that.")
-            % {"date": checks.fmt(member.probation_ends_on)},
+            % {"date": checks.fmt(ends_on)},
             "done_on",
         )
     else:
         checks.check_deadline(
             chk,
             "recognition.vote_working_days",
-            member.probation_ends_on,
+            ends_on,
             on,
             _("The recognition vote"),
         )
@@ -120,6 +124,7 @@ def hold_ceremony(
 ) -> dict[str, Any]:
     """The ceremony, within its working days of receiving the decision: probation starts."""
     decision = last_step(c, Stage.DECISION)
+    assert decision is not None  # the path allows the ceremony only after the decision
     if c.decision_received_on and on < c.decision_received_on:
         raise ValidationError(
             {
@@ -140,6 +145,7 @@ def hold_ceremony(
     member_services.member_record_ceremony(
         actor=actor, member=member, on=on, document_number=document_number, note=note
     )
+    assert member.probation_ends_on is not None  # the ceremony starts probation
     return {
         "member_id": member.pk,
         "member_code": member.member_code,
@@ -180,6 +186,7 @@ def recognize(
     )
     if not document_number.strip():
         raise ValidationError({"document_number": [_("Enter the number of the decision.")]})
+    assert c.member_id is not None  # the decision before it admitted the member
     member = Member.objects.get(pk=c.member_id)
     member_services.member_recognize(
         actor=actor,
@@ -189,6 +196,7 @@ def recognize(
             number=document_number, issuing_body=str(data.get("deciding_body") or "")
         ),
     )
+    assert member.probation_ends_on is not None  # recognition takes effect when probation ended
     return {
         "deciding_body": str(data.get("deciding_body") or "").strip(),
         "extension": extension,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
@@ -20,6 +20,9 @@ from chibo.core.scoping import scope_for
 from chibo.members.models import ON_ROLLS, Member
 from chibo.members.selectors import members_for
 from chibo.orgs.models import Org
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ def audit_list_read(actor: Any, candidates: list[Candidate], context: dict[str, 
 @dataclass
 class PathRow:
     stage: str
-    label: str
+    label: StrOrPromise
     step: CandidateStep | None
     state: str  # done | next | todo | skipped
     committee: bool
@@ -220,7 +223,7 @@ def to_dict(
         "overdue": bool(
             candidate.next_due and candidate.next_due < today and candidate.stage not in CLOSED
         ),
-        "member_code": candidate.member.member_code if candidate.member_id else None,
+        "member_code": candidate.member.member_code if candidate.member is not None else None,
         "version": candidate.version,
         "education_level": candidate.education_level or None,
         "decision_received_on": (
@@ -232,10 +235,10 @@ def to_dict(
     if sensitive:
         out.update(citizen_id=candidate.citizen_id, phone=candidate.phone)
     if full:
-        out["mentor"] = candidate.mentor.member_code if candidate.mentor_id else None
+        out["mentor"] = candidate.mentor.member_code if candidate.mentor is not None else None
         out["youth_union_exists"] = candidate.youth_union_exists
         out["introducers"] = [introducer_dict(i) for i in introducers_of(candidate)]
-        out["member"] = _member_dict(candidate.member) if candidate.member_id else None
+        out["member"] = _member_dict(candidate.member) if candidate.member is not None else None
         out["allowed_steps"] = allowed_stages(candidate)
         cert = awareness_certificate_for(candidate)
         out["certificate"] = (
@@ -349,8 +352,10 @@ def probation_watch(
         qs = qs.filter(org.subtree_filter("org__"))
     rows = []
     for member in qs.select_related("org").order_by("probation_ends_on", "name_folded"):
-        due = checks.deadline("recognition.vote_working_days", member.probation_ends_on)
-        if member.probation_ends_on > today:
+        ends_on = member.probation_ends_on
+        assert ends_on is not None  # filtered above
+        due = checks.deadline("recognition.vote_working_days", ends_on)
+        if ends_on > today:
             state = "upcoming"
         elif today <= due:
             state = "due"
