@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from functools import partial
 from pathlib import Path
 
 from django.utils import timezone
@@ -183,8 +184,8 @@ def _direct_with_schools_on(day: dt.date) -> list[Org]:
     return sorted((orgs[pk] for pk in found), key=lambda o: o.path)
 
 
-def _incoming(org: Org, symbol: str, **kwargs: object) -> Document:
-    return services.document_register_incoming(actor=None, org=org, symbol=symbol, **kwargs)
+# A document the demo's unit received: registered by no one (the seed).
+_incoming = partial(services.document_register_incoming, actor=None)
 
 
 def _reports(
@@ -193,9 +194,10 @@ def _reports(
     """The units' reports on ``task`` for the half-years ``keys`` (some missing, drafts, late)."""
     reports = late = 0
     for assignment in task.assignments.exclude(org=None).select_related("org"):
+        org = assignment.org
+        assert org is not None  # excluded above
         for index, key in enumerate(keys):
             period = selectors.find_period(task, key)
-            org = assignment.org
             if period is None or (org.closed_on and org.closed_on <= period.start):
                 continue
             roll = rng.random()
@@ -274,8 +276,8 @@ def seed_demo(*, rng: random.Random, today: dt.date, scale: float) -> dict[str, 
     d719 = None
     if ubnd is not None:
         _incoming(
-            ubnd,
-            "1000-CV/TU",
+            org=ubnd,
+            symbol="1000-CV/TU",
             title=title_1000,
             issuing_body="Ban Thường vụ Thành ủy",
             issuing_org=city,
@@ -287,8 +289,8 @@ def seed_demo(*, rng: random.Random, today: dt.date, scale: float) -> dict[str, 
             attachment=attachment,
         )
         d719 = _incoming(
-            ubnd,
-            "719 -CV/BCSD",
+            org=ubnd,
+            symbol="719 -CV/BCSD",
             title="Về tham mưu thực hiện Công văn số 1000-CV/TU ngày 16 tháng 6 năm 2023 của Ban Thường vụ Thành ủy",
             issuing_body="Ban cán sự đảng Ủy ban nhân dân Thành phố",
             issued_on=dt.date(2023, 6, 23),
@@ -402,20 +404,20 @@ def _school_chain(
     )
     if khoi is None or school is None:
         return out
-    common = {
-        "title": title,
-        "issuing_body": "Ban Thường vụ Thành ủy",
-        "issuing_org": city,
-        "issued_on": ISSUED,
-        "signer": SECRETARY_TU[0],
-        "signer_title": "Phó Bí thư",
-    }
-    _incoming(
-        khoi,
-        "1000-CV/TU",
+    letter_1000 = partial(
+        _incoming,
+        title=title,
+        issuing_body="Ban Thường vụ Thành ủy",
+        issuing_org=city,
+        issued_on=ISSUED,
+        signer=SECRETARY_TU[0],
+        signer_title="Phó Bí thư",
+    )
+    letter_1000(
+        org=khoi,
+        symbol="1000-CV/TU",
         incoming_number="215",
         received_at=_at(dt.date(2023, 6, 19), 9, 40),
-        **common,
     )
     khoi_letter = services.document_issue(
         actor=None,
@@ -440,16 +442,15 @@ def _school_chain(
         forwards=["1000-CV/TU"],
     )
     khoi_symbol = f"{khoi_letter.symbol} ngày 26/06/2023"
-    _incoming(
-        school,
-        "1000-CV/TU",
+    letter_1000(
+        org=school,
+        symbol="1000-CV/TU",
         incoming_number="87",
         received_at=_at(dt.date(2023, 6, 27), 14, 5),
-        **common,
     )
     _incoming(
-        school,
-        khoi_letter.symbol,
+        org=school,
+        symbol=khoi_letter.symbol,
         title=khoi_letter.title,
         issuing_body="Ban Thường vụ Đảng ủy Khối Đại học, Cao đẳng",
         issuing_org=khoi,

@@ -44,12 +44,13 @@ GRADE_YEARS = (2023, 2024, 2025)
 
 
 def _score_for(grade: str, rng: random.Random) -> int:
-    return {
+    scores: dict[str, int] = {
         Grade.EXCELLENT: rng.randint(90, 98),
         Grade.GOOD: rng.randint(70, 89),
         Grade.FULFILLED: rng.randint(50, 69),
         Grade.FAILED: rng.randint(30, 49),
-    }[grade]
+    }
+    return scores[grade]
 
 
 def _inspections(rng: random.Random, today: dt.date, orgs: list[Org]) -> tuple[int, int]:
@@ -114,19 +115,23 @@ def _inspections(rng: random.Random, today: dt.date, orgs: list[Org]) -> tuple[i
                     )
                 )
     Inspection.objects.bulk_create(rows, batch_size=BATCH)
-    followups = [
-        FollowUp(
-            inspection=i,
-            action="Bổ sung, hoàn thiện hồ sơ, biên bản sinh hoạt",
-            responsible=i.target_org.name,
-            due_on=i.concluded_on + dt.timedelta(days=60),
-            done_on=i.concluded_on + dt.timedelta(days=40) if rng.random() < 0.6 else None,
+    followups = []
+    for i in Inspection.objects.filter(status=InspectionStatus.CONCLUDED).select_related(
+        "target_org"
+    ):
+        if not rng.random() < 0.5:
+            continue
+        concluded, unit = i.concluded_on, i.target_org
+        assert concluded is not None and unit is not None  # as the seed concluded them above
+        followups.append(
+            FollowUp(
+                inspection=i,
+                action="Bổ sung, hoàn thiện hồ sơ, biên bản sinh hoạt",
+                responsible=unit.name,
+                due_on=concluded + dt.timedelta(days=60),
+                done_on=concluded + dt.timedelta(days=40) if rng.random() < 0.6 else None,
+            )
         )
-        for i in Inspection.objects.filter(status=InspectionStatus.CONCLUDED).select_related(
-            "target_org"
-        )
-        if rng.random() < 0.5
-    ]
     FollowUp.objects.bulk_create(followups, batch_size=BATCH)
     return len(rows), len(followups)
 
@@ -186,7 +191,7 @@ def _discipline(rng: random.Random, today: dt.date, members: list[Member]) -> in
 
 
 def _grades_for(n: int, rng: random.Random) -> list[str]:
-    grades = [
+    grades: list[str] = [
         Grade.GOOD if r < 0.78 else Grade.FULFILLED if r < 0.97 else Grade.FAILED
         for r in (rng.random() for _ in range(n))
     ]

@@ -30,7 +30,7 @@ from chibo.training.models import (
 )
 
 # Which rule sets a certificate's validity, per course kind (none: no expiry).
-VALIDITY_RULES = {CourseKind.AWARENESS: "admission.certificate_valid_months"}
+VALIDITY_RULES: dict[str, str] = {CourseKind.AWARENESS: "admission.certificate_valid_months"}
 
 
 def courses_for(actor: Any) -> QuerySet[Course]:
@@ -61,7 +61,7 @@ def get_enrolment_for(actor: Any, pk: int, *, write: bool = False) -> Enrolment:
     )
     if enrolment is None:
         raise Http404(_("No such participant in your scope."))
-    org = enrolment.course.organizer if enrolment.course_id else enrolment.org
+    org = enrolment.course.organizer if enrolment.course is not None else enrolment.org
     if write and not scope_for(actor, Cap.TRAINING_MANAGE).covers(org):
         raise PermissionDenied(_("Your role may view this record but not change it."))
     return enrolment
@@ -110,11 +110,13 @@ def awareness_certificate(person: Any) -> Certificate | None:
     )
     if row is None:
         return None
+    issued_on = row.certificate_date
+    assert issued_on is not None  # excluded above
     return Certificate(
         row.certificate_number,
         row.issuer,
-        row.certificate_date,
-        valid_until(row.kind, row.certificate_date),
+        issued_on,
+        valid_until(row.kind, issued_on),
     )
 
 
@@ -127,7 +129,7 @@ def certificates_of(member: Member) -> list[tuple[Enrolment, dt.date | None]]:
 
 def theory_level(member_ids: list[int]) -> dict[int, str]:
     """The highest political-theory level each member has completed."""
-    rank = {kind: i for i, kind in enumerate(THEORY_LEVELS)}
+    rank: dict[str, int] = {kind: i for i, kind in enumerate(THEORY_LEVELS)}
     best: dict[int, str] = {}
     for member_id, kind in Enrolment.objects.filter(
         member_id__in=member_ids, kind__in=THEORY_LEVELS, completed=True
@@ -166,15 +168,15 @@ def leaders_lacking_level(actor: Any, on: dt.date, root: Org | None = None) -> l
     )
     if root is not None:
         posts = posts.filter(root.subtree_filter("org__"))
-    posts = [
+    held = [
         p
         for p in posts
         if p.post in required and p.member.status not in (Status.EXPELLED, Status.DECEASED)
     ]
-    levels = theory_level([p.member_id for p in posts])
-    rank = {kind: i for i, kind in enumerate(THEORY_LEVELS)}
+    levels = theory_level([p.member_id for p in held])
+    rank: dict[str, int] = {kind: i for i, kind in enumerate(THEORY_LEVELS)}
     gaps = []
-    for post in posts:
+    for post in held:
         has = levels.get(post.member_id, "")
         if has == "" or rank[has] < rank[required[post.post]]:
             gaps.append(LeaderGap(post, required[post.post], has))
