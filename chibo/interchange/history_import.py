@@ -70,7 +70,7 @@ def import_attendance(
                 % {"choices": ", ".join(names)},
                 why,
             )
-        if rr.bad:
+        if rr.bad or held_on is None:
             continue
         key = (org, held_on, kind)
         if (*key, code) in seen:
@@ -151,7 +151,7 @@ def import_dues(
         if amount is None and not rr.bad:
             rr.error("so_tien", _("This value is required."))
         paid_on = rr.date("ngay_nop", required=True)
-        if rr.bad:
+        if rr.bad or period is None or amount is None or paid_on is None:
             continue
         records.append(
             DuesRecord(member_code=code, period=period, amount_vnd=int(amount), paid_on=paid_on)

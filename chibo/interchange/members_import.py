@@ -276,7 +276,7 @@ def parse_row(rr: RowReader, ctx: Context, cols: Columns) -> MemberRow | None:
             reason = C.vocab_value("ly_do", why) or RemovalReason.OTHER
         elif status == Status.EXEMPTED and not why:
             rr.error("ly_do", _("Give the reason for the exemption."))
-    if rr.bad or org is None or adm_org is None:
+    if rr.bad or org is None or adm_org is None or dob is None or admitted_on is None:
         return None
     return MemberRow(
         number=rr.number,
@@ -491,10 +491,12 @@ def apply_change(actor: Any, change: Change, ctx: Context) -> None:
             note=note,
         )
     if change.recognize:
+        ends = member.probation_ends_on
+        assert ends is not None  # diff() recognizes only a member whose probation has an end
         ms.member_recognize(
             actor=actor,
             member=member,
-            decided_on=max(today, member.probation_ends_on),
+            decided_on=max(today, ends),
             decision=ms.Decision(number=row.decision),
         )
     if change.status:
