@@ -261,7 +261,7 @@ def _event(e: MemberEvent, sensitive: bool) -> dict[str, Any]:
         "org_code": e.org.code,
         "status_after": e.status_after,
         "category_after": e.category_after,
-        "actor": e.actor.username if e.actor_id else None,
+        "actor": e.actor.username if e.actor is not None else None,
     }
 
 
@@ -622,7 +622,9 @@ def _input_field(item: lifecycle.Input) -> tuple[Any, Any]:
         return dt.date | None, Field(None, description=about)
     if item.kind == lifecycle.InputType.CHOICE:
         assert item.choices is not None
-        choice = Literal[tuple(item.choices.values)]  # type: ignore[misc]
+        # The kind's choices as a Literal built at run time, for pydantic (a type mypy cannot
+        # see: it reads only Literals written out).
+        choice: Any = Literal.__getitem__(tuple(item.choices.values))
         if item.required:
             return choice, Field(description=about)
         return choice | None, Field(None, description=about)
@@ -637,12 +639,13 @@ ORG_INPUTS = (lifecycle.InputType.ORG, lifecycle.InputType.OWN_CELL)
 
 def event_schema(spec: lifecycle.EventSpec) -> type[Schema]:
     """The body of ``POST /members/{code}/events/{kind}``, from the kind's inputs."""
-    base = EventCommonIn if spec.dated is not None else EventIn
+    base: type[Schema] = EventCommonIn if spec.dated is not None else EventIn
     if not spec.inputs:
         return base
     name = "Event" + "".join(part.title() for part in spec.kind.split("_")) + "In"
-    fields = {item.name: _input_field(item) for item in spec.inputs}
-    return create_model(name, __base__=base, **fields)  # type: ignore[no-any-return, call-overload]
+    # Keyword arguments of create_model: pydantic's (type, field) pair for each input.
+    fields: dict[str, Any] = {item.name: _input_field(item) for item in spec.inputs}
+    return create_model(name, __base__=base, **fields)
 
 
 def _input_value(request: HttpRequest, item: lifecycle.Input, value: Any) -> Any:

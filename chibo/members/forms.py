@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _l
 
 from chibo.core.roles import Cap
@@ -128,7 +129,7 @@ class _NewMemberForm(_IdentityForm):
     org = CellChoiceField(label=_l("Party cell"), queryset=Org.objects.none(), to_field_name="code")
     member_code = forms.CharField(label=_l("Member code"), max_length=32)
     category = forms.ChoiceField(label=_l("Category"), choices=Category.choices)
-    field_order: ClassVar[list[str]] = [
+    field_order = (
         "org",
         "member_code",
         "full_name",
@@ -138,13 +139,13 @@ class _NewMemberForm(_IdentityForm):
         "ethnicity",
         "citizen_id",
         "phone",
-    ]
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         cells = cells_for_change(user)
-        self.fields["org"].queryset = cells
+        cast(forms.ModelChoiceField, self.fields["org"]).queryset = cells
         if not self.is_bound and "org" not in self.initial:
             only = list(cells[:2])
             if len(only) == 1:  # a cell secretary: their own cell, preselected
@@ -196,6 +197,7 @@ class PastAdmissionForm(_NewMemberForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if bool(data.get("out_from")) != bool(data.get("out_to")):
             self.add_error("out_to", _l("Give both dates of the period out of party activity."))
         return data
@@ -203,7 +205,7 @@ class PastAdmissionForm(_NewMemberForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         # Only the cells where the user decides admissions (admission.decide).
-        self.fields["org"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["org"]).queryset = (
             orgs_for(user, Cap.ADMISSION_DECIDE)
             .filter(kind__in=CELL_KINDS, closed_on__isnull=True)
             .order_by("name_folded")
@@ -271,10 +273,10 @@ class EditForm(forms.Form):
     citizen_id = _IdentityForm.base_fields["citizen_id"]
     phone = _IdentityForm.base_fields["phone"]
 
-    def __init__(self, *args: Any, member: Member, sensitive: bool, **kwargs: Any) -> None:
+    def __init__(self, data: QueryDict | None = None, *, member: Member, sensitive: bool) -> None:
         initial = {name: getattr(member, name) for name in services.IDENTITY_FIELDS}
         initial["version"] = member.version
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial)
         if not sensitive:
             for name in services.SENSITIVE_FIELDS:
                 del self.fields[name]
@@ -339,6 +341,7 @@ class EventForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         for item in self.spec.inputs:
             name = item.name
             if name not in data or item.kind not in (InputType.ORG, InputType.OWN_CELL):
@@ -426,7 +429,7 @@ class ArrivalForm(forms.Form):
         cells = cells_for_change(user)
         if pending is not None:
             cells = cells.filter(pending.subtree_filter())
-        self.fields["org"].queryset = cells
+        cast(forms.ModelChoiceField, self.fields["org"]).queryset = cells
         self.auto_id = f"id_{member.member_code}_%s"
 
     def save(self) -> Any:

@@ -163,7 +163,9 @@ def audit_list_read(
 def member_detail(actor: Any, code: str) -> Member:
     """The member ``code`` for ``actor`` (404 outside scope); the read is audited."""
     member = get_member_for(actor, code)
-    entries = [("members.view", "member", member.member_code, {})]
+    entries: list[tuple[str, str, str, dict[str, Any]]] = [
+        ("members.view", "member", member.member_code, {})
+    ]
     if can_view_sensitive(actor, member) and (member.citizen_id or member.phone):
         # The unmasked citizen ID and phone are shown: a read of its own (Decree 13/2023).
         entries.append(
@@ -260,20 +262,22 @@ class Roll:
     ``full``: full members on the rolls that day (``recognized_on`` on or before it), of whom
     ``exempted`` (exempted from work and activity) and ``temp_away`` (temporarily transferred
     out) may be left out of the denominator when absent (QĐ 294-QĐ/TW §9.3.2).
+    ``status_on_day``: each one's status that day, by member id.
     """
 
     org: Org
     day: Any
     full: list[Member]
     probationary: list[Member]
+    status_on_day: dict[int, str]
 
     @cached_property
     def exempted(self) -> list[Member]:
-        return [m for m in self.full if m.status_on_day == Status.EXEMPTED]
+        return [m for m in self.full if self.status_on_day[m.pk] == Status.EXEMPTED]
 
     @cached_property
     def temp_away(self) -> list[Member]:
-        return [m for m in self.full if m.status_on_day == Status.TEMP_AWAY]
+        return [m for m in self.full if self.status_on_day[m.pk] == Status.TEMP_AWAY]
 
     @property
     def excludable(self) -> list[Member]:
@@ -299,9 +303,8 @@ def cell_roll(org: Org, day: Any) -> Roll:
     }
     full, probationary = [], []
     for member in Member.objects.filter(pk__in=on_rolls).order_by("name_folded", "member_code"):
-        member.status_on_day = on_rolls[member.pk]
         if member.recognized_on is not None and member.recognized_on <= day:
             full.append(member)
         else:
             probationary.append(member)
-    return Roll(org, day, full, probationary)
+    return Roll(org, day, full, probationary, on_rolls)

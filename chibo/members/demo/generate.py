@@ -84,7 +84,9 @@ class Plan:
         (created; moved, renamed and closed in the 2025 reform)."""
         opened = ORGS_OPENED.isoformat()
         stamp = f"{opened} 02:00:00"
-        orgs, periods, events = [], [], []
+        orgs: list[tuple] = []
+        periods: list[tuple] = []
+        events: list[tuple] = []
         extra = len(self.tree.orgs)  # ids of the second periods and events
         for org in self.tree.orgs:
             parent = org.parent.id if org.parent else None
@@ -130,13 +132,13 @@ class Plan:
                     )
                 continue
             day = org.moved_on.isoformat()
-            periods.append(
-                (org.id, org.id, org.old_parent.id, org.old_name or org.name, opened, day)
-            )
+            old, new = org.old_parent, org.parent
+            assert old is not None and new is not None  # the reform moved it from one to the other
+            periods.append((org.id, org.id, old.id, org.old_name or org.name, opened, day))
             extra += 1
             periods.append((extra, org.id, parent, org.name, day, None))
             note = "Sắp xếp tổ chức đảng khi kết thúc hoạt động cấp huyện (QĐ 294-QĐ/TW)."
-            moved = json.dumps({"from": org.old_parent.code, "to": org.parent.code})
+            moved = json.dumps({"from": old.code, "to": new.code})
             events.append((extra, org.id, "moved", day, f"{day} 02:00:00", "", None, moved, note))
             if org.old_name:
                 extra += 1

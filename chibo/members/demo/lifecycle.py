@@ -111,12 +111,12 @@ class LifeMaker(Admissions):
             else:
                 data = {"destination_org": target.code, "destination": target.name}
                 schedule(t + rng.randint(7, 45), "arrive", target)
-            up = org.parent_on(t)
+            up = org.superior_on(t)
             emit("transfer_out", t, up, self.decision(up, "GGT"), data=data)
 
         ceremony = min(admitted + rng.randint(0, 20), last)
         probation_end = add_months(dt.date.fromordinal(ceremony), 12).toordinal()
-        issuer = cell.parent_on(admitted)
+        issuer = cell.superior_on(admitted)
         emit(
             "admitted",
             admitted,
@@ -193,7 +193,7 @@ class LifeMaker(Admissions):
                     continue
                 if keep or rng.random() < (0.94 if cur_cat == "student" else 0.97):
                     full = True
-                    up = org.parent_on(probation_end)
+                    up = org.superior_on(probation_end)
                     emit(
                         "recognized",
                         probation_end,
@@ -209,7 +209,7 @@ class LifeMaker(Admissions):
                 if full or status not in ON_ROLLS:
                     continue
                 status = "removed"
-                up = org.parent_on(t)
+                up = org.superior_on(t)
                 emit(
                     kind="removed",
                     t=t,
@@ -227,7 +227,7 @@ class LifeMaker(Admissions):
                     if cur_cat != "student":
                         continue
                     status = "removed"
-                    up = org.parent_on(t)
+                    up = org.superior_on(t)
                     emit(
                         "removed",
                         t,
@@ -278,7 +278,7 @@ class LifeMaker(Admissions):
                 status = "temp_away"
                 back = t + rng.randint(90, 330)
                 host = rng.choice(places.TEMP_HOSTS)
-                up = org.parent_on(t)
+                up = org.superior_on(t)
                 emit(
                     "temp_out",
                     t,
@@ -294,7 +294,7 @@ class LifeMaker(Admissions):
             elif kind == "remove":
                 status = "removed"
                 reason = REMOVAL.pick(rng)
-                up = org.parent_on(t)
+                up = org.superior_on(t)
                 emit(
                     "removed",
                     t,
@@ -305,7 +305,7 @@ class LifeMaker(Admissions):
                 )
             elif kind == "expel":
                 status = "expelled"
-                up = org.parent_on(t)
+                up = org.superior_on(t)
                 emit(
                     "expelled",
                     t,

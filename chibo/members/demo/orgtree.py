@@ -55,6 +55,12 @@ class OrgSpec:
             return self.old_parent
         return self.parent
 
+    def superior_on(self, ordinal: int) -> OrgSpec:
+        """``parent_on`` of an org below the city (a cell always has a superior)."""
+        up = self.parent_on(ordinal)
+        assert up is not None, f"{self.code} has no superior"
+        return up
+
 
 @dataclass
 class Tree:

@@ -350,6 +350,7 @@ def reform(tree: Tree, districts: list[tuple[OrgSpec, str]], root: OrgSpec) -> N
     for child in moved:
         if names.count(child.name) > 1:
             child.old_name = child.name
+            assert child.old_parent is not None  # moved above
             area = area_of[child.old_parent.id]
             child.name = f"{child.name} ({area[:1].upper()}{area[1:]})"
     # The moved subtrees' paths: "<city><district><child>…" becomes "<city><child>…".

@@ -101,5 +101,4 @@ def write_plan(plan: Plan, *, progress: Callable[[str], None] | None = None) -> 
             object_id=plan.seed,
             data={**counts, "seed": plan.seed, "as_of": plan.as_of.isoformat()},
         )
-    counts["seconds"] = round(time.monotonic() - started, 1)
-    return counts
+    return {**counts, "seconds": round(time.monotonic() - started, 1)}

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.utils.functional import Promise
 
 from chibo.members.lifecycle.vocab import EventKind
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from chibo.members.models import Member
     from chibo.orgs.models import Org
 
@@ -65,11 +66,11 @@ class Input:
 
     name: str
     kind: str  # an InputType
-    label: Promise
+    label: StrOrPromise
     required: bool = False
     max_length: int = 0
     choices: type[models.TextChoices] | None = None
-    help_text: Promise | str = ""
+    help_text: StrOrPromise = ""
     lead: bool = True
     initial: Callable[[Member], Any] | None = None
 
@@ -97,8 +98,8 @@ class EventSpec:
     recordable: bool = True
     danger: bool = False
     decision_required: bool = False
-    date_label: Promise | None = None
-    note_label: Promise | None = None
+    date_label: StrOrPromise | None = None
+    note_label: StrOrPromise | None = None
     note_required: bool = False
     # The input that takes an imported row's free text (column ``ly_do``): "note", or an input
     # whose empty value reads "(not given)"; "" for none.
