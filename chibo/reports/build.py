@@ -58,15 +58,19 @@ def _build(
     as_of: dt.date | None,
     breakdown: bool,
 ) -> tuple[dict[str, Any], tables.ReportDoc]:
-    if kind == "admissions":
-        report = selectors.admissions(actor, root, start, end)
-        data = report.breakdown() if breakdown else report.summary()
-        return data, tables.admissions_doc(report)
-    if kind == "removals":
-        report = selectors.removals(actor, root, start, end)
-        return report.as_dict(), tables.removals_doc(report)
+    if kind in PERIOD_KINDS:
+        if start is None or end is None:
+            raise ValueError(f"the {kind} report needs start and end")
+        if kind == "admissions":
+            admitted = selectors.admissions(actor, root, start, end)
+            data = admitted.breakdown() if breakdown else admitted.summary()
+            return data, tables.admissions_doc(admitted)
+        removed = selectors.removals(actor, root, start, end)
+        return removed.as_dict(), tables.removals_doc(removed)
+    if as_of is None:
+        raise ValueError(f"the {kind} report needs as_of")
     if kind == "composition":
-        report = selectors.composition(actor, root, as_of)
-        return report.as_dict(), tables.composition_doc(report)
+        composition = selectors.composition(actor, root, as_of)
+        return composition.as_dict(), tables.composition_doc(composition)
     data = selectors.activity(actor, root, as_of)
     return data, tables.activity_doc(root.code, root.name, data)

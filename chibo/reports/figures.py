@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q
@@ -181,8 +181,8 @@ class OrgTree:
             chunk = wanted[i : i + IN_LIST_MAX]
             # Raw SQL with the ids inlined (ints): the ORM's IN of 900 parameters costs
             # more than the query itself, and a dashboard reads thousands of units.
-            ids = ", ".join(str(int(pk)) for pk in chunk)
-            sql = f"SELECT id, code, name FROM orgs_org WHERE id IN ({ids})"  # noqa: S608 (ints)
+            inlined = ", ".join(str(int(pk)) for pk in chunk)
+            sql = f"SELECT id, code, name FROM orgs_org WHERE id IN ({inlined})"  # noqa: S608 (ints)
             for pk, code, name in _fetch(sql, []):
                 out[pk] = (code, name)
             if day is not _NO_HISTORY:
@@ -598,6 +598,20 @@ class AdmissionsReport:
         }
 
 
+Key = TypeVar("Key")
+
+
+def _add_sums(sums: dict[Key, list[int]], key: Key, total: int, students: int, pupils: int) -> None:
+    """Add [total, students, pupils] to ``sums[key]``."""
+    acc = sums.get(key)
+    if acc is None:
+        sums[key] = [total, students, pupils]
+    else:
+        acc[0] += total
+        acc[1] += students
+        acc[2] += pupils
+
+
 def admissions(
     root: Org,
     start: dt.date,
@@ -642,14 +656,9 @@ def admissions(
         whole[0] += n
         whole[1] += students
         whole[2] += pupils
-        for bucket, key in ((by_year, year), (by_unit, unit), (by_level, school_level)):
-            acc = bucket.get(key)
-            if acc is None:
-                bucket[key] = [n, students, pupils]
-            else:
-                acc[0] += n
-                acc[1] += students
-                acc[2] += pupils
+        _add_sums(by_year, year, n, students, pupils)
+        _add_sums(by_unit, unit, n, students, pupils)
+        _add_sums(by_level, school_level, n, students, pupils)
     report.counts = Counts(*whole)
     report.by_year = {key: Counts(*acc) for key, acc in by_year.items()}
     report.by_unit = {key: Counts(*acc) for key, acc in by_unit.items()}

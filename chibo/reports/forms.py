@@ -32,6 +32,7 @@ class ReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         data["start"] = data.get("start") or dt.date(self.today.year, 1, 1)
         data["end"] = data.get("end") or self.today
         data["as_of"] = data.get("as_of") or self.today

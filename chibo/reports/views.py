@@ -79,7 +79,7 @@ def _params(request: HttpRequest) -> tuple[ReportForm, dict[str, Any]]:
     # The URL speaks the contract's names (from, to); the form's fields are start, end.
     for name, field_name in (("from", "start"), ("to", "end")):
         if name in query:
-            query[field_name] = query[name]
+            query.setlist(field_name, query.getlist(name))
     form = ReportForm(query or None, today=_today())
     if form.is_bound and not form.is_valid():
         return form, {}
