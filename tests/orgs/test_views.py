@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -116,6 +118,134 @@ def test_a_wide_tree_and_org_page_write_their_nodes_without_a_template_each(
     assert row.startswith(' class="muted"')
     after = page.content.decode().split("TU-CLOSED")[1][:200]
     assert 'badge-grey">ngừng hoạt động</span>' in after
+
+
+def _wide_city(t: dict[str, Org], n: int) -> list[Org]:
+    """``n`` more open cells directly under the city, each with one member, and a closed one."""
+    cells = [
+        f.org(f"TU-W{i:02d}", f"Chi bộ Phường {i:02d}", "grassroots_cell", t["city"])
+        for i in range(n)
+    ]
+    for cell in cells:
+        f.member(cell)
+    closed = f.org("TU-WZZ", "Chi bộ đã giải thể", "grassroots_cell", t["city"])
+    closed.closed_on = closed.opened_on
+    closed.save(update_fields=["closed_on"])
+    return cells
+
+
+def _tree_items(html: str) -> list[str]:
+    return re.findall(r'<li><(?:details|div class="leaf")[^>]*>.*?<code>([^<]+)</code>', html)
+
+
+def test_a_wide_level_shows_a_page_of_nodes_and_loads_the_rest_in_place(
+    t: dict[str, Org], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city has thousands of units directly under it (4,105 open at 400,000 members): the
+    tree showed them all (1.2 MB, 200-400 ms a page). Now a page of a level, in name order,
+    and a button that loads the next page in its own place."""
+    from chibo.orgs import views
+
+    monkeypatch.setattr(views, "CHILDREN_PAGE", 3)
+    _wide_city(t, 5)
+    expected = list(
+        Org.objects.filter(parent=t["city"], closed_on__isnull=True)
+        .order_by("name_folded", "pk")
+        .values_list("code", flat=True)
+    )
+    assert len(expected) == 7  # the district, the bloc and the 5 cells
+    client = login(f.user("city", Role.CITY_OFFICE, t["city"]))
+    tree = client.get(reverse("orgs:tree")).content.decode()
+    assert _tree_items(tree) == ["TU", *expected[:3]]
+    url = reverse("orgs:children", args=["TU"])
+    assert (
+        f'<li class="more"><button type="button" class="outline secondary"'
+        f' hx-get="{url}?start=3" hx-target="closest li" hx-swap="outerHTML">'
+        "Xem thêm 3 (còn 4 tổ chức chưa hiện)</button></li></ul>" in tree
+    )
+    first = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert first.startswith('<ul class="tree">') and _tree_items(first) == expected[:3]
+    second = client.get(f"{url}?start=3", HTTP_HX_REQUEST="true").content.decode()
+    assert second.startswith("<li>") and "<ul" not in second.split("<details")[0]
+    assert _tree_items(second) == expected[3:6]
+    assert f'hx-get="{url}?start=6"' in second and "Xem thêm 1 (còn 1 tổ chức" in second
+    last = client.get(f"{url}?start=6", HTTP_HX_REQUEST="true").content.decode()
+    assert _tree_items(last) == expected[6:] and 'class="more"' not in last
+    assert 'title="số đảng viên trong danh sách">1</span>' in second.split("<code>TU-W04</code>")[1][:200]
+    for junk in ("-1", "x", "99999999999"):  # read as the first page
+        assert _tree_items(client.get(f"{url}?start={junk}").content.decode()) == expected[:3]
+
+
+def test_an_org_page_lists_a_page_of_its_children_and_loads_the_rest_in_place(
+    t: dict[str, Org], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chibo.orgs import views
+
+    monkeypatch.setattr(views, "CHILDREN_PAGE", 3)
+    _wide_city(t, 5)
+    client = login(f.user("city", Role.CITY_OFFICE, t["city"]))
+    url = reverse("orgs:detail", args=["TU"])
+    page = client.get(url).content.decode()
+    rows = re.findall(r"<tr[^>]*><td><a href=\"/orgs/([^/]+)/\"", page)
+    assert len(rows) == 3
+    assert (
+        f'<tr class="more"><td colspan="4"><button type="button" class="outline secondary"'
+        f' hx-get="{url}?start=3" hx-target="closest tr" hx-swap="outerHTML">'
+        "Xem thêm 3 (còn 5 tổ chức chưa hiện)</button></td></tr>" in page
+    )
+    seen = list(rows)
+    start = 3
+    while start:
+        part = client.get(f"{url}?start={start}", HTTP_HX_REQUEST="true").content.decode()
+        assert part.startswith("<tr") and "<html" not in part
+        seen += re.findall(r"<tr[^>]*><td><a href=\"/orgs/([^/]+)/\"", part)
+        more = re.search(r"\?start=(\d+)", part)
+        start = int(more.group(1)) if more else 0
+    children = Org.objects.filter(parent=t["city"])
+    assert sorted(seen) == sorted(children.values_list("code", flat=True))  # each once
+    assert len(seen) == 8  # the closed one too, as before
+    assert page.count("<h2>") == 2  # the children, then the history, as before
+
+
+def test_the_tree_its_levels_and_an_org_page_cost_the_same_however_wide_the_level(
+    t: dict[str, Org], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Queries and nodes written stay the same when a level grows past a page: the work of
+    a page is bounded by the page, not by the tree (SQLite refused the children of 4,105
+    units at once: "Expression tree is too large")."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chibo.orgs import views
+
+    monkeypatch.setattr(views, "CHILDREN_PAGE", 3)
+    client = login(f.user("city", Role.CITY_OFFICE, t["city"]))
+    urls = [
+        reverse("orgs:tree"),
+        reverse("orgs:children", args=["TU"]),
+        reverse("orgs:detail", args=["TU"]),
+        reverse("orgs:detail", args=["TU"]) + "?start=3",
+    ]
+    client.get(urls[0])  # the session and the rules, read once
+
+    def cost() -> list[tuple[int, int]]:
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url, HTTP_HX_REQUEST="true")
+            assert response.status_code == 200
+            body = response.content.decode()
+            out.append((len(ctx), body.count("<li>") + body.count("<tr")))
+        return out
+
+    _wide_city(t, 4)
+    before = cost()
+    _wide_city_more = [
+        f.org(f"TU-V{i:02d}", f"Chi bộ Xã {i:02d}", "grassroots_cell", t["city"]) for i in range(12)
+    ]
+    for cell in _wide_city_more:
+        f.member(cell)
+    assert cost() == before
 
 
 def test_tree_counts_only_members_on_the_rolls(t: dict[str, Org]) -> None:

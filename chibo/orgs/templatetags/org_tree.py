@@ -1,9 +1,11 @@
 """The org tree's nodes and an org page's children, written in Python.
 
-A city's tree and its page list every org directly under the city (4,127 at 400,000
-members): with a template include per node the page took about a second of a worker
-under load (docs/performance.md, load test). The markup is the one the templates
-wrote (orgs/_nodes.html, orgs/detail.html); the URLs are reversed once per call.
+A city's page lists every org directly under the city (4,127 at 400,000 members): with
+a template include per node the page took about a second of a worker under load
+(docs/performance.md, load test). The tree shows a page of each level at a time
+(views.CHILDREN_PAGE) and a button that loads the next in place. The markup is the one
+the templates wrote (orgs/_nodes.html, orgs/detail.html); the URLs are reversed once per
+call.
 """
 
 from __future__ import annotations
@@ -36,6 +38,23 @@ class _Parts:
         self.loading = escape(_("Loading…"))
         self.empty = escape(_("No subordinate organizations."))
 
+    def more(self, more: Any, row: bool = False) -> str:
+        """The button that loads the next page of a wide level in its own place: an item
+        of the tree's list, or a row of an org page's table (``row``)."""
+        url = escape(f"{more.url}?start={more.start}")
+        label = escape(
+            _("Show %(shown)s more (%(left)s not shown yet)")
+            % {"shown": num(min(more.size, more.left)), "left": num(more.left)}
+        )
+        tag = "tr" if row else "li"
+        button = (
+            f'<button type="button" class="outline secondary" hx-get="{url}"'
+            f' hx-target="closest {tag}" hx-swap="outerHTML">{label}</button>'
+        )
+        if row:
+            return f'<tr class="more"><td colspan="4">{button}</td></tr>'
+        return f'<li class="more">{button}</li>'
+
     def url(self, parts: list[str], code: str) -> str:
         return escape(parts[0] + code + parts[1])
 
@@ -50,11 +69,11 @@ def _label(node: Any, p: _Parts) -> str:
     )
 
 
-def _nodes(nodes: Iterable[Any], p: _Parts, out: list[str]) -> None:
-    out.append('<ul class="tree">')
-    empty = True
+def _items(nodes: Iterable[Any], p: _Parts, out: list[str]) -> bool:
+    """The ``<li>`` of each node (and of its shown children); False when there were none."""
+    any_node = False
     for node in nodes:
-        empty = False
+        any_node = True
         out.append("<li>")
         if node.has_children:
             if node.children:
@@ -66,29 +85,45 @@ def _nodes(nodes: Iterable[Any], p: _Parts, out: list[str]) -> None:
                 )
             out.append(f'<summary>{_label(node, p)}</summary><div class="subtree">')
             if node.children:
-                _nodes(node.children, p, out)
+                _nodes(node.children, p, out, getattr(node, "more", None))
             else:
                 out.append(f'<p class="loading" aria-busy="true">{p.loading}</p>')
             out.append("</div></details>")
         else:
             out.append(f'<div class="leaf">{_label(node, p)}</div>')
         out.append("</li>")
-    if empty:
+    return any_node
+
+
+def _nodes(nodes: Iterable[Any], p: _Parts, out: list[str], more: Any = None) -> None:
+    out.append('<ul class="tree">')
+    if not _items(nodes, p, out):
         out.append(f'<li class="muted">{p.empty}</li>')
+    if more:
+        out.append(p.more(more))
     out.append("</ul>")
 
 
 @register.simple_tag
-def org_nodes(nodes: Iterable[Any]) -> SafeString:
-    """The tree's ``<ul>`` of nodes (views.Node: org, count, has_children, children)."""
+def org_nodes(nodes: Iterable[Any], more: Any = None, items_only: bool = False) -> SafeString:
+    """The tree's ``<ul>`` of nodes (views.Node: org, count, has_children, children, more),
+    ending with the button for the rest of a wide level (``more``, views.More); with
+    ``items_only``, the ``<li>`` items alone (a next page, in place of that button)."""
+    p = _Parts()
     out: list[str] = []
-    _nodes(nodes, _Parts(), out)
+    if items_only:
+        _items(nodes, p, out)
+        if more:
+            out.append(p.more(more))
+    else:
+        _nodes(nodes, p, out, more)
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
 @register.simple_tag
-def org_children_rows(nodes: Iterable[Any]) -> SafeString:
-    """An org page's table rows of its children: name, code, type, members."""
+def org_children_rows(nodes: Iterable[Any], more: Any = None) -> SafeString:
+    """An org page's table rows of its children: name, code, type, members; then the row
+    that loads the next page (``more``, views.More) when there are more."""
     p = _Parts()
     out: list[str] = []
     for node in nodes:
@@ -100,4 +135,6 @@ def org_children_rows(nodes: Iterable[Any]) -> SafeString:
             f"</td><td><code>{escape(org.code)}</code></td><td>{p.kinds.get(org.kind, '')}</td>"
             f'<td class="num">{num(node.count)}</td></tr>'
         )
+    if more:
+        out.append(p.more(more, row=True))
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
