@@ -416,9 +416,9 @@ def late_transfer_events(actor: Any, org: Org, *, state: str | None = None) -> A
     pending, accepted or refused."""
     if not scope_for(actor, Cap.MEMBER_VIEW).covers(org):
         raise Http404(_("No such party organization in your scope."))
-    events = MemberEvent.objects.filter(
-        org.subtree_filter("org__"), kind=EventKind.TRANSFER_OUT, data__late=True
-    ).annotate(
+    # ``late`` is set on official transfers only (members.lifecycle): no condition on the
+    # kind, so that SQLite reads each org's late ones from mevent_late_idx alone.
+    events = MemberEvent.objects.filter(org.subtree_filter("org__"), late=True).annotate(
         decided=Case(
             When(late_decision__isnull=True, then=Value(0)),
             default=Value(1),

@@ -64,7 +64,11 @@ def rolled_up_counts(orgs: Q) -> dict[str, int]:
     org's path.
     """
     per_org = dict(_on_rolls_in(orgs).values_list("org_id").annotate(n=Count("id")).order_by())
-    paths = Org.objects.filter(orgs).values_list("pk", "path")
+    # As a subquery: SQLite then reads each of many path ranges from the path index (a
+    # page of a city's level: 100 ranges, 5 ms) instead of testing them all on every org (40 ms).
+    paths = Org.objects.filter(pk__in=Org.objects.filter(orgs).values("pk")).values_list(
+        "pk", "path"
+    )
     totals: dict[str, int] = defaultdict(int)
     for pk, path in paths:
         n = per_org.get(pk)

@@ -100,18 +100,30 @@ def _level(parent: Org, start: int = 0) -> tuple[list[Org], More | None]:
     return _page(open_children, start, url, ("name_folded",))
 
 
+def _counts(parent: Org, kids: list[Org], wide: bool) -> dict[int, int]:
+    """Members of ``parent`` and of ``kids`` (a page of its children), each counting its
+    subtree: one grouped read of the parent's subtree when the level fits in a page (cached
+    when big); for a wider level, the parent's own count and the page's children, never the
+    whole level's (a city's level is the whole city)."""
+    if wide:
+        return {**subtree_member_counts([parent]), **subtree_member_counts(kids)}
+    return subtree_member_counts([parent, *kids])
+
+
 @login_required
 @require_GET
 def tree(request: HttpRequest) -> HttpResponse:
-    """The scope's roots, each with the first page of its children. Counts: the roots'
-    (one count each, cached when big) and the shown children's, never the whole level's."""
+    """The scope's roots, each with the first page of its children (counts: ``_counts``)."""
     scope = scope_for(request.user, Cap.ORG_VIEW)
     roots: list[Node] = []
     if not scope.is_empty:
         root_orgs = list(Org.objects.filter(path__in=[start for start, _end in scope.ranges]))
         levels = {root.pk: _level(root) for root in root_orgs}
         children = [kid for kids, _more in levels.values() for kid in kids]
-        counts = {**subtree_member_counts(root_orgs), **subtree_member_counts(children)}
+        counts: dict[int, int] = {}
+        for root in root_orgs:
+            kids, more = levels[root.pk]
+            counts.update(_counts(root, kids, more is not None))
         roots = _nodes(root_orgs, counts)
         by_parent: dict[int, list[Node]] = defaultdict(list)
         for node in _nodes(children, counts):
@@ -131,7 +143,7 @@ def children(request: HttpRequest, code: str) -> HttpResponse:
     org = get_org_for(request.user, code)
     start = _start(request)
     kids, more = _level(org, start)
-    counts = subtree_member_counts(kids)
+    counts = _counts(org, kids, bool(start or more))
     context = {"nodes": _nodes(kids, counts), "more": more, "items_only": start > 0}
     return render(request, "orgs/_nodes.html", context)
 
@@ -150,7 +162,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "orgs/_children_rows.html", {"children": nodes, "more": more})
     view_scope = scope_for(user, Cap.ORG_VIEW)
     ancestors = [(a, view_scope.covers(a)) for a in org.ancestors()]
-    counts = {**subtree_member_counts([org]), **subtree_member_counts(kids)}
+    counts = _counts(org, kids, bool(start or more))
     context = {
         "org": org,
         "ancestors": ancestors,

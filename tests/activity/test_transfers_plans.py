@@ -6,7 +6,9 @@ the database's EXPLAIN of each count the page makes:
 - the transfers sent from a subtree in the last 12 months: SQLite walks the subtree's orgs
   and seeks each one in ``mevent_org_kind_date_idx`` (org, kind, date) without reading an
   event row; PostgreSQL reads ``mevent_kind_date_idx`` (kind, date, org);
-- the students graduating by a date: ``member_graduation_idx`` on PostgreSQL.
+- the students graduating by a date: ``member_graduation_idx`` on PostgreSQL;
+- the late official transfers of a subtree: ``mevent_late_idx`` (members/0011), a partial
+  index of the late ones, on both databases (the events' JSON was read for every transfer).
 
 PostgreSQL is asked with sequential scans off: on a small city a scan is cheaper, and the
 question here is whether an index answers the query. The figures at 400,000 members are in
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
@@ -77,3 +80,44 @@ def test_the_students_graduating_are_found_by_their_graduation_date(city: Org) -
     else:  # SQLite walks the city's orgs, each by member_org_state_idx: never the whole table
         assert all("INDEX" in line for line in plan.splitlines() if "members_member" in line), plan
     assert graduating.count() == len(list(graduating))
+
+
+def test_the_late_transfers_of_the_city_are_read_from_their_own_index(city: Org) -> None:
+    """56,520 transfers at 400,000 members, none of them late: the page read each one's JSON
+    (``data.late``). Now the ``late`` column (set with the JSON by members.lifecycle, filled
+    for the events before it by members/0011) and its partial index."""
+    import importlib
+
+    from chibo.members.lifecycle import Decision, TransferGrounds, record
+    from chibo.members.models import Member, Status
+
+    office = User.objects.get(username="vanphong")
+    member = Member.objects.filter(status=Status.ACTIVE, org__kind__endswith="cell").first()
+    event = record(  # 60 working days after 1/10/2025 is 24/12/2025
+        EventKind.TRANSFER_OUT,
+        actor=None,
+        member=member,
+        effective_date=dt.date(2025, 12, 26),
+        decision=Decision(number="5-QĐ/ĐU"),
+        destination="Tỉnh ủy Bình Dương",
+        grounds=TransferGrounds.JOB_MOVE,
+        grounds_on=dt.date(2025, 10, 1),
+        late_reason="Chờ quyết định",
+    )
+    assert event.data["late"] is True
+    late = transfers.late_transfer_events(office, city)
+    assert [e.pk for e in late] == [event.pk]
+    plan = _plan(late.order_by().select_related(None).values("pk"))
+    assert "mevent_late_idx" in plan, plan
+    if connection.vendor == "sqlite":
+        assert "mevent_org_kind_date_idx" not in plan, plan  # not every org's transfers
+    # The events recorded before the column: members/0011 sets it from their JSON.
+    MemberEvent.objects.filter(pk=event.pk).update(late=False)
+    assert not transfers.late_transfer_events(office, city).exists()
+    migration = importlib.import_module("chibo.members.migrations.0011_event_late")
+    with connection.cursor() as cursor:  # the editor's part the backfill uses (in a test's
+        editor = SimpleNamespace(connection=connection, execute=cursor.execute)  # transaction)
+        migration.backfill(None, editor)
+    assert [e.pk for e in transfers.late_transfer_events(office, city)] == [event.pk]
+    on_time = MemberEvent.objects.filter(kind=EventKind.TRANSFER_OUT).exclude(pk=event.pk)
+    assert not on_time.filter(late=True).exists()

@@ -75,6 +75,46 @@ def test_committee_user_sees_the_whole_subtree(page: Any, live_url: str, people:
         results.locator(f"a[href='/members/{code}/']").wait_for()
 
 
+def test_a_wide_level_loads_its_next_pages_in_place(
+    page: Any, live_url: str, people: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A level wider than a page (a city has thousands of units) shows a page, then a button
+    that loads the next page where it stands, in the tree and on the org's page."""
+    from chibo.orgs import views
+
+    monkeypatch.setattr(views, "CHILDREN_PAGE", 2)
+    city = people["tree"]["city"]
+    for i in range(3):
+        factories.org(f"TU-W{i}", f"Chi bộ Phường {i}", "grassroots_cell", city)
+    login(page, live_url, "captren")
+    page.goto(f"{live_url}/orgs/")
+    tree = page.locator(".tree-box")
+    codes = ["TU-W0", "TU-W1", "TU-W2", "KDHCD", "Q1"]  # in name order
+    tree.locator("a[href='/orgs/TU-W1/']").wait_for()
+    assert tree.locator("a[href='/orgs/TU-W2/']").count() == 0
+    for start, last in ((2, "KDHCD"), (4, "Q1")):
+        tree.locator(f"li.more button[hx-get$='?start={start}']").click()
+        tree.locator(f"a[href='/orgs/{last}/']").wait_for()
+    page.wait_for_function("() => !document.querySelector('li.more')")
+    shown = tree.locator("ul.tree ul.tree > li > * a[href^='/orgs/']")
+    assert [a.get_attribute("href") for a in shown.all()] == [f"/orgs/{c}/" for c in codes]
+    # Opening a branch still works below the loaded pages.
+    tree.locator("details:has(> summary a[href='/orgs/Q1/']) > summary").click()
+    tree.locator("a[href='/orgs/Q1-P1/']").wait_for()
+    page.goto(f"{live_url}/orgs/TU/")
+    table = page.locator("table").first
+    assert table.locator("a[href^='/orgs/TU-']").count() == 2
+    rows = "document.querySelectorAll('table tbody tr:not(.more)').length"
+    for shown in (2, 4):  # two more pages: 2 rows, then 1
+        table.locator(f"tr.more button[hx-get$='?start={shown}']").click()
+        page.wait_for_function(f"n => {rows} > n", arg=shown)
+    page.wait_for_function("() => !document.querySelector('tr.more')")
+    links = table.locator("tbody a[href^='/orgs/']")
+    assert sorted(a.get_attribute("href") for a in links.all()) == sorted(
+        f"/orgs/{c}/" for c in codes
+    )
+
+
 def test_out_of_scope_url_shows_the_404_page(page: Any, live_url: str, people: dict) -> None:
     login(page, live_url, "bithu")
     for url in ("/members/DV-HS/", "/orgs/Q1/", "/members/DV-GV/events/exempted/"):

@@ -88,6 +88,8 @@ def _arrive(people: dict, member: Member):
 def test_the_late_one_waits_for_the_committee(people: dict, day: dt.date, late: bool) -> None:
     member = people["m"][0]
     event = _transfer(people, member, day, late_reason="Chờ quyết định nghỉ việc" if late else "")
+    event.refresh_from_db()
+    assert (event.late, bool(event.data.get("late"))) == (late, late)  # the column, with the JSON
     if not late:
         assert late_transfer_state(event) is None
         _letter(people, event)

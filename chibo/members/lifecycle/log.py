@@ -157,6 +157,7 @@ def _append(
             note=req.note.strip(),
             reason=req.reason,
             data=req.data,
+            late=bool((req.data or {}).get("late")),
             org_id=new_org_id,
             status_after=new_status,
             category_after=new_category,
