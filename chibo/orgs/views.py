@@ -121,9 +121,9 @@ def tree(request: HttpRequest) -> HttpResponse:
         levels = {root.pk: _level(root) for root in root_orgs}
         children = [kid for kids, _more in levels.values() for kid in kids]
         counts: dict[int, int] = {}
-        for root in root_orgs:
-            kids, more = levels[root.pk]
-            counts.update(_counts(root, kids, more is not None))
+        for org in root_orgs:
+            kids, more = levels[org.pk]
+            counts.update(_counts(org, kids, more is not None))
         roots = _nodes(root_orgs, counts)
         by_parent: dict[int, list[Node]] = defaultdict(list)
         for node in _nodes(children, counts):

@@ -171,7 +171,10 @@ def test_a_wide_level_shows_a_page_of_nodes_and_loads_the_rest_in_place(
     assert f'hx-get="{url}?start=6"' in second and "Xem thêm 1 (còn 1 tổ chức" in second
     last = client.get(f"{url}?start=6", HTTP_HX_REQUEST="true").content.decode()
     assert _tree_items(last) == expected[6:] and 'class="more"' not in last
-    assert 'title="số đảng viên trong danh sách">1</span>' in second.split("<code>TU-W04</code>")[1][:200]
+    assert (
+        'title="số đảng viên trong danh sách">1</span>'
+        in second.split("<code>TU-W04</code>")[1][:200]
+    )
     for junk in ("-1", "x", "99999999999"):  # read as the first page
         assert _tree_items(client.get(f"{url}?start={junk}").content.decode()) == expected[:3]
 
