@@ -17,9 +17,11 @@ changed when the row says so; recognized), by the best plan we know for a first 
   foreign keys added back and validated in one pass each, the tables ANALYZEd.
 
 The tables' triggers (issue 24's tallies of the dashboard, kept from the events) are dropped
-for the load and created again before commit, without doing their work: the floor writes the
-members and their events only; chibo's import adds the tallies of its events on top (one
-statement, ``core.bulk.triggers_replaced``).
+for the load and created again before commit; the floor does their work itself, as chibo's
+import must: its admissions (removals, expulsions) counted in Python per ancestor org, month,
+unit, school level and category from the events it built and the org paths, and the few
+thousand tally rows written in one ``executemany`` (``tallies``). bench/import_bench.py
+compares the tallies too.
 
 Prints one JSON line: seconds (the whole process, from start to commit), rows, events (and on
 PostgreSQL the seconds of each step).
@@ -235,6 +237,51 @@ def build(rows: list[list[str]], orgs: dict[str, int], first_id: int, iso: bool)
     return members, events
 
 
+TALLY_KINDS = ("admitted", "removed", "expelled")
+TALLY_SQL = (
+    "INSERT INTO reports_eventtally (ancestor, ym, unit, kind, school_level, category, n) "
+    "VALUES ({marks}) ON CONFLICT (ancestor, ym, unit, kind, school_level, category) "
+    "DO UPDATE SET n = reports_eventtally.n + excluded.n"
+)
+
+
+def tallies(events: list[tuple], orgs: list[tuple[int, str, str]], iso: bool) -> list[tuple]:
+    """The dashboard's tallies of ``events`` (the floor's event tuples): each admission,
+    removal or expulsion of org O in month M counts once for every org A on O's path (O
+    included) under unit U (A's child on that path, O itself for A = O) and once under
+    unit 0; the school level is O's for an admission, the category a pupil's or student's
+    admitted at a school org, or a student removed for abandoning activity."""
+    from collections import Counter
+
+    by_id = {pk: (path, level) for pk, path, level in orgs}
+    by_path = {path: pk for pk, path, _level in orgs}
+    step = min(len(path) for _pk, path, _level in orgs)  # the root's path: one level
+    groups: Counter = Counter()
+    for e in events:
+        kind = e[1]
+        if kind not in TALLY_KINDS:
+            continue
+        day = e[2]
+        year, month = (int(day[:4]), int(day[5:7])) if iso else (day.year, day.month)
+        level = by_id[e[11]][1]
+        category = e[13]
+        if kind == "admitted":
+            category = category if level and category in ("student", "pupil") else ""
+        else:
+            category = "student" if e[9] == "abandoned_activity" and category == "student" else ""
+            level = ""
+        groups[(e[11], year * 12 + month - 1, kind, level, category)] += 1
+    out: Counter = Counter()
+    for (org, ym, kind, level, category), n in groups.items():
+        path = by_id[org][0]
+        for end in range(step, len(path) + 1, step):
+            ancestor = by_path[path[:end]]
+            unit = by_path[path[: end + step]]
+            out[(ancestor, ym, unit, kind, level, category)] += n
+            out[(ancestor, ym, 0, kind, level, category)] += n
+    return [(*key, n) for key, n in out.items()]
+
+
 def sqlite(path: str, file: str) -> dict:
     import sqlite3
 
@@ -260,6 +307,8 @@ def sqlite(path: str, file: str) -> dict:
     conn.executemany(f"INSERT INTO members_member ({MEMBER_COLUMNS}) VALUES ({marks})", members)  # noqa: S608
     marks = ", ".join("?" * len(events[0]))
     conn.executemany(f"INSERT INTO members_memberevent ({EVENT_COLUMNS}) VALUES ({marks})", events)  # noqa: S608
+    orgs_rows = conn.execute("SELECT id, path, school_level FROM orgs_org").fetchall()
+    conn.executemany(TALLY_SQL.format(marks=", ".join("?" * 7)), tallies(events, orgs_rows, True))
     for _name, sql in indexes + triggers:
         conn.execute(sql)
     conn.execute("ANALYZE members_member")
@@ -366,6 +415,11 @@ def postgresql(conninfo: str, file: str) -> dict:
         for table, name, definition in fks:  # added back and validated: one pass each
             conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         step("foreign_keys")
+        orgs_rows = conn.execute("SELECT id, path, school_level FROM orgs_org").fetchall()
+        conn.cursor().executemany(
+            TALLY_SQL.format(marks=", ".join(["%s"] * 7)), tallies(events, orgs_rows, False)
+        )
+        step("tallies")
         conn.execute("ALTER TABLE members_memberevent ENABLE TRIGGER USER")
         conn.execute("ANALYZE members_member")
         conn.execute("ANALYZE members_memberevent")

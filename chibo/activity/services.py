@@ -17,11 +17,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chibo.activity import periods, tracking
+from chibo.activity import periods, signals, tracking
 from chibo.activity import warnings as risk
 from chibo.activity.models import (
     AbsenceReason,
@@ -47,8 +46,9 @@ from chibo.orgs.models import Org
 MEETING_TEXT_FIELDS = ("place", "topic", "agenda", "documents", "minutes", "resolution")
 
 # Sent inside the refresh's transaction: the warnings of ``org``'s subtree were replaced
-# (the reports' dashboard cache listens; bulk deletes send no model signals).
-warnings_refreshed = Signal()
+# (the reports' dashboard cache listens; bulk deletes send no model signals). Defined in
+# activity.signals, so that a listener connects without importing this module.
+warnings_refreshed = signals.warnings_refreshed
 
 
 # --- who belongs to a meeting ----------------------------------------------

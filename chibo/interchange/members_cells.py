@@ -24,11 +24,18 @@ from typing import Any
 from chibo.core.rules import RuleMissing
 from chibo.interchange import columns as C
 from chibo.interchange.common import Columns, RowReader
-from chibo.interchange.members_import import Context, MemberRow
+from chibo.interchange.members_import import (
+    Context,
+    MemberRow,
+    _admission_bounds,
+    _age_bounds,
+    _full_months,
+)
 from chibo.members.models import ON_ROLLS, Status
 from chibo.orgs.models import CELL_KINDS
 
 _BAD = object()  # RowReader had something to say about this value
+_NO_RULE = object()  # no probation rule covers the admission day
 _ACTIVE = Status.ACTIVE
 
 
@@ -75,6 +82,13 @@ class _Known(dict):
             return self[(cell.__class__, cell)]
         except TypeError:  # unhashable: not a cell value
             return _BAD
+
+
+def _probation_end(ctx: Context, admitted_on: Any) -> Any:
+    try:
+        return ctx.probation_end(admitted_on)
+    except RuleMissing:
+        return _NO_RULE
 
 
 def row_parser(ctx: Context, cols: Columns) -> Callable[[int, list[Any]], MemberRow | None]:
@@ -164,8 +178,20 @@ def row_parser(ctx: Context, cols: Columns) -> Callable[[int, list[Any]], Member
             ok = placeable[code] = info.kind in CELL_KINDS and ctx.may_change(info)
         return ok
 
-    age_problem, admission_age_problem = ctx.age_problem, ctx.admission_age_problem
-    probation_end = ctx.probation_end
+    age_problem = ctx.age_problem
+    # (category at admission, admission date) → what the checks of that pair need, read
+    # once: the age bounds of the category on that day (None: no rule), the admission
+    # rule's bounds in months (None: no rule covers the day: parse_row says so), the day
+    # probation ends (_NO_RULE: no rule; a recognition date then goes to parse_row).
+    admissions: dict[tuple[str, Any], tuple[Any, Any, Any]] = {}
+
+    def admission(category: str, admitted_on: Any) -> tuple[Any, Any, Any]:
+        found = admissions[(category, admitted_on)] = (
+            _age_bounds(category, admitted_on),
+            _admission_bounds(admitted_on),
+            _probation_end(ctx, admitted_on),
+        )
+        return found
 
     def parse(number: int, cells: list[Any]) -> MemberRow | None:
         if lacking or len(cells) < width:
@@ -261,41 +287,45 @@ def row_parser(ctx: Context, cols: Columns) -> Callable[[int, list[Any]], Member
         if dob >= admitted_on:
             return None
         at_admission = cat_adm or category
-        if age_problem(dob, at_admission, admitted_on) is not None:
+        # Context.age_problem and Context.admission_age_problem, on their quiet path: the
+        # age in whole months once, compared with the bounds of the pair.
+        found = admissions.get((at_admission, admitted_on)) or admission(at_admission, admitted_on)
+        ages, admitting, ends = found
+        months = _full_months(dob, admitted_on)
+        if ages is not None and not ages[0] <= months // 12 <= ages[1]:
+            return None
+        if admitting is None or months < admitting[0]:
+            return None
+        if admitting[1] is not None and months > admitting[1]:
+            return None
+        if recognized_on and (ends is _NO_RULE or recognized_on < ends):
             return None
         if category != at_admission and age_problem(dob, category, today) is not None:
             return None
-        try:
-            if admission_age_problem(dob, admitted_on) is not None:
-                return None
-            if recognized_on and recognized_on < probation_end(admitted_on):
-                return None
-        except RuleMissing:
-            return None
         return MemberRow(
-            number=number,
-            code=code,
-            full_name=" ".join(name.split()),
-            dob=dob,
-            gender=gender,
-            ethnicity=ethnicity,
-            org=org,
-            category=category,
-            admitted_on=admitted_on,
-            adm_org=adm_org,
-            adm_org_given=bool(adm_code),
-            cat_adm=at_admission,
-            cat_adm_given=bool(cat_adm),
-            recognized_on=recognized_on,
-            card=card,
-            citizen_id=citizen_id,
-            phone=phone,
-            status=status,
-            status_on=None,
-            reason="",
-            note=why,
-            graduation=graduation,
-            decision=decision,
+            number,
+            code,
+            " ".join(name.split()),
+            dob,
+            gender,
+            ethnicity,
+            org,
+            category,
+            admitted_on,
+            adm_org,
+            bool(adm_code),
+            at_admission,
+            bool(cat_adm),
+            recognized_on,
+            card,
+            citizen_id,
+            phone,
+            status,
+            None,  # status_on: only a status event has one (parse_row)
+            "",  # reason
+            why,  # note
+            graduation,
+            decision,
         )
 
     return parse

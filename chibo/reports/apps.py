@@ -21,15 +21,16 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from chibo.activity.services import warnings_refreshed
+        # Only what connecting needs is imported here: the services and the figures load
+        # when first used (a data command's start-up, issue 22).
+        from chibo.activity.signals import warnings_refreshed
         from chibo.core import bulk
         from chibo.directives import figures as directive_figures
         from chibo.reports import tallies
         from chibo.reports.cache import bump_generation
-        from chibo.reports.figures import directive_figures as count_for_directives
 
         # The compiled reports of directives quote reports' counts (directives is below reports).
-        directive_figures.counter = count_for_directives
+        directive_figures.counter = _count_for_directives
 
         # A first import turns the tally triggers off and adds its events in one statement.
         bulk.triggers_replaced("members_memberevent", tallies.TRIGGERS, tallies.add_events_after)
@@ -44,6 +45,13 @@ class ReportsConfig(AppConfig):
             model = apps.get_model(label)
             for signal in (post_save, post_delete):
                 signal.connect(bump_generation, sender=model, dispatch_uid=f"reports-{label}")
+
+
+def _count_for_directives(root: Any, start: Any, end: Any) -> Any:
+    """``reports.figures.directive_figures``, imported on first use."""
+    from chibo.reports.figures import directive_figures
+
+    return directive_figures(root, start, end)
 
 
 def _org_moved(sender: object, instance: Any, created: bool, **kwargs: Any) -> None:

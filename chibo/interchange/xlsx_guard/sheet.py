@@ -148,7 +148,8 @@ def _sheet_fast(fh: IO[bytes]) -> _Sheet | None:
     max_col = -1
     bound = 0
     for window in _windows(fh):
-        if _PREFIXED.search(window):
+        # (A prefixed tag has a colon: most windows have none, and a byte search settles them.)
+        if b":" in window and _PREFIXED.search(window):
             return None  # <x:c>, <x:f>: the exact parser reads prefixed tags
         cells = window.count(b'<c r="')
         others = window.count(b"<c") - cells
