@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.operation import Operation
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import AnonRateThrottle, UserRateThrottle
@@ -202,6 +203,15 @@ def _signed_in(request: HttpRequest) -> bool:
 
 
 class _Api(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """``chibo_<app>_api_<function>``, whichever module of the app's API package declares the
+        route: an operation's id is the clients' contract, the files behind it are not."""
+        module = operation.view_func.__module__
+        app_api, split, _ = module.partition(".api.")
+        return f"{app_api + '.api' if split else module}_{operation.view_func.__name__}".replace(
+            ".", "_"
+        )
+
     def validation_error_from_error_contexts(self, error_contexts: list[Any]) -> Any:
         """Ninja drops what was sent; keep the text of each bad value for our own message
         (``2024-02-31`` does not exist, rather than "enter a date"). Never echoed back."""
