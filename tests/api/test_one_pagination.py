@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2] / "chibo"
 # Keysets read by their own selector, which takes the decoded key (both are one query):
 # the member search (`MemberSearch.rows(after=...)`, its contract fixed by issue 3) and the
 # cells' tracking starts (`tracking.cells_tracking(after=...)`, one query by tree path).
-OWN_KEYSET = {"members/api.py": 1, "activity/api.py": 1}
+OWN_KEYSET = {"members/api.py": 1, "activity/api/starts.py": 1}
 
 
 def _api_modules() -> list[Path]:
