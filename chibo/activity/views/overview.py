@@ -1,0 +1,51 @@
+"""The activity overview: a unit's cells, and the cells that missed their meetings."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from chibo.activity import selectors, tracking
+from chibo.activity.models import WarningLevel
+from chibo.activity.views.common import _org
+from chibo.orgs.models import Org
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    if request.GET.get("unit"):
+        return _unit_cells(request, org)
+    today = timezone.localdate()
+    missing = Paginator(
+        selectors.missing_meetings(request.user, today, under=org), MISSING_PER_PAGE
+    ).get_page(request.GET.get("missing"))
+    counts = selectors.warning_counts(request.user, org)
+    context = {
+        "org": org,
+        "without_data": tracking.cells_without_data(request.user, under=org).count(),
+        "missing": missing,
+        "missing_count": missing.paginator.count,
+        "warning_count": counts[WarningLevel.WARNING],
+        "review_count": counts[WarningLevel.REMOVAL_REVIEW],
+        "units": selectors.cells_by_unit(org, request.GET.get("page")),
+    }
+    return render(request, "activity/overview.html", context)
+
+
+MISSING_PER_PAGE = 50  # cells that skipped meetings named per page of the overview
+
+
+def _unit_cells(request: HttpRequest, org: Org) -> HttpResponse:
+    """All the open cells of one unit of ``org``'s subtree, paged (the overview names 12)."""
+    unit = selectors.org_for(request.user, request.GET["unit"])
+    if not (org.path <= unit.path < org.path_bound):
+        raise Http404(_("No such party organization in your scope."))
+    page = selectors.unit_cells(org, unit, request.GET.get("page"))
+    return render(request, "activity/unit_cells.html", {"org": org, "unit": unit, "cells": page})
