@@ -364,7 +364,7 @@ def test_a_big_subtree_is_computed_once_and_shared(
     from django.core.cache import cache
 
     cache.clear()
-    monkeypatch.setattr(work, "BIG_SUBTREE", 1)
+    monkeypatch.setattr("chibo.home.work.figures.BIG_SUBTREE", 1)  # what compute_cached reads
     factories.member(tree["cell_a"])
     first = factories.user("btc1", Role.SUPERIOR_STAFF, tree["city"])
     second = factories.user("btc2", Role.SUPERIOR_STAFF, tree["city"])

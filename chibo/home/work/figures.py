@@ -1,47 +1,5 @@
-"""This month's work ("Việc cần làm") of a cell, and the same counted per unit of a committee.
-
-Every figure is a handful of grouped queries over the root's subtree, whatever
-its size (no query per unit or per cell); the grouping into units is done in
-Python from each row's org path (a unit is an open child of the root, and the
-first ``len(root.path) + STEP`` characters of a path name it).
-
-What counts, on ``today``:
-
-- **no activity data**: an open cell with members on the rolls and no tracking start
-  (``activity.tracking``: no meeting or dues payment recorded, no date set by the
-  committee): a cell to follow up, whose members are not judged;
-- **regular meeting**: an open cell with members on the rolls and no regular
-  meeting held (``held_on <= today``) in ``today``'s month; a meeting planned
-  later in the month is linked as such;
-- **attendance**: a regular meeting of the month already held whose sheet has no
-  row (created before its day, never opened since);
-- **thematic meeting**: an open cell with members and no thematic meeting in the
-  quarter (Charter Art. 24: at least one a quarter);
-- **dues**: members (active or temporarily away) whose dues are not paid through
-  ``today``'s month (no payment for this month or a later one), counted only in
-  cells whose activity is tracked (``activity.tracking``: no figure from missing data);
-  a cell counts as having missed last month's meeting only when last month is tracked;
-- **warnings**: the stored early warnings (``activity.MemberWarning``, the daily run);
-- **admissions**: open candidates whose next deadline is past (overdue) or within
-  ``SOON_DAYS`` (due);
-- **directive tasks**: assignments of the subtree whose latest period's report is
-  not in and due within ``SOON_DAYS`` or past due;
-- **transfers**: transfers out in the last 12 months without a letter (to hand
-  over), and members transferred to the subtree not yet received (to confirm);
-- **temporary transfers**: members temporarily transferred out whose latest temporary
-  transfer's expected end is within ``TEMP_ENDING_MONTHS`` (ending) or past (overdue)
-  (``activity.transfers.TempAway``; issue 20).
-
-A unit **lags** by its overdue items: cells that missed last month's regular
-meeting, meetings of the month without attendance, overdue admission steps,
-overdue directive reports and members with a warning. Units are listed by
-that sum, the largest first.
-
-Cost: about ten queries whatever the size of the subtree; the dues query reads
-every member of the subtree once (two index probes each). For a subtree of
-``BIG_SUBTREE`` members or more (a district, the city) the result is kept in the
-shared cache for ``CACHE_TTL`` seconds, shared by everyone starting there; the
-page says when it was computed. A cell's or a school's list is always live.
+"""A subtree's work counted per cell and per unit (``compute``), kept in the shared cache for a big
+subtree.
 """
 
 from __future__ import annotations
@@ -53,9 +11,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from chibo.activity import periods
 from chibo.activity.models import (
@@ -72,14 +28,19 @@ from chibo.activity.transfers import TempAway
 from chibo.admissions.models import CLOSED, Candidate
 from chibo.directives import selectors as directive_selectors
 from chibo.directives.models import Assignment, ProgressReport, ReportStatus
-from chibo.lib.dates import add_months, dmy
+from chibo.lib.dates import add_months
 from chibo.members.models import ON_ROLLS, EventKind, Member, MemberEvent, Status
 from chibo.orgs.models import CELL_KINDS, STEP, Org
 from chibo.orgs.selectors import BIG_SUBTREE, subtree_member_counts
 
 SOON_DAYS = 14
+
+
 CACHE_TTL = 300  # seconds, big subtrees only
+
+
 DUES_STATUSES = (Status.ACTIVE, Status.TEMP_AWAY)
+
 
 # The order of the items on a page and of the columns of the units' table.
 KEYS = (
@@ -102,6 +63,8 @@ KEYS = (
     "temporary_overdue",
     "temporary_ending",
 )
+
+
 LAG_KEYS = (
     "missed_last_month",
     "attendance",
@@ -419,171 +382,4 @@ def directive_states(root: Org, today: dt.date) -> list[tuple[str, str]]:
         if (a.pk, key) in done or due > soon or a.org is None:
             continue
         out.append((a.org.path, "directives_overdue" if due < today else "directives_due"))
-    return out
-
-
-# --- the to-do list ---------------------------------------------------------------------------
-
-
-def quarter_label(quarter: tuple[int, int]) -> str:
-    year, q = quarter
-    return _("quarter %(q)s/%(y)s") % {"q": ("I", "II", "III", "IV")[q - 1], "y": year}
-
-
-def items(counts: Counts, work: Work, *, cell: bool, can_report: bool = False) -> list[Item]:
-    """The lines of the list for one cell or committee, in order; what is done is left out.
-
-    A line's label reads after its count ("4 | members have not paid …"); the
-    meeting lines of a cell have no count (``count`` = 0: shown as a mark).
-    """
-    n = counts.n
-    month = work.month.strftime("%m/%Y")
-    org_q = f"?org={counts.org.code}"
-    # Reporting on a task needs directive.report; others read the assignment in the register.
-    tasks_url = reverse("directives:my_tasks") if can_report else reverse("directives:register")
-    new_meeting = reverse("activity:meeting_new") + org_q
-    overview = reverse("activity:overview") + org_q
-    warnings = reverse("activity:warnings") + org_q
-    out: list[Item] = []
-
-    def add(key: str, label: str, url: str, late: bool = False, count: bool = True) -> None:
-        if n[key]:
-            out.append(Item(key, label, n[key] if count else 0, url, late))
-
-    if cell:
-        add(
-            "no_data",
-            _(
-                "No activity data yet for this cell: record its meetings and dues (its members "
-                "are not warned until then)."
-            ),
-            reverse("activity:meetings") + org_q,
-            count=False,
-        )
-        planned = counts.planned
-        if planned is not None:
-            label = _(
-                "This month's regular meeting is planned for %(date)s: hold it, then mark attendance."
-            ) % {"date": dmy(planned.held_on)}
-            add("regular", label, reverse("activity:meeting", args=[planned.pk]), count=False)
-        else:
-            label = _("The regular meeting of %(month)s has not been held yet.") % {"month": month}
-            add("regular", label, new_meeting, count=False)
-        if counts.unrecorded is not None:
-            add(
-                "attendance",
-                _("The meeting of %(date)s was held but its attendance is not recorded.")
-                % {"date": dmy(counts.unrecorded.held_on)},
-                reverse("activity:meeting", args=[counts.unrecorded.pk]) + "#sheet",
-                late=True,
-                count=False,
-            )
-        add(
-            "thematic",
-            _("No thematic meeting yet in %(quarter)s.") % {"quarter": quarter_label(work.quarter)},
-            new_meeting + "&kind=thematic",
-            count=False,
-        )
-    else:
-        add(
-            "no_data",
-            _("cells have no activity data yet (no meeting or dues recorded): follow them up"),
-            reverse("activity:tracking") + org_q,
-        )
-        add(
-            "regular",
-            _("cells have not held the regular meeting of %(month)s") % {"month": month},
-            overview,
-        )
-        add(
-            "attendance",
-            _("meetings held this month have no attendance recorded"),
-            overview,
-            late=True,
-        )
-        add(
-            "thematic",
-            _("cells have had no thematic meeting in %(quarter)s")
-            % {"quarter": quarter_label(work.quarter)},
-            overview,
-        )
-    add(
-        "dues",
-        _("members have not paid dues through %(month)s") % {"month": month},
-        reverse("activity:dues") + org_q,
-    )
-    add(
-        "reviews",
-        _("members have reached the removal threshold: review with the cell"),
-        warnings + "&level=removal_review",
-        late=True,
-    )
-    add(
-        "warnings",
-        _("members have an early warning (missed activity or dues)"),
-        warnings + "&level=warning",
-    )
-    add(
-        "admissions_overdue",
-        _("admission steps are overdue"),
-        reverse("admissions:board") + org_q + "&overdue=1",
-        late=True,
-    )
-    add(
-        "admissions_due",
-        _("admission steps are due within %(days)s days") % {"days": SOON_DAYS},
-        reverse("admissions:board") + org_q,
-    )
-    add(
-        "histories_overdue",
-        _("new members' personal histories are overdue (30 working days after the ceremony)"),
-        reverse("admissions:board") + org_q + "&history_overdue=1",
-        late=True,
-    )
-    add(
-        "histories_due",
-        _("new members' personal histories are due within %(days)s days") % {"days": SOON_DAYS},
-        reverse("admissions:board") + org_q,
-    )
-    add(
-        "recognition_escalated",
-        _(
-            "recognition cases are with the upper committee after three votes without 2/3: "
-            "waiting for its decision"
-        )
-        if cell
-        else _(
-            "recognition cases went to the upper committee after three votes without 2/3: "
-            "decide them"
-        ),
-        reverse("admissions:board") + org_q + "&escalated=1",
-        late=True,
-    )
-    add("directives_overdue", _("directive reports are overdue"), tasks_url, late=True)
-    add(
-        "directives_due",
-        _("directive reports are due within %(days)s days") % {"days": SOON_DAYS},
-        tasks_url,
-    )
-    add(
-        "transfers_out",
-        _("transfers out have no transfer letter yet: hand them over"),
-        reverse("activity:transfers") + org_q,
-    )
-    add(
-        "transfers_in",
-        _("members transferred here wait to be received"),
-        reverse("activity:transfers") + org_q,
-    )
-    add(
-        "temporary_overdue",
-        _("temporary transfers are past their expected end: record the return"),
-        reverse("activity:transfers") + org_q + "#temporary",
-        late=True,
-    )
-    add(
-        "temporary_ending",
-        _("temporary transfers end within a month"),
-        reverse("activity:transfers") + org_q + "#temporary",
-    )
     return out
