@@ -70,7 +70,7 @@ def test_settings_are_read_in_settings_only() -> None:
         "chibo/settings.py",
         "chibo/cli.py",
         "chibo/wsgi.py",
-        "chibo/core/backup.py",
+        "chibo/core/backup/common.py",
         "chibo/core/management/commands/db_worker.py",
         "chibo/members/management/commands/demo-logins.py",
     }

@@ -151,7 +151,7 @@ def test_an_edited_backup_with_recomputed_checksums_is_refused(tmp_path: Path, t
     with pytest.raises(BackupError, match="Chữ ký"):
         backup_restore(result.path, alias=target)
     # Even with the manifest's signature left valid, the sealed chunks refuse the edit.
-    from chibo.core.backup import _open_sealed
+    from chibo.core.backup.restore import _open_sealed
 
     with pytest.raises(BackupError, match="xác thực"):
         _open_sealed(result.path, tmp_path / "out")
