@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection
 
 CELLS = ("grassroots_cell", "subordinate_cell")
+step_of_city = 6  # characters of path per level (orgs.models.STEP): the top org's path
 ON_ROLLS = ("active", "exempted", "temp_away")
 
 
@@ -131,21 +132,31 @@ def figures(path: str, bound: str, today: dt.date, step: int = 6) -> dict[str, C
             add(p, "histories_overdue" if due < today else "histories_due")
         if escalated is not None:
             add(p, "recognition_escalated")
+    # The scope's transfers only: below the city, its orgs by path, then their events by
+    # (org, kind, date); the city, the events by (kind, date). SQLite is told the order
+    # (CROSS JOIN); PostgreSQL chooses it from the path range's statistics.
+    sqlite = connection.vendor == "sqlite"
+    orgs_first = sqlite and len(path) > step_of_city
+    events_from = (
+        "orgs_org o CROSS JOIN members_memberevent e ON e.org_id = o.id"
+        if orgs_first
+        else "members_memberevent e JOIN orgs_org o ON o.id = e.org_id"
+    )
     for (p,) in _rows(
-        "SELECT o.path FROM members_memberevent e JOIN orgs_org o ON o.id = e.org_id"
-        " WHERE e.kind IN ('transfer_out', 'temp_out') AND e.effective_date >= %s"
+        f"SELECT o.path FROM {events_from}"  # noqa: S608
+        " WHERE o.path >= %s AND o.path < %s"
+        " AND e.kind IN ('transfer_out', 'temp_out') AND e.effective_date >= %s"
         " AND NOT EXISTS (SELECT 1 FROM activity_transferletter t WHERE t.event_id = e.id)",
-        [_years_ago(today)],
+        [path, bound, _years_ago(today)],
     ):
-        if path <= p < bound:
-            add(p, "transfers_out")
+        add(p, "transfers_out")
     for (p,) in _rows(
         "SELECT o.path FROM members_member m JOIN orgs_org o ON o.id = m.pending_org_id"
-        " WHERE m.pending_org_id > 0 AND m.status = 'transferred_out'",
-        [],
+        " WHERE o.path >= %s AND o.path < %s"
+        " AND m.pending_org_id > 0 AND m.status = 'transferred_out'",
+        [path, bound],
     ):
-        if path <= p < bound:
-            add(p, "transfers_in")
+        add(p, "transfers_in")
     # Temporary transfers: each member away's latest temporary transfer out (by day, then
     # id), ending within a month of its expected end or past it.
     until = (
@@ -154,9 +165,14 @@ def figures(path: str, bound: str, today: dt.date, step: int = 6) -> dict[str, C
         else "json_extract(e.data, '$.until')"
     )
     latest: dict[int, tuple[Any, int, str, Any]] = {}
+    # The scope's orgs by path, their members away by (org, status), each one's events by
+    # member: SQLite told the order (it read every temporary transfer of the city first).
+    join = "CROSS JOIN" if sqlite else "JOIN"
+    by_member = " INDEXED BY mevent_member_state_idx" if sqlite else ""  # not by kind
     for member_id, day, pk, p, end in _rows(
-        f"SELECT m.id, e.effective_date, e.id, o.path, {until} FROM members_member m"  # noqa: S608
-        " JOIN orgs_org o ON o.id = m.org_id JOIN members_memberevent e ON e.member_id = m.id"
+        f"SELECT m.id, e.effective_date, e.id, o.path, {until} FROM orgs_org o"  # noqa: S608
+        f" {join} members_member m ON m.org_id = o.id"
+        f" {join} members_memberevent e{by_member} ON e.member_id = m.id"
         " WHERE o.path >= %s AND o.path < %s AND m.status = 'temp_away' AND e.kind = 'temp_out'",
         [path, bound],
     ):

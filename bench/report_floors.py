@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -73,21 +74,35 @@ def _historical(fl: Floor) -> str:
     return "COALESCE(json_extract(e.data, '$.historical') = 1, 0)"
 
 
+class _Codes(dict):  # type: ignore[type-arg]
+    """Org id → code, read when asked (the units of a report: the root's children)."""
+
+    def __init__(self, fl: Floor, rows: list[tuple[Any, ...]]) -> None:
+        super().__init__(rows)
+        self.fl = fl
+
+    def __missing__(self, pk: int) -> str:
+        code = str(self.fl.q("SELECT code FROM orgs_org WHERE id = ?", [pk])[0][0])
+        self[pk] = code
+        return code
+
+
 class Tree:
-    """The org table read once (id → parent, code, school level); units per day."""
+    """The org table read once (id → parent, school level); units per day; the codes of the
+    root and of its children (the units a report shows), any other when asked."""
 
     def __init__(self, fl: Floor, root_code: str) -> None:
         self.fl = fl
         self.parent: dict[int, int | None] = {}
-        self.code: dict[int, str] = {}
         self.level: dict[int, str] = {}
-        for pk, parent, code, level in fl.q(
-            "SELECT id, parent_id, code, school_level FROM orgs_org"
-        ):
+        for pk, parent, level in fl.q("SELECT id, parent_id, school_level FROM orgs_org"):
             self.parent[pk] = parent
-            self.code[pk] = code
-            self.level[pk] = level or ""
-        self.root = next(pk for pk, code in self.code.items() if code == root_code)
+            if level:
+                self.level[pk] = level
+        self.root = fl.q("SELECT id FROM orgs_org WHERE code = ?", [root_code])[0][0]
+        self.code = _Codes(
+            fl, fl.q("SELECT id, code FROM orgs_org WHERE id = ? OR parent_id = ?", [self.root] * 2)
+        )
 
     def cuts(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """The days in (start, end] on which an org that stood before moved (or was renamed)."""
@@ -99,18 +114,21 @@ class Tree:
         )
         return sorted(_date(r[0]) for r in rows)
 
-    def units_on(self, day: dt.date) -> dict[int, int | None]:
-        """org id → the root's child above it on ``day`` (the root for itself; None outside)."""
+    def units_on(self, day: dt.date, orgs: Iterable[int] | None = None) -> dict[int, int | None]:
+        """org id → the root's child above it on ``day`` (the root for itself; None outside),
+        for ``orgs`` (default: every org). Only the periods that place an org elsewhere
+        than today are read (the others change no parent)."""
         parent = dict(self.parent)
         for org, up in self.fl.q(
-            "SELECT org_id, parent_id FROM orgs_orgperiod"
-            " WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
+            "SELECT p.org_id, p.parent_id FROM orgs_orgperiod p JOIN orgs_org o ON o.id = p.org_id"
+            " WHERE p.valid_from <= ? AND (p.valid_to IS NULL OR p.valid_to > ?)"
+            " AND (p.parent_id <> o.parent_id OR (p.parent_id IS NULL) <> (o.parent_id IS NULL))",
             [str(day), str(day)],
         ):
             parent[org] = up
         root = self.root
         memo: dict[int, int | None] = {root: root}
-        for org in parent:
+        for org in parent if orgs is None else orgs:
             chain: list[int] = []
             x: int | None = org
             while x is not None and x not in memo:
@@ -143,7 +161,6 @@ def _events(
     root's subtree, each org placed in the tree of the event's date."""
     cuts = tree.cuts(start, end)
     segments = [start, *cuts]
-    maps = [tree.units_on(day) for day in segments]
     marks = ", ".join("?" for _ in kinds)
     rows = fl.q(
         f"""SELECT e.org_id, {_segment_sql(cuts)}, {_year(fl, "e.effective_date")},
@@ -153,6 +170,11 @@ def _events(
              GROUP BY 1, 2, 3, {", ".join(str(i + 4) for i in range(len(columns)))}""",  # noqa: S608
         [*map(str, cuts), *kinds, str(start), str(end)],
     )
+    # Each segment's tree walked up from the orgs that have events in it only.
+    maps = [
+        tree.units_on(day, {row[0] for row in rows if row[1] == n})
+        for n, day in enumerate(segments)
+    ]
     out = []
     for org, segment, year, *rest in rows:
         unit = maps[segment].get(org)

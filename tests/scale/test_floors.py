@@ -16,6 +16,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from bench import home_floor
 from bench import report_floors as floors
@@ -91,3 +93,61 @@ def test_the_home_floor_counts_every_figure_chibo_shows(demo) -> None:
     found = home_floor.figures(root.path, prefix_upper_bound(root.path), today, STEP)
     assert chibo
     assert {p: dict(c) for p, c in found.items() if +c} == chibo
+
+
+def test_every_statement_of_a_cells_home_floor_is_bounded_by_its_path(demo) -> None:
+    """A cell's floor reads its own scope only: the transfers out and in were read for the
+    whole city and filtered in Python (ratio 0.31–0.64 to chibo, session 5: no floor)."""
+    cell = (
+        Org.objects.filter(kind__in=home_floor.CELLS, closed_on__isnull=True)
+        .annotate(n=Count("members"))
+        .order_by("-n", "path")
+        .first()
+    )
+    today = dt.date.today()
+    with CaptureQueriesContext(connection) as seen:
+        found = home_floor.figures(cell.path, cell.path_bound, today, 0)
+    for query in seen.captured_queries:
+        assert cell.path in query["sql"] and cell.path_bound in query["sql"], query["sql"]
+    result = work.compute(cell, today, can_see_directives=False)
+    units = result.units or [result.total]
+    chibo = {u.org.path: {k: n for k, n in u.n.items() if n} for u in units if +u.n}
+    assert {p: dict(c) for p, c in found.items() if +c} == chibo
+
+
+def test_the_search_floor_plans_each_statement_with_its_values(demo) -> None:
+    """psycopg prepares a statement after five runs, and PostgreSQL may then plan a range of
+    names generically: the 100k list's floor took 2.3 or 9.7 ms run to run (slower than
+    chibo, whose statements carry their values). The floors prepare nothing; the list's
+    page reads its rows in the statement that finds it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    db = connection.settings_dict
+    fl = Floor(
+        "postgresql",
+        f"host={db['HOST'] or 'localhost'} port={db['PORT'] or 5432} dbname={db['NAME']} "
+        f"user={db['USER']}" + (f" password={db['PASSWORD']}" if db["PASSWORD"] else ""),
+    )
+    try:
+        assert fl.conn.prepare_threshold is None
+    finally:
+        fl.close()
+
+
+def test_the_search_floor_gives_the_lists_answer_in_one_statement_a_page(demo) -> None:
+    from chibo.members import selectors as member_sel
+
+    city, _root, _as_of = demo
+    fl = _floor()
+    for actor in (city, User.objects.get(username="bithu")):
+        for text in ("nguyen van", "", "an", "đ"):
+            expected = [
+                m.member_code
+                for m in member_sel.member_search(
+                    actor, member_sel.MemberFilter(q=text, status="on_rolls")
+                ).rows(limit=50)
+            ]
+            with CaptureQueriesContext(connection) as seen:
+                assert fl.search(actor.username, text) == expected, (actor.username, text)
+            pages = [q for q in seen.captured_queries if "ORDER BY m.name_folded" in q["sql"]]
+            assert all("o.name" in q["sql"] for q in pages), pages  # the rows, not only codes
