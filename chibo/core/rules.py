@@ -21,6 +21,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from chibo.core.models import RuleVersion
+from chibo.core.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,29 @@ _cache: dict[str, list[Rule]] | None = None
 _stamp: tuple[Any, ...] | None = None
 
 
-def version_stamp() -> tuple[Any, ...]:
-    """(rows, newest id, last change) of the rule versions: any insert, edit or delete moves it."""
-    from django.db.models import Count, Max
+def _stamp_query() -> Any:
+    from django.db.models import Count, IntegerField, Max, Value
 
-    row = RuleVersion.objects.aggregate(n=Count("id"), top=Max("id"), at=Max("changed_at"))
-    return (row["n"], row["top"], row["at"])
+    # Grouped by a constant, which the ORM leaves out: one row, the aggregate's statement.
+    return (
+        RuleVersion.objects.order_by()
+        .annotate(one=Value(1, IntegerField()))
+        .values("one")
+        .annotate(n=Count("id"), top=Max("id"), at=Max("changed_at"))
+        .values_list("n", "top", "at")
+    )
+
+
+_STAMP = Prepared(RuleVersion, _stamp_query)
+
+
+def version_stamp() -> tuple[Any, ...]:
+    """(rows, newest id, last change) of the rule versions: any insert, edit or delete moves it.
+
+    Read on every request: the ORM's statement compiled once per process (``Prepared``: the
+    aggregate cost 0.4 ms of Python a request). Only compared with the previous stamp."""
+    rows = _STAMP.rows()
+    return rows[0] if rows else (0, None, None)
 
 
 def _load() -> dict[str, list[Rule]]:

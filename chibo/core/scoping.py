@@ -12,6 +12,7 @@ commands all call these; none filters by hand.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from chibo.core.prepared import Prepared
 from chibo.core.roles import ROLE_CAPS
 from chibo.lib.text import prefix_upper_bound
 
@@ -52,24 +54,36 @@ class Scope:
 EMPTY = Scope(())
 
 
-def _in_force_today() -> Q:
-    """Role assignments in force today (valid_from/valid_until inclusive, empty = open)."""
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
-        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+def _in_force(day: dt.date) -> Q:
+    """Role assignments in force on ``day`` (valid_from/valid_until inclusive, empty = open)."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day)
     )
+
+
+_ROLES: dict[type, Prepared] = {}  # per assignment model (one: accounts.RoleAssignment)
 
 
 def _roles(user: Any) -> list[tuple[str, str]]:
     """(role, org path) of the user's assignments in force: one query per user object."""
     rows: list[tuple[str, str]] | None = getattr(user, "_chibo_roles", None)
     if rows is None:
+        from django.utils import timezone
+
         # accounts.RoleAssignment, through the user's reverse relation (core is below accounts).
-        rows = list(
-            user.role_assignments.filter(_in_force_today()).values_list("role", "org__path")
-        )
+        # Read on every request: the ORM's statement compiled once per process (``Prepared``:
+        # building it cost 0.4–0.8 ms of Python a request), run with the user and today.
+        model = user.role_assignments.model
+        if model not in _ROLES:
+            _ROLES[model] = Prepared(
+                model,
+                lambda user_id, day: model.objects.filter(
+                    _in_force(day), user_id=user_id
+                ).values_list("role", "org__path"),
+                -7_000_001,
+                dt.date(1901, 2, 3),
+            )
+        rows = [(role, path) for role, path in _ROLES[model].rows(user.pk, timezone.localdate())]
         user._chibo_roles = rows
     return rows
 
