@@ -10,6 +10,7 @@ and is listed in ROUTERS below. Shared helpers for routers: chibo.apitools.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -32,6 +33,8 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.operation import Operation
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import AnonRateThrottle, UserRateThrottle
 
@@ -202,6 +205,19 @@ def _signed_in(request: HttpRequest) -> bool:
         return False
 
 
+class _Encoder(NinjaJSONEncoder):
+    def default(self, o: Any) -> Any:
+        # A date first (a page of members holds a hundred): the same text as Django's encoder,
+        # without ninja's and Django's chain of type tests for each one.
+        if type(o) is dt.date:
+            return o.isoformat()
+        return super().default(o)
+
+
+class _Json(JSONRenderer):
+    encoder_class = _Encoder
+
+
 class _Api(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """``chibo_<app>_api_<function>``, whichever module of the app's API package declares the
@@ -238,6 +254,7 @@ api = _Api(
     ),
     urls_namespace="api",
     parser=JsonParser(),
+    renderer=_Json(),
     auth=[BearerToken(), SessionAuth(csrf=True)],
     throttle=[ClientAnonRateThrottle(ANON_RATE), UserRateThrottle(USER_RATE)],
     docs_url="/docs",

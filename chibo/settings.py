@@ -380,6 +380,14 @@ with contextlib.suppress(OSError):
 # and at browser close.
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 1800, minimum=60)
 SESSION_COOKIE_AGE = 12 * 3600
+# Django's database sessions, read by a statement compiled once (issue 22).
+SESSION_ENGINE = "chibo.accounts.sessions"
+# The signed-in user is read with their role assignments in one statement (SignedInUser, which
+# checks no password); ModelBackend checks passwords and reads sessions that name it.
+AUTHENTICATION_BACKENDS = [
+    "chibo.accounts.backends.SignedInUser",
+    "django.contrib.auth.backends.ModelBackend",
+]
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from chibo.accounts import services
+from chibo.accounts import backends, services
 from chibo.core.clientip import client_ip
 
 
@@ -26,7 +26,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             locked = True
         elif form.is_valid():
             user = form.get_user()
-            login(request, user)
+            login(request, user, backend=backends.PATH)
             services.login_succeeded(user=user, ip_address=ip)
             target = request.POST.get("next") or request.GET.get("next") or ""
             if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

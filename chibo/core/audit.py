@@ -24,10 +24,11 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from chibo.core.models import AuditEntry, AuditHead
@@ -115,38 +116,189 @@ def record_many(
     entries: Iterable[tuple[str, str, Any, dict[str, Any]]],
     group_id: uuid.UUID | None = None,
 ) -> list[AuditEntry]:
-    """Append several entries of one user action under one group id."""
+    """Append several entries of one user action under one group id.
+
+    The chain is extended after the head this connection last saw (``_append_after``: one
+    statement on PostgreSQL, the head moved only if it is still that one); if another
+    writer moved it meanwhile, or the head is not known yet, under the head row's lock
+    (``_append_locked``). Both write the same entries and hashes."""
     group = group_id or uuid.uuid4()
     user = actor if getattr(actor, "is_authenticated", False) else None
     username = getattr(actor, "username", "") or ("system" if actor is None else "")
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-        now = timezone.now()
-        rows: list[AuditEntry] = []
-        prev = head.last_hash
-        seq = head.last_seq
-        for action, object_type, object_id, data in entries:
-            seq += 1
-            entry = AuditEntry(
-                seq=seq,
-                created_at=now,
-                actor=user,
-                actor_username=username,
-                action=action,
-                object_type=object_type,
-                object_id=str(object_id),
-                data=_normalize(data),
-                request_id=current_request_id.get(),
-                group_id=group,
-                prev_hash=prev,
-            )
-            entry.entry_hash = compute_hash(prev, entry)
-            prev = entry.entry_hash
-            rows.append(entry)
+    items = [
+        (action, object_type, str(object_id), _normalize(data))
+        for action, object_type, object_id, data in entries
+    ]
+    using = router.db_for_write(AuditEntry)
+    if 0 < len(items) <= _AFTER_MAX:
+        rows = _append_after(using, user, username, items, group)
+        if rows is not None:
+            return rows
+    return _append_locked(using, user, username, items, group)
+
+
+def _entries(
+    items: list[tuple[str, str, str, dict[str, Any]]],
+    user: Any,
+    username: str,
+    group: uuid.UUID,
+    seq: int,
+    prev: str,
+) -> list[AuditEntry]:
+    """The entries after (``seq``, ``prev``), hashed in chain order."""
+    now = timezone.now()
+    request_id = current_request_id.get()
+    rows: list[AuditEntry] = []
+    for action, object_type, object_id, data in items:
+        seq += 1
+        entry = AuditEntry(
+            seq=seq,
+            created_at=now,
+            actor=user,
+            actor_username=username,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            data=data,
+            request_id=request_id,
+            group_id=group,
+            prev_hash=prev,
+        )
+        entry.entry_hash = compute_hash(prev, entry)
+        prev = entry.entry_hash
+        rows.append(entry)
+    return rows
+
+
+def _append_locked(
+    using: str,
+    user: Any,
+    username: str,
+    items: list[tuple[str, str, str, dict[str, Any]]],
+    group: uuid.UUID,
+) -> list[AuditEntry]:
+    """Append under the head row's lock (``SELECT … FOR UPDATE``): writers one at a time."""
+    with transaction.atomic(using=using):
+        head, _ = AuditHead.objects.using(using).select_for_update().get_or_create(id=1)
+        rows = _entries(items, user, username, group, head.last_seq, head.last_hash)
         if rows:
-            AuditEntry.objects.bulk_create(rows, batch_size=500)
-            AuditHead.objects.filter(id=1).update(last_seq=seq, last_hash=prev)
+            AuditEntry.objects.using(using).bulk_create(rows, batch_size=500)
+            seq, prev = rows[-1].seq, rows[-1].entry_hash
+            AuditHead.objects.using(using).filter(id=1).update(last_seq=seq, last_hash=prev)
+            _seen(using, (seq, prev))
         return rows
+
+
+# Entries written by one statement after the head last seen (``_append_after``); a longer
+# batch (an import's entries) takes the lock.
+_AFTER_MAX = 50
+_COLUMNS = (
+    "seq", "created_at", "actor", "actor_username", "action", "object_type", "object_id",
+    "data", "request_id", "group_id", "prev_hash", "entry_hash",
+)  # fmt: skip
+
+
+def _seen(using: str, head: tuple[int, str] | None) -> None:
+    """The head as this connection last wrote or read it (a guess: the write checks it)."""
+    setattr(connections[using], "chibo_audit_head", head)  # noqa: B010
+
+
+def _fields() -> list[Field[Any, Any]]:
+    return [cast("Field[Any, Any]", AuditEntry._meta.get_field(name)) for name in _COLUMNS]
+
+
+_AFTER_SQL: dict[tuple[str, int], str] = {}
+
+
+def _after_sql(connection: Any, n: int) -> str:
+    """The statement that appends ``n`` entries if the head is still the one given."""
+    key = (connection.vendor, n)
+    if key not in _AFTER_SQL:
+        _AFTER_SQL[key] = _write_after_sql(connection, n)
+    return _AFTER_SQL[key]
+
+
+def _write_after_sql(connection: Any, n: int) -> str:
+    qn = connection.ops.quote_name
+    fields = _fields()
+    table, head = qn(AuditEntry._meta.db_table), qn(AuditHead._meta.db_table)
+    columns = ", ".join(qn(f.column) for f in fields)
+    if connection.vendor == "postgresql":
+        # The VALUES' types are the columns' (a NULL actor is no text).
+        row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in fields) + ")"
+        return (
+            f"WITH up AS (UPDATE {head} SET last_seq = %s, last_hash = %s "  # noqa: S608
+            "WHERE id = 1 AND last_seq = %s AND last_hash = %s RETURNING id) "
+            f"INSERT INTO {table} ({columns}) SELECT v.* FROM (VALUES "
+            + ", ".join([row] * n)
+            + ") v WHERE EXISTS (SELECT 1 FROM up) RETURNING id, seq"
+        )
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return (
+        f"INSERT INTO {table} ({columns}) SELECT * FROM (VALUES "  # noqa: S608
+        + ", ".join([row] * n)
+        + f") WHERE EXISTS (SELECT 1 FROM {head} WHERE id = 1 AND last_seq = %s "  # noqa: S608
+        "AND last_hash = %s) RETURNING id, seq"
+    )
+
+
+def _append_after(
+    using: str,
+    user: Any,
+    username: str,
+    items: list[tuple[str, str, str, dict[str, Any]]],
+    group: uuid.UUID,
+) -> list[AuditEntry] | None:
+    """Append after the head this connection last saw, if it is still the head; None if not
+    (nothing written). PostgreSQL: one statement moves the head only where it is still
+    (seq, hash) — waiting on a writer that holds it, then finding it moved — and inserts
+    the entries only if it moved it. SQLite (one writer at a time): the entries only if the
+    head is that one, then the head, in one transaction."""
+    connection = connections[using]
+    known: tuple[int, str] | None = getattr(connection, "chibo_audit_head", None)
+    if known is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT last_seq, last_hash FROM {AuditHead._meta.db_table} WHERE id = 1"  # noqa: S608
+            )
+            found = cursor.fetchone()
+        if found is None:
+            return None  # no head yet: created under the lock
+        known = (int(found[0]), str(found[1]))
+    seq, last_hash = known
+    rows = _entries(items, user, username, group, seq, last_hash)
+    new_seq, new_hash = rows[-1].seq, rows[-1].entry_hash
+    fields = _fields()
+    values = [
+        field.get_db_prep_save(getattr(entry, field.attname), connection)
+        for entry in rows
+        for field in fields
+    ]
+    sql = _after_sql(connection, len(rows))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [new_seq, new_hash, seq, last_hash, *values])
+            written = cursor.fetchall()
+    else:
+        with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+            cursor.execute(sql, [*values, seq, last_hash])
+            written = cursor.fetchall()
+            if written:
+                cursor.execute(
+                    f"UPDATE {AuditHead._meta.db_table} SET last_seq = %s, last_hash = %s "  # noqa: S608
+                    "WHERE id = 1",
+                    [new_seq, new_hash],
+                )
+    if len(written) != len(rows):
+        _seen(using, None)
+        return None
+    ids = {int(s): pk for pk, s in written}
+    for entry in rows:
+        entry.pk = ids[entry.seq]
+        entry._state.adding = False
+        entry._state.db = using
+    _seen(using, (new_seq, new_hash))
+    return rows
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,9 @@ the query with the ORM once, with placeholder values, keeps the SQL the ORM wrot
 it with the values of each call. The statement stays the ORM's (its tables, columns, joins
 and conditions come from the models and the same ``Q``), nothing is written by hand.
 
+Each row's values are converted as the ORM converts them (SQLite's dates, times and booleans:
+the compiler's own converters), so ``rows`` gives what ``list(build(*values))`` gives.
+
 The placeholders must be values no real call passes (a negative id, a date in 1901): each
 parameter of the compiled SQL is matched to the placeholder it came from, and a query whose
 parameters cannot all be matched is refused when first compiled.
@@ -32,11 +35,24 @@ class Prepared:
         self._model = model
         self._build = build
         self._placeholders = placeholders
-        self._compiled: dict[str, tuple[str, list[tuple[int, bool]]]] = {}
+        self._compiled: dict[str, tuple[str, list[tuple[int, bool]], list[Any]]] = {}
 
-    def _compile(self, alias: str) -> tuple[str, list[tuple[int, bool]]]:
+    @property
+    def alias(self) -> str:
+        """The database ``rows`` reads (the router's choice for the model)."""
+        return str(router.db_for_read(self._model))
+
+    def _compile(self, alias: str) -> tuple[str, list[tuple[int, bool]], list[Any]]:
         queryset = self._build(*self._placeholders).using(alias)
-        sql, params = queryset.query.get_compiler(alias).as_sql()
+        compiler = queryset.query.get_compiler(alias)
+        sql, params = compiler.as_sql()
+        # (position, converters, expression) of each column the ORM converts when it reads
+        converters = [
+            (pos, funcs, expression)
+            for pos, (funcs, expression) in compiler.get_converters(
+                [column for column, _sql, _alias in compiler.select]
+            ).items()
+        ]
         slots: list[tuple[int, bool]] = []  # (which value, passed as text)
         for param in params:
             for i, placeholder in enumerate(self._placeholders):
@@ -48,7 +64,7 @@ class Prepared:
                     break
             else:
                 raise ValueError(f"a parameter of the compiled query is no placeholder: {param!r}")
-        return sql, slots
+        return sql, slots, converters
 
     def rows(self, *values: Any) -> list[tuple[Any, ...]]:
         using = router.db_for_read(self._model)
@@ -56,8 +72,20 @@ class Prepared:
         key = f"{using}:{connection.vendor}"
         if key not in self._compiled:
             self._compiled[key] = self._compile(using)
-        sql, slots = self._compiled[key]
+        sql, slots, converters = self._compiled[key]
         params = [values[i].isoformat() if text else values[i] for i, text in slots]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [tuple(row) for row in cursor.fetchall()]
+            fetched = cursor.fetchall()
+        if not converters:
+            return [tuple(row) for row in fetched]
+        rows = []
+        for row in fetched:
+            out = list(row)
+            for pos, funcs, expression in converters:
+                value = out[pos]
+                for convert in funcs:
+                    value = convert(value, expression, connection)
+                out[pos] = value
+            rows.append(tuple(out))
+        return rows

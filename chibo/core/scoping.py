@@ -54,11 +54,21 @@ class Scope:
 EMPTY = Scope(())
 
 
-def _in_force(day: dt.date) -> Q:
-    """Role assignments in force on ``day`` (valid_from/valid_until inclusive, empty = open)."""
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
-        Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+def in_force(day: dt.date, prefix: str = "") -> Q:
+    """Role assignments in force on ``day`` (valid_from/valid_until inclusive, empty = open);
+    ``prefix``: the lookup path to the assignment (``role_assignments__`` from a user)."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": day})
     )
+
+
+_in_force = in_force
+
+
+def remember_roles(user: Any, rows: list[tuple[str, str]]) -> None:
+    """(role, org path) of ``user``'s assignments in force today, read with the user (the
+    sign-in backend reads both in one statement): ``_roles`` reads them no more."""
+    user._chibo_roles = rows
 
 
 _ROLES: dict[type, Prepared] = {}  # per assignment model (one: accounts.RoleAssignment)

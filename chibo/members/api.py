@@ -173,12 +173,18 @@ class IncomingOut(Schema):
     next: str | None = Field(description="Cursor of the next page; null on the last")
 
 
+_LABELS: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+
+
 def _labels() -> tuple[dict[str, str], dict[str, str]]:
-    """The categories' and statuses' labels in the request's language (once per list)."""
-    return (
-        {value: str(label) for value, label in Category.choices},
-        {value: str(label) for value, label in Status.choices},
-    )
+    """The categories' and statuses' labels in the request's language (once per language)."""
+    language = translation.get_language() or ""
+    if language not in _LABELS:
+        _LABELS[language] = (
+            {value: str(label) for value, label in Category.choices},
+            {value: str(label) for value, label in Status.choices},
+        )
+    return _LABELS[language]
 
 
 def _item(

@@ -18,7 +18,8 @@ city-wide name search reads about fifty index entries instead of every member of
     ``member_org_state_idx`` (org, status, name, code, given): a name range is a seek
     inside each org, everything the filter needs is in the index; the matches are sorted.
 
-The whole tree takes ``name``; another scope counts its matches with ``orgs`` (index only,
+A scope holding a top org's subtree (the city: ``holds_a_top_org``, known from the paths)
+takes ``name``; another scope counts its matches with ``orgs`` (index only,
 stopped at ``WIDE`` + 1): up to ``WIDE`` the page is read the same way, beyond it by name,
 where fifty matches are close together. The plan is fixed in the statement, so that the statistics of a small database cannot
 choose another: on SQLite by ``INDEXED BY`` and ``CROSS JOIN`` (join order); on PostgreSQL
@@ -39,6 +40,7 @@ from django.db import connection
 
 from chibo.lib.text import fold, prefix_upper_bound
 from chibo.members.models import ON_ROLLS, Category, Status
+from chibo.orgs.models import STEP
 
 WIDE = 5000  # matches in a scope from which the name index drives the page
 MAX_STREAMS = 8  # given names in a one-word range read as ordered streams (else by name)
@@ -215,20 +217,22 @@ class MemberSearch:
 
     def rows(self, *, limit: int, offset: int = 0, after: Range | None = None) -> list[ListRow]:
         """Members in list order (name, code): ``limit`` of them after ``offset`` rows, or
-        after the row (name, code) ``after`` (the API's cursor)."""
-        ids = self.ids(limit=limit, offset=offset, after=after)
-        if not ids:
+        after the row (name, code) ``after`` (the API's cursor).
+
+        One statement: the page's ids (``sql``, its plan untouched behind ``MATERIALIZED``),
+        then their rows by primary key, in the same order."""
+        if not self.ranges or limit <= 0:
             return []
-        marks = ", ".join(["%s"] * len(ids))
-        found = {
-            row[0]: ListRow.of(row)
-            for row in _q(
-                f"SELECT {', '.join(LIST_COLUMNS)} FROM {MEMBERS} m "  # noqa: S608
-                f"JOIN {ORGS} o ON o.id = m.org_id WHERE m.id IN ({marks})",
-                ids,
-            )
-        }
-        return [found[pk] for pk in ids if pk in found]
+        if not _sqlite() and self._known_plan() is None:
+            ids, params = self._either(limit, offset, after)
+        else:
+            ids, params = self.sql(limit=limit, offset=offset, after=after)
+        sql = (
+            f"WITH page AS MATERIALIZED ({ids}) SELECT {', '.join(LIST_COLUMNS)} "  # noqa: S608
+            f"FROM page JOIN {MEMBERS} m ON m.id = page.id JOIN {ORGS} o ON o.id = m.org_id "
+            "ORDER BY m.name_folded, m.member_code"
+        )
+        return [ListRow.of(row) for row in _q(sql, params)]
 
     def __getitem__(self, item: slice) -> list[ListRow]:
         if not isinstance(item, slice) or item.step is not None:
@@ -252,7 +256,7 @@ class MemberSearch:
             return min(min(known), cap)
         if not self.ranges:
             n = 0
-        elif (self.terms is not None and self.terms.name is None) or self.whole_tree():
+        elif (self.terms is not None and self.terms.name is None) or self.holds_a_top_org():
             n = self._count_by_name(cap)  # a member code, or the whole tree
         else:  # index only, even where the page is read by name; no plan probe first (the
             n = self._count_by_orgs(cap)  # count, exact below the cap, then decides the plan)
@@ -261,18 +265,31 @@ class MemberSearch:
 
     def plan(self) -> str:
         """``name`` or ``orgs`` (module docstring); ``code`` for a search by member code."""
+        known = self._known_plan()
+        if known is not None:
+            return known
+        probe = self._count_by_orgs(WIDE + 1)
+        self._counts[WIDE + 1] = probe
+        return "orgs" if probe <= WIDE else "name"
+
+    def _known_plan(self) -> str | None:
+        """The plan if known without counting (a code, a top org's scope, a count made)."""
         if self.terms is not None and self.terms.name is None:
             return "code"
-        if self.whole_tree():
+        if self.holds_a_top_org():
             return "name"
         exact = [n for limit, n in self._counts.items() if n < limit]
         if exact:
             return "orgs" if exact[0] <= WIDE else "name"
         if any(n > WIDE for n in self._counts.values()):
             return "name"
-        probe = self._count_by_orgs(WIDE + 1)
-        self._counts[WIDE + 1] = probe
-        return "orgs" if probe <= WIDE else "name"
+        return None
+
+    def holds_a_top_org(self) -> bool:
+        """Whether the scope holds the whole subtree of an org without a parent (the city's
+        committee): the scope read by name, each row's org checked unless no org lies outside
+        (``_in_scope``, in the statement). Known from the paths, without a statement."""
+        return any(len(start) == STEP for start, _bound in self.ranges)
 
     def whole_tree(self) -> bool:
         """Whether no org lies outside the scope (then no row needs its org checked)."""
@@ -296,6 +313,22 @@ class MemberSearch:
         if plan == "orgs":
             return self._by_orgs(limit, offset, after)
         return self._by_name(limit, offset, after)
+
+    def _either(self, limit: int, offset: int, after: Range | None) -> tuple[str, list]:
+        """PostgreSQL, the plan not known yet (a narrow scope's API page): the count that
+        chooses it and the page in one statement. Each plan's page sits behind a one-time
+        filter on the count, so the plan not chosen is never run; the name plan reads a
+        one-word text's given names by the name index (no loose scan first)."""
+        count_from, count_params = self._orgs_from()
+        by_orgs, orgs_params = self._by_orgs(limit, offset, after)
+        by_name, name_params = self._by_name(limit, offset, after, streams=False)
+        sql = (
+            "WITH probe AS MATERIALIZED (SELECT COUNT(*) AS n FROM "  # noqa: S608
+            f"(SELECT 1 FROM {count_from} LIMIT %s) c) "
+            f"SELECT a.id FROM ({by_orgs}) a WHERE (SELECT n FROM probe) <= %s "
+            f"UNION ALL SELECT b.id FROM ({by_name}) b WHERE (SELECT n FROM probe) > %s"
+        )
+        return sql, [*count_params, WIDE + 1, *orgs_params, WIDE, *name_params, WIDE]
 
     def explain(self, *, limit: int = 50, after: Range | None = None) -> list[str]:
         """The database's plan of the page's statement, one line per step."""
@@ -331,7 +364,7 @@ class MemberSearch:
         # instead of a join the planner may prefer to the name index's order.
         fence = "" if _sqlite() else " OFFSET 0"
         check = f"EXISTS (SELECT 1 FROM {ORGS} o WHERE o.id = m.org_id AND {inside}{fence})"  # noqa: S608
-        if not self.whole_tree():
+        if not self.holds_a_top_org():  # the top org is outside: so are other orgs
             return check, params
         outside, before = _outside("g.path", self.ranges)
         return (
@@ -404,7 +437,9 @@ class MemberSearch:
 
     # --- the name plan ----------------------------------------------------------------------
 
-    def _parts(self, after: Range | None, *, ordered: bool) -> list[tuple[str, list]]:
+    def _parts(
+        self, after: Range | None, *, ordered: bool, streams: bool = True
+    ) -> list[tuple[str, list]]:
         """(FROM … WHERE …, params) of each stream: name range, given names, codes."""
         filters, fparams = self._filters()
         scope, sparams = self._in_scope()
@@ -424,7 +459,7 @@ class MemberSearch:
                 )
             )
         if t.given is not None:
-            given = self._given_names(t.given) if ordered else None
+            given = self._given_names(t.given) if ordered and streams else None
             if given is None and ordered:
                 # Too many given names for a stream each: a short prefix of a common one
                 # ("t", "h"), shared by a good part of the members. The name index in list
@@ -480,8 +515,10 @@ class MemberSearch:
         values = [v for (v,) in _q(sql, [given[0], given[1], given[1], MAX_STREAMS + 1])]
         return values if len(values) <= MAX_STREAMS else None
 
-    def _by_name(self, limit: int, offset: int, after: Range | None) -> tuple[str, list]:
-        parts = self._parts(after, ordered=True)
+    def _by_name(
+        self, limit: int, offset: int, after: Range | None, *, streams: bool = True
+    ) -> tuple[str, list]:
+        parts = self._parts(after, ordered=True, streams=streams)
         if len(parts) == 1:
             body, params = parts[0]
             return (

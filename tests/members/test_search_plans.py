@@ -361,3 +361,59 @@ def test_a_range_of_many_given_names_is_read_by_name_in_list_order(city, monkeyp
     monkeypatch.setattr(search, "WIDE", -1)  # a committee read by name, its orgs checked
     for q in ("an", "h", "thanh"):
         _same_answers(city["committee"], MemberFilter(q=q, status="on_rolls"))
+
+
+def test_an_api_search_is_five_statements_and_the_city_needs_no_probe(city) -> None:
+    """Issue 22: ``GET /api/v1/members?q=`` made 12 statements. Now: the rules' stamp, the
+    session, the user with their roles, the page (its ids and its rows in one statement), the
+    audit entry (PostgreSQL one statement; SQLite the entry, then the head). A narrow scope
+    also counts its matches to choose the plan: on PostgreSQL in the page's statement. The
+    city's scope is known to hold the top org from its path: no statement asks whether an org
+    lies outside."""
+    from django.test.utils import CaptureQueriesContext
+
+    postgres = connection.vendor == "postgresql"
+    audit_statements = 1 if postgres else 2
+    for scope in ("city", "school", "cell"):
+        probes = 0 if scope == "city" or postgres else 1
+        client = _client(city[scope])
+        client.get("/api/v1/members", {"q": "nguyen van"})  # the session's first write
+        with CaptureQueriesContext(connection) as seen:
+            response = client.get("/api/v1/members", {"q": "nguyen van"})
+        assert response.status_code == 200 and response.json()["items"], scope
+        statements = [q["sql"] for q in seen.captured_queries]
+        reads = [sql for sql in statements if "members_member" in sql]
+        assert len(reads) == 1 + probes, (scope, reads)
+        assert not any(sql.startswith("SELECT 1 FROM orgs_org") for sql in statements), scope
+        assert len(statements) == 4 + probes + audit_statements, (scope, statements)
+        assert member_search(city[scope], MemberFilter()).holds_a_top_org() is (scope == "city")
+
+
+def _branch_runs(plan: str, op: str) -> bool:
+    """Whether the page under the one-time filter ``count <op> WIDE`` was run."""
+    lines = plan.splitlines()
+    start = next(i for i, x in enumerate(lines) if "One-Time Filter" in x and f" {op} " in x)
+    limit = next(x for x in lines[start:] if "->  Limit" in x)
+    return "never executed" not in limit
+
+
+@pytest.mark.parametrize("wide", [search.WIDE, -1], ids=["narrow", "wide"])
+def test_the_plan_not_chosen_is_never_run(city, monkeypatch, wide: int) -> None:
+    """PostgreSQL: a narrow scope's page counts its matches and reads the page by the plan the
+    count chooses in one statement; the other plan's branch is never executed."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite counts first (no round trip to save)")
+    monkeypatch.setattr(search, "WIDE", wide)
+    for q in ("nguyen van", "an", ""):
+        found = member_search(city["cell"], MemberFilter(q=q, status="on_rolls"))
+        sql, params = found._either(50, 0, None)
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert _branch_runs(plan, "<=") is (wide >= 0), plan  # the orgs plan
+        assert _branch_runs(plan, ">") is (wide < 0), plan  # the name plan
+        assert found._known_plan() is None
+        reference = member_list(city["cell"], MemberFilter(q=q, status="on_rolls"))
+        assert [r.pk for r in found.rows(limit=50)] == list(
+            reference.values_list("pk", flat=True)[:50]
+        ), q
