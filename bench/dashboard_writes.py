@@ -42,8 +42,8 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from chibo.activity import dues, services  # noqa: E402
-from chibo.activity.models import Meeting, MeetingKind  # noqa: E402
+from chibo.activity import dues, periods, services  # noqa: E402
+from chibo.activity.models import DuesPayment, Meeting, MeetingKind  # noqa: E402
 from chibo.members import services as member_services  # noqa: E402
 from chibo.members.models import ON_ROLLS, Member, RemovalReason  # noqa: E402
 from chibo.orgs.models import CELL_KINDS, Org  # noqa: E402
@@ -81,6 +81,30 @@ def _meeting(cell: Org, today: dt.date) -> Meeting:
     return meeting
 
 
+def _unpaid(cell: Org, today: dt.date, n: int) -> list[tuple[Member, dt.date]]:
+    """``n`` members of ``cell`` on the rolls, each with a month of this year they have not
+    paid (a seeded database has paid most members up to this month: a payment for a month
+    already paid is refused), this month first, then the months before, then the next."""
+    this_month = today.replace(day=1)
+    months = [this_month.replace(month=m) for m in range(this_month.month, 0, -1)]
+    months += [periods.shift(this_month, k) for k in (1, 2)]
+    paid: dict[int, set[dt.date]] = {}
+    on_rolls = Member.objects.filter(org=cell, status__in=ON_ROLLS)
+    for member_id, period in DuesPayment.objects.filter(
+        member__in=on_rolls, period__in=months
+    ).values_list("member_id", "period"):
+        paid.setdefault(member_id, set()).add(period)
+    out = []
+    for member in on_rolls.order_by("id"):
+        first = periods.month_of(member.admitted_on)
+        free = [m for m in months if m >= first and m not in paid.get(member.pk, ())]
+        if free:
+            out.append((member, free[0]))
+        if len(out) == n:
+            break
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
@@ -90,7 +114,7 @@ def main() -> None:
     cell = _cell()
     meeting = _meeting(cell, today)
     members = list(
-        Member.objects.filter(org=cell, status__in=ON_ROLLS).order_by("id")[: 2 * args.runs + 2]
+        Member.objects.filter(org=cell, status__in=ON_ROLLS).order_by("id")[: 3 * args.runs + 3]
     )
 
     def read() -> None:
@@ -110,21 +134,23 @@ def main() -> None:
     def meeting_edit() -> None:
         services.meeting_update(actor=None, meeting=meeting, topic=f"bench {time.time_ns()}")
 
-    payers = iter(members)
+    unpaid = _unpaid(cell, today, args.runs + 1)
+    payers = iter(unpaid)
 
     def dues_payment() -> None:
-        member = next(payers)
+        member, month = next(payers)
         dues.dues_pay(
             actor=None,
             member=member,
-            months=[today.replace(day=1)],
+            months=[month],
             amount_vnd=10000,
             paid_on=today,
             method="cash",
             confirm=True,
         )
 
-    leavers = iter(reversed(members))
+    paying = {member.pk for member, _month in unpaid}
+    leavers = iter([m for m in reversed(members) if m.pk not in paying])
 
     def member_event() -> None:
         member_services.member_remove(

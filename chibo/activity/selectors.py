@@ -215,40 +215,156 @@ class MissingMeetings:
 
 
 # Cells with members on the rolls, per subtree, in the shared cache (``populated_cells``).
-POPULATED_PREFIX = "activity:populated:v1"
-POPULATED_TTL = 600  # seconds: a safety net; the key changes with every member event
+POPULATED_PREFIX = "activity:populated:v2"
+POPULATED_TTL = 600  # seconds: a safety net (see ``populated_state``)
+# More newer events than this (an import): the cells are counted again rather than probed.
+PROBED_EVENTS_MAX = 2000
+_TREE_TABLES = ("orgs_org", "orgs_orgevent", "orgs_orgperiod")
 
 
-def _populated_version() -> str:
-    """The newest id of the member events and of the org tree's tables (one query of
-    index-only ``MAX(id)`` lookups): who is on a cell's rolls changes only by a member event
-    (admission, transfer, removal, death…), the cells only with the tree."""
-    tables = ("members_memberevent", "orgs_org", "orgs_orgevent", "orgs_orgperiod")
+def _populated_version() -> tuple[int, str]:
+    """The newest member event's id and the org tree's version (the newest id of its tables),
+    in one query of index-only ``MAX(id)`` lookups: who is on a cell's rolls changes only by
+    a member event (admission, transfer, removal, death…), the cells only with the tree."""
+    tables = ("members_memberevent", *_TREE_TABLES)
     parts = ", ".join(f"(SELECT MAX(id) FROM {table})" for table in tables)  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {parts}")  # constant table names
-        return ".".join(str(v) for v in cursor.fetchone())
+        row = cursor.fetchone()
+    return int(row[0] or 0), ".".join(str(v) for v in row[1:])
 
 
-def populated_cells(under: Org | None = None) -> set[int]:
-    """The cells of ``under``'s subtree (None: every cell) with members on the rolls.
+@dataclass(frozen=True)
+class PopulatedState:
+    """``upto``: the newest member event the state has seen; ``changed``: the event at which
+    the set of populated cells last changed (or the state was first counted); ``key``: the
+    cache entry holding that set."""
 
-    Counted by one index probe per cell (a city: 10,500 probes) and kept in the shared cache
-    under the subtree and the versions of ``_populated_version``, so that the city's
-    overview reads a set instead of probing again until a member event or a change of the tree.
-    """
-    version = _populated_version()
+    upto: int
+    changed: int
+    key: str
+
+
+def _cells_on_rolls(under: Org | None) -> Any:
+    qs = Org.objects.filter(kind__in=CELL_KINDS)
+    if under is not None:
+        qs = qs.filter(under.subtree_filter())
+    return qs.order_by()
+
+
+def _probed(under: Org | None, after: int, upto: int) -> dict[int, bool]:
+    """The cells of ``under``'s subtree that the members of the events with ids in
+    (after, upto] have belonged to (the orgs of all their events, and their current org),
+    each with whether it has members on the rolls now: one query, led by the events' key."""
+    members = "SELECT member_id FROM members_memberevent WHERE id > %s AND id <= %s"
+    kinds = ", ".join(["%s"] * len(CELL_KINDS))
+    on_rolls = ", ".join(["%s"] * len(ON_ROLLS))
+    where, params = "", []
+    if under is not None:
+        where, params = " AND o.path >= %s AND o.path < %s", [under.path, under.path_bound]
+    sql = f"""SELECT o.id, EXISTS (SELECT 1 FROM members_member m
+                                   WHERE m.org_id = o.id AND m.status IN ({on_rolls}))
+                FROM orgs_org o
+               WHERE o.id IN (SELECT t.org_id FROM members_memberevent t
+                               WHERE t.member_id IN ({members})
+                              UNION
+                              SELECT m.org_id FROM members_member m
+                               WHERE m.id IN ({members}))
+                 AND o.kind IN ({kinds}){where}"""  # noqa: S608 (placeholders only)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ON_ROLLS, after, upto, after, upto, *CELL_KINDS, *params])
+        return {pk: bool(on) for pk, on in cursor.fetchall()}
+
+
+def populated_key(under: Org | None, tree: str) -> str:
+    """The entry of ``populated_state`` for ``under``'s subtree at the tree's version ``tree``."""
     where = f"{under.pk}:{under.path}" if under is not None else "all"
-    key = f"{POPULATED_PREFIX}:{where}:{version}"
-    cells = cache.get(key)
-    if cells is None:
-        qs = Org.objects.filter(kind__in=CELL_KINDS)
-        if under is not None:
-            qs = qs.filter(under.subtree_filter())
+    return f"{POPULATED_PREFIX}:{where}:{tree}"
+
+
+_UNREAD: Any = object()
+
+
+def populated_state(
+    under: Org | None = None,
+    version: tuple[int, str] | None = None,
+    stored: Any = _UNREAD,
+) -> PopulatedState:
+    """Where the set of ``under``'s cells with members on the rolls stands (``populated_cells``
+    reads the set itself). ``version``: ``_populated_version()`` when the caller has read it;
+    ``stored``: the entry under ``populated_key`` when the caller has read it (None: none).
+
+    Counted once by one index probe per cell (a city: 10,500 probes), then kept up to date
+    by the member events written since: only the cells their members have belonged to are
+    probed again, and a cell of the subtree among them that was emptied or filled changes
+    the set (stored anew under ``changed``). An event elsewhere, or one that leaves every
+    cell populated or empty as it was, only moves ``upto`` on. A change of the tree starts
+    over. The set is kept as a bitmap of the cells' ids (a city's is a few kilobytes: read
+    and compared at once). ``POPULATED_TTL`` is a safety net: on PostgreSQL an event whose
+    transaction took a lower id but committed after a newer one was seen is missed until
+    the entry expires.
+    """
+    upto, tree = version or _populated_version()
+    key = populated_key(under, tree)
+    state = cache.get(key) if stored is _UNREAD else stored
+    if state is not None and state["upto"] == upto:
+        return PopulatedState(upto, state["changed"], f"{key}:{state['changed']}")
+    if state is not None and state["upto"] < upto <= state["upto"] + PROBED_EVENTS_MAX:
+        probed = _probed(under, state["upto"], upto)
+        changed = state["changed"]
+        bitmap = cache.get(f"{key}:{changed}") if probed else b""
+        if bitmap is None:
+            state = None  # the set expired: counted again below
+        elif probed and any(_has(bitmap, pk) != bool(on) for pk, on in probed.items()):
+            cells = _cells(bitmap)
+            cells.difference_update(probed)
+            cells.update(pk for pk, on in probed.items() if on)
+            changed = upto
+            cache.set(f"{key}:{changed}", _bitmap(cells), POPULATED_TTL)
+        if state is not None:
+            cache.set(key, {"upto": upto, "changed": changed}, POPULATED_TTL)
+            return PopulatedState(upto, changed, f"{key}:{changed}")
+    # First count, a replica behind the last one, or an expired set: as if it changed now.
+    on_rolls = Member.objects.filter(org=OuterRef("pk"), status__in=ON_ROLLS)
+    cells = set(_cells_on_rolls(under).filter(Exists(on_rolls)).values_list("pk", flat=True))
+    cache.set(f"{key}:{upto}", _bitmap(cells), POPULATED_TTL)
+    cache.set(key, {"upto": upto, "changed": upto}, POPULATED_TTL)
+    return PopulatedState(upto, upto, f"{key}:{upto}")
+
+
+def _bitmap(ids: set[int]) -> bytes:
+    """``ids`` as a bitmap (bit ``i % 8`` of byte ``i // 8``)."""
+    out = bytearray(max(ids) // 8 + 1 if ids else 0)
+    for i in ids:
+        out[i >> 3] |= 1 << (i & 7)
+    return bytes(out)
+
+
+def _has(bitmap: bytes, i: int) -> bool:
+    return (i >> 3) < len(bitmap) and bool(bitmap[i >> 3] & (1 << (i & 7)))
+
+
+def _cells(bitmap: bytes) -> set[int]:
+    return {
+        (n << 3) | bit
+        for n, byte in enumerate(bitmap)
+        if byte
+        for bit in range(8)
+        if byte & (1 << bit)
+    }
+
+
+def populated_cells(under: Org | None = None, state: PopulatedState | None = None) -> set[int]:
+    """The cells of ``under``'s subtree (None: every cell) with members on the rolls, from the
+    shared cache (``populated_state``: kept up to date by the member events written since
+    it was counted), so that the city's overview reads a set instead of probing every cell
+    after each member event."""
+    state = state or populated_state(under)
+    bitmap = cache.get(state.key)
+    if bitmap is None:  # expired between the two reads: counted again
         on_rolls = Member.objects.filter(org=OuterRef("pk"), status__in=ON_ROLLS)
-        cells = set(qs.filter(Exists(on_rolls)).order_by().values_list("pk", flat=True))
-        cache.set(key, cells, POPULATED_TTL)
-    return cells
+        return set(_cells_on_rolls(under).filter(Exists(on_rolls)).values_list("pk", flat=True))
+    return _cells(bitmap)
 
 
 class MissingList(Sequence[MissingMeetings]):

@@ -327,7 +327,12 @@ COUNTED_KINDS = (EventKind.ADMITTED, EventKind.REMOVED, EventKind.EXPELLED)
 
 
 def newer_events(
-    root: Org, ids: tuple[int, int], *, allowed: set[int] | None, tree: OrgTree
+    root: Org,
+    ids: tuple[int, int],
+    *,
+    allowed: set[int] | None,
+    tree: OrgTree,
+    moved: dict[dt.date, bool] | None = None,
 ) -> list[tuple[Any, ...]]:
     """The admissions, removals and expulsions with ``after < id <= upto`` (read by the
     primary key, one query for every period and kind) in ``root``'s subtree:
@@ -337,6 +342,8 @@ def newer_events(
     The few orgs' paths and levels are read, and their units found by today's paths: on a
     day when no org stood elsewhere than today, that is the day's tree, and the whole org
     table (``OrgTree``) is not read; on another day the tree of that day is walked.
+    ``moved``: whether an org stood elsewhere than today on a day, as far as the caller
+    knows it for the tree's version (filled in here).
     """
     after, upto = ids
     marks = ", ".join(["%s"] * len(COUNTED_KINDS))
@@ -360,7 +367,7 @@ def newer_events(
     width = len(root.path) + STEP
     unit_paths = {path[:width] for path, _level in orgs.values() if len(path) > len(root.path)}
     unit_ids = dict(Org.objects.filter(path__in=unit_paths).order_by().values_list("path", "id"))
-    moved: dict[dt.date, bool] = {}
+    moved = {} if moved is None else moved
     out: list[tuple[Any, ...]] = []
     for org_id, day, *rest in rows:
         day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
@@ -612,6 +619,38 @@ def _add_sums(sums: dict[Key, list[int]], key: Key, total: int, students: int, p
         acc[2] += pupils
 
 
+Totals = list[int]  # [total, school students, school pupils]
+
+
+def fold_admissions(
+    rows: Iterable[tuple[Any, ...]],
+) -> tuple[Totals, dict[int, Totals], dict[int, Totals], dict[str, Totals]]:
+    """Admission rows ``(unit, school_level, year, category, n)`` summed as ``admissions``
+    reports them: the whole, then per year, unit and school level (the dashboard adds the
+    newer events' rows to its kept sums the same way)."""
+    # Fold the per-org rows (tens of thousands over years) into the few keys reported.
+    folded: dict[tuple[int, int, str, str], int] = defaultdict(int)
+    for unit, level, year, category, n in rows:
+        school_level = level or ""
+        counted = category if school_level and category in SCHOOL_CATEGORIES else ""
+        folded[(year, unit, school_level, counted)] += n
+    # Plain lists: a city's thousands of units are summed here.
+    by_year: dict[int, Totals] = {}
+    by_unit: dict[int, Totals] = {}
+    by_level: dict[str, Totals] = {}
+    whole = [0, 0, 0]
+    for (year, unit, school_level, category), n in folded.items():
+        students = n if school_level and category == _STUDENT else 0
+        pupils = n if school_level and category == _PUPIL else 0
+        whole[0] += n
+        whole[1] += students
+        whole[2] += pupils
+        _add_sums(by_year, year, n, students, pupils)
+        _add_sums(by_unit, unit, n, students, pupils)
+        _add_sums(by_level, school_level, n, students, pupils)
+    return whole, by_year, by_unit, by_level
+
+
 def admissions(
     root: Org,
     start: dt.date,
@@ -638,27 +677,7 @@ def admissions(
             for bucket, key in (("", None), ("year", year), ("unit", unit), ("level", level)):
                 past[bucket][key] = past[bucket].get(key, 0) + n
         report.historical = past
-    # Fold the per-org rows (tens of thousands over years) into the few keys reported.
-    folded: dict[tuple[int, int, str, str], int] = defaultdict(int)
-    for unit, level, year, category, n in rows:
-        school_level = level or ""
-        counted = category if school_level and category in SCHOOL_CATEGORIES else ""
-        folded[(year, unit, school_level, counted)] += n
-    # [total, school students, school pupils] per year, unit and school level (plain lists:
-    # a city's thousands of units are summed here after every member event).
-    by_year: dict[int, list[int]] = {}
-    by_unit: dict[int, list[int]] = {}
-    by_level: dict[str, list[int]] = {}
-    whole = [0, 0, 0]
-    for (year, unit, school_level, category), n in folded.items():
-        students = n if school_level and category == _STUDENT else 0
-        pupils = n if school_level and category == _PUPIL else 0
-        whole[0] += n
-        whole[1] += students
-        whole[2] += pupils
-        _add_sums(by_year, year, n, students, pupils)
-        _add_sums(by_unit, unit, n, students, pupils)
-        _add_sums(by_level, school_level, n, students, pupils)
+    whole, by_year, by_unit, by_level = fold_admissions(rows)
     report.counts = Counts(*whole)
     report.by_year = {key: Counts(*acc) for key, acc in by_year.items()}
     report.by_unit = {key: Counts(*acc) for key, acc in by_unit.items()}

@@ -12,21 +12,19 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chibo.activity import selectors as activity_selectors
 from chibo.activity import tracking
 from chibo.activity.models import Tracking
+from chibo.activity.selectors import PopulatedState, populated_cells, populated_state
 from chibo.core.dbrouter import reporting, reporting_alias
 from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
 from chibo.directives import selectors as directives_selectors
 from chibo.lib.dates import years_before
 from chibo.lib.numbers import round_pct
-from chibo.members.models import ON_ROLLS, Member, MemberEvent
 from chibo.orgs.models import CELL_KINDS, Org
 from chibo.orgs.selectors import get_org_for, orgs_for
 from chibo.reports import cache as dashboard_cache
@@ -243,7 +241,11 @@ def _dashboard_figures(
     def count(ids: tuple[int, int]) -> dashboard_cache.Rows:
         out: dashboard_cache.Rows = {}
         # The newer events (after a member event: a few) read once for every period.
-        newer = figures.newer_events(root, ids, **scoped()) if ids[0] else None
+        newer = (
+            figures.newer_events(root, ids, **scoped(), moved=_moved_days(version.tree))
+            if ids[0]
+            else None
+        )
         for name, (first, last) in windows.items():
             if newer is not None:
                 admitted = figures.group_newer(newer, first, last, *figures.ADMISSION_GROUPS)
@@ -291,56 +293,103 @@ def _dashboard_figures(
             out[f"removals_{name}"] = _removal_keys(root, removed)
         return out, upto
 
-    def events_figures() -> dict[str, Any]:
-        rows = dashboard_cache.event_rows(keys.events, version.events, count, full)
-        labels = figures.OrgTree()  # only the units' names are read from it
-        # The units' names, kept for the tree's version: a member event re-reads none.
-        names_key = f"{keys.events}:names"
-        labels.remember_names(cache.get(names_key) or {})
-        known = len(labels.known_names())
+    def labels(ids: Any) -> dict[int, tuple[str, str]]:
+        return figures.OrgTree().labels(ids)
+
+    def counted(upto: int) -> dict[str, Any]:
+        rows, upto = full(upto)
+        whole, _by_year, by_unit, _by_level = figures.fold_admissions(rows.pop("admissions_now"))
+        return {
+            "upto": upto,
+            "whole": whole,
+            "ranked": dashboard_cache.Ranked.of(by_unit, DASHBOARD_UNITS, labels),
+            "rows": {name: dashboard_cache.compact(r) for name, r in rows.items()},
+        }
+
+    def add(state: dict[str, Any], rows: dashboard_cache.Rows) -> None:
+        """Newer events' rows folded into ``state``: this year's admissions into the sums
+        per unit (only the units they count are ranked again), the other periods' rows
+        (one unit: the whole) added and summed."""
+        if rows["admissions_now"]:
+            whole, _by_year, by_unit, _by_level = figures.fold_admissions(rows["admissions_now"])
+            state["whole"] = [a + b for a, b in zip(state["whole"], whole, strict=True)]
+            state["ranked"].add(by_unit, DASHBOARD_UNITS, labels)
+        state["rows"] = {
+            name: dashboard_cache.compact([*kept, *rows[name]]) if rows.get(name) else kept
+            for name, kept in state["rows"].items()
+        }
+
+    def shown(state: dict[str, Any]) -> dict[str, Any]:
+        # Only the root's name is read: the other periods count the whole as one unit.
+        tree = figures.OrgTree()
+        tree.remember_names({root.pk: (root.code, root.name)})
+        rows = state["rows"]
 
         def admitted(name: str) -> figures.AdmissionsReport:
             first, last = windows[name]
-            return figures.admissions(
-                root, first, last, tree=labels, rows=rows[f"admissions_{name}"]
-            )
+            return figures.admissions(root, first, last, tree=tree, rows=rows[f"admissions_{name}"])
 
         def removed(name: str) -> figures.RemovalsReport:
             first, last = windows[name]
-            return figures.removals(root, first, last, tree=labels, rows=rows[f"removals_{name}"])
+            return figures.removals(root, first, last, tree=tree, rows=rows[f"removals_{name}"])
 
-        now, removed_now = admitted("now"), removed("now")
-        figures_now = {
+        # This year's admissions: the whole and the first units, as ``figures.admissions``
+        # reports them (the rows of the units shown are those of the report of them all).
+        summary = state["summary"]
+        first, last = windows["now"]
+        now = figures.AdmissionsReport(root, first, last, figures.Counts(*state["whole"]))
+        now.by_unit = {u: figures.Counts(*counts) for u, counts in summary["top"]}
+        now.unit_names = summary["labels"]
+        removed_now = removed("now")
+        return {
             "admissions": now.counts.as_dict(),
             "admissions_last_year": admitted("before").counts.as_dict(),
             "admissions_trend": admitted("trend").by_year_rows(),
             # The units with the most admissions; the others in the admissions report.
             "admissions_by_unit": now.by_unit_rows(limit=DASHBOARD_UNITS),
-            "admissions_units": len(now.by_unit),
+            "admissions_units": summary["units"],
             "students_abandoned": removed_now.students_abandoned,
             "students_abandoned_last_year": removed("before").students_abandoned,
             "removals_trend": removed("trend").by_year_rows(),
         }
-        names = labels.known_names()
-        if names and len(names) != known:
-            cache.set(names_key, names, dashboard_cache.TTL)
-        return figures_now
 
+    def activity_figures() -> dict[str, Any]:
+        state = populated()
+        cells = populated_cells(root, state)
+        return {"activity": activity(actor, root, today, with_health=False, populated=cells)}
+
+    populated_version = (version.events, version.tree)
+    lazy_state: list[PopulatedState] = []
+
+    def populated() -> PopulatedState:
+        if not lazy_state:
+            stored = entries.get(keys.populated)
+            lazy_state.append(populated_state(root, populated_version, stored))
+        return lazy_state[0]
+
+    entries = dashboard_cache.read(keys)
     return {
         "today": today,
         "start": windows["now"][0],
-        **dashboard_cache.cached(keys.figures, events_figures),
+        **dashboard_cache.event_figures(keys, entries, version.events, count, counted, add, shown),
         **dashboard_cache.activity_counts(
-            keys,
-            version.events,
-            lambda cells: {
-                "activity": activity(actor, root, today, with_health=False, populated=cells)
-            },
-            lambda orgs: _populated_cells(root, orgs),
-            _touched_orgs,
+            keys, entries, root, version, lambda: populated().changed, activity_figures
         ),
         "trend_start": windows["trend"][0],
     }
+
+
+# Whether an org stood elsewhere than today on a day (``figures.newer_events``), per tree
+# version: the days of newer events are today's, nearly always; the tree's newest ids change
+# with any move, so this process keeps only the current version's.
+_MOVED: dict[str, dict[dt.date, bool]] = {}
+
+
+def _moved_days(tree: str) -> dict[dt.date, bool]:
+    if tree not in _MOVED:
+        _MOVED.clear()
+        _MOVED[tree] = {}
+    return _MOVED[tree]
 
 
 _ABANDONED = "abandoned_activity"
@@ -408,27 +457,3 @@ def _moved_within(root: Org, first: dt.date, last: dt.date) -> bool:
             if path is not None and root.path <= path < root.path_bound:
                 return True
     return False
-
-
-def _populated_cells(root: Org, orgs: set[int] | None) -> set[int]:
-    """The cells of ``root``'s subtree (among ``orgs``; None: all) with members on the rolls
-    (one index probe per cell)."""
-    cells = Org.objects.filter(root.subtree_filter(), kind__in=CELL_KINDS)
-    if orgs is not None:
-        cells = cells.filter(id__in=orgs)
-    on_rolls = Member.objects.filter(org=OuterRef("pk"), status__in=ON_ROLLS)
-    return set(cells.filter(Exists(on_rolls)).order_by().values_list("id", flat=True))
-
-
-def _touched_orgs(ids: tuple[int, int]) -> set[int]:
-    """Every org the members of the events with ids in (after, upto] have belonged to:
-    the orgs of all their events, and their current org (read by the primary key)."""
-    after, upto = ids
-    members = MemberEvent.objects.filter(id__gt=after, id__lte=upto).values("member_id")
-    orgs = set(
-        MemberEvent.objects.filter(member_id__in=members)
-        .order_by()
-        .values_list("org_id", flat=True)
-    )
-    orgs.update(Member.objects.filter(id__in=members).order_by().values_list("org_id", flat=True))
-    return orgs

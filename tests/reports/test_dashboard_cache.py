@@ -47,7 +47,7 @@ def test_a_second_call_is_served_from_the_cache(tree, users, today) -> None:
     key = dashboard_cache.dashboard_key(users["uni"], tree["uni"], today)
     assert cache.get(key) is None
     first = selectors.dashboard(users["uni"], tree["uni"], today)
-    assert cache.get(key)["admissions"] == first["admissions"]
+    assert cache.get(key)["value"]["admissions"] == first["admissions"]
     assert (
         selectors.dashboard(users["uni"], tree["uni"], today)["admissions"] == first["admissions"]
     )
@@ -422,3 +422,115 @@ def test_the_tallies_command_verifies_and_rebuilds(tree, users, today) -> None:
     call_command("tallies", "--rebuild", stdout=out)
     assert "Đã đếm lại" in out.getvalue()
     assert tallies.differences() == []
+
+
+# --- a write renews only the dashboards whose subtree holds it (issue 24, session 6) -----
+
+
+def _spy(monkeypatch, module, name: str) -> list[tuple]:
+    """Each call of ``module.name``: its arguments, then its keyword arguments (the call
+    still runs)."""
+    calls: list[tuple] = []
+    original = getattr(module, name)
+
+    def spied(*args, **kwargs):
+        calls.append((*args, kwargs))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spied)
+    return calls
+
+
+def test_an_event_in_another_subtree_folds_and_counts_nothing_again(
+    tree, users, today, monkeypatch
+) -> None:
+    """An admission in the district, a new meeting there and a meeting moved to another month
+    there leave the university's dashboard as it was: its figures are not folded again and
+    its activity counts not recounted (before: every scope's were, after any of them).
+    The city's dashboard, whose subtree holds them, shows them."""
+    from chibo.activity import services as activity
+
+    uni, city = tree["uni"], tree["city"]
+    for cell in (tree["ward"], tree["cell_a"]):
+        factories.member(cell, admitted_on=dt.date(today.year - 1, 3, 1))
+    selectors.dashboard(users["uni"], uni, today)
+    selectors.dashboard(users["city"], city, today)
+    folded = _spy(monkeypatch, selectors.figures, "admissions")
+    counted = _spy(monkeypatch, selectors, "activity")
+    held_on = today.replace(day=1)
+    factories.member(tree["ward"], admitted_on=today, category=Category.CADRE)
+    meeting = activity.meeting_create(
+        actor=None, org=tree["school"], kind="regular", held_on=held_on, confirm=True
+    )
+    meeting.attendance.all().delete()  # a sheet keeps the meeting in its month
+    earlier = (held_on - dt.timedelta(days=1)).replace(day=1)
+    activity.meeting_update(actor=None, meeting=meeting, held_on=earlier, confirm=True)
+    kept = selectors.dashboard(users["uni"], uni, today)
+    assert folded == [] and counted == [], "nothing of the university's subtree changed"
+    assert kept["admissions"]["total_admissions"] == 3
+    shown = _shown(selectors.dashboard(users["city"], city, today))
+    assert [args[1].code for args in counted] == ["TU"]
+    assert shown["admissions"]["total_admissions"] == 6
+    cache.clear()
+    assert shown == _shown(selectors.dashboard(users["city"], city, today))
+    assert _shown(kept) == _shown(selectors.dashboard(users["uni"], uni, today))
+
+
+def test_a_meeting_edit_renews_the_activity_counts_only_when_a_counted_field_changes(
+    tree, users, today, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """A meeting's topic or minutes change no figure: nothing is counted again (before:
+    every dashboard's counts were). Moved to another month, the meeting renews the counts
+    of the dashboards above its cell only."""
+    from chibo.activity import services as activity
+
+    city, district = tree["city"], tree["district"]
+    factories.member(tree["cell_a"], admitted_on=dt.date(today.year - 1, 3, 1))
+    held_on = today.replace(day=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = activity.meeting_create(
+            actor=None, org=tree["cell_b"], kind="regular", held_on=held_on, confirm=True
+        )
+    meeting.attendance.all().delete()  # a sheet keeps the meeting in its month
+    for root in (city, district, tree["uni"]):
+        selectors.dashboard(users["city"], root, today)
+    counted = _spy(monkeypatch, selectors, "activity")
+    with django_capture_on_commit_callbacks(execute=True):
+        activity.meeting_update(
+            actor=None, meeting=meeting, topic="Học tập Nghị quyết", minutes="Biên bản"
+        )
+    for root in (city, district, tree["uni"]):
+        selectors.dashboard(users["city"], root, today)
+    assert counted == []
+    earlier = (held_on - dt.timedelta(days=1)).replace(day=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        activity.meeting_update(actor=None, meeting=meeting, held_on=earlier, confirm=True)
+    moved = {
+        root.code: selectors.dashboard(users["city"], root, today)["activity"]
+        for root in (city, district, tree["uni"])
+    }
+    assert sorted(args[1].code for args in counted) == ["BK", "TU"]
+    cache.clear()
+    for root in (city, district, tree["uni"]):
+        assert moved[root.code] == selectors.dashboard(users["city"], root, today)["activity"]
+
+
+def test_an_admission_in_the_subtree_ranks_only_its_unit_again(
+    tree, users, today, monkeypatch
+) -> None:
+    """After an admission in the city, this year's admissions are not folded again unit by
+    unit: the unit's counts are added to the kept sums, the shown units ranked among the
+    first ones and that unit; the figures equal a count from an empty cache."""
+    city = tree["city"]
+    selectors.dashboard(users["city"], city, today)
+    folded = _spy(monkeypatch, selectors.figures, "admissions")
+    factories.member(tree["ward"], admitted_on=today, category=Category.CADRE)
+    context = selectors.dashboard(users["city"], city, today)
+    assert folded, "the other periods are folded from their rows (one unit: the city)"
+    for *_args, kwargs in folded:
+        assert {row[0] for row in kwargs["rows"]} <= {city.pk}, "no unit folded again"
+    assert context["admissions"]["total_admissions"] == 6
+    by_unit = {r["org"]: r["total_admissions"] for r in context["admissions_by_unit"]}
+    assert by_unit == {"KDHCD": 3, "Q1": 3}
+    cache.clear()
+    assert _shown(context) == _shown(selectors.dashboard(users["city"], city, today))
