@@ -40,7 +40,7 @@ class EndForm(forms.Form):
     valid_until = date_field(gettext_lazy("Until"), required=False)
 
 
-def _require_manage(request: HttpRequest) -> None:
+def require_manage(request: HttpRequest) -> None:
     if not has_cap(request.user, Cap.ACCOUNTS_MANAGE):
         raise PermissionDenied(_("Only account administrators may manage roles."))
 
@@ -93,7 +93,7 @@ def _list(request: HttpRequest, form: GrantForm) -> HttpResponse:
 @login_required
 @require_GET
 def role_list(request: HttpRequest) -> HttpResponse:
-    _require_manage(request)
+    require_manage(request)
     return _list(request, GrantForm())
 
 
@@ -101,7 +101,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def role_grant_view(request: HttpRequest) -> HttpResponse:
     """Propose a grant (it takes effect when another administrator approves it)."""
-    _require_manage(request)
+    require_manage(request)
     form = GrantForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -139,7 +139,7 @@ def role_grant_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def role_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     """End a role on a date: at once if that shortens it, as a proposal if it lengthens it."""
-    _require_manage(request)
+    require_manage(request)
     ra = _assignment_for(request, pk)
     form = EndForm(request.POST)
     if not form.is_valid():
@@ -147,7 +147,7 @@ def role_end_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("accounts:roles")
     until = form.cleaned_data["valid_until"] or timezone.localdate()
     try:
-        if services._widens(ra, ra.valid_from, until):
+        if services.dates_widen_access(ra, ra.valid_from, until):
             services.role_propose_dates(
                 actor=request.user, assignment=ra, valid_from=ra.valid_from, valid_until=until
             )
@@ -171,7 +171,7 @@ def role_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def role_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
+    require_manage(request)
     ra = _assignment_for(request, pk)
     try:
         services.role_revoke(actor=request.user, user=ra.user, role=ra.role, org=ra.org)
@@ -185,7 +185,7 @@ def role_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def role_request_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
+    require_manage(request)
     found = _request_for(request, pk)
     try:
         services.role_request_approve(actor=request.user, request=found)
@@ -207,7 +207,7 @@ def role_request_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def role_request_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
+    require_manage(request)
     found = _request_for(request, pk)
     try:
         done = services.role_request_reject(
@@ -231,7 +231,7 @@ def twofactor_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Reset the two-step login of the user of assignment ``pk`` (lost phone)."""
     from chibo.accounts import twofactor
 
-    _require_manage(request)
+    require_manage(request)
     ra = _assignment_for(request, pk)
     try:
         twofactor.twofactor_reset(actor=request.user, user=ra.user)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chibo.accounts import services
-from chibo.accounts.views_roles import _require_manage
+from chibo.accounts.views_roles import require_manage
 from chibo.core.roles import Cap, Role
 from chibo.orgs.selectors import get_org_for
 
@@ -83,7 +83,7 @@ def invitation_url(request: HttpRequest, user: User) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_new(request: HttpRequest) -> HttpResponse:
-    _require_manage(request)
+    require_manage(request)
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -32,6 +32,7 @@ from chibo.lib.dates import years_before
 from chibo.lib.numbers import percent
 from chibo.members.models import ON_ROLLS, Category, EventKind, Gender, Status
 from chibo.orgs.models import STEP, Org, OrgPeriod
+from chibo.reports.sql import fetch, in_list, literal, year_sql
 
 HUNDRED = Decimal(100)
 # Orgs in a subtree passed to SQL as an IN list up to this many; beyond, the
@@ -54,36 +55,6 @@ def share_pct(part: int, total: int) -> Decimal:
     share a few distinct (part, total) pairs.
     """
     return percent(part, total)
-
-
-# --- raw SQL on the reporting connection ------------------------------------------
-
-
-def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connections[reporting_alias()].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _year_sql(column: str) -> str:
-    """The year of a date column as an integer, computed by the database itself.
-
-    (Django's ``ExtractYear`` is a Python function called per row on SQLite.)
-    """
-    if connections[reporting_alias()].vendor == "postgresql":
-        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
-    return f"CAST(SUBSTR({column}, 1, 4) AS INTEGER)"  # SQLite stores dates as YYYY-MM-DD
-
-
-def _literal(value: str) -> str:
-    """A choice value (a code constant) as an SQL literal."""
-    if not value.replace("_", "").isalnum():
-        raise ValueError(value)
-    return f"'{value}'"
-
-
-def _in_list(column: str, ids: Iterable[int]) -> str:
-    return f" AND {column} IN ({', '.join(str(int(i)) for i in sorted(ids))})"
 
 
 # --- the org tree, as plain ids ---------------------------------------------------
@@ -131,7 +102,7 @@ class OrgTree:
         if day not in self._parents:
             parent = dict(self.current_parent)
             # Only the periods that place an org elsewhere than today are read.
-            parent.update(_elsewhere(day, day).values_list("org_id", "parent_id"))
+            parent.update(periods_elsewhere(day, day).values_list("org_id", "parent_id"))
             self._parents[day] = parent
         return self._parents[day]
 
@@ -183,7 +154,7 @@ class OrgTree:
             # more than the query itself, and a dashboard reads thousands of units.
             inlined = ", ".join(str(int(pk)) for pk in chunk)
             sql = f"SELECT id, code, name FROM orgs_org WHERE id IN ({inlined})"  # noqa: S608 (ints)
-            for pk, code, name in _fetch(sql, []):
+            for pk, code, name in fetch(sql, []):
                 out[pk] = (code, name)
             if day is not _NO_HISTORY:
                 # Only the periods whose name is not the current one change a label (nearly
@@ -220,7 +191,7 @@ def tree_segments(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]
     return segments
 
 
-def _elsewhere(first: dt.date, last: dt.date) -> Any:
+def periods_elsewhere(first: dt.date, last: dt.date) -> Any:
     """Org periods overlapping [first, last] that place their org under another parent than today.
 
     Only ended periods can: an org's open period is where it stands today
@@ -253,7 +224,7 @@ def _event_filter(ids: tuple[int, int] | None) -> tuple[str, list[Any]]:
     return f"e.id > %s AND e.id <= %s AND {plain}", [after, upto]
 
 
-def _counted(units: dict[int, int], allowed: set[int] | None) -> dict[int, int]:
+def counted_units(units: dict[int, int], allowed: set[int] | None) -> dict[int, int]:
     """The subtree's orgs that may be counted (org id -> unit)."""
     if allowed is None:
         return units
@@ -283,14 +254,14 @@ def _event_rows(
     found in SQL and the org table is not read.
     """
     kinds = list(kinds)
-    year = _year_sql("e.effective_date")
+    year = year_sql("e.effective_date")
     cols = "".join(f", e.{c}" for c in columns)
     marks = ", ".join(["%s"] * len(kinds))
     where, id_params = _event_filter(ids)
     if ids is not None and ids[0]:
         return _newer_event_rows(root, start, end, kinds, columns, allowed, tree, ids)
-    if allowed is None and not _elsewhere(start, end).exists():
-        rows = _fetch(
+    if allowed is None and not periods_elsewhere(start, end).exists():
+        rows = fetch(
             f"""SELECT substr(o.path, 1, {len(root.path) + STEP}), o.school_level, {year}{cols}, COUNT(*)
                   FROM members_memberevent e JOIN orgs_org o ON o.id = e.org_id
                  WHERE {where.format(marks=marks)}
@@ -303,11 +274,11 @@ def _event_rows(
     level = tree.school_level
     out: list[tuple[Any, ...]] = []
     for first, last in tree_segments(start, end):
-        counted = _counted(tree.units_on(first, root.pk), allowed)
+        counted = counted_units(tree.units_on(first, root.pk), allowed)
         if not counted:
             continue
-        org_sql = _in_list("e.org_id", counted) if len(counted) <= IN_LIST_MAX else ""
-        rows = _fetch(
+        org_sql = in_list("e.org_id", counted) if len(counted) <= IN_LIST_MAX else ""
+        rows = fetch(
             f"""SELECT e.org_id, {year}{cols}, COUNT(*)
                   FROM members_memberevent e
                  WHERE {where.format(marks=marks)}{org_sql}
@@ -350,7 +321,7 @@ def newer_events(
     # On SQLite ``+`` keeps the planner off the (kind, date) index (a scan of every
     # admission for a few rows): the primary key's range leads.
     plus = "+" if connections[reporting_alias()].vendor == "sqlite" else ""
-    rows = _fetch(
+    rows = fetch(
         f"""SELECT e.org_id, {", ".join(f"e.{c}" for c in NEWER_COLUMNS)}
               FROM members_memberevent e
              WHERE e.id > %s AND e.id <= %s AND {plus}e.kind IN ({marks})""",  # noqa: S608
@@ -372,10 +343,10 @@ def newer_events(
     for org_id, day, *rest in rows:
         day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
         if day not in moved:
-            moved[day] = _elsewhere(day, day).exists()
+            moved[day] = periods_elsewhere(day, day).exists()
         path, level = orgs.get(org_id, ("", ""))
         if moved[day]:
-            unit = _counted(tree.units_on(day, root.pk), allowed).get(org_id)
+            unit = counted_units(tree.units_on(day, root.pk), allowed).get(org_id)
             level = tree.school_level.get(org_id, "")
         elif not root.path <= path < root.path_bound or (
             allowed is not None and org_id not in allowed
@@ -444,7 +415,7 @@ def admission_rows(
     return _event_rows(root, start, end, kinds, columns, allowed, tree or OrgTree(), ids)
 
 
-def _historical_sql() -> str:
+def historical_sql() -> str:
     """True for an ``admitted`` event flagged ``historical`` (an admission made before chibo,
     entered afterwards: ``/members/past-admission/``, imports)."""
     if connections[reporting_alias()].vendor == "postgresql":
@@ -464,19 +435,19 @@ def historical_admission_rows(
     places them (the tree of each segment): (unit, level, year, n). Issue 20: reports show
     the past admissions entered as records apart from the admissions made in chibo."""
     tree = tree or OrgTree()
-    year = _year_sql("e.effective_date")
+    year = year_sql("e.effective_date")
     level = tree.school_level
     out: list[tuple[int, str, int, int]] = []
     for first, last in tree_segments(start, end):
-        counted = _counted(tree.units_on(first, root.pk), allowed)
+        counted = counted_units(tree.units_on(first, root.pk), allowed)
         if not counted:
             continue
-        org_sql = _in_list("e.org_id", counted) if len(counted) <= IN_LIST_MAX else ""
-        rows = _fetch(
+        org_sql = in_list("e.org_id", counted) if len(counted) <= IN_LIST_MAX else ""
+        rows = fetch(
             f"""SELECT e.org_id, {year}, COUNT(*)
                   FROM members_memberevent e
                  WHERE e.kind = %s AND e.effective_date >= %s AND e.effective_date <= %s
-                   AND {_historical_sql()}{org_sql}
+                   AND {historical_sql()}{org_sql}
                  GROUP BY e.org_id, {year}""",  # noqa: S608 (constants and ints only)
             [str(EventKind.ADMITTED), first, last],
         )
@@ -792,9 +763,9 @@ def _counters_sql(status: str, category: str, gender: str, dob: str, recognized:
         return f"COUNT(CASE WHEN {condition} THEN 1 END)"
 
     parts = ["COUNT(*)", when(f"{recognized} <= %s")]
-    parts += [when(f"{status} = {_literal(s)}") for s in _STATUSES]
-    parts += [when(f"{category} = {_literal(c)}") for c in _CATEGORIES]
-    parts += [when(f"{gender} = {_literal(g)}") for g in _GENDERS]
+    parts += [when(f"{status} = {literal(s)}") for s in _STATUSES]
+    parts += [when(f"{category} = {literal(c)}") for c in _CATEGORIES]
+    parts += [when(f"{gender} = {literal(g)}") for g in _GENDERS]
     parts += [when(f"{dob} > %s") for _high in _BAND_LIMITS]
     return ", ".join(parts)
 
@@ -803,7 +774,7 @@ def _counter_params(day: dt.date) -> list[Any]:
     return [day, *(years_before(day, high) for high in _BAND_LIMITS)]
 
 
-def _last_events_sql() -> str:
+def last_events_sql() -> str:
     """Members admitted by a day D whose last event is after it: their last event on or before D.
 
     Params: D three times. (A member's first event is the admission, so one
@@ -845,13 +816,13 @@ def _composition_rows(day: dt.date, org_ids: Iterable[int] | None) -> list[tuple
     members' states looked up in their events (the last one on or before
     ``day``, by date then id). ``org_ids``: restrict to these orgs (None: all).
     """
-    on_rolls = ", ".join(_literal(s) for s in _STATUSES)
-    now_filter = _in_list("m.org_id", org_ids) if org_ids is not None else ""
+    on_rolls = ", ".join(literal(s) for s in _STATUSES)
+    now_filter = in_list("m.org_id", org_ids) if org_ids is not None else ""
     counters = _counters_sql(
         "m.status", "m.category", "m.gender", "m.date_of_birth", "m.recognized_on"
     )
     changed = "CASE WHEN m.last_event_on > %s THEN 1 ELSE 0 END"
-    rows = _fetch(
+    rows = fetch(
         f"""SELECT m.org_id, {changed}, {counters}
               FROM members_member m
              WHERE m.admitted_on <= %s
@@ -862,13 +833,13 @@ def _composition_rows(day: dt.date, org_ids: Iterable[int] | None) -> list[tuple
     current = [(row[0], *row[2:]) for row in rows if not row[1]]
     if len(current) == len(rows):
         return current  # nobody's state changed after ``day`` (a report for today)
-    past_filter = _in_list("x.org_id", org_ids) if org_ids is not None else ""
+    past_filter = in_list("x.org_id", org_ids) if org_ids is not None else ""
     counters = _counters_sql(
         "x.status_after", "x.category_after", "x.gender", "x.date_of_birth", "x.recognized_on"
     )
-    past = _fetch(
+    past = fetch(
         f"""SELECT x.org_id, {counters}
-              FROM ({_last_events_sql()}) x
+              FROM ({last_events_sql()}) x
              WHERE x.status_after IN ({on_rolls}){past_filter}
              GROUP BY x.org_id""",  # noqa: S608 (constants and ints only)
         [*_counter_params(day), day, day, day],
@@ -916,7 +887,7 @@ def composition(
     """Members on the rolls on ``as_of`` (active, exempted, temporarily away), in the tree of that date."""
     tree = tree or OrgTree()
     report = CompositionReport(root, as_of)
-    counted = _counted(tree.units_on(as_of, root.pk), allowed)
+    counted = counted_units(tree.units_on(as_of, root.pk), allowed)
     if not counted:
         return report
     every_org = len(counted) == len(tree.current_parent)

@@ -31,8 +31,14 @@ from chibo.orgs.models import Org, SchoolLevel
 from chibo.reports import exports, records, selectors, services
 from chibo.reports.selectors import REPORT_CAP
 from chibo.reports.tables import AGE_LABELS, TEXT, ReportDoc, Table
-from chibo.reports.views import CONTENT_TYPES, FILE_WORDS, NO_ACCESS, _attachment, _params
-from chibo.reports.views import _when as _file_when
+from chibo.reports.views import (
+    CONTENT_TYPES,
+    FILE_WORDS,
+    NO_ACCESS,
+    as_attachment,
+    file_when,
+    report_params,
+)
 
 PAGE_SIZE = 50
 
@@ -105,7 +111,7 @@ def _found(request: HttpRequest, kind: str) -> tuple[Org, dict, dict[str, str], 
     require_page_cap(request, REPORT_CAP, NO_ACCESS)
     if kind not in records.KINDS:
         raise Http404(_("No such report."))
-    _form, params = _params(request)
+    _form, params = report_params(request)
     if not params:
         raise Http404(_("Invalid report parameters."))
     try:
@@ -180,8 +186,8 @@ def members_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
         subtitle = "; ".join([_title(kind, when), *_facet_words(kind, facets)])
         doc = ReportDoc(kind, table.title, subtitle, root.code, root.name, [table])
         body = exports.to_xlsx(doc, stamp=exports.stamp_for(request.user))
-    name = file_name("danh sach", FILE_WORDS[kind], root.code, _file_when(when, kind), ext="xlsx")
-    return _attachment(HttpResponse(body, content_type=CONTENT_TYPES["xlsx"]), name)
+    name = file_name("danh sach", FILE_WORDS[kind], root.code, file_when(when, kind), ext="xlsx")
+    return as_attachment(HttpResponse(body, content_type=CONTENT_TYPES["xlsx"]), name)
 
 
 def _table(kind: str, people: list[Member], found: records.Records) -> Table:

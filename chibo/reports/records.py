@@ -30,7 +30,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from chibo.lib.dates import years_before
 from chibo.members.models import ON_ROLLS, Category, EventKind, Gender, RemovalReason
 from chibo.orgs.models import Org, SchoolLevel
-from chibo.reports import figures
+from chibo.reports import figures, sql
 from chibo.reports.figures import AGE_BANDS, IN_LIST_MAX, SCHOOL_CATEGORIES, OrgTree
 
 # The facets each report's rows can carry, with their allowed values.
@@ -178,13 +178,13 @@ def _events(
     level = tree.school_level
     out: list[Counted] = []
     for first, last in figures.tree_segments(start, end):
-        counted = figures._counted(tree.units_on(first, root.pk), allowed)
+        counted = figures.counted_units(tree.units_on(first, root.pk), allowed)
         if not counted:
             continue
-        org_sql = figures._in_list("e.org_id", counted) if len(counted) <= IN_LIST_MAX else ""
-        rows = figures._fetch(
+        org_sql = sql.in_list("e.org_id", counted) if len(counted) <= IN_LIST_MAX else ""
+        rows = sql.fetch(
             f"""SELECT e.member_id, e.org_id, e.effective_date, e.kind, e.reason, e.category_after,
-                       CASE WHEN {figures._historical_sql()} THEN 1 ELSE 0 END
+                       CASE WHEN {figures.historical_sql()} THEN 1 ELSE 0 END
                   FROM members_memberevent e
                  WHERE e.kind IN ({marks}) AND e.effective_date >= %s AND e.effective_date <= %s{org_sql}""",  # noqa: S608 (ints only)
             [*kinds, first, last],
@@ -212,24 +212,24 @@ def _events(
 
 def _on_rolls(root: Org, day: dt.date, allowed: set[int] | None, tree: OrgTree) -> list[Counted]:
     """The members on the rolls on ``day``, as ``figures.composition`` counts them."""
-    counted = figures._counted(tree.units_on(day, root.pk), allowed)
+    counted = figures.counted_units(tree.units_on(day, root.pk), allowed)
     if not counted:
         return []
     level = tree.school_level
-    on_rolls = ", ".join(figures._literal(s) for s in figures._STATUSES)
+    on_rolls = ", ".join(sql.literal(str(s)) for s in ON_ROLLS)
     small = len(counted) <= IN_LIST_MAX
-    current = figures._fetch(
+    current = sql.fetch(
         f"""SELECT m.id, m.org_id, m.status, m.category, m.gender, m.date_of_birth, m.recognized_on
               FROM members_member m
              WHERE m.admitted_on <= %s AND m.last_event_on <= %s
-               AND m.status IN ({on_rolls}){figures._in_list("m.org_id", counted) if small else ""}""",  # noqa: S608 (constants and ints only)
+               AND m.status IN ({on_rolls}){sql.in_list("m.org_id", counted) if small else ""}""",  # noqa: S608 (constants and ints only)
         [day, day],
     )
-    past = figures._fetch(
+    past = sql.fetch(
         f"""SELECT x.member_id, x.org_id, x.status_after, x.category_after,
                    x.gender, x.date_of_birth, x.recognized_on
-              FROM ({figures._last_events_sql()}) x
-             WHERE x.status_after IN ({on_rolls}){figures._in_list("x.org_id", counted) if small else ""}""",  # noqa: S608 (constants and ints only)
+              FROM ({figures.last_events_sql()}) x
+             WHERE x.status_after IN ({on_rolls}){sql.in_list("x.org_id", counted) if small else ""}""",  # noqa: S608 (constants and ints only)
         [day, day, day],
     )
     out = []

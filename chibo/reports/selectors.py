@@ -432,7 +432,7 @@ def _tally_spans(
     for name, (first, last) in windows.items():
         if first.day != 1 or last.replace(day=1) <= first:
             continue
-        if figures._elsewhere(first, last).exists():
+        if figures.periods_elsewhere(first, last).exists():
             if only_root is None:
                 only_root = (
                     root.parent_id is None
@@ -450,7 +450,7 @@ def _moved_within(root: Org, first: dt.date, last: dt.date) -> bool:
     subtree: the moved org, or its parent then, is in the subtree today. (Otherwise every org
     was under ``root`` on each day exactly when it is today, in the same unit: the highest org
     whose parent then differs from today's would be such a moved org.)"""
-    for org_path, parent_path in figures._elsewhere(first, last).values_list(
+    for org_path, parent_path in figures.periods_elsewhere(first, last).values_list(
         "org__path", "parent__path"
     ):
         for path in (org_path, parent_path):

@@ -48,7 +48,7 @@ FILE_WORDS = {
 }
 
 
-def _when(params: dict[str, Any], kind: str) -> str:
+def file_when(params: dict[str, Any], kind: str) -> str:
     """The period or the day of a file: ``2026`` for a whole year or the year to date."""
     if kind not in builder.PERIOD_KINDS:
         return f"{params['as_of']:%d-%m-%Y}"
@@ -59,7 +59,7 @@ def _when(params: dict[str, Any], kind: str) -> str:
     return f"{start:%d-%m-%Y}-den-{end:%d-%m-%Y}"
 
 
-def _attachment(response: HttpResponse, name: str) -> HttpResponse:
+def as_attachment(response: HttpResponse, name: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -74,7 +74,7 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _params(request: HttpRequest) -> tuple[ReportForm, dict[str, Any]]:
+def report_params(request: HttpRequest) -> tuple[ReportForm, dict[str, Any]]:
     query = request.GET.copy()
     # The URL speaks the contract's names (from, to); the form's fields are start, end.
     for name, field_name in (("from", "start"), ("to", "end")):
@@ -175,7 +175,7 @@ def _link_figures(context: dict[str, Any], code: str) -> None:
 def report(request: HttpRequest, kind: str) -> HttpResponse:
     require_page_cap(request, REPORT_CAP, NO_ACCESS)
     kind = _kind(kind)
-    form, params = _params(request)
+    form, params = report_params(request)
     context: dict[str, Any] = {
         "form": form,
         "kind": kind,
@@ -207,7 +207,7 @@ def report(request: HttpRequest, kind: str) -> HttpResponse:
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     require_page_cap(request, REPORT_CAP, NO_ACCESS)
     kind = _kind(kind)
-    _form, params = _params(request)
+    _form, params = report_params(request)
     if not params:
         raise Http404(_("Invalid report parameters."))
     if fmt == "print":
@@ -228,8 +228,8 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(f"{reverse('reports:report', args=[kind])}?{request.GET.urlencode()}")
-    name = file_name("bao cao", FILE_WORDS[kind], root.code, _when(params, kind), ext=fmt)
-    return _attachment(HttpResponse(body, content_type=CONTENT_TYPES[fmt]), name)
+    name = file_name("bao cao", FILE_WORDS[kind], root.code, file_when(params, kind), ext=fmt)
+    return as_attachment(HttpResponse(body, content_type=CONTENT_TYPES[fmt]), name)
 
 
 def _signing(request: HttpRequest) -> exports.Signing:

@@ -17,7 +17,7 @@ from chibo.accounts.services.logins import (
     login_succeeded,
 )
 from chibo.accounts.services.roles import (
-    _widens,
+    dates_widen_access,
     role_grant,
     role_propose,
     role_propose_dates,
@@ -31,7 +31,7 @@ from chibo.accounts.services.users import user_create, user_set_password
 __all__ = [
     "ADDRESS_FACTOR",
     "DISTRIBUTED_FACTOR",
-    "_widens",
+    "dates_widen_access",
     "login_failed",
     "login_key",
     "login_locked",

@@ -211,7 +211,7 @@ def role_propose(
     )
 
 
-def _widens(
+def dates_widen_access(
     assignment: RoleAssignment, valid_from: dt.date | None, valid_until: dt.date | None
 ) -> bool:
     """Would the new dates put the role in force on a day it is not now?"""
@@ -237,7 +237,7 @@ def role_set_dates(
     _not_self(actor, assignment.user)
     if valid_from and valid_until and valid_until < valid_from:
         raise ValidationError({"valid_until": [_("The end date is before the start date.")]})
-    if actor is not None and _widens(assignment, valid_from, valid_until):
+    if actor is not None and dates_widen_access(assignment, valid_from, valid_until):
         raise PermissionDenied(
             _("Longer dates give access: a second administrator must approve them.")
         )

@@ -103,7 +103,7 @@ def report_compile(
                 signer_title=signer_title,
                 recipients=[services.RecipientIn(name=r, kind="copy") for r in recipients],
             )
-            services._link(output, directive.symbol, LinkKind.REPORTS_ON, target=directive)
+            services.record_link(output, directive.symbol, LinkKind.REPORTS_ON, target=directive)
         content = compile_content(
             directive=directive,
             period=p,

@@ -22,7 +22,12 @@ from chibo.directives.services.documents import (
     document_register_incoming,
     issuing_org_for,
 )
-from chibo.directives.services.links import _link, cited_symbols, document_link, resolve_reference
+from chibo.directives.services.links import (
+    cited_symbols,
+    document_link,
+    record_link,
+    resolve_reference,
+)
 from chibo.directives.services.numbering import check_redate, default_issuing_body, issuer_code_for
 from chibo.directives.services.progress import report_review, report_save, report_submit
 from chibo.directives.services.tasks import task_assign, task_create
@@ -34,7 +39,6 @@ __all__ = [
     "NO_TERM",
     "FileIn",
     "RecipientIn",
-    "_link",
     "attachment_store",
     "check_redate",
     "cited_symbols",
@@ -44,6 +48,7 @@ __all__ = [
     "document_register_incoming",
     "issuer_code_for",
     "issuing_org_for",
+    "record_link",
     "report_review",
     "report_save",
     "report_submit",

@@ -27,7 +27,7 @@ from chibo.directives.models import (
     Urgency,
 )
 from chibo.directives.services.attachments import FileIn, attachment_store
-from chibo.directives.services.links import _backfill_links, _link
+from chibo.directives.services.links import _backfill_links, record_link
 from chibo.directives.services.numbering import _take_number, default_issuing_body, issuer_code_for
 from chibo.directives.services.terms import term_on
 from chibo.directives.symbols import (
@@ -109,9 +109,9 @@ def _finish_document(
     document.save()
     _add_recipients(document, recipients)
     for text in forwards:
-        _link(document, text, LinkKind.FORWARDS)
+        record_link(document, text, LinkKind.FORWARDS)
     for text in cites:
-        _link(document, text, LinkKind.CITES)
+        record_link(document, text, LinkKind.CITES)
     _backfill_links(document)
     audit.record(
         actor=actor,

@@ -66,7 +66,7 @@ def resolve_reference(document: Document, ref: Reference) -> tuple[Document | No
     return (outgoing or same_day)[0], len(dates) > 1
 
 
-def _link(
+def record_link(
     document: Document, text: str, kind: str, *, target: Document | None = None
 ) -> DocumentLink | None:
     """Link ``document`` to the document ``text`` names ("1000-CV/TU", "01-CV/KDHCD ngày
@@ -105,7 +105,7 @@ def document_link(
     if kind not in LinkKind.values:
         raise ValidationError({"kind": [_("Choose how the documents are linked.")]})
     with transaction.atomic():
-        link = _link(document, target_symbol, kind)
+        link = record_link(document, target_symbol, kind)
         audit.record(
             actor=actor,
             action="directives.link",
