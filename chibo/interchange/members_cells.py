@@ -27,9 +27,9 @@ from chibo.interchange.common import Columns, RowReader
 from chibo.interchange.members_import import (
     Context,
     MemberRow,
-    _admission_bounds,
-    _age_bounds,
-    _full_months,
+    admission_bounds,
+    age_bounds,
+    full_months,
 )
 from chibo.members.models import ON_ROLLS, Status
 from chibo.orgs.models import CELL_KINDS
@@ -187,8 +187,8 @@ def row_parser(ctx: Context, cols: Columns) -> Callable[[int, list[Any]], Member
 
     def admission(category: str, admitted_on: Any) -> tuple[Any, Any, Any]:
         found = admissions[(category, admitted_on)] = (
-            _age_bounds(category, admitted_on),
-            _admission_bounds(admitted_on),
+            age_bounds(category, admitted_on),
+            admission_bounds(admitted_on),
             _probation_end(ctx, admitted_on),
         )
         return found
@@ -291,7 +291,7 @@ def row_parser(ctx: Context, cols: Columns) -> Callable[[int, list[Any]], Member
         # age in whole months once, compared with the bounds of the pair.
         found = admissions.get((at_admission, admitted_on)) or admission(at_admission, admitted_on)
         ages, admitting, ends = found
-        months = _full_months(dob, admitted_on)
+        months = full_months(dob, admitted_on)
         if ages is not None and not ages[0] <= months // 12 <= ages[1]:
             return None
         if admitting is None or months < admitting[0]:

@@ -105,10 +105,10 @@ class Context:
         if key in self._age_bounds:
             bounds = self._age_bounds[key]
         else:
-            bounds = self._age_bounds[key] = _age_bounds(category, on)
+            bounds = self._age_bounds[key] = age_bounds(category, on)
         if bounds is None:
             return None
-        years = _full_months(dob, on) // 12
+        years = full_months(dob, on) // 12
         if bounds[0] <= years <= bounds[1]:
             return None
         return age_problem(dob, category, self._labels.get(category, ""), on)
@@ -120,10 +120,10 @@ class Context:
         try:
             bounds = self._admission_bounds[admitted_on]
         except KeyError:
-            bounds = self._admission_bounds[admitted_on] = _admission_bounds(admitted_on)
+            bounds = self._admission_bounds[admitted_on] = admission_bounds(admitted_on)
         if bounds is None:  # no rule covers the date: the service raises its RuleMissing
             return admission_age_problem(dob, admitted_on)
-        months = _full_months(dob, admitted_on)
+        months = full_months(dob, admitted_on)
         if months < bounds[0] or (bounds[1] is not None and months > bounds[1]):
             return admission_age_problem(dob, admitted_on)
         return None
@@ -136,7 +136,7 @@ class Context:
         return end
 
 
-def _age_bounds(category: str, on: dt.date) -> tuple[int, int] | None:
+def age_bounds(category: str, on: dt.date) -> tuple[int, int] | None:
     """The (low, high) years of ``people.category_age_years`` for ``category`` on ``on``."""
     rule = rule_or_none("people.category_age_years", on=on)
     if rule is None:
@@ -145,7 +145,7 @@ def _age_bounds(category: str, on: dt.date) -> tuple[int, int] | None:
     return (int(bounds[0]), int(bounds[1])) if bounds else None
 
 
-def _full_months(start: dt.date, end: dt.date) -> int:
+def full_months(start: dt.date, end: dt.date) -> int:
     """``lib.dates.full_months_between``, settled without the calendar when start's day is the
     28th or earlier (the age checks ask it twice per row): add_months(start, months) falls in
     end's month on start's day, which passes ``end`` exactly when that day is later."""
@@ -155,7 +155,7 @@ def _full_months(start: dt.date, end: dt.date) -> int:
     return months - 1 if start.day > end.day else months
 
 
-def _admission_bounds(on: dt.date) -> tuple[int, int | None] | None:
+def admission_bounds(on: dt.date) -> tuple[int, int | None] | None:
     """(minimum, maximum or None) months of age of the admission rules in force on ``on``;
     None when no minimum covers the date."""
     low = rule_or_none("admission.age_min_months", on=on)

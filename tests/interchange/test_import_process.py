@@ -30,7 +30,7 @@ from chibo.core import bulk
 from chibo.core.rules import RuleMissing
 from chibo.interchange import members_write as mw
 from chibo.interchange import reader
-from chibo.interchange.members_import import Context, _full_months
+from chibo.interchange.members_import import Context, full_months
 from chibo.interchange.services import import_file
 from chibo.lib.dates import full_months_between
 from chibo.members.lifecycle import EventKind
@@ -124,7 +124,7 @@ def test_the_import_counts_months_as_the_library_does() -> None:
     days += [dt.date(2024, 2, 29), dt.date(2023, 2, 28), dt.date(2024, 1, 31), dt.date(2024, 4, 30)]
     for start in days:
         for end in days:
-            assert _full_months(start, end) == full_months_between(start, end), (start, end)
+            assert full_months(start, end) == full_months_between(start, end), (start, end)
 
 
 def test_event_data_from_the_template_is_the_direct_build() -> None:
