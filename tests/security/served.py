@@ -11,13 +11,16 @@ trusted proxy; ``source`` sends them from another loopback address instead.
 
 from __future__ import annotations
 
+import atexit
 import http.client
 import importlib.util
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -105,6 +108,29 @@ def production_env(tmp: Path, **overrides: str) -> dict[str, str]:
     return env
 
 
+_STATIC: list[Path] = []
+
+
+def _collected_static(env: dict[str, str]) -> Path:
+    """The static files and their manifest, as every deploy makes them (docs/deploy.md):
+    collected once per test run (hashing and compressing takes half a minute or more on a
+    busy machine) and shared by every served test's var/static."""
+    if not _STATIC:
+        root = Path(tempfile.mkdtemp(prefix="chibo-served-static-"))
+        atexit.register(shutil.rmtree, root, True)
+        collect_env = {**env, "CHIBO_VAR_DIR": str(root / "var")}
+        subprocess.run(
+            [sys.executable, "-m", "chibo", "collectstatic", "--noinput", "-v", "0"],
+            cwd=PROJECT,
+            env=collect_env,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        _STATIC.append(root / "var" / "static")
+    return _STATIC[0]
+
+
 @contextmanager
 def gunicorn(tmp: Path, **overrides: str) -> Iterator[Server]:
     """gunicorn on a free port with deploy/gunicorn.conf.py and deploy/env.example's settings."""
@@ -122,15 +148,8 @@ def gunicorn(tmp: Path, **overrides: str) -> Iterator[Server]:
         DJANGO_SETTINGS_MODULE="tests.security.served_settings",
         **overrides,
     )
-    # As every deploy does (docs/deploy.md): the static files' manifest must exist.
-    subprocess.run(
-        [sys.executable, "-m", "chibo", "collectstatic", "--noinput", "-v", "0"],
-        cwd=PROJECT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    (tmp / "var").mkdir(parents=True, exist_ok=True)
+    (tmp / "var" / "static").symlink_to(_collected_static(env))
     log = (tmp / "gunicorn.log").open("wb")
     proc = subprocess.Popen(  # noqa: S603 — our own server, our own arguments
         [
