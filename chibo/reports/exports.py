@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -108,6 +109,25 @@ def _xlsx_value(value: Any, kind: str, styles: dict[str, int]) -> tuple[Any, int
     return str(value), None
 
 
+def _typed_cells(table: Any, styles: dict[str, int]) -> Iterable[list[tuple[Any, int | None]]]:
+    """``table``'s rows as ``(value, style)`` cells (``_xlsx_value``). A city's table repeats
+    its numbers (thousands of units, a few distinct counts and shares): each number is typed
+    once, keyed by its kind, its type and itself (equal numbers of one type type alike)."""
+    typed: dict[tuple[str, type, Any], tuple[Any, int | None]] = {}
+    for row in table.typed_rows:
+        cells = []
+        for value, kind in row:
+            if value.__class__ in (int, Decimal):
+                key = (kind, value.__class__, value)
+                cell = typed.get(key)
+                if cell is None:
+                    cell = typed[key] = _xlsx_value(value, kind, styles)
+            else:
+                cell = _xlsx_value(value, kind, styles)
+            cells.append(cell)
+        yield cells
+
+
 def to_xlsx(doc: ReportDoc, *, stamp: Stamp) -> bytes:
     """One sheet per table: the title, the table's name and period, the headers, then the typed
     rows; the first three rows frozen. A write-only workbook whose rows are written as XML
@@ -139,9 +159,7 @@ def to_xlsx(doc: ReportDoc, *, stamp: Stamp) -> bytes:
         ws.append([f"{table.title} · {doc.subtitle}"])
         ws.append([ws.styled(head, **header) for head, _kind in table.columns])
         styles = {kind: ws.style(number_format=fmt) for kind, fmt in _FORMATS.items()}
-        ws.extend(
-            [_xlsx_value(value, kind, styles) for value, kind in row] for row in table.typed_rows
-        )
+        ws.extend(_typed_cells(table, styles))
     _stamp_sheets(book.wb, stamp)
     return book.save()
 

@@ -156,17 +156,27 @@ class OrgTree:
             sql = f"SELECT id, code, name FROM orgs_org WHERE id IN ({inlined})"  # noqa: S608 (ints)
             for pk, code, name in fetch(sql, []):
                 out[pk] = (code, name)
-            if day is not _NO_HISTORY:
-                # Only the periods whose name is not the current one change a label (nearly
-                # every org's open period repeats its current name).
-                for pk, name in (
-                    OrgPeriod.objects.filter(org_id__in=chunk, valid_from__lte=day)
-                    .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-                    .exclude(name=F("org__name"))
-                    .values_list("org_id", "name")
-                ):
+        if day is not _NO_HISTORY:
+            # Only the periods whose name is not the current one change a label; for
+            # thousands of units (a city's) they are read at once, not per list of 900 ids.
+            renamed = _renamed_on(day)
+            if len(wanted) <= IN_LIST_MAX:
+                renamed = renamed.filter(org_id__in=wanted)
+            for pk, name in renamed:
+                if pk in out:
                     out[pk] = (out[pk][0], name)
         return out
+
+
+def _renamed_on(day: dt.date) -> Any:
+    """(org id, name) of the periods covering ``day`` whose name is not the org's current one
+    (nearly every org's open period repeats its current name: these are a few renamings)."""
+    return (
+        OrgPeriod.objects.filter(valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .exclude(name=F("org__name"))
+        .values_list("org_id", "name")
+    )
 
 
 def tree_segments(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -269,7 +279,13 @@ def _event_rows(
                  GROUP BY 1, 2, {year}{cols}""",  # noqa: S608 (constants and ints only)
             [*id_params, *kinds, start, end, root.path, root.path_bound],
         )
-        units = dict(Org.objects.filter(path__in={r[0] for r in rows}).values_list("path", "id"))
+        # Each prefix is the root's path or a child's: read those (an IN list of a city's
+        # thousands of paths cost more to send than the children to read).
+        units = dict(
+            Org.objects.filter(Q(parent_id=root.pk) | Q(pk=root.pk))
+            .order_by()
+            .values_list("path", "id")
+        )
         return [(units[path], level, *rest) for path, level, *rest in rows]
     level = tree.school_level
     out: list[tuple[Any, ...]] = []
@@ -807,20 +823,46 @@ def last_events_sql() -> str:
                WHERE m.last_event_on > %s AND m.admitted_on <= %s"""
 
 
+def events_after(day: dt.date) -> bool:
+    """Whether any member event is dated after ``day``: one probe of ``mevent_kind_date_idx``
+    per kind (a member's ``last_event_on`` is the date of one of its events, so without one
+    nobody's state changed after ``day``)."""
+    kinds = ", ".join(literal(str(k)) for k in EventKind.values)
+    sql = f"SELECT 1 FROM members_memberevent WHERE kind IN ({kinds}) AND effective_date > %s"  # noqa: S608 (constants)
+    return bool(fetch(f"{sql} LIMIT 1", [day]))
+
+
 def _composition_rows(day: dt.date, org_ids: Iterable[int] | None) -> list[tuple[Any, ...]]:
     """Per org on ``day``: ``(org_id, counters...)`` of the members on the rolls then.
 
-    One scan of the members table counts everyone whose last event is on or
-    before ``day`` (their current row is their state then) and, in a group of
-    its own, notes whether anyone changed after ``day``; only then are those
-    members' states looked up in their events (the last one on or before
-    ``day``, by date then id). ``org_ids``: restrict to these orgs (None: all).
+    When no member event is dated after ``day`` (a report for today: ``events_after``), every
+    member's current row is their state on ``day``: one query counts the members on the rolls
+    of ``org_ids`` (None: all), through the (org, status) index for a subtree of a few orgs
+    (PostgreSQL: index-only), by one scan of the table for the whole tree (SQLite: the table
+    itself, not the index with a row lookup per member).
+
+    Otherwise one scan of the members table counts everyone whose last event is on or before
+    ``day`` (their current row is their state then) and, in a group of its own, notes whether
+    anyone changed after ``day``; only then are those members' states looked up in their
+    events (the last one on or before ``day``, by date then id).
     """
     on_rolls = ", ".join(literal(s) for s in _STATUSES)
     now_filter = in_list("m.org_id", org_ids) if org_ids is not None else ""
     counters = _counters_sql(
         "m.status", "m.category", "m.gender", "m.date_of_birth", "m.recognized_on"
     )
+    if not events_after(day):
+        table = "members_member m"
+        if org_ids is None and connections[reporting_alias()].vendor == "sqlite":
+            table += " NOT INDEXED"
+        return fetch(
+            f"""SELECT m.org_id, {counters}
+                  FROM {table}
+                 WHERE m.status IN ({on_rolls}){now_filter}
+                   AND m.admitted_on <= %s AND m.last_event_on <= %s
+                 GROUP BY m.org_id""",  # noqa: S608 (constants and ints only)
+            [*_counter_params(day), day, day],
+        )
     changed = "CASE WHEN m.last_event_on > %s THEN 1 ELSE 0 END"
     rows = fetch(
         f"""SELECT m.org_id, {changed}, {counters}
@@ -832,7 +874,7 @@ def _composition_rows(day: dt.date, org_ids: Iterable[int] | None) -> list[tuple
     )
     current = [(row[0], *row[2:]) for row in rows if not row[1]]
     if len(current) == len(rows):
-        return current  # nobody's state changed after ``day`` (a report for today)
+        return current  # nobody's state changed after ``day``
     past_filter = in_list("x.org_id", org_ids) if org_ids is not None else ""
     counters = _counters_sql(
         "x.status_after", "x.category_after", "x.gender", "x.date_of_birth", "x.recognized_on"

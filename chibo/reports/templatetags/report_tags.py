@@ -8,6 +8,7 @@ filters, text as ``{{ cell }}`` (localized and escaped), the records link per ro
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +45,9 @@ def report_rows(context: template.Context, table: Table, printing: bool = False)
     # A table repeats its numbers: each written once. The key is the value's text, since
     # equal Decimals may be written differently (1.5 and 1.50).
     written: dict[tuple[str, type, str], str] = {}
+    # Plain text (a unit's code and name) as ``{{ cell }}`` writes it: render_value_in_context
+    # leaves a str as it is and conditional_escape escapes it with html.escape.
+    plain = bool(context.autoescape)
     for index, row in enumerate(table.typed_rows):
         parts.append("<tr>")
         for cell, kind in row:
@@ -53,6 +57,8 @@ def report_rows(context: template.Context, table: Table, printing: bool = False)
                 if td is None:
                     td = written[key] = _NUMBERS[kind](cell)
                 parts.append(td)
+            elif plain and cell.__class__ is str:
+                parts.append(f"<td>{html.escape(cell)}</td>")
             else:
                 parts.append(f"<td>{render_value_in_context(cell, context)}</td>")
         if linked:
