@@ -80,11 +80,15 @@ def _fresh_rules_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     calendar.clear_cache()
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings) -> None:
+@pytest.fixture(scope="session", autouse=True)
+def _fast_hasher() -> Iterator[None]:
     # Factories and demo seeding set real passwords; the production hasher costs
-    # ~0.3-0.8 s a user on this machine and would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # ~0.3-0.8 s a user on this machine and would dominate the run time. For the whole
+    # session, so that data made once for a module (tests/module_data.py) has it too.
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -94,11 +98,15 @@ def _own_audit_checkpoints(settings, tmp_path) -> None:
     settings.CHIBO_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.jsonl"
 
 
-@pytest.fixture(autouse=True)
-def _two_factor_off(settings) -> None:
+@pytest.fixture(scope="session", autouse=True)
+def _two_factor_off() -> Iterator[None]:
     # Most tests log committee users in with force_login; the 2FA flow has its
-    # own tests (tests/security), which turn CHIBO_2FA_REQUIRED back on.
-    settings.CHIBO_2FA_REQUIRED = False
+    # own tests (tests/security), which turn CHIBO_2FA_REQUIRED back on (the
+    # ``settings`` fixture, undone after each of them).
+    from django.test.utils import override_settings
+
+    with override_settings(CHIBO_2FA_REQUIRED=False):
+        yield
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
@@ -31,16 +32,20 @@ from chibo.activity import transfers
 from chibo.lib.dates import add_months
 from chibo.members.models import EventKind, MemberEvent
 from chibo.orgs.models import Org
+from tests.module_data import module_data
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def city(db) -> Org:  # type: ignore[no-untyped-def]
-    call_command("seed-demo", "--members", "300", "--members-only", stdout=io.StringIO())
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return Org.objects.get(parent__isnull=True)
+@pytest.fixture(scope="module")
+def city(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Org]:  # type: ignore[no-untyped-def]
+    # Seeded once for the module; each test runs in its own rolled-back savepoint
+    # (tests/module_data.py).
+    with module_data(django_db_blocker, tmp_path_factory):
+        call_command("seed-demo", "--members", "300", "--members-only", stdout=io.StringIO())
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        yield Org.objects.get(parent__isnull=True)
 
 
 def _plan(queryset: QuerySet) -> str:

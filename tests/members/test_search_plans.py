@@ -30,6 +30,7 @@ from django.test import Client
 from chibo.members import search
 from chibo.members.models import Member
 from chibo.members.selectors import MemberFilter, member_list, member_search
+from tests.module_data import module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -78,16 +79,15 @@ QUERIES = [
 ]
 
 
-@pytest.fixture
-def city(db) -> dict[str, User]:
-    call_command("seed-demo", members=3000, seed=7, members_only=True, stdout=_Null())
-    if connection.vendor == "postgresql":
+@pytest.fixture(scope="module")
+def city(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, User]]:
+    # Seeded once for the module; each test runs in its own rolled-back savepoint
+    # (tests/module_data.py).
+    with module_data(django_db_blocker, tmp_path_factory):
+        call_command("seed-demo", members=3000, seed=7, members_only=True, stdout=_Null())
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    return {scope: User.objects.get(username=name) for scope, name in ACTORS.items()}
+        yield {scope: User.objects.get(username=name) for scope, name in ACTORS.items()}
 
 
 class _Null:

@@ -10,6 +10,7 @@ a past day, in the tree of that date, and the home page counts every figure chib
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from chibo.lib.text import prefix_upper_bound
 from chibo.members.models import Member
 from chibo.orgs.models import STEP, Org, OrgPeriod
 from chibo.reports import selectors as rep
+from tests.module_data import module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -46,12 +48,17 @@ def _floor() -> Floor:
     return fl
 
 
-@pytest.fixture
-def demo() -> tuple[User, Org, dt.date]:
-    call_command("seed-demo", "--members", "400", "--as-of", "2026-11-30", "--verbosity", "0")
-    city = User.objects.get(username="vanphong")
-    as_of = Member.objects.order_by("-last_event_on").values_list("last_event_on", flat=True)[0]
-    return city, rep.report_root(city), as_of + dt.timedelta(days=1)
+@pytest.fixture(scope="module")
+def demo(
+    django_db_setup, django_db_blocker, tmp_path_factory
+) -> Iterator[tuple[User, Org, dt.date]]:
+    # Seeded once for the module; each test runs in its own rolled-back savepoint
+    # (tests/module_data.py).
+    with module_data(django_db_blocker, tmp_path_factory):
+        call_command("seed-demo", "--members", "400", "--as-of", "2026-11-30", "--verbosity", "0")
+        city = User.objects.get(username="vanphong")
+        as_of = Member.objects.order_by("-last_event_on").values_list("last_event_on", flat=True)[0]
+        yield city, rep.report_root(city), as_of + dt.timedelta(days=1)
 
 
 def test_the_demo_tree_has_moved_orgs(demo) -> None:
