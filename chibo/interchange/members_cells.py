@@ -17,6 +17,7 @@ two paths to that.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -54,8 +55,9 @@ class _Probe:
 class _Known(dict):
     """cell → what ``read`` (a RowReader method) gives for it, or _BAD; filled on first sight.
 
-    Keyed by the cell itself when it is text, else by (its type, it): True, 1 and 1.0 are
-    equal keys but different cells.
+    Keyed by the cell itself when it is text, empty (None), or a date: no cell of another
+    type equals one of those. Other cells (numbers) are read through ``others``, by (their
+    type, them): True, 1 and 1.0 are equal keys but different cells.
     """
 
     LIMIT = 200_000  # values kept: bounded memory whatever the file
@@ -64,24 +66,30 @@ class _Known(dict):
         super().__init__()
         self.read = read
         self.today = today
+        self.others: dict[tuple[type, Any], Any] = {}
 
-    def __missing__(self, key: Any) -> Any:
-        raw = key if key.__class__ is str else key[1]
-        probe = _Probe()
-        rr = RowReader(probe, "", 0, lambda _column: raw, self.today)  # type: ignore[arg-type]
-        value = self.read(rr)
-        out = _BAD if probe.said or rr.bad else value
+    def __missing__(self, cell: Any) -> Any:
+        if cell.__class__ not in _KEYED:
+            key = (cell.__class__, cell)
+            out = self.others.get(key, self)
+            if out is self:
+                out = self.others[key] = self._read(cell)
+            return out
+        out = self._read(cell)
         if len(self) >= self.LIMIT:
             self.clear()
-        self[key] = out
+        self[cell] = out
         return out
 
-    def of(self, cell: Any) -> Any:
-        """For a cell that is not text (rare: spreadsheet dates and numbers)."""
-        try:
-            return self[(cell.__class__, cell)]
-        except TypeError:  # unhashable: not a cell value
-            return _BAD
+    def _read(self, cell: Any) -> Any:
+        probe = _Probe()
+        rr = RowReader(probe, "", 0, lambda _column: cell, self.today)  # type: ignore[arg-type]
+        value = self.read(rr)
+        return _BAD if probe.said or rr.bad else value
+
+
+# The cells keyed by themselves in _Known (no cell of another type equals one of these).
+_KEYED = frozenset({str, type(None), dt.date, dt.datetime})
 
 
 def _probation_end(ctx: Context, admitted_on: Any) -> Any:
@@ -93,6 +101,19 @@ def _probation_end(ctx: Context, admitted_on: Any) -> Any:
 
 def row_parser(ctx: Context, cols: Columns) -> Callable[[int, list[Any]], MemberRow | None]:
     """``parse(number, cells)``: the row's MemberRow, or None for ``parse_row`` to read it."""
+    quiet = row_values(ctx, cols)
+
+    def parse(number: int, cells: list[Any]) -> MemberRow | None:
+        values = quiet(number, cells)
+        return None if values is None else MemberRow(*values)
+
+    return parse
+
+
+def row_values(ctx: Context, cols: Columns) -> Callable[[int, list[Any]], tuple | None]:
+    """``parse(number, cells)``: the values of the row's MemberRow, in its fields' order
+    (``MemberRow(*values)`` is the row), or None for ``parse_row`` to read it. A plain tuple,
+    built without a call: the import keeps it as it is for a new member (members_write)."""
     today = ctx.today
     index = cols.index
     width = max(index.values(), default=-1) + 1
@@ -185,43 +206,39 @@ def row_parser(ctx: Context, cols: Columns) -> Callable[[int, list[Any]], Member
     # probation ends (_NO_RULE: no rule; a recognition date then goes to parse_row).
     admissions: dict[tuple[str, Any], tuple[Any, Any, Any]] = {}
 
+    # What depends on the day alone, read once per day (a file has fewer days than pairs).
+    days: dict[Any, tuple[Any, Any]] = {}
+
     def admission(category: str, admitted_on: Any) -> tuple[Any, Any, Any]:
-        found = admissions[(category, admitted_on)] = (
-            age_bounds(category, admitted_on),
-            admission_bounds(admitted_on),
-            _probation_end(ctx, admitted_on),
-        )
+        day = days.get(admitted_on)
+        if day is None:
+            day = days[admitted_on] = (
+                admission_bounds(admitted_on),
+                _probation_end(ctx, admitted_on),
+            )
+        found = admissions[(category, admitted_on)] = (age_bounds(category, admitted_on), *day)
         return found
 
-    def parse(number: int, cells: list[Any]) -> MemberRow | None:
+    def parse(number: int, cells: list[Any]) -> tuple | None:
         if lacking or len(cells) < width:
             cells = list(cells[:width])
             cells += nones[len(cells) :]
         # Cells read from memory (the values RowReader read without a word).
-        v = cells[p_dob]
-        dob = dob_k[v] if v.__class__ is str else dob_k.of(v)
-        v = cells[p_gender]
-        gender = gender_k[v] if v.__class__ is str else gender_k.of(v)
-        v = cells[p_eth]
-        ethnicity = eth_k[v] if v.__class__ is str else eth_k.of(v)
-        v = cells[p_org]
-        org_code = org_k[v] if v.__class__ is str else org_k.of(v)
-        v = cells[p_cat]
-        category = cat_k[v] if v.__class__ is str else cat_k.of(v)
-        v = cells[p_adm_on]
-        admitted_on = adm_on_k[v] if v.__class__ is str else adm_on_k.of(v)
-        v = cells[p_adm_org]
-        adm_code = adm_org_k[v] if v.__class__ is str else adm_org_k.of(v)
-        v = cells[p_cat_adm]
-        cat_adm = cat_adm_k[v] if v.__class__ is str else cat_adm_k.of(v)
-        v = cells[p_rec]
-        recognized_on = rec_k[v] if v.__class__ is str else rec_k.of(v)
-        v = cells[p_status]
-        status = status_k[v] if v.__class__ is str else status_k.of(v)
-        v = cells[p_status_on]
-        status_on = status_on_k[v] if v.__class__ is str else status_on_k.of(v)
-        v = cells[p_grad]
-        graduation = grad_k[v] if v.__class__ is str else grad_k.of(v)
+        try:
+            dob = dob_k[cells[p_dob]]
+            gender = gender_k[cells[p_gender]]
+            ethnicity = eth_k[cells[p_eth]]
+            org_code = org_k[cells[p_org]]
+            category = cat_k[cells[p_cat]]
+            admitted_on = adm_on_k[cells[p_adm_on]]
+            adm_code = adm_org_k[cells[p_adm_org]]
+            cat_adm = cat_adm_k[cells[p_cat_adm]]
+            recognized_on = rec_k[cells[p_rec]]
+            status = status_k[cells[p_status]]
+            status_on = status_on_k[cells[p_status_on]]
+            graduation = grad_k[cells[p_grad]]
+        except TypeError:  # an unhashable cell: not a value a reader gives
+            return None
         if (
             dob is _BAD
             or gender is _BAD
@@ -302,7 +319,7 @@ def row_parser(ctx: Context, cols: Columns) -> Callable[[int, list[Any]], Member
             return None
         if category != at_admission and age_problem(dob, category, today) is not None:
             return None
-        return MemberRow(
+        return (
             number,
             code,
             " ".join(name.split()),

@@ -14,6 +14,7 @@ deceased) on ``ngay_thay_doi_trang_thai``. Every imported event carries
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -305,6 +306,10 @@ def parse_row(rr: RowReader, ctx: Context, cols: Columns) -> MemberRow | None:
     )
 
 
+FIELDS = tuple(field.name for field in dataclasses.fields(MemberRow))
+CODE = FIELDS.index("code")  # where the code is in a row's values (``as_values``)
+
+
 # --- existing members: what changed ------------------------------------------
 
 EXISTING_FIELDS = (
@@ -536,47 +541,65 @@ def validation_messages(exc: ValidationError) -> str:
     return "; ".join(str(m) for m in exc.messages)
 
 
+def as_values(row: MemberRow) -> tuple:
+    """The row's values in its fields' order (``MemberRow(*as_values(row)) == row``)."""
+    return tuple(map(row.__getattribute__, FIELDS))
+
+
 def read_rows(
     table: Table,
     ctx: Context,
     cols: Columns,
     result: ImportResult,
     tick: Callable[[int], None] | None = None,
-) -> list[MemberRow]:
-    parsed: list[MemberRow] = []
+) -> list[tuple]:
+    """Every row without an error, as the values of its MemberRow (``as_values``), in the
+    file's order; each problem goes to ``result``."""
+    parsed: list[tuple] = []
     seen: dict[str, int] = {}
     # Each row's cells by column name, built in C (dict(zip)): a column the row lacks
     # reads as None, which every RowReader method reads as an empty cell.
     names = cols.names()
     # Rows whose cells and checks say nothing are read from what earlier rows taught
     # (members_cells); the others, and what is wrong with them, by parse_row.
-    from chibo.interchange.members_cells import row_parser
+    from chibo.interchange.members_cells import row_values
 
-    quiet = row_parser(ctx, cols)
-    for number, cells in table.rows:
-        result.rows += 1
-        if tick is not None and result.rows % 5000 == 0:
-            tick(result.rows)
-        row = quiet(number, cells)
-        if row is None:
-            rr = RowReader(
-                result, table.sheet, number, dict(zip(names, cells, strict=False)).get, ctx.today
-            )
-            row = parse_row(rr, ctx, cols)
-            if row is None:
-                continue
-        first = seen.get(row.code)
-        if first is not None:
-            result.add(
-                Problem(
+    quiet = row_values(ctx, cols)
+    count = result.rows
+    try:
+        for number, cells in table.rows:
+            count += 1
+            if tick is not None and count % 5000 == 0:
+                result.rows = count
+                tick(count)
+            values = quiet(number, cells)
+            if values is None:
+                rr = RowReader(
+                    result,
                     table.sheet,
                     number,
-                    "ma_dang_vien",
-                    row.code,
-                    _("This member code already appears in row %(row)s.") % {"row": first},
+                    dict(zip(names, cells, strict=False)).get,
+                    ctx.today,
                 )
-            )
-            continue
-        seen[row.code] = number
-        parsed.append(row)
+                row = parse_row(rr, ctx, cols)
+                if row is None:
+                    continue
+                values = as_values(row)
+            code = values[CODE]
+            first = seen.get(code)
+            if first is not None:
+                result.add(
+                    Problem(
+                        table.sheet,
+                        number,
+                        "ma_dang_vien",
+                        code,
+                        _("This member code already appears in row %(row)s.") % {"row": first},
+                    )
+                )
+                continue
+            seen[code] = number
+            parsed.append(values)
+    finally:
+        result.rows = count
     return parsed

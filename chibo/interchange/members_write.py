@@ -20,7 +20,7 @@ from django.db import connection
 
 from chibo.core import bulk
 from chibo.core.crypto import encrypt_many
-from chibo.interchange.members_import import Context, MemberRow, status_values
+from chibo.interchange.members_import import FIELDS, Context, MemberRow, status_values
 from chibo.lib.text import fold
 from chibo.members import lifecycle
 from chibo.members.lifecycle import EventKind, Status
@@ -181,65 +181,89 @@ class _Rows:
         self.json: dict[Any, str] = {}
         self.dated = _DatedJson()
 
-    def member(self, row: MemberRow, pk: int, citizen_id: str, phone: str) -> tuple:
-        days, now, plain = self.days, self.now, self.plain
-        folded = self.fold(row.full_name)
-        admitted = days[row.admitted_on]
-        status_on = days[row.status_on] if row.status_on else admitted
-        return (
-            pk,
-            row.code,
-            row.full_name,
-            folded,
-            folded.rsplit(" ", 1)[-1] if folded else "",
-            days[row.dob],
-            plain[row.gender],
-            row.ethnicity,
-            plain[row.category],
-            days[row.graduation],
-            row.card,
-            citizen_id,
-            phone,
-            row.org.id,
-            plain[row.status],
-            self.full if row.recognized_on is not None else self.not_full,
-            admitted,
-            row.adm_org.id,
-            plain[row.cat_adm],
-            admitted,
-            self.probation[row.admitted_on],
-            days[row.recognized_on],
-            None,
-            None,
-            status_on,
-            status_on,
-            1,
-            now,
-            now,
-        )
-
-    def events(self, row: MemberRow, pk: int, out: list[tuple]) -> None:
-        """The events the row implies (module docstring of ``members_import``), in
-        ``_event``'s shape (written out: this runs for every event of a file)."""
-        cache, now, actor = self.json, self.now, self.actor_id
-        admitted = row.admitted_on
-        day = self.days[admitted]
-        cat_adm, category = self.plain[row.cat_adm], self.plain[row.category]
-        org_id, adm_id = row.org.id, row.adm_org.id
-        data = self.dated(("admitted", cat_adm), admitted, _admitted_data, cat_adm)
-        out.append(
-            (pk, _ADMITTED, day, now, "", None, "", actor, "", "", data, adm_id, _ACTIVE, cat_adm)
-        )
-        if org_id != adm_id:
-            key: tuple = ("reassigned", row.adm_org.code)
-            data = cache.get(key) or cache.setdefault(
-                key, _json(_data(EventKind.REASSIGNED, Before(org=row.adm_org)))
-            )
-            out.append(
+    def batch(
+        self, chunk: list[tuple], ids: list[int], citizen_ids: list[str], phones: list[str]
+    ) -> tuple[list[tuple], list[tuple]]:
+        """The member and event tuples of rows given as their MemberRow's values
+        (``members_import.as_values``), in one loop over local names: this runs for every
+        row of a file. The events are those the row implies (module docstring of
+        ``members_import``), in ``_event``'s shape."""
+        days, now, plain, fold = self.days, self.now, self.plain, self.fold
+        probation, dated, cache, actor = self.probation, self.dated, self.json, self.actor_id
+        full, not_full = self.full, self.not_full
+        members: list[tuple] = []
+        events: list[tuple] = []
+        add_member, add_event = members.append, events.append
+        for values, pk, citizen_id, phone in zip(chunk, ids, citizen_ids, phones, strict=True):
+            (
+                _number,
+                code,
+                full_name,
+                dob,
+                gender,
+                ethnicity,
+                org,
+                category,
+                admitted_on,
+                adm_org,
+                _adm_org_given,
+                cat_adm,
+                _cat_adm_given,
+                recognized_on,
+                card,
+                _citizen_id,
+                _phone,
+                status,
+                status_on,
+                _reason,
+                _note,
+                graduation,
+                _decision,
+            ) = values
+            folded = fold(full_name)
+            admitted = days[admitted_on]
+            changed_on = days[status_on] if status_on else admitted
+            org_id, adm_id = org.id, adm_org.id
+            cat_adm, category = plain[cat_adm], plain[category]
+            add_member(
                 (
                     pk,
-                    _REASSIGNED,
-                    day,
+                    code,
+                    full_name,
+                    folded,
+                    folded.rsplit(" ", 1)[-1] if folded else "",
+                    days[dob],
+                    plain[gender],
+                    ethnicity,
+                    category,
+                    days[graduation],
+                    card,
+                    citizen_id,
+                    phone,
+                    org_id,
+                    plain[status],
+                    full if recognized_on is not None else not_full,
+                    admitted,
+                    adm_id,
+                    cat_adm,
+                    admitted,
+                    probation[admitted_on],
+                    days[recognized_on],
+                    None,
+                    None,
+                    changed_on,
+                    changed_on,
+                    1,
+                    now,
+                    now,
+                )
+            )
+            data = dated(("admitted", cat_adm), admitted_on, _admitted_data, cat_adm)
+            add_event(
+                (
+                    pk,
+                    _ADMITTED,
+                    admitted,
                     now,
                     "",
                     None,
@@ -248,60 +272,85 @@ class _Rows:
                     "",
                     "",
                     data,
-                    org_id,
+                    adm_id,
                     _ACTIVE,
                     cat_adm,
                 )
             )
-        if category != cat_adm:
-            key = ("category", cat_adm, category)
-            data = cache.get(key) or cache.setdefault(
-                key,
-                _json(
-                    _data(EventKind.CATEGORY_CHANGED, Before(category=cat_adm), category=category)
-                ),
-            )
-            out.append(
-                (
-                    pk,
-                    _CATEGORY_CHANGED,
-                    day,
-                    now,
-                    "",
-                    None,
-                    "",
-                    actor,
-                    "",
-                    "",
-                    data,
-                    org_id,
-                    _ACTIVE,
-                    category,
+            if org_id != adm_id:
+                key: tuple = ("reassigned", adm_org.code)
+                data = cache.get(key) or cache.setdefault(
+                    key, _json(_data(EventKind.REASSIGNED, Before(org=adm_org)))
                 )
-            )
-        recognized = row.recognized_on
-        if recognized is not None:
-            data = self.dated("recognized", recognized, _recognized_data)
-            out.append(
-                (
-                    pk,
-                    _RECOGNIZED,
-                    self.days[recognized],
-                    now,
-                    "",
-                    None,
-                    "",
-                    actor,
-                    "",
-                    "",
-                    data,
-                    org_id,
-                    _ACTIVE,
-                    category,
+                add_event(
+                    (
+                        pk,
+                        _REASSIGNED,
+                        admitted,
+                        now,
+                        "",
+                        None,
+                        "",
+                        actor,
+                        "",
+                        "",
+                        data,
+                        org_id,
+                        _ACTIVE,
+                        cat_adm,
+                    )
                 )
-            )
-        if row.status_on is not None:
-            out.append(self.status_event(row, (pk, now, actor)))
+            if category != cat_adm:
+                key = ("category", cat_adm, category)
+                data = cache.get(key) or cache.setdefault(
+                    key,
+                    _json(
+                        _data(
+                            EventKind.CATEGORY_CHANGED, Before(category=cat_adm), category=category
+                        )
+                    ),
+                )
+                add_event(
+                    (
+                        pk,
+                        _CATEGORY_CHANGED,
+                        admitted,
+                        now,
+                        "",
+                        None,
+                        "",
+                        actor,
+                        "",
+                        "",
+                        data,
+                        org_id,
+                        _ACTIVE,
+                        category,
+                    )
+                )
+            if recognized_on is not None:
+                data = dated("recognized", recognized_on, _recognized_data)
+                add_event(
+                    (
+                        pk,
+                        _RECOGNIZED,
+                        days[recognized_on],
+                        now,
+                        "",
+                        None,
+                        "",
+                        actor,
+                        "",
+                        "",
+                        data,
+                        org_id,
+                        _ACTIVE,
+                        category,
+                    )
+                )
+            if status_on is not None:
+                add_event(self.status_event(MemberRow(*values), (pk, now, actor)))
+        return members, events
 
     def status_event(self, row: MemberRow, base: tuple) -> tuple:
         """The status event (from active), with the note and inputs the services path gives it."""
@@ -355,26 +404,21 @@ def _event(
 
 
 def new_member_rows(
-    rows: list[MemberRow], ids: list[int], ctx: Context
+    rows: list[tuple], ids: list[int], ctx: Context
 ) -> Iterator[tuple[list[tuple], list[tuple]]]:
-    """(member rows, event rows) in batches, exactly as the members services would write them."""
+    """(member rows, event rows) in batches, exactly as the members services would write them;
+    ``rows``: the new members' MemberRow values (``members_import.as_values``)."""
     build = _Rows(ctx)
+    citizen_id, phone = FIELDS.index("citizen_id"), FIELDS.index("phone")
     for start in range(0, len(rows), BATCH):
         chunk = rows[start : start + BATCH]
-        citizen_ids = encrypt_many([row.citizen_id for row in chunk])  # encrypted at rest
-        phones = encrypt_many([row.phone for row in chunk])
-        members: list[tuple] = []
-        events: list[tuple] = []
-        for row, pk, citizen_id, phone in zip(
-            chunk, ids[start : start + BATCH], citizen_ids, phones, strict=True
-        ):
-            members.append(build.member(row, pk, citizen_id, phone))
-            build.events(row, pk, events)
-        yield members, events
+        citizen_ids = encrypt_many([values[citizen_id] for values in chunk])  # encrypted at rest
+        phones = encrypt_many([values[phone] for values in chunk])
+        yield build.batch(chunk, ids[start : start + BATCH], citizen_ids, phones)
 
 
 def insert_new(
-    rows: list[MemberRow], ctx: Context, progress: Callable[[int], None] | None = None
+    rows: list[tuple], ctx: Context, progress: Callable[[int], None] | None = None
 ) -> int:
     """Insert the new members and their events; returns the number of events."""
     bulk.prepare()

@@ -182,14 +182,17 @@ def _import_members(
     table.rows = _timed(table.rows, result.phases)
     rows = mi.read_rows(table, ctx, cols, result, lambda done: say("reading", done, table.total))
     say("checking", result.rows, result.rows)
-    existing = mi.load_existing([row.code for row in rows])
-    new_rows: list[mi.MemberRow] = []
+    code = mi.CODE
+    existing = mi.load_existing([values[code] for values in rows])
+    # A new member's row stays the plain values members_write builds its rows from.
+    new_rows: list[tuple] = []
     changes: list[mi.Change] = []
-    for row in rows:
-        ex = existing.get(row.code)
+    for values in rows:
+        ex = existing.get(values[code]) if existing else None
         if ex is None:
-            new_rows.append(row)
+            new_rows.append(values)
             continue
+        row = mi.MemberRow(*values)
         rr = RowReader(result, table.sheet, row.number, lambda _name: "")
         change = mi.diff(rr, ctx, cols, row, ex)
         if change is not None:
@@ -217,7 +220,7 @@ def _import_members(
                 result.updated += 1
                 if done % 200 == 0:
                     say("writing", done, total)
-            _summary(actor, result, [row.code for row in new_rows])
+            _summary(actor, result, [values[code] for values in new_rows])
             if dry_run:
                 raise Rollback
     except Rollback:

@@ -160,13 +160,14 @@ def test_the_foreign_keys_come_back_checked(first_import, tmp_path, monkeypatch)
     """A row pointing at no org (which the import never writes) is refused when the keys are
     added back: the import fails and leaves nothing, schema included."""
     before = _schema()
-    member = members_write._Rows.member
+    batch = members_write._Rows.batch
 
-    def wrong_org(self, row, pk, citizen_id, phone):
-        out = member(self, row, pk, citizen_id, phone)
-        return (*out[:13], 987654321, *out[14:]) if row.code == "DV5" else out
+    def wrong_org(self, *args):
+        members, events = batch(self, *args)
+        members = [(*m[:13], 987654321, *m[14:]) if m[1] == "DV5" else m for m in members]
+        return members, events
 
-    monkeypatch.setattr(members_write._Rows, "member", wrong_org)
+    monkeypatch.setattr(members_write._Rows, "batch", wrong_org)
     path = write_csv(tmp_path / "m.csv", MEMBER_HEADER, _rows(6))
     with pytest.raises(IntegrityError):
         import_file(actor=None, kind="members", path=path)

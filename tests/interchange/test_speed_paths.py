@@ -157,3 +157,18 @@ def test_phases_are_timed(tree, tmp_path) -> None:
     assert result.ok and set(result.phases) == {"parse", "validate", "write"}
     assert all(seconds >= 0 for seconds in result.phases.values())
     assert result.seconds == round(sum(result.phases.values()), 2)
+
+
+def test_translated_rows_are_copied_only_when_a_value_changes() -> None:
+    """Issue 22: a mapped column whose cells already read as the importer reads them (an
+    org's code, most rows of a file) passes the reader's own row on, uncopied; a row whose
+    value is mapped gets a copy with the value, and the reader's row is left as it was."""
+    from chibo.interchange.mapping.plan import _translated
+
+    translate = {1: {"BK-SV1": "BK-SV1", "Chi bộ Sinh viên 1": "BK-SV1", 2.0: 2.0}}
+    same, named, number = ["DV1", "BK-SV1"], ["DV2", "Chi bộ Sinh viên 1"], ["DV3", 2.0]
+    out = list(_translated(iter([(2, same), (3, named), (4, number), (5, ["DV4"])]), translate))
+    assert out[0][1] is same
+    assert out[1][1] == ["DV2", "BK-SV1"] and named == ["DV2", "Chi bộ Sinh viên 1"]
+    assert out[2][1] is number
+    assert out[3][1] == ["DV4"]

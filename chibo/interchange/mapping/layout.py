@@ -216,7 +216,13 @@ def _footer_like(cells: list[Any], width: int) -> tuple[bool, bool]:
     most = max(2, width // 3)
     # A data row is settled by its first few filled cells, without reading the others
     # (per row of every import): a string cell is filled unless blank, anything else
-    # as columns.text reads it.
+    # as columns.text reads it. Most rows' first cells are all filled text: counted in C
+    # (str.strip leaves a blank cell empty; a cell that is not text raises TypeError).
+    try:
+        if len(list(filter(None, map(str.strip, cells[: most + 1])))) > most:
+            return False, False
+    except TypeError:
+        pass
     count = 0
     for cell in cells:
         if cell.__class__ is str:

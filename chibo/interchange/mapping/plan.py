@@ -238,9 +238,16 @@ def _translated(
 ) -> Iterator[tuple[int, list[Any]]]:
     items = list(translate.items())
     for number, cells in rows:
-        cells = list(cells)
+        # Copied only when a value changes (the reader's list stays as it was): most
+        # cells of a mapped column are already what the importer reads (an org's code).
+        copied = False
         size = len(cells)
         for pos, tr in items:
             if pos < size:
-                cells[pos] = tr[cells[pos]]
+                cell = cells[pos]
+                value = tr[cell]
+                if value is not cell and (value.__class__ is not cell.__class__ or value != cell):
+                    if not copied:
+                        cells, copied = list(cells), True
+                    cells[pos] = value
         yield number, cells
