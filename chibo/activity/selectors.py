@@ -6,11 +6,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, overload
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.db import connection, connections
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -405,9 +406,44 @@ def cells_missing_meetings(
     return list(missing_meetings(actor, as_of, months=months, under=under)[:])
 
 
+def _fetched(qs: Any) -> list[tuple[Any, ...]]:
+    """``qs``'s rows as the driver gives them, read on ``qs``'s database (the replica under
+    ``reporting()``): no Django converter per value."""
+    try:
+        sql, params = qs.query.get_compiler(qs.db).as_sql()
+    except EmptyResultSet:  # a condition nothing can meet (an empty scope)
+        return []
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def missing_meetings(
     actor: Any, as_of: dt.date, *, months: int = 3, under: Org | None = None
 ) -> MissingList:
+    """Cells in the actor's scope without their monthly meeting (``_judged``; the docstring
+    there)."""
+    return MissingList(_judged(actor, as_of, months, under)[0])
+
+
+def overview_counts(actor: Any, org: Org, as_of: dt.date) -> dict[str, Any]:
+    """What the activity overview of ``org`` counts, as plain values (kept in the shared
+    cache by ``activity.signals.overview_keeper``): ``missing``, the cells that skipped meetings (``(org id,
+    months, quarters)``, ``missing_meetings``), ``without_data``, the cells with members on
+    the rolls and no tracking start (``tracking.cells_without_data``, read in the same scan
+    of the cells from the populated set instead of a probe per cell), and ``warnings``, the
+    stored warnings per level (``warning_counts``)."""
+    found, without_data = _judged(actor, as_of, 3, org)
+    return {
+        "missing": found,
+        "without_data": without_data,
+        "warnings": warning_counts(actor, org),
+    }
+
+
+def _judged(
+    actor: Any, as_of: dt.date, months: int, under: Org | None
+) -> tuple[list[tuple[int, list[str], list[str]]], int]:
     """Cells in the actor's scope without their monthly meeting in any of the last ``months``
     complete months, or without a thematic meeting in a complete quarter among them (Charter Art. 24).
 
@@ -431,17 +467,23 @@ def missing_meetings(
     if under is not None:
         cells = cells.filter(under.subtree_filter())
     # Only tracked cells with members on the rolls are judged: those with a tracking start
-    # (the cell's own row, one to one: its month comes in the same read) among the subtree's
-    # populated cells (kept in the cache: ``populated_cells``).
-    tracked = cells.filter(activity_tracking__start__isnull=False)
+    # (the cell's own row, one to one: its start and month come in the same read) among the
+    # subtree's populated cells (kept in the cache: ``populated_cells``). The populated cells
+    # without a start are the cells without activity data (``tracking.cells_without_data``).
+    # Read by the cursor: the driver gives the dates (Django's converters, one call per value
+    # of a city's 10,500 rows, are not needed).
     populated = populated_cells(under)
-    judged = [
-        row
-        for row in tracked.order_by("path").values_list(
-            "pk", "opened_on", "closed_on", "activity_tracking__month"
-        )
-        if row[0] in populated
-    ]
+    judged = []
+    without_data = 0
+    rows = cells.order_by("path").values_list(
+        "pk", "opened_on", "closed_on", "activity_tracking__start", "activity_tracking__month"
+    )
+    for row in _fetched(rows):
+        if row[0] in populated:
+            if row[3] is None:
+                without_data += 1
+            else:
+                judged.append(row)
     # What was held, one row per cell: a flag per checked month (a regular meeting) and per
     # quarter (a thematic meeting), aggregated in SQL over the (org, month) index, read for
     # the subtree's cells (a superset of the judged ones: the scope and the probes above
@@ -459,21 +501,21 @@ def missing_meetings(
     if under is not None:
         meetings = meetings.filter(under.subtree_filter("org__"))
     names = list(flags)
-    held = {
-        row[0]: row[1:]
-        for row in meetings.order_by()
-        .values("org_id")
-        .annotate(**flags)
-        .values_list("org_id", *names)
-    }
+    grouped = meetings.order_by().values("org_id").annotate(**flags).values_list("org_id", *names)
+    held = {row[0]: row[1:] for row in _fetched(grouped)}  # whole numbers: nothing to convert
     nothing = (0,) * len(names)
     # Per checked month: its label, first day and last day; per quarter: its label, months.
     month_spans = [(periods.label(m), m, periods.month_end(m)) for m in checked]
     quarter_spans = [
-        (periods.quarter_label(year, q), periods.quarter_months(year, q)) for year, q in quarters
+        (
+            periods.quarter_label(year, q),
+            periods.quarter_months(year, q)[0],
+            periods.month_end(periods.quarter_months(year, q)[-1]),
+        )
+        for year, q in quarters
     ]
     found: list[tuple[int, list[str], list[str]]] = []
-    for pk, opened_on, closed_on, start_month in judged:
+    for pk, opened_on, closed_on, _start, start_month in judged:
         if start_month is None:  # a start without its month is not a start (``tracking``)
             continue
         # Alive in a month: opened by its first day, not closed by its last, tracked from it.
@@ -486,14 +528,14 @@ def missing_meetings(
         ]
         missing_quarters = [
             label
-            for j, (label, quarter) in enumerate(quarter_spans)
+            for j, (label, first_day, last_day) in enumerate(quarter_spans)
             if not row[len(checked) + j]
-            and since <= quarter[0]
-            and (closed_on is None or closed_on > periods.month_end(quarter[-1]))
+            and since <= first_day
+            and (closed_on is None or closed_on > last_day)
         ]
         if missing_months or missing_quarters:
             found.append((pk, missing_months, missing_quarters))
-    return MissingList(found)
+    return found, without_data
 
 
 # --- warnings (stored by the daily run) ---------------------------------------------------
@@ -656,7 +698,55 @@ def cells_jump(org: Org, count: int) -> list[tuple[str, list[tuple[int, str]]]]:
 CELLS_SHOWN = 12  # cells an overview names under each unit; the rest behind "all N cells"
 
 
+UNITS_PREFIX = "activity:units:v1"
+
+
+class _PageRows(Sequence[Any]):
+    """A page's rows standing for all ``count`` rows of a list (a ``Paginator`` over it gives
+    the page back without reading the others)."""
+
+    def __init__(self, size: int, rows: list[Any]) -> None:
+        self.size, self.rows = size, rows
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.rows
+
+
 def cells_by_unit(org: Org, number: Any, per_page: int = 20, shown: int = CELLS_SHOWN) -> Any:
+    """``units_page`` kept in the shared cache per version of the org tree (the open cells
+    and their units change only with it: every change of the tree writes an ``OrgEvent``):
+    the page of units, each with ``.cells`` and ``.cell_count``. One query of ``MAX(id)``s
+    when kept (``POPULATED_TTL``), five when not."""
+    from django.core.paginator import Paginator
+
+    _upto, tree = _populated_version()
+    key = f"{UNITS_PREFIX}:{org.pk}:{org.path}:{tree}:{per_page}:{shown}:{number!s:.12}"
+    kept = cache.get(key)
+    if kept is None:
+        page = units_page(org, number, per_page, shown)
+        units = [
+            (u.pk, u.code, u.name, u.cell_count, [(c.pk, c.code, c.name) for c in u.cells])
+            for u in page.object_list
+        ]
+        kept = {"count": page.paginator.count, "number": page.number, "units": units}
+        cache.set(key, kept, POPULATED_TTL)
+    rows = [
+        SimpleNamespace(
+            pk=pk,
+            code=code,
+            name=name,
+            cell_count=cell_count,
+            cells=[SimpleNamespace(pk=c[0], code=c[1], name=c[2]) for c in cells],
+        )
+        for pk, code, name, cell_count, cells in kept["units"]
+    ]
+    return Paginator(_PageRows(kept["count"], rows), per_page).page(kept["number"])
+
+
+def units_page(org: Org, number: Any, per_page: int = 20, shown: int = CELLS_SHOWN) -> Any:
     """The open cells of ``org``'s subtree grouped under their parent (the unit), paged by unit.
 
     Returns the page of units; each unit carries ``.cells`` (its first ``shown`` cells in tree

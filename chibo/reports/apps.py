@@ -37,14 +37,17 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # Only what connecting needs is imported here: the services and the figures load
         # when first used (a data command's start-up, issue 22).
+        from chibo.activity import signals as activity_signals
         from chibo.activity.signals import warnings_refreshed
         from chibo.core import bulk
         from chibo.directives import figures as directive_figures
         from chibo.reports import tallies
-        from chibo.reports.cache import bump_generation
+        from chibo.reports.cache import bump_generation, overview_counts
 
         # The compiled reports of directives quote reports' counts (directives is below reports).
         directive_figures.counter = _count_for_directives
+        # The activity overview's counts kept like the dashboard's (activity is below reports).
+        activity_signals.overview_keeper = overview_counts
 
         # A first import turns the tally triggers off and adds its events in one statement.
         bulk.triggers_replaced("members_memberevent", tallies.TRIGGERS, tallies.add_events_after)

@@ -55,7 +55,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connections, transaction
 
-from chibo.activity.selectors import populated_key
+from chibo.activity.selectors import populated_key, populated_state
 from chibo.core.dbrouter import reporting_alias
 from chibo.core.roles import Cap
 from chibo.core.scoping import scope_for
@@ -398,3 +398,31 @@ def activity_counts(
     }
     cache.set(keys.activity, entry, TTL)
     return value
+
+
+def overview_counts(
+    actor: Any, root: Any, day: Any, compute: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The activity overview's counts of ``root`` (``activity.selectors.overview_counts``:
+    the cells that skipped meetings, the cells without data, the warnings per level), kept
+    like the dashboard's activity entry and renewed by the same writes (``activity_counts``:
+    a new meeting or warning in the subtree, a meeting or tracking start changed in place,
+    a warnings refresh, a change of the populated cells or of the tree). An attendance
+    sheet or a dues payment, which the counts do not read, keeps it. Set as
+    ``activity.signals.overview_keeper`` by ``ReportsConfig.ready``."""
+    version = versions()
+    keys = dashboard_keys(actor, root, day, version)
+    keys = Keys(
+        figures=keys.figures,
+        events=keys.events,
+        activity=f"{keys.activity}:overview",
+        tokens=keys.tokens,
+        populated=keys.populated,
+    )
+    entries = cache.get_many([keys.activity, *keys.tokens, keys.populated])
+
+    def changed() -> int:
+        stored = entries.get(keys.populated)
+        return populated_state(root, (version.events, version.tree), stored).changed
+
+    return activity_counts(keys, entries, root, version, changed, compute)

@@ -130,8 +130,7 @@ def _without_data(actor: Any, populated: set[int], as_of: dt.date) -> int:
 
 def _missing_meetings(actor: Any, root: Org, as_of: dt.date) -> int:
     """Cells under ``root`` that missed a meeting (activity app), counted in the actor's scope (None: the system)."""
-    missing = activity_selectors.cells_missing_meetings(actor, as_of, under=root)
-    return sum(1 for m in missing if root.path <= m.org.path < root.path_bound)
+    return len(activity_selectors.missing_meetings(actor, as_of, under=root))
 
 
 HEALTH_PCT_KEYS = ("monthly_meetings_held_pct", "thematic_meetings_held_pct", "attendance_rate_pct")

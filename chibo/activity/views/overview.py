@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from chibo.activity import selectors, tracking
+from chibo.activity import selectors, signals
 from chibo.activity.models import WarningLevel
 from chibo.activity.views.common import _org
 from chibo.orgs.models import Org
@@ -23,17 +25,22 @@ def overview(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unit"):
         return _unit_cells(request, org)
     today = timezone.localdate()
-    missing = Paginator(
-        selectors.missing_meetings(request.user, today, under=org), MISSING_PER_PAGE
-    ).get_page(request.GET.get("missing"))
-    counts = selectors.warning_counts(request.user, org)
+
+    def compute() -> dict[str, Any]:
+        return selectors.overview_counts(request.user, org, today)
+
+    keeper = signals.overview_keeper
+    counts = keeper(request.user, org, today, compute) if keeper is not None else compute()
+    missing = Paginator(selectors.MissingList(counts["missing"]), MISSING_PER_PAGE).get_page(
+        request.GET.get("missing")
+    )
     context = {
         "org": org,
-        "without_data": tracking.cells_without_data(request.user, under=org).count(),
+        "without_data": counts["without_data"],
         "missing": missing,
         "missing_count": missing.paginator.count,
-        "warning_count": counts[WarningLevel.WARNING],
-        "review_count": counts[WarningLevel.REMOVAL_REVIEW],
+        "warning_count": counts["warnings"][WarningLevel.WARNING],
+        "review_count": counts["warnings"][WarningLevel.REMOVAL_REVIEW],
         "units": selectors.cells_by_unit(org, request.GET.get("page")),
     }
     return render(request, "activity/overview.html", context)
