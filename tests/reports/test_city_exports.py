@@ -15,6 +15,7 @@ Speed is measured in ``bench/report_exports.py``, never here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -133,7 +134,10 @@ def test_a_subtrees_composition_for_today_reads_only_its_orgs_members(tree, monk
     assert "member_org_state_idx" in plan, plan
     # A search of the index by org (SQLite), an index condition on the org (PostgreSQL);
     # before, both walked the whole index (or table) and filtered.
-    assert "SEARCH m USING" in plan or "Index Cond: ((org_id = ANY" in plan, plan
+    # PostgreSQL writes the condition alone, "(org_id = ANY …)", in a bitmap scan (chosen once
+    # an earlier test's ANALYZE left other statistics) and "((org_id = ANY …) AND …)" in an
+    # index scan: either searches the index by org.
+    assert "SEARCH m USING" in plan or re.search(r"Index Cond: \(+org_id = ANY", plan), plan
 
 
 @pytest.mark.django_db
