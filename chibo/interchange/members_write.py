@@ -220,6 +220,7 @@ class _Rows:
                 graduation,
                 _decision,
             ) = values
+            base = (pk, now, actor)
             folded = fold(full_name)
             admitted = days[admitted_on]
             changed_on = days[status_on] if status_on else admitted
@@ -259,47 +260,13 @@ class _Rows:
                 )
             )
             data = dated(("admitted", cat_adm), admitted_on, _admitted_data, cat_adm)
-            add_event(
-                (
-                    pk,
-                    _ADMITTED,
-                    admitted,
-                    now,
-                    "",
-                    None,
-                    "",
-                    actor,
-                    "",
-                    "",
-                    data,
-                    adm_id,
-                    _ACTIVE,
-                    cat_adm,
-                )
-            )
+            add_event(_event(base, _ADMITTED, admitted, adm_id, _ACTIVE, cat_adm, data))
             if org_id != adm_id:
                 key: tuple = ("reassigned", adm_org.code)
                 data = cache.get(key) or cache.setdefault(
                     key, _json(_data(EventKind.REASSIGNED, Before(org=adm_org)))
                 )
-                add_event(
-                    (
-                        pk,
-                        _REASSIGNED,
-                        admitted,
-                        now,
-                        "",
-                        None,
-                        "",
-                        actor,
-                        "",
-                        "",
-                        data,
-                        org_id,
-                        _ACTIVE,
-                        cat_adm,
-                    )
-                )
+                add_event(_event(base, _REASSIGNED, admitted, org_id, _ACTIVE, cat_adm, data))
             if category != cat_adm:
                 key = ("category", cat_adm, category)
                 data = cache.get(key) or cache.setdefault(
@@ -311,45 +278,15 @@ class _Rows:
                     ),
                 )
                 add_event(
-                    (
-                        pk,
-                        _CATEGORY_CHANGED,
-                        admitted,
-                        now,
-                        "",
-                        None,
-                        "",
-                        actor,
-                        "",
-                        "",
-                        data,
-                        org_id,
-                        _ACTIVE,
-                        category,
-                    )
+                    _event(base, _CATEGORY_CHANGED, admitted, org_id, _ACTIVE, category, data)
                 )
             if recognized_on is not None:
                 data = dated("recognized", recognized_on, _recognized_data)
                 add_event(
-                    (
-                        pk,
-                        _RECOGNIZED,
-                        days[recognized_on],
-                        now,
-                        "",
-                        None,
-                        "",
-                        actor,
-                        "",
-                        "",
-                        data,
-                        org_id,
-                        _ACTIVE,
-                        category,
-                    )
+                    _event(base, _RECOGNIZED, days[recognized_on], org_id, _ACTIVE, category, data)
                 )
             if status_on is not None:
-                add_event(self.status_event(MemberRow(*values), (pk, now, actor)))
+                add_event(self.status_event(MemberRow(*values), base))
         return members, events
 
     def status_event(self, row: MemberRow, base: tuple) -> tuple:
