@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -383,22 +383,34 @@ def group_orgs(actor: Any, group: str) -> list[Org]:
 
 
 def overdue_tasks(actor: Any, root: Org, as_of: dt.date) -> int:
-    """Assignments of units under ``root`` whose latest period's report is not in and past due."""
-    assignments = Assignment.objects.filter(root.subtree_filter("org__")).select_related("task")
+    """Assignments of units under ``root`` whose latest period's report is not in and past due.
+
+    The tasks are those with an assignment under ``root`` in the actor's scope; each task's
+    overdue rows are counted as ``status_board`` marks them (a unit open at the period's
+    start, with no submitted or accepted report for it, after the period's due date), in
+    one count per task past due instead of a board of model rows per task.
+    """
+    assignments = Assignment.objects.filter(root.subtree_filter("org__"))
     if actor is not None:
         assignments = assignments.filter(scope_for(actor, Cap.DIRECTIVE_VIEW).q("org__"))
+    tasks = Task.objects.filter(pk__in=assignments.values("task_id"))
     overdue = 0
-    for task in {a.task for a in assignments}:
+    for task in tasks:
         periods = task_periods(task, as_of)
         if not periods:
             continue
         latest = max(periods, key=lambda p: p.start)
-        board = status_board(task, latest, as_of)
-        overdue += sum(
-            1
-            for row in board.rows
-            if row.overdue
-            and row.assignment.org is not None
-            and root.path <= row.assignment.org.path < root.path_bound
+        if not as_of > due_on(task, latest):
+            continue
+        reported = ProgressReport.objects.filter(
+            assignment=OuterRef("pk"),
+            period=latest.key,
+            status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED),
+        )
+        overdue += (
+            Assignment.objects.filter(root.subtree_filter("org__"), task=task)
+            .filter(Q(org__closed_on__isnull=True) | Q(org__closed_on__gt=latest.start))
+            .exclude(Exists(reported))
+            .count()
         )
     return overdue

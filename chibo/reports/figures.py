@@ -75,6 +75,8 @@ class OrgTree:
         self._parents: dict[dt.date, dict[int, int | None]] = {}
         self._units: dict[tuple[dt.date, int], dict[int, int]] = {}
         self._names: dict[int, tuple[str, str]] = {}
+        self._moved: dict[tuple[dt.date, dt.date], bool] = {}
+        self._unit_paths: dict[int, dict[str, int]] = {}
 
     @cached_property
     def _table(self) -> tuple[dict[int, int | None], dict[int, str]]:
@@ -96,6 +98,25 @@ class OrgTree:
     @property
     def school_level(self) -> dict[int, str]:
         return self._table[1]
+
+    def moved_during(self, first: dt.date, last: dt.date) -> bool:
+        """Whether an org stood elsewhere than today during [first, last]
+        (``periods_elsewhere``), asked once per period for the run."""
+        if (first, last) not in self._moved:
+            self._moved[(first, last)] = periods_elsewhere(first, last).exists()
+        return self._moved[(first, last)]
+
+    def unit_paths(self, root: Org) -> dict[str, int]:
+        """Path -> id of ``root`` and its children (the units its figures are split into),
+        read once for the run (an IN list of a city's thousands of paths costs more to send
+        than the children to read)."""
+        if root.pk not in self._unit_paths:
+            self._unit_paths[root.pk] = dict(
+                Org.objects.filter(Q(parent_id=root.pk) | Q(pk=root.pk))
+                .order_by()
+                .values_list("path", "id")
+            )
+        return self._unit_paths[root.pk]
 
     def parents_on(self, day: dt.date) -> dict[int, int | None]:
         """Each org's parent on ``day`` (its current parent where no history covers the day)."""
@@ -234,6 +255,20 @@ def _event_filter(ids: tuple[int, int] | None) -> tuple[str, list[Any]]:
     return f"e.id > %s AND e.id <= %s AND {plain}", [after, upto]
 
 
+# A period this short holds few events of a kind, whatever the subtree: read them first.
+SHORT_PERIOD_DAYS = 31
+
+
+def _join_events_first(start: dt.date, end: dt.date) -> str:
+    """The join of a short period's events to their orgs. SQLite's planner walks a city's
+    10,000 orgs and probes each one's events (20 ms for the 40 events of a week);
+    ``CROSS JOIN`` makes it read the period's events by the (kind, date) index first and
+    find each one's org by its key. PostgreSQL already reads them so (and rejects
+    ``CROSS JOIN … ON``)."""
+    short = (end - start).days <= SHORT_PERIOD_DAYS
+    return "CROSS JOIN" if short and connections[reporting_alias()].vendor == "sqlite" else "JOIN"
+
+
 def counted_units(units: dict[int, int], allowed: set[int] | None) -> dict[int, int]:
     """The subtree's orgs that may be counted (org id -> unit)."""
     if allowed is None:
@@ -270,22 +305,16 @@ def _event_rows(
     where, id_params = _event_filter(ids)
     if ids is not None and ids[0]:
         return _newer_event_rows(root, start, end, kinds, columns, allowed, tree, ids)
-    if allowed is None and not periods_elsewhere(start, end).exists():
+    if allowed is None and not tree.moved_during(start, end):
         rows = fetch(
             f"""SELECT substr(o.path, 1, {len(root.path) + STEP}), o.school_level, {year}{cols}, COUNT(*)
-                  FROM members_memberevent e JOIN orgs_org o ON o.id = e.org_id
+                  FROM members_memberevent e {_join_events_first(start, end)} orgs_org o ON o.id = e.org_id
                  WHERE {where.format(marks=marks)}
                    AND o.path >= %s AND o.path < %s
                  GROUP BY 1, 2, {year}{cols}""",  # noqa: S608 (constants and ints only)
             [*id_params, *kinds, start, end, root.path, root.path_bound],
         )
-        # Each prefix is the root's path or a child's: read those (an IN list of a city's
-        # thousands of paths cost more to send than the children to read).
-        units = dict(
-            Org.objects.filter(Q(parent_id=root.pk) | Q(pk=root.pk))
-            .order_by()
-            .values_list("path", "id")
-        )
+        units = tree.unit_paths(root)
         return [(units[path], level, *rest) for path, level, *rest in rows]
     level = tree.school_level
     out: list[tuple[Any, ...]] = []

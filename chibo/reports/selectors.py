@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from chibo.activity import selectors as activity_selectors
 from chibo.activity import tracking
-from chibo.activity.models import Tracking
 from chibo.activity.selectors import PopulatedState, populated_cells, populated_state
 from chibo.core.dbrouter import reporting, reporting_alias
 from chibo.core.roles import Cap
@@ -100,32 +99,24 @@ def activity(
         cells = cells.filter(scope_for(actor, REPORT_CAP).q())
     cell_count = cells.count()
     health = activity_selectors.activity_health(actor, root, as_of) if with_health else {}
+    if populated is None:
+        missing = _missing_meetings(actor, root, as_of)
+        # Cells with members and no meeting or dues recorded: followed up, never judged.
+        without_data = tracking.cells_without_data(actor, under=root, as_of=as_of).count()
+    else:  # both counted in one scan of the cells (``activity.selectors.judged_counts``)
+        missing, without_data = activity_selectors.judged_counts(actor, as_of, root, populated)
     return {
         "org": root.code,
         "as_of": as_of,
         "cells": cell_count,
-        "cells_missing_meetings": _missing_meetings(actor, root, as_of),
-        # Cells with members and no meeting or dues recorded: followed up, never judged.
-        "cells_without_activity_data": tracking.cells_without_data(
-            actor, under=root, as_of=as_of
-        ).count()
-        if populated is None
-        else _without_data(actor, populated, as_of),
+        "cells_missing_meetings": missing,
+        "cells_without_activity_data": without_data,
         **{key: _pct(health.get(key)) for key in HEALTH_PCT_KEYS},
         "dues_collected": _money(health.get("dues_collected")),
         "open_warnings": activity_selectors.open_warnings(actor, root).count(),
         "overdue_tasks": directives_selectors.overdue_tasks(actor, root, as_of),
         **{key: health.get(key) for key in HEALTH_PERIOD_KEYS},
     }
-
-
-def _without_data(actor: Any, populated: set[int], as_of: dt.date) -> int:
-    """``activity.tracking.cells_without_data`` counted from the populated cells: those in the
-    actor's scope without a tracking start on or before ``as_of``."""
-    allowed = allowed_ids(actor)
-    cells = populated if allowed is None else populated & allowed
-    tracked = Tracking.objects.filter(start__isnull=False, start__lte=as_of)
-    return len(cells - set(tracked.values_list("org_id", flat=True)))
 
 
 def _missing_meetings(actor: Any, root: Org, as_of: dt.date) -> int:
@@ -269,6 +260,8 @@ def _dashboard_figures(
             return count((0, upto)), upto
         tallied, upto = tallies.read(root.pk, spans, reporting_alias())
         out: dashboard_cache.Rows = {}
+        # This year's and the trend's month in progress are the same days: read once.
+        read: dict[tuple[dt.date, dt.date], tuple[list[Any], list[Any]]] = {}
         for name, (first, last) in windows.items():
             if name in spans:
                 # This month's days from the events (the tallies hold whole months).
@@ -282,9 +275,14 @@ def _dashboard_figures(
                 ]
             else:
                 admitted, removed = [], []
-            ids = (0, upto)
-            admitted += figures.admission_rows(root, first, last, ids=ids, **scoped())
-            removed += figures.removal_rows(root, first, last, ids=ids, **scoped())
+            if (first, last) not in read:
+                ids = (0, upto)
+                read[(first, last)] = (
+                    figures.admission_rows(root, first, last, ids=ids, **scoped()),
+                    figures.removal_rows(root, first, last, ids=ids, **scoped()),
+                )
+            admitted += read[(first, last)][0]
+            removed += read[(first, last)][1]
             out[f"admissions_{name}"] = [
                 (unit if name == "now" else root.pk, level, year, _counted_category(level, cat), n)
                 for unit, level, year, cat, n in admitted
