@@ -523,7 +523,7 @@ def _judged(
     # A top org's subtree is (nearly) every org: its meetings are read without the join to
     # the orgs that filters them (the other tops' meetings only add rows never looked up).
     whole = under is None or under.parent_id is None
-    if not whole:
+    if under is not None and not whole:
         meetings = meetings.filter(under.subtree_filter("org__"))
     names = list(flags)
     grouped = meetings.order_by().values("org_id").annotate(**flags).values_list("org_id", *names)
