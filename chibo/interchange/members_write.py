@@ -359,15 +359,22 @@ def insert_new(
 ) -> int:
     """Insert the new members and their events; returns the number of events."""
     bulk.prepare()
-    ids = bulk.reserve_ids(Member, len(rows))
-    count = 0
-    done = 0
     with bulk.indexes_deferred([(Member, len(rows)), (MemberEvent, len(rows))]):
-        for members, events in new_member_rows(rows, ids, ctx):
-            bulk.insert(Member, MEMBER_FIELDS, members, binary=True)
-            bulk.insert(MemberEvent, EVENT_FIELDS, events, binary=True)
-            count += len(events)
-            done += len(members)
-            if progress:
-                progress(done)
-    return count
+        # After the indexes go: a transaction that holds the table alone takes its ids in
+        # one block (``bulk.reserve_ids``).
+        ids = bulk.reserve_ids(Member, len(rows))
+        # PostgreSQL: a worker thread COPYs a batch's members and events while the next
+        # batch is encrypted and built (``bulk.insert_batches``); SQLite: in turn.
+        done = 0
+
+        def batches() -> Iterator[tuple[list[tuple], list[tuple]]]:
+            nonlocal done
+            for members, events in new_member_rows(rows, ids, ctx):
+                yield members, events
+                done += len(members)
+                if progress:
+                    progress(done)
+
+        return bulk.insert_batches(
+            [(Member, MEMBER_FIELDS), (MemberEvent, EVENT_FIELDS)], batches()
+        )[1]

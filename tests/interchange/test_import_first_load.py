@@ -135,24 +135,31 @@ def test_the_first_import_has_fresh_statistics(first_import, tmp_path):
 def test_a_first_import_failing_half_way_leaves_schema_and_data_untouched(
     first_import, tmp_path, monkeypatch
 ):
+    """The third batch fails while it is built, after two were written (on PostgreSQL:
+    handed to the COPY worker): the import rolls back whole, schema included."""
+    monkeypatch.setattr(members_write, "BATCH", 2)
     before = _schema()
-    calls = []
-    insert = bulk.insert
+    batch = members_write._Rows.batch
+    built = []
 
-    def failing(model, fields, rows, **options):
-        calls.append(model)
-        if model is MemberEvent:  # the members are in, the indexes and keys are gone
+    def third_fails(self, *args):
+        built.append(1)
+        if len(built) == 3:
             raise RuntimeError("the disk is full")
-        return insert(model, fields, rows, **options)
+        return batch(self, *args)
 
-    monkeypatch.setattr(bulk, "insert", failing)
+    monkeypatch.setattr(members_write._Rows, "batch", third_fails)
     path = write_csv(tmp_path / "m.csv", MEMBER_HEADER, _rows(6))
     with CaptureQueriesContext(connection) as queries, pytest.raises(RuntimeError):
         import_file(actor=None, kind="members", path=path)
-    assert calls == [Member, MemberEvent]
+    assert len(built) == 3
     assert any(sql.startswith("DROP INDEX") for sql in _ddl(queries))
     assert _schema() == before
     assert Member.objects.count() == 0 and MemberEvent.objects.count() == 0
+    # The same file then imports whole.
+    monkeypatch.setattr(members_write._Rows, "batch", batch)
+    assert import_file(actor=None, kind="members", path=path).ok
+    assert Member.objects.count() == 6 and MemberEvent.objects.count() == 11
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps its foreign keys")
@@ -230,3 +237,116 @@ def test_tables_another_transaction_holds_make_the_import_keep_its_indexes(
     assert not any(sql.startswith("DROP INDEX") for sql in ddl)
     assert _schema() == before
     assert MemberEvent.objects.count() == 11
+
+
+def _stored() -> list[tuple]:
+    """Every member with its events, as the import wrote them (ids included)."""
+    return [
+        (
+            member.pk,
+            member.member_code,
+            member.org_id,
+            member.category,
+            member.recognized_on,
+            sorted(
+                (e.kind, e.effective_date, e.org_id, e.category_after, e.data["import"])
+                for e in member.events.all()
+            ),
+        )
+        for member in Member.objects.order_by("member_code").prefetch_related("events")
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY in a thread on PostgreSQL")
+def test_batches_copied_by_the_worker_are_the_rows_the_services_give(
+    first_import, tmp_path, monkeypatch
+):
+    """Three batches COPYed by the worker thread while the next is built: the members in the
+    file's order on one block of ids, their events on them, replay-consistent."""
+    import threading
+
+    monkeypatch.setattr(members_write, "BATCH", 2)
+    copied_by = set()
+    dumper = bulk._json_text_dumper
+
+    def seen():
+        copied_by.add(threading.current_thread().name)
+        return dumper()
+
+    monkeypatch.setattr(bulk, "_json_text_dumper", seen)
+    path = write_csv(tmp_path / "m.csv", MEMBER_HEADER, _rows(6))
+    result = import_file(actor=None, kind="members", path=path)
+    assert result.ok and result.created == 6 and result.events == 11
+    assert copied_by == {"chibo-bulk-copy"}
+    stored = _stored()
+    assert [row[1] for row in stored] == [f"DV{n}" for n in range(6)]
+    assert [row[0] for row in stored] == list(range(stored[0][0], stored[0][0] + 6))
+    assert sum(len(row[5]) for row in stored) == 11
+    for member in Member.objects.all():
+        for key, value in replay(member).items():
+            assert getattr(member, key) == value, (member.member_code, key)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY in a thread on PostgreSQL")
+def test_a_row_the_server_refuses_in_the_worker_leaves_nothing(first_import, tmp_path, monkeypatch):
+    """The server refuses an event of the second batch inside the worker's COPY (a value
+    longer than its column): the error reaches the import, which rolls back whole (no
+    member, no event, the schema and the sequence's step as they were)."""
+    from django.db import DataError
+
+    monkeypatch.setattr(members_write, "BATCH", 2)
+    before = _schema()
+    batch = members_write._Rows.batch
+
+    def too_long(self, chunk, *args):
+        members, events = batch(self, chunk, *args)
+        if any(member[1] == "DV3" for member in members):
+            events = [(*e[:4], "9" * 100, *e[5:]) for e in events]  # decision_number: 64
+        return members, events
+
+    monkeypatch.setattr(members_write._Rows, "batch", too_long)
+    path = write_csv(tmp_path / "m.csv", MEMBER_HEADER, _rows(6))
+    with pytest.raises(DataError):
+        import_file(actor=None, kind="members", path=path)
+    assert _schema() == before
+    assert Member.objects.count() == 0 and MemberEvent.objects.count() == 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seqincrement FROM pg_sequence "
+            "WHERE seqrelid = pg_get_serial_sequence('members_member', 'id')::regclass"
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's sequences")
+def test_a_first_import_takes_its_ids_in_one_block(first_import, tmp_path):
+    """Holding the members table alone, the import takes its ids with one ALTER SEQUENCE
+    block instead of a nextval per member; the sequence keeps its step of 1 and the next
+    member created the ordinary way gets the id after the block."""
+    path = write_csv(tmp_path / "m.csv", MEMBER_HEADER, _rows(6))
+    with CaptureQueriesContext(connection) as queries:
+        assert import_file(actor=None, kind="members", path=path).ok
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not any("generate_series" in q and "nextval" in q for q in sql)
+    assert sum(q.startswith("ALTER SEQUENCE") for q in sql) == 3
+    ids = sorted(Member.objects.values_list("pk", flat=True))
+    assert ids == list(range(ids[0], ids[0] + 6))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('members_member', 'id'))")
+        assert cursor.fetchone()[0] == ids[-1] + 1
+        cursor.execute(
+            "SELECT seqincrement FROM pg_sequence "
+            "WHERE seqrelid = pg_get_serial_sequence('members_member', 'id')::regclass"
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's sequences")
+def test_an_import_that_does_not_hold_the_table_takes_ids_one_by_one(tree, tmp_path):
+    """Without the table held alone (a small import: nothing dropped, nothing locked) the
+    sequence is never altered: other writers go on taking ids meanwhile."""
+    path = write_csv(tmp_path / "m.csv", MEMBER_HEADER, _rows(3))
+    with CaptureQueriesContext(connection) as queries:
+        assert import_file(actor=None, kind="members", path=path).ok
+    assert not any(q["sql"].startswith("ALTER SEQUENCE") for q in queries.captured_queries)
+    assert Member.objects.count() == 3

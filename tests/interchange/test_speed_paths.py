@@ -172,3 +172,20 @@ def test_translated_rows_are_copied_only_when_a_value_changes() -> None:
     assert out[1][1] == ["DV2", "BK-SV1"] and named == ["DV2", "Chi bộ Sinh viên 1"]
     assert out[2][1] is number
     assert out[3][1] == ["DV4"]
+
+
+def test_sqlite_binds_none_without_a_failed_adapter_lookup(tree) -> None:
+    """``bulk.prepare`` registers ``None``'s sqlite3 adapter (one dict hit instead of an
+    AttributeError built and dropped per NULL); NULLs are stored as NULLs all the same."""
+    import sqlite3
+
+    if connection.vendor != "sqlite":
+        pytest.skip("sqlite3's adapters")
+    bulk.prepare()
+    adapter = sqlite3.adapters.get((type(None), sqlite3.PrepareProtocol))
+    assert adapter is not None and adapter(None) is None
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE nulls (a, b)")
+        bulk.insert_rows("nulls", ["a", "b"], [(1, None), (None, "x")])
+        cursor.execute("SELECT a IS NULL, b IS NULL FROM nulls ORDER BY rowid")
+        assert cursor.fetchall() == [(0, 1), (1, 0)]

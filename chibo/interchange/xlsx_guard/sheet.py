@@ -172,7 +172,9 @@ def _sheet_fast(fh: IO[bytes]) -> _Sheet | None:
                 letters = {letters.upper() for letters, _digits in found}
                 max_col = max(max_col, *(column_number(x.decode()) for x in letters))
                 bound = max(bound, _outside(max_row, max_col)[1])
-        if b"<f" in window:
+        # "<f" needs an "f": one memchr settles most windows (sheet XML without a formula
+        # rarely has one), where the two-byte search walks every "<" (issue 22).
+        if b"f" in window and b"<f" in window:
             formulas = _FORMULA_CELL.findall(window)
             if len(formulas) != len(_FORMULA_TAG.findall(window)):
                 return None  # a formula the pattern cannot place: the exact parser can
