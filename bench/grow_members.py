@@ -1,7 +1,8 @@
-"""Grow a members-only demo on PostgreSQL to N times its size in a few minutes (the 5.5M search run).
+"""Grow a members-only demo to N times its size in a few minutes (the 5.5M search run).
 
     chibo seed-demo --members-only --members 500000      # DATABASE_URL=postgres://…/NAME
     python bench/grow_members.py postgres://…/NAME 10    # + 10 copies: 5,500,000 members
+    python bench/grow_members.py var/big.sqlite3 13      # SQLite: a copy of a seeded file
 
 Seeding 5.5M members with `seed-demo` builds every person in Python (about 95 minutes on a
 quiet machine); this copies the seeded orgs and members in SQL instead (about 75 s for
@@ -12,10 +13,13 @@ dates, its orgs mapped; no events). The non-unique member indexes are dropped fi
 built again after, then the tables are vacuumed and analysed. The demo accounts keep their
 original city, school and cell: the school and cell scopes stay their size, the city grows.
 Only for a database of your own made for this (it refuses a database already grown).
+On SQLite (a path or ``sqlite:///`` URL: a copy of a seeded file, written in place) the
+codes are ``C<kk>`` with two digits, so that more than ten copies keep them unique.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 
@@ -122,5 +126,80 @@ def grow(url: str, copies: int) -> None:
     print(f"done: {n * (copies + 1):,} members ({time.perf_counter() - started:.0f} s)")
 
 
+def grow_sqlite(path: str, copies: int) -> None:
+    """The same copies in a SQLite file (a copy of a seeded database: it is written in place)."""
+    started = time.perf_counter()
+    conn = sqlite3.connect(path, isolation_level=None)
+    cur = conn.cursor()
+    ((n, count),) = cur.execute("SELECT max(id), count(*) FROM members_member").fetchall()
+    ((top,),) = cur.execute("SELECT max(id) FROM orgs_org").fetchall()
+    if n != count or top >= OFFSET:
+        raise SystemExit("refused: not a freshly seeded demo (ids not 1..N, or already grown)")
+    cols = [r[1] for r in cur.execute("PRAGMA table_info(orgs_org)")]
+    at = {c: i for i, c in enumerate(cols)}
+    orgs = cur.execute(f"SELECT {', '.join(cols)} FROM orgs_org").fetchall()  # noqa: S608
+    (root,) = [o[at["id"]] for o in orgs if o[at["parent_id"]] is None]
+    indexes = cur.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members_member'"
+        " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
+    ).fetchall()
+    cur.execute("PRAGMA journal_mode = OFF")
+    cur.execute("PRAGMA synchronous = OFF")
+    cur.execute("PRAGMA foreign_keys = OFF")
+    cur.execute("BEGIN")
+    for name, _ddl in indexes:
+        cur.execute(f'DROP INDEX "{name}"')
+    rows = []
+    for k in range(1, copies + 1):
+
+        def moved(pk: int | None, k: int = k) -> int | None:
+            return pk if pk is None or pk == root else pk + k * OFFSET
+
+        for org in orgs:
+            if org[at["id"]] == root:
+                continue
+            row = list(org)
+            path = org[at["path"]]
+            steps = [path[i : i + 6] for i in range(0, len(path), 6)]
+            row[at["id"]] = org[at["id"]] + k * OFFSET
+            row[at["code"]] = f"{org[at['code']]}.{k}"
+            row[at["path"]] = steps[0] + "".join(encode(int(s, 36) + k * OFFSET) for s in steps[1:])
+            row[at["parent_id"]] = moved(org[at["parent_id"]])
+            row[at["merged_into_id"]] = moved(org[at["merged_into_id"]])
+            rows.append(row)
+    marks = ", ".join("?" * len(cols))
+    cur.executemany(f"INSERT INTO orgs_org ({', '.join(cols)}) VALUES ({marks})", rows)  # noqa: S608
+    print(f"orgs: {len(rows):,} copies ({time.perf_counter() - started:.0f} s)", flush=True)
+    mcols = [r[1] for r in cur.execute("PRAGMA table_info(members_member)")]
+    org_columns = ("org_id", "admitting_org_id", "pending_org_id", "temp_host_org_id")
+
+    def column(c: str, k: int) -> str:
+        if c == "id":
+            return f"id + {k * n}"
+        if c == "member_code":
+            return f"'C{k - 1:02d}' || substr(member_code, 3)"
+        if c in org_columns:
+            return f"CASE WHEN {c} IS NULL OR {c} = {root} THEN {c} ELSE {c} + {k * OFFSET} END"
+        return c
+
+    for k in range(1, copies + 1):
+        cur.execute(
+            f"INSERT INTO members_member ({', '.join(mcols)}) "  # noqa: S608
+            f"SELECT {', '.join(column(c, k) for c in mcols)} FROM members_member WHERE id <= {n}"
+        )
+        print(f"members: copy {k} ({time.perf_counter() - started:.0f} s)", flush=True)
+    for name, ddl in indexes:
+        cur.execute(ddl)
+        print(f"index {name} ({time.perf_counter() - started:.0f} s)", flush=True)
+    cur.execute("COMMIT")
+    cur.execute("ANALYZE")
+    conn.close()
+    print(f"done: {n * (copies + 1):,} members ({time.perf_counter() - started:.0f} s)")
+
+
 if __name__ == "__main__":
-    grow(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 10)
+    target, times = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    if target.startswith(("postgres://", "postgresql://")):
+        grow(target, times)
+    else:
+        grow_sqlite(target.removeprefix("sqlite:///"), times)
