@@ -61,7 +61,7 @@ def run_chibo(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPro
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a guard against a hang, not a speed limit: collectstatic took > 120 s at load 10
     )
 
 
