@@ -242,7 +242,8 @@ DATABASE_ROUTERS = ["chibo.core.dbrouter.ReplicaRouter"]
 _CACHE_BACKENDS = {
     "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "database": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        # Django's, its set() one statement (the API's throttle sets a key on every request).
+        "BACKEND": "chibo.core.dbcache.DatabaseCache",
         "LOCATION": "chibo_cache",
         # Django's default keeps 300 entries and then deletes a third of them on the next
         # write: the dashboards, counts and rules of a city's scopes did not fit, and every

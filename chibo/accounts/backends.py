@@ -15,6 +15,7 @@ Sessions that name ``ModelBackend`` (from before) stay valid and are read by it.
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -55,14 +56,45 @@ def _user_and_roles() -> tuple[Prepared, list[str]]:
 def user_with_roles(user_id: Any) -> Any:
     """The user ``user_id`` (None if there is none), their role assignments in force today
     remembered on the object (``scoping.remember_roles``)."""
-    prepared, names = _user_and_roles()
-    rows = prepared.rows(int(user_id), timezone.localdate())
+    prepared, _names = _user_and_roles()
+    return user_from_rows(prepared.rows(int(user_id), timezone.localdate()))
+
+
+def user_from_rows(rows: list[tuple[Any, ...]]) -> Any:
+    """The user of the rows of ``_USER_AND_ROLES`` (one per assignment in force), or None."""
     if not rows:
         return None
+    prepared, names = _user_and_roles()
     n = len(names)
     user = get_user_model().from_db(prepared.alias, names, list(rows[0][:n]))
     scoping.remember_roles(user, [(row[n], row[n + 1]) for row in rows if row[n] is not None])
     return user
+
+
+# The user and roles read with this request's session (``accounts.sessions``: one statement
+# for both, when the process knows which user the session names): (user id, their rows).
+# Taken once, by this request's ``get_user``; emptied at the start of every request, so a
+# request never sees another's.
+_READ_WITH_SESSION: ContextVar[tuple[int, list[tuple[Any, ...]]] | None] = ContextVar(
+    "chibo_user_read_with_session", default=None
+)
+
+
+def read_with_session(user_id: int, rows: list[tuple[Any, ...]]) -> None:
+    _READ_WITH_SESSION.set((user_id, rows))
+
+
+def forget_read_with_session(**kwargs: Any) -> None:
+    """``request_started``: nothing read by an earlier request is used."""
+    _READ_WITH_SESSION.set(None)
+
+
+def _taken(user_id: int) -> list[tuple[Any, ...]] | None:
+    found = _READ_WITH_SESSION.get()
+    if found is None:
+        return None
+    _READ_WITH_SESSION.set(None)
+    return found[1] if found[0] == user_id else None
 
 
 class SignedInUser(ModelBackend):
@@ -76,7 +108,8 @@ class SignedInUser(ModelBackend):
 
     def get_user(self, user_id: Any) -> Any:
         try:
-            user = user_with_roles(user_id)
+            rows = _taken(int(user_id))
+            user = user_with_roles(user_id) if rows is None else user_from_rows(rows)
         except (TypeError, ValueError):
             return None
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -32,8 +32,8 @@ class RuleVersion(models.Model):
     valid_to = models.DateField(_("in force until (exclusive)"), null=True, blank=True)
     confidence = models.CharField(_("confidence"), max_length=1, choices=Confidence.choices)
     note = models.TextField(_("note"), blank=True)
-    # With the row count and the newest id, the version stamp every process reads per
-    # request to know its cached rules are current (core.rules.refresh_if_changed).
+    # With the row count and the newest id, the version stamp a request reads at its first
+    # rule to know the process's cached rules are current (core.rules._load).
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

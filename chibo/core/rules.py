@@ -11,11 +11,11 @@ configurable).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
@@ -76,11 +76,17 @@ class RuleViolation(ValidationError):
 
 
 # Each process keeps the rules in memory, with the version stamp they were read under.
-# At the start of every request and every background task it reads the stamp again (one
-# small query) and drops its copy when another process changed a rule meanwhile: an edit
-# in one gunicorn worker reaches all of them by their next request.
+# Each request and each background task reads the stamp again (one small query) at its first
+# use of a rule, and drops the copy when another process changed a rule meanwhile: an edit in
+# one gunicorn worker reaches all of them by their next request that reads a rule. A request
+# that reads no rule (a search, a record, most reads) reads no stamp (issue 22: one round
+# trip less on each of them).
 _cache: dict[str, list[Rule]] | None = None
 _stamp: tuple[Any, ...] | None = None
+# Per thread (a threaded server runs several requests at once): whether this request or task
+# has still to compare the stamp. Outside requests and tasks (commands, shells) nothing is
+# compared, as before: the process's own edits clear its copy (``_rules_changed``).
+_unchecked = threading.local()
 
 
 def _stamp_query() -> Any:
@@ -102,14 +108,19 @@ _STAMP = Prepared(RuleVersion, _stamp_query)
 def version_stamp() -> tuple[Any, ...]:
     """(rows, newest id, last change) of the rule versions: any insert, edit or delete moves it.
 
-    Read on every request: the ORM's statement compiled once per process (``Prepared``: the
-    aggregate cost 0.4 ms of Python a request). Only compared with the previous stamp."""
+    Read at the first rule of each request: the ORM's statement compiled once per process
+    (``Prepared``: the aggregate cost 0.4 ms of Python a request). Only compared with the
+    previous stamp."""
     rows = _STAMP.rows()
     return rows[0] if rows else (0, None, None)
 
 
 def _load() -> dict[str, list[Rule]]:
     global _cache, _stamp
+    if getattr(_unchecked, "flag", False):
+        _unchecked.flag = False
+        if _cache is not None and version_stamp() != _stamp:
+            clear_cache()  # another process changed a rule since this copy was read
     if _cache is None:
         stamp = version_stamp()
         table: dict[str, list[Rule]] = {}
@@ -137,14 +148,10 @@ def clear_cache() -> None:
 
 
 def refresh_if_changed(**kwargs: Any) -> None:
-    """Drop this process's rules if the stamp moved since they were read (another process
-    changed a rule). Connected to ``request_started`` and the tasks' ``task_started``."""
-    try:
-        stamp = version_stamp()  # read on every request, loaded or not: one query, always
-    except DatabaseError:  # a database not migrated yet (collectstatic, a first `migrate`)
-        return
-    if _cache is not None and stamp != _stamp:
-        clear_cache()
+    """A request or a task starts: its first rule compares the stamp (``_load``) and drops
+    this process's rules if another process changed one since they were read. Connected to
+    ``request_started`` and the tasks' ``task_started``; no statement of its own."""
+    _unchecked.flag = True
 
 
 @receiver(post_save, sender=RuleVersion)

@@ -134,3 +134,89 @@ def test_an_expired_session_is_not_read(tree) -> None:
     )
     response = client.get("/orgs/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+# --- the session and its user in one statement (accounts.sessions) -------------------------
+
+
+def _kinds(client: Client, path: str = "/orgs/") -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as seen:
+        status = client.get(path).status_code
+    sessions = [q["sql"] for q in seen.captured_queries if '"django_session"' in q["sql"]]
+    return status, sessions
+
+
+def test_after_a_sessions_first_request_it_is_read_with_its_user_in_one_statement(tree) -> None:
+    factories.user("bithu", "cell_secretary", tree["cell_a"])
+    client = _signed_in("bithu")
+    assert client.get("/orgs/").status_code == 200  # the process learns the session's user
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get("/orgs/").status_code == 200
+    reads = [
+        q["sql"]
+        for q in seen.captured_queries
+        if '"django_session"' in q["sql"] or '"auth_user"' in q["sql"]
+    ]
+    assert len(reads) == 1, reads
+    assert '"django_session"' in reads[0] and '"auth_user"' in reads[0]
+    assert 'valid_until" IS NULL' in reads[0]  # the roles in force, in the same statement
+
+
+def test_a_role_ended_between_two_requests_is_gone_at_the_next(tree) -> None:
+    user = factories.user("canbo", "city_office", tree["city"])
+    RoleAssignment.objects.create(user=user, role="cell_secretary", org=tree["cell_a"])
+    client = _signed_in("canbo")
+    assert client.get("/orgs/").status_code == 200
+    assert client.get(f"/orgs/{tree['school'].code}/").status_code == 200
+    RoleAssignment.objects.filter(user=user, role="city_office").update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert client.get(f"/orgs/{tree['school'].code}/").status_code == 404
+    assert client.get(f"/orgs/{tree['cell_a'].code}/").status_code == 200
+
+
+def test_a_user_read_before_a_request_is_never_that_requests_user(tree) -> None:
+    """Rows left by an earlier request (or read outside any) are dropped when a request starts:
+    here a forged city-office row for the cell secretary, who must still see only her cell."""
+    from chibo.accounts import sessions
+
+    user = factories.user("bithu", "cell_secretary", tree["cell_a"])
+    client = _signed_in("bithu")
+    assert client.get("/orgs/").status_code == 200
+    forged = backends._user_and_roles()[0].rows(user.pk, timezone.localdate())
+    forged = [(*row[:-2], "city_office", tree["city"].path) for row in forged]
+    backends.read_with_session(user.pk, forged)
+    sessions._USER_OF.clear()  # a process that does not know the session yet
+    assert client.get(f"/orgs/{tree['school'].code}/").status_code == 404
+
+
+def test_a_session_naming_another_user_than_remembered_reads_its_own(tree) -> None:
+    from chibo.accounts import sessions
+
+    factories.user("bithu", "cell_secretary", tree["cell_a"])
+    other = factories.user("other", "city_office", tree["city"])
+    client = _signed_in("bithu")
+    assert client.get("/orgs/").status_code == 200
+    key = client.session.session_key
+    assert sessions._USER_OF[key] != other.pk
+    sessions._USER_OF[key] = other.pk  # a wrong guess: the city office's row is read with it
+    assert client.get(f"/orgs/{tree['school'].code}/").status_code == 404
+    assert sessions._USER_OF[key] == int(client.session[SESSION_KEY])  # learnt again
+
+
+@pytest.mark.parametrize("change", ["deactivated", "deleted", "password"])
+def test_a_user_changed_after_the_session_was_remembered_is_signed_out(tree, change) -> None:
+    user = factories.user("bithu", "cell_secretary", tree["cell_a"])
+    client = _signed_in("bithu")
+    assert client.get("/orgs/").status_code == 200
+    assert client.get("/orgs/").status_code == 200  # read in one statement with its user
+    if change == "deactivated":
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    elif change == "deleted":
+        user.delete()
+    else:
+        user.set_password("mat-khau-moi-456")
+        user.save(update_fields=["password"])
+    response = client.get("/orgs/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

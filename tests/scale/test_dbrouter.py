@@ -195,4 +195,4 @@ def test_replica_url_configures_the_replica(tmp_path):
         **env,
     )
     assert result.returncode == 0, output(result)
-    assert "chibo django.core.cache.backends.db.DatabaseCache" in result.stdout
+    assert "chibo chibo.core.dbcache.DatabaseCache" in result.stdout
