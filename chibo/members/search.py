@@ -21,7 +21,9 @@ city-wide name search reads about fifty index entries instead of every member of
 A scope holding a top org's subtree (the city: ``holds_a_top_org``, known from the paths)
 takes ``name``; another scope counts its matches with ``orgs`` (index only,
 stopped at ``WIDE`` + 1): up to ``WIDE`` the page is read the same way, beyond it by name,
-where fifty matches are close together. The plan is fixed in the statement, so that the statistics of a small database cannot
+where fifty matches are close together. A scope that holds at most ``WIDE`` members in all
+(a cell, a school: counted once per process every ``SMALL_SECONDS``, ``_small_scope``) takes
+``orgs`` without counting: one statement per page. The plan is fixed in the statement, so that the statistics of a small database cannot
 choose another: on SQLite by ``INDEXED BY`` and ``CROSS JOIN`` (join order); on PostgreSQL
 by a ``LATERAL`` subquery per org and an org check per row, each behind ``OFFSET 0`` (not
 flattened into a join). tests/members/test_search_plans.py checks both with EXPLAIN;
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +46,11 @@ from chibo.members.models import ON_ROLLS, Category, Status
 from chibo.orgs.models import STEP
 
 WIDE = 5000  # matches in a scope from which the name index drives the page
+# Scopes known to hold at most WIDE members (``MemberSearch._small_scope``), per process:
+# (database, WIDE, path ranges) -> (until when, small).
+SMALL_SECONDS = 300.0
+SMALL_KEPT = 10_000
+_SMALL: dict[tuple[Any, ...], tuple[float, bool]] = {}
 MAX_STREAMS = 8  # given names in a one-word range read as ordered streams (else by name)
 
 NAME_INDEX = "member_name_idx"
@@ -177,9 +185,9 @@ def _sqlite() -> bool:
     return connection.vendor == "sqlite"
 
 
-def _indexed(index: str) -> str:
+def _indexed(index: str, sqlite: bool) -> str:
     """SQLite: this index drives the table (an error if it cannot); PostgreSQL chooses."""
-    return f" INDEXED BY {index}" if _sqlite() else ""
+    return f" INDEXED BY {index}" if sqlite else ""
 
 
 def _q(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -212,6 +220,8 @@ class MemberSearch:
         self.full = full
         self._whole: bool | None = None
         self._counts: dict[int, int] = {}
+        self._small: bool | None = None
+        self._lite = _sqlite()  # read once: ``connection`` is a thread-local proxy (~4 µs a read)
 
     # --- what the callers use ---------------------------------------------------------
 
@@ -223,7 +233,7 @@ class MemberSearch:
         then their rows by primary key, in the same order."""
         if not self.ranges or limit <= 0:
             return []
-        if not _sqlite() and self._known_plan() is None:
+        if not self._lite and self._known_plan() is None and not self._small_scope():
             ids, params = self._either(limit, offset, after)
         else:
             ids, params = self.sql(limit=limit, offset=offset, after=after)
@@ -268,6 +278,8 @@ class MemberSearch:
         known = self._known_plan()
         if known is not None:
             return known
+        if self._small_scope():
+            return "orgs"
         probe = self._count_by_orgs(WIDE + 1)
         self._counts[WIDE + 1] = probe
         return "orgs" if probe <= WIDE else "name"
@@ -284,6 +296,30 @@ class MemberSearch:
         if any(n > WIDE for n in self._counts.values()):
             return "name"
         return None
+
+    def _small_scope(self) -> bool:
+        """Whether the scope holds at most ``WIDE`` members (any status, any name): then every
+        search in it has at most ``WIDE`` matches, and the count that chooses the plan would
+        choose ``orgs``. Counted index-only (stopped at ``WIDE`` + 1) once per scope and
+        process every ``SMALL_SECONDS`` (``_SMALL``): a cell's or a school's search makes
+        one statement, not a count and the page (issue 22). A scope that grew meanwhile is
+        still read by orgs until the next count: the same answers, by the slower plan."""
+        if self._small is None:
+            self._small = not self.holds_a_top_org() and self._counted_small()
+        return self._small
+
+    def _counted_small(self) -> bool:
+        db = connection.settings_dict
+        key = (db["ENGINE"], str(db["NAME"]), WIDE, tuple(self.ranges))
+        now = time.monotonic()
+        known = _SMALL.get(key)
+        if known is not None and known[0] > now:
+            return known[1]
+        small = MemberSearch(self.ranges, statuses=())._count_by_orgs(WIDE + 1) <= WIDE
+        if len(_SMALL) >= SMALL_KEPT:
+            _SMALL.clear()
+        _SMALL[key] = (now + SMALL_SECONDS, small)
+        return small
 
     def holds_a_top_org(self) -> bool:
         """Whether the scope holds the whole subtree of an org without a parent (the city's
@@ -334,7 +370,7 @@ class MemberSearch:
         """The database's plan of the page's statement, one line per step."""
         sql, params = self.sql(limit=limit, after=after)
         with connection.cursor() as cursor:
-            if _sqlite():
+            if self._lite:
                 cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
                 return [str(row[-1]) for row in cursor.fetchall()]
             cursor.execute("EXPLAIN " + sql, params)
@@ -362,7 +398,7 @@ class MemberSearch:
         inside, params = _inside("o.path", self.ranges)
         # PostgreSQL: OFFSET 0 keeps the check a lookup per row read (by the org's key)
         # instead of a join the planner may prefer to the name index's order.
-        fence = "" if _sqlite() else " OFFSET 0"
+        fence = "" if self._lite else " OFFSET 0"
         check = f"EXISTS (SELECT 1 FROM {ORGS} o WHERE o.id = m.org_id AND {inside}{fence})"  # noqa: S608
         if not self.holds_a_top_org():  # the top org is outside: so are other orgs
             return check, params
@@ -409,9 +445,9 @@ class MemberSearch:
         keyset, kparams = self._after(after)
         member_where = [*where, *([text] if text else []), *keyset]
         member_params = more + text_params + kparams
-        if _sqlite():
+        if self._lite:
             from_ = (
-                f"{ORGS} o CROSS JOIN {MEMBERS} m{_indexed(ORG_INDEX)} ON m.org_id = o.id "
+                f"{ORGS} o CROSS JOIN {MEMBERS} m{_indexed(ORG_INDEX, self._lite)} ON m.org_id = o.id "
                 f"WHERE {' AND '.join([inside, *member_where])}"
             )
             return from_, params + member_params
@@ -449,11 +485,16 @@ class MemberSearch:
         t = self.terms
         parts: list[tuple[str, list]] = []
         if t is None:  # the plain list: the whole name index in order
-            return [(f"{MEMBERS} m{_indexed(NAME_INDEX)} WHERE {' AND '.join(common)}", cparams)]
+            return [
+                (
+                    f"{MEMBERS} m{_indexed(NAME_INDEX, self._lite)} WHERE {' AND '.join(common)}",
+                    cparams,
+                )
+            ]
         if t.name is not None:
             parts.append(
                 (
-                    f"{MEMBERS} m{_indexed(NAME_INDEX)} WHERE m.name_folded >= %s "
+                    f"{MEMBERS} m{_indexed(NAME_INDEX, self._lite)} WHERE m.name_folded >= %s "
                     f"AND m.name_folded < %s AND {' AND '.join(common)}",
                     [*t.name, *cparams],
                 )
@@ -470,7 +511,7 @@ class MemberSearch:
                 # is sorted, as it should be).
                 parts.append(
                     (
-                        f"{MEMBERS} m{_indexed(NAME_INDEX)} WHERE m.given_folded >= %s "
+                        f"{MEMBERS} m{_indexed(NAME_INDEX, self._lite)} WHERE m.given_folded >= %s "
                         f"AND m.given_folded < %s AND {' AND '.join(common)}",
                         [*t.given, *cparams],
                     )
@@ -478,7 +519,7 @@ class MemberSearch:
             elif given is None:  # a count: one range, no order needed
                 parts.append(
                     (
-                        f"{MEMBERS} m{_indexed(GIVEN_INDEX)} WHERE m.given_folded >= %s "
+                        f"{MEMBERS} m{_indexed(GIVEN_INDEX, self._lite)} WHERE m.given_folded >= %s "
                         f"AND m.given_folded < %s AND {' AND '.join(common)}",
                         [*t.given, *cparams],
                     )
@@ -487,7 +528,7 @@ class MemberSearch:
                 for value in given:  # each in name order straight from the index
                     parts.append(
                         (
-                            f"{MEMBERS} m{_indexed(GIVEN_INDEX)} WHERE m.given_folded = %s "
+                            f"{MEMBERS} m{_indexed(GIVEN_INDEX, self._lite)} WHERE m.given_folded = %s "
                             f"AND {' AND '.join(common)}",
                             [value, *cparams],
                         )
