@@ -424,3 +424,28 @@ def test_the_plan_not_chosen_is_never_run(city, monkeypatch, wide: int) -> None:
         assert [r.pk for r in found.rows(limit=50)] == list(
             reference.values_list("pk", flat=True)[:50]
         ), q
+
+
+def test_a_small_scope_is_counted_once_and_a_stale_count_gives_the_same_answers(
+    city, monkeypatch
+) -> None:
+    """A scope of at most WIDE members takes the orgs plan without counting its matches; it
+    is counted once (``_small_scope``). A scope remembered as small that has grown past WIDE
+    is read by orgs until the next count: the same answers, by the other plan."""
+    from django.test.utils import CaptureQueriesContext
+
+    search._SMALL.clear()
+    flt = MemberFilter(q="nguyen", status="on_rolls")
+    with CaptureQueriesContext(connection) as first:
+        member_search(city["cell"], flt).rows(limit=50)
+    with CaptureQueriesContext(connection) as second:
+        assert member_search(city["cell"], flt).plan() == "orgs"
+        member_search(city["cell"], MemberFilter(q="an", status="on_rolls")).rows(limit=50)
+    assert len(first.captured_queries) == 2  # the scope's members counted, then the page
+    assert len(second.captured_queries) == 1, [q["sql"] for q in second.captured_queries]
+    monkeypatch.setattr(search, "WIDE", 10)  # the committee has more than 10 members …
+    monkeypatch.setattr(search.MemberSearch, "_counted_small", lambda self: True)  # … "small"
+    for q in ("nguyen", "an", "tran thi", "h", ""):
+        f = MemberFilter(q=q, status="on_rolls")
+        assert member_search(city["committee"], f).plan() == "orgs", q
+        _same_answers(city["committee"], f)
