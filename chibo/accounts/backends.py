@@ -31,7 +31,7 @@ PATH = "chibo.accounts.backends.SignedInUser"
 _USER_AND_ROLES: Prepared | None = None
 
 
-def _user_and_roles() -> tuple[Prepared, list[str]]:
+def user_and_roles() -> tuple[Prepared, list[str]]:
     global _USER_AND_ROLES
     user_model = get_user_model()
     names = [field.attname for field in user_model._meta.concrete_fields]
@@ -56,7 +56,7 @@ def _user_and_roles() -> tuple[Prepared, list[str]]:
 def user_with_roles(user_id: Any) -> Any:
     """The user ``user_id`` (None if there is none), their role assignments in force today
     remembered on the object (``scoping.remember_roles``)."""
-    prepared, _names = _user_and_roles()
+    prepared, _names = user_and_roles()
     return user_from_rows(prepared.rows(int(user_id), timezone.localdate()))
 
 
@@ -64,7 +64,7 @@ def user_from_rows(rows: list[tuple[Any, ...]]) -> Any:
     """The user of the rows of ``_USER_AND_ROLES`` (one per assignment in force), or None."""
     if not rows:
         return None
-    prepared, names = _user_and_roles()
+    prepared, names = user_and_roles()
     n = len(names)
     user = get_user_model().from_db(prepared.alias, names, list(rows[0][:n]))
     scoping.remember_roles(user, [(row[n], row[n + 1]) for row in rows if row[n] is not None])

@@ -43,7 +43,7 @@ _BOTH: Beside | None = None
 def _session_and_user() -> Beside:
     global _BOTH
     if _BOTH is None:
-        _BOTH = Beside(_SESSION, backends._user_and_roles()[0])
+        _BOTH = Beside(_SESSION, backends.user_and_roles()[0])
     return _BOTH
 
 

@@ -183,7 +183,7 @@ def test_a_user_read_before_a_request_is_never_that_requests_user(tree) -> None:
     user = factories.user("bithu", "cell_secretary", tree["cell_a"])
     client = _signed_in("bithu")
     assert client.get("/orgs/").status_code == 200
-    forged = backends._user_and_roles()[0].rows(user.pk, timezone.localdate())
+    forged = backends.user_and_roles()[0].rows(user.pk, timezone.localdate())
     forged = [(*row[:-2], "city_office", tree["city"].path) for row in forged]
     backends.read_with_session(user.pk, forged)
     sessions._USER_OF.clear()  # a process that does not know the session yet
