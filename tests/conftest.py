@@ -6,6 +6,13 @@ import pytest
 
 from chibo.core import rules
 
+# Tests marked database_free run in make test's SQLite run only (tests/database_free.py).
+from tests.database_free import (  # noqa: F401 (pytest hooks)
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_terminal_summary,
+)
+
 
 def _reload_data_migrations() -> None:
     """Re-run chibo's data migrations (rule versions, absence reasons …).
@@ -114,3 +121,26 @@ def tree(db):
     from tests import factories
 
     return factories.tree()
+
+
+@pytest.fixture(scope="session")
+def replica_db(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict]:
+    """The stand-in read replica (tests/replica.py), created and migrated once for the run."""
+    from tests.replica import stand_in
+
+    with stand_in(django_db_blocker, tmp_path_factory) as cfg:
+        yield cfg
+
+
+@pytest.fixture
+def replica(replica_db, settings) -> Iterator[str]:
+    """The stand-in replica configured as ``settings.DATABASES["replica"]`` for the test."""
+    from chibo.core.dbrouter import REPLICA
+    from tests.replica import install, uninstall
+
+    settings.DATABASES = {**settings.DATABASES, REPLICA: replica_db}
+    install(replica_db)
+    try:
+        yield REPLICA
+    finally:
+        uninstall()

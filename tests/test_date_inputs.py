@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 import chibo
+
+pytestmark = pytest.mark.database_free
 
 ROOT = Path(chibo.__file__).parent
 

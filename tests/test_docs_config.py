@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.database_free
+
 ROOT = Path(__file__).resolve().parents[1]
 READS = re.compile(
     r"""(?:os\.environ\.get|os\.environ\[|env_int|env_bool|env_list)\(?\[?["']([A-Z][A-Z0-9_]+)["']"""

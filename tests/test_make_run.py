@@ -25,10 +25,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHIBO = ROOT / ".venv" / "bin" / "chibo"
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="processes and the Makefile, not the database: covered by the SQLite run",
-)
+# Processes and the Makefile on a SQLite file of their own, not the run's database: in
+# make test's SQLite run only (tests/database_free.py).
+pytestmark = pytest.mark.database_free
 
 
 def _env(var_dir: Path) -> dict[str, str]:

@@ -3,7 +3,11 @@ never edited by hand."""
 
 from __future__ import annotations
 
+import pytest
+
 from bench import render_performance
+
+pytestmark = pytest.mark.database_free
 
 
 def test_the_bench_tables_in_performance_md_are_the_stored_runs() -> None:

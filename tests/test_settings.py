@@ -13,6 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.database_free
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 # Variables chibo/settings.py reads: cleared so the caller's shell (or the

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.test_settings import output, production_env, run_chibo
+
+pytestmark = pytest.mark.database_free
 
 SCRIPT = """
 from django.templatetags.static import static

@@ -118,10 +118,12 @@ def catalogue(request: pytest.FixtureRequest) -> tuple[Path, list[Entry]]:
     return request.param, parse_po(request.param)
 
 
+@pytest.mark.database_free
 def test_catalogues_are_found() -> None:
     assert CHIBO / "locale" / "vi" / "LC_MESSAGES" / "django.po" in CATALOGUES
 
 
+@pytest.mark.database_free
 def test_no_untranslated_entries(catalogue: tuple[Path, list[Entry]]) -> None:
     path, entries = catalogue
     n = _nplurals(entries)
@@ -133,12 +135,14 @@ def test_no_untranslated_entries(catalogue: tuple[Path, list[Entry]]) -> None:
     assert not missing, f"{_id(path)}: {len(missing)} untranslated:\n" + "\n".join(missing)
 
 
+@pytest.mark.database_free
 def test_no_fuzzy_entries(catalogue: tuple[Path, list[Entry]]) -> None:
     path, entries = catalogue
     fuzzy = [e.where or "header" for e in entries if not e.obsolete and "fuzzy" in e.flags]
     assert not fuzzy, f"{_id(path)}: {len(fuzzy)} fuzzy:\n" + "\n".join(fuzzy)
 
 
+@pytest.mark.database_free
 def test_placeholders_match(catalogue: tuple[Path, list[Entry]]) -> None:
     path, entries = catalogue
     wrong = []
@@ -153,6 +157,7 @@ def test_placeholders_match(catalogue: tuple[Path, list[Entry]]) -> None:
     assert not wrong, f"{_id(path)}: placeholders differ:\n" + "\n".join(wrong)
 
 
+@pytest.mark.database_free
 def test_compiled_catalogue_is_present_and_current(catalogue: tuple[Path, list[Entry]]) -> None:
     path, entries = catalogue
     mo = path.with_suffix(".mo")
@@ -177,6 +182,7 @@ def test_compiled_catalogue_is_present_and_current(catalogue: tuple[Path, list[E
     assert not stale, f"{_id(path)}: {mo.name} does not match the .po:\n" + "\n".join(stale)
 
 
+@pytest.mark.database_free
 def test_parser_reads_plurals_context_and_flags(tmp_path: Path) -> None:
     po = tmp_path / "django.po"
     po.write_text(

@@ -10,6 +10,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+pytestmark = pytest.mark.database_free
+
 ROOT = Path(__file__).resolve().parent.parent
 # Per-module settings that take a module out of the check, wholly or in part.
 WEAKENING = ("ignore_errors", "follow_imports", "disable_error_code")

@@ -15,6 +15,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.database_free
+
 CHIBO = Path(__file__).resolve().parents[2] / "chibo"
 ERRORS = {"ValidationError", "PermissionDenied", "Http404", "HttpError"}
 TRANSLATE = {"_", "gettext", "gettext_lazy", "ngettext", "pgettext"}

@@ -7,8 +7,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
+
 from chibo.activity.api import transfers_list
 from chibo.api import api
+
+pytestmark = pytest.mark.database_free
 
 # Routes that set their own id: the member event routes, one per lifecycle kind.
 DECLARED = re.compile(r"member_event_\w+")

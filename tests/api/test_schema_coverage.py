@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from ninja import NinjaAPI, Schema
 
 from chibo.api import api
 from chibo.apitools import file_response
 from chibo.core.web import DOCX_TYPE, XLSX_TYPE
+
+pytestmark = pytest.mark.database_free
 
 FILE_TYPES = {DOCX_TYPE, XLSX_TYPE}
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from django.utils import translation
 
 from chibo.core.templatetags.chibo_tags import num, pct
+
+pytestmark = pytest.mark.database_free
 
 
 def test_pct_rounds_half_up_in_vietnamese_and_english() -> None:

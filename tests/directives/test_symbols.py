@@ -9,6 +9,8 @@ import pytest
 from chibo.directives import periods as P
 from chibo.directives.symbols import SymbolError, find_symbols, format_symbol, parse_symbol
 
+pytestmark = pytest.mark.database_free
+
 
 @pytest.mark.parametrize(
     ("text", "number", "doc_type", "issuer"),

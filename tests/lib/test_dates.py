@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from chibo.lib.dates import add_months, dmy, full_months_between, years_before
 from chibo.lib.partydoc import BLANK_DAY, day_or_blank
+
+pytestmark = pytest.mark.database_free
 
 
 def test_add_months_clamps_to_month_end() -> None:

@@ -6,6 +6,8 @@ import pytest
 
 from chibo.lib.keys import decode_key, key_ring
 
+pytestmark = pytest.mark.database_free
+
 KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
 
 

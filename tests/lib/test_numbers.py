@@ -8,6 +8,8 @@ import pytest
 
 from chibo.lib.numbers import count_value, percent, round_pct, vn_int, vn_pct, whole_number
 
+pytestmark = pytest.mark.database_free
+
 
 def test_the_directive_footnote_share_rounds_half_up() -> None:
     # 1000 students of 20,637 admissions: 4.8456…% is 4,85% (truncation gave 4,84%).

@@ -4,6 +4,8 @@ import pytest
 
 from chibo.lib.text import fold, prefix_upper_bound
 
+pytestmark = pytest.mark.database_free
+
 
 @pytest.mark.parametrize(
     ("raw", "folded"),

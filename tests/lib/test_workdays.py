@@ -2,7 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from chibo.lib.workdays import add_working_days, is_working_day, working_days_between
+
+pytestmark = pytest.mark.database_free
 
 D = dt.date
 

@@ -42,6 +42,7 @@ def _seed(members: int = 300) -> str:
     return out.getvalue()
 
 
+@pytest.mark.database_free
 def test_same_seed_gives_identical_data_and_another_seed_does_not() -> None:
     first = _rows(300, 11)
     assert first == _rows(300, 11)
@@ -50,6 +51,7 @@ def test_same_seed_gives_identical_data_and_another_seed_does_not() -> None:
     assert [m[COL["full_name"]] for m in first[0]] != [m[COL["full_name"]] for m in other[0]]
 
 
+@pytest.mark.database_free
 def test_admission_shares_follow_the_directive_footnote() -> None:
     members, events = _rows(3000, 2023)
     since = (AS_OF - dt.timedelta(days=5 * 365)).isoformat()

@@ -1,9 +1,9 @@
 """Report reads go to the read replica (``core.dbrouter.reporting()``) when one is configured.
 
-The stand-in replica of tests/scale/test_dbrouter.py (a second database with
-the schema and none of the primary's rows) shows where each read went: the
-primary holds 3 admissions, the replica none, so a report that reads the
-replica says 0 — through the ORM parts and the raw SQL alike.
+The stand-in replica (tests/replica.py, the ``replica`` fixture of tests/conftest.py:
+a second database with the schema and none of the primary's rows) shows where each
+read went: the primary holds 3 admissions, the replica none, so a report that reads
+the replica says 0 — through the ORM parts and the raw SQL alike.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from chibo.members.models import Category
 from chibo.reports import figures, selectors
 from tests import factories
 from tests.reports import data
-from tests.scale.test_dbrouter import replica, replica_db  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2024, 5, 1)
@@ -35,7 +34,7 @@ def admitted(tree):
     return tree
 
 
-def test_figures_read_the_replica_only_under_reporting(replica, admitted) -> None:  # noqa: F811
+def test_figures_read_the_replica_only_under_reporting(replica, admitted) -> None:
     city = admitted["city"]
     start, end = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
     assert figures.admissions(city, start, end).counts.total == 3  # the primary
@@ -48,7 +47,7 @@ def test_figures_read_the_replica_only_under_reporting(replica, admitted) -> Non
     assert figures.admissions(city, start, end).counts.total == 3
 
 
-def test_command_api_page_and_exports_read_the_replica(replica, admitted, client) -> None:  # noqa: F811
+def test_command_api_page_and_exports_read_the_replica(replica, admitted, client) -> None:
     out = io.StringIO()
     call_command("report", "admissions", "--from", PERIOD["from"], "--to", PERIOD["to"], stdout=out)
     assert json.loads(out.getvalue())["total_admissions"] == 0

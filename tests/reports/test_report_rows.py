@@ -14,6 +14,8 @@ from django.utils import translation
 
 from chibo.reports.tables import INT, MONEY, PCT, TEXT, Table
 
+pytestmark = pytest.mark.database_free
+
 # ``_tables.html``'s body as it was before ``report_rows`` (main 82a7a75).
 OLD_BODY = """{% load i18n chibo_tags %}{% for row in table.typed_rows %}
       <tr>

@@ -1,24 +1,19 @@
 """The read-replica router: only reads inside ``reporting()`` leave the primary.
 
 A second database on the same server (PostgreSQL) or a second SQLite file
-stands in for the replica: it gets the same schema by running migrate on it,
-then different rows than the primary, so each read shows where it went.
+stands in for the replica (tests/replica.py, the ``replica`` fixture of
+tests/conftest.py): it has the same schema, and different rows than the
+primary, so each read shows where it went.
 """
 
 from __future__ import annotations
 
 import threading
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.db import connections
-from django.db.utils import load_backend
-from django.test import override_settings
 
 from chibo.core.dbrouter import REPLICA, ReplicaRouter, in_reporting, reporting, reporting_alias
 from chibo.members.models import Member
@@ -28,73 +23,6 @@ from tests.test_settings import output, production_env, run_chibo
 
 def _names() -> list[str]:
     return sorted(Group.objects.values_list("name", flat=True))
-
-
-def _install(cfg: dict) -> None:
-    # A connection made by hand (not listed in connections.settings): Django's
-    # test case allows such dynamically created connections.
-    primary = connections["default"].settings_dict
-    full = connections.configure_settings({"default": dict(primary), REPLICA: dict(cfg)})[REPLICA]
-    connections[REPLICA] = load_backend(full["ENGINE"]).DatabaseWrapper(full, REPLICA)
-
-
-def _uninstall() -> None:
-    connections[REPLICA].close()
-    del connections[REPLICA]
-
-
-@pytest.fixture(scope="module")
-def replica_db(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict]:
-    """The stand-in replica, created and migrated once for the module."""
-    with django_db_blocker.unblock():
-        primary = connections["default"].settings_dict
-        cfg = {key: value for key, value in primary.items() if key != "TEST"}
-        drop = None
-        if connections["default"].vendor == "postgresql":
-            import psycopg
-
-            name = f"chibo_replica_{uuid.uuid4().hex[:8]}"
-            params = {
-                "host": primary["HOST"],
-                "port": primary["PORT"] or 5432,
-                "user": primary["USER"],
-                "password": primary["PASSWORD"] or None,
-                "dbname": primary["NAME"],
-            }
-            with psycopg.connect(**params, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
-
-            def drop() -> None:
-                with psycopg.connect(**params, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-            cfg["NAME"] = name
-        else:
-            cfg["NAME"] = str(tmp_path_factory.mktemp("replica") / "replica.sqlite3")
-            cfg["OPTIONS"] = {}
-        cfg["CHIBO_MIGRATE"] = True  # a stand-in replica: give it the schema
-        _install(cfg)
-        try:
-            with override_settings(DATABASES={**django_settings.DATABASES, REPLICA: cfg}):
-                call_command("migrate", database=REPLICA, verbosity=0)
-            Group.objects.using(REPLICA).create(name="on-replica")
-            _uninstall()
-            yield cfg
-        finally:
-            if REPLICA in connections.settings or hasattr(connections._connections, REPLICA):
-                _uninstall()
-            if drop is not None:
-                drop()
-
-
-@pytest.fixture
-def replica(replica_db, settings) -> Iterator[str]:
-    settings.DATABASES = {**settings.DATABASES, REPLICA: replica_db}
-    _install(replica_db)
-    try:
-        yield REPLICA
-    finally:
-        _uninstall()
 
 
 @pytest.mark.django_db
@@ -150,6 +78,7 @@ def test_without_a_replica_reporting_reads_the_primary():
         assert _names() == ["only"]
 
 
+@pytest.mark.database_free
 def test_a_real_replica_is_never_migrated(settings):
     settings.DATABASES = {**settings.DATABASES, REPLICA: {"ENGINE": "x"}}
     router = ReplicaRouter()
@@ -162,6 +91,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "CACHE_BACKEND": "database"}
 
 
+@pytest.mark.database_free
 def test_production_defaults_to_the_shared_database_cache(tmp_path):
     result = run_chibo(
         tmp_path,
@@ -176,6 +106,7 @@ def test_production_defaults_to_the_shared_database_cache(tmp_path):
     assert "DatabaseCache" in result.stdout
 
 
+@pytest.mark.database_free
 def test_replica_url_must_be_postgresql(tmp_path):
     env = _env(tmp_path)
     result = run_chibo(tmp_path, "check", DATABASE_REPLICA_URL=f"sqlite:///{tmp_path}/r.db", **env)
@@ -183,6 +114,7 @@ def test_replica_url_must_be_postgresql(tmp_path):
     assert "DATABASE_REPLICA_URL must point to PostgreSQL" in output(result)
 
 
+@pytest.mark.database_free
 def test_replica_url_configures_the_replica(tmp_path):
     env = _env(tmp_path)
     result = run_chibo(

@@ -15,7 +15,10 @@ this process with the plain ``sqlite3`` module where the review held it:
   says so and leaves no partial file, ``chibo import`` and ``chibo backup``
   say so in one line.
 
-``CHIBO_SQLITE_TIMEOUT=1`` keeps the waits short (20 s in production).
+``CHIBO_SQLITE_TIMEOUT=1`` and ``CHIBO_WORKER_DEAD_SECONDS=1`` keep the waits short
+(20 s and 120 s in production). Every test but the web upload runs on SQLite files of
+its own, whatever the run's database: marked ``database_free``, they run once in
+`make test`, in its SQLite run (tests/database_free.py).
 """
 
 # Subprocesses of our own commands, with fixed arguments.
@@ -110,6 +113,7 @@ def _count(db: Path, sql: str) -> int:
         con.close()
 
 
+@pytest.mark.database_free
 def test_writes_answer_503_with_retry_after_while_sqlite_is_locked(db: Path, tmp_path) -> None:
     env = _env(tmp_path, db, DEBUG="false", ALLOWED_HOSTS="testserver")
     child = subprocess.Popen(
@@ -140,6 +144,7 @@ def test_writes_answer_503_with_retry_after_while_sqlite_is_locked(db: Path, tmp
     assert _count(db, "SELECT COUNT(*) FROM members_memberevent") == events
 
 
+@pytest.mark.database_free
 def test_cli_import_says_the_database_is_busy_in_one_line(db: Path, tmp_path) -> None:
     csv = tmp_path / "dv.csv"
     csv.write_text(
@@ -200,6 +205,7 @@ def _job_state(env: dict[str, str], job: str) -> dict:
     return _json(_run(env, "-m", "tests.security.busy_driver", "job", job))
 
 
+@pytest.mark.database_free
 def test_worker_waits_for_a_locked_database_and_goes_on(db: Path, tmp_path, worker_procs) -> None:
     env = _env(tmp_path, db)
     job = _json(_run(env, "-m", "tests.security.busy_driver", "enqueue-import", "20", "dry"))["job"]
@@ -215,10 +221,13 @@ def test_worker_waits_for_a_locked_database_and_goes_on(db: Path, tmp_path, work
     assert not any("Traceback" in x for x in lines), lines
 
 
+@pytest.mark.database_free
 def test_a_worker_killed_mid_task_is_noticed_and_the_job_retried(
     db: Path, tmp_path, worker_procs
 ) -> None:
-    env = _env(tmp_path, db, CHIBO_WORKER_DEAD_SECONDS="2")
+    # The shortest silence that makes a worker dead (the setting's minimum; 120 s in
+    # production): the reap below waits past it without a beat.
+    env = _env(tmp_path, db, CHIBO_WORKER_DEAD_SECONDS="1")
     job = _json(_run(env, "-m", "tests.security.busy_driver", "enqueue-import", ROWS, "import"))[
         "job"
     ]
@@ -240,7 +249,7 @@ def test_a_worker_killed_mid_task_is_noticed_and_the_job_retried(
     worker.wait(timeout=30)
     orphaned = _job_state(env, job)
     assert orphaned["state"] == "running" and orphaned["tasks"][-1]["status"] == "RUNNING"
-    time.sleep(3)  # past CHIBO_WORKER_DEAD_SECONDS without a beat
+    time.sleep(1.5)  # past CHIBO_WORKER_DEAD_SECONDS (1 s) since the last beat, before the kill
     reaped = _run(env, "-m", "chibo", "tasks-reap")
     assert "run_import_job" in reaped.stdout
     after = _job_state(env, job)
@@ -318,6 +327,7 @@ def test_web_upload_on_a_full_disk_says_so_and_leaves_no_file(tiny_disk, setting
     assert not ImportJob.objects.exists()
 
 
+@pytest.mark.database_free
 def test_cli_import_and_backup_on_a_full_disk_say_so_in_one_line(
     db: Path, tmp_path, tiny_disk
 ) -> None:

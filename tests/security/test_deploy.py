@@ -6,6 +6,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.database_free
+
 PROD = {
     "CHIBO_ENV": "production",
     "SECRET_KEY": "s" * 30 + "-production-secret-for-the-check-0123456789",

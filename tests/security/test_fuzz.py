@@ -48,6 +48,7 @@ cell = st.one_of(
 )
 
 
+@pytest.mark.database_free
 @BUDGET
 @given(st.one_of(any_text, vi_text))
 def test_fold_is_idempotent_lowercase_and_free_of_marks(text: str) -> None:
@@ -59,6 +60,7 @@ def test_fold_is_idempotent_lowercase_and_free_of_marks(text: str) -> None:
         assert folded < prefix_upper_bound(folded)
 
 
+@pytest.mark.database_free
 @BUDGET
 @given(any_text)
 def test_symbol_parser_only_raises_its_own_error(text: str) -> None:
@@ -70,6 +72,7 @@ def test_symbol_parser_only_raises_its_own_error(text: str) -> None:
     assert find_symbols(text) is not None
 
 
+@pytest.mark.database_free
 @BUDGET
 @given(
     st.integers(min_value=0, max_value=999999),
@@ -85,6 +88,7 @@ def test_well_formed_symbols_round_trip(number: int, doc_type: str, issuer: str,
     ] == [number]
 
 
+@pytest.mark.database_free
 @BUDGET
 @given(cell)
 def test_cell_value_parsers_raise_only_bad_value(value: object) -> None:
@@ -102,6 +106,7 @@ def test_cell_value_parsers_raise_only_bad_value(value: object) -> None:
         C.vocab_value(vocab, C.text(value))
 
 
+@pytest.mark.database_free
 @BUDGET
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(9999, 12, 31)))
 def test_dates_written_any_usual_way_read_back(day: dt.date) -> None:
