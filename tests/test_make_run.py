@@ -123,6 +123,9 @@ def run_dev(var_dir: Path, tmp_path: Path) -> Iterator:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # As at a terminal, Ctrl-C must reach it: a test run started in the background
+            # (`cmd &` in a script) has SIGINT ignored, and run-dev would inherit that.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         started.append(proc)
         return proc
