@@ -8,13 +8,13 @@ Seeding 5.5M members with `seed-demo` builds every person in Python (about 95 mi
 quiet machine); this copies the seeded orgs and members in SQL instead (about 75 s for
 5M rows at nice 19 under load): every org below the city root `COPIES` times (id + k·10⁶,
 its path re-encoded step by step, code suffixed `.k`, parent and merge target mapped), and
-every member (id + k·N, code `C<k-1>` + the original's digits, the same names, statuses and
+every member (id + k·N, code `C<kk>` (two digits, so that more than ten copies stay
+unique) + the original's digits, the same names, statuses and
 dates, its orgs mapped; no events). The non-unique member indexes are dropped first and
 built again after, then the tables are vacuumed and analysed. The demo accounts keep their
 original city, school and cell: the school and cell scopes stay their size, the city grows.
 Only for a database of your own made for this (it refuses a database already grown).
-On SQLite (a path or ``sqlite:///`` URL: a copy of a seeded file, written in place) the
-codes are ``C<kk>`` with two digits, so that more than ten copies keep them unique.
+On SQLite: a path or ``sqlite:///`` URL (a copy of a seeded file, written in place).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
 
 import psycopg
 
@@ -35,6 +36,50 @@ def encode(n: int) -> str:
         n, r = divmod(n, 36)
         out = DIGITS[r] + out
     return out.rjust(6, "0")
+
+
+ORG_COLUMNS = ("org_id", "admitting_org_id", "pending_org_id", "temp_host_org_id")
+
+
+def org_copies(orgs: list[tuple], at: dict[str, int], root: int, copies: int) -> Iterator[list]:
+    """Every org below ``root``, ``copies`` times: copy k's ids + k·OFFSET, its path re-encoded
+    step by step, code suffixed ``.k``, parent and merge target mapped (the root stays)."""
+    for k in range(1, copies + 1):
+
+        def moved(pk: int | None, k: int = k) -> int | None:
+            return pk if pk is None or pk == root else pk + k * OFFSET
+
+        for org in orgs:
+            if org[at["id"]] == root:
+                continue
+            row = list(org)
+            path = org[at["path"]]
+            steps = [path[i : i + 6] for i in range(0, len(path), 6)]
+            row[at["id"]] = org[at["id"]] + k * OFFSET
+            row[at["code"]] = f"{org[at['code']]}.{k}"
+            row[at["path"]] = steps[0] + "".join(encode(int(s, 36) + k * OFFSET) for s in steps[1:])
+            row[at["parent_id"]] = moved(org[at["parent_id"]])
+            row[at["merged_into_id"]] = moved(org[at["merged_into_id"]])
+            yield row
+
+
+def member_copy(columns: list[str], k: int, n: int, root: int) -> str:
+    """The INSERT … SELECT of copy k of members 1..n: ids + k·n, codes ``C<kk>`` (two digits,
+    so that more than ten copies stay unique), orgs of copy k (the root stays)."""
+
+    def column(c: str) -> str:
+        if c == "id":
+            return f"id + {k * n}"
+        if c == "member_code":
+            return f"'C{k - 1:02d}' || substr(member_code, 3)"
+        if c in ORG_COLUMNS:
+            return f"CASE WHEN {c} IS NULL OR {c} = {root} THEN {c} ELSE {c} + {k * OFFSET} END"
+        return c
+
+    return (
+        f"INSERT INTO members_member ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(map(column, columns))} FROM members_member WHERE id <= {n}"
+    )
 
 
 def grow(url: str, copies: int) -> None:
@@ -64,25 +109,8 @@ def grow(url: str, copies: int) -> None:
             cur.execute(f"DROP INDEX {name}")
         cur.execute("SET session_replication_role = replica")  # no key triggers for the copies
         with cur.copy(f"COPY orgs_org ({', '.join(cols)}) FROM STDIN") as copy:
-            for k in range(1, copies + 1):
-
-                def moved(pk: int | None, k: int = k) -> int | None:
-                    return pk if pk is None or pk == root else pk + k * OFFSET
-
-                for org in orgs:
-                    if org[at["id"]] == root:
-                        continue
-                    row = list(org)
-                    path = org[at["path"]]
-                    steps = [path[i : i + 6] for i in range(0, len(path), 6)]
-                    row[at["id"]] = org[at["id"]] + k * OFFSET
-                    row[at["code"]] = f"{org[at['code']]}.{k}"
-                    row[at["path"]] = steps[0] + "".join(
-                        encode(int(s, 36) + k * OFFSET) for s in steps[1:]
-                    )
-                    row[at["parent_id"]] = moved(org[at["parent_id"]])
-                    row[at["merged_into_id"]] = moved(org[at["merged_into_id"]])
-                    copy.write_row(row)
+            for row in org_copies(orgs, at, root, copies):
+                copy.write_row(row)
         print(f"orgs: {len(orgs) * copies:,} copies ({time.perf_counter() - started:.0f} s)")
         mcols = [
             r[0]
@@ -91,22 +119,8 @@ def grow(url: str, copies: int) -> None:
                 " WHERE table_name = 'members_member' ORDER BY ordinal_position"
             )
         ]
-        org_columns = ("org_id", "admitting_org_id", "pending_org_id", "temp_host_org_id")
-
-        def column(c: str, k: int) -> str:
-            if c == "id":
-                return f"id + {k * n}"
-            if c == "member_code":
-                return f"'C{k - 1}' || substr(member_code, 3)"
-            if c in org_columns:
-                return f"CASE WHEN {c} IS NULL OR {c} = {root} THEN {c} ELSE {c} + {k * OFFSET} END"
-            return c
-
         for k in range(1, copies + 1):
-            cur.execute(
-                f"INSERT INTO members_member ({', '.join(mcols)}) "  # noqa: S608
-                f"SELECT {', '.join(column(c, k) for c in mcols)} FROM members_member WHERE id <= {n}"
-            )
+            cur.execute(member_copy(mcols, k, n, root))
             conn.commit()
             print(f"members: copy {k} ({time.perf_counter() - started:.0f} s)", flush=True)
         cur.execute("SET session_replication_role = origin")
@@ -149,44 +163,13 @@ def grow_sqlite(path: str, copies: int) -> None:
     cur.execute("BEGIN")
     for name, _ddl in indexes:
         cur.execute(f'DROP INDEX "{name}"')
-    rows = []
-    for k in range(1, copies + 1):
-
-        def moved(pk: int | None, k: int = k) -> int | None:
-            return pk if pk is None or pk == root else pk + k * OFFSET
-
-        for org in orgs:
-            if org[at["id"]] == root:
-                continue
-            row = list(org)
-            path = org[at["path"]]
-            steps = [path[i : i + 6] for i in range(0, len(path), 6)]
-            row[at["id"]] = org[at["id"]] + k * OFFSET
-            row[at["code"]] = f"{org[at['code']]}.{k}"
-            row[at["path"]] = steps[0] + "".join(encode(int(s, 36) + k * OFFSET) for s in steps[1:])
-            row[at["parent_id"]] = moved(org[at["parent_id"]])
-            row[at["merged_into_id"]] = moved(org[at["merged_into_id"]])
-            rows.append(row)
+    rows = list(org_copies(orgs, at, root, copies))
     marks = ", ".join("?" * len(cols))
     cur.executemany(f"INSERT INTO orgs_org ({', '.join(cols)}) VALUES ({marks})", rows)  # noqa: S608
     print(f"orgs: {len(rows):,} copies ({time.perf_counter() - started:.0f} s)", flush=True)
     mcols = [r[1] for r in cur.execute("PRAGMA table_info(members_member)")]
-    org_columns = ("org_id", "admitting_org_id", "pending_org_id", "temp_host_org_id")
-
-    def column(c: str, k: int) -> str:
-        if c == "id":
-            return f"id + {k * n}"
-        if c == "member_code":
-            return f"'C{k - 1:02d}' || substr(member_code, 3)"
-        if c in org_columns:
-            return f"CASE WHEN {c} IS NULL OR {c} = {root} THEN {c} ELSE {c} + {k * OFFSET} END"
-        return c
-
     for k in range(1, copies + 1):
-        cur.execute(
-            f"INSERT INTO members_member ({', '.join(mcols)}) "  # noqa: S608
-            f"SELECT {', '.join(column(c, k) for c in mcols)} FROM members_member WHERE id <= {n}"
-        )
+        cur.execute(member_copy(mcols, k, n, root))
         print(f"members: copy {k} ({time.perf_counter() - started:.0f} s)", flush=True)
     for name, ddl in indexes:
         cur.execute(ddl)
