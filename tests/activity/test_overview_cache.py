@@ -16,14 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from chibo.activity import dues, periods, selectors, services, tracking
-from chibo.activity.models import MeetingKind, Presence, WarningLevel
+from chibo.activity.models import MeetingKind, WarningLevel
 from chibo.activity.services import warnings_refresh
 from chibo.core.roles import Role
-from chibo.members import services as member_services
-from chibo.members.models import RemovalReason
 from chibo.orgs import services as org_services
 from chibo.orgs.models import OrgKind
 from tests import factories
+from tests.activity.writes import activity_writes
 
 pytestmark = pytest.mark.django_db
 
@@ -99,39 +98,11 @@ def test_after_each_kind_of_write_the_overview_is_the_one_counted_afresh(
 ) -> None:
     tree, members, meetings = city["tree"], city["members"], city["meetings"]
     today = timezone.localdate()
-    last_month = periods.shift(periods.month_of(today), -1)
     client = _client(city["office"])
     urls = ["/activity/?org=TU", "/activity/?org=Q1", "/activity/?org=BK"]
     pages = {url: _page(client, url) for url in urls}
 
-    def attendance() -> None:
-        services.attendance_record(
-            actor=None,
-            meeting=meetings["cell_a"],
-            entries=[services.AttendanceEntry(members["cell_a"].member_code, Presence.UNEXCUSED)],
-        )
-
-    def meeting_new() -> None:
-        meetings["new"] = services.meeting_create(
-            actor=None, org=tree["cell_a"], kind=MeetingKind.REGULAR, held_on=last_month
-        )
-
-    def meeting_kind() -> None:
-        services.meeting_update(
-            actor=None, meeting=meetings["new"], kind=MeetingKind.THEMATIC, topic="Nghị quyết"
-        )
-
-    def tracking_start() -> None:
-        tracking.tracking_set(actor=None, org=tree["cell_b"], set_on=today - dt.timedelta(days=200))
-
-    def cell_emptied() -> None:
-        member_services.member_remove(
-            actor=None,
-            member=members["ward"],
-            effective_date=today,
-            decision=member_services.Decision("3-QĐ/ĐU"),
-            reason=RemovalReason.ABANDONED_ACTIVITY,
-        )
+    w = activity_writes(tree, members, meetings, today)
 
     def refresh() -> None:
         warnings_refresh(actor=None, org=tree["city"], as_of=today, send=False)
@@ -157,11 +128,11 @@ def test_after_each_kind_of_write_the_overview_is_the_one_counted_afresh(
         )
 
     writes = [
-        ("attendance", attendance, False),
-        ("meeting created", meeting_new, True),
-        ("meeting's kind changed", meeting_kind, True),
-        ("tracking start set", tracking_start, True),
-        ("cell emptied", cell_emptied, True),
+        ("attendance", w["attendance"], False),
+        ("meeting created", w["meeting_new"], True),
+        ("meeting's kind changed", w["meeting_kind"], True),
+        ("tracking start set", w["tracking_start"], True),
+        ("cell emptied", w["cell_emptied"], True),
         ("warnings refreshed", refresh, None),
         ("cell opened", new_cell, True),
         ("dues payment", payment, False),

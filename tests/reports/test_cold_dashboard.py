@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from chibo.activity import periods, services, tracking
 from chibo.activity import selectors as activity_selectors
-from chibo.activity.models import MeetingKind, Presence, Tracking
+from chibo.activity.models import MeetingKind, Tracking
 from chibo.core.roles import Role
-from chibo.members import services as member_services
-from chibo.members.models import Category, RemovalReason
+from chibo.members.models import Category
 from chibo.reports import figures, selectors
 from tests import factories
+from tests.activity.writes import activity_writes
 from tests.reports import data
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,6 @@ def test_after_each_kind_of_write_the_dashboard_counts_what_the_general_path_cou
     city: dict[str, Any], today: dt.date, django_capture_on_commit_callbacks: Any
 ) -> None:
     tree, members, meetings, users = city["tree"], city["members"], city["meetings"], city["users"]
-    last_month = periods.shift(periods.month_of(today), -1)
     scopes = [
         (users["city"], tree["city"]),
         (users["city"], tree["district"]),
@@ -134,34 +133,7 @@ def test_after_each_kind_of_write_the_dashboard_counts_what_the_general_path_cou
         (users["uni"], tree["uni"]),
     ]
 
-    def attendance() -> None:
-        services.attendance_record(
-            actor=None,
-            meeting=meetings["cell_a"],
-            entries=[services.AttendanceEntry(members["cell_a"].member_code, Presence.UNEXCUSED)],
-        )
-
-    def meeting_new() -> None:
-        meetings["new"] = services.meeting_create(
-            actor=None, org=tree["cell_a"], kind=MeetingKind.REGULAR, held_on=last_month
-        )
-
-    def meeting_kind() -> None:
-        services.meeting_update(
-            actor=None, meeting=meetings["new"], kind=MeetingKind.THEMATIC, topic="Nghị quyết"
-        )
-
-    def tracking_start() -> None:
-        tracking.tracking_set(actor=None, org=tree["cell_b"], set_on=today - dt.timedelta(days=200))
-
-    def cell_emptied() -> None:
-        member_services.member_remove(
-            actor=None,
-            member=members["ward"],
-            effective_date=today,
-            decision=member_services.Decision("3-QĐ/ĐU"),
-            reason=RemovalReason.ABANDONED_ACTIVITY,
-        )
+    w = activity_writes(tree, members, meetings, today)
 
     def cell_filled() -> None:
         factories.member(tree["ward"], full_name="Lê Văn Cường")
@@ -169,11 +141,11 @@ def test_after_each_kind_of_write_the_dashboard_counts_what_the_general_path_cou
     seen = set()
     for write in (
         None,
-        attendance,
-        meeting_new,
-        meeting_kind,
-        tracking_start,
-        cell_emptied,
+        w["attendance"],
+        w["meeting_new"],
+        w["meeting_kind"],
+        w["tracking_start"],
+        w["cell_emptied"],
         cell_filled,
     ):
         if write is not None:
