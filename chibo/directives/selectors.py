@@ -400,7 +400,7 @@ def overdue_tasks(actor: Any, root: Org, as_of: dt.date) -> int:
         if not periods:
             continue
         latest = max(periods, key=lambda p: p.start)
-        if not as_of > due_on(task, latest):
+        if as_of <= due_on(task, latest):
             continue
         reported = ProgressReport.objects.filter(
             assignment=OuterRef("pk"),

@@ -145,6 +145,7 @@ def admissions_doc(report: figures.AdmissionsReport) -> ReportDoc:
     )
     if "historical_admissions" in data:  # issue 20: the past admissions entered as records apart
         total = data["total_admissions"]
+        links = list(summary.links)
         for label, n, origin in (
             (
                 _("Admitted through the admission path in chibo"),
@@ -158,7 +159,8 @@ def admissions_doc(report: figures.AdmissionsReport) -> ReportDoc:
             ),
         ):
             summary.rows.append([label, n, figures.share_pct(n, total)])
-            summary.links = [*summary.links, link(origin=origin) if n else ""]
+            links.append(link(origin=origin) if n else "")
+        summary.links = links
     past = (
         [(_("Of these, entered as past records"), INT)] if "historical_admissions" in data else []
     )
